@@ -1,0 +1,64 @@
+// The project's sample store: SQLite on disk (WAL), schema migrations, samples and their data.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/sample.h"
+#include "store/sqlite.h"
+
+namespace mote {
+
+struct SampleFilter {
+  std::optional<std::string> label;
+  std::optional<Category> category;
+  std::optional<std::string> name_contains;
+  std::vector<int64_t> ids;  // empty = any
+  int64_t limit = -1;        // -1 = all
+  int64_t offset = 0;
+};
+
+struct LabelCount {
+  std::string label;
+  int64_t training = 0, testing = 0;
+};
+
+class Store {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating when asked) the database and brings its schema up to date.
+  Store(const std::filesystem::path& db_path, bool create);
+
+  sql::Db& db() { return db_; }
+  int schema_version();
+
+  // Inserts a validated sample; sets s.id, s.hash, s.created_at. Call inside a transaction for batches.
+  int64_t insert(Sample& s);
+  std::optional<int64_t> find_by_hash(const std::string& hash);
+
+  std::vector<Sample> list(const SampleFilter& f, bool with_data = false);
+  int64_t count(const SampleFilter& f);
+  // Throws mote::Error when the id does not exist.
+  Sample get(int64_t id, bool with_data = true);
+  std::vector<LabelCount> label_counts();
+
+  void set_label(int64_t id, const std::string& label);
+  void set_category(int64_t id, Category c);
+  void rename(int64_t id, const std::string& name);
+  void remove(int64_t id);
+  // Replaces data and shape of a stored sample (crop), recomputing its hash.
+  void replace_data(Sample& s);
+
+  std::optional<std::string> setting(const std::string& key);
+  void set_setting(const std::string& key, const std::string& value);
+
+ private:
+  void migrate();
+  void require(int64_t id);
+  sql::Db db_;
+};
+
+}  // namespace mote

@@ -1,0 +1,36 @@
+// Helpers shared by tests: temporary folders, running the mote binary, the shared datasets.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace mote::test {
+
+// A fresh folder under the system temp dir, removed when the object goes away.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// Runs the built `mote` with a shell-quoted argument string; captures stdout and stderr.
+RunResult run_mote(const std::string& args);
+
+// ../shared/datasets/<name> when present, else an empty path (callers GTEST_SKIP with a message).
+std::filesystem::path dataset(const std::string& name);
+
+void write_text(const std::filesystem::path& p, const std::string& text);
+std::string read_text(const std::filesystem::path& p);
+
+}  // namespace mote::test
