@@ -57,3 +57,13 @@ std::string read_text(const fs::path& p) {
 }
 
 }  // namespace mote::test
+
+namespace mote::test {
+
+int run_reference(const std::string& script, const std::string& args) {
+  std::string cmd = "/usr/bin/python3 " + std::string(MOTE_SOURCE_DIR) + "/tests/ref/" + script + " " + args;
+  int status = std::system(cmd.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace mote::test

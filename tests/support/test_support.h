@@ -34,3 +34,11 @@ void write_text(const std::filesystem::path& p, const std::string& text);
 std::string read_text(const std::filesystem::path& p);
 
 }  // namespace mote::test
+
+namespace mote::test {
+
+// Runs `/usr/bin/python3 tests/ref/<script> <args>` (Debian's interpreter with numpy/scipy);
+// returns its exit code. Reference scripts write golden data into a folder the test passes.
+int run_reference(const std::string& script, const std::string& args);
+
+}  // namespace mote::test
