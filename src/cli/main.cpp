@@ -1,2 +1,44 @@
+// `mote`: one binary, one subcommand per stage of the flow. Errors are one line on stderr, exit 1.
 #include <cstdio>
-int main() { std::puts("mote"); return 0; }
+#include <iostream>
+
+#include "cli/cli.h"
+#include "core/error.h"
+
+namespace mote::cli {
+
+void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+
+}  // namespace mote::cli
+
+int main(int argc, char** argv) {
+  using namespace mote::cli;
+  CLI::App app{"mote: from raw sensor data to a verified model on a microcontroller"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("mote ") + MOTE_VERSION);
+  Context ctx;
+  app.add_option("-C", ctx.dir, "Project folder (default: the current folder)");
+
+  register_init(app, ctx);
+  register_import(app, ctx);
+  register_samples(app, ctx);
+  register_export(app, ctx);
+  register_demo(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    if (ctx.run) ctx.run();
+  } catch (const mote::Error& e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "mote: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mote: internal error: %s (please report this)\n", e.what());
+    return 2;
+  }
+  return 0;
+}

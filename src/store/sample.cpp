@@ -66,3 +66,34 @@ void validate_sample(const Sample& s, const std::string& where) {
 }
 
 }  // namespace mote
+
+namespace mote {
+
+nlohmann::json sample_summary_json(const Sample& s) {
+  nlohmann::json sensors = nlohmann::json::array();
+  for (auto& sn : s.sensors) sensors.push_back({{"name", sn.name}, {"units", sn.units}});
+  nlohmann::json j = {{"id", s.id},
+                      {"name", s.name},
+                      {"label", s.label},
+                      {"category", category_name(s.category)},
+                      {"kind", kind_name(s.kind)},
+                      {"hash", s.hash},
+                      {"device_name", s.device_name},
+                      {"device_type", s.device_type},
+                      {"created_at", s.created_at},
+                      {"provenance", s.provenance}};
+  if (s.kind == SampleKind::TimeSeries) {
+    j["interval_ms"] = s.interval_ms;
+    j["frequency_hz"] = 1000.0 / s.interval_ms;
+    j["sensors"] = sensors;
+    j["frames"] = s.frames();
+    j["length_ms"] = s.frames() * s.interval_ms;
+  } else {
+    j["width"] = s.width;
+    j["height"] = s.height;
+    j["channels"] = s.channels;
+  }
+  return j;
+}
+
+}  // namespace mote

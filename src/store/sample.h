@@ -45,7 +45,12 @@ struct Sample {
   nlohmann::json provenance = nlohmann::json::object();  // source file, importer, signature state
 
   size_t axes() const { return sensors.size(); }
-  size_t frames() const { return sensors.empty() ? 0 : values.size() / sensors.size(); }
+  uint64_t stored_frames = 0;  // frame count as stored, for samples listed without their data
+
+  size_t frames() const {
+    if (sensors.empty()) return 0;
+    return values.empty() ? static_cast<size_t>(stored_frames) : values.size() / sensors.size();
+  }
   double length_ms() const { return kind == SampleKind::TimeSeries ? frames() * interval_ms : 0.0; }
 };
 
@@ -54,5 +59,12 @@ std::string content_hash(const Sample& s);
 
 // Checks shape and values (finite, arity) and throws mote::Error naming `where` on the first problem.
 void validate_sample(const Sample& s, const std::string& where);
+
+}  // namespace mote
+
+namespace mote {
+
+// Metadata as JSON (no values): what `mote samples --json` and the HTTP API list.
+nlohmann::json sample_summary_json(const Sample& s);
 
 }  // namespace mote

@@ -37,7 +37,7 @@ std::vector<Sensor> parse_sensors(const std::string& text) {
 
 const char* kSelect =
     "SELECT id, name, label, category, kind, interval_ms, width, height, channels, sensors, device_name, "
-    "device_type, hash, created_at, provenance FROM samples";
+    "device_type, hash, created_at, provenance, frames FROM samples";
 
 Sample read_row(const sql::Stmt& st) {
   Sample s;
@@ -56,6 +56,7 @@ Sample read_row(const sql::Stmt& st) {
   s.hash = st.text(12);
   s.created_at = st.text(13);
   s.provenance = nlohmann::json::parse(st.text(14));
+  s.stored_frames = static_cast<uint64_t>(st.int64(15));
   return s;
 }
 

@@ -1,0 +1,28 @@
+# The two commands a newcomer needs: `make run` (the demo) and `make test` (every test).
+BUILD ?= build
+DEMO_DIR ?= $(BUILD)/demo-project
+
+.PHONY: all setup configure build run test bench clean
+
+all: build
+
+setup:
+	@scripts/setup
+
+configure: setup
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+
+build: configure
+	@cmake --build $(BUILD)
+
+run: build
+	$(BUILD)/mote demo $(DEMO_DIR)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j 2
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf $(BUILD)

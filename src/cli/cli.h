@@ -1,0 +1,30 @@
+// Shared state and helpers of the `mote` command; each command registers itself from its own file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "store/project.h"
+
+namespace mote::cli {
+
+struct Context {
+  std::filesystem::path dir = ".";  // -C DIR
+  std::function<void()> run;        // the chosen command's action
+  Project open_project() const { return Project::open(dir); }
+};
+
+// Prints JSON to stdout (pretty) for --json output.
+void print_json(const nlohmann::json& j);
+
+// One registration function per command file.
+void register_init(CLI::App& app, Context& ctx);
+void register_import(CLI::App& app, Context& ctx);
+void register_samples(CLI::App& app, Context& ctx);
+void register_export(CLI::App& app, Context& ctx);
+void register_demo(CLI::App& app, Context& ctx);
+
+}  // namespace mote::cli
