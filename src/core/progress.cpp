@@ -12,7 +12,8 @@ Progress::Progress(std::string what, uint64_t total, bool quiet)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+// Work abandoned by an exception ends silently: the error line is what the user must see.
+Progress::~Progress() = default;
 
 void Progress::advance(uint64_t n) {
   done_ += n;
@@ -23,8 +24,8 @@ void Progress::advance(uint64_t n) {
       last_draw_ = now;
       draw(false);
     }
-  } else if (total_ > 0) {
-    // Plain mode: one line per 10 %, so logs stay short.
+  } else if (total_ > 0 && now - start_ > std::chrono::seconds(1)) {
+    // Plain mode: one line per 10 % once the work has run a second, so logs stay short.
     int tenth = static_cast<int>(done_ * 10 / total_);
     if (tenth != last_percent_line_ && tenth < 10) {
       last_percent_line_ = tenth;
@@ -36,7 +37,9 @@ void Progress::advance(uint64_t n) {
 void Progress::finish() {
   if (finished_) return;
   finished_ = true;
-  if (!quiet_) draw(true);
+  // Quick work in plain mode needs no closing line.
+  bool drawn_before = tty_ || last_percent_line_ >= 0;
+  if (!quiet_ && drawn_before) draw(true);
 }
 
 void Progress::draw(bool final) {

@@ -13,6 +13,7 @@ class Progress {
   // total 0 means unknown. quiet suppresses all output (e.g. with --json).
   Progress(std::string what, uint64_t total, bool quiet = false);
   ~Progress();
+  // Draws the final state; not called on abandoned work (an exception), which ends without a line.
   void advance(uint64_t n = 1);
   void finish();
 

@@ -180,6 +180,12 @@ Sample parse_acquisition_json(std::string_view bytes, const ParseContext& ctx) {
   } catch (const json::parse_error& e) {
     throw error_at(ctx.where, std::string("not valid JSON at byte ") + std::to_string(e.byte) +
                                   "; is the file truncated? Re-export it in the data acquisition format");
+  } catch (const json::out_of_range& e) {
+    // nlohmann refuses numbers like 1e999 while parsing, before we know where they are.
+    std::string what = e.what();
+    size_t q = what.find('\'');
+    throw error_at(ctx.where, "a value is not a finite number (" + (q == std::string::npos ? what : what.substr(q)) +
+                                  "); fix or drop that value");
   }
   return decode(doc, bytes, ctx, "acquisition-json");
 }

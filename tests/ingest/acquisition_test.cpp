@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/crypto.h"
@@ -123,8 +124,12 @@ TEST(Acquisition, ArityMismatchNamesTheFrame) {
 
 TEST(Acquisition, NonFiniteAndNonNumericValuesRefused) {
   json doc = minimal_doc();
-  doc["payload"]["values"] = json::parse("[[1,2],[3,1e999]]");
-  EXPECT_NE(error_of(doc.dump(), {"n.json", {}, 0}).find("payload.values[1][1]: is not a finite"), std::string::npos);
+  doc["payload"]["values"] = json::parse("[[1,2],[3,0]]");
+  doc["payload"]["values"][1][1] = std::numeric_limits<double>::infinity();
+  std::string text = doc.dump();  // nlohmann writes inf as null: write the overflow by hand
+  text.replace(text.find("null"), 4, "1e999");
+  std::string err = error_of(text, {"n.json", {}, 0});
+  EXPECT_NE(err.find("n.json: a value is not a finite number ('1e999')"), std::string::npos) << err;
   doc["payload"]["values"] = json::parse("[[1,2],[3,1e300]]");  // finite double, infinite float32
   EXPECT_NE(error_of(doc.dump(), {"n.json", {}, 0}).find("payload.values[1][1]"), std::string::npos);
   doc["payload"]["values"] = json::parse(R"([[1,"x"],[3,4]])");
