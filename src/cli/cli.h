@@ -26,5 +26,7 @@ void register_import(CLI::App& app, Context& ctx);
 void register_samples(CLI::App& app, Context& ctx);
 void register_export(CLI::App& app, Context& ctx);
 void register_demo(CLI::App& app, Context& ctx);
+void register_impulse(CLI::App& app, Context& ctx);
+void register_features(CLI::App& app, Context& ctx);
 
 }  // namespace mote::cli

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   register_import(app, ctx);
   register_samples(app, ctx);
   register_export(app, ctx);
+  register_impulse(app, ctx);
+  register_features(app, ctx);
   register_demo(app, ctx);
 
   try {

@@ -66,7 +66,7 @@ std::vector<BlockSpec> blocks(const json& j, const char* key, const char* inputs
     s.name = b.contains("name") && b["name"].is_string() ? b["name"].get<std::string>() : s.type;
     if (!names.insert(s.name).second) throw error_at(at + ".name", "'" + s.name + "' is used twice; block names must be unique");
     s.inputs = strings(b, inputs_key, at);
-    if (b.contains("params")) {
+    if (b.contains("params") && !b["params"].is_null()) {
       if (!b["params"].is_object()) throw error_at(at + ".params", "must be an object");
       s.params = b["params"];
     }
@@ -135,7 +135,9 @@ json impulse_to_json(const ImpulseSpec& spec) {
   }
   auto list = [](const std::vector<BlockSpec>& bs, const char* inputs_key) {
     json a = json::array();
-    for (auto& b : bs) a.push_back({{"name", b.name}, {"type", b.type}, {inputs_key, b.inputs}, {"params", b.params}});
+    for (auto& b : bs)
+      a.push_back({{"name", b.name}, {"type", b.type}, {inputs_key, b.inputs},
+                   {"params", b.params.is_null() ? json::object() : b.params}});
     return a;
   };
   return {{"input", in}, {"dsp", list(spec.dsp, "axes")}, {"learn", list(spec.learn, "dsp")}};

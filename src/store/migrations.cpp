@@ -33,6 +33,19 @@ CREATE TABLE sample_data(
 );
 CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql",
+      // 2: features cache, keyed by what decides them: the sample's data and the impulse's input + DSP blocks.
+      R"sql(
+CREATE TABLE features(
+  sample_hash TEXT NOT NULL,
+  impulse_hash TEXT NOT NULL,
+  windows INTEGER NOT NULL,
+  width INTEGER NOT NULL,
+  start_ms BLOB NOT NULL,
+  data BLOB NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (sample_hash, impulse_hash)
+);
+)sql",
   };
   return steps;
 }

@@ -27,7 +27,6 @@ struct LabelCount {
 
 class Store {
  public:
-  static constexpr int kSchemaVersion = 1;
 
   // Opens (creating when asked) the database and brings its schema up to date.
   Store(const std::filesystem::path& db_path, bool create);

@@ -1,3 +1,4 @@
+#include "store/migrations.h"
 #include "store/project.h"
 
 #include <gtest/gtest.h>
@@ -24,7 +25,7 @@ TEST(Store, InitCreatesProjectWithWalAndSchema) {
   auto p = Project::init(dir / "proj");
   EXPECT_TRUE(std::filesystem::exists(dir / "proj/mote.json"));
   EXPECT_TRUE(std::filesystem::exists(dir / "proj/mote.db"));
-  EXPECT_EQ(p.store().schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(p.store().schema_version(), static_cast<int>(schema_migrations().size()));
   sql::Stmt st(p.store().db(), "PRAGMA journal_mode");
   ASSERT_TRUE(st.step());
   EXPECT_EQ(st.text(0), "wal");
@@ -116,5 +117,5 @@ TEST(Store, ReopenKeepsSchemaAndData) {
   }
   auto p = Project::open(dir / "proj");
   EXPECT_EQ(p.store().count({}), 1);
-  EXPECT_EQ(p.store().schema_version(), Store::kSchemaVersion);
+  EXPECT_EQ(p.store().schema_version(), static_cast<int>(schema_migrations().size()));
 }

@@ -1,0 +1,22 @@
+// Small SVG charts for reports (feature explorer, training curves, confusion matrix): no dependencies,
+// readable output, one colour per class from a colour-blind-safe palette.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mote {
+
+struct ScatterSeries {
+  std::string name;
+  std::vector<float> xy;  // x0, y0, x1, y1, ...
+};
+
+// A scatter plot with axes, ticks and a legend (name and count per series).
+std::string scatter_svg(const std::string& title, const std::string& x_label, const std::string& y_label,
+                        const std::vector<ScatterSeries>& series);
+
+// Colour i of the palette ("#rrggbb").
+const char* palette_color(size_t i);
+
+}  // namespace mote

@@ -1,0 +1,54 @@
+// The image block: resize to the input's size and mode, convert colour, scale to 0..1.
+#include "dsp/image.h"
+
+#include "core/error.h"
+#include "impulse/blocks/params.h"
+
+namespace mote::blocks {
+
+namespace {
+
+class ImageBlock : public DspBlock {
+ public:
+  ImageBlock(const InputSpec& in, nlohmann::json params, dsp::ImageInterp interp)
+      : in_(in), params_(std::move(params)), interp_(interp) {}
+  nlohmann::json params() const override { return params_; }
+  std::vector<size_t> output_shape() const override {
+    return {in_.height, in_.width, static_cast<size_t>(in_.color == "rgb" ? 3 : 1)};
+  }
+  size_t ram_bytes() const override { return output_size() * sizeof(float); }
+  void run(const BlockInput& input, float* out) const override {
+    const Sample& img = *input.image;
+    if (img.width > 65535 || img.height > 65535) throw error_at(img.name, "image is larger than 65535 pixels a side");
+    dsp::ImageConfig cfg{};
+    cfg.in_width = static_cast<uint16_t>(img.width);
+    cfg.in_height = static_cast<uint16_t>(img.height);
+    cfg.in_color = img.channels == 3 ? dsp::IMAGE_COLOR_RGB : dsp::IMAGE_COLOR_GRAYSCALE;
+    cfg.out_width = static_cast<uint16_t>(in_.width);
+    cfg.out_height = static_cast<uint16_t>(in_.height);
+    cfg.out_color = in_.color == "rgb" ? dsp::IMAGE_COLOR_RGB : dsp::IMAGE_COLOR_GRAYSCALE;
+    cfg.resize = in_.resize == "fit-shortest"  ? dsp::IMAGE_RESIZE_FIT_SHORTEST
+                 : in_.resize == "fit-longest" ? dsp::IMAGE_RESIZE_FIT_LONGEST
+                                               : dsp::IMAGE_RESIZE_SQUASH;
+    cfg.interp = interp_;
+    Status st = dsp::image_f32(cfg, img.pixels.data(), img.pixels.size(), out, output_size(), nullptr, 0);
+    if (st != MOTE_OK) throw error_at("image block", std::string("runtime error: ") + status_string(st));
+  }
+
+ private:
+  InputSpec in_;
+  nlohmann::json params_;
+  dsp::ImageInterp interp_;
+};
+
+}  // namespace
+
+std::unique_ptr<DspBlock> make_image_block(const BlockSpec& spec, const InputSpec& in, size_t, const std::string& where) {
+  if (in.type != InputType::Image) throw error_at(where + ".type", "the image block needs an image input (impulse.input.type)");
+  Params p(spec.params, where);
+  std::string interp = p.choice("interpolation", "bilinear", {"nearest", "bilinear"});
+  nlohmann::json params = p.finish();
+  return std::make_unique<ImageBlock>(in, params, interp == "nearest" ? dsp::IMAGE_INTERP_NEAREST : dsp::IMAGE_INTERP_BILINEAR);
+}
+
+}  // namespace mote::blocks
