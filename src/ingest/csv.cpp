@@ -175,7 +175,7 @@ Sample parse_csv(std::string_view bytes, const ParseContext& ctx) {
       continue;
     }
     if (blank_line) throw error_at(where + ":" + std::to_string(blank_line), "empty row; delete it");
-    std::string at = where + ":" + std::to_string(line_no);
+    auto at = [&] { return where + ":" + std::to_string(line_no); };  // built only on error: this loop is benchmarked
 
     if (line_no == 1) {
       delim = detect_delimiter(line);
@@ -187,16 +187,16 @@ Sample parse_csv(std::string_view bytes, const ParseContext& ctx) {
     }
 
     if (cells.size() != layout.columns.size())
-      throw Error(at + ": " + std::to_string(cells.size()) + " cells, the " + (layout.has_header ? "header" : "first row") +
+      throw Error(at() + ": " + std::to_string(cells.size()) + " cells, the " + (layout.has_header ? "header" : "first row") +
                   " has " + std::to_string(layout.columns.size()) + "; fix or delete the row");
     size_t c = 0;
     if (layout.has_timestamp) {
       double ts;
-      if (!parse_number(cells[0], ts)) throw Error(cell_error(at, layout.columns[0], cells[0]));
-      if (!std::isfinite(ts)) throw Error(at + ": timestamp '" + std::string(cells[0]) + "' is not finite; fix or delete the row");
+      if (!parse_number(cells[0], ts)) throw Error(cell_error(at(), layout.columns[0], cells[0]));
+      if (!std::isfinite(ts)) throw Error(at() + ": timestamp '" + std::string(cells[0]) + "' is not finite; fix or delete the row");
       ts *= layout.ts_scale;
       if (rows > 0 && !(ts > last_ts))
-        throw Error(at + ": timestamp " + std::string(cells[0]) +
+        throw Error(at() + ": timestamp " + std::string(cells[0]) +
                     " is not after the previous row's; timestamps must strictly increase (sort the rows or fix the clock)");
       if (rows == 0) first_ts = ts;
       last_ts = ts;
@@ -207,11 +207,11 @@ Sample parse_csv(std::string_view bytes, const ParseContext& ctx) {
       if (!parse_number(cells[c], v)) {
         // from_chars refuses values beyond float32; read them as double so tiny ones become 0 and huge ones Inf.
         double d;
-        if (!parse_number(cells[c], d)) throw Error(cell_error(at, layout.columns[c], cells[c]));
+        if (!parse_number(cells[c], d)) throw Error(cell_error(at(), layout.columns[c], cells[c]));
         v = static_cast<float>(d);
       }
       if (!std::isfinite(v))
-        throw Error(at + ": column " + layout.columns[c] + ": '" + std::string(cells[c]) +
+        throw Error(at() + ": column " + layout.columns[c] + ": '" + std::string(cells[c]) +
                     "' is not a finite float32 number (NaN, Inf or beyond 3.4e38); fix or delete the row");
       s.values.push_back(v);
     }

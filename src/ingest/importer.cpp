@@ -97,6 +97,9 @@ Parsed parse_item(const Item& item, const ImportOptions& opts, const std::option
     out.sample = std::move(s);
   } catch (const Error& e) {
     out.error = e.what();
+  } catch (const std::exception& e) {
+    // Runs on a worker thread: anything escaping would terminate the process.
+    out.error = item.path.string() + ": cannot import (" + e.what() + ")";
   }
   return out;
 }

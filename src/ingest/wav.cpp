@@ -39,8 +39,9 @@ SF_VIRTUAL_IO memory_io() {
   return io;
 }
 
-Error unreadable(const std::string& where, const char* reason) {
-  return error_at(where, std::string("not a readable WAV file (libsndfile: ") + reason + "); re-export it as PCM WAV");
+Error unreadable(const std::string& where, std::string reason) {
+  while (!reason.empty() && (reason.back() == '.' || reason.back() == ' ')) reason.pop_back();  // it sits inside our sentence
+  return error_at(where, "not a readable WAV file (libsndfile: " + reason + "); re-export it as PCM WAV");
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ TEST(ImpulseSpec, WindowFramesFromMsAndRate) {
 TEST(ImpulseSpec, ClearErrorsNameTheField) {
   json j = image_impulse();
   j["dsp"][0]["type"] = "wavelets";
-  EXPECT_NE(spec_error(j).find("impulse.dsp[0].type: unknown DSP block 'wavelets'; mote has image"), std::string::npos) << spec_error(j);
+  EXPECT_NE(spec_error(j).find("impulse.dsp[0].type: unknown DSP block 'wavelets'; mote has raw, flatten, spectral"), std::string::npos) << spec_error(j);
   j = image_impulse();
   j["dsp"][0]["params"]["interpolation"] = "cubic";
   EXPECT_NE(spec_error(j).find("impulse.dsp[0].params.interpolation: 'cubic' is not one of nearest, bilinear"), std::string::npos);

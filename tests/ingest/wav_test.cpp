@@ -111,6 +111,7 @@ TEST(Wav, UnreadableAndEmptyFilesRefused) {
     std::string err = parse_error(bad);
     EXPECT_EQ(err.rfind("clip.wav: not a readable WAV file (libsndfile: ", 0), 0u) << err;
     EXPECT_NE(err.find("); re-export it as PCM WAV"), std::string::npos) << err;
+    EXPECT_EQ(err.find(".)"), std::string::npos) << "libsndfile's full stop stays out: " << err;
     EXPECT_EQ(err.find('\n'), std::string::npos) << err;
   }
   std::string err = parse_error(make_wav(8000, 1, SF_FORMAT_PCM_16, std::vector<int16_t>{}));

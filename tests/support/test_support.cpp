@@ -67,3 +67,29 @@ int run_reference(const std::string& script, const std::string& args) {
 }
 
 }  // namespace mote::test
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace mote::test {
+
+const nlohmann::json& reference_data(const std::string& script, const std::string& json_name) {
+  static std::map<std::string, nlohmann::json> cache;
+  auto it = cache.find(script);
+  if (it != cache.end()) return it->second;
+  TempDir dir;
+  nlohmann::json data;
+  if (run_reference(script, dir.path().string()) == 0) data = nlohmann::json::parse(read_text(dir / json_name));
+  return cache[script] = std::move(data);
+}
+
+double max_relative_error(const std::vector<float>& actual, const std::vector<double>& expected) {
+  if (actual.size() != expected.size()) return INFINITY;
+  double worst = 0;
+  for (size_t i = 0; i < actual.size(); ++i)
+    worst = std::max(worst, std::fabs(static_cast<double>(actual[i]) - expected[i]) / std::max(1.0, std::fabs(expected[i])));
+  return worst;
+}
+
+}  // namespace mote::test

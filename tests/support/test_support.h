@@ -42,3 +42,16 @@ namespace mote::test {
 int run_reference(const std::string& script, const std::string& args);
 
 }  // namespace mote::test
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace mote::test {
+
+// Runs tests/ref/<script> once per test binary run and returns <outdir>/<json_name> parsed (null on failure).
+const nlohmann::json& reference_data(const std::string& script, const std::string& json_name);
+
+// Max |actual - expected| / max(1, |expected|) over all elements; the DSP tolerance rule is <= 1e-4.
+double max_relative_error(const std::vector<float>& actual, const std::vector<double>& expected);
+
+}  // namespace mote::test

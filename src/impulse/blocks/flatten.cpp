@@ -1,0 +1,47 @@
+// Flatten: chosen statistics per axis (mean, min, max, RMS, stdev, skewness, kurtosis).
+#include "dsp/flatten.h"
+
+#include "core/error.h"
+#include "impulse/blocks/params.h"
+
+namespace mote::blocks {
+
+namespace {
+
+const std::vector<std::string> kStatNames = {"mean", "min", "max", "rms", "stdev", "skewness", "kurtosis"};
+static_assert(dsp::FLATTEN_STAT_COUNT == 7, "kStatNames lists every FlattenStat");
+
+class FlattenBlock : public DspBlock {
+ public:
+  FlattenBlock(nlohmann::json params, dsp::FlattenConfig cfg) : params_(std::move(params)), cfg_(cfg) {}
+  nlohmann::json params() const override { return params_; }
+  std::vector<size_t> output_shape() const override { return {dsp::flatten_output_len(cfg_)}; }
+  size_t ram_bytes() const override { return dsp::flatten_scratch_bytes(cfg_) + output_size() * sizeof(float); }
+  void run(const BlockInput& in, float* out) const override {
+    std::vector<float> scratch(cfg_.frames);
+    Status st = dsp::flatten_f32(cfg_, in.window, out, output_size(), scratch.data(), scratch.size() * sizeof(float));
+    if (st != MOTE_OK) throw Error(std::string("flatten block: ") + status_string(st));
+  }
+
+ private:
+  nlohmann::json params_;
+  dsp::FlattenConfig cfg_;
+};
+
+}  // namespace
+
+std::unique_ptr<DspBlock> make_flatten_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
+  if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "flatten needs a time-series input");
+  Params p(spec.params, where);
+  dsp::FlattenConfig cfg{};
+  cfg.frames = static_cast<uint16_t>(in.window_frames());
+  cfg.axes = static_cast<uint16_t>(axes);
+  cfg.scale = static_cast<float>(p.number("scale_axes", 1.0, -1e6, 1e6));
+  auto stats = p.choices("stats", kStatNames, kStatNames);
+  if (stats.empty()) throw error_at(p.at("stats"), "choose at least one statistic");
+  for (size_t s = 0; s < kStatNames.size(); ++s)
+    if (std::find(stats.begin(), stats.end(), kStatNames[s]) != stats.end()) cfg.stats |= 1u << s;
+  return std::make_unique<FlattenBlock>(p.finish(), cfg);
+}
+
+}  // namespace mote::blocks

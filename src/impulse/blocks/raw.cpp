@@ -1,0 +1,37 @@
+// Raw: the window itself, scaled (frames x axes), for models that learn their own features.
+#include "dsp/raw.h"
+
+#include "core/error.h"
+#include "impulse/blocks/params.h"
+
+namespace mote::blocks {
+
+namespace {
+
+class RawBlock : public DspBlock {
+ public:
+  RawBlock(nlohmann::json params, dsp::RawConfig cfg) : params_(std::move(params)), cfg_(cfg) {}
+  nlohmann::json params() const override { return params_; }
+  std::vector<size_t> output_shape() const override { return {cfg_.frames, cfg_.axes}; }
+  size_t ram_bytes() const override { return output_size() * sizeof(float); }
+  void run(const BlockInput& in, float* out) const override {
+    Status st = dsp::raw_f32(cfg_, in.window, out, output_size());
+    if (st != MOTE_OK) throw Error(std::string("raw block: ") + status_string(st));
+  }
+
+ private:
+  nlohmann::json params_;
+  dsp::RawConfig cfg_;
+};
+
+}  // namespace
+
+std::unique_ptr<DspBlock> make_raw_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
+  if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "raw needs a time-series input");
+  Params p(spec.params, where);
+  dsp::RawConfig cfg{static_cast<uint16_t>(in.window_frames()), static_cast<uint16_t>(axes),
+                     static_cast<float>(p.number("scale_axes", 1.0, -1e6, 1e6))};
+  return std::make_unique<RawBlock>(p.finish(), cfg);
+}
+
+}  // namespace mote::blocks

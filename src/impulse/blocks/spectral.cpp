@@ -1,0 +1,78 @@
+// Spectral analysis: scale, optional Butterworth filter, RMS/skewness/kurtosis, Welch power spectrum.
+#include "dsp/spectral.h"
+
+#include "core/error.h"
+#include "impulse/blocks/params.h"
+#include "impulse/dsp_tables.h"
+
+namespace mote::blocks {
+
+namespace {
+
+class SpectralBlock : public DspBlock {
+ public:
+  SpectralBlock(nlohmann::json params, const InputSpec& in, size_t axes) : params_(std::move(params)) {
+    uint32_t n = params_["fft_length"].get<uint32_t>();
+    fft_ = make_rfft_tables(n);
+    window_ = hann_window(n);
+    cfg_.frames = static_cast<uint16_t>(in.window_frames());
+    cfg_.axes = static_cast<uint16_t>(axes);
+    cfg_.sample_rate_hz = static_cast<float>(in.frequency_hz);
+    cfg_.scale = params_["scale_axes"].get<float>();
+    std::string type = params_["filter_type"];
+    if (type != "none") {
+      sos_ = butterworth_sos(params_["filter_order"], params_["filter_cutoff_hz"], in.frequency_hz, type == "high");
+      cfg_.filter = {static_cast<uint16_t>(sos_.size() / 6), sos_.data()};
+    } else {
+      cfg_.filter = {0, nullptr};
+    }
+    cfg_.fft = fft_.view();
+    cfg_.window = window_.data();
+    cfg_.bands = static_cast<uint16_t>(params_["spectral_bands"].get<int>());
+    if (cfg_.bands) edges_ = log_band_edges(n, cfg_.bands);
+    cfg_.band_edges = edges_.empty() ? nullptr : edges_.data();
+    cfg_.take_log = params_["take_log"].get<bool>() ? 1 : 0;
+    cfg_.peaks = static_cast<uint16_t>(params_["peaks"].get<int>());
+  }
+  nlohmann::json params() const override { return params_; }
+  std::vector<size_t> output_shape() const override { return {dsp::spectral_output_len(cfg_)}; }
+  size_t ram_bytes() const override { return dsp::spectral_scratch_bytes(cfg_) + output_size() * sizeof(float); }
+  void run(const BlockInput& in, float* out) const override {
+    std::vector<float> scratch(dsp::spectral_scratch_bytes(cfg_) / sizeof(float) + 1);
+    Status st = dsp::spectral_f32(cfg_, in.window, out, output_size(), scratch.data(), scratch.size() * sizeof(float));
+    if (st != MOTE_OK) throw Error(std::string("spectral block: ") + status_string(st));
+  }
+
+ private:
+  nlohmann::json params_;
+  RfftTableData fft_;
+  std::vector<float> window_, sos_;
+  std::vector<uint16_t> edges_;
+  dsp::SpectralConfig cfg_{};
+};
+
+}  // namespace
+
+std::unique_ptr<DspBlock> make_spectral_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
+  if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "spectral analysis needs a time-series input");
+  if (in.window_frames() > 65535) throw error_at("impulse.input.window_ms", "window holds over 65535 frames; shorten it");
+  Params p(spec.params, where);
+  p.number("scale_axes", 1.0, -1e6, 1e6);
+  std::string type = p.choice("filter_type", "none", {"none", "low", "high"});
+  double nyquist = in.frequency_hz / 2;
+  double cutoff = p.number("filter_cutoff_hz", std::min(3.0, nyquist / 2), 1e-6, 1e9);
+  if (type != "none" && !(cutoff < nyquist))
+    throw error_at(p.at("filter_cutoff_hz"), "must be below half the sampling rate (" + std::to_string(nyquist) + " Hz)");
+  p.integer("filter_order", 6, 1, 8);
+  int n = p.integer("fft_length", 64, 16, 4096);
+  if (n & (n - 1)) throw error_at(p.at("fft_length"), std::to_string(n) + " is not a power of two; use 16, 32, ... 4096");
+  if (static_cast<size_t>(n) > 4 * in.window_frames() && in.window_frames() < 16)
+    throw error_at(p.at("fft_length"), "is far longer than the window (" + std::to_string(in.window_frames()) +
+                                           " frames); lengthen impulse.input.window_ms or shorten the FFT");
+  p.integer("spectral_bands", 0, 0, n / 2);
+  p.flag("take_log", true);
+  p.integer("peaks", 0, 0, n / 2);
+  return std::make_unique<SpectralBlock>(p.finish(), in, axes);
+}
+
+}  // namespace mote::blocks
