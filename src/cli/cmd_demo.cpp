@@ -1,9 +1,14 @@
 #include <cstdio>
 #include <iostream>
+#include <map>
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "core/files.h"
+#include "core/plot.h"
 #include "demo/motion.h"
+#include "impulse/features.h"
+#include "impulse/projection.h"
 #include "ingest/split.h"
 
 namespace fs = std::filesystem;
@@ -65,19 +70,43 @@ void register_demo(CLI::App& app, Context& ctx) {
       tx.commit();
     }
 
+    // The path so far: the suggested impulse, its features (cached in the store) and the explorer plot.
+    std::vector<std::string> why;
+    ImpulseSpec spec = load_impulse(p, &why);
+    Impulse impulse(spec, impulse_axes(p, spec));
+    FeatureStats fst;
+    FeatureTable features = generate_features(p.store(), impulse, {}, json, &fst);
+    Projection proj = project_2d(features);
+    std::map<std::string, size_t> index;
+    std::vector<ScatterSeries> series;
+    for (size_t i = 0; i < features.rows.size(); ++i) {
+      auto [it, added] = index.emplace(features.rows[i].label, series.size());
+      if (added) series.push_back({features.rows[i].label, {}});
+      series[it->second].xy.push_back(proj.xy[2 * i]);
+      series[it->second].xy.push_back(proj.xy[2 * i + 1]);
+    }
+    std::string plot = (p.out_dir() / "feature-explorer.svg").string();
+    write_file_atomic(plot, scatter_svg("Feature explorer (demo)", "PC 1", "PC 2", series));
+
     double total_ms = 0;
     for (auto& s : samples) total_ms += s.length_ms();
     auto counts = p.store().label_counts();
     if (json) {
       nlohmann::json labels = nlohmann::json::object();
       for (auto& c : counts) labels[c.label] = {{"training", c.training}, {"testing", c.testing}};
-      print_json({{"dir", dir}, {"samples", samples.size()}, {"minutes", total_ms / 60000.0}, {"labels", labels}});
+      print_json({{"dir", dir}, {"samples", samples.size()}, {"minutes", total_ms / 60000.0}, {"labels", labels},
+                  {"impulse", impulse_to_json(impulse.spec())}, {"why", why}, {"features_per_window", impulse.width()},
+                  {"windows", fst.windows}, {"feature_explorer", plot}});
     } else {
       std::printf("demo project: %s\n", dir.c_str());
       std::printf("generated %zu accelerometer recordings (%.1f minutes at 62.5 Hz)\n", samples.size(), total_ms / 60000.0);
       std::printf("  %-10s %8s %8s\n", "label", "training", "testing");
       for (auto& c : counts)
         std::printf("  %-10s %8lld %8lld\n", c.label.c_str(), static_cast<long long>(c.training), static_cast<long long>(c.testing));
+      std::printf("impulse (suggested from the data):\n");
+      for (auto& w : why) std::printf("  - %s\n", w.c_str());
+      std::printf("features: %zu per window, %zu windows in %.2f s; feature explorer: %s\n", impulse.width(), fst.windows,
+                  fst.seconds, plot.c_str());
       std::printf("list them: mote -C %s samples\n", dir.c_str());
       if (!no_serve)
         std::printf("studio: not built yet in this version; the pipeline above is what runs today\n");

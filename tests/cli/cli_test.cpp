@@ -94,6 +94,9 @@ TEST(Cli, DemoCreatesListableProject) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json summary = json::parse(r.out);
   EXPECT_GE(summary["minutes"].get<double>(), 9.5);
+  EXPECT_EQ(summary["impulse"]["dsp"][0]["type"], "spectral");
+  EXPECT_GT(summary["windows"].get<int>(), 1000);
+  EXPECT_TRUE(fs::exists(summary["feature_explorer"].get<std::string>()));
   json list = samples_json(proj);
   ASSERT_EQ(list["total"], summary["samples"]);
   std::map<std::string, int> per_label;

@@ -119,3 +119,27 @@ TEST(Store, ReopenKeepsSchemaAndData) {
   EXPECT_EQ(p.store().count({}), 1);
   EXPECT_EQ(p.store().schema_version(), static_cast<int>(schema_migrations().size()));
 }
+
+TEST(Store, MigratesAnOlderDatabaseAndRefusesANewerOne) {
+  test::TempDir dir;
+  std::string path = (dir / "old.db").string();
+  {
+    sql::Db db(path, true);
+    db.exec("CREATE TABLE schema_version(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    db.exec(schema_migrations()[0]);
+    db.exec("INSERT INTO schema_version VALUES(1, 'then')");
+  }
+  {
+    Store s(dir / "old.db", false);
+    EXPECT_EQ(s.schema_version(), static_cast<int>(schema_migrations().size()));
+    sql::Stmt st(s.db(), "SELECT count(*) FROM features");
+    EXPECT_TRUE(st.step());
+    s.db().exec("INSERT INTO schema_version VALUES(99, 'future')");
+  }
+  try {
+    Store s(dir / "old.db", false);
+    FAIL() << "a newer schema must be refused";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("upgrade mote"), std::string::npos);
+  }
+}
