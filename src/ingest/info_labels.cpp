@@ -11,16 +11,19 @@ using nlohmann::json;
 namespace mote {
 
 std::vector<ManifestEntry> read_info_labels(const fs::path& manifest) {
-  std::string where = manifest.string();
+  return parse_info_labels(read_file(manifest, 256u << 20), fs::absolute(manifest).parent_path(), manifest.string());
+}
+
+std::vector<ManifestEntry> parse_info_labels(std::string_view text, const fs::path& manifest_dir, const std::string& where) {
   json doc;
   try {
-    doc = json::parse(read_file(manifest, 256u << 20));
+    doc = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     throw error_at(where, "not valid JSON at byte " + std::to_string(e.byte) + "; restore the export's info.labels");
   }
   if (!doc.is_object() || !doc.contains("files") || !doc["files"].is_array())
     throw error_at(where, "expected {\"version\": 1, \"files\": [...]}; is this an Edge Impulse info.labels?");
-  fs::path root = fs::weakly_canonical(fs::absolute(manifest).parent_path());
+  fs::path root = fs::weakly_canonical(manifest_dir);
   std::vector<ManifestEntry> out;
   const json& files = doc["files"];
   for (size_t i = 0; i < files.size(); ++i) {

@@ -1,0 +1,8 @@
+#include "fuzz_support.h"
+#include "ingest/acquisition.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  mote::ParseContext keyed{"fuzz.cbor", std::string("key"), 0};
+  MOTE_FUZZ_EXPECTED_ERRORS(mote::parse_acquisition_cbor(fuzz_bytes(data, size), keyed));
+  return 0;
+}
