@@ -94,6 +94,7 @@ Parsed parse_item(const Item& item, const ImportOptions& opts, const std::option
     s.label = label_for(item, opts, pattern);
     s.name = item.name ? *item.name : item.path.stem().string();
     s.provenance["source"] = fs::absolute(item.path).lexically_normal().string();
+    s.hash = content_hash(s);  // on the worker thread; the store keeps it
     out.sample = std::move(s);
   } catch (const Error& e) {
     out.error = e.what();
@@ -159,7 +160,6 @@ ImportReport import_paths(Store& store, const std::vector<fs::path>& paths, cons
       const Item& item = items[begin + k];
       Parsed& p = parsed[k];
       if (p.sample && !opts.allow_duplicates) {
-        p.sample->hash = content_hash(*p.sample);
         if (auto dup = store.find_by_hash(p.sample->hash)) {
           Sample other = store.get(*dup, false);
           p.error = item.path.string() + ": same data as sample " + std::to_string(*dup) + " (" + other.name +

@@ -119,14 +119,21 @@ void Store::migrate() {
   }
 }
 
+sql::Stmt& Store::cached(std::unique_ptr<sql::Stmt>& slot, const char* sql) {
+  if (!slot) slot = std::make_unique<sql::Stmt>(db_, sql);
+  return *slot;
+}
+
 int64_t Store::insert(Sample& s) {
-  s.hash = content_hash(s);
+  if (s.hash.empty()) s.hash = content_hash(s);
   s.created_at = now_iso8601();
-  sql::Transaction tx(db_);
-  sql::Stmt st(db_,
-               "INSERT INTO samples(name, label, category, kind, interval_ms, axes, frames, width, height, channels, "
-               "sensors, device_name, device_type, hash, created_at, provenance) "
-               "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  // Both rows or neither; inside a caller's transaction that one already guarantees it.
+  std::optional<sql::Transaction> tx;
+  if (sqlite3_get_autocommit(db_.handle())) tx.emplace(db_);
+  sql::Stmt& st = cached(insert_sample_,
+                         "INSERT INTO samples(name, label, category, kind, interval_ms, axes, frames, width, height, "
+                         "channels, sensors, device_name, device_type, hash, created_at, provenance) "
+                         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   st.bind(1, s.name).bind(2, s.label).bind(3, category_name(s.category)).bind(4, kind_name(s.kind));
   st.bind(5, s.interval_ms).bind(6, static_cast<int64_t>(s.axes())).bind(7, static_cast<int64_t>(s.frames()));
   st.bind(8, static_cast<int64_t>(s.width)).bind(9, static_cast<int64_t>(s.height));
@@ -135,22 +142,24 @@ int64_t Store::insert(Sample& s) {
   st.bind(16, s.provenance.dump());
   st.run();
   s.id = db_.last_insert_id();
-  sql::Stmt data(db_, "INSERT INTO sample_data(sample_id, data) VALUES(?, ?)");
+  sql::Stmt& data = cached(insert_data_, "INSERT INTO sample_data(sample_id, data) VALUES(?, ?)");
   data.bind(1, s.id);
   if (s.kind == SampleKind::TimeSeries)
     data.bind_blob(2, s.values.data(), s.values.size() * sizeof(float));
   else
     data.bind_blob(2, s.pixels.data(), s.pixels.size());
   data.run();
-  tx.commit();
+  if (tx) tx->commit();
   return s.id;
 }
 
 std::optional<int64_t> Store::find_by_hash(const std::string& hash) {
-  sql::Stmt st(db_, "SELECT id FROM samples WHERE hash = ? ORDER BY id LIMIT 1");
+  sql::Stmt& st = cached(find_hash_, "SELECT id FROM samples WHERE hash = ? ORDER BY id LIMIT 1");
   st.bind(1, hash);
-  if (st.step()) return st.int64(0);
-  return std::nullopt;
+  std::optional<int64_t> id;
+  if (st.step()) id = st.int64(0);
+  st.reset();
+  return id;
 }
 
 std::vector<Sample> Store::list(const SampleFilter& f, bool with_data) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +35,8 @@ class Store {
   sql::Db& db() { return db_; }
   int schema_version();
 
-  // Inserts a validated sample; sets s.id, s.hash, s.created_at. Call inside a transaction for batches.
+  // Inserts a validated sample; sets s.id, s.created_at and s.hash (kept when the caller already set it
+  // from content_hash). Call inside a transaction for batches.
   int64_t insert(Sample& s);
   std::optional<int64_t> find_by_hash(const std::string& hash);
 
@@ -57,7 +59,10 @@ class Store {
  private:
   void migrate();
   void require(int64_t id);
+  sql::Stmt& cached(std::unique_ptr<sql::Stmt>& slot, const char* sql);
   sql::Db db_;
+  // Prepared once: imports insert thousands of rows.
+  std::unique_ptr<sql::Stmt> insert_sample_, insert_data_, find_hash_;
 };
 
 }  // namespace mote
