@@ -2,7 +2,7 @@
 BUILD ?= build
 DEMO_DIR ?= $(BUILD)/demo-project
 
-.PHONY: all setup configure build run test bench clean
+.PHONY: all setup configure build run test test-asan bench clean
 
 all: build
 
@@ -20,6 +20,12 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900 -j 2
+
+# The unit and integration tests again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: setup
+	@cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMOTE_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD)-asan
+	cd $(BUILD)-asan && ctest --output-on-failure --timeout 900 -j 2 -E fuzz_
 
 bench: build
 	bench/run

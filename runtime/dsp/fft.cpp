@@ -35,10 +35,8 @@ void half_length_fft(const RfftTables& t, const float* in, float* z) {
   }
 }
 
-}  // namespace
-
 // Bin k (0 < k < n/2) from the half-length spectrum: X = E + W^k O, with E, O its even/odd parts.
-inline void split_bin(const RfftTables& t, const float* z, uint32_t k, float* xr, float* xi) {
+void split_bin(const RfftTables& t, const float* z, uint32_t k, float* xr, float* xi) {
   const uint32_t m = t.n / 2;
   const float ar = z[2 * k], ai = z[2 * k + 1];
   const float br = z[2 * (m - k)], bi = -z[2 * (m - k) + 1];  // conj(Z[m - k])
@@ -48,6 +46,8 @@ inline void split_bin(const RfftTables& t, const float* z, uint32_t k, float* xr
   *xr = er + (wr * or_ - wi * oi);
   *xi = ei + (wr * oi + wi * or_);
 }
+
+}  // namespace
 
 size_t rfft_scratch_bytes(uint32_t n) { return static_cast<size_t>(n) * sizeof(float); }
 

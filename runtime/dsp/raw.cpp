@@ -4,6 +4,7 @@ namespace mote {
 namespace dsp {
 
 size_t raw_output_len(const RawConfig& cfg) { return static_cast<size_t>(cfg.frames) * cfg.axes; }
+
 size_t raw_scratch_bytes(const RawConfig&) { return 0; }
 
 Status raw_f32(const RawConfig& cfg, const float* in, float* out, size_t out_len) {

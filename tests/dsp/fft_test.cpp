@@ -1,36 +1,105 @@
-// runtime/dsp/fft against numpy's rfft (tests/ref/fft.py).
+// runtime/dsp/fft against numpy's rfft, and the host tables (twiddles, bit reversal, windows) against
+// numpy/scipy (tests/ref/fft.py).
 #include "dsp/fft.h"
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
+#include "core/error.h"
 #include "impulse/dsp_tables.h"
 #include "support/test_support.h"
 
 using namespace mote;
 
-TEST(Fft, MatchesNumpyRfft) {
-  const auto& d = test::reference_data("fft.py", "fft.json");
+namespace {
+const nlohmann::json& fft_data() { return test::reference_data("fft.py", "fft.json"); }
+}  // namespace
+
+TEST(Fft, MatchesNumpyRfftForEveryLength) {
+  const auto& d = fft_data();
   ASSERT_TRUE(d.contains("cases")) << "tests/ref/fft.py failed";
+  size_t checked = 0;
   for (const auto& c : d["cases"]) {
     SCOPED_TRACE(c["name"].get<std::string>());
     uint32_t n = c["n"];
     RfftTableData t = make_rfft_tables(n);
     auto in = c["input"].get<std::vector<float>>();
-    std::vector<float> out(n + 2), power(n / 2 + 1), scratch(n);
-    ASSERT_EQ(dsp::rfft_f32(t.view(), in.data(), out.data(), scratch.data(), scratch.size() * 4), MOTE_OK);
+    std::vector<float> out(n + 2), power(n / 2 + 1), scratch(dsp::rfft_scratch_bytes(n) / sizeof(float));
+    ASSERT_EQ(dsp::rfft_f32(t.view(), in.data(), out.data(), scratch.data(), dsp::rfft_scratch_bytes(n)), MOTE_OK);
     EXPECT_LE(test::max_relative_error(out, c["expected"].get<std::vector<double>>()), 1e-4);
-    ASSERT_EQ(dsp::rfft_power_f32(t.view(), in.data(), power.data(), scratch.data(), scratch.size() * 4), MOTE_OK);
+    ASSERT_EQ(dsp::rfft_power_f32(t.view(), in.data(), power.data(), scratch.data(), dsp::rfft_scratch_bytes(n)), MOTE_OK);
     EXPECT_LE(test::max_relative_error(power, c["power"].get<std::vector<double>>()), 1e-4);
+    ++checked;
   }
+  EXPECT_GE(checked, 9u * 2);
+}
+
+TEST(Fft, OutputMayOverwriteInput) {
+  RfftTableData t = make_rfft_tables(64);
+  std::vector<float> x(66), buf(66), out(66), scratch(64);
+  for (int i = 0; i < 64; ++i) buf[i] = x[i] = std::sin(0.3f * i) + 0.1f * i;
+  ASSERT_EQ(dsp::rfft_f32(t.view(), x.data(), out.data(), scratch.data(), 256), MOTE_OK);
+  ASSERT_EQ(dsp::rfft_f32(t.view(), buf.data(), buf.data(), scratch.data(), 256), MOTE_OK);
+  EXPECT_EQ(buf, out);
+  ASSERT_EQ(dsp::rfft_power_f32(t.view(), x.data(), x.data(), scratch.data(), 256), MOTE_OK);
+  for (int k = 0; k <= 32; ++k) EXPECT_EQ(x[k], out[2 * k] * out[2 * k] + out[2 * k + 1] * out[2 * k + 1]);
 }
 
 TEST(Fft, RefusesBadArguments) {
   RfftTableData t = make_rfft_tables(64);
   std::vector<float> in(64), out(66), scratch(64);
-  EXPECT_EQ(dsp::rfft_f32(t.view(), in.data(), out.data(), scratch.data(), 10), MOTE_ERR_SCRATCH);
+  EXPECT_EQ(dsp::rfft_f32(t.view(), in.data(), out.data(), scratch.data(), 255), MOTE_ERR_SCRATCH);
+  EXPECT_EQ(dsp::rfft_power_f32(t.view(), in.data(), out.data(), scratch.data(), 10), MOTE_ERR_SCRATCH);
   dsp::RfftTables bad = t.view();
   bad.n = 48;
   EXPECT_EQ(dsp::rfft_f32(bad, in.data(), out.data(), scratch.data(), 256), MOTE_ERR_ARG);
+  bad.n = 8;
+  EXPECT_EQ(dsp::rfft_f32(bad, in.data(), out.data(), scratch.data(), 256), MOTE_ERR_ARG);
+  bad = t.view();
+  bad.sin = nullptr;
+  EXPECT_EQ(dsp::rfft_power_f32(bad, in.data(), out.data(), scratch.data(), 256), MOTE_ERR_ARG);
   EXPECT_EQ(dsp::rfft_f32(t.view(), nullptr, out.data(), scratch.data(), 256), MOTE_ERR_ARG);
-  EXPECT_THROW(make_rfft_tables(100), std::exception);
+  EXPECT_EQ(dsp::rfft_f32(t.view(), in.data(), out.data(), nullptr, 256), MOTE_ERR_ARG);
+  EXPECT_EQ(dsp::rfft_scratch_bytes(4096), 4096u * 4);
+}
+
+TEST(DspTables, TwiddlesAndBitReversalMatchNumpy) {
+  const auto& d = fft_data();
+  ASSERT_TRUE(d.contains("tables")) << "tests/ref/fft.py failed";
+  for (const auto& c : d["tables"]) {
+    uint32_t n = c["n"];
+    SCOPED_TRACE(n);
+    RfftTableData t = make_rfft_tables(n);
+    EXPECT_EQ(t.view().n, n);
+    EXPECT_EQ(t.bitrev, c["bitrev"].get<std::vector<uint16_t>>());
+    // Both are float64 cos/sin rounded once to float: equal, or one float apart on a rounding tie.
+    auto cs = c["cos"].get<std::vector<float>>(), sn = c["sin"].get<std::vector<float>>();
+    ASSERT_EQ(t.cos.size(), cs.size());
+    for (size_t k = 0; k < cs.size(); ++k) {
+      EXPECT_LE(std::fabs(t.cos[k] - cs[k]), 6e-8) << k;
+      EXPECT_LE(std::fabs(t.sin[k] - sn[k]), 6e-8) << k;
+    }
+  }
+  for (uint32_t n : {0u, 8u, 100u, 8192u}) EXPECT_THROW(make_rfft_tables(n), Error) << n;
+}
+
+TEST(DspTables, WindowsMatchScipyAndNumpy) {
+  const auto& d = fft_data();
+  ASSERT_TRUE(d.contains("windows")) << "tests/ref/fft.py failed";
+  for (const auto& c : d["windows"]) {
+    uint32_t n = c["n"];
+    SCOPED_TRACE(n);
+    auto near = [](const std::vector<float>& got, const std::vector<float>& want) {
+      if (got.size() != want.size()) return false;
+      for (size_t i = 0; i < got.size(); ++i)
+        if (std::fabs(got[i] - want[i]) > 6e-8) return false;
+      return true;
+    };
+    EXPECT_TRUE(near(hann_window(n), c["hann_periodic"].get<std::vector<float>>()));
+    EXPECT_TRUE(near(hann_window(n, true), c["hann_symmetric"].get<std::vector<float>>()));
+    EXPECT_TRUE(near(hamming_window(n), c["hamming_periodic"].get<std::vector<float>>()));
+    EXPECT_TRUE(near(hamming_window(n, true), c["hamming_symmetric"].get<std::vector<float>>()));
+  }
+  EXPECT_THROW(hann_window(0), Error);
 }

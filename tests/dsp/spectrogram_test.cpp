@@ -1,0 +1,143 @@
+// runtime/dsp/spectrogram (and the audio framing it shares with mfe/mfcc) against tests/ref/spectrogram.py.
+#include "dsp/spectrogram.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "impulse/dsp_tables.h"
+#include "impulse/dsp_tables_audio.h"
+#include "support/test_support.h"
+
+using nlohmann::json;
+using namespace mote;
+
+namespace {
+
+const json& reference() {
+  static const json cases = [] {
+    test::TempDir dir;
+    if (test::run_reference("spectrogram.py", dir.path().string()) != 0) return json();
+    return json::parse(test::read_text(dir / "spectrogram.json"))["cases"];
+  }();
+  return cases;
+}
+
+// The block's config plus the tables it points at.
+struct Block {
+  RfftTableData fft;
+  std::vector<float> window;
+  dsp::SpectrogramConfig cfg{};
+
+  explicit Block(const json& c) : fft(make_rfft_tables(c["fft_length"].get<uint32_t>())) {
+    dsp::AudioFrameConfig& f = cfg.frames;
+    f.sample_rate_hz = c["sample_rate_hz"].get<float>();
+    f.frame_length_s = c["frame_length_s"].get<float>();
+    f.frame_stride_s = c["frame_stride_s"].get<float>();
+    f.preemphasis = c["preemphasis"].get<float>();
+    if (c["window"] == "hamming")
+      window = build_hamming_window(int(dsp::audio_frame_samples(f.frame_length_s, f.sample_rate_hz)));
+    f.window = window.empty() ? nullptr : window.data();
+    f.fft = fft.view();
+    cfg.noise_floor_db = c["noise_floor_db"].get<float>();
+    cfg.scale = c["scale"] == "db" ? dsp::DB_SCALE_DECIBELS : dsp::DB_SCALE_NORMALIZED;
+  }
+};
+
+// Largest error relative to max(1, |reference|); its index in *at.
+double worst_error(const std::vector<float>& got, const std::vector<double>& want, size_t* at) {
+  double worst = 0;
+  *at = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    double err = std::fabs(got[i] - want[i]) / std::max(1.0, std::fabs(want[i]));
+    if (!(err <= worst)) worst = err, *at = i;
+  }
+  return worst;
+}
+
+}  // namespace
+
+TEST(Spectrogram, MatchesNumpyReference) {
+  const json& cases = reference();
+  ASSERT_TRUE(cases.is_array() && !cases.empty()) << "tests/ref/spectrogram.py failed";
+  for (const json& c : cases) {
+    SCOPED_TRACE(c["name"].get<std::string>());
+    Block s(c);
+    std::vector<float> in = c["input"].get<std::vector<float>>();
+    std::vector<double> want = c["expected"].get<std::vector<double>>();
+    ASSERT_EQ(dsp::audio_frame_count(s.cfg.frames, in.size()), c["frames"].get<size_t>());
+    ASSERT_EQ(dsp::spectrogram_output_len(s.cfg, in.size()), want.size());
+    std::vector<float> out(want.size());
+    std::vector<float> scratch(dsp::spectrogram_scratch_bytes(s.cfg) / sizeof(float));
+    ASSERT_EQ(dsp::spectrogram_f32(s.cfg, in.data(), in.size(), out.data(), out.size(), scratch.data(),
+                                   scratch.size() * sizeof(float)),
+              MOTE_OK);
+    size_t at;
+    EXPECT_LE(worst_error(out, want, &at), 1e-4) << "element " << at << ": got " << out[at] << ", expected "
+                                                 << want[at];
+  }
+}
+
+TEST(Spectrogram, FrameSamplesRoundHalfUpInFloat) {
+  EXPECT_EQ(dsp::audio_frame_samples(0.025f, 16000.0f), 400u);
+  EXPECT_EQ(dsp::audio_frame_samples(0.02f, 16000.0f), 320u);
+  EXPECT_EQ(dsp::audio_frame_samples(0.0625f, 8000.0f), 500u);
+  EXPECT_EQ(dsp::audio_frame_samples(0.00001f, 8000.0f), 0u);  // below one sample
+  dsp::AudioFrameConfig f{};
+  f.sample_rate_hz = 8000;
+  f.frame_length_s = 0.032f;  // 256
+  f.frame_stride_s = 0.016f;  // 128
+  EXPECT_EQ(dsp::audio_frame_count(f, 255), 0u);
+  EXPECT_EQ(dsp::audio_frame_count(f, 256), 1u);
+  EXPECT_EQ(dsp::audio_frame_count(f, 383), 1u);  // a partial last frame is dropped
+  EXPECT_EQ(dsp::audio_frame_count(f, 384), 2u);
+}
+
+TEST(Spectrogram, ToneLandsInItsBin) {
+  json c = {{"sample_rate_hz", 8000}, {"frame_length_s", 0.032}, {"frame_stride_s", 0.032}, {"preemphasis", 0.0},
+            {"window", "none"},       {"fft_length", 256},        {"noise_floor_db", -100.0}, {"scale", "db"}};
+  Block s(c);
+  std::vector<float> in(512);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = float(std::sin(2 * M_PI * 1000.0 * double(i) / 8000.0));
+  std::vector<float> out(dsp::spectrogram_output_len(s.cfg, in.size()));
+  std::vector<float> scratch(dsp::spectrogram_scratch_bytes(s.cfg) / sizeof(float));
+  ASSERT_EQ(out.size(), 2u * 129u);
+  ASSERT_EQ(dsp::spectrogram_f32(s.cfg, in.data(), in.size(), out.data(), out.size(), scratch.data(),
+                                 scratch.size() * sizeof(float)),
+            MOTE_OK);
+  // 1 kHz at 8 kHz / 256 points is bin 32: |X| = 128, power 128^2 / 256 = 64 -> 18.06 dB.
+  EXPECT_NEAR(out[32], 10 * std::log10(64.0), 1e-4);
+  EXPECT_NEAR(out[129 + 32], 10 * std::log10(64.0), 1e-4);
+  EXPECT_LT(out[40], -60.0f);
+}
+
+TEST(Spectrogram, RejectsBadArguments) {
+  json c = {{"sample_rate_hz", 8000}, {"frame_length_s", 0.032}, {"frame_stride_s", 0.016}, {"preemphasis", 0.98},
+            {"window", "hamming"},    {"fft_length", 256},        {"noise_floor_db", -52.0},  {"scale", "normalized"}};
+  Block s(c);
+  std::vector<float> in(1000, 0.25f), out(dsp::spectrogram_output_len(s.cfg, 1000));
+  const size_t bytes = dsp::spectrogram_scratch_bytes(s.cfg);
+  std::vector<float> scratch(bytes / sizeof(float));
+  auto run = [&](const dsp::SpectrogramConfig& cfg, size_t in_len, size_t out_len, size_t scratch_bytes) {
+    return dsp::spectrogram_f32(cfg, in.data(), in_len, out.data(), out_len, scratch.data(), scratch_bytes);
+  };
+  EXPECT_EQ(run(s.cfg, in.size(), out.size(), bytes), MOTE_OK);
+  EXPECT_EQ(run(s.cfg, in.size(), out.size(), bytes - 4), MOTE_ERR_SCRATCH);
+  EXPECT_EQ(run(s.cfg, in.size(), out.size() - 1, bytes), MOTE_ERR_SHAPE);
+  EXPECT_EQ(run(s.cfg, 200, 0, bytes), MOTE_ERR_SHAPE);  // shorter than one frame
+  dsp::SpectrogramConfig bad = s.cfg;
+  bad.noise_floor_db = 12.0f;  // the normalised scale divides by 12 - floor
+  EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
+  bad = s.cfg;
+  bad.frames.fft.n = 100;
+  EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
+  bad = s.cfg;
+  bad.frames.frame_stride_s = 0.0f;
+  EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
+  EXPECT_EQ(dsp::spectrogram_f32(s.cfg, nullptr, in.size(), out.data(), out.size(), scratch.data(), bytes),
+            MOTE_ERR_ARG);
+}
