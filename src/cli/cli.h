@@ -28,5 +28,6 @@ void register_export(CLI::App& app, Context& ctx);
 void register_demo(CLI::App& app, Context& ctx);
 void register_impulse(CLI::App& app, Context& ctx);
 void register_features(CLI::App& app, Context& ctx);
+void register_forward(CLI::App& app, Context& ctx);
 
 }  // namespace mote::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   register_impulse(app, ctx);
   register_features(app, ctx);
   register_demo(app, ctx);
+  register_forward(app, ctx);
 
   try {
     app.parse(argc, argv);
