@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   register_impulse(app, ctx);
   register_features(app, ctx);
   register_demo(app, ctx);
+  register_serve(app, ctx);
+  register_keys(app, ctx);
 
   try {
     app.parse(argc, argv);
