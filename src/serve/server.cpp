@@ -91,6 +91,7 @@ const char* status_message(int status) {
     case 403: return "forbidden";
     case 404: return "no such endpoint; GET /api lists them";
     case 405: return "method not allowed; GET /api lists the endpoints";
+    case 411: return "send the body with a Content-Length";
     case 413: return "request body larger than the server's limit; send less or restart mote serve with a larger --max-body";
     case 414: return "request URI too long";
     default: return "request failed";
@@ -190,6 +191,20 @@ struct Server::Impl {
         return HR::Handled;
       }
     }
+    // Only bodies with a Content-Length are read: httplib applies the size limit to those alone (a chunked,
+    // length-less or compressed body could grow without bound).
+    bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    if (req.has_header("Transfer-Encoding") || (has_body_method && !req.has_header("Content-Length"))) {
+      reply_error(res, 411, "send the body with a Content-Length (chunked or length-less bodies are refused)");
+      res.set_header("Connection", "close");
+      return HR::Handled;
+    }
+    std::string encoding = req.get_header_value("Content-Encoding");
+    if (!encoding.empty() && encoding != "identity") {
+      reply_error(res, 415, "Content-Encoding '" + encoding + "' refused; send the body uncompressed");
+      res.set_header("Connection", "close");
+      return HR::Handled;
+    }
     // The studio link printed at start: trade ?token= for an HttpOnly, SameSite=Strict cookie.
     if (req.method == "GET" && req.has_param("token")) {
       if (!constant_time_equal(req.get_param_value("token"), token)) {
@@ -246,7 +261,10 @@ struct Server::Impl {
     }
     fs::path p;
     try {
-      p = resolve_inside(web_root, req.path.substr(1), "path " + req.path);
+      std::string shown = req.path;  // NUL and control bytes would cut or garble the message
+      for (char& c : shown)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+      p = resolve_inside(web_root, req.path.substr(1), "path " + shown);
     } catch (const Error& e) {
       throw HttpError{400, e.what()};
     }
