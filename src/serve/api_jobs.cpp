@@ -25,12 +25,20 @@ void events(Api& api, const httplib::Request& req, httplib::Response& res) {
     bool sent_snapshot = false;
     int idle_rounds = 0;
   };
+  // Each open stream holds one of the server's threads: keep half of them for everything else.
+  if (api.streams.fetch_add(1) >= api.max_streams) {
+    api.streams--;
+    throw HttpError{503, "too many open event streams; close one or poll GET /api/jobs/{id}"};
+  }
   auto cur = std::make_shared<Cursor>();
   JobQueue* jobs = &api.jobs;
   auto stopping = api.stopping;
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
-  res.set_chunked_content_provider("text/event-stream", [jobs, id, cur, stopping](size_t, httplib::DataSink& sink) {
+  std::atomic<int>* streams = &api.streams;
+  res.set_chunked_content_provider(
+      "text/event-stream",
+      [jobs, id, cur, stopping](size_t, httplib::DataSink& sink) {
     if (stopping()) {
       sink.done();
       return true;
@@ -66,7 +74,8 @@ void events(Api& api, const httplib::Request& req, httplib::Response& res) {
     if (!out.empty() && !sink.write(out.data(), out.size())) return false;
     if (final) sink.done();
     return true;
-  });
+      },
+      [streams](bool) { (*streams)--; });
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,8 @@ struct Api {
   ProjectPool& pool;
   JobQueue& jobs;
   std::function<bool()> stopping;
+  std::atomic<int>& streams;  // open SSE streams: each holds a thread
+  int max_streams;
 };
 
 using Handler = std::function<void(Api&, const httplib::Request&, httplib::Response&)>;

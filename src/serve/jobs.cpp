@@ -118,7 +118,12 @@ class JobQueue::Context : public JobContext {
   const json& params() const override { return live_->params; }
   void log(const std::string& line) override {
     std::lock_guard<std::mutex> lk(live_->m);
-    for (auto& l : split_lines(line)) live_->lines.push_back(l);
+    // Bounded: a runaway job cannot fill memory (or the store) with its log.
+    constexpr size_t kMaxLines = 20000;
+    for (auto& l : split_lines(line)) {
+      if (live_->lines.size() < kMaxLines) live_->lines.push_back(l.size() > 4096 ? l.substr(0, 4096) + "..." : l);
+      else if (live_->lines.size() == kMaxLines) live_->lines.push_back("(log truncated: more than 20000 lines)");
+    }
     live_->dirty = true;
     live_->cv.notify_all();
   }

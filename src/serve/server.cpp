@@ -131,6 +131,8 @@ struct Server::Impl {
   ProjectPool pool;
   JobQueue jobs;
   std::atomic<bool> stopping{false};
+  std::atomic<int> streams{0};
+  unsigned threads;
   Api api;
   std::vector<Route> routes;
   httplib::Server http;
@@ -143,7 +145,8 @@ struct Server::Impl {
         token(opts.session_token.empty() ? random_hex(24) : opts.session_token),
         pool(opts.project),
         jobs(opts.project, opts.job_workers, opts.extra_job_kinds),
-        api{opts, pool, jobs, [this] { return stopping.load(); }} {
+        threads(opts.http_threads ? opts.http_threads : std::max(16u, 4 * std::thread::hardware_concurrency())),
+        api{opts, pool, jobs, [this] { return stopping.load(); }, streams, static_cast<int>(threads / 2)} {
     fs::path root = opts.web_dir ? *opts.web_dir : default_web_root();
     std::error_code ec;
     if (!root.empty() && fs::is_regular_file(root / "index.html", ec)) web_root = fs::weakly_canonical(root, ec);
@@ -307,8 +310,7 @@ struct Server::Impl {
     }
     http.Get(R"(/(?!api(/|$)).*)", wrap([this](Api&, const httplib::Request& req, httplib::Response& res) { serve_static(req, res); }));
 
-    unsigned threads = opts.http_threads ? opts.http_threads : std::max(8u, 2 * std::thread::hardware_concurrency());
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http.new_task_queue = [n = threads] { return new httplib::ThreadPool(n); };
     http.set_payload_max_length(opts.max_body_bytes);
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
     http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {

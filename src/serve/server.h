@@ -19,7 +19,7 @@ struct ServeOptions {
   int port = 4446;                 // 0: any free port (tests)
   uint64_t max_body_bytes = 64ull << 20;  // larger requests get 413
   unsigned job_workers = 0;               // 0: one per core
-  unsigned http_threads = 0;              // 0: max(8, 2 x cores)
+  unsigned http_threads = 0;              // 0: max(16, 4 x cores); SSE streams may hold half of them
   std::optional<std::filesystem::path> web_dir;  // the built studio; default web/dist beside the binary's tree
   std::vector<std::string> allow_origins;        // CORS: none by default
   std::string session_token;                     // empty: a random one
