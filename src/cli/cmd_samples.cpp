@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "ingest/split.h"
+#include "store/crop.h"
 
 namespace mote::cli {
 
@@ -138,18 +139,8 @@ void register_samples(CLI::App& app, Context& ctx) {
     ctx.run = [&ctx] {
       Project p = ctx.open_project();
       Sample s = p.store().get(a.id);
-      std::string where = "sample " + std::to_string(a.id);
-      if (s.kind != SampleKind::TimeSeries) throw error_at(where, "is an image; only time series can be cropped");
-      size_t frames = s.frames();
-      double end_ms = a.end_ms < 0 ? s.length_ms() : a.end_ms;
-      size_t first = static_cast<size_t>(std::ceil(a.start_ms / s.interval_ms - 1e-9));
-      size_t last = std::min(frames, static_cast<size_t>(std::ceil(end_ms / s.interval_ms - 1e-9)));
-      if (a.start_ms < 0 || first >= last)
-        throw error_at(where, "range " + std::to_string(a.start_ms) + ".." + std::to_string(end_ms) +
-                                  " ms keeps no frames; the sample is " + std::to_string(s.length_ms()) + " ms long");
-      std::vector<float> kept(s.values.begin() + static_cast<long>(first * s.axes()),
-                              s.values.begin() + static_cast<long>(last * s.axes()));
-      s.values = std::move(kept);
+      CropRange r = crop_time_series(s, a.start_ms, a.end_ms, "sample " + std::to_string(a.id));
+      size_t first = r.first, last = r.last;
       p.store().replace_data(s);
       std::cout << "cropped sample " << a.id << " to frames " << first << ".." << last << " (" << s.length_ms() << " ms)\n";
     };

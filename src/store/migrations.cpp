@@ -46,6 +46,31 @@ CREATE TABLE features(
   PRIMARY KEY (sample_hash, impulse_hash)
 );
 )sql",
+      // 3: API keys (SHA-256 of the key, never the key) and the job queue of `mote serve`.
+      R"sql(
+CREATE TABLE api_keys(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE TABLE jobs(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled')),
+  params TEXT NOT NULL DEFAULT '{}',
+  progress REAL NOT NULL DEFAULT 0,
+  log TEXT NOT NULL DEFAULT '',
+  result TEXT,
+  error TEXT,
+  created_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT
+);
+CREATE INDEX jobs_state ON jobs(state, id);
+)sql",
   };
   return steps;
 }

@@ -1,0 +1,52 @@
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "core/files.h"
+#include "serve/server.h"
+
+namespace mote::cli {
+
+namespace {
+volatile std::sig_atomic_t g_signal = 0;
+}
+
+void register_serve(CLI::App& app, Context& ctx) {
+  static serve::ServeOptions o;
+  static std::string max_body = "64M", web;
+  auto* cmd = app.add_subcommand("serve", "Serve the studio, the HTTP API and the ingestion service");
+  cmd->add_option("--port", o.port, "TCP port (default 4446)");
+  cmd->add_option("--host", o.host, "Address to listen on (default 127.0.0.1; others require a key for every request)");
+  cmd->add_option("--max-body", max_body, "Largest request body, e.g. 64M (larger: 413)");
+  cmd->add_option("--workers", o.job_workers, "Job worker threads (default: one per core)");
+  cmd->add_option("--web", web, "Folder of the built studio (default: web/dist of the source tree)");
+  cmd->add_option("--allow-origin", o.allow_origins, "Send CORS headers for this origin (repeatable; default none)");
+  cmd->callback([&ctx] {
+    ctx.run = [&ctx] {
+      ctx.open_project();  // a clear error before anything listens
+      o.project = ctx.dir;
+      o.max_body_bytes = parse_byte_size(max_body, "--max-body");
+      if (!web.empty()) o.web_dir = web;
+      serve::Server server(o);
+      server.bind();
+      std::printf("mote serve: %s (project %s)\n", server.url().c_str(), ctx.dir.c_str());
+      std::printf("studio: %s/?token=%s\n", server.url().c_str(), server.session_token().c_str());
+      std::printf("session token (x-session-token header): %s\n", server.session_token().c_str());
+      if (server.web_root().empty()) std::printf("the studio is not built; %s/ lists the API\n", server.url().c_str());
+      if (!serve::is_loopback_host(o.host))
+        std::printf("listening beyond loopback: every request needs x-api-key (mote keys create) or the token\n");
+      std::printf("job workers: %u; stop with Ctrl-C\n", server.jobs().workers());
+      std::fflush(stdout);
+      std::signal(SIGINT, [](int s) { g_signal = s; });
+      std::signal(SIGTERM, [](int s) { g_signal = s; });
+      server.start();
+      while (!g_signal) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::printf("mote serve: stopping\n");
+      server.stop();
+    };
+  });
+}
+
+}  // namespace mote::cli

@@ -1,0 +1,13 @@
+// The job-kind registry: adding a kind (train, test, deploy, profile) is one line here plus its function.
+#include "serve/job_kinds.h"
+
+namespace mote::serve {
+
+const std::vector<JobKind>& job_kinds() {
+  static const std::vector<JobKind> list = {
+      {"features", "generate the DSP features of every sample and their 2-D projection", run_features_job},
+  };
+  return list;
+}
+
+}  // namespace mote::serve

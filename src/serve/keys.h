@@ -1,0 +1,35 @@
+// API keys for the ingestion service and the HTTP API: random, shown once, stored as SHA-256 only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+
+namespace mote::serve {
+
+struct ApiKey {
+  int64_t id = 0;
+  std::string name, created_at;
+  std::optional<std::string> revoked_at;
+};
+
+struct NewApiKey {
+  int64_t id = 0;
+  std::string key;  // "mote_" + 40 hex digits; the only time it exists in clear
+};
+
+// `bytes` random bytes (OpenSSL RAND_bytes) as lowercase hex.
+std::string random_hex(size_t bytes);
+
+NewApiKey create_api_key(Store& store, const std::string& name);
+std::vector<ApiKey> list_api_keys(Store& store);
+// Throws mote::Error when the id is unknown or already revoked.
+void revoke_api_key(Store& store, int64_t id);
+// The key's id when it is known and not revoked; the stored hash is compared in constant time.
+std::optional<int64_t> verify_api_key(Store& store, std::string_view key);
+
+}  // namespace mote::serve

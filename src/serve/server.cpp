@@ -1,0 +1,408 @@
+#include "serve/server.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "core/crypto.h"
+#include "core/error.h"
+#include "core/files.h"
+#include "serve/http.h"
+#include "serve/keys.h"
+#include "serve/paths.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace mote::serve {
+
+namespace {
+
+// The name part of a Host header or bind address: "[::1]:4446" -> "::1", "localhost:80" -> "localhost".
+std::string host_name(std::string h) {
+  if (!h.empty() && h[0] == '[') {
+    size_t end = h.find(']');
+    return end == std::string::npos ? h : h.substr(1, end - 1);
+  }
+  size_t colon = h.find(':');
+  if (colon != std::string::npos && h.find(':', colon + 1) == std::string::npos) h = h.substr(0, colon);
+  std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return std::tolower(c); });
+  return h;
+}
+
+std::string cookie_value(const httplib::Request& req, const std::string& name) {
+  std::string all = req.get_header_value("Cookie");
+  size_t pos = 0;
+  while (pos < all.size()) {
+    size_t end = all.find(';', pos);
+    if (end == std::string::npos) end = all.size();
+    std::string part = all.substr(pos, end - pos);
+    size_t b = part.find_first_not_of(' ');
+    if (b != std::string::npos) part = part.substr(b);
+    if (part.rfind(name + "=", 0) == 0) return part.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return "";
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+const char* mime_type(const fs::path& p) {
+  std::string ext = p.extension().string();
+  if (ext == ".html" || ext == ".htm") return "text/html; charset=utf-8";
+  if (ext == ".js" || ext == ".mjs") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json" || ext == ".map") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  if (ext == ".jpg" || ext == ".jpeg") return "image/jpeg";
+  if (ext == ".ico") return "image/x-icon";
+  if (ext == ".woff2") return "font/woff2";
+  if (ext == ".wasm") return "application/wasm";
+  if (ext == ".txt") return "text/plain; charset=utf-8";
+  return "application/octet-stream";
+}
+
+fs::path default_web_root() {
+  if (const char* env = std::getenv("MOTE_WEB_DIR")) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return {};
+  // build/mote -> <source>/web/dist
+  return exe.parent_path().parent_path() / "web" / "dist";
+}
+
+const char* status_message(int status) {
+  switch (status) {
+    case 400: return "bad request";
+    case 401: return "missing or invalid credentials";
+    case 403: return "forbidden";
+    case 404: return "no such endpoint; GET /api lists them";
+    case 405: return "method not allowed; GET /api lists the endpoints";
+    case 411: return "send the body with a Content-Length";
+    case 413: return "request body larger than the server's limit; send less or restart mote serve with a larger --max-body";
+    case 414: return "request URI too long";
+    default: return "request failed";
+  }
+}
+
+}  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  std::string h = host_name(host);
+  return h == "localhost" || h == "::1" || h.rfind("127.", 0) == 0;
+}
+
+ProjectPool::Lease ProjectPool::acquire() {
+  {
+    std::lock_guard<std::mutex> lk(m_);
+    if (!free_.empty()) {
+      auto p = std::move(free_.back());
+      free_.pop_back();
+      return Lease(*this, std::move(p));
+    }
+  }
+  return Lease(*this, std::make_unique<Project>(Project::open(dir_)));
+}
+
+void ProjectPool::give_back(std::unique_ptr<Project> p) {
+  if (!p) return;
+  std::lock_guard<std::mutex> lk(m_);
+  if (free_.size() < 64) free_.push_back(std::move(p));
+}
+
+struct Server::Impl {
+  ServeOptions opts;
+  bool loopback;
+  std::string token;
+  fs::path web_root;
+  ProjectPool pool;
+  JobQueue jobs;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> streams{0};
+  unsigned threads;
+  Api api;
+  std::vector<Route> routes;
+  httplib::Server http;
+  std::thread thread;
+  int port = 0;
+
+  explicit Impl(ServeOptions o)
+      : opts(std::move(o)),
+        loopback(is_loopback_host(opts.host)),
+        token(opts.session_token.empty() ? random_hex(24) : opts.session_token),
+        pool(opts.project),
+        jobs(opts.project, opts.job_workers, opts.extra_job_kinds),
+        threads(opts.http_threads ? opts.http_threads : std::max(16u, 4 * std::thread::hardware_concurrency())),
+        api{opts, pool, jobs, [this] { return stopping.load(); }, streams, static_cast<int>(threads / 2)} {
+    fs::path root = opts.web_dir ? *opts.web_dir : default_web_root();
+    std::error_code ec;
+    if (!root.empty() && fs::is_regular_file(root / "index.html", ec)) web_root = fs::weakly_canonical(root, ec);
+    setup();
+  }
+
+  // Which credentials the request carries: none, valid ones, or invalid ones.
+  enum class Auth { None, Token, Cookie, Key, Invalid };
+
+  Auth authenticate(const httplib::Request& req) {
+    auto is_token = [&](const std::string& v) { return constant_time_equal(v, token); };
+    auto key_or_token = [&](const std::string& v) {
+      if (is_token(v)) return Auth::Token;
+      auto lease = pool.acquire();
+      return verify_api_key(lease->store(), v) ? Auth::Key : Auth::Invalid;
+    };
+    if (req.has_header("x-api-key")) return key_or_token(req.get_header_value("x-api-key"));
+    if (req.has_header("x-session-token")) return is_token(req.get_header_value("x-session-token")) ? Auth::Token : Auth::Invalid;
+    std::string authz = req.get_header_value("Authorization");
+    if (authz.rfind("Bearer ", 0) == 0) return key_or_token(authz.substr(7));
+    if (!authz.empty()) return Auth::Invalid;
+    std::string cookie = cookie_value(req, "mote_session");
+    if (!cookie.empty()) return is_token(cookie) ? Auth::Cookie : Auth::Invalid;
+    return Auth::None;
+  }
+
+  httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
+    using HR = httplib::Server::HandlerResponse;
+    // On loopback, a foreign Host header means DNS rebinding: a web page pretending to be local.
+    if (loopback && req.has_header("Host") && !is_loopback_host(req.get_header_value("Host"))) {
+      reply_error(res, 403, "Host '" + req.get_header_value("Host") + "' refused: this server answers only to 127.0.0.1/localhost");
+      return HR::Handled;
+    }
+    std::string origin = req.get_header_value("Origin");
+    bool cors = !origin.empty() &&
+                std::find(opts.allow_origins.begin(), opts.allow_origins.end(), origin) != opts.allow_origins.end();
+    if (cors) {
+      res.set_header("Access-Control-Allow-Origin", origin);
+      res.set_header("Vary", "Origin");
+      if (req.method == "OPTIONS") {
+        res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE");
+        res.set_header("Access-Control-Allow-Headers",
+                       "content-type, x-api-key, x-session-token, x-label, x-file-name, x-disallow-duplicates");
+        res.status = 204;
+        return HR::Handled;
+      }
+    }
+    // Only bodies with a Content-Length are read: httplib applies the size limit to those alone (a chunked,
+    // length-less or compressed body could grow without bound).
+    bool has_body_method = req.method == "POST" || req.method == "PUT" || req.method == "PATCH";
+    if (req.has_header("Transfer-Encoding") || (has_body_method && !req.has_header("Content-Length"))) {
+      reply_error(res, 411, "send the body with a Content-Length (chunked or length-less bodies are refused)");
+      res.set_header("Connection", "close");
+      return HR::Handled;
+    }
+    std::string encoding = req.get_header_value("Content-Encoding");
+    if (!encoding.empty() && encoding != "identity") {
+      reply_error(res, 415, "Content-Encoding '" + encoding + "' refused; send the body uncompressed");
+      res.set_header("Connection", "close");
+      return HR::Handled;
+    }
+    // The studio link printed at start: trade ?token= for an HttpOnly, SameSite=Strict cookie.
+    if (req.method == "GET" && req.has_param("token")) {
+      if (!constant_time_equal(req.get_param_value("token"), token)) {
+        reply_error(res, 401, "invalid session token; use the link mote serve printed");
+        return HR::Handled;
+      }
+      res.set_header("Set-Cookie", "mote_session=" + token + "; Path=/; HttpOnly; SameSite=Strict");
+      res.set_redirect(req.path, 303);
+      return HR::Handled;
+    }
+    Auth who = authenticate(req);
+    if (who == Auth::Invalid) {
+      reply_error(res, 401, "invalid API key or session token; create a key with `mote keys create`");
+      return HR::Handled;
+    }
+    bool write = req.method != "GET" && req.method != "HEAD";
+    if ((write || !loopback) && who == Auth::None) {
+      reply_error(res, 401,
+                  std::string(write ? "writes need" : "this server (not on loopback) needs") +
+                      " an API key (x-api-key; create one with `mote keys create`) or the session token mote serve printed");
+      res.set_header("Connection", "close");  // the body was not read
+      return HR::Handled;
+    }
+    // A cookie rides along on cross-site requests; SameSite=Strict stops most, the Origin check the rest.
+    if (who == Auth::Cookie && write && !origin.empty() && !cors && host_name(origin.substr(origin.find("://") + 3)) !=
+                                                                     host_name(req.get_header_value("Host"))) {
+      reply_error(res, 403, "cross-origin write refused (Origin " + origin + ")");
+      return HR::Handled;
+    }
+    return HR::Unhandled;
+  }
+
+  httplib::Server::Handler wrap(Handler fn) {
+    return [this, fn](const httplib::Request& req, httplib::Response& res) {
+      try {
+        fn(api, req, res);
+      } catch (const HttpError& e) {
+        reply_error(res, e.status, e.message);
+      } catch (const Error& e) {
+        reply_error(res, 400, e.what());
+      } catch (const json::exception& e) {
+        reply_error(res, 400, std::string("bad JSON: ") + e.what());
+      } catch (const std::exception& e) {
+        reply_error(res, 500, std::string("internal error: ") + e.what() + " (please report this)");
+      }
+    };
+  }
+
+  void serve_static(const httplib::Request& req, httplib::Response& res) {
+    if (web_root.empty()) {
+      if (req.path != "/" && req.path != "/index.html") throw HttpError{404, "no such page: " + req.path};
+      res.set_content(builtin_page(), "text/html; charset=utf-8");
+      return;
+    }
+    fs::path p;
+    try {
+      std::string shown = req.path;  // NUL and control bytes would cut or garble the message
+      for (char& c : shown)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+      p = resolve_inside(web_root, req.path.substr(1), "path " + shown);
+    } catch (const Error& e) {
+      throw HttpError{400, e.what()};
+    }
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) p /= "index.html";
+    // Client-side routes (no extension) get the app shell.
+    if (!fs::is_regular_file(p, ec) && !fs::path(req.path).has_extension()) p = web_root / "index.html";
+    if (!fs::is_regular_file(p, ec)) throw HttpError{404, "no such file: " + req.path};
+    res.set_content(read_file(p, 256u << 20), mime_type(p));
+  }
+
+  std::string builtin_page() const {
+    std::string rows;
+    for (auto& r : routes)
+      rows += "<tr><td>" + r.method + "</td><td><code>" + html_escape(r.doc) + "</code></td><td>" + html_escape(r.what) + "</td></tr>\n";
+    return "<!doctype html><html><head><meta charset=utf-8><title>mote</title>"
+           "<style>body{font:15px system-ui,sans-serif;margin:2em;max-width:60em}td{padding:2px 10px}"
+           "code{font-size:14px}</style></head><body><h1>mote</h1>"
+           "<p>The studio is not built. Build it in <code>web/</code> (its files go to <code>web/dist</code>) "
+           "or point <code>mote serve --web DIR</code> at a built copy. The HTTP API below works without it "
+           "(see docs/serve.md).</p><table>\n" +
+           rows + "</table></body></html>\n";
+  }
+
+  void setup() {
+    add_sample_routes(routes);
+    add_ingest_routes(routes);
+    add_job_routes(routes);
+    routes.push_back({"GET", "/api", "/api", "this list of endpoints", [this](Api&, const httplib::Request&, httplib::Response& res) {
+                        json list = json::array();
+                        for (auto& r : routes) list.push_back({{"method", r.method}, {"path", r.doc}, {"what", r.what}});
+                        reply_json(res, {{"mote", MOTE_VERSION}, {"endpoints", list}});
+                      }});
+    for (auto& r : routes) {
+      auto h = wrap(r.fn);
+      if (r.method == "GET") http.Get(r.pattern, h);
+      else if (r.method == "POST") http.Post(r.pattern, h);
+      else if (r.method == "PUT") http.Put(r.pattern, h);
+      else if (r.method == "DELETE") http.Delete(r.pattern, h);
+    }
+    http.Get(R"(/(?!api(/|$)).*)", wrap([this](Api&, const httplib::Request& req, httplib::Response& res) { serve_static(req, res); }));
+
+    http.new_task_queue = [n = threads] { return new httplib::ThreadPool(n); };
+    http.set_payload_max_length(opts.max_body_bytes);
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
+    http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+      if (res.body.empty()) reply_error(res, res.status, status_message(res.status));
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      reply_error(res, 500, "internal error (please report this)");
+    });
+    http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"}});
+  }
+};
+
+Server::Server(ServeOptions opts) : impl_(std::make_unique<Impl>(std::move(opts))) {}
+
+Server::~Server() { stop(); }
+
+int Server::bind() {
+  auto& o = impl_->opts;
+  if (o.port == 0) {
+    impl_->port = impl_->http.bind_to_any_port(o.host);
+    if (impl_->port <= 0) throw error_at(o.host, "cannot bind a port on this address");
+  } else {
+    if (!impl_->http.bind_to_port(o.host, o.port))
+      throw error_at(o.host + ":" + std::to_string(o.port), "cannot listen (port in use?); choose another with --port");
+    impl_->port = o.port;
+  }
+  return impl_->port;
+}
+
+void Server::run() { impl_->http.listen_after_bind(); }
+
+void Server::start() {
+  if (impl_->port == 0) bind();
+  impl_->thread = std::thread([this] { run(); });
+  while (!impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+void Server::stop() {
+  impl_->stopping = true;
+  impl_->http.stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+int Server::port() const { return impl_->port; }
+const std::string& Server::session_token() const { return impl_->token; }
+std::string Server::url() const {
+  std::string h = impl_->opts.host.find(':') != std::string::npos ? "[" + impl_->opts.host + "]" : impl_->opts.host;
+  return "http://" + h + ":" + std::to_string(impl_->port);
+}
+JobQueue& Server::jobs() { return impl_->jobs; }
+const fs::path& Server::web_root() const { return impl_->web_root; }
+
+void reply_json(httplib::Response& res, const json& body, int status) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void reply_error(httplib::Response& res, int status, const std::string& message) {
+  reply_json(res, {{"success", false}, {"error", message}}, status);
+}
+
+json body_json(const httplib::Request& req) {
+  if (req.body.empty()) return json::object();
+  json j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) throw HttpError{400, "request body: not valid JSON; send a JSON object"};
+  if (!j.is_object()) throw HttpError{400, "request body: must be a JSON object"};
+  return j;
+}
+
+int64_t path_id(const httplib::Request& req, size_t group) {
+  std::string s = req.matches[static_cast<int>(group)].str();
+  try {
+    size_t used = 0;
+    long long v = std::stoll(s, &used);
+    if (used == s.size() && v > 0) return v;
+  } catch (const std::exception&) {
+  }
+  throw HttpError{400, "'" + s + "' is not a valid id"};
+}
+
+int64_t query_int(const httplib::Request& req, const std::string& key, int64_t fallback, int64_t lo, int64_t hi) {
+  if (!req.has_param(key)) return fallback;
+  std::string s = req.get_param_value(key);
+  try {
+    size_t used = 0;
+    long long v = std::stoll(s, &used);
+    if (used == s.size() && v >= lo && v <= hi) return v;
+  } catch (const std::exception&) {
+  }
+  throw HttpError{400, "query parameter " + key + "='" + s + "': expected an integer in " + std::to_string(lo) + ".." +
+                           std::to_string(hi)};
+}
+
+}  // namespace mote::serve
