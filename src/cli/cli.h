@@ -29,6 +29,7 @@ void register_demo(CLI::App& app, Context& ctx);
 void register_impulse(CLI::App& app, Context& ctx);
 void register_features(CLI::App& app, Context& ctx);
 void register_forward(CLI::App& app, Context& ctx);
+void register_upload(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
 void register_keys(CLI::App& app, Context& ctx);
 

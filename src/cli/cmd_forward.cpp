@@ -14,6 +14,8 @@
 #include "core/error.h"
 #include "device/forwarder.h"
 #include "device/serial.h"
+#include "ingest/acquisition.h"
+#include "serve/ingest_client.h"
 
 namespace mote::cli {
 
@@ -23,7 +25,7 @@ std::atomic<bool> g_stop{false};
 void on_signal(int) { g_stop = true; }
 
 struct ForwardArgs {
-  std::string serial, axes, label, category = "training", device_name;
+  std::string serial, axes, label, category = "training", device_name, to, api_key;
   int baud = 115200;
   bool stdin_input = false, json = false;
   double length_ms = 10000, frequency_hz = 0;
@@ -70,11 +72,17 @@ void register_forward(CLI::App& app, Context& ctx) {
   cmd->add_option("--frequency", a.frequency_hz, "Sampling rate in Hz: skip measuring it (e.g. replayed data)");
   cmd->add_option("--device-name", a.device_name, "Device name stored with the samples (default: the port)");
   cmd->add_option("--detect-timeout", a.detect_timeout_s, "Give up when no device data is detected within this (s)");
+  cmd->add_option("--to", a.to, "Send samples to a mote server (http://host:port) instead of a local project");
+  cmd->add_option("--api-key", a.api_key, "API key for --to (mote keys create)");
   cmd->add_flag("--json", a.json, "Print a JSON summary at the end");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
     if (a.serial.empty() && !a.stdin_input) throw Error("forward: pass --serial DEV or --stdin");
     if (a.samples < 0) throw error_at("--samples", "must be >= 0");
-    Project p = ctx.open_project();
+    if (!a.to.empty() && a.api_key.empty()) throw error_at("--api-key", "--to needs an API key of the server's project (mote keys create)");
+    std::optional<serve::IngestTarget> remote;
+    if (!a.to.empty()) remote = serve::IngestTarget{serve::normalize_ingest_url(a.to), a.api_key};
+    std::optional<Project> p;
+    if (!remote) p.emplace(ctx.open_project());
     Category category = parse_category(a.category, "--category");
     auto reader = a.stdin_input ? LineReader::from_fd(0, "stdin") : LineReader::open_serial(a.serial, a.baud);
     FILE* log = a.json ? stderr : stdout;  // JSON goes alone on stdout
@@ -106,7 +114,15 @@ void register_forward(CLI::App& app, Context& ctx) {
       s.provenance = {{"importer", "forwarder"}, {"source", reader->name()}, {"measured_hz", fw.detection()->measured_hz}};
       if (partial) s.provenance["partial"] = true;
       validate_sample(s, "forwarded sample");
-      int64_t id = p.store().insert(s);
+      int64_t id = 0;
+      if (remote) {
+        serve::UploadFile uf{s.name + ".json", write_acquisition_json(s, std::nullopt), "application/json", label, a.category};
+        auto r = serve::upload_file(*remote, uf);
+        if (!r.ok) throw error_at(remote->url, "refused a recorded sample: " + r.error + " (" + std::to_string(stored.size()) + " samples were sent before it)");
+        if (r.reply.contains("files") && !r.reply["files"].empty()) id = r.reply["files"][0].value("id", int64_t{0});
+      } else {
+        id = p->store().insert(s);
+      }
       stored.push_back(id);
       std::fprintf(log, "stored sample %zu%s '%s' (%.0f ms, id %lld)%s\n", stored.size(),
                    a.samples ? ("/" + std::to_string(a.samples)).c_str() : "", label.c_str(), s.length_ms(),

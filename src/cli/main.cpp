@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   register_features(app, ctx);
   register_demo(app, ctx);
   register_forward(app, ctx);
+  register_upload(app, ctx);
   register_serve(app, ctx);
   register_keys(app, ctx);
 
