@@ -28,5 +28,8 @@ void register_export(CLI::App& app, Context& ctx);
 void register_demo(CLI::App& app, Context& ctx);
 void register_impulse(CLI::App& app, Context& ctx);
 void register_features(CLI::App& app, Context& ctx);
+void register_train(CLI::App& app, Context& ctx);
+void register_test(CLI::App& app, Context& ctx);
+void register_classify(CLI::App& app, Context& ctx);
 
 }  // namespace mote::cli
