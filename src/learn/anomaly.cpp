@@ -38,6 +38,38 @@ double percentile(std::vector<double> v, double pct) {
   return v[lo] + (v[hi] - v[lo]) * (pos - lo);
 }
 
+void set_gmm_components(AnomalyModel& m, const std::vector<double>& weights, const std::vector<double>& means,
+                        const std::vector<double>& covs, const std::string& where) {
+  size_t dim = m.select.size(), k_n = weights.size();
+  m.k = static_cast<int>(k_n);
+  m.centers.resize(k_n * dim);
+  m.log_norm.resize(k_n);
+  m.factors.resize(k_n * (m.full ? dim * dim : dim));
+  const double log2pi = std::log(2 * M_PI);
+  for (size_t k = 0; k < k_n; ++k) {
+    for (size_t i = 0; i < dim; ++i) m.centers[k * dim + i] = static_cast<float>(means[k * dim + i]);
+    double half_log_det_prec = 0;
+    if (m.full) {
+      arma::mat cov(covs.data() + k * dim * dim, dim, dim);
+      arma::mat prec = arma::inv_sympd(arma::symmatu(cov));
+      arma::mat U;
+      if (!arma::chol(U, arma::symmatu(prec)))  // upper: prec = U^T U
+        throw error_at(where, "a covariance is singular; use covariance diag or fewer features");
+      for (size_t r = 0; r < dim; ++r) {
+        half_log_det_prec += std::log(U(r, r));
+        for (size_t c = 0; c < dim; ++c) m.factors[(k * dim + r) * dim + c] = c >= r ? static_cast<float>(U(r, c)) : 0.0f;
+      }
+    } else {
+      for (size_t i = 0; i < dim; ++i) {
+        double u = 1.0 / std::sqrt(covs[k * dim + i]);
+        m.factors[k * dim + i] = static_cast<float>(u);
+        half_log_det_prec += std::log(u);
+      }
+    }
+    m.log_norm[k] = static_cast<float>(std::log(std::max(1e-300, weights[k])) - 0.5 * dim * log2pi + half_log_det_prec);
+  }
+}
+
 AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const std::string& where_in, const float* rows,
                          size_t n, size_t width) {
   const std::string where = where_in + ".params";
@@ -45,7 +77,7 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
   if (!params.is_object()) throw error_at(where, "must be an object");
   bool km = type == "kmeans";
   for (auto& [k, v] : params.items())
-    if (k != "features" && k != "threshold_percentile" && k != "seed" && k != (km ? "clusters" : "components") &&
+    if (k != "features" && k != "threshold_percentile" && k != "threshold_margin" && k != "seed" && k != (km ? "clusters" : "components") &&
         (km || k != "covariance"))
       throw error_at(where + "." + k, "is not a parameter of a " + type + " block; see docs/learn.md");
   AnomalyModel m;
@@ -71,6 +103,7 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
   m.k = static_cast<int>(number(params, km ? "clusters" : "components", km ? 16 : 4, where, 1, km ? 256 : anomaly::kGmmMaxComponents));
   m.k = std::max(1, std::min(m.k, max_k));
   m.percentile = number(params, "threshold_percentile", 99, where, 50, 100);
+  m.margin = number(params, "threshold_margin", km ? 1.5 : 0, where, 0, 1e6);
   uint64_t seed = static_cast<uint64_t>(number(params, "seed", 1, where, 0, 4294967295.0));
   std::string cov = "diag";
   if (!km) {
@@ -145,36 +178,24 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
         throw error_at(where_in, "the Gaussian mixture did not fit; try fewer components");
       means = g.means, covs = g.dcovs, hefts = g.hefts;
     }
-    m.centers.resize(m.k * dim);
-    m.log_norm.resize(m.k);
-    m.factors.resize(m.k * (m.full ? dim * dim : dim));
-    const double log2pi = std::log(2 * M_PI);
+    std::vector<double> w(m.k), mu(m.k * dim), cv;
     for (int k = 0; k < m.k; ++k) {
-      for (size_t i = 0; i < dim; ++i) m.centers[k * dim + i] = static_cast<float>(means(i, k));
-      double half_log_det_prec = 0;
-      if (m.full) {
-        arma::mat prec = arma::inv_sympd(arma::symmatu(full_covs[k]));
-        arma::mat U;
-        if (!arma::chol(U, arma::symmatu(prec)))  // upper: prec = U^T U
-          throw error_at(where_in, "a covariance is singular; use covariance diag or fewer features");
-        for (size_t r = 0; r < dim; ++r) {
-          half_log_det_prec += std::log(U(r, r));
-          for (size_t c = 0; c < dim; ++c) m.factors[(k * dim + r) * dim + c] = c >= r ? static_cast<float>(U(r, c)) : 0.0f;
-        }
-      } else {
-        for (size_t i = 0; i < dim; ++i) {
-          double u = 1.0 / std::sqrt(covs(i, k));
-          m.factors[k * dim + i] = static_cast<float>(u);
-          half_log_det_prec += std::log(u);
-        }
-      }
-      m.log_norm[k] = static_cast<float>(std::log(std::max(1e-300, double(hefts(k)))) - 0.5 * dim * log2pi + half_log_det_prec);
+      w[k] = hefts(k);
+      for (size_t i = 0; i < dim; ++i) mu[k * dim + i] = means(i, k);
+      if (m.full) cv.insert(cv.end(), full_covs[k].begin(), full_covs[k].end());  // symmetric: order is moot
+      else
+        for (size_t i = 0; i < dim; ++i) cv.push_back(covs(i, k));
     }
+    set_gmm_components(m, w, mu, cv, where_in);
   }
   std::vector<double> scores(n);
   for (size_t r = 0; r < n; ++r) scores[r] = anomaly_score(m, rows + r * width);
-  m.threshold = static_cast<float>(percentile(scores, m.percentile));
-  m.params = {{km ? "clusters" : "components", m.k}, {"threshold_percentile", m.percentile}, {"seed", seed}};
+  // k-means: a multiple of the training percentile (unseen windows of known classes sit further out than
+  // the windows the centres were fitted on); GMM: an additive margin on the negative log-likelihood.
+  double base = percentile(scores, m.percentile);
+  m.threshold = static_cast<float>(km ? base * m.margin : base + m.margin);
+  m.params = {{km ? "clusters" : "components", m.k}, {"threshold_percentile", m.percentile}, {"threshold_margin", m.margin},
+              {"seed", seed}};
   if (params.contains("features")) m.params["features"] = params["features"];
   if (!km) m.params["covariance"] = cov;
   return m;

@@ -20,12 +20,18 @@ struct AnomalyModel {
   int k = 0;
   float threshold = 0;       // scores above it are anomalous
   double percentile = 99;    // of the training scores, that set the threshold
+  double margin = 1.5;       // kmeans: threshold = margin x percentile; gmm: percentile + margin
   nlohmann::json params;     // resolved parameters
 };
 
 // Parses params (errors name `where`.params.<field>) and fits on n rows of `width` features.
 AnomalyModel fit_anomaly(const std::string& type, const nlohmann::json& params, const std::string& where,
                          const float* rows, size_t n, size_t width);
+
+// Sets a GMM's components (m.select, m.full set) from weights, means (k x dim) and covariances
+// (k x dim x dim, or k x dim variances): the precision factors and log normalizers the scorer reads.
+void set_gmm_components(AnomalyModel& m, const std::vector<double>& weights, const std::vector<double>& means,
+                        const std::vector<double>& covs, const std::string& where);
 
 // Score of one row of input_width features, through runtime/anomaly.
 float anomaly_score(const AnomalyModel& m, const float* row);
