@@ -210,7 +210,7 @@ TrainedBlock train_anomaly_block(const BlockSpec& b, const BlockColumns& cols, c
                  {"scores", {{"p50", percentile(scores, 50)}, {"p90", percentile(scores, 90)}, {"p99", percentile(scores, 99)},
                              {"max", percentile(scores, 100)}}}};
   if (!opts.quiet)
-    std::printf("%s (%s): %d %s on %zu features of %zu training windows; threshold %.3g (%g th percentile)\n", b.name.c_str(),
+    std::printf("%s (%s): %d %s on %zu features of %zu training windows; threshold %.3g (%gth percentile)\n", b.name.c_str(),
                 b.type.c_str(), m.k, b.type == "kmeans" ? "clusters" : "components", m.select.size(), rows.size(), m.threshold,
                 m.percentile);
   return out;
