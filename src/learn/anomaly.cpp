@@ -103,7 +103,7 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
   m.k = static_cast<int>(number(params, km ? "clusters" : "components", km ? 16 : 4, where, 1, km ? 256 : anomaly::kGmmMaxComponents));
   m.k = std::max(1, std::min(m.k, max_k));
   m.percentile = number(params, "threshold_percentile", 99, where, 50, 100);
-  m.margin = number(params, "threshold_margin", km ? 1.5 : 0, where, 0, 1e6);
+  m.margin = number(params, "threshold_margin", 2, where, 0, 1000);
   uint64_t seed = static_cast<uint64_t>(number(params, "seed", 1, where, 0, 4294967295.0));
   std::string cov = "diag";
   if (!km) {
@@ -190,10 +190,11 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
   }
   std::vector<double> scores(n);
   for (size_t r = 0; r < n; ++r) scores[r] = anomaly_score(m, rows + r * width);
-  // k-means: a multiple of the training percentile (unseen windows of known classes sit further out than
-  // the windows the centres were fitted on); GMM: an additive margin on the negative log-likelihood.
-  double base = percentile(scores, m.percentile);
-  m.threshold = static_cast<float>(km ? base * m.margin : base + m.margin);
+  // Unseen windows of known classes score higher than the windows the model was fitted on: the threshold
+  // sits `margin` times the training scores' spread (percentile - median) above the percentile. Scale-free,
+  // so one default serves distances (k-means) and log-likelihoods (GMM) alike.
+  double base = percentile(scores, m.percentile), median = percentile(scores, 50);
+  m.threshold = static_cast<float>(base + m.margin * (base - median));
   m.params = {{km ? "clusters" : "components", m.k}, {"threshold_percentile", m.percentile}, {"threshold_margin", m.margin},
               {"seed", seed}};
   if (params.contains("features")) m.params["features"] = params["features"];

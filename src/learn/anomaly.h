@@ -20,7 +20,7 @@ struct AnomalyModel {
   int k = 0;
   float threshold = 0;       // scores above it are anomalous
   double percentile = 99;    // of the training scores, that set the threshold
-  double margin = 1.5;       // kmeans: threshold = margin x percentile; gmm: percentile + margin
+  double margin = 2;         // threshold = P + margin x (P - median), P = the training scores' percentile
   nlohmann::json params;     // resolved parameters
 };
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <unistd.h>
 
 #include "core/crypto.h"
 #include "core/error.h"
@@ -147,6 +148,7 @@ TrainedBlock train_network_block(Project& p, const BlockSpec& b, const BlockColu
   auto on_epoch = [&](const EpochStats& e) {
     if (opts.on_epoch) opts.on_epoch(b.name, e, cfg.epochs);
     if (!opts.quiet) {
+      if (isatty(1)) std::printf("\r\033[K");  // clear the progress bar's line before the epoch line
       if (regression)
         std::printf("  epoch %3d/%d  loss %.4f  rmse %.4g  val_loss %.4f  val_rmse %.4g\n", e.epoch, cfg.epochs, e.loss,
                     e.accuracy, e.val_loss, e.val_accuracy);
