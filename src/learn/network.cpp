@@ -289,14 +289,18 @@ torch::Tensor augment(torch::Tensor x, const NetworkConfig& cfg, const torch::Te
       v = torch::where(mask, v.flip({2}), v);
     }
     if (a.shift > 0) {
-      // One random shift per batch keeps it a single roll; zero fill so nothing wraps around.
-      int64_t k = torch::randint(-a.shift, a.shift + 1, {1}).item<int64_t>();
-      if (k != 0 && std::abs(k) < s.w) {
-        auto rolled = torch::zeros_like(v);
-        if (k > 0) rolled.slice(2, k, s.w) = v.slice(2, 0, s.w - k);
-        else rolled.slice(2, 0, s.w + k) = v.slice(2, -k, s.w);
-        v = rolled;
-      }
+      // One random shift per batch and axis keeps it a single copy; zero fill so nothing wraps around.
+      // Along w (time, or image x) always; along h too for images: a random crop padded back to size.
+      auto roll = [&](torch::Tensor t, int64_t dim, int64_t size) {
+        int64_t k = torch::randint(-a.shift, a.shift + 1, {1}).item<int64_t>();
+        if (k == 0 || std::abs(k) >= size) return t;
+        auto out = torch::zeros_like(t);
+        if (k > 0) out.slice(dim, k, size) = t.slice(dim, 0, size - k);
+        else out.slice(dim, 0, size + k) = t.slice(dim, -k, size);
+        return out;
+      };
+      v = roll(v, 2, s.w);
+      if (s.h > 1) v = roll(v, 1, s.h);
     }
     x = v.reshape({n, -1});
   }

@@ -28,7 +28,7 @@ struct NetLayer {
 struct Augment {
   double noise = 0;  // gaussian noise, sigma = noise x each feature's standard deviation over training
   double scale = 0;  // multiply each example by U(1 - scale, 1 + scale)
-  int shift = 0;     // roll along w (time / x) by up to +-shift positions, zero filled
+  int shift = 0;     // move along w (time / image x), and h for images, by up to +-shift, zero filled
   bool flip = false; // mirror along w (images)
   bool any() const { return noise > 0 || scale > 0 || shift > 0 || flip; }
 };

@@ -195,3 +195,25 @@ TEST(Network, RegressionFitsALine) {
   auto y = ir::run_float(r.model, d.x.data() + 3 * 4 * 50 * 4 / 4);
   EXPECT_NEAR(y[0], 7.0, 1.0);  // first example of class 3
 }
+
+TEST(Network, ImageDefaultsLearnWithFlipAndCrop) {
+  // 12x12 grayscale "images": a bright bar, horizontal (class 0) or vertical (class 1), anywhere.
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int> pos(2, 9);
+  std::normal_distribution<float> n(0, 0.1f);
+  Dataset d;
+  d.shape = {12, 12, 1};
+  for (int i = 0; i < 160; ++i) {
+    int c = i % 2, p = pos(rng);
+    for (int y = 0; y < 12; ++y)
+      for (int x = 0; x < 12; ++x) d.x.push_back(n(rng) + ((c == 0 ? y == p : x == p) ? 1.0f : 0.0f));
+    d.y.push_back(c);
+    d.group.push_back(i);
+  }
+  NetworkConfig cfg = parse_network_config({{"epochs", 20}, {"learning_rate", 0.005}, {"augment", {{"flip", true}, {"shift", 1}}}},
+                                           {{12, 12, 1}, "image"}, 2, false, "b");
+  EXPECT_EQ(cfg.layers[0].kind, NetLayer::Conv);
+  TrainResult r = train_network(d, cfg);
+  EXPECT_GT(r.curve[r.best_epoch - 1].val_accuracy, 0.9);
+  EXPECT_LE(r.export_error, 1e-4);
+}
