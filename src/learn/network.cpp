@@ -1,5 +1,7 @@
 // The only translation unit that includes libtorch: builds the network a NetworkConfig describes, trains
 // it with Adam, and exports it to the IR (batch norm and input normalization folded, dropout dropped).
+// Built as a loadable module (libmote_torch.so) that torch_module.cpp opens on first use, so the mote
+// binary and the tests start without loading libtorch's ~290 shared libraries.
 // Tensors run NCHW inside torch; rows arrive and leave HWC, and a flatten permutes back to HWC first, so
 // dense weights after a flatten are already in the IR's order.
 #include <torch/torch.h>
@@ -311,7 +313,9 @@ torch::Tensor augment(torch::Tensor x, const NetworkConfig& cfg, const torch::Te
 
 }  // namespace
 
-TrainResult train_network(const Dataset& d, const NetworkConfig& cfg, const std::function<void(const EpochStats&)>& on_epoch) {
+namespace {
+
+TrainResult train_impl(const Dataset& d, const NetworkConfig& cfg, const std::function<void(const EpochStats&)>& on_epoch) {
   const size_t width = cfg.input.size();
   if (d.size() == 0) throw Error("train: no training windows; import training data and check the impulse");
   if (d.x.size() != d.size() * width) throw Error("train: features do not match the network's input shape");
@@ -443,7 +447,7 @@ TrainResult train_network(const Dataset& d, const NetworkConfig& cfg, const std:
   return r;
 }
 
-double export_parity(const NetworkConfig& cfg, int examples, uint64_t seed) {
+double parity_impl(const NetworkConfig& cfg, int examples, uint64_t seed) {
   torch::manual_seed(seed);
   torch::set_num_threads(1);
   Net net(cfg);
@@ -473,4 +477,34 @@ double export_parity(const NetworkConfig& cfg, int examples, uint64_t seed) {
   return compare(net, m, x, cfg.regression, y_mean, y_std);
 }
 
+}  // namespace
+
 }  // namespace mote::learn
+
+// The module's entry points (see torch_module.h): errors come back as text, never as exceptions across
+// the module boundary.
+extern "C" int mote_torch_train(const mote::learn::Dataset* d, const mote::learn::NetworkConfig* cfg,
+                                const std::function<void(const mote::learn::EpochStats&)>* on_epoch,
+                                mote::learn::TrainResult* out, std::string* error) {
+  try {
+    *out = mote::learn::train_impl(*d, *cfg, *on_epoch);
+    return 0;
+  } catch (const mote::Error& e) {
+    *error = e.what();
+    return 1;
+  } catch (const std::exception& e) {
+    *error = std::string("train: torch failed: ") + e.what();
+    return 2;
+  }
+}
+
+extern "C" int mote_torch_parity(const mote::learn::NetworkConfig* cfg, int examples, uint64_t seed, double* out,
+                                 std::string* error) {
+  try {
+    *out = mote::learn::parity_impl(*cfg, examples, seed);
+    return 0;
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return 1;
+  }
+}
