@@ -29,7 +29,7 @@ struct GmmModel {
 // input: input_len floats; score: -log p(z).
 Status gmm_score_f32(const GmmModel& m, const float* input, size_t input_len, float* score);
 
-// Scratch the scorer keeps on its stack: it reads at most this many features.
+// Limits: the scorer keeps one dim-sized float vector on its stack.
 enum { kGmmMaxDim = 256, kGmmMaxComponents = 64 };
 
 }  // namespace anomaly

@@ -135,3 +135,19 @@ TEST(Metrics, ConfusionPrecisionRecall) {
   EXPECT_DOUBLE_EQ(m[1].f1, 0.5);
   EXPECT_EQ(m[0].support, 3u);
 }
+
+TEST(Anomaly, ScorersReturnStatusCodes) {
+  float x[4] = {0, 0, 0, 0}, one = 1, zero = 0, s = 0;
+  anomaly::KmeansModel km{1, 1, nullptr, &zero, &one, &zero, &one};
+  EXPECT_EQ(anomaly::kmeans_score_f32(km, x, 4, &s), MOTE_OK);
+  EXPECT_EQ(s, 0.0f);
+  EXPECT_EQ(anomaly::kmeans_score_f32(km, nullptr, 4, &s), MOTE_ERR_ARG);
+  km.clusters = 0;
+  EXPECT_EQ(anomaly::kmeans_score_f32(km, x, 4, &s), MOTE_ERR_ARG);
+  anomaly::GmmModel g{1, 1, false, nullptr, &zero, &one, &zero, &one, &zero};
+  EXPECT_EQ(anomaly::gmm_score_f32(g, x, 4, &s), MOTE_OK);
+  EXPECT_EQ(s, 0.0f);  // log_norm 0, at the mean
+  EXPECT_EQ(anomaly::gmm_score_f32(g, x, 0, &s), MOTE_ERR_SHAPE);
+  g.dim = anomaly::kGmmMaxDim + 1;
+  EXPECT_EQ(anomaly::gmm_score_f32(g, x, 4, &s), MOTE_ERR_UNSUPPORTED);
+}
