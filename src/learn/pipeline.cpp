@@ -56,7 +56,8 @@ std::vector<float> gather(const FeatureTable& t, const BlockColumns& cols, const
 }
 
 std::string block_spec_hash(const BlockSpec& b) {
-  return sha256_hex(json({{"name", b.name}, {"type", b.type}, {"dsp", b.inputs}, {"params", b.params}}).dump());
+  json params = b.params.is_null() ? json::object() : b.params;  // as mote.json writes it
+  return sha256_hex(json({{"name", b.name}, {"type", b.type}, {"dsp", b.inputs}, {"params", params}}).dump());
 }
 
 void save_trained(Store& store, TrainedBlock& b) {
