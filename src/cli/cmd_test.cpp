@@ -64,6 +64,7 @@ void print_anomaly(const nlohmann::json& b) {
     std::printf("  %-22s  %9s %9s %9s %9s %9s\n", k, fixed(d["min"], "%.4g").c_str(), fixed(d["p50"], "%.4g").c_str(),
                 fixed(d["p90"], "%.4g").c_str(), fixed(d["p99"], "%.4g").c_str(), fixed(d["max"], "%.4g").c_str());
   }
+  std::printf("  plot: %s\n", b["plot"].get<std::string>().c_str());
 }
 
 }  // namespace

@@ -118,7 +118,33 @@ json test_regression(const TrainedBlock& tb, const FeatureTable& t, const BlockC
           {"mae", num(n ? ae / n : NAN)}, {"window_rmse", num(windows ? std::sqrt(wse / windows) : NAN)}};
 }
 
-json test_anomaly(const TrainedBlock& tb, const FeatureTable& train, const FeatureTable& t, const BlockColumns& cols,
+// Score histograms (share of each group per bin) with the threshold as a vertical line.
+std::string score_plot(const std::string& title, const std::vector<std::pair<std::string, const std::vector<double>*>>& groups,
+                       double threshold) {
+  double lo = threshold, hi = threshold;
+  for (auto& [name, v] : groups)
+    for (double x : *v) lo = std::min(lo, x), hi = std::max(hi, x);
+  const int bins = 40;
+  double width = std::max(1e-12, (hi - lo) / bins);
+  std::vector<LineSeries> series;
+  float top = 0;
+  for (auto& [name, v] : groups) {
+    if (v->empty()) continue;
+    std::vector<float> share(bins, 0);
+    for (double x : *v) share[std::min(bins - 1, static_cast<int>((x - lo) / width))] += 1.0f / v->size();
+    LineSeries s{name + " (" + std::to_string(v->size()) + ")", {}, {}};
+    for (int b = 0; b < bins; ++b) {
+      s.x.push_back(static_cast<float>(lo + (b + 0.5) * width));
+      s.y.push_back(share[b]);
+      top = std::max(top, share[b]);
+    }
+    series.push_back(std::move(s));
+  }
+  series.push_back({"threshold", {static_cast<float>(threshold), static_cast<float>(threshold)}, {0.0f, top}});
+  return line_svg(title, "anomaly score", "share per bin", series);
+}
+
+json test_anomaly(Project& p, const TrainedBlock& tb, const FeatureTable& train, const FeatureTable& t, const BlockColumns& cols,
                   const std::vector<SampleRows>& samples, const std::set<int64_t>& unknown) {
   AnomalyModel m = anomaly_from_json(tb.model);
   std::vector<double> train_scores;
@@ -142,7 +168,11 @@ json test_anomaly(const TrainedBlock& tb, const FeatureTable& train, const Featu
   auto above = [&](const std::vector<double>& v) {
     return v.empty() ? NAN : double(std::count_if(v.begin(), v.end(), [&](double s) { return s > m.threshold; })) / v.size();
   };
-  return {{"block", tb.name}, {"type", tb.type}, {"threshold", m.threshold}, {"percentile", m.percentile},
+  auto plot = p.out_dir() / (tb.name + "-scores.svg");
+  std::filesystem::create_directories(p.out_dir());
+  write_file_atomic(plot, score_plot(tb.name + ": anomaly scores", {{"training windows", &train_scores}, {"normal samples", &neg},
+                                                                    {"anomalous samples", &pos}}, m.threshold));
+  return {{"block", tb.name}, {"type", tb.type}, {"threshold", m.threshold}, {"percentile", m.percentile}, {"plot", plot.string()},
           {"anomalous_samples", pos.size()}, {"normal_samples", neg.size()}, {"roc_auc", num(roc_auc(pos, neg))},
           {"window_roc_auc", num(roc_auc(pos_win, neg_win))}, {"detection_rate", num(above(pos))},
           {"false_positive_rate", num(above(neg))},
@@ -191,7 +221,7 @@ json test_impulse(Project& p, bool quiet) {
   }
   for (size_t i = 0; i < models.size(); ++i)
     if (models[i].type == "kmeans" || models[i].type == "gmm")
-      blocks.push_back(test_anomaly(models[i], train, t, block_columns(impulse, impulse.spec().learn[i]), samples, unknown));
+      blocks.push_back(test_anomaly(p, models[i], train, t, block_columns(impulse, impulse.spec().learn[i]), samples, unknown));
   return {{"testing_samples", samples.size()}, {"testing_windows", t.rows.size()}, {"blocks", blocks}};
 }
 

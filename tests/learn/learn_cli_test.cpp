@@ -54,6 +54,7 @@ TEST(CliLearn, DemoTrainsTestsAndClassifies) {
   EXPECT_GE(an["roc_auc"].get<double>(), 0.9);
   EXPECT_GE(an["detection_rate"].get<double>(), 0.75);
   EXPECT_TRUE(fs::exists(fs::path(proj) / "out/classifier-confusion.svg"));
+  EXPECT_NE(mote::test::read_text(an["plot"].get<std::string>()).find("threshold"), std::string::npos);
   auto table = run_mote("-C " + proj + " test");
   EXPECT_NE(table.out.find("confusion matrix"), std::string::npos);
   EXPECT_NE(table.out.find("ROC AUC"), std::string::npos);
