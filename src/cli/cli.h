@@ -32,5 +32,8 @@ void register_forward(CLI::App& app, Context& ctx);
 void register_upload(CLI::App& app, Context& ctx);
 void register_serve(CLI::App& app, Context& ctx);
 void register_keys(CLI::App& app, Context& ctx);
+void register_train(CLI::App& app, Context& ctx);
+void register_test(CLI::App& app, Context& ctx);
+void register_classify(CLI::App& app, Context& ctx);
 
 }  // namespace mote::cli

@@ -10,6 +10,7 @@
 #include "impulse/features.h"
 #include "impulse/projection.h"
 #include "ingest/split.h"
+#include "learn/pipeline.h"
 
 namespace fs = std::filesystem;
 
@@ -88,6 +89,12 @@ void register_demo(CLI::App& app, Context& ctx) {
     std::string plot = (p.out_dir() / "feature-explorer.svg").string();
     write_file_atomic(plot, scatter_svg("Feature explorer (demo)", "PC 1", "PC 2", series));
 
+    // Learning: train every block of the suggested impulse, then evaluate on the testing set.
+    learn::TrainOptions topts;
+    topts.quiet = true;
+    learn::TrainReport trained = learn::train_impulse(p, topts);
+    nlohmann::json tested = learn::test_impulse(p, true);
+
     double total_ms = 0;
     for (auto& s : samples) total_ms += s.length_ms();
     auto counts = p.store().label_counts();
@@ -96,7 +103,8 @@ void register_demo(CLI::App& app, Context& ctx) {
       for (auto& c : counts) labels[c.label] = {{"training", c.training}, {"testing", c.testing}};
       print_json({{"dir", dir}, {"samples", samples.size()}, {"minutes", total_ms / 60000.0}, {"labels", labels},
                   {"impulse", impulse_to_json(impulse.spec())}, {"why", why}, {"features_per_window", impulse.width()},
-                  {"windows", fst.windows}, {"feature_explorer", plot}});
+                  {"windows", fst.windows}, {"feature_explorer", plot}, {"train_seconds", trained.seconds},
+                  {"test", tested}});
     } else {
       std::printf("demo project: %s\n", dir.c_str());
       std::printf("generated %zu accelerometer recordings (%.1f minutes at 62.5 Hz)\n", samples.size(), total_ms / 60000.0);
@@ -107,7 +115,19 @@ void register_demo(CLI::App& app, Context& ctx) {
       for (auto& w : why) std::printf("  - %s\n", w.c_str());
       std::printf("features: %zu per window, %zu windows in %.2f s; feature explorer: %s\n", impulse.width(), fst.windows,
                   fst.seconds, plot.c_str());
-      std::printf("list them: mote -C %s samples\n", dir.c_str());
+      std::printf("trained %zu learning blocks in %.1f s; on the testing set:\n", trained.blocks.size(), trained.seconds);
+      for (auto& b : tested["blocks"]) {
+        if (b["type"] == "classifier")
+          std::printf("  %s: accuracy %.1f %% over %d samples (%d uncertain); confusion matrix: %s\n",
+                      b["block"].get<std::string>().c_str(), 100 * b["accuracy"].get<double>(), b["samples"].get<int>(),
+                      b["uncertain"].get<int>(), b["plot"].get<std::string>().c_str());
+        else if (b.contains("roc_auc") && b["roc_auc"].is_number())
+          std::printf("  %s: ROC AUC %.3f on %d anomalous vs %d normal samples; detection %.0f %%, false positives %.0f %%\n",
+                      b["block"].get<std::string>().c_str(), b["roc_auc"].get<double>(), b["anomalous_samples"].get<int>(),
+                      b["normal_samples"].get<int>(), 100 * b["detection_rate"].get<double>(),
+                      100 * b["false_positive_rate"].get<double>());
+      }
+      std::printf("list them: mote -C %s samples; evaluate again: mote -C %s test\n", dir.c_str(), dir.c_str());
       if (!no_serve)
         std::printf("studio: not built yet in this version; the pipeline above is what runs today\n");
     }

@@ -10,7 +10,7 @@ namespace mote::cli {
 namespace {
 struct ImportArgs {
   std::vector<std::string> paths;
-  std::string label, label_pattern, hmac_key, info_file, max_file_size;
+  std::string label, label_pattern, test_pattern, hmac_key, info_file, max_file_size;
   std::string category = "training";
   double frequency_hz = 0, interval_ms = 0;
   bool allow_duplicates = false, skip_bad = false, json = false;
@@ -23,6 +23,7 @@ void register_import(CLI::App& app, Context& ctx) {
   cmd->add_option("PATH", a.paths, "Files or folders (recursive); a folder with info.labels imports through it");
   cmd->add_option("--label", a.label, "Label for every file (default: label.anything.ext prefix, else parent folder)");
   cmd->add_option("--label-pattern", a.label_pattern, "Regex on the file name; its first group is the label");
+  cmd->add_option("--test-pattern", a.test_pattern, "Regex on the file name: files it matches go to testing, the rest follow --category");
   cmd->add_option("--category", a.category, "training, testing or split (stratified 80/20 by content hash)")
       ->check(CLI::IsMember({"training", "testing", "split"}));
   cmd->add_option("--hmac-key", a.hmac_key, "Verify HS256-signed acquisition files with this key");
@@ -39,6 +40,7 @@ void register_import(CLI::App& app, Context& ctx) {
       ImportOptions o;
       if (!a.label.empty()) o.label = a.label;
       if (!a.label_pattern.empty()) o.label_pattern = a.label_pattern;
+      if (!a.test_pattern.empty()) o.test_pattern = a.test_pattern;
       if (!a.hmac_key.empty()) o.hmac_key = a.hmac_key;
       if (!a.info_file.empty()) o.info_file = a.info_file;
       o.category = a.category;

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   register_export(app, ctx);
   register_impulse(app, ctx);
   register_features(app, ctx);
+  register_train(app, ctx);
+  register_test(app, ctx);
+  register_classify(app, ctx);
   register_demo(app, ctx);
   register_forward(app, ctx);
   register_upload(app, ctx);

@@ -143,6 +143,14 @@ ImportReport import_paths(Store& store, const std::vector<fs::path>& paths, cons
       throw error_at("--label-pattern", std::string("not a valid regular expression (") + e.what() + ")");
     }
   }
+  std::optional<std::regex> test_re;  // a dataset's own split (e.g. FSDD: take index 0-4 = test)
+  if (opts.test_pattern) {
+    try {
+      test_re.emplace(*opts.test_pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+      throw error_at("--test-pattern", std::string("not a valid regular expression (") + e.what() + ")");
+    }
+  }
   ImportReport report;
   std::vector<Item> items = discover(paths, opts, report.ignored);
   if (items.empty()) throw Error("import: no files to import in " + (paths.empty() ? std::string("the arguments") : paths.front().string()) +
@@ -174,12 +182,13 @@ ImportReport import_paths(Store& store, const std::vector<fs::path>& paths, cons
         continue;
       }
       Sample& s = *p.sample;
-      s.category = item.category.value_or(fixed);
+      bool to_test = test_re && !item.category && std::regex_search(item.path.filename().string(), *test_re);
+      s.category = to_test ? Category::Testing : item.category.value_or(fixed);
       store.insert(s);
       report.ids.push_back(s.id);
       report.files++;
       report.bytes += p.bytes;
-      if (split && !item.category) {
+      if (split && !item.category && !to_test) {
         to_split.push_back({s.label, s.hash});
         split_ids.push_back(s.id);
       }

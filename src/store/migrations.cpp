@@ -71,6 +71,20 @@ CREATE TABLE jobs(
 );
 CREATE INDEX jobs_state ON jobs(state, id);
 )sql",
+      // 4: trained learning blocks (one row per training run; the newest row per block is current).
+      R"sql(
+CREATE TABLE models(
+  id INTEGER PRIMARY KEY,
+  block TEXT NOT NULL,
+  type TEXT NOT NULL,
+  features_hash TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
+  model TEXT NOT NULL,
+  metrics TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL
+);
+CREATE INDEX models_block ON models(block, id);
+)sql",
   };
   return steps;
 }

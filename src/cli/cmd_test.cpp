@@ -1,0 +1,98 @@
+#include <cstdio>
+#include <string>
+
+#include "cli/cli.h"
+#include "learn/pipeline.h"
+
+namespace mote::cli {
+
+namespace {
+
+std::string pct(const nlohmann::json& v) {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v.get<double>());
+  return buf;
+}
+
+std::string fixed(const nlohmann::json& v, const char* f = "%.3f") {
+  if (!v.is_number()) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, f, v.get<double>());
+  return buf;
+}
+
+void print_classifier(const nlohmann::json& b) {
+  std::printf("%s (classifier): accuracy %s on %d testing samples (%s of %d windows); %d uncertain (confidence < %.2f)\n",
+              b["block"].get<std::string>().c_str(), pct(b["accuracy"]).c_str(), b["samples"].get<int>(),
+              pct(b["window_accuracy"]).c_str(), b["windows"].get<int>(), b["uncertain"].get<int>(),
+              b["min_confidence"].get<double>());
+  std::printf("  %-14s %9s %9s %9s %8s\n", "label", "precision", "recall", "F1", "samples");
+  for (auto& c : b["classes"])
+    std::printf("  %-14s %9s %9s %9s %8d\n", c["label"].get<std::string>().c_str(), pct(c["precision"]).c_str(),
+                pct(c["recall"]).c_str(), fixed(c["f1"]).c_str(), c["support"].get<int>());
+  const auto& cm = b["confusion"];
+  std::printf("  confusion matrix (rows: true label, columns: predicted):\n  %-14s", "");
+  for (auto& c : cm["cols"]) std::printf(" %10.10s", c.get<std::string>().c_str());
+  std::printf("\n");
+  size_t cols = cm["cols"].size();
+  for (size_t r = 0; r < cm["rows"].size(); ++r) {
+    std::printf("  %-14.14s", cm["rows"][r].get<std::string>().c_str());
+    for (size_t c = 0; c < cols; ++c) std::printf(" %10.0f", cm["matrix"][r * cols + c].get<double>());
+    std::printf("\n");
+  }
+  if (b["unknown_label_samples"].get<int>() > 0)
+    std::printf("  %d testing samples carry labels the classifier never saw (scored as anomalies below)\n",
+                b["unknown_label_samples"].get<int>());
+  std::printf("  plot: %s\n", b["plot"].get<std::string>().c_str());
+}
+
+void print_anomaly(const nlohmann::json& b) {
+  std::printf("%s (%s): threshold %s; %d normal and %d anomalous testing samples\n", b["block"].get<std::string>().c_str(),
+              b["type"].get<std::string>().c_str(), fixed(b["threshold"], "%.4g").c_str(), b["normal_samples"].get<int>(),
+              b["anomalous_samples"].get<int>());
+  if (b["roc_auc"].is_number())
+    std::printf("  ROC AUC %s (per window %s); detection rate %s at the threshold, false positives %s\n",
+                fixed(b["roc_auc"]).c_str(), fixed(b["window_roc_auc"]).c_str(), pct(b["detection_rate"]).c_str(),
+                pct(b["false_positive_rate"]).c_str());
+  else
+    std::printf("  no testing sample has a label unseen in training: false positives %s\n", pct(b["false_positive_rate"]).c_str());
+  std::printf("  score distribution:      %9s %9s %9s %9s %9s\n", "min", "median", "p90", "p99", "max");
+  for (const char* k : {"training_windows", "normal_samples", "anomalous_samples"}) {
+    const auto& d = b["scores"][k];
+    if (d.value("count", 0) == 0) continue;
+    std::printf("  %-22s  %9s %9s %9s %9s %9s\n", k, fixed(d["min"], "%.4g").c_str(), fixed(d["p50"], "%.4g").c_str(),
+                fixed(d["p90"], "%.4g").c_str(), fixed(d["p99"], "%.4g").c_str(), fixed(d["max"], "%.4g").c_str());
+  }
+  std::printf("  plot: %s\n", b["plot"].get<std::string>().c_str());
+}
+
+}  // namespace
+
+void register_test(CLI::App& app, Context& ctx) {
+  static bool json = false;
+  auto* cmd = app.add_subcommand("test", "Evaluate the trained blocks on the testing set");
+  cmd->add_flag("--json", json, "Print the report as JSON");
+  cmd->callback([&ctx] {
+    ctx.run = [&ctx] {
+      Project p = ctx.open_project();
+      nlohmann::json r = learn::test_impulse(p, json);
+      if (json) {
+        print_json(r);
+        return;
+      }
+      std::printf("testing set: %d samples, %d windows\n", r["testing_samples"].get<int>(), r["testing_windows"].get<int>());
+      for (auto& b : r["blocks"]) {
+        std::string type = b["type"];
+        if (type == "classifier") print_classifier(b);
+        else if (type == "regression")
+          std::printf("%s (regression): RMSE %s, MAE %s on %d samples (window RMSE %s)\n", b["block"].get<std::string>().c_str(),
+                      fixed(b["rmse"], "%.4g").c_str(), fixed(b["mae"], "%.4g").c_str(), b["samples"].get<int>(),
+                      fixed(b["window_rmse"], "%.4g").c_str());
+        else print_anomaly(b);
+      }
+    };
+  });
+}
+
+}  // namespace mote::cli

@@ -1,0 +1,275 @@
+// Evaluation of the trained blocks on the testing set (`mote test`) and on one sample (`mote classify`).
+// Models run through ir::run_float, the float reference that quantized and generated code are held to.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/error.h"
+#include "core/files.h"
+#include "core/plot.h"
+#include "learn/anomaly.h"
+#include "learn/metrics.h"
+#include "learn/pipeline.h"
+
+using nlohmann::json;
+
+namespace mote::learn {
+
+namespace {
+
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+json distribution(std::vector<double> v) {
+  if (v.empty()) return {{"count", 0}};
+  return {{"count", v.size()}, {"min", percentile(v, 0)}, {"p50", percentile(v, 50)}, {"p90", percentile(v, 90)},
+          {"p99", percentile(v, 99)}, {"max", percentile(v, 100)}};
+}
+
+// Windows grouped by sample, in first-seen order.
+struct SampleRows {
+  int64_t id;
+  std::string label;
+  std::vector<size_t> rows;
+};
+std::vector<SampleRows> by_sample(const FeatureTable& t) {
+  std::vector<SampleRows> out;
+  std::map<int64_t, size_t> at;
+  for (size_t i = 0; i < t.rows.size(); ++i) {
+    auto [it, added] = at.emplace(t.rows[i].sample_id, out.size());
+    if (added) out.push_back({t.rows[i].sample_id, t.rows[i].label, {}});
+    out[it->second].rows.push_back(i);
+  }
+  return out;
+}
+
+// Outputs of a network for every listed row.
+std::vector<std::vector<float>> run_rows(const ir::Model& m, const FeatureTable& t, const BlockColumns& cols,
+                                         const std::vector<size_t>& rows) {
+  std::vector<float> x = gather(t, cols, rows);
+  std::vector<std::vector<float>> out;
+  for (size_t i = 0; i < rows.size(); ++i) out.push_back(ir::run_float(m, x.data() + i * cols.width));
+  return out;
+}
+
+json test_classifier(Project& p, const TrainedBlock& tb, const FeatureTable& t, const BlockColumns& cols,
+                     const std::vector<SampleRows>& samples, std::vector<int64_t>* unknown_ids) {
+  ir::Model m = trained_ir(tb);
+  double min_conf = tb.model.value("min_confidence", 0.6);
+  const auto& classes = m.labels;
+  Confusion c = make_confusion(classes, {"uncertain"});
+  size_t win_right = 0, win_total = 0, uncertain = 0, unknown = 0;
+  json detail = json::array();
+  for (const auto& s : samples) {
+    auto it = std::find(classes.begin(), classes.end(), s.label);
+    bool known = it != classes.end();
+    if (!known) {
+      ++unknown;
+      unknown_ids->push_back(s.id);
+    }
+    auto outs = run_rows(m, t, cols, s.rows);
+    std::vector<double> mean(classes.size(), 0);
+    for (auto& o : outs) {
+      size_t best = std::max_element(o.begin(), o.end()) - o.begin();
+      if (known) win_right += best == static_cast<size_t>(it - classes.begin()), ++win_total;
+      for (size_t k = 0; k < classes.size(); ++k) mean[k] += o[k] / outs.size();
+    }
+    size_t pred = std::max_element(mean.begin(), mean.end()) - mean.begin();
+    bool unsure = mean[pred] < min_conf;
+    if (known) {
+      c.add(it - classes.begin(), unsure ? classes.size() : pred);
+      uncertain += unsure;
+    }
+    detail.push_back({{"sample_id", s.id}, {"label", s.label}, {"prediction", unsure ? "uncertain" : classes[pred]},
+                      {"confidence", mean[pred]}, {"windows", s.rows.size()}});
+  }
+  json per_class = json::array();
+  for (auto& k : class_metrics(c))
+    per_class.push_back({{"label", k.label}, {"precision", k.precision}, {"recall", k.recall}, {"f1", k.f1}, {"support", k.support}});
+  auto plot = p.out_dir() / (tb.name + "-confusion.svg");
+  std::filesystem::create_directories(p.out_dir());
+  write_file_atomic(plot, heatmap_svg(tb.name + ": confusion matrix (testing samples)", "true label", "predicted", c.rows, c.cols, c.matrix));
+  return {{"block", tb.name}, {"type", tb.type}, {"accuracy", num(accuracy(c))},
+          {"window_accuracy", num(win_total ? double(win_right) / win_total : NAN)}, {"samples", samples.size() - unknown},
+          {"windows", win_total}, {"uncertain", uncertain}, {"min_confidence", min_conf}, {"unknown_label_samples", unknown},
+          {"classes", per_class}, {"confusion", {{"rows", c.rows}, {"cols", c.cols}, {"matrix", c.matrix}}},
+          {"plot", plot.string()}, {"predictions", detail}};
+}
+
+json test_regression(const TrainedBlock& tb, const FeatureTable& t, const BlockColumns& cols, const std::vector<SampleRows>& samples) {
+  ir::Model m = trained_ir(tb);
+  double se = 0, ae = 0, wse = 0;
+  size_t n = 0, windows = 0;
+  for (const auto& s : samples) {
+    char* end = nullptr;
+    double truth = std::strtod(s.label.c_str(), &end);
+    if (s.label.empty() || *end) throw error_at("sample " + std::to_string(s.id), "label '" + s.label + "' is not a number");
+    double mean = 0;
+    for (auto& o : run_rows(m, t, cols, s.rows)) {
+      mean += o[0] / s.rows.size();
+      wse += (o[0] - truth) * (o[0] - truth);
+      ++windows;
+    }
+    se += (mean - truth) * (mean - truth);
+    ae += std::fabs(mean - truth);
+    ++n;
+  }
+  return {{"block", tb.name}, {"type", tb.type}, {"samples", n}, {"rmse", num(n ? std::sqrt(se / n) : NAN)},
+          {"mae", num(n ? ae / n : NAN)}, {"window_rmse", num(windows ? std::sqrt(wse / windows) : NAN)}};
+}
+
+// Score histograms (share of each group per bin) with the threshold as a vertical line.
+std::string score_plot(const std::string& title, const std::vector<std::pair<std::string, const std::vector<double>*>>& groups,
+                       double threshold) {
+  double lo = threshold, hi = threshold;
+  for (auto& [name, v] : groups)
+    for (double x : *v) lo = std::min(lo, x), hi = std::max(hi, x);
+  const int bins = 40;
+  double width = std::max(1e-12, (hi - lo) / bins);
+  std::vector<LineSeries> series;
+  float top = 0;
+  for (auto& [name, v] : groups) {
+    if (v->empty()) continue;
+    std::vector<float> share(bins, 0);
+    for (double x : *v) share[std::min(bins - 1, static_cast<int>((x - lo) / width))] += 1.0f / v->size();
+    LineSeries s{name + " (" + std::to_string(v->size()) + ")", {}, {}};
+    for (int b = 0; b < bins; ++b) {
+      s.x.push_back(static_cast<float>(lo + (b + 0.5) * width));
+      s.y.push_back(share[b]);
+      top = std::max(top, share[b]);
+    }
+    series.push_back(std::move(s));
+  }
+  series.push_back({"threshold", {static_cast<float>(threshold), static_cast<float>(threshold)}, {0.0f, top}});
+  return line_svg(title, "anomaly score", "share per bin", series);
+}
+
+json test_anomaly(Project& p, const TrainedBlock& tb, const FeatureTable& train, const FeatureTable& t, const BlockColumns& cols,
+                  const std::vector<SampleRows>& samples, const std::set<int64_t>& unknown) {
+  AnomalyModel m = anomaly_from_json(tb.model);
+  std::vector<double> train_scores;
+  if (!train.rows.empty()) {
+    std::vector<size_t> all(train.rows.size());
+    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+    std::vector<float> x = gather(train, cols, all);
+    for (size_t i = 0; i < all.size(); ++i) train_scores.push_back(anomaly_score(m, x.data() + i * cols.width));
+  }
+  std::vector<double> pos, neg, pos_win, neg_win;
+  for (const auto& s : samples) {
+    std::vector<float> x = gather(t, cols, s.rows);
+    double worst = -INFINITY;
+    for (size_t i = 0; i < s.rows.size(); ++i) {
+      double v = anomaly_score(m, x.data() + i * cols.width);
+      worst = std::max(worst, v);
+      (unknown.count(s.id) ? pos_win : neg_win).push_back(v);
+    }
+    (unknown.count(s.id) ? pos : neg).push_back(worst);
+  }
+  auto above = [&](const std::vector<double>& v) {
+    return v.empty() ? NAN : double(std::count_if(v.begin(), v.end(), [&](double s) { return s > m.threshold; })) / v.size();
+  };
+  auto plot = p.out_dir() / (tb.name + "-scores.svg");
+  std::filesystem::create_directories(p.out_dir());
+  write_file_atomic(plot, score_plot(tb.name + ": anomaly scores", {{"training windows", &train_scores}, {"normal samples", &neg},
+                                                                    {"anomalous samples", &pos}}, m.threshold));
+  return {{"block", tb.name}, {"type", tb.type}, {"threshold", m.threshold}, {"percentile", m.percentile}, {"plot", plot.string()},
+          {"anomalous_samples", pos.size()}, {"normal_samples", neg.size()}, {"roc_auc", num(roc_auc(pos, neg))},
+          {"window_roc_auc", num(roc_auc(pos_win, neg_win))}, {"detection_rate", num(above(pos))},
+          {"false_positive_rate", num(above(neg))},
+          {"scores", {{"training_windows", distribution(train_scores)}, {"normal_samples", distribution(neg)},
+                      {"anomalous_samples", distribution(pos)}}}};
+}
+
+}  // namespace
+
+json test_impulse(Project& p, bool quiet) {
+  ImpulseSpec spec = load_impulse(p);
+  Impulse impulse(spec, impulse_axes(p, spec));
+  auto models = current_models(p.store(), impulse);
+  SampleFilter f;
+  f.category = Category::Testing;
+  FeatureTable t = generate_features(p.store(), impulse, f, quiet);
+  if (t.rows.empty()) throw Error("test: the testing set has no windows; import testing data (--category testing or split)");
+  auto samples = by_sample(t);
+  json blocks = json::array();
+  std::vector<int64_t> unknown_ids;
+  std::set<std::string> trained_labels;
+  for (size_t i = 0; i < models.size(); ++i) {
+    BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
+    if (models[i].type == "classifier") {
+      blocks.push_back(test_classifier(p, models[i], t, cols, samples, &unknown_ids));
+      for (auto& l : trained_ir(models[i]).labels) trained_labels.insert(l);
+    } else if (models[i].type == "regression") {
+      blocks.push_back(test_regression(models[i], t, cols, samples));
+    }
+  }
+  bool any_classifier = !trained_labels.empty();
+  if (!any_classifier) {  // without a classifier, labels seen in training are the normal ones
+    SampleFilter tf;
+    tf.category = Category::Training;
+    for (auto& s : p.store().list(tf)) trained_labels.insert(s.label);
+  }
+  std::set<int64_t> unknown;
+  for (auto& s : samples)
+    if (!trained_labels.count(s.label)) unknown.insert(s.id);
+  FeatureTable train;
+  bool has_anomaly = std::any_of(models.begin(), models.end(), [](auto& m) { return m.type == "kmeans" || m.type == "gmm"; });
+  if (has_anomaly) {
+    SampleFilter tf;
+    tf.category = Category::Training;
+    train = generate_features(p.store(), impulse, tf, quiet);
+  }
+  for (size_t i = 0; i < models.size(); ++i)
+    if (models[i].type == "kmeans" || models[i].type == "gmm")
+      blocks.push_back(test_anomaly(p, models[i], train, t, block_columns(impulse, impulse.spec().learn[i]), samples, unknown));
+  return {{"testing_samples", samples.size()}, {"testing_windows", t.rows.size()}, {"blocks", blocks}};
+}
+
+json classify_sample(Project& p, const Sample& s) {
+  ImpulseSpec spec = load_impulse(p);
+  Impulse impulse(spec, impulse_axes(p, spec));
+  auto models = current_models(p.store(), impulse);
+  FeatureTable t = sample_features(s, impulse);
+  if (t.rows.empty()) throw error_at(s.name, "is shorter than one window and the impulse does not zero-pad; record longer");
+  json windows = json::array();
+  for (size_t r = 0; r < t.rows.size(); ++r) windows.push_back({{"start_ms", t.rows[r].start_ms}});
+  json summary = json::object();
+  std::vector<size_t> all(t.rows.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  for (size_t i = 0; i < models.size(); ++i) {
+    const TrainedBlock& tb = models[i];
+    BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
+    std::vector<float> x = gather(t, cols, all);
+    if (tb.type == "classifier" || tb.type == "regression") {
+      ir::Model m = trained_ir(tb);
+      std::vector<double> mean(m.output().size(), 0);
+      for (size_t r = 0; r < all.size(); ++r) {
+        auto o = ir::run_float(m, x.data() + r * cols.width);
+        json scores = json::object();
+        for (size_t k = 0; k < o.size(); ++k) scores[m.labels.at(k)] = o[k], mean[k] += o[k] / all.size();
+        windows[r][tb.name] = scores;
+      }
+      if (tb.type == "regression") {
+        summary[tb.name] = {{"value", mean[0]}};
+      } else {
+        size_t best = std::max_element(mean.begin(), mean.end()) - mean.begin();
+        double min_conf = tb.model.value("min_confidence", 0.6);
+        json scores = json::object();
+        for (size_t k = 0; k < mean.size(); ++k) scores[m.labels[k]] = mean[k];
+        summary[tb.name] = {{"label", mean[best] < min_conf ? "uncertain" : m.labels[best]}, {"confidence", mean[best]}, {"scores", scores}};
+      }
+    } else {
+      AnomalyModel m = anomaly_from_json(tb.model);
+      double worst = -INFINITY;
+      for (size_t r = 0; r < all.size(); ++r) {
+        double v = anomaly_score(m, x.data() + r * cols.width);
+        windows[r][tb.name] = {{"score", v}, {"anomalous", v > m.threshold}};
+        worst = std::max(worst, v);
+      }
+      summary[tb.name] = {{"max_score", worst}, {"threshold", m.threshold}, {"anomalous", worst > m.threshold}};
+    }
+  }
+  return {{"sample", s.name}, {"windows", windows}, {"summary", summary}};
+}
+
+}  // namespace mote::learn

@@ -1,0 +1,153 @@
+// runtime/anomaly scorers and the host's GMM factors against numpy/scipy (tests/ref/anomaly.py);
+// k-means/GMM fitting on synthetic clusters; percentiles and ROC AUC.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "anomaly/gmm.h"
+#include "anomaly/kmeans.h"
+#include "core/error.h"
+#include "learn/anomaly.h"
+#include "learn/metrics.h"
+#include "support/test_support.h"
+
+using namespace mote;
+using nlohmann::json;
+
+namespace {
+template <class T>
+std::vector<T> vec(const json& j) { return j.get<std::vector<T>>(); }
+}  // namespace
+
+TEST(Anomaly, KmeansScoreMatchesNumpy) {
+  const auto& d = test::reference_data("anomaly.py", "anomaly.json");
+  ASSERT_FALSE(d.is_null()) << "tests/ref/anomaly.py failed";
+  for (auto& c : d["kmeans"]) {
+    auto sel = vec<uint16_t>(c["select"]);
+    auto mean = vec<float>(c["mean"]), inv = vec<float>(c["inv_scale"]), centers = vec<float>(c["centers"]),
+         inv_r = vec<float>(c["inv_radius"]), inputs = vec<float>(c["inputs"]);
+    anomaly::KmeansModel m{c["dim"].get<uint16_t>(), c["k"].get<uint16_t>(), sel.data(), mean.data(), inv.data(),
+                           centers.data(), inv_r.data()};
+    size_t width = c["width"];
+    std::vector<float> got;
+    for (size_t i = 0; i < inputs.size() / width; ++i) {
+      float s = -1;
+      ASSERT_EQ(anomaly::kmeans_score_f32(m, inputs.data() + i * width, width, &s), MOTE_OK);
+      got.push_back(s);
+    }
+    EXPECT_LE(test::max_relative_error(got, vec<double>(c["expected"])), 1e-5) << "dim " << c["dim"];
+    float s;
+    EXPECT_EQ(anomaly::kmeans_score_f32(m, inputs.data(), sel.back(), &s), MOTE_ERR_SHAPE);  // input too short
+  }
+}
+
+TEST(Anomaly, GmmScoreMatchesScipy) {
+  const auto& d = test::reference_data("anomaly.py", "anomaly.json");
+  ASSERT_FALSE(d.is_null());
+  for (auto& c : d["gmm"]) {
+    learn::AnomalyModel m;
+    m.type = "gmm";
+    m.full = c["full"];
+    m.input_width = c["width"];
+    m.select = vec<uint16_t>(c["select"]);
+    m.mean = vec<float>(c["mean"]);
+    m.inv_scale = vec<float>(c["inv_scale"]);
+    learn::set_gmm_components(m, vec<double>(c["weights"]), vec<double>(c["means"]), vec<double>(c["covs"]), "test");
+    auto inputs = vec<float>(c["inputs"]);
+    std::vector<float> got;
+    for (size_t i = 0; i < inputs.size() / m.input_width; ++i) got.push_back(learn::anomaly_score(m, inputs.data() + i * m.input_width));
+    EXPECT_LE(test::max_relative_error(got, vec<double>(c["expected"])), 1e-4) << "dim " << c["dim"] << " full " << c["full"];
+  }
+}
+
+TEST(Anomaly, PercentileAndAucMatchNumpy) {
+  const auto& d = test::reference_data("anomaly.py", "anomaly.json");
+  ASSERT_FALSE(d.is_null());
+  for (auto& c : d["percentile"])
+    for (size_t q = 0; q < c["q"].size(); ++q)
+      EXPECT_NEAR(learn::percentile(vec<double>(c["values"]), c["q"][q].get<double>()), c["expected"][q].get<double>(), 1e-12);
+  for (auto& c : d["auc"])
+    EXPECT_NEAR(learn::roc_auc(vec<double>(c["pos"]), vec<double>(c["neg"])), c["expected"].get<double>(), 1e-12);
+  EXPECT_TRUE(std::isnan(learn::roc_auc({}, {1.0})));
+}
+
+namespace {
+// Three tight 2-D blobs plus a constant third feature.
+std::vector<float> blobs(size_t per, uint64_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> n(0, 0.3f);
+  const float cx[] = {0, 5, -5}, cy[] = {0, 5, 5};
+  std::vector<float> x;
+  for (int b = 0; b < 3; ++b)
+    for (size_t i = 0; i < per; ++i) x.insert(x.end(), {cx[b] + n(rng), cy[b] + n(rng), 1.0f});
+  return x;
+}
+}  // namespace
+
+TEST(Anomaly, FitsSeparateNewPointsFromTraining) {
+  auto x = blobs(200, 1);
+  for (std::string type : {"kmeans", "gmm"}) {
+    for (std::string cov : {"diag", "full"}) {
+      if (type == "kmeans" && cov == "full") continue;
+      json params = type == "kmeans" ? json{{"clusters", 3}} : json{{"components", 3}, {"covariance", cov}};
+      auto m = learn::fit_anomaly(type, params, "impulse.learn.a", x.data(), 600, 3);
+      EXPECT_EQ(m.k, 3);
+      auto j = learn::anomaly_to_json(m);
+      auto back = learn::anomaly_from_json(j);
+      float inside[] = {5.1f, 4.9f, 1.0f}, outside[] = {0, 12, 1.0f};
+      EXPECT_LT(learn::anomaly_score(back, inside), back.threshold) << type << " " << cov;
+      EXPECT_GT(learn::anomaly_score(back, outside), back.threshold) << type << " " << cov;
+      EXPECT_EQ(learn::anomaly_score(back, inside), learn::anomaly_score(m, inside));  // JSON round trip is exact
+      // The threshold comes from the training scores' percentile: few training windows lie above it.
+      size_t above = 0;
+      for (size_t i = 0; i < 600; ++i) above += learn::anomaly_score(m, x.data() + 3 * i) > m.threshold;
+      EXPECT_LE(above, 6u) << type;
+    }
+  }
+}
+
+TEST(Anomaly, FitIsDeterministicAndChecksParams) {
+  auto x = blobs(50, 2);
+  auto a = learn::fit_anomaly("kmeans", {{"clusters", 3}, {"features", {0, 1}}}, "b", x.data(), 150, 3);
+  auto b = learn::fit_anomaly("kmeans", {{"clusters", 3}, {"features", {0, 1}}}, "b", x.data(), 150, 3);
+  EXPECT_EQ(a.centers, b.centers);
+  EXPECT_EQ(a.select, (std::vector<uint16_t>{0, 1}));
+  try {
+    learn::fit_anomaly("kmeans", {{"features", {7}}}, "impulse.learn.anomaly", x.data(), 150, 3);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("impulse.learn.anomaly.params.features"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(learn::fit_anomaly("gmm", {{"clusters", 3}}, "b", x.data(), 150, 3), Error);  // k-means' parameter
+  EXPECT_THROW(learn::fit_anomaly("gmm", {{"covariance", "spherical"}}, "b", x.data(), 150, 3), Error);
+}
+
+TEST(Metrics, ConfusionPrecisionRecall) {
+  auto c = learn::make_confusion({"a", "b"}, {"uncertain"});
+  c.add(0, 0), c.add(0, 0), c.add(0, 1), c.add(1, 1), c.add(1, 2);
+  EXPECT_DOUBLE_EQ(learn::accuracy(c), 3.0 / 5);
+  auto m = learn::class_metrics(c);
+  EXPECT_DOUBLE_EQ(m[0].precision, 1.0);
+  EXPECT_DOUBLE_EQ(m[0].recall, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(m[1].precision, 0.5);
+  EXPECT_DOUBLE_EQ(m[1].recall, 0.5);
+  EXPECT_DOUBLE_EQ(m[1].f1, 0.5);
+  EXPECT_EQ(m[0].support, 3u);
+}
+
+TEST(Anomaly, ScorersReturnStatusCodes) {
+  float x[4] = {0, 0, 0, 0}, one = 1, zero = 0, s = 0;
+  anomaly::KmeansModel km{1, 1, nullptr, &zero, &one, &zero, &one};
+  EXPECT_EQ(anomaly::kmeans_score_f32(km, x, 4, &s), MOTE_OK);
+  EXPECT_EQ(s, 0.0f);
+  EXPECT_EQ(anomaly::kmeans_score_f32(km, nullptr, 4, &s), MOTE_ERR_ARG);
+  km.clusters = 0;
+  EXPECT_EQ(anomaly::kmeans_score_f32(km, x, 4, &s), MOTE_ERR_ARG);
+  anomaly::GmmModel g{1, 1, false, nullptr, &zero, &one, &zero, &one, &zero};
+  EXPECT_EQ(anomaly::gmm_score_f32(g, x, 4, &s), MOTE_OK);
+  EXPECT_EQ(s, 0.0f);  // log_norm 0, at the mean
+  EXPECT_EQ(anomaly::gmm_score_f32(g, x, 0, &s), MOTE_ERR_SHAPE);
+  g.dim = anomaly::kGmmMaxDim + 1;
+  EXPECT_EQ(anomaly::gmm_score_f32(g, x, 4, &s), MOTE_ERR_UNSUPPORTED);
+}
