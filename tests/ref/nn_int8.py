@@ -346,6 +346,16 @@ def make_cases():
     softmax_case("softmax_3", 1, 3, 0.1); softmax_case("softmax_10", 1, 10, 0.05)
     softmax_case("softmax_rows", 3, 7, 0.2); softmax_case("softmax_sharp", 1, 6, 0.5)
     softmax_case("softmax_flat", 1, 12, 0.004, spread=10); softmax_case("softmax_1", 1, 1, 0.1)
+    # Random shapes on top: any size, kernel, stride and padding mode.
+    r = lambda lo, hi: int(rng.integers(lo, hi + 1))
+    for i in range(6):
+        ih, iw = r(1, 9), r(1, 12); kh, kw = r(1, min(ih, 4)), r(1, min(iw, 4))
+        conv_case(f"conv2d_random{i}", ih, iw, r(1, 9), r(1, 7), kh, kw, r(1, 3), r(1, 3), bool(rng.random() < 0.5))
+        conv_case(f"dw_random{i}", ih, iw, r(1, 9), r(1, 3), kh, kw, r(1, 3), r(1, 3), bool(rng.random() < 0.5),
+                  depthwise=True)
+        fc_case(f"fc_random{i}", r(1, 70), r(1, 12))
+        pool_case(f"max_random{i}", "max", ih, iw, r(1, 6), kh, kw, r(1, 3), r(1, 3), bool(rng.random() < 0.5))
+        pool_case(f"avg_random{i}", "avg", ih, iw, r(1, 6), kh, kw, r(1, 3), r(1, 3), bool(rng.random() < 0.5))
     # A column of multipliers for the host's QuantizeMultiplier (src/quant).
     reals = [0.0, 1e-12, 0.5, 0.25, 0.999999999, 1.0, 1.5, 3.0, 123.456, 2.0 ** -31, 0.000123, 7e-10]
     reals += rng.uniform(1e-6, 4, 20).tolist()
