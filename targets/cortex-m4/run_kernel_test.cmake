@@ -1,60 +1,23 @@
 # ctest driver (cmake -P): numpy reference -> host-checked vectors -> cross-compiled firmware -> QEMU.
 # Inputs: MOTE_SOURCE_DIR, WORK_DIR, VECTORS_TOOL. Prints "SKIPPED:" (ctest marks the test skipped) when
 # the ARM toolchain or QEMU is missing. Writes WORK_DIR/report.txt (sizes, instructions per kernel run).
-find_program(ARM_GXX arm-none-eabi-g++)
-find_program(ARM_SIZE arm-none-eabi-size)
-find_program(QEMU qemu-system-arm)
-if(NOT ARM_GXX OR NOT ARM_SIZE OR NOT QEMU)
-  message("SKIPPED: needs arm-none-eabi-g++ and qemu-system-arm (scripts/setup installs gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm)")
+include(${CMAKE_CURRENT_LIST_DIR}/qemu_common.cmake)
+if(M4_TOOLS_MISSING)
   return()
 endif()
 set(PYTHON /usr/bin/python3)
 file(MAKE_DIRECTORY ${WORK_DIR})
 
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
-  endif()
-endfunction()
-
-run("tests/ref/nn_int8.py" ${PYTHON} ${MOTE_SOURCE_DIR}/tests/ref/nn_int8.py ${WORK_DIR})
-run("mote_nn_vectors" ${VECTORS_TOOL} ${WORK_DIR}/nn_int8.json ${WORK_DIR}/nn_vectors.cpp)
-run("firmware configure" ${CMAKE_COMMAND} -S ${MOTE_SOURCE_DIR}/targets/cortex-m4 -B ${WORK_DIR}/fw -G Ninja
+m4_check("tests/ref/nn_int8.py" ${PYTHON} ${MOTE_SOURCE_DIR}/tests/ref/nn_int8.py ${WORK_DIR})
+m4_check("mote_nn_vectors" ${VECTORS_TOOL} ${WORK_DIR}/nn_int8.json ${WORK_DIR}/nn_vectors.cpp)
+m4_check("firmware configure" ${CMAKE_COMMAND} -S ${MOTE_SOURCE_DIR}/targets/cortex-m4 -B ${WORK_DIR}/fw -G Ninja
     -DCMAKE_BUILD_TYPE=None -DCMAKE_TOOLCHAIN_FILE=${MOTE_SOURCE_DIR}/targets/cortex-m4/toolchain.cmake
     -DMOTE_NN_VECTORS=${WORK_DIR}/nn_vectors.cpp)
-run("firmware build" ${CMAKE_COMMAND} --build ${WORK_DIR}/fw)
+m4_check("firmware build" ${CMAKE_COMMAND} --build ${WORK_DIR}/fw)
 set(ELF ${WORK_DIR}/fw/nn_kernel_test.elf)
 
-# Flash = everything placed in the code region plus .data's load image; RAM = .data + .bss (+ peak stack).
-execute_process(COMMAND ${ARM_SIZE} -A ${ELF} OUTPUT_VARIABLE sections RESULT_VARIABLE rc)
-set(flash 0)
-set(static_ram 0)
-string(REPLACE "\n" ";" lines "${sections}")
-foreach(line IN LISTS lines)
-  if(line MATCHES "^(\\.[A-Za-z_.]+)[ \t]+([0-9]+)[ \t]+([0-9]+)")
-    set(name ${CMAKE_MATCH_1})
-    set(bytes ${CMAKE_MATCH_2})
-    set(addr ${CMAKE_MATCH_3})
-    if(name STREQUAL ".data")
-      math(EXPR flash "${flash} + ${bytes}")
-      math(EXPR static_ram "${static_ram} + ${bytes}")
-    elseif(name STREQUAL ".bss")
-      math(EXPR static_ram "${static_ram} + ${bytes}")
-    elseif(addr LESS 536870912 AND NOT name MATCHES "^\\.(debug|comment|ARM.attributes|stack)")
-      math(EXPR flash "${flash} + ${bytes}")
-    endif()
-  endif()
-endforeach()
-
-execute_process(
-  COMMAND ${QEMU} -M mps2-an386 -nographic -monitor none -serial none -semihosting-config enable=on,target=native
-    -icount shift=0 -kernel ${ELF}
-  TIMEOUT 60 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)  # semihosting writes to stderr
-message("${out}")
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "QEMU run failed (exit status '${rc}')")
-endif()
+m4_sizes(${ELF} flash static_ram)
+m4_run(${ELF} out)
 
 # Every case of the reference ran on every path, and the firmware said so.
 file(READ ${WORK_DIR}/nn_int8.json json)

@@ -1,0 +1,53 @@
+# ctest driver (cmake -P): quantized + generated models -> one firmware each and an empty baseline ->
+# QEMU. Checks the device outputs equal the host executor's and reports, per model, instructions per
+# inference and the model's own flash and RAM (firmware minus baseline, test inputs excluded).
+# Inputs: MOTE_SOURCE_DIR, WORK_DIR, FIXTURE_TOOL. Writes WORK_DIR/report.txt.
+include(${CMAKE_CURRENT_LIST_DIR}/qemu_common.cmake)
+if(M4_TOOLS_MISSING)
+  return()
+endif()
+file(MAKE_DIRECTORY ${WORK_DIR})
+m4_check("mote_nn_model_fixture" ${FIXTURE_TOOL} ${WORK_DIR}/gen)
+file(STRINGS ${WORK_DIR}/gen/models.txt models)
+set(names "")
+foreach(line IN LISTS models)
+  string(REPLACE " " ";" fields "${line}")
+  list(GET fields 0 name)
+  list(APPEND names ${name})
+endforeach()
+string(REPLACE ";" "\\;" names_arg "${names}")
+m4_check("firmware configure" ${CMAKE_COMMAND} -S ${MOTE_SOURCE_DIR}/targets/cortex-m4 -B ${WORK_DIR}/fw -G Ninja
+    -DCMAKE_BUILD_TYPE=None -DCMAKE_TOOLCHAIN_FILE=${MOTE_SOURCE_DIR}/targets/cortex-m4/toolchain.cmake
+    -DMOTE_NN_MODELS_DIR=${WORK_DIR}/gen "-DMOTE_NN_MODELS=${names_arg}")
+m4_check("firmware build" ${CMAKE_COMMAND} --build ${WORK_DIR}/fw)
+
+m4_sizes(${WORK_DIR}/fw/model_none.elf base_flash base_ram)
+m4_run(${WORK_DIR}/fw/model_none.elf out)
+string(REGEX MATCH "stack_peak_bytes=([0-9]+)" _ "${out}")
+set(base_stack ${CMAKE_MATCH_1})
+set(report "baseline flash_bytes=${base_flash} static_ram_bytes=${base_ram} stack_peak_bytes=${base_stack}\n")
+foreach(line IN LISTS models)
+  string(REPLACE " " ";" fields "${line}")
+  list(GET fields 0 name)
+  list(GET fields 1 arena)
+  list(GET fields 2 const_bytes)
+  list(GET fields 3 vector_bytes)
+  set(elf ${WORK_DIR}/fw/model_${name}.elf)
+  m4_sizes(${elf} flash ram)
+  m4_run(${elf} out)
+  string(FIND "${out}" "ALL OK" ok)
+  if(ok EQUAL -1)
+    message(FATAL_ERROR "${name}: the Cortex-M4 outputs differ from the host executor's")
+  endif()
+  string(REGEX MATCH "instructions_per_inference=([0-9]+)" _ "${out}")
+  set(instructions ${CMAKE_MATCH_1})
+  string(REGEX MATCH "stack_peak_bytes=([0-9]+)" _ "${out}")
+  set(stack ${CMAKE_MATCH_1})
+  math(EXPR model_flash "${flash} - ${base_flash} - ${vector_bytes}")
+  math(EXPR model_ram "${ram} - ${base_ram} + ${stack} - ${base_stack}")
+  string(APPEND report "${name} instructions_per_inference=${instructions} model_flash_bytes=${model_flash} "
+    "model_ram_bytes=${model_ram} arena_bytes=${arena} const_bytes=${const_bytes} "
+    "firmware_flash_bytes=${flash} firmware_ram_bytes=${ram}+${stack}\n")
+endforeach()
+message("${report}")
+file(WRITE ${WORK_DIR}/report.txt "${report}")
