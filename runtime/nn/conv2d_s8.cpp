@@ -1,5 +1,7 @@
 #include "nn/conv2d_s8.h"
 
+#include <string.h>
+
 #include "nn/fixed_point.h"
 #include "nn/simd.h"
 
@@ -53,12 +55,40 @@ Status conv2d_s8_ref(const Conv2DS8Params& p, const PerChannelQuant& q, const in
   return MOTE_OK;
 }
 
-// Slot of column element k: within each group of four, elements (0,1,2,3) sit at (0,2,1,3), so one word
-// read gives (k0,k2) and the next (k1,k3), the pairs SXTB16 and SXTB16(ROR 8) make of four weights.
-static inline int32_t slot(int32_t k, int32_t k4) {
-  if (k >= k4) return k;
-  const int32_t r = k & 3;
-  return (k & ~3) + (r == 1 ? 2 : (r == 2 ? 1 : r));
+// The column holds each group of four elements (0,1,2,3) in the order (0,2,1,3), so one word read gives
+// (k0,k2) and the next (k1,k3): the pairs SXTB16 and SXTB16(ROR 8) make of four weights.
+static void fill_column(const Conv2DS8Params& p, const int8_t* input, int32_t y0, int32_t x0, int16_t* col) {
+  const int32_t in_c = p.input.c, k_len = dot_length(p), k4 = k_len & ~3;
+  const int32_t off2 = simd::dup16(p.input_offset);
+  const bool aligned = (in_c & 3) == 0;  // then no group of four straddles two taps
+  int32_t k = 0;
+  for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
+    const int32_t iy = y0 + ky;
+    for (int32_t kx = 0; kx < p.kernel_w; ++kx, k += in_c) {
+      const int32_t ix = x0 + kx;
+      if (iy < 0 || iy >= p.input.h || ix < 0 || ix >= p.input.w) {
+        memset(col + k, 0, static_cast<size_t>(in_c) * sizeof(int16_t));
+        continue;
+      }
+      const int8_t* x = input + (static_cast<size_t>(iy) * p.input.w + ix) * in_c;
+      if (aligned) {  // SXTAB16 writes the (0,2) and (1,3) pairs directly, offset added
+        for (int32_t i = 0; i < in_c; i += 4) {
+          const int32_t w = simd::load32(x + i);
+          simd::store32(col + k + i, simd::sxtab16(off2, w));
+          simd::store32(col + k + i + 2, simd::sxtab16(off2, simd::ror8(w)));
+        }
+      } else {
+        for (int32_t i = 0; i < in_c; ++i) col[k + i] = static_cast<int16_t>(x[i] + p.input_offset);
+      }
+    }
+  }
+  if (!aligned) {  // natural order -> (0,2,1,3) within every group of four
+    for (int32_t g = 0; g < k4; g += 4) {
+      const uint32_t a = static_cast<uint32_t>(simd::load32(col + g)), b = static_cast<uint32_t>(simd::load32(col + g + 2));
+      simd::store32(col + g, static_cast<int32_t>((a & 0xFFFFu) | (b << 16)));
+      simd::store32(col + g + 2, static_cast<int32_t>((a >> 16) | (b & 0xFFFF0000u)));
+    }
+  }
 }
 
 Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
@@ -66,24 +96,11 @@ Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const in
   MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
   if (!scratch || scratch_bytes < conv2d_s8_scratch_bytes(p)) return MOTE_ERR_SCRATCH;
   int16_t* col = static_cast<int16_t*>(scratch);
-  const int32_t in_c = p.input.c, k_len = dot_length(p), k4 = k_len & ~3;
+  const int32_t k_len = dot_length(p), k4 = k_len & ~3;
   for (int32_t oy = 0; oy < p.output.h; ++oy) {
     for (int32_t ox = 0; ox < p.output.w; ++ox) {
       // im2col of this output pixel with the input offset added; taps outside the image are 0.
-      const int32_t y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
-      int32_t k = 0;
-      for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-        const int32_t iy = y0 + ky;
-        for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
-          const int32_t ix = x0 + kx;
-          if (iy < 0 || iy >= p.input.h || ix < 0 || ix >= p.input.w) {
-            for (int32_t i = 0; i < in_c; ++i, ++k) col[slot(k, k4)] = 0;
-          } else {
-            const int8_t* x = input + (static_cast<size_t>(iy) * p.input.w + ix) * in_c;
-            for (int32_t i = 0; i < in_c; ++i, ++k) col[slot(k, k4)] = static_cast<int16_t>(x[i] + p.input_offset);
-          }
-        }
-      }
+      fill_column(p, input, oy * p.stride_h - p.pad_h, ox * p.stride_w - p.pad_w, col);
       int8_t* out = output + (static_cast<size_t>(oy) * p.output.w + ox) * p.output.c;
       int32_t o = 0;
       for (; o + 1 < p.output.c; o += 2) {  // two filters share each column word

@@ -25,6 +25,8 @@ inline int32_t load32(const void* p) {
   return v;
 }
 
+inline void store32(void* p, int32_t v) { memcpy(p, &v, 4); }
+
 inline int32_t ror8(int32_t x) {
   const uint32_t u = static_cast<uint32_t>(x);
   return static_cast<int32_t>((u >> 8) | (u << 24));
