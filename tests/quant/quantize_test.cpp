@@ -85,6 +85,40 @@ TEST(Quantize, ClassifiersTrackFloatOnBothPaths) {
   }
 }
 
+TEST(Quantize, RandomDenseClassifiersAgreeWithFloat) {
+  std::mt19937 rng(99);
+  auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % static_cast<unsigned>(hi - lo + 1)); };
+  int agree_all = 0, total = 0;
+  for (int trial = 0; trial < 10; ++trial) {
+    Builder b;
+    b.rng.seed(100 + trial);
+    ir::Model m;
+    int width = pick(5, 60);
+    m.input = {1, 1, width};
+    const int hidden = pick(1, 3);
+    for (int h = 0; h < hidden; ++h) {
+      const int units = pick(4, 40);
+      const auto act = static_cast<ir::Activation>(pick(0, 2));
+      m.layers.push_back(b.dense(units, width, act));
+      width = units;
+    }
+    const int classes = pick(2, 6);
+    m.layers.push_back(b.dense(classes, width));
+    m.layers.push_back(b.simple(ir::Op::Softmax));
+    for (int c = 0; c < classes; ++c) m.labels.push_back("c" + std::to_string(c));
+    ir::infer_shapes(m);
+    const auto q = quant::quantize(m, inputs(m, 300, 200 + trial));
+    int agree = 0;
+    const auto test = inputs(m, 200, 300 + trial);
+    for (const auto& x : test) agree += argmax(quant::run_quantized(q, x.data())) == argmax(ir::run_float(m, x.data()));
+    EXPECT_GE(agree, 0.9 * test.size()) << "trial " << trial;
+    agree_all += agree;
+    total += static_cast<int>(test.size());
+  }
+  std::printf("random dense classifiers: argmax agreement %d/%d\n", agree_all, total);
+  EXPECT_GE(agree_all, 0.95 * total);
+}
+
 TEST(Quantize, RegressionErrorBoundedByOutputRange) {
   Builder b;
   ir::Model m;
