@@ -13,7 +13,7 @@ m4_check("mote_nn_vectors" ${VECTORS_TOOL} ${WORK_DIR}/nn_int8.json ${WORK_DIR}/
 m4_check("firmware configure" ${CMAKE_COMMAND} -S ${MOTE_SOURCE_DIR}/targets/cortex-m4 -B ${WORK_DIR}/fw -G Ninja
     -DCMAKE_BUILD_TYPE=None -DCMAKE_TOOLCHAIN_FILE=${MOTE_SOURCE_DIR}/targets/cortex-m4/toolchain.cmake
     -DMOTE_NN_VECTORS=${WORK_DIR}/nn_vectors.cpp)
-m4_check("firmware build" ${CMAKE_COMMAND} --build ${WORK_DIR}/fw)
+m4_check("firmware build" ${CMAKE_COMMAND} --build ${WORK_DIR}/fw --parallel 2)
 set(ELF ${WORK_DIR}/fw/nn_kernel_test.elf)
 
 m4_sizes(${ELF} flash static_ram)

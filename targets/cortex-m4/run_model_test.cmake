@@ -23,7 +23,7 @@ foreach(opt -O2 -Os)
   m4_check("firmware configure (${opt})" ${CMAKE_COMMAND} -S ${MOTE_SOURCE_DIR}/targets/cortex-m4 -B ${fw} -G Ninja
       -DCMAKE_BUILD_TYPE=None -DCMAKE_TOOLCHAIN_FILE=${MOTE_SOURCE_DIR}/targets/cortex-m4/toolchain.cmake
       -DMOTE_M4_OPT=${opt} -DMOTE_NN_MODELS_DIR=${WORK_DIR}/gen "-DMOTE_NN_MODELS=${names_arg}")
-  m4_check("firmware build (${opt})" ${CMAKE_COMMAND} --build ${fw})
+  m4_check("firmware build (${opt})" ${CMAKE_COMMAND} --build ${fw} --parallel 2)
 
   m4_sizes(${fw}/model_none.elf base_flash base_ram)
   m4_run(${fw}/model_none.elf out)
