@@ -1,5 +1,5 @@
 // The Cortex-M DSP-extension intrinsics the `_dsp` kernel paths use (ACLE __sxtb16, __sxtab16, __smlad,
-// __smlabb, __smlatt). With __ARM_FEATURE_DSP they are the real instructions; elsewhere portable C with the
+// __smlabb, __smlatt, __ssub8 + __sel). With __ARM_FEATURE_DSP they are the real instructions; elsewhere portable C with the
 // same bit-level definition (ARMv7-M ARM), so the DSP paths also run and are tested on the host.
 #ifndef MOTE_NN_SIMD_H
 #define MOTE_NN_SIMD_H
@@ -38,6 +38,15 @@ inline int32_t sxtab16(int32_t a, int32_t b) { return __sxtab16(a, b); }
 inline int32_t smlad(int32_t a, int32_t b, int32_t acc) { return __smlad(a, b, acc); }
 inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
 inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
+// Per-lane max / min of four int8: SSUB8 sets the GE flag of each lane, SEL picks by it.
+inline int32_t max8x4(int32_t a, int32_t b) {
+  __ssub8(a, b);
+  return static_cast<int32_t>(__sel(static_cast<uint32_t>(a), static_cast<uint32_t>(b)));
+}
+inline int32_t min8x4(int32_t a, int32_t b) {
+  __ssub8(a, b);
+  return static_cast<int32_t>(__sel(static_cast<uint32_t>(b), static_cast<uint32_t>(a)));
+}
 #else
 inline int32_t lo16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) & 0xFFFFu); }
 inline int32_t hi16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) >> 16); }
@@ -56,7 +65,22 @@ inline int32_t smlad(int32_t a, int32_t b, int32_t acc) {
 }
 inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) { return wrap_add(acc, lo16(a) * lo16(b)); }
 inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) { return wrap_add(acc, hi16(a) * hi16(b)); }
+inline int32_t lane8(int32_t x, int i) { return static_cast<int8_t>((static_cast<uint32_t>(x) >> (8 * i)) & 0xFFu); }
+inline int32_t pick8x4(int32_t a, int32_t b, bool take_max) {
+  uint32_t r = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int32_t x = lane8(a, i), y = lane8(b, i);
+    const int32_t v = (x >= y) == take_max ? x : y;
+    r |= (static_cast<uint32_t>(v) & 0xFFu) << (8 * i);
+  }
+  return static_cast<int32_t>(r);
+}
+inline int32_t max8x4(int32_t a, int32_t b) { return pick8x4(a, b, true); }
+inline int32_t min8x4(int32_t a, int32_t b) { return pick8x4(a, b, false); }
 #endif
+
+// All four lanes set to the int8 value v.
+inline int32_t dup8(int32_t v) { return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFu) * 0x01010101u); }
 
 // Both halfwords set to v (the input offset added by sxtab16).
 inline int32_t dup16(int32_t v) {

@@ -41,7 +41,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
       return dsp ? nn::depthwise_conv2d_s8_dsp(*c.dw, q, c.input, c.weights, c.bias, out)
                  : nn::depthwise_conv2d_s8_ref(*c.dw, q, c.input, c.weights, c.bias, out);
     case kMaxPool2D:
-      return c.pool ? nn::max_pool2d_s8(*c.pool, c.input, out) : MOTE_ERR_ARG;
+      if (!c.pool) return MOTE_ERR_ARG;
+      return dsp ? nn::max_pool2d_s8_dsp(*c.pool, c.input, out) : nn::max_pool2d_s8_ref(*c.pool, c.input, out);
     case kAvgPool2D:
       return c.pool ? nn::avg_pool2d_s8(*c.pool, c.input, out) : MOTE_ERR_ARG;
     case kAdd:

@@ -21,7 +21,7 @@ namespace nntest {
   X(FullyConnected, "fully_connected", 2)   \
   X(Conv2D, "conv2d", 2)                    \
   X(DepthwiseConv2D, "depthwise_conv2d", 2) \
-  X(MaxPool2D, "max_pool2d", 1)             \
+  X(MaxPool2D, "max_pool2d", 2)             \
   X(AvgPool2D, "avg_pool2d", 1)             \
   X(Add, "add", 1)                          \
   X(Softmax, "softmax", 1)
@@ -54,7 +54,7 @@ struct KernelCase {
 };
 
 const char* kernel_name(Kernel k);
-// Kernels with a multiply-accumulate loop have two paths: 0 = "ref", 1 = "dsp"; the others one: 0 = "ref".
+// Kernels with a DSP-extension path have two paths: 0 = "ref", 1 = "dsp"; the others one: 0 = "ref".
 int kernel_path_count(Kernel k);
 const char* path_name(int path);
 // Scratch the case needs on any path.
