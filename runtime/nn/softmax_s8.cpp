@@ -86,13 +86,18 @@ Status softmax_s8(const SoftmaxS8Params& p, const int8_t* input, int8_t* output)
     int32_t max_in_row = -128;
     for (int32_t c = 0; c < p.depth; ++c)
       if (in[c] > max_in_row) max_in_row = in[c];
+    // exp() is most of the cost: rows of up to kCached values keep theirs for the second pass (same values).
+    const int32_t kCached = 16;
+    int32_t cache[kCached];
+    const bool cached = p.depth <= kCached;
     int32_t sum_of_exps = 0;  // Q12.19
     for (int32_t c = 0; c < p.depth; ++c) {
       const int32_t diff = in[c] - max_in_row;
       if (diff >= p.diff_min) {
         const int32_t scaled = mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier);
-        sum_of_exps = add_wrap(sum_of_exps,
-                               rounding_divide_by_pot(exp_on_negative_values_q5(scaled), kAccumulationIntegerBits));
+        const int32_t e = exp_on_negative_values_q5(scaled);
+        if (cached) cache[c] = e;
+        sum_of_exps = add_wrap(sum_of_exps, rounding_divide_by_pot(e, kAccumulationIntegerBits));
       }
     }
     // GetReciprocal: 1 / sum with the sum normalised into [1, 2).
@@ -104,8 +109,9 @@ Status softmax_s8(const SoftmaxS8Params& p, const int8_t* input, int8_t* output)
     for (int32_t c = 0; c < p.depth; ++c) {
       const int32_t diff = in[c] - max_in_row;
       if (diff >= p.diff_min) {
-        const int32_t scaled = mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier);
-        const int32_t exp_in_0 = exp_on_negative_values_q5(scaled);
+        const int32_t exp_in_0 =
+            cached ? cache[c]
+                   : exp_on_negative_values_q5(mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier));
         const int32_t unsat = rounding_divide_by_pot(mul(shifted_scale, exp_in_0), num_bits_over_unit + 31 - 8);
         out[c] = static_cast<int8_t>(clamp_i32(unsat + kSoftmaxOutputZeroPoint, -128, 127));
       } else {

@@ -346,6 +346,7 @@ def make_cases():
     softmax_case("softmax_3", 1, 3, 0.1); softmax_case("softmax_10", 1, 10, 0.05)
     softmax_case("softmax_rows", 3, 7, 0.2); softmax_case("softmax_sharp", 1, 6, 0.5)
     softmax_case("softmax_flat", 1, 12, 0.004, spread=10); softmax_case("softmax_1", 1, 1, 0.1)
+    softmax_case("softmax_wide", 2, 40, 0.08)  # rows longer than the kernel's exp cache
     # Random shapes on top: any size, kernel, stride and padding mode.
     r = lambda lo, hi: int(rng.integers(lo, hi + 1))
     for i in range(6):
