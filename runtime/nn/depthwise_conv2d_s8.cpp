@@ -54,11 +54,53 @@ Status depthwise_conv2d_s8_ref(const DepthwiseConv2DS8Params& p, const PerChanne
   return MOTE_OK;
 }
 
+// depth_multiplier > 1: four neighbouring output channels per weight word; their inputs (o / m) are
+// gathered into the (0,2) and (1,3) halfword pairs that SXTB16 makes of the weights.
+static Status dsp_multiplier(const DepthwiseConv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                             const int8_t* weights, const int32_t* bias, int8_t* output) {
+  const int32_t c_in = p.input.c, c_out = p.output.c, c4 = c_out & ~3, m = p.depth_multiplier;
+  for (int32_t oy = 0; oy < p.output.h; ++oy) {
+    const int32_t y0 = oy * p.stride_h - p.pad_h;
+    const int32_t ky_begin = y0 < 0 ? -y0 : 0;
+    const int32_t ky_end = p.input.h - y0 < p.kernel_h ? p.input.h - y0 : p.kernel_h;
+    for (int32_t ox = 0; ox < p.output.w; ++ox) {
+      const int32_t x0 = ox * p.stride_w - p.pad_w;
+      const int32_t kx_begin = x0 < 0 ? -x0 : 0;
+      const int32_t kx_end = p.input.w - x0 < p.kernel_w ? p.input.w - x0 : p.kernel_w;
+      int8_t* out = output + (static_cast<size_t>(oy) * p.output.w + ox) * c_out;
+      for (int32_t o = 0; o < c4; o += 4) {
+        const int32_t i0 = o / m, i1 = (o + 1) / m, i2 = (o + 2) / m, i3 = (o + 3) / m;
+        int32_t acc0 = bias ? bias[o] : 0, acc1 = bias ? bias[o + 1] : 0;
+        int32_t acc2 = bias ? bias[o + 2] : 0, acc3 = bias ? bias[o + 3] : 0;
+        for (int32_t ky = ky_begin; ky < ky_end; ++ky) {
+          for (int32_t kx = kx_begin; kx < kx_end; ++kx) {
+            const int8_t* x = input + (static_cast<size_t>(y0 + ky) * p.input.w + (x0 + kx)) * c_in;
+            const int32_t w = simd::load32(weights + (static_cast<size_t>(ky) * p.kernel_w + kx) * c_out + o);
+            const int32_t xa = simd::pack16(x[i0] + p.input_offset, x[i2] + p.input_offset);
+            const int32_t xb = simd::pack16(x[i1] + p.input_offset, x[i3] + p.input_offset);
+            const int32_t wa = simd::sxtb16(w), wb = simd::sxtb16(simd::ror8(w));
+            acc0 = simd::smlabb(xa, wa, acc0);
+            acc2 = simd::smlatt(xa, wa, acc2);
+            acc1 = simd::smlabb(xb, wb, acc1);
+            acc3 = simd::smlatt(xb, wb, acc3);
+          }
+        }
+        out[o] = requantize(acc0, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
+        out[o + 1] = requantize(acc1, q.multiplier[o + 1], q.shift[o + 1], p.output_offset, p.act_min, p.act_max);
+        out[o + 2] = requantize(acc2, q.multiplier[o + 2], q.shift[o + 2], p.output_offset, p.act_min, p.act_max);
+        out[o + 3] = requantize(acc3, q.multiplier[o + 3], q.shift[o + 3], p.output_offset, p.act_min, p.act_max);
+      }
+      if (c4 < c_out) pixel_ref(p, q, input, weights, bias, out, oy, ox, c4, c_out);
+    }
+  }
+  return MOTE_OK;
+}
+
 // depth_multiplier 1: four neighbouring channels per word; SMLABB/SMLATT keep each channel's sum apart.
 Status depthwise_conv2d_s8_dsp(const DepthwiseConv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,
                                const int8_t* weights, const int32_t* bias, int8_t* output) {
   MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
-  if (p.depth_multiplier != 1) return depthwise_conv2d_s8_ref(p, q, input, weights, bias, output);
+  if (p.depth_multiplier != 1) return dsp_multiplier(p, q, input, weights, bias, output);
   const int32_t c = p.input.c, c4 = c & ~3;
   const int32_t off2 = simd::dup16(p.input_offset);
   for (int32_t oy = 0; oy < p.output.h; ++oy) {

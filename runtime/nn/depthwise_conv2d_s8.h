@@ -26,8 +26,8 @@ struct DepthwiseConv2DS8Params {
 size_t depthwise_conv2d_s8_scratch_bytes(const DepthwiseConv2DS8Params& p);
 
 // Errors: MOTE_ERR_ARG (null pointer, bad offset/activation/stride/padding), MOTE_ERR_SHAPE (dims <= 0 or
-// out.c != in.c * depth_multiplier). The DSP path vectorizes four channels at a time when
-// depth_multiplier == 1 and runs the reference loop otherwise.
+// out.c != in.c * depth_multiplier). The DSP path takes four output channels at a time (with
+// depth_multiplier 1 straight from one input word; otherwise gathering each channel's input).
 Status depthwise_conv2d_s8(const DepthwiseConv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,
                            const int8_t* weights, const int32_t* bias, int8_t* output);
 Status depthwise_conv2d_s8_ref(const DepthwiseConv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,

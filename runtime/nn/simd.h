@@ -27,6 +27,11 @@ inline int32_t load32(const void* p) {
 
 inline void store32(void* p, int32_t v) { memcpy(p, &v, 4); }
 
+// Two int16 values in one word (low, high); GCC emits one PKHBT on the M4.
+inline int32_t pack16(int32_t lo, int32_t hi) {
+  return static_cast<int32_t>((static_cast<uint32_t>(lo) & 0xFFFFu) | (static_cast<uint32_t>(hi) << 16));
+}
+
 inline int32_t ror8(int32_t x) {
   const uint32_t u = static_cast<uint32_t>(x);
   return static_cast<int32_t>((u >> 8) | (u << 24));
@@ -50,9 +55,6 @@ inline int32_t min8x4(int32_t a, int32_t b) {
 #else
 inline int32_t lo16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) & 0xFFFFu); }
 inline int32_t hi16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) >> 16); }
-inline int32_t pack16(int32_t lo, int32_t hi) {
-  return static_cast<int32_t>((static_cast<uint32_t>(lo) & 0xFFFFu) | (static_cast<uint32_t>(hi) << 16));
-}
 inline int32_t byte0(int32_t x) { return static_cast<int8_t>(static_cast<uint32_t>(x) & 0xFFu); }
 inline int32_t byte2(int32_t x) { return static_cast<int8_t>((static_cast<uint32_t>(x) >> 16) & 0xFFu); }
 inline int32_t sxtb16(int32_t x) { return pack16(byte0(x), byte2(x)); }
