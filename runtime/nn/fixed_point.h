@@ -19,7 +19,7 @@ inline int32_t sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
 
 // gemmlowp RoundingDivideByPOT: x / 2^exponent rounded half away from zero; exponent in [0, 31].
 inline int32_t rounding_divide_by_pot(int32_t x, int exponent) {
-  const int32_t mask = static_cast<int32_t>((static_cast<int64_t>(1) << exponent) - 1);
+  const int32_t mask = static_cast<int32_t>((static_cast<uint32_t>(1) << exponent) - 1u);  // 32-bit: cheap on M4
   const int32_t remainder = x & mask;
   const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
   return (x >> exponent) + (remainder > threshold ? 1 : 0);  // >> of a negative int is arithmetic on gcc/clang
