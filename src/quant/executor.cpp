@@ -9,16 +9,17 @@
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/max_pool2d_s8.h"
+#include "nn/quantize_s8.h"
 #include "nn/softmax_s8.h"
 
 namespace mote::quant {
 
 std::vector<int8_t> quantize_input(const QModel& q, const float* x) {
   std::vector<int8_t> y(q.input_shape.size());
-  for (size_t i = 0; i < y.size(); ++i) {
-    const double v = std::round(static_cast<double>(x[i]) / q.input.scale) + q.input.zero_point;
-    y[i] = static_cast<int8_t>(std::clamp(v, -128.0, 127.0));
-  }
+  // The runtime's own quantizer, so the device (which calls the same function) gets the same bytes.
+  const nn::QuantizeS8Params p{static_cast<int32_t>(y.size()), q.input.scale, q.input.zero_point};
+  if (nn::quantize_s8(p, x, y.data()) != MOTE_OK)
+    throw Error("quantize_input: input scale " + std::to_string(q.input.scale) + " or zero point is invalid");
   return y;
 }
 

@@ -11,6 +11,7 @@ namespace mote::quant {
 
 enum class KernelPath { Default, Reference, Dsp };
 
+// Float input -> int8 with runtime/nn/quantize_s8 (what generated device code calls too).
 std::vector<int8_t> quantize_input(const QModel& q, const float* x);
 std::vector<float> dequantize_output(const QModel& q, const std::vector<int8_t>& y);
 

@@ -49,6 +49,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
       return c.add ? nn::add_s8(*c.add, c.input, c.input2, out) : MOTE_ERR_ARG;
     case kSoftmax:
       return c.softmax ? nn::softmax_s8(*c.softmax, c.input, out) : MOTE_ERR_ARG;
+    case kQuantize:
+      return c.quantize ? nn::quantize_s8(*c.quantize, c.input_f32, out) : MOTE_ERR_ARG;
     case kKernelCount:
       break;
   }

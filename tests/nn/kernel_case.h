@@ -12,6 +12,7 @@
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/max_pool2d_s8.h"
+#include "nn/quantize_s8.h"
 #include "nn/softmax_s8.h"
 
 namespace mote {
@@ -24,7 +25,8 @@ namespace nntest {
   X(MaxPool2D, "max_pool2d", 2)             \
   X(AvgPool2D, "avg_pool2d", 1)             \
   X(Add, "add", 1)                          \
-  X(Softmax, "softmax", 1)
+  X(Softmax, "softmax", 1)                  \
+  X(Quantize, "quantize", 1)
 
 enum Kernel {
 #define MOTE_NN_KERNEL_ENUM(name, text, paths) k##name,
@@ -43,7 +45,9 @@ struct KernelCase {
   const nn::PoolS8Params* pool;
   const nn::AddS8Params* add;
   const nn::SoftmaxS8Params* softmax;
+  const nn::QuantizeS8Params* quantize;
   const int8_t* input;
+  const float* input_f32;  // quantize only
   const int8_t* input2;  // add only
   const int8_t* weights;
   const int32_t* bias;

@@ -71,6 +71,11 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
         c->softmax = {p.at("rows"), p.at("depth"), p.at("input_multiplier"), p.at("input_left_shift"), p.at("diff_min")};
         v.softmax = &c->softmax;
         break;
+      case kQuantize:
+        c->quantize = {p.at("size"), p.at("scale").get<float>(), p.at("zero_point")};
+        c->input_f32 = j.at("input_f32").get<std::vector<float>>();
+        v.quantize = &c->quantize;
+        break;
       case kKernelCount:
         break;
     }
@@ -83,6 +88,7 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
   auto ptr32 = [](const std::vector<int32_t>& a) { return a.empty() ? nullptr : a.data(); };
   v.input = ptr8(c->input);
   v.input2 = ptr8(c->input2);
+  v.input_f32 = c->input_f32.empty() ? nullptr : c->input_f32.data();
   v.weights = ptr8(c->weights);
   v.expected = ptr8(c->expected);
   v.bias = ptr32(c->bias);

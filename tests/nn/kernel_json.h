@@ -18,6 +18,8 @@ struct OwnedCase {
   nn::PoolS8Params pool{};
   nn::AddS8Params add{};
   nn::SoftmaxS8Params softmax{};
+  nn::QuantizeS8Params quantize{};
+  std::vector<float> input_f32;
   std::vector<int8_t> input, input2, weights, expected;
   std::vector<int32_t> bias, multiplier, shift;
   KernelCase view{};  // points into this object: keep it where it is (held by unique_ptr)

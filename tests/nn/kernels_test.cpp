@@ -2,6 +2,7 @@
 // on the host) against tests/ref/nn_int8.py, bit for bit: ggml's test-backend-ops idea, one harness.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 #include "nn/fixed_point.h"
@@ -89,4 +90,16 @@ TEST(NnKernels, RequantizationRoundsLikeTflite) {
   EXPECT_EQ(nn::rounding_divide_by_pot(-5, 1), -3);  // -2.5 -> -3
   EXPECT_EQ(nn::rounding_divide_by_pot(5, 1), 3);
   EXPECT_EQ(nn::rounding_divide_by_pot(-6, 2), -2);  // -1.5 -> -2
+}
+
+TEST(NnKernels, QuantizeRoundsHalfAwayAndHandlesNonFinite) {
+  const float in[] = {1.125f, -1.125f, 0.124f, 1e30f, -1e30f, NAN, 0.0f, -0.0f};
+  int8_t out[8];
+  const nn::QuantizeS8Params p{8, 0.25f, 3};
+  ASSERT_EQ(nn::quantize_s8(p, in, out), MOTE_OK);
+  const int8_t expected[] = {8, -2, 3, 127, -128, 3, 3, 3};  // 4.5 -> 5, -4.5 -> -5, 0.496 -> 0; NaN -> zero point
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(out[i], expected[i]) << i;
+  EXPECT_EQ(nn::quantize_s8({8, 0.0f, 0}, in, out), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::quantize_s8({8, 1.0f, 128}, in, out), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::quantize_s8({0, 1.0f, 0}, in, out), MOTE_ERR_SHAPE);
 }

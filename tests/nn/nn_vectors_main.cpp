@@ -22,6 +22,24 @@ std::string array(const std::string& type, const std::string& name, const std::v
   return o.str();
 }
 
+// %.9g round-trips every float exactly.
+std::string float_literal(float f) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%.9g", static_cast<double>(f));
+  std::string t = buf;
+  if (t.find_first_of(".e") == std::string::npos) t += ".0";
+  return t + "f";
+}
+
+std::string float_array(const std::string& name, const std::vector<float>& v) {
+  if (v.empty()) return "";
+  std::ostringstream o;
+  o << "static const float " << name << "[] = {";
+  for (size_t i = 0; i < v.size(); ++i) o << (i % 8 == 0 ? "\n    " : " ") << float_literal(v[i]) << ",";
+  o << "};\n";
+  return o.str();
+}
+
 std::string dims(const mote::nn::Dims& d) {
   return "{" + std::to_string(d.h) + ", " + std::to_string(d.w) + ", " + std::to_string(d.c) + "}";
 }
@@ -74,6 +92,12 @@ std::string params(const OwnedCase& c, const std::string& id) {
         << s(p.input_multiplier) << ", " << s(p.input_left_shift) << ", " << s(p.diff_min);
       break;
     }
+    case kQuantize: {
+      const auto& p = c.quantize;
+      o << "static const nn::QuantizeS8Params " << id << "_p = {" << s(p.size) << ", " << float_literal(p.scale) << ", "
+        << s(p.zero_point);
+      break;
+    }
     case kKernelCount:
       break;
   }
@@ -105,18 +129,20 @@ int main(int argc, char** argv) {
         host = out;
       }
       const std::string id = "c" + std::to_string(n++);
-      const char* slots[] = {"fc", "conv", "dw", "pool", "pool", "add", "softmax"};
+      const char* slots[] = {"fc", "conv", "dw", "pool", "pool", "add", "softmax", "quantize"};
+      static_assert(sizeof(slots) / sizeof(slots[0]) == kKernelCount, "a params slot per kernel");
       body << "// " << c->name << "\n"
            << params(*c, id) << array("int8_t", id + "_in", c->input) << array("int8_t", id + "_in2", c->input2)
            << array("int8_t", id + "_w", c->weights) << array("int32_t", id + "_b", c->bias)
            << array("int32_t", id + "_m", c->multiplier) << array("int32_t", id + "_s", c->shift)
-           << array("int8_t", id + "_out", host);
+           << array("int8_t", id + "_out", host) << float_array(id + "_inf", c->input_f32);
       auto ptr = [&](const std::string& suffix, bool present) { return present ? id + suffix : std::string("0"); };
       const std::string which = slots[c->view.kernel];
       std::string entry = "    {\"" + c->name + "\", static_cast<Kernel>(" + std::to_string(c->view.kernel) + ")";
-      for (const char* slot : {"fc", "conv", "dw", "pool", "add", "softmax"})
+      for (const char* slot : {"fc", "conv", "dw", "pool", "add", "softmax", "quantize"})
         entry += ", " + (which == slot ? "&" + id + "_p" : std::string("0"));
-      entry += ", " + ptr("_in", !c->input.empty()) + ", " + ptr("_in2", !c->input2.empty()) + ", " +
+      entry += ", " + ptr("_in", !c->input.empty()) + ", " + ptr("_inf", !c->input_f32.empty()) + ", " +
+               ptr("_in2", !c->input2.empty()) + ", " +
                ptr("_w", !c->weights.empty()) + ", " + ptr("_b", !c->bias.empty()) + ", " +
                ptr("_m", !c->multiplier.empty()) + ", " + ptr("_s", !c->shift.empty()) + ", " + id + "_out, " +
                std::to_string(host.size()) + "},\n";

@@ -219,6 +219,13 @@ def softmax(p, x, input_scale=None):
     return out.ravel()
 
 
+def quantize(p, x):
+    """float32 x / scale (IEEE single), rounded half away from zero, plus the zero point, clamped."""
+    v = (np.asarray(x, np.float32) / np.float32(p["scale"])).astype(np.float64)
+    r = np.sign(v) * np.floor(np.abs(v) + 0.5)
+    return np.clip(r + p["zero_point"], -128, 127).astype(np.int64)
+
+
 # ---- random cases ----
 rng = np.random.default_rng(20261125)
 
@@ -323,6 +330,16 @@ def softmax_case(name, rows, depth, scale, spread=127):
                   "expected": softmax(p, x, scale).tolist()})
 
 
+def quantize_case(name, n, scale, exact_halves=False):
+    zp = zero_point()
+    x = (rng.normal(0, 40, n) * scale).astype(np.float32)
+    if exact_halves:  # scale a power of two: x / scale lands exactly on k + 0.5
+        x = ((rng.integers(-150, 150, n) + 0.5) * scale).astype(np.float32)
+    p = {"size": n, "scale": float(np.float32(scale)), "zero_point": zp}
+    cases.append({"kernel": "quantize", "name": name, "params": p, "input_f32": [float(v) for v in x],
+                  "expected": quantize(p, x).tolist()})
+
+
 def make_cases():
     # Odd sizes, SAME/VALID, strides, 1-D (h = 1), saturation, extreme zero points.
     fc_case("fc_1x1", 1, 1); fc_case("fc_odd", 7, 5); fc_case("fc_33x20", 33, 20); fc_case("fc_big", 130, 9)
@@ -342,6 +359,7 @@ def make_cases():
     pool_case("max_1d", "max", 1, 49, 8, 1, 2, 1, 2, True)
     pool_case("avg_2x2", "avg", 8, 8, 5, 2, 2, 2, 2, False); pool_case("avg_same_odd", "avg", 7, 5, 3, 3, 3, 2, 2, True)
     pool_case("avg_1d", "avg", 1, 25, 6, 1, 3, 1, 2, True); pool_case("avg_global", "avg", 4, 6, 9, 4, 6, 1, 1, False)
+    quantize_case("quantize_features", 33, 0.0371); quantize_case("quantize_halves", 40, 0.25, exact_halves=True)
     add_case("add_odd", 37); add_case("add_1", 1); add_case("add_128", 128)
     softmax_case("softmax_3", 1, 3, 0.1); softmax_case("softmax_10", 1, 10, 0.05)
     softmax_case("softmax_rows", 3, 7, 0.2); softmax_case("softmax_sharp", 1, 6, 0.5)
