@@ -53,6 +53,28 @@ foreach(opt -O2 -Os)
       "model_ram_bytes=${model_ram} arena_bytes=${arena} const_bytes=${const_bytes} "
       "firmware_flash_bytes=${flash} firmware_ram_bytes=${ram}+${stack}\n")
   endforeach()
+
+  # The DSP + NN pipeline: spectral features, quantize, classifier; every stage bit-exact with the host.
+  file(STRINGS ${WORK_DIR}/gen/impulse.txt impulse_line)
+  string(REPLACE " " ";" fields "${impulse_line}")
+  list(GET fields 3 vector_bytes)
+  set(elf ${fw}/impulse_accel.elf)
+  m4_sizes(${elf} flash ram)
+  m4_run(${elf} out)
+  string(FIND "${out}" "ALL OK" ok)
+  if(ok EQUAL -1)
+    message(FATAL_ERROR "accel impulse (${opt}): the Cortex-M4 features or outputs differ from the host's")
+  endif()
+  string(REGEX MATCH "dsp_instructions=([0-9]+) nn_instructions=([0-9]+)" _ "${out}")
+  set(dsp_instructions ${CMAKE_MATCH_1})
+  set(nn_instructions ${CMAKE_MATCH_2})
+  string(REGEX MATCH "stack_peak_bytes=([0-9]+)" _ "${out}")
+  set(stack ${CMAKE_MATCH_1})
+  math(EXPR impulse_flash "${flash} - ${base_flash} - ${vector_bytes}")
+  math(EXPR impulse_ram "${ram} - ${base_ram} + ${stack} - ${base_stack}")
+  string(APPEND report "${opt} accel_impulse dsp_instructions=${dsp_instructions} nn_instructions=${nn_instructions} "
+    "impulse_flash_bytes=${impulse_flash} impulse_ram_bytes=${impulse_ram} "
+    "firmware_flash_bytes=${flash} firmware_ram_bytes=${ram}+${stack}\n")
 endforeach()
 message("${report}")
 file(WRITE ${WORK_DIR}/report.txt "${report}")
