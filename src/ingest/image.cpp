@@ -25,6 +25,11 @@ Sample parse_image(std::string_view bytes, const ParseContext& ctx) {
   const int size = static_cast<int>(bytes.size());
   int width = 0, height = 0, source_channels = 0;
   if (!stbi_info_from_memory(data, size, &width, &height, &source_channels)) throw unreadable(ctx.where, stbi_failure_reason());
+  // A few header bytes can claim gigabytes of pixels (found by image_fuzz): refuse before decoding.
+  constexpr long long kMaxPixels = 4096LL * 4096LL;
+  if (static_cast<long long>(width) * height > kMaxPixels)
+    throw error_at(ctx.where, "image is " + std::to_string(width) + " x " + std::to_string(height) +
+                                  " pixels, more than mote accepts (16.7 megapixels); downscale it");
 
   // Gray and gray+alpha become gray, RGB and RGBA become RGB: alpha carries no class information.
   const int channels = source_channels <= 2 ? 1 : 3;

@@ -1,0 +1,37 @@
+// Fully connected (dense) layer, int8, TFLite per-channel semantics:
+//   out[o] = clamp(zp_out + MBQM(bias[o] + sum_i w[o][i] * (x[i] + input_offset), mult[o], shift[o]), act)
+//   input:   input_size int8 (any HWC tensor, flattened)
+//   weights: [output_size][input_size] int8, symmetric (zero point 0), one scale per output
+//   bias:    output_size int32 at scale input_scale * weight_scale[o]; may be null (zero)
+//   output:  output_size int8
+#ifndef MOTE_NN_FULLY_CONNECTED_S8_H
+#define MOTE_NN_FULLY_CONNECTED_S8_H
+
+#include "nn/types.h"
+
+namespace mote {
+namespace nn {
+
+struct FullyConnectedS8Params {
+  int32_t input_size, output_size;
+  int32_t input_offset;   // minus the input zero point, [-127, 128]
+  int32_t output_offset;  // the output zero point, [-128, 127]
+  int32_t act_min, act_max;  // fused activation as a clamp in the output's int8 domain
+};
+
+// 0: neither path needs scratch.
+size_t fully_connected_s8_scratch_bytes(const FullyConnectedS8Params& p);
+
+// Errors: MOTE_ERR_ARG (null pointer, bad offset or activation), MOTE_ERR_SHAPE (size <= 0),
+// MOTE_ERR_UNSUPPORTED (input_size > kMaxDotLength).
+Status fully_connected_s8(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                          const int8_t* weights, const int32_t* bias, int8_t* output);
+Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                              const int8_t* weights, const int32_t* bias, int8_t* output);
+Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                              const int8_t* weights, const int32_t* bias, int8_t* output);
+
+}  // namespace nn
+}  // namespace mote
+
+#endif  // MOTE_NN_FULLY_CONNECTED_S8_H

@@ -1,0 +1,79 @@
+#include "nn/max_pool2d_s8.h"
+
+#include "nn/fixed_point.h"
+#include "nn/simd.h"
+
+namespace mote {
+namespace nn {
+
+size_t max_pool2d_s8_scratch_bytes(const PoolS8Params&) { return 0; }
+
+Status max_pool2d_s8_ref(const PoolS8Params& p, const int8_t* input, int8_t* output) {
+  MOTE_RETURN_IF_ERROR(check_pool(p, input, output));
+  const int32_t c = p.input.c;
+  for (int32_t oy = 0; oy < p.output.h; ++oy) {
+    const int32_t y0 = oy * p.stride_h - p.pad_h;
+    const int32_t ky0 = y0 < 0 ? -y0 : 0, ky1 = p.input.h - y0 < p.kernel_h ? p.input.h - y0 : p.kernel_h;
+    for (int32_t ox = 0; ox < p.output.w; ++ox) {
+      const int32_t x0 = ox * p.stride_w - p.pad_w;
+      const int32_t kx0 = x0 < 0 ? -x0 : 0, kx1 = p.input.w - x0 < p.kernel_w ? p.input.w - x0 : p.kernel_w;
+      if (ky0 >= ky1 || kx0 >= kx1) return MOTE_ERR_UNSUPPORTED;
+      int8_t* out = output + (static_cast<size_t>(oy) * p.output.w + ox) * c;
+      for (int32_t ch = 0; ch < c; ++ch) {
+        int32_t m = -128;
+        for (int32_t ky = ky0; ky < ky1; ++ky)
+          for (int32_t kx = kx0; kx < kx1; ++kx) {
+            const int32_t v = input[(static_cast<size_t>(y0 + ky) * p.input.w + (x0 + kx)) * c + ch];
+            if (v > m) m = v;
+          }
+        out[ch] = static_cast<int8_t>(clamp_i32(m, p.act_min, p.act_max));
+      }
+    }
+  }
+  return MOTE_OK;
+}
+
+Status max_pool2d_s8_dsp(const PoolS8Params& p, const int8_t* input, int8_t* output) {
+  MOTE_RETURN_IF_ERROR(check_pool(p, input, output));
+  const int32_t c = p.input.c, c4 = c & ~3;
+  const int32_t lo = simd::dup8(p.act_min), hi = simd::dup8(p.act_max);
+  for (int32_t oy = 0; oy < p.output.h; ++oy) {
+    const int32_t y0 = oy * p.stride_h - p.pad_h;
+    const int32_t ky0 = y0 < 0 ? -y0 : 0, ky1 = p.input.h - y0 < p.kernel_h ? p.input.h - y0 : p.kernel_h;
+    for (int32_t ox = 0; ox < p.output.w; ++ox) {
+      const int32_t x0 = ox * p.stride_w - p.pad_w;
+      const int32_t kx0 = x0 < 0 ? -x0 : 0, kx1 = p.input.w - x0 < p.kernel_w ? p.input.w - x0 : p.kernel_w;
+      if (ky0 >= ky1 || kx0 >= kx1) return MOTE_ERR_UNSUPPORTED;
+      int8_t* out = output + (static_cast<size_t>(oy) * p.output.w + ox) * c;
+      int32_t ch = 0;
+      for (; ch < c4; ch += 4) {  // four channels per word
+        int32_t m = simd::dup8(-128);
+        for (int32_t ky = ky0; ky < ky1; ++ky)
+          for (int32_t kx = kx0; kx < kx1; ++kx)
+            m = simd::max8x4(simd::load32(input + (static_cast<size_t>(y0 + ky) * p.input.w + (x0 + kx)) * c + ch), m);
+        simd::store32(out + ch, simd::min8x4(simd::max8x4(m, lo), hi));
+      }
+      for (; ch < c; ++ch) {
+        int32_t m = -128;
+        for (int32_t ky = ky0; ky < ky1; ++ky)
+          for (int32_t kx = kx0; kx < kx1; ++kx) {
+            const int32_t v = input[(static_cast<size_t>(y0 + ky) * p.input.w + (x0 + kx)) * c + ch];
+            if (v > m) m = v;
+          }
+        out[ch] = static_cast<int8_t>(clamp_i32(m, p.act_min, p.act_max));
+      }
+    }
+  }
+  return MOTE_OK;
+}
+
+Status max_pool2d_s8(const PoolS8Params& p, const int8_t* input, int8_t* output) {
+#if MOTE_NN_HW_DSP
+  return max_pool2d_s8_dsp(p, input, output);
+#else
+  return max_pool2d_s8_ref(p, input, output);
+#endif
+}
+
+}  // namespace nn
+}  // namespace mote

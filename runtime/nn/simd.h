@@ -1,0 +1,96 @@
+// The Cortex-M DSP-extension intrinsics the `_dsp` kernel paths use (ACLE __sxtb16, __sxtab16, __smlad,
+// __smlabb, __smlatt, __ssub8 + __sel). With __ARM_FEATURE_DSP they are the real instructions; elsewhere portable C with the
+// same bit-level definition (ARMv7-M ARM), so the DSP paths also run and are tested on the host.
+#ifndef MOTE_NN_SIMD_H
+#define MOTE_NN_SIMD_H
+
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#include <arm_acle.h>
+#define MOTE_NN_HW_DSP 1
+#else
+#define MOTE_NN_HW_DSP 0
+#endif
+
+namespace mote {
+namespace nn {
+namespace simd {
+
+// Four int8 (or two int16) from memory as one word; memcpy keeps it legal at any alignment (one LDR on M4).
+inline int32_t load32(const void* p) {
+  int32_t v;
+  memcpy(&v, p, 4);
+  return v;
+}
+
+inline void store32(void* p, int32_t v) { memcpy(p, &v, 4); }
+
+// Two int16 values in one word (low, high); GCC emits one PKHBT on the M4.
+inline int32_t pack16(int32_t lo, int32_t hi) {
+  return static_cast<int32_t>((static_cast<uint32_t>(lo) & 0xFFFFu) | (static_cast<uint32_t>(hi) << 16));
+}
+
+inline int32_t ror8(int32_t x) {
+  const uint32_t u = static_cast<uint32_t>(x);
+  return static_cast<int32_t>((u >> 8) | (u << 24));
+}
+
+#if MOTE_NN_HW_DSP
+inline int32_t sxtb16(int32_t x) { return __sxtb16(x); }
+inline int32_t sxtab16(int32_t a, int32_t b) { return __sxtab16(a, b); }
+inline int32_t smlad(int32_t a, int32_t b, int32_t acc) { return __smlad(a, b, acc); }
+inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) { return __smlabb(a, b, acc); }
+inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) { return __smlatt(a, b, acc); }
+// Per-lane max / min of four int8: SSUB8 sets the GE flag of each lane, SEL picks by it.
+inline int32_t max8x4(int32_t a, int32_t b) {
+  __ssub8(a, b);
+  return static_cast<int32_t>(__sel(static_cast<uint32_t>(a), static_cast<uint32_t>(b)));
+}
+inline int32_t min8x4(int32_t a, int32_t b) {
+  __ssub8(a, b);
+  return static_cast<int32_t>(__sel(static_cast<uint32_t>(b), static_cast<uint32_t>(a)));
+}
+#else
+inline int32_t lo16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) & 0xFFFFu); }
+inline int32_t hi16(int32_t x) { return static_cast<int16_t>(static_cast<uint32_t>(x) >> 16); }
+inline int32_t byte0(int32_t x) { return static_cast<int8_t>(static_cast<uint32_t>(x) & 0xFFu); }
+inline int32_t byte2(int32_t x) { return static_cast<int8_t>((static_cast<uint32_t>(x) >> 16) & 0xFFu); }
+inline int32_t sxtb16(int32_t x) { return pack16(byte0(x), byte2(x)); }
+inline int32_t sxtab16(int32_t a, int32_t b) { return pack16(lo16(a) + byte0(b), hi16(a) + byte2(b)); }
+inline int32_t wrap_add(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+inline int32_t smlad(int32_t a, int32_t b, int32_t acc) {
+  return wrap_add(wrap_add(acc, lo16(a) * lo16(b)), hi16(a) * hi16(b));
+}
+inline int32_t smlabb(int32_t a, int32_t b, int32_t acc) { return wrap_add(acc, lo16(a) * lo16(b)); }
+inline int32_t smlatt(int32_t a, int32_t b, int32_t acc) { return wrap_add(acc, hi16(a) * hi16(b)); }
+inline int32_t lane8(int32_t x, int i) { return static_cast<int8_t>((static_cast<uint32_t>(x) >> (8 * i)) & 0xFFu); }
+inline int32_t pick8x4(int32_t a, int32_t b, bool take_max) {
+  uint32_t r = 0;
+  for (int i = 0; i < 4; ++i) {
+    const int32_t x = lane8(a, i), y = lane8(b, i);
+    const int32_t v = (x >= y) == take_max ? x : y;
+    r |= (static_cast<uint32_t>(v) & 0xFFu) << (8 * i);
+  }
+  return static_cast<int32_t>(r);
+}
+inline int32_t max8x4(int32_t a, int32_t b) { return pick8x4(a, b, true); }
+inline int32_t min8x4(int32_t a, int32_t b) { return pick8x4(a, b, false); }
+#endif
+
+// All four lanes set to the int8 value v.
+inline int32_t dup8(int32_t v) { return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFu) * 0x01010101u); }
+
+// Both halfwords set to v (the input offset added by sxtab16).
+inline int32_t dup16(int32_t v) {
+  return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFFFu) | (static_cast<uint32_t>(v) << 16));
+}
+
+}  // namespace simd
+}  // namespace nn
+}  // namespace mote
+
+#endif  // MOTE_NN_SIMD_H

@@ -1,0 +1,126 @@
+#include "nn/softmax_s8.h"
+
+#include "nn/fixed_point.h"
+
+namespace mote {
+namespace nn {
+
+// gemmlowp FixedPoint<int32_t, N> helpers on raw values; N (integer bits) is tracked in the names.
+namespace {
+
+inline int32_t add_wrap(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+inline int32_t sub_wrap(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+}
+inline int32_t mul(int32_t a, int32_t b) { return sat_rounding_doubling_high_mul(a, b); }
+
+// SaturatingRoundingMultiplyByPOT with a positive exponent: saturating left shift.
+inline int32_t sat_shift_left(int32_t x, int e) {
+  const int32_t threshold = static_cast<int32_t>((static_cast<int64_t>(1) << (31 - e)) - 1);
+  if (x > threshold) return INT32_MAX;
+  if (x < -threshold) return INT32_MIN;
+  return shift_left_wrapping(x, e);
+}
+
+// exp(a) for a in [-1/4, 0), Q0.31 in and out: Taylor series around -1/8.
+int32_t exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a) {
+  const int32_t constant_term = 1895147668;     // exp(-1/8)
+  const int32_t constant_1_over_3 = 715827883;  // 1/3
+  const int32_t x = add_wrap(a, 1 << 28);       // a + 1/8
+  const int32_t x2 = mul(x, x);
+  const int32_t x3 = mul(x2, x);
+  const int32_t x4 = mul(x2, x2);
+  const int32_t x4_over_4 = rounding_divide_by_pot(x4, 2);
+  const int32_t poly = rounding_divide_by_pot(add_wrap(mul(add_wrap(x4_over_4, x3), constant_1_over_3), x2), 1);
+  return add_wrap(constant_term, mul(constant_term, add_wrap(x, poly)));
+}
+
+// exp(a) for a <= 0 in Q5.26, result Q0.31: exp of a mod 1/4, times exp(-2^k) for each set bit of the rest.
+int32_t exp_on_negative_values_q5(int32_t a) {
+  const int kFractionalBits = 26;
+  const int32_t one_quarter = 1 << (kFractionalBits - 2);
+  const int32_t mask = one_quarter - 1;
+  const int32_t a_mod_quarter_minus_one_quarter = sub_wrap(a & mask, one_quarter);
+  int32_t result = exp_on_interval_between_negative_one_quarter_and_0_excl(sat_shift_left(a_mod_quarter_minus_one_quarter, 5));
+  const int32_t remainder = sub_wrap(a_mod_quarter_minus_one_quarter, a);
+  static const int32_t kMultipliers[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+  for (int e = -2; e <= 4; ++e)  // exp(-2^e) in Q0.31
+    if (remainder & (1 << (kFractionalBits + e))) result = mul(result, kMultipliers[e + 2]);
+  return a == 0 ? INT32_MAX : result;  // exactly 1 (saturated Q0.31 "one")
+}
+
+// 1 / (1 + x) for x in [0, 1), Q0.31 in and out, Newton-Raphson in Q2.29.
+int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a) {
+  const int64_t sum = static_cast<int64_t>(a) + INT32_MAX;  // RoundingHalfSum(a, One)
+  const int32_t half_denominator = static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
+  const int32_t constant_48_over_17 = 1515870810, constant_neg_32_over_17 = -1010580540;
+  int32_t x = add_wrap(constant_48_over_17, mul(half_denominator, constant_neg_32_over_17));
+  for (int i = 0; i < 3; ++i) {
+    const int32_t half_denominator_times_x = mul(half_denominator, x);
+    const int32_t one_minus = sub_wrap(1 << 29, half_denominator_times_x);
+    x = add_wrap(x, sat_shift_left(mul(x, one_minus), 2));  // Q4.27 -> Q2.29
+  }
+  return sat_shift_left(x, 1);  // x / 2 reinterpreted in Q1.30, rescaled to Q0.31
+}
+
+int count_leading_zeros(uint32_t x) {
+  int n = 0;
+  while (n < 32 && !(x & (0x80000000u >> n))) ++n;
+  return n;
+}
+
+}  // namespace
+
+size_t softmax_s8_scratch_bytes(const SoftmaxS8Params&) { return 0; }
+
+Status softmax_s8(const SoftmaxS8Params& p, const int8_t* input, int8_t* output) {
+  if (!input || !output) return MOTE_ERR_ARG;
+  if (p.rows <= 0 || p.depth <= 0) return MOTE_ERR_SHAPE;
+  if (p.input_left_shift < 0 || p.input_left_shift > 30 || p.diff_min > 0) return MOTE_ERR_ARG;
+  const int kAccumulationIntegerBits = 12;
+  for (int32_t r = 0; r < p.rows; ++r) {
+    const int8_t* in = input + static_cast<size_t>(r) * p.depth;
+    int8_t* out = output + static_cast<size_t>(r) * p.depth;
+    int32_t max_in_row = -128;
+    for (int32_t c = 0; c < p.depth; ++c)
+      if (in[c] > max_in_row) max_in_row = in[c];
+    // exp() is most of the cost: rows of up to kCached values keep theirs for the second pass (same values).
+    const int32_t kCached = 16;
+    int32_t cache[kCached];
+    const bool cached = p.depth <= kCached;
+    int32_t sum_of_exps = 0;  // Q12.19
+    for (int32_t c = 0; c < p.depth; ++c) {
+      const int32_t diff = in[c] - max_in_row;
+      if (diff >= p.diff_min) {
+        const int32_t scaled = mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier);
+        const int32_t e = exp_on_negative_values_q5(scaled);
+        if (cached) cache[c] = e;
+        sum_of_exps = add_wrap(sum_of_exps, rounding_divide_by_pot(e, kAccumulationIntegerBits));
+      }
+    }
+    // GetReciprocal: 1 / sum with the sum normalised into [1, 2).
+    const int headroom_plus_one = count_leading_zeros(static_cast<uint32_t>(sum_of_exps));
+    const int num_bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
+    const int32_t shifted_sum_minus_one = static_cast<int32_t>(
+        (static_cast<uint32_t>(sum_of_exps) << headroom_plus_one) - (static_cast<uint32_t>(1) << 31));
+    const int32_t shifted_scale = one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+    for (int32_t c = 0; c < p.depth; ++c) {
+      const int32_t diff = in[c] - max_in_row;
+      if (diff >= p.diff_min) {
+        const int32_t exp_in_0 =
+            cached ? cache[c]
+                   : exp_on_negative_values_q5(mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier));
+        const int32_t unsat = rounding_divide_by_pot(mul(shifted_scale, exp_in_0), num_bits_over_unit + 31 - 8);
+        out[c] = static_cast<int8_t>(clamp_i32(unsat + kSoftmaxOutputZeroPoint, -128, 127));
+      } else {
+        out[c] = -128;
+      }
+    }
+  }
+  return MOTE_OK;
+}
+
+}  // namespace nn
+}  // namespace mote

@@ -1,0 +1,210 @@
+#include "compile/codegen.h"
+
+#include <cctype>
+#include <cstdio>
+#include <sstream>
+
+#include "core/error.h"
+#include "nn/conv2d_s8.h"
+
+namespace mote::compile {
+namespace {
+
+std::string hex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string float_literal(float f) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.9gf", static_cast<double>(f));
+  std::string s = buf;
+  if (s.find_first_of(".e") == std::string::npos) s.insert(s.size() - 1, ".0");
+  return s;
+}
+
+template <typename T>
+std::string array(const char* type, const std::string& name, const std::vector<T>& v) {
+  std::ostringstream o;
+  o << "const " << type << " " << name << "[" << v.size() << "] = {";
+  for (size_t i = 0; i < v.size(); ++i) o << (i % 16 == 0 ? "\n    " : " ") << static_cast<long long>(v[i]) << ",";
+  o << "};\n";
+  return o.str();
+}
+
+std::string dims(const ir::Shape& s) {
+  return "{" + std::to_string(s.h) + ", " + std::to_string(s.w) + ", " + std::to_string(s.c) + "}";
+}
+
+bool full_range(const quant::QLayer& l) { return l.act_min == -128 && l.act_max == 127; }
+
+}  // namespace
+
+GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
+    throw Error("codegen: model name '" + name + "' must be a C++ identifier (letters, digits, _)");
+  for (char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_')
+      throw Error("codegen: model name '" + name + "' must be a C++ identifier (letters, digits, _)");
+
+  GeneratedModel g;
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : quant::to_json(q).dump()) h = (h ^ c) * 1099511628211ULL;
+  g.model_hash = hex64(h);
+
+  // Tensors: 0 = the input, then one per layer output; reshape aliases its input. Step i = layer i.
+  const size_t n = q.layers.size();
+  std::vector<int> tensor_of(n + 1);  // tensor_of[0]: input; tensor_of[i + 1]: output of layer i
+  std::vector<Buffer> buffers = {{q.input_shape.size(), 0, 0}};
+  tensor_of[0] = 0;
+  std::vector<int> scratch_of(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& l = q.layers[i];
+    const int in = tensor_of[i];
+    buffers[in].last = static_cast<int>(i);
+    if (l.op == ir::Op::Reshape) {
+      tensor_of[i + 1] = in;
+    } else {
+      tensor_of[i + 1] = static_cast<int>(buffers.size());
+      buffers.push_back({l.out.size(), static_cast<int>(i), static_cast<int>(i)});
+    }
+    if (l.op == ir::Op::Conv2D) {
+      nn::Conv2DS8Params p{};
+      p.kernel_h = l.kernel_h;
+      p.kernel_w = l.kernel_w;
+      p.input = {l.in.h, l.in.w, l.in.c};
+      scratch_of[i] = static_cast<int>(buffers.size());
+      buffers.push_back({nn::conv2d_s8_scratch_bytes(p), static_cast<int>(i), static_cast<int>(i)});
+    }
+  }
+  buffers[tensor_of[n]].last = static_cast<int>(n);  // the output outlives invoke()
+  const ArenaPlan plan = plan_arena(buffers, 4);
+  g.arena_bytes = std::max<size_t>(plan.arena_bytes, 4);
+  auto at = [&](int tensor) { return "g_arena + " + std::to_string(plan.offsets[tensor]); };
+
+  std::ostringstream data, body;
+  for (size_t i = 0; i < n; ++i) {
+    const auto& l = q.layers[i];
+    const std::string id = "l" + std::to_string(i);
+    const std::string x = at(tensor_of[i]), y = at(tensor_of[i + 1]);
+    const std::string act = std::to_string(l.act_min) + ", " + std::to_string(l.act_max);
+    const std::string offsets = std::to_string(-l.input.zero_point) + ", " + std::to_string(l.output.zero_point);
+    body << "  // layer " << i << ": " << ir::op_name(l.op) << (l.name.empty() ? "" : " (" + l.name + ")") << " "
+         << l.in.h << "x" << l.in.w << "x" << l.in.c << " -> " << l.out.h << "x" << l.out.w << "x" << l.out.c << "\n";
+    if (!l.weights.empty()) {
+      data << "// layer " << i << ": " << ir::op_name(l.op) << "\n"
+           << array("int8_t", id + "_weights", l.weights) << array("int32_t", id + "_bias", l.bias)
+           << array("int32_t", id + "_multiplier", l.multiplier) << array("int32_t", id + "_shift", l.shift)
+           << "const mote::nn::PerChannelQuant " << id << "_quant = {" << id << "_multiplier, " << id << "_shift};\n";
+      g.const_bytes += l.weights.size() + 4 * (l.bias.size() + l.multiplier.size() + l.shift.size());
+    }
+    const std::string window = std::to_string(l.kernel_h) + ", " + std::to_string(l.kernel_w) + ", " +
+                               std::to_string(l.stride_h) + ", " + std::to_string(l.stride_w) + ", " +
+                               std::to_string(l.pad_h) + ", " + std::to_string(l.pad_w);
+    switch (l.op) {
+      case ir::Op::FullyConnected:
+        data << "const mote::nn::FullyConnectedS8Params " << id << "_params = {" << l.in.size() << ", " << l.out.size()
+             << ", " << offsets << ", " << act << "};\n";
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8(" << id << "_params, " << id << "_quant, " << x
+             << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
+        break;
+      case ir::Op::Conv2D: {
+        nn::Conv2DS8Params p{};
+        p.kernel_h = l.kernel_h;
+        p.kernel_w = l.kernel_w;
+        p.input = {l.in.h, l.in.w, l.in.c};
+        data << "const mote::nn::Conv2DS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out) << ", "
+             << window << ", " << offsets << ", " << act << "};\n";
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::conv2d_s8(" << id << "_params, " << id << "_quant, " << x << ", "
+             << id << "_weights, " << id << "_bias, " << y << ", " << at(scratch_of[i]) << ", "
+             << nn::conv2d_s8_scratch_bytes(p) << "));\n";
+        break;
+      }
+      case ir::Op::DepthwiseConv2D:
+        data << "const mote::nn::DepthwiseConv2DS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out)
+             << ", " << window << ", " << l.depth_multiplier << ", " << offsets << ", " << act << "};\n";
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::depthwise_conv2d_s8(" << id << "_params, " << id << "_quant, " << x
+             << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
+        break;
+      case ir::Op::MaxPool2D:
+      case ir::Op::AvgPool2D:
+        data << "const mote::nn::PoolS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out) << ", "
+             << window << ", " << act << "};\n";
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::" << (l.op == ir::Op::MaxPool2D ? "max" : "avg") << "_pool2d_s8("
+             << id << "_params, " << x << ", " << y << "));\n";
+        break;
+      case ir::Op::Reshape:
+        if (full_range(l)) {
+          body << "  // a no-op: HWC is already the flat order\n";
+        } else {
+          body << "  for (size_t i = 0; i < " << l.out.size() << "; ++i) {  // the fused activation, in place\n"
+               << "    int8_t* v = " << y << " + i;\n"
+               << "    *v = *v < " << l.act_min << " ? " << l.act_min << " : (*v > " << l.act_max << " ? " << l.act_max
+               << " : *v);\n  }\n";
+        }
+        break;
+      case ir::Op::Softmax:
+        data << "const mote::nn::SoftmaxS8Params " << id << "_params = {1, " << l.in.size() << ", "
+             << l.softmax_multiplier << ", " << l.softmax_left_shift << ", " << l.softmax_diff_min << "};\n";
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::softmax_s8(" << id << "_params, " << x << ", " << y << "));\n";
+        break;
+    }
+  }
+
+  const std::string banner = "// Generated by mote " MOTE_VERSION " (src/compile/codegen), model " + g.model_hash +
+                             ": do not edit.\n";
+  std::string guard = "MOTE_MODEL_";
+  for (char c : name) guard += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  guard += "_H";
+  const auto& out = q.output();
+  std::ostringstream hdr;
+  hdr << banner << "// int8 in, int8 out: real = scale * (q - zero_point). Write kInputSize values to input(),\n"
+      << "// call invoke(), read kOutputSize values from output().\n"
+      << "#ifndef " << guard << "\n#define " << guard << "\n\n#include <stddef.h>\n#include <stdint.h>\n\n"
+      << "#include \"mote/status.h\"\n\nnamespace " << name << " {\n\n"
+      << "const int kInputHeight = " << q.input_shape.h << ", kInputWidth = " << q.input_shape.w
+      << ", kInputChannels = " << q.input_shape.c << ";\n"
+      << "const size_t kInputSize = " << q.input_shape.size() << ";\n"
+      << "const size_t kOutputSize = " << q.output_shape().size() << ";\n"
+      << "const float kInputScale = " << float_literal(q.input.scale) << ";\n"
+      << "const int32_t kInputZeroPoint = " << q.input.zero_point << ";\n"
+      << "const float kOutputScale = " << float_literal(out.scale) << ";\n"
+      << "const int32_t kOutputZeroPoint = " << out.zero_point << ";\n"
+      << "const size_t kArenaBytes = " << g.arena_bytes << ";  // every activation and scratch, planned by liveness\n";
+  if (q.labels.size() == q.output_shape().size()) hdr << "extern const char* const kLabels[kOutputSize];\n";
+  hdr << "\nint8_t* input();\nconst int8_t* output();\nmote::Status invoke();\n\n}  // namespace " << name
+      << "\n\n#endif  // " << guard << "\n";
+
+  std::ostringstream src;
+  src << banner << "#include \"" << name << ".h\"\n\n"
+      << "#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
+      << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
+      << "namespace " << name << " {\nnamespace {\n\n"
+      << "alignas(4) int8_t g_arena[kArenaBytes];\n\n" << data.str() << "\n}  // namespace\n\n";
+  if (q.labels.size() == q.output_shape().size()) {
+    src << "const char* const kLabels[kOutputSize] = {";
+    for (size_t i = 0; i < q.labels.size(); ++i) {
+      src << (i ? ", " : "") << "\"";
+      for (char c : q.labels[i]) {
+        if (static_cast<unsigned char>(c) < 0x20) {  // control characters as octal escapes
+          char esc[8];
+          std::snprintf(esc, sizeof(esc), "\\%03o", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          src << esc;
+        } else {
+          src << (c == '"' || c == '\\' ? "\\" : "") << c;
+        }
+      }
+      src << "\"";
+    }
+    src << "};\n\n";
+  }
+  src << "int8_t* input() { return " << at(tensor_of[0]) << "; }\n"
+      << "const int8_t* output() { return " << at(tensor_of[n]) << "; }\n\n"
+      << "mote::Status invoke() {\n" << body.str() << "  return mote::MOTE_OK;\n}\n\n}  // namespace " << name << "\n";
+  g.header = hdr.str();
+  g.source = src.str();
+  return g;
+}
+
+}  // namespace mote::compile

@@ -1,0 +1,25 @@
+// The C++ code generator: a quantized model becomes a readable, dependency-free C++11 source pair —
+// `static const` weights and typed kernel parameters in flash, one static arena sized by the liveness
+// planner, and an invoke() that calls the runtime/nn kernels directly (no interpreter, no op resolver).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compile/planner.h"
+#include "quant/quantize.h"
+
+namespace mote::compile {
+
+struct GeneratedModel {
+  std::string header;       // <name>.h
+  std::string source;       // <name>.cpp
+  size_t arena_bytes = 0;   // the one static buffer: every activation and scratch
+  size_t const_bytes = 0;   // weights, biases, multipliers and shifts (flash)
+  std::string model_hash;   // FNV-1a 64 of the quantized model's JSON, in the banner
+};
+
+// `name` becomes the C++ namespace and the file stem; throws mote::Error when it is not an identifier.
+GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name);
+
+}  // namespace mote::compile

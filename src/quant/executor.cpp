@@ -1,0 +1,106 @@
+#include "quant/executor.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "nn/avg_pool2d_s8.h"
+#include "nn/conv2d_s8.h"
+#include "nn/depthwise_conv2d_s8.h"
+#include "nn/fully_connected_s8.h"
+#include "nn/max_pool2d_s8.h"
+#include "nn/quantize_s8.h"
+#include "nn/softmax_s8.h"
+
+namespace mote::quant {
+
+std::vector<int8_t> quantize_input(const QModel& q, const float* x) {
+  std::vector<int8_t> y(q.input_shape.size());
+  // The runtime's own quantizer, so the device (which calls the same function) gets the same bytes.
+  const nn::QuantizeS8Params p{static_cast<int32_t>(y.size()), q.input.scale, q.input.zero_point};
+  if (nn::quantize_s8(p, x, y.data()) != MOTE_OK)
+    throw Error("quantize_input: input scale " + std::to_string(q.input.scale) + " or zero point is invalid");
+  return y;
+}
+
+std::vector<float> dequantize_output(const QModel& q, const std::vector<int8_t>& y) {
+  std::vector<float> out(y.size());
+  for (size_t i = 0; i < y.size(); ++i) out[i] = q.output().scale * static_cast<float>(y[i] - q.output().zero_point);
+  return out;
+}
+
+namespace {
+
+nn::Dims dims(const ir::Shape& s) { return {s.h, s.w, s.c}; }
+
+Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, std::vector<uint8_t>& scratch) {
+  const nn::PerChannelQuant pq{l.multiplier.data(), l.shift.data()};
+  const int32_t* bias = l.bias.empty() ? nullptr : l.bias.data();
+  const bool ref = path == KernelPath::Reference, dsp = path == KernelPath::Dsp;
+  switch (l.op) {
+    case ir::Op::FullyConnected: {
+      const nn::FullyConnectedS8Params p{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
+                                         -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
+      return ref ? nn::fully_connected_s8_ref(p, pq, x, l.weights.data(), bias, y)
+             : dsp ? nn::fully_connected_s8_dsp(p, pq, x, l.weights.data(), bias, y)
+                   : nn::fully_connected_s8(p, pq, x, l.weights.data(), bias, y);
+    }
+    case ir::Op::Conv2D: {
+      const nn::Conv2DS8Params p{dims(l.in), dims(l.out), l.kernel_h, l.kernel_w, l.stride_h, l.stride_w, l.pad_h,
+                                 l.pad_w, -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
+      scratch.resize(std::max(scratch.size(), nn::conv2d_s8_scratch_bytes(p)));
+      return ref ? nn::conv2d_s8_ref(p, pq, x, l.weights.data(), bias, y, scratch.data(), scratch.size())
+             : dsp ? nn::conv2d_s8_dsp(p, pq, x, l.weights.data(), bias, y, scratch.data(), scratch.size())
+                   : nn::conv2d_s8(p, pq, x, l.weights.data(), bias, y, scratch.data(), scratch.size());
+    }
+    case ir::Op::DepthwiseConv2D: {
+      const nn::DepthwiseConv2DS8Params p{dims(l.in),         dims(l.out),  l.kernel_h, l.kernel_w,
+                                          l.stride_h,         l.stride_w,   l.pad_h,    l.pad_w,
+                                          l.depth_multiplier, -l.input.zero_point,      l.output.zero_point,
+                                          l.act_min,          l.act_max};
+      return ref ? nn::depthwise_conv2d_s8_ref(p, pq, x, l.weights.data(), bias, y)
+             : dsp ? nn::depthwise_conv2d_s8_dsp(p, pq, x, l.weights.data(), bias, y)
+                   : nn::depthwise_conv2d_s8(p, pq, x, l.weights.data(), bias, y);
+    }
+    case ir::Op::MaxPool2D:
+    case ir::Op::AvgPool2D: {
+      const nn::PoolS8Params p{dims(l.in), dims(l.out), l.kernel_h, l.kernel_w, l.stride_h, l.stride_w,
+                               l.pad_h,    l.pad_w,     l.act_min,  l.act_max};
+      return l.op == ir::Op::MaxPool2D ? nn::max_pool2d_s8(p, x, y) : nn::avg_pool2d_s8(p, x, y);
+    }
+    case ir::Op::Reshape:
+      std::copy(x, x + l.in.size(), y);  // HWC is already the flat order: a no-op on the device
+      for (size_t i = 0; i < l.out.size(); ++i) y[i] = static_cast<int8_t>(std::clamp<int32_t>(y[i], l.act_min, l.act_max));
+      return MOTE_OK;
+    case ir::Op::Softmax: {
+      const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,
+                                  l.softmax_diff_min};
+      return nn::softmax_s8(p, x, y);
+    }
+  }
+  return MOTE_ERR_UNSUPPORTED;
+}
+
+}  // namespace
+
+std::vector<int8_t> run_int8(const QModel& q, const int8_t* x, KernelPath path) {
+  std::vector<int8_t> cur(x, x + q.input_shape.size()), next;
+  std::vector<uint8_t> scratch;
+  for (size_t i = 0; i < q.layers.size(); ++i) {
+    const QLayer& l = q.layers[i];
+    next.assign(l.out.size(), 0);
+    const Status s = run_layer(l, cur.data(), next.data(), path, scratch);
+    if (s != MOTE_OK)
+      throw Error("layer " + std::to_string(i) + " (" + (l.name.empty() ? ir::op_name(l.op) : l.name) +
+                  "): int8 kernel refused its parameters: " + status_string(s));
+    cur.swap(next);
+  }
+  return cur;
+}
+
+std::vector<float> run_quantized(const QModel& q, const float* x, KernelPath path) {
+  const auto xq = quantize_input(q, x);
+  return dequantize_output(q, run_int8(q, xq.data(), path));
+}
+
+}  // namespace mote::quant

@@ -1,0 +1,199 @@
+#include "quant/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+
+namespace mote::quant {
+
+std::pair<int32_t, int32_t> quantize_multiplier(double real) {
+  if (real == 0.0) return {0, 0};
+  int shift = 0;
+  const double q = std::frexp(real, &shift);
+  auto fixed = static_cast<int64_t>(std::round(q * static_cast<double>(1LL << 31)));
+  if (fixed == (1LL << 31)) {
+    fixed /= 2;
+    ++shift;
+  }
+  if (shift < -31) return {0, 0};
+  if (shift > 30) return {std::numeric_limits<int32_t>::max(), 30};
+  return {static_cast<int32_t>(fixed), shift};
+}
+
+TensorQuant choose_quant(double min, double max) {
+  min = std::min(min, 0.0);
+  max = std::max(max, 0.0);
+  if (max - min < 1e-30) return {1e-8f, 0};  // all zeros: any scale represents them; keep it positive
+  const double qmin = -128, qmax = 127;
+  const double scale = (max - min) / (qmax - qmin);
+  const double zp_from_min = qmin - min / scale, zp_from_max = qmax - max / scale;
+  const double err_min = std::abs(qmin) + std::abs(min / scale), err_max = std::abs(qmax) + std::abs(max / scale);
+  const double zp = err_min < err_max ? zp_from_min : zp_from_max;
+  const auto nudged = static_cast<int32_t>(zp < qmin ? qmin : zp > qmax ? qmax : std::round(zp));
+  return {static_cast<float>(scale), nudged};
+}
+
+namespace {
+
+std::string where(size_t i, const ir::Layer& l) {
+  return "layer " + std::to_string(i) + " (" + (l.name.empty() ? ir::op_name(l.op) : l.name) + ")";
+}
+
+// TFLite CalculateActivationRangeQuantized.
+void activation_range(QLayer& q, ir::Activation a) {
+  auto quantize = [&](double v) { return q.output.zero_point + static_cast<int32_t>(std::round(v / q.output.scale)); };
+  q.act_min = -128;
+  q.act_max = 127;
+  if (a == ir::Activation::Relu || a == ir::Activation::Relu6) q.act_min = std::max(-128, quantize(0.0));
+  if (a == ir::Activation::Relu6) q.act_max = std::min(127, quantize(6.0));
+}
+
+// Per output channel symmetric weights, int32 bias and multipliers; channel of weight k: k / per_channel
+// (FC/conv: weights grouped per output) or k % channels (depthwise: output channel is the last axis).
+void quantize_weights(QLayer& q, const ir::Layer& l, int channels, bool channel_last) {
+  const size_t n = l.weights.size();
+  std::vector<float> max_abs(channels, 0.0f);
+  auto channel = [&](size_t k) { return channel_last ? static_cast<int>(k % channels) : static_cast<int>(k / (n / channels)); };
+  for (size_t k = 0; k < n; ++k) max_abs[channel(k)] = std::max(max_abs[channel(k)], std::fabs(l.weights[k]));
+  q.weight_scales.resize(channels);
+  for (int c = 0; c < channels; ++c) q.weight_scales[c] = max_abs[c] > 0 ? max_abs[c] / 127.0f : 1.0f;
+  q.weights.resize(n);
+  for (size_t k = 0; k < n; ++k) {
+    const double v = std::round(static_cast<double>(l.weights[k]) / q.weight_scales[channel(k)]);
+    q.weights[k] = static_cast<int8_t>(std::clamp(v, -127.0, 127.0));
+  }
+  q.bias.assign(channels, 0);
+  q.multiplier.resize(channels);
+  q.shift.resize(channels);
+  for (int c = 0; c < channels; ++c) {
+    const double bias_scale = static_cast<double>(q.input.scale) * q.weight_scales[c];
+    if (!l.bias.empty()) {
+      const double b = std::round(l.bias[c] / bias_scale);
+      q.bias[c] = static_cast<int32_t>(std::clamp(b, -2147483648.0, 2147483647.0));
+    }
+    std::tie(q.multiplier[c], q.shift[c]) = quantize_multiplier(bias_scale / q.output.scale);
+  }
+}
+
+}  // namespace
+
+QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& calibration) {
+  ir::Model m = model;
+  ir::infer_shapes(m);
+  if (calibration.empty()) throw Error("quantize: no calibration inputs (pass the training features)");
+  const size_t in_size = m.input.size();
+  // Min/max of the input and of every layer's output over the calibration set.
+  double in_min = INFINITY, in_max = -INFINITY;
+  std::vector<double> lo(m.layers.size(), INFINITY), hi(m.layers.size(), -INFINITY);
+  for (size_t s = 0; s < calibration.size(); ++s) {
+    const auto& x = calibration[s];
+    if (x.size() != in_size)
+      throw Error("quantize: calibration input " + std::to_string(s) + " has " + std::to_string(x.size()) +
+                  " values, the model takes " + std::to_string(in_size));
+    for (float v : x) {
+      if (!std::isfinite(v)) throw Error("quantize: calibration input " + std::to_string(s) + " is not finite");
+      in_min = std::min(in_min, static_cast<double>(v));
+      in_max = std::max(in_max, static_cast<double>(v));
+    }
+    const auto outs = ir::run_float_all(m, x.data());
+    for (size_t i = 0; i < outs.size(); ++i)
+      for (float v : outs[i]) {
+        lo[i] = std::min(lo[i], static_cast<double>(v));
+        hi[i] = std::max(hi[i], static_cast<double>(v));
+      }
+  }
+
+  QModel q;
+  q.input_shape = m.input;
+  q.input = choose_quant(in_min, in_max);
+  q.labels = m.labels;
+  q.regression = m.regression;
+  TensorQuant current = q.input;
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    const ir::Layer& l = m.layers[i];
+    QLayer ql;
+    ql.op = l.op;
+    ql.name = l.name;
+    ql.in = l.in;
+    ql.out = l.out;
+    ql.input = current;
+    ql.kernel_h = l.kernel_h;
+    ql.kernel_w = l.kernel_w;
+    ql.stride_h = l.stride_h;
+    ql.stride_w = l.stride_w;
+    ql.depth_multiplier = l.depth_multiplier;
+    ql.pad_h = ir::conv_pad_before(l.in.h, l.kernel_h, l.stride_h, l.padding);
+    ql.pad_w = ir::conv_pad_before(l.in.w, l.kernel_w, l.stride_w, l.padding);
+    switch (l.op) {
+      case ir::Op::FullyConnected:
+      case ir::Op::Conv2D:
+      case ir::Op::DepthwiseConv2D:
+        ql.output = choose_quant(lo[i], hi[i]);
+        quantize_weights(ql, l, l.op == ir::Op::DepthwiseConv2D ? l.out.c : l.units, l.op == ir::Op::DepthwiseConv2D);
+        activation_range(ql, l.activation);
+        break;
+      case ir::Op::MaxPool2D:
+      case ir::Op::AvgPool2D:
+      case ir::Op::Reshape:
+        ql.output = current;  // TFLite: pools and reshape keep the input's quantization
+        activation_range(ql, l.activation);
+        break;
+      case ir::Op::Softmax: {
+        ql.output = {1.0f / 256.0f, -128};
+        const double real = std::min(static_cast<double>(current.scale) * (1 << 26), (1LL << 31) - 1.0);
+        std::tie(ql.softmax_multiplier, ql.softmax_left_shift) = quantize_multiplier(real);
+        if (ql.softmax_left_shift < 0)
+          throw error_at(where(i, l), "softmax input scale " + std::to_string(current.scale) +
+                                          " is too small for int8 softmax (its input range is below 2^-26)");
+        const double radius = std::floor(((1 << 5) - 1) * static_cast<double>(1LL << 26) /
+                                         static_cast<double>(1LL << ql.softmax_left_shift));
+        ql.softmax_diff_min = -static_cast<int32_t>(radius);
+        break;
+      }
+    }
+    current = ql.output;
+    q.layers.push_back(std::move(ql));
+  }
+  return q;
+}
+
+nlohmann::json to_json(const QModel& q) {
+  using nlohmann::json;
+  auto dims = [](const ir::Shape& s) { return json::array({s.h, s.w, s.c}); };
+  auto tq = [](const TensorQuant& t) { return json{{"scale", t.scale}, {"zero_point", t.zero_point}}; };
+  json layers = json::array();
+  for (const auto& l : q.layers) {
+    json j = {{"op", ir::op_name(l.op)}, {"name", l.name}, {"input_quant", tq(l.input)}, {"output_quant", tq(l.output)},
+              {"act_min", l.act_min}, {"act_max", l.act_max}};
+    switch (l.op) {
+      case ir::Op::FullyConnected:
+        j.update({{"input_size", l.in.size()}, {"output_size", l.out.size()}});
+        break;
+      case ir::Op::Conv2D:
+      case ir::Op::DepthwiseConv2D:
+      case ir::Op::MaxPool2D:
+      case ir::Op::AvgPool2D:
+        j.update({{"input", dims(l.in)}, {"output", dims(l.out)}, {"kernel_h", l.kernel_h}, {"kernel_w", l.kernel_w},
+                  {"stride_h", l.stride_h}, {"stride_w", l.stride_w}, {"pad_h", l.pad_h}, {"pad_w", l.pad_w}});
+        if (l.op == ir::Op::DepthwiseConv2D) j["depth_multiplier"] = l.depth_multiplier;
+        break;
+      case ir::Op::Softmax:
+        j.update({{"rows", 1}, {"depth", l.in.size()}, {"input_multiplier", l.softmax_multiplier},
+                  {"input_left_shift", l.softmax_left_shift}, {"diff_min", l.softmax_diff_min}});
+        break;
+      case ir::Op::Reshape:
+        break;
+    }
+    if (!l.weights.empty()) {
+      j.update({{"input_offset", -l.input.zero_point}, {"output_offset", l.output.zero_point}, {"weights", l.weights},
+                {"weight_scales", l.weight_scales}, {"bias", l.bias}, {"multiplier", l.multiplier}, {"shift", l.shift}});
+    }
+    layers.push_back(std::move(j));
+  }
+  return {{"input_shape", dims(q.input_shape)}, {"input_quant", tq(q.input)}, {"labels", q.labels},
+          {"regression", q.regression}, {"layers", std::move(layers)}};
+}
+
+}  // namespace mote::quant

@@ -1,0 +1,61 @@
+#include "nn/kernel_case.h"
+
+namespace mote {
+namespace nntest {
+
+static const char* const kNames[] = {
+#define MOTE_NN_KERNEL_NAME(name, text, paths) text,
+    MOTE_NN_KERNELS(MOTE_NN_KERNEL_NAME)
+#undef MOTE_NN_KERNEL_NAME
+};
+static const int kPaths[] = {
+#define MOTE_NN_KERNEL_PATHS(name, text, paths) paths,
+    MOTE_NN_KERNELS(MOTE_NN_KERNEL_PATHS)
+#undef MOTE_NN_KERNEL_PATHS
+};
+static_assert(sizeof(kNames) / sizeof(kNames[0]) == kKernelCount, "every kernel has a name");
+
+const char* kernel_name(Kernel k) { return k >= 0 && k < kKernelCount ? kNames[k] : "?"; }
+int kernel_path_count(Kernel k) { return k >= 0 && k < kKernelCount ? kPaths[k] : 0; }
+const char* path_name(int path) { return path == 0 ? "ref" : "dsp"; }
+
+size_t case_scratch_bytes(const KernelCase& c) {
+  return c.kernel == kConv2D && c.conv ? nn::conv2d_s8_scratch_bytes(*c.conv) : 0;
+}
+
+Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_t scratch_bytes) {
+  const nn::PerChannelQuant q = {c.multiplier, c.shift};
+  const bool dsp = path == 1;
+  if (path < 0 || path >= kernel_path_count(c.kernel)) return MOTE_ERR_ARG;
+  switch (c.kernel) {
+    case kFullyConnected:
+      if (!c.fc) return MOTE_ERR_ARG;
+      return dsp ? nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out)
+                 : nn::fully_connected_s8_ref(*c.fc, q, c.input, c.weights, c.bias, out);
+    case kConv2D:
+      if (!c.conv) return MOTE_ERR_ARG;
+      return dsp ? nn::conv2d_s8_dsp(*c.conv, q, c.input, c.weights, c.bias, out, scratch, scratch_bytes)
+                 : nn::conv2d_s8_ref(*c.conv, q, c.input, c.weights, c.bias, out, scratch, scratch_bytes);
+    case kDepthwiseConv2D:
+      if (!c.dw) return MOTE_ERR_ARG;
+      return dsp ? nn::depthwise_conv2d_s8_dsp(*c.dw, q, c.input, c.weights, c.bias, out)
+                 : nn::depthwise_conv2d_s8_ref(*c.dw, q, c.input, c.weights, c.bias, out);
+    case kMaxPool2D:
+      if (!c.pool) return MOTE_ERR_ARG;
+      return dsp ? nn::max_pool2d_s8_dsp(*c.pool, c.input, out) : nn::max_pool2d_s8_ref(*c.pool, c.input, out);
+    case kAvgPool2D:
+      return c.pool ? nn::avg_pool2d_s8(*c.pool, c.input, out) : MOTE_ERR_ARG;
+    case kAdd:
+      return c.add ? nn::add_s8(*c.add, c.input, c.input2, out) : MOTE_ERR_ARG;
+    case kSoftmax:
+      return c.softmax ? nn::softmax_s8(*c.softmax, c.input, out) : MOTE_ERR_ARG;
+    case kQuantize:
+      return c.quantize ? nn::quantize_s8(*c.quantize, c.input_f32, out) : MOTE_ERR_ARG;
+    case kKernelCount:
+      break;
+  }
+  return MOTE_ERR_ARG;
+}
+
+}  // namespace nntest
+}  // namespace mote

@@ -1,0 +1,72 @@
+// One kernel test case as plain data, and the one list of every kernel path: the host test (kernels_test)
+// and the Cortex-M4 firmware (targets/cortex-m4) run the very same dispatch. C++11, no heap.
+#ifndef MOTE_TESTS_NN_KERNEL_CASE_H
+#define MOTE_TESTS_NN_KERNEL_CASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nn/add_s8.h"
+#include "nn/avg_pool2d_s8.h"
+#include "nn/conv2d_s8.h"
+#include "nn/depthwise_conv2d_s8.h"
+#include "nn/fully_connected_s8.h"
+#include "nn/max_pool2d_s8.h"
+#include "nn/quantize_s8.h"
+#include "nn/softmax_s8.h"
+
+namespace mote {
+namespace nntest {
+
+#define MOTE_NN_KERNELS(X)                  \
+  X(FullyConnected, "fully_connected", 2)   \
+  X(Conv2D, "conv2d", 2)                    \
+  X(DepthwiseConv2D, "depthwise_conv2d", 2) \
+  X(MaxPool2D, "max_pool2d", 2)             \
+  X(AvgPool2D, "avg_pool2d", 1)             \
+  X(Add, "add", 1)                          \
+  X(Softmax, "softmax", 1)                  \
+  X(Quantize, "quantize", 1)
+
+enum Kernel {
+#define MOTE_NN_KERNEL_ENUM(name, text, paths) k##name,
+  MOTE_NN_KERNELS(MOTE_NN_KERNEL_ENUM)
+#undef MOTE_NN_KERNEL_ENUM
+  kKernelCount
+};
+
+// Exactly one params pointer is set, the one of `kernel`.
+struct KernelCase {
+  const char* name;
+  Kernel kernel;
+  const nn::FullyConnectedS8Params* fc;
+  const nn::Conv2DS8Params* conv;
+  const nn::DepthwiseConv2DS8Params* dw;
+  const nn::PoolS8Params* pool;
+  const nn::AddS8Params* add;
+  const nn::SoftmaxS8Params* softmax;
+  const nn::QuantizeS8Params* quantize;
+  const int8_t* input;
+  const float* input_f32;  // quantize only
+  const int8_t* input2;  // add only
+  const int8_t* weights;
+  const int32_t* bias;
+  const int32_t* multiplier;
+  const int32_t* shift;
+  const int8_t* expected;
+  int32_t output_size;
+};
+
+const char* kernel_name(Kernel k);
+// Kernels with a DSP-extension path have two paths: 0 = "ref", 1 = "dsp"; the others one: 0 = "ref".
+int kernel_path_count(Kernel k);
+const char* path_name(int path);
+// Scratch the case needs on any path.
+size_t case_scratch_bytes(const KernelCase& c);
+// Runs one path of the case into out (output_size bytes).
+Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_t scratch_bytes);
+
+}  // namespace nntest
+}  // namespace mote
+
+#endif  // MOTE_TESTS_NN_KERNEL_CASE_H

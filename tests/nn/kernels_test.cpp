@@ -1,0 +1,105 @@
+// Every int8 kernel and every path of it (reference and DSP-extension, the latter emulated in portable C
+// on the host) against tests/ref/nn_int8.py, bit for bit: ggml's test-backend-ops idea, one harness.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <set>
+
+#include "nn/fixed_point.h"
+#include "nn/kernel_json.h"
+#include "support/test_support.h"
+
+using namespace mote;
+using namespace mote::nntest;
+
+namespace {
+
+const nlohmann::json& cases() {
+  const auto& d = test::reference_data("nn_int8.py", "nn_int8.json");
+  return d;
+}
+
+}  // namespace
+
+TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
+  const auto& d = cases();
+  ASSERT_TRUE(d.contains("cases")) << "tests/ref/nn_int8.py failed";
+  std::set<std::string> kernels_seen;
+  int runs = 0;
+  for (const auto& j : d["cases"]) {
+    auto c = case_from_json(j);
+    SCOPED_TRACE(c->name);
+    kernels_seen.insert(kernel_name(c->view.kernel));
+    std::vector<uint8_t> scratch(case_scratch_bytes(c->view));
+    for (int path = 0; path < kernel_path_count(c->view.kernel); ++path) {
+      SCOPED_TRACE(path_name(path));
+      std::vector<int8_t> out(c->expected.size() + 4, 0x5a);  // guard bytes after the output
+      ASSERT_EQ(run_case(c->view, path, out.data(), scratch.data(), scratch.size()), MOTE_OK);
+      for (size_t i = 0; i < c->expected.size(); ++i) ASSERT_EQ(out[i], c->expected[i]) << "element " << i;
+      for (size_t i = c->expected.size(); i < out.size(); ++i) ASSERT_EQ(out[i], 0x5a) << "wrote past the output";
+      ++runs;
+    }
+  }
+  EXPECT_EQ(kernels_seen.size(), static_cast<size_t>(kKernelCount)) << "every kernel has reference cases";
+  EXPECT_GT(runs, 40);
+}
+
+TEST(NnKernels, ScratchTwinsAndErrors) {
+  nn::Conv2DS8Params p{{1, 10, 3}, {1, 8, 4}, 1, 3, 1, 1, 0, 0, 0, 0, -128, 127};
+  EXPECT_EQ(nn::conv2d_s8_scratch_bytes(p), 3u * 3u * 2u);
+  std::vector<int8_t> in(30), w(4 * 9), out(32);
+  std::vector<int32_t> m(4, 1 << 30), s(4, 0);
+  nn::PerChannelQuant q{m.data(), s.data()};
+  int16_t col[9];
+  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col) - 1), MOTE_ERR_SCRATCH);
+  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col)), MOTE_OK);
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, nullptr, w.data(), nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
+  p.act_min = 10;
+  p.act_max = 9;
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w.data(), nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
+
+  nn::FullyConnectedS8Params f{0, 3, 0, 0, -128, 127};
+  EXPECT_EQ(nn::fully_connected_s8(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_SHAPE);
+  f.input_size = nn::kMaxDotLength + 1;
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_UNSUPPORTED);
+  f.input_size = 4;
+  f.input_offset = 129;  // a zero point of -129 is not int8
+  EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_ARG);
+
+  nn::DepthwiseConv2DS8Params dw{{2, 2, 3}, {2, 2, 5}, 1, 1, 1, 1, 0, 0, 2, 0, 0, -128, 127};
+  EXPECT_EQ(nn::depthwise_conv2d_s8(dw, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_SHAPE);
+
+  nn::PoolS8Params pool{{2, 2, 1}, {2, 2, 1}, 2, 2, 1, 1, 3, 3, -128, 127};  // windows entirely in padding
+  EXPECT_EQ(nn::max_pool2d_s8(pool, in.data(), out.data()), MOTE_ERR_UNSUPPORTED);
+  EXPECT_EQ(nn::avg_pool2d_s8(pool, in.data(), out.data()), MOTE_ERR_UNSUPPORTED);
+
+  nn::SoftmaxS8Params sm{1, 3, 1 << 30, 31, -10};
+  EXPECT_EQ(nn::softmax_s8(sm, in.data(), out.data()), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::softmax_s8_scratch_bytes(sm), 0u);
+}
+
+// The fixed-point core against hand-checked values of TFLite's MultiplyByQuantizedMultiplier.
+TEST(NnKernels, RequantizationRoundsLikeTflite) {
+  EXPECT_EQ(nn::multiply_by_quantized_multiplier(3, 1 << 30, 0), 2);    // 1.5 rounds away from zero
+  // gemmlowp's nudge for negative products is 1 - 2^30, so -1.5 rounds toward zero in the high mul.
+  EXPECT_EQ(nn::multiply_by_quantized_multiplier(-3, 1 << 30, 0), -1);
+  // 5 * 0.25 = 1.25 rounds twice (2.5 -> 3 in the high mul, then 1.5 -> 2): TFLite's double rounding.
+  EXPECT_EQ(nn::multiply_by_quantized_multiplier(5, 1 << 30, -1), 2);
+  EXPECT_EQ(nn::multiply_by_quantized_multiplier(100, 1 << 30, 2), 200);
+  EXPECT_EQ(nn::sat_rounding_doubling_high_mul(INT32_MIN, INT32_MIN), INT32_MAX);
+  EXPECT_EQ(nn::rounding_divide_by_pot(-5, 1), -3);  // -2.5 -> -3
+  EXPECT_EQ(nn::rounding_divide_by_pot(5, 1), 3);
+  EXPECT_EQ(nn::rounding_divide_by_pot(-6, 2), -2);  // -1.5 -> -2
+}
+
+TEST(NnKernels, QuantizeRoundsHalfAwayAndHandlesNonFinite) {
+  const float in[] = {1.125f, -1.125f, 0.124f, 1e30f, -1e30f, NAN, 0.0f, -0.0f};
+  int8_t out[8];
+  const nn::QuantizeS8Params p{8, 0.25f, 3};
+  ASSERT_EQ(nn::quantize_s8(p, in, out), MOTE_OK);
+  const int8_t expected[] = {8, -2, 3, 127, -128, 3, 3, 3};  // 4.5 -> 5, -4.5 -> -5, 0.496 -> 0; NaN -> zero point
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(out[i], expected[i]) << i;
+  EXPECT_EQ(nn::quantize_s8({8, 0.0f, 0}, in, out), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::quantize_s8({8, 1.0f, 128}, in, out), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::quantize_s8({0, 1.0f, 0}, in, out), MOTE_ERR_SHAPE);
+}
