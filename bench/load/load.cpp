@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
       Worker& w = workers[static_cast<size_t>(t)];
       httplib::Client cli("127.0.0.1", port);
       cli.set_keep_alive(true);
+      cli.set_tcp_nodelay(true);
       httplib::Headers h = {{"x-api-key", key}, {"x-label", "load"}};
       for (int64_t i = 0; Clock::now() < deadline; ++i) {
         std::string body = body_for(t, i);

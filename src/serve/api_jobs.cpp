@@ -31,6 +31,10 @@ void events(Api& api, const httplib::Request& req, httplib::Response& res) {
     throw HttpError{503, "too many open event streams; close one or poll GET /api/jobs/{id}"};
   }
   auto cur = std::make_shared<Cursor>();
+  // An EventSource that reconnects says which log line it saw last: resume after it.
+  std::string last = req.get_header_value("Last-Event-ID");
+  if (!last.empty() && last.size() < 10 && last.find_first_not_of("0123456789") == std::string::npos)
+    cur->next_line = static_cast<size_t>(std::stoul(last)) + 1;
   JobQueue* jobs = &api.jobs;
   auto stopping = api.stopping;
   res.set_header("Cache-Control", "no-cache");

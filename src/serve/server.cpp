@@ -174,6 +174,15 @@ struct Server::Impl {
   }
 
   httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
+    auto r = check_request(req, res);
+    // Answered before its body was read: close, so the unread body is never taken for the next request.
+    if (r == httplib::Server::HandlerResponse::Handled && req.get_header_value("Content-Length") != "" &&
+        req.get_header_value("Content-Length") != "0")
+      res.set_header("Connection", "close");
+    return r;
+  }
+
+  httplib::Server::HandlerResponse check_request(const httplib::Request& req, httplib::Response& res) {
     using HR = httplib::Server::HandlerResponse;
     // On loopback, a foreign Host header means DNS rebinding: a web page pretending to be local.
     if (loopback && req.has_header("Host") && !is_loopback_host(req.get_header_value("Host"))) {
@@ -228,7 +237,6 @@ struct Server::Impl {
       reply_error(res, 401,
                   std::string(write ? "writes need" : "this server (not on loopback) needs") +
                       " an API key (x-api-key; create one with `mote keys create`) or the session token mote serve printed");
-      res.set_header("Connection", "close");  // the body was not read
       return HR::Handled;
     }
     // A cookie rides along on cross-site requests; SameSite=Strict stops most, the Origin check the rest.
@@ -312,6 +320,7 @@ struct Server::Impl {
 
     http.new_task_queue = [n = threads] { return new httplib::ThreadPool(n); };
     http.set_payload_max_length(opts.max_body_bytes);
+    http.set_tcp_nodelay(true);  // headers and body go out in separate writes: no Nagle delay between them
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
     http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) reply_error(res, res.status, status_message(res.status));

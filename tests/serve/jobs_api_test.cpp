@@ -34,9 +34,9 @@ struct Sse {
 };
 
 // Reads an SSE stream to its end and parses the events.
-Sse read_events(httplib::Client& c, const std::string& path) {
+Sse read_events(httplib::Client& c, const std::string& path, const httplib::Headers& h = {}) {
   std::string raw;
-  auto r = c.Get(path.c_str(), [&](const char* d, size_t n) {
+  auto r = c.Get(path.c_str(), h, [&](const char* d, size_t n) {
     raw.append(d, n);
     return true;
   });
@@ -136,6 +136,9 @@ TEST_F(JobsTest, FeaturesJobRunsAndStreamsItsLog) {
   Sse replay = read_events(*client, "/api/jobs/" + std::to_string(id) + "/events");
   EXPECT_EQ(replay.count("log"), sse.count("log"));
   EXPECT_EQ(replay.events.back().second["state"], "done");
+  // A reconnecting EventSource resumes after the last line it saw.
+  Sse resumed = read_events(*client, "/api/jobs/" + std::to_string(id) + "/events", {{"Last-Event-ID", "1"}});
+  EXPECT_EQ(resumed.count("log"), sse.count("log") - 2);
 
   json list = body(client->Get("/api/jobs"));
   ASSERT_EQ(list["jobs"].size(), 2u);
