@@ -1,6 +1,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "cli/cli.h"
 #include "core/error.h"

@@ -354,8 +354,15 @@ void Server::run() { impl_->http.listen_after_bind(); }
 
 void Server::start() {
   if (impl_->port == 0) bind();
-  impl_->thread = std::thread([this] { run(); });
-  while (!impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto ended = std::make_shared<std::atomic<bool>>(false);
+  impl_->thread = std::thread([this, ended] {
+    run();
+    *ended = true;
+  });
+  while (!impl_->http.is_running()) {
+    if (*ended) throw Error("mote serve: the server stopped as it started (" + url() + ")");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 void Server::stop() {
