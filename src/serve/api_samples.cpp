@@ -265,6 +265,12 @@ void add_sample_routes(std::vector<Route>& r) {
                    json out = full->result;
                    out["job"] = j.id;
                    out["finished_at"] = j.finished_at;
+                   // Stale when the impulse changed since: the studio offers to regenerate.
+                   Project p = Project::open(api.pool.dir());
+                   if (!p.config()["impulse"].is_null()) {
+                     ImpulseSpec spec = parse_impulse(p.config()["impulse"]);
+                     out["stale"] = Impulse(spec, impulse_axes(p, spec)).hash() != out.value("impulse_hash", "");
+                   }
                    reply_json(res, out);
                    return;
                  }

@@ -127,6 +127,13 @@ TEST_F(JobsTest, FeaturesJobRunsAndStreamsItsLog) {
   json features = body(client->Get("/api/features"));
   EXPECT_EQ(features["job"], id);
   EXPECT_EQ(features["windows"], windows);
+  EXPECT_EQ(features["stale"], false);
+  json spec = body(client->Get("/api/impulse"))["impulse"];
+  spec["input"]["window_ms"] = spec["input"]["window_ms"].get<double>() / 2;
+  ASSERT_EQ(client->Put("/api/impulse", with_key(), spec.dump(), "application/json")->status, 200);
+  EXPECT_EQ(body(client->Get("/api/features"))["stale"], true);
+  spec["input"]["window_ms"] = spec["input"]["window_ms"].get<double>() * 2;
+  ASSERT_EQ(client->Put("/api/impulse", with_key(), spec.dump(), "application/json")->status, 200);
   // A second run reads every sample from the features cache.
   int64_t again = body(client->Post("/api/jobs", with_key(), R"({"kind":"features"})", "application/json"))["id"];
   json second = wait_final(*client, again);
