@@ -2,6 +2,7 @@
 #include "core/error.h"
 #include "impulse/features.h"
 #include "impulse/suggest.h"
+#include "ingest/acquisition.h"
 #include "ingest/image.h"
 #include "ingest/split.h"
 #include "serve/http.h"
@@ -157,6 +158,15 @@ void add_sample_routes(std::vector<Route>& r) {
                  Sample s = require_sample(p->store(), path_id(req), true);
                  if (s.kind != SampleKind::Image) throw HttpError{400, "sample " + std::to_string(s.id) + " is not an image"};
                  res.set_content(encode_png(s), "image/png");
+               }});
+  r.push_back({"GET", R"(/api/samples/(\d+)/acquisition\.json)", "/api/samples/{id}/acquisition.json",
+               "a time series in the Edge Impulse acquisition format (unsigned)",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 auto p = api.pool.acquire();
+                 Sample s = require_sample(p->store(), path_id(req), true);
+                 if (s.kind != SampleKind::TimeSeries) throw HttpError{400, "sample " + std::to_string(s.id) + " is an image; GET its image.png"};
+                 res.set_header("Content-Disposition", "attachment; filename=\"sample-" + std::to_string(s.id) + ".json\"");
+                 res.set_content(write_acquisition_json(s, std::nullopt), "application/json");
                }});
   r.push_back({"POST", "/api/samples/label", "/api/samples/label", "{ids, label}: relabel samples (all or none)",
                [](Api& api, const httplib::Request& req, httplib::Response& res) {

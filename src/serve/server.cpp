@@ -329,6 +329,10 @@ struct Server::Impl {
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
       reply_error(res, 500, "internal error (please report this)");
     });
+    // Failures that are bugs go to stderr; everything else is the client's answer only.
+    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      if (res.status >= 500) std::fprintf(stderr, "mote serve: %d %s %s: %s\n", res.status, req.method.c_str(), req.path.c_str(), res.body.c_str());
+    });
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"}});
   }
 };
