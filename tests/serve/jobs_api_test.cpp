@@ -215,6 +215,16 @@ TEST_F(JobsTest, RestartMarksRunningJobsFailedAndRunsQueuedOnes) {
   int before = g_wait_started;
   int64_t id = body(client->Post("/api/jobs", with_key(), R"({"kind":"wait"})", "application/json"))["id"];
   while (g_wait_started == before) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // While it runs, its log reaches the store (what a crash would leave behind).
+  std::string stored_log;
+  for (int i = 0; i < 1000 && stored_log.find("tick 0") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    mote::Project q = mote::Project::open(proj);
+    mote::sql::Stmt st(q.store().db(), "SELECT log FROM jobs WHERE id = ? AND state = 'running'");
+    st.bind(1, id);
+    if (st.step()) stored_log = st.text(0);
+  }
+  EXPECT_NE(stored_log.find("tick 0"), std::string::npos);
   stop();
   mote::Project p = mote::Project::open(proj);
   mote::sql::Stmt st(p.store().db(), "SELECT state, error FROM jobs WHERE id = ?");
