@@ -138,6 +138,7 @@ void ingest(Api& api, const httplib::Request& req, httplib::Response& res) {
   for (auto& u : uploads) samples.push_back(parse_upload(u, req, *p, anomaly, cat));
 
   Store& store = p->store();
+  std::lock_guard<std::mutex> one_writer(api.write_lock);
   sql::Transaction tx(store.db());
   std::set<std::string> seen;
   json files = json::array();

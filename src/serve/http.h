@@ -59,6 +59,8 @@ struct Api {
   std::function<bool()> stopping;
   std::atomic<int>& streams;  // open SSE streams: each holds a thread
   int max_streams;
+  // Ingestion writers queue here rather than in SQLite's busy handler, which sleeps in steps of milliseconds.
+  std::mutex& write_lock;
 };
 
 using Handler = std::function<void(Api&, const httplib::Request&, httplib::Response&)>;

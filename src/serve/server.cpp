@@ -132,6 +132,7 @@ struct Server::Impl {
   JobQueue jobs;
   std::atomic<bool> stopping{false};
   std::atomic<int> streams{0};
+  std::mutex write_lock;
   unsigned threads;
   Api api;
   std::vector<Route> routes;
@@ -146,7 +147,7 @@ struct Server::Impl {
         pool(opts.project),
         jobs(opts.project, opts.job_workers, opts.extra_job_kinds),
         threads(opts.http_threads ? opts.http_threads : std::max(16u, 4 * std::thread::hardware_concurrency())),
-        api{opts, pool, jobs, [this] { return stopping.load(); }, streams, static_cast<int>(threads / 2)} {
+        api{opts, pool, jobs, [this] { return stopping.load(); }, streams, static_cast<int>(threads / 2), write_lock} {
     fs::path root = opts.web_dir ? *opts.web_dir : default_web_root();
     std::error_code ec;
     if (!root.empty() && fs::is_regular_file(root / "index.html", ec)) web_root = fs::weakly_canonical(root, ec);
@@ -320,7 +321,8 @@ struct Server::Impl {
 
     http.new_task_queue = [n = threads] { return new httplib::ThreadPool(n); };
     http.set_payload_max_length(opts.max_body_bytes);
-    http.set_tcp_nodelay(true);  // headers and body go out in separate writes: no Nagle delay between them
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(10000);  // httplib's default of 5 requests makes devices reconnect all the time  // headers and body go out in separate writes: no Nagle delay between them
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
     http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) reply_error(res, res.status, status_message(res.status));
