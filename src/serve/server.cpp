@@ -170,7 +170,8 @@ struct Server::Impl {
     if (authz.rfind("Bearer ", 0) == 0) return key_or_token(authz.substr(7));
     if (!authz.empty()) return Auth::Invalid;
     std::string cookie = cookie_value(req, "mote_session");
-    if (!cookie.empty()) return is_token(cookie) ? Auth::Cookie : Auth::Invalid;
+    // A cookie from an earlier run (the token changes at every start) counts as none, so reads keep working.
+    if (!cookie.empty()) return is_token(cookie) ? Auth::Cookie : Auth::None;
     return Auth::None;
   }
 

@@ -68,6 +68,10 @@ TEST_F(ServeTest, SessionCookieFromTheStudioLink) {
   auto with_cookie = client->Post("/api/training/data",
                                   {{"x-label", "a"}, {"Cookie", "mote_session=test-session-token"}}, small_json(), "application/json");
   EXPECT_EQ(with_cookie->status, 200) << with_cookie->body;
+  // A cookie left from an earlier run: reads still work on loopback, writes need the new token.
+  EXPECT_EQ(client->Get("/api/samples", {{"Cookie", "mote_session=old-token"}})->status, 200);
+  EXPECT_EQ(client->Post("/api/samples/remove", {{"Cookie", "mote_session=old-token"}}, R"({"ids":[1]})", "application/json")->status,
+            401);
   // A cookie write from another site's page is refused.
   auto cross = client->Post("/api/samples/remove",
                             {{"Cookie", "mote_session=test-session-token"}, {"Origin", "http://evil.example"}},
