@@ -109,6 +109,7 @@ Sample parse_upload(const Upload& u, const httplib::Request& req, Project& p, bo
   s.provenance["source"] = "http";
   if (!u.file_name.empty()) s.provenance["file_name"] = u.file_name;
   s.provenance["remote"] = req.remote_addr;
+  s.provenance["credential"] = request_credential();  // which API key (by id) or the session uploaded it
   return s;
 }
 

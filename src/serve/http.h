@@ -78,6 +78,9 @@ void add_sample_routes(std::vector<Route>& routes);
 void add_ingest_routes(std::vector<Route>& routes);
 void add_job_routes(std::vector<Route>& routes);
 
+// Who made the current request: "key 3", "session", or "" (no credential).
+const std::string& request_credential();
+
 void reply_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
 void reply_error(httplib::Response& res, int status, const std::string& message);
 // The request body as JSON (an object); HttpError 400 naming the problem otherwise.

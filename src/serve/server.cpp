@@ -100,6 +100,11 @@ const char* status_message(int status) {
 
 }  // namespace
 
+// httplib runs pre-routing and the handler of a request on the same thread.
+thread_local std::string t_credential;
+
+const std::string& request_credential() { return t_credential; }
+
 bool is_loopback_host(const std::string& host) {
   std::string h = host_name(host);
   return h == "localhost" || h == "::1" || h.rfind("127.", 0) == 0;
@@ -162,7 +167,9 @@ struct Server::Impl {
     auto key_or_token = [&](const std::string& v) {
       if (is_token(v)) return Auth::Token;
       auto lease = pool.acquire();
-      return verify_api_key(lease->store(), v) ? Auth::Key : Auth::Invalid;
+      auto id = verify_api_key(lease->store(), v);
+      if (id) t_credential = "key " + std::to_string(*id);
+      return id ? Auth::Key : Auth::Invalid;
     };
     if (req.has_header("x-api-key")) return key_or_token(req.get_header_value("x-api-key"));
     if (req.has_header("x-session-token")) return is_token(req.get_header_value("x-session-token")) ? Auth::Token : Auth::Invalid;
@@ -229,7 +236,9 @@ struct Server::Impl {
       res.set_redirect(req.path, 303);
       return HR::Handled;
     }
+    t_credential.clear();
     Auth who = authenticate(req);
+    if (who == Auth::Token || who == Auth::Cookie) t_credential = "session";
     if (who == Auth::Invalid) {
       reply_error(res, 401, "invalid API key or session token; create a key with `mote keys create`");
       return HR::Handled;

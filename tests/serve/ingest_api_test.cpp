@@ -81,6 +81,7 @@ TEST_F(ServeTest, IngestsEveryBodyType) {
   EXPECT_EQ(s["frames"], 20);
   EXPECT_FLOAT_EQ(s["values"][3][2].get<float>(), motion(0).values[3 * 3 + 2]);
   EXPECT_EQ(s["provenance"]["source"], "http");
+  EXPECT_EQ(s["provenance"]["credential"], "key 1");
   json wav = body(client->Get(("/api/samples/" + std::to_string(d["files"][0]["id"].get<int64_t>())).c_str()));
   EXPECT_EQ(wav["frames"], 800);
   EXPECT_DOUBLE_EQ(wav["interval_ms"].get<double>(), 1000.0 / 8000);

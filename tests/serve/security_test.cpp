@@ -39,6 +39,8 @@ TEST_F(ServeTest, WritesNeedAKeyOrTheSessionToken) {
   auto token = client->Post("/api/training/data", {{"x-label", "b"}, {"x-session-token", "test-session-token"}}, bytes,
                             "application/json");
   EXPECT_EQ(token->status, 200) << token->body;
+  EXPECT_EQ(body(client->Get(("/api/samples/" + std::to_string(body(token)["files"][0]["id"].get<int64_t>())).c_str()))["provenance"]["credential"],
+            "session");
   auto bearer = client->Post("/api/training/data", {{"x-label", "c"}, {"Authorization", "Bearer " + key}}, bytes,
                              "application/json");
   EXPECT_EQ(bearer->status, 200) << bearer->body;
