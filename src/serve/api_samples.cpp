@@ -269,10 +269,8 @@ void add_sample_routes(std::vector<Route>& r) {
   r.push_back({"GET", "/api/features", "/api/features",
                "the last finished features job's result (summary + 2-D projection); POST /api/jobs to refresh",
                [](Api& api, const httplib::Request&, httplib::Response& res) {
-                 for (auto& j : api.jobs.list(200)) {
-                   if (j.kind != "features" || j.state != JobState::Done) continue;
-                   auto full = api.jobs.get(j.id);
-                   json out = full->result;
+                 for (auto& j : api.jobs.list(1, "features", JobState::Done)) {
+                   json out = j.result;
                    out["job"] = j.id;
                    out["finished_at"] = j.finished_at;
                    // Stale when the impulse changed since: the studio offers to regenerate.

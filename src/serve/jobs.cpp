@@ -83,6 +83,12 @@ const char* job_state_name(JobState s) {
   return "failed";
 }
 
+std::optional<JobState> parse_job_state(const std::string& s) {
+  for (JobState j : {JobState::Queued, JobState::Running, JobState::Done, JobState::Failed, JobState::Cancelled})
+    if (s == job_state_name(j)) return j;
+  return std::nullopt;
+}
+
 bool job_state_final(JobState s) { return s == JobState::Done || s == JobState::Failed || s == JobState::Cancelled; }
 
 json JobInfo::to_json(bool with_log) const {
@@ -249,10 +255,11 @@ std::optional<JobInfo> JobQueue::get(int64_t id) {
   return j;
 }
 
-std::vector<JobInfo> JobQueue::list(int64_t limit) {
+std::vector<JobInfo> JobQueue::list(int64_t limit, const std::string& kind, std::optional<JobState> state) {
   std::lock_guard<std::mutex> lk(mutex_);
-  sql::Stmt st(project_->store().db(), std::string(kJobColumns) + " ORDER BY id DESC LIMIT ?");
-  st.bind(1, limit);
+  sql::Stmt st(project_->store().db(), std::string(kJobColumns) +
+                                           " WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR state = ?2) ORDER BY id DESC LIMIT ?3");
+  st.bind(1, kind).bind(2, state ? job_state_name(*state) : "").bind(3, limit);
   std::vector<JobInfo> out;
   while (st.step()) {
     JobInfo j = read_job(st);

@@ -150,6 +150,9 @@ TEST_F(JobsTest, FeaturesJobRunsAndStreamsItsLog) {
   json list = body(client->Get("/api/jobs"));
   ASSERT_EQ(list["jobs"].size(), 2u);
   EXPECT_EQ(list["jobs"][0]["id"], again);  // newest first
+  EXPECT_EQ(body(client->Get("/api/jobs?kind=features&state=done&limit=1"))["jobs"][0]["id"], again);
+  EXPECT_EQ(body(client->Get("/api/jobs?state=failed"))["jobs"].size(), 0u);
+  EXPECT_EQ(client->Get("/api/jobs?state=sleeping")->status, 400);
   EXPECT_EQ(client->Post("/api/jobs", with_key(), R"({"kind":"bake"})", "application/json")->status, 400);
   EXPECT_EQ(client->Get("/api/jobs/999")->status, 404);
 }
