@@ -1,7 +1,11 @@
 // Load on the ingestion service: C connections POST small acquisition JSON samples to a running
 // `mote serve` for a bounded time, counting replies; then every accepted sample is looked up in the store.
-// Usage: mote_load --port P --key K --project DIR [--seconds 10 (<= 30)] [--connections 8] [--out FILE]
+// Usage: mote_load --port P --key K (--project DIR | --db FILE) [--seconds 10 (<= 30)] [--connections 8]
+//        [--name mote] [--server-pid PID] [--out FILE]
+// --db: a peer's SQLite file with a samples(id, name, hash) table; --server-pid: report the server's CPU time
+// per accepted upload (user + system, from /proc), a figure that holds up better than uploads/s on a shared machine.
 #include <httplib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -9,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -48,9 +54,9 @@ std::string body_for(int thread, int64_t i) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = 0, connections = 8;
+  int port = 0, connections = 8, server_pid = 0;
   double seconds = 10;
-  std::string key, project, out;
+  std::string key, project, db, out, server = "mote";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--port") port = std::stoi(v);
@@ -58,15 +64,38 @@ int main(int argc, char** argv) {
     else if (a == "--project") project = v;
     else if (a == "--seconds") seconds = std::stod(v);
     else if (a == "--connections") connections = std::stoi(v);
+    else if (a == "--db") db = v;
+    else if (a == "--server-pid") server_pid = std::stoi(v);
+    else if (a == "--name") server = v;
     else if (a == "--out") out = v;
   }
-  if (!port || key.empty() || project.empty()) {
-    std::fprintf(stderr, "usage: mote_load --port P --key K --project DIR [--seconds S] [--connections C] [--out FILE]\n");
+  if (!port || key.empty() || project.empty() == db.empty()) {
+    std::fprintf(stderr, "usage: mote_load --port P --key K (--project DIR | --db FILE) [--seconds S] [--connections C] [--name N] [--out FILE]\n");
     return 2;
   }
   seconds = std::min(seconds, 30.0);  // bounded by design
   connections = std::clamp(connections, 1, 64);
 
+  auto cpu_seconds = [&]() -> double {  // utime + stime of the server process
+    if (!server_pid) return 0;
+    std::ifstream f("/proc/" + std::to_string(server_pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    size_t close = stat.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::vector<std::string> fields;
+    std::string cur;
+    for (size_t i = close + 2; i < stat.size(); ++i) {
+      if (stat[i] == ' ') {
+        fields.push_back(cur);
+        cur.clear();
+      } else {
+        cur += stat[i];
+      }
+    }
+    if (fields.size() < 13) return 0;
+    return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  };
+  double cpu0 = cpu_seconds();
   std::vector<Worker> workers(static_cast<size_t>(connections));
   auto start = Clock::now();
   auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -76,6 +105,7 @@ int main(int argc, char** argv) {
       Worker& w = workers[static_cast<size_t>(t)];
       httplib::Client cli("127.0.0.1", port);
       cli.set_keep_alive(true);
+      cli.set_tcp_nodelay(true);
       httplib::Headers h = {{"x-api-key", key}, {"x-label", "load"}};
       for (int64_t i = 0; Clock::now() < deadline; ++i) {
         std::string body = body_for(t, i);
@@ -103,6 +133,7 @@ int main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  double server_cpu = cpu_seconds() - cpu0;
 
   int64_t ok = 0, c4 = 0, c5 = 0, te = 0;
   std::vector<float> lat;
@@ -119,17 +150,24 @@ int main(int argc, char** argv) {
   auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<size_t>(p * lat.size()))]; };
 
   // Every 2xx must be in the store, with the name and content hash the server answered.
-  mote::Project p = mote::Project::open(project);
-  mote::sql::Stmt st(p.store().db(), "SELECT name, hash FROM samples WHERE id = ?");
+  std::optional<mote::Project> proj;
+  std::optional<mote::sql::Db> peer;
+  if (!project.empty()) proj.emplace(mote::Project::open(project));
+  else peer.emplace(db, false);
+  mote::sql::Db& store = proj ? proj->store().db() : *peer;
+  mote::sql::Stmt st(store, "SELECT name, hash FROM samples WHERE id = ?");
   int64_t found = 0;
   for (auto& a : accepted) {
     st.bind(1, a.id);
     if (st.step() && st.text(0) == a.name && st.text(1) == a.hash) found++;
     st.reset();
   }
-  int64_t stored = p.store().count(mote::SampleFilter{});
+  mote::sql::Stmt count(store, "SELECT count(*) FROM samples");
+  count.step();
+  int64_t stored = count.int64(0);
 
   json result = {{"benchmark", "load"},
+                 {"server", server},
                  {"what", "POST /api/training/data, acquisition JSON of 10 frames x 3 axes, keep-alive, 127.0.0.1"},
                  {"cores", std::thread::hardware_concurrency()},
                  {"connections", connections},
@@ -140,6 +178,8 @@ int main(int argc, char** argv) {
                  {"failed_5xx", c5},
                  {"transport_errors", te},
                  {"accepted_per_s", ok / elapsed},
+                 {"server_cpu_s", server_cpu},
+                 {"server_cpu_us_per_upload", ok ? 1e6 * server_cpu / static_cast<double>(ok) : 0.0},
                  {"latency_ms", {{"p50", pct(0.5)}, {"p99", pct(0.99)}, {"max", lat.empty() ? 0.0 : lat.back()}}},
                  {"accepted_found_in_store", found},
                  {"samples_in_store", stored},

@@ -1,6 +1,7 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 #include "cli/cli.h"
 #include "core/error.h"
@@ -28,7 +29,11 @@ void register_serve(CLI::App& app, Context& ctx) {
       ctx.open_project();  // a clear error before anything listens
       o.project = ctx.dir;
       o.max_body_bytes = parse_byte_size(max_body, "--max-body");
-      if (!web.empty()) o.web_dir = web;
+      if (!web.empty()) {
+        if (!std::filesystem::is_regular_file(std::filesystem::path(web) / "index.html"))
+          throw error_at("--web " + web, "no index.html there; build the studio (web/) or leave --web out");
+        o.web_dir = web;
+      }
       serve::Server server(o);
       server.bind();
       std::printf("mote serve: %s (project %s)\n", server.url().c_str(), ctx.dir.c_str());

@@ -109,6 +109,7 @@ Sample parse_upload(const Upload& u, const httplib::Request& req, Project& p, bo
   s.provenance["source"] = "http";
   if (!u.file_name.empty()) s.provenance["file_name"] = u.file_name;
   s.provenance["remote"] = req.remote_addr;
+  s.provenance["credential"] = request_credential();  // which API key (by id) or the session uploaded it
   return s;
 }
 
@@ -138,6 +139,7 @@ void ingest(Api& api, const httplib::Request& req, httplib::Response& res) {
   for (auto& u : uploads) samples.push_back(parse_upload(u, req, *p, anomaly, cat));
 
   Store& store = p->store();
+  std::lock_guard<std::mutex> one_writer(api.write_lock);
   sql::Transaction tx(store.db());
   std::set<std::string> seen;
   json files = json::array();

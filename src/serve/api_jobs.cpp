@@ -31,6 +31,10 @@ void events(Api& api, const httplib::Request& req, httplib::Response& res) {
     throw HttpError{503, "too many open event streams; close one or poll GET /api/jobs/{id}"};
   }
   auto cur = std::make_shared<Cursor>();
+  // An EventSource that reconnects says which log line it saw last: resume after it.
+  std::string last = req.get_header_value("Last-Event-ID");
+  if (!last.empty() && last.size() < 10 && last.find_first_not_of("0123456789") == std::string::npos)
+    cur->next_line = static_cast<size_t>(std::stoul(last)) + 1;
   JobQueue* jobs = &api.jobs;
   auto stopping = api.stopping;
   res.set_header("Cache-Control", "no-cache");
@@ -89,10 +93,16 @@ void add_job_routes(std::vector<Route>& r) {
                  int64_t id = api.jobs.submit(b["kind"].get<std::string>(), params);
                  reply_json(res, {{"success", true}, {"id", id}, {"events", "/api/jobs/" + std::to_string(id) + "/events"}}, 202);
                }});
-  r.push_back({"GET", "/api/jobs", "/api/jobs?limit=", "recent jobs, newest first (without logs)",
+  r.push_back({"GET", "/api/jobs", "/api/jobs?limit=&kind=&state=", "recent jobs, newest first (without logs)",
                [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 std::optional<JobState> state;
+                 if (req.has_param("state")) {
+                   state = parse_job_state(req.get_param_value("state"));
+                   if (!state) throw HttpError{400, "state: one of queued, running, done, failed, cancelled"};
+                 }
                  json list = json::array();
-                 for (auto& j : api.jobs.list(query_int(req, "limit", 50, 1, 1000))) list.push_back(j.to_json(false));
+                 for (auto& j : api.jobs.list(query_int(req, "limit", 50, 1, 1000), req.get_param_value("kind"), state))
+                   list.push_back(j.to_json(false));
                  reply_json(res, {{"jobs", list}});
                }});
   r.push_back({"GET", R"(/api/jobs/(\d+))", "/api/jobs/{id}", "one job with its log and result",

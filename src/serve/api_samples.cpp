@@ -2,6 +2,7 @@
 #include "core/error.h"
 #include "impulse/features.h"
 #include "impulse/suggest.h"
+#include "ingest/acquisition.h"
 #include "ingest/image.h"
 #include "ingest/split.h"
 #include "serve/http.h"
@@ -158,6 +159,15 @@ void add_sample_routes(std::vector<Route>& r) {
                  if (s.kind != SampleKind::Image) throw HttpError{400, "sample " + std::to_string(s.id) + " is not an image"};
                  res.set_content(encode_png(s), "image/png");
                }});
+  r.push_back({"GET", R"(/api/samples/(\d+)/acquisition\.json)", "/api/samples/{id}/acquisition.json",
+               "a time series in the Edge Impulse acquisition format (unsigned)",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 auto p = api.pool.acquire();
+                 Sample s = require_sample(p->store(), path_id(req), true);
+                 if (s.kind != SampleKind::TimeSeries) throw HttpError{400, "sample " + std::to_string(s.id) + " is an image; GET its image.png"};
+                 res.set_header("Content-Disposition", "attachment; filename=\"sample-" + std::to_string(s.id) + ".json\"");
+                 res.set_content(write_acquisition_json(s, std::nullopt), "application/json");
+               }});
   r.push_back({"POST", "/api/samples/label", "/api/samples/label", "{ids, label}: relabel samples (all or none)",
                [](Api& api, const httplib::Request& req, httplib::Response& res) {
                  json b = body_json(req);
@@ -259,12 +269,16 @@ void add_sample_routes(std::vector<Route>& r) {
   r.push_back({"GET", "/api/features", "/api/features",
                "the last finished features job's result (summary + 2-D projection); POST /api/jobs to refresh",
                [](Api& api, const httplib::Request&, httplib::Response& res) {
-                 for (auto& j : api.jobs.list(200)) {
-                   if (j.kind != "features" || j.state != JobState::Done) continue;
-                   auto full = api.jobs.get(j.id);
-                   json out = full->result;
+                 for (auto& j : api.jobs.list(1, "features", JobState::Done)) {
+                   json out = j.result;
                    out["job"] = j.id;
                    out["finished_at"] = j.finished_at;
+                   // Stale when the impulse changed since: the studio offers to regenerate.
+                   Project p = Project::open(api.pool.dir());
+                   if (!p.config()["impulse"].is_null()) {
+                     ImpulseSpec spec = parse_impulse(p.config()["impulse"]);
+                     out["stale"] = Impulse(spec, impulse_axes(p, spec)).hash() != out.value("impulse_hash", "");
+                   }
                    reply_json(res, out);
                    return;
                  }

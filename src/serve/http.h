@@ -59,6 +59,8 @@ struct Api {
   std::function<bool()> stopping;
   std::atomic<int>& streams;  // open SSE streams: each holds a thread
   int max_streams;
+  // Ingestion writers queue here rather than in SQLite's busy handler, which sleeps in steps of milliseconds.
+  std::mutex& write_lock;
 };
 
 using Handler = std::function<void(Api&, const httplib::Request&, httplib::Response&)>;
@@ -75,6 +77,9 @@ struct Route {
 void add_sample_routes(std::vector<Route>& routes);
 void add_ingest_routes(std::vector<Route>& routes);
 void add_job_routes(std::vector<Route>& routes);
+
+// Who made the current request: "key 3", "session", or "" (no credential).
+const std::string& request_credential();
 
 void reply_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
 void reply_error(httplib::Response& res, int status, const std::string& message);

@@ -83,6 +83,12 @@ const char* job_state_name(JobState s) {
   return "failed";
 }
 
+std::optional<JobState> parse_job_state(const std::string& s) {
+  for (JobState j : {JobState::Queued, JobState::Running, JobState::Done, JobState::Failed, JobState::Cancelled})
+    if (s == job_state_name(j)) return j;
+  return std::nullopt;
+}
+
 bool job_state_final(JobState s) { return s == JobState::Done || s == JobState::Failed || s == JobState::Cancelled; }
 
 json JobInfo::to_json(bool with_log) const {
@@ -153,26 +159,42 @@ JobQueue::JobQueue(fs::path project_dir, unsigned workers, std::vector<JobKind> 
   st.bind(1, now_iso8601()).run();
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work_loop(); });
-  // The flusher keeps the stored log and progress of running jobs fresh, so a crash loses little.
+  // The flusher keeps the stored log and progress of running jobs fresh, so a crash loses little. It has its
+  // own connection and writes outside mutex_, so a busy store never stalls the API.
   threads_.emplace_back([this] {
-    std::unique_lock<std::mutex> lk(mutex_);
-    while (!stopping_) {
-      wake_.wait_for(lk, std::chrono::milliseconds(500));
-      for (auto& [id, live] : live_) {
-        std::string log;
-        double progress;
-        {
+    std::unique_ptr<Store> store;
+    try {
+      store = std::make_unique<Store>(dir_ / "mote.db", false);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mote serve: the job log writer cannot open the store: %s\n", e.what());
+      return;
+    }
+    struct Dirty {
+      int64_t id;
+      std::string log;
+      double progress;
+    };
+    while (true) {
+      std::vector<Dirty> dirty;
+      {
+        std::unique_lock<std::mutex> lk(mutex_);
+        if (stopping_) return;
+        wake_.wait_for(lk, std::chrono::milliseconds(500));
+        if (stopping_) return;
+        for (auto& [id, live] : live_) {
           std::lock_guard<std::mutex> ll(live->m);
           if (!live->dirty || live->finished) continue;
           live->dirty = false;
-          log = join_lines(live->lines);
-          progress = live->progress;
+          dirty.push_back({id, join_lines(live->lines), live->progress});
         }
+      }
+      for (auto& d : dirty) {
         try {
-          sql::Stmt up(project_->store().db(), "UPDATE jobs SET log = ?, progress = ? WHERE id = ? AND state = 'running'");
-          up.bind(1, log).bind(2, progress).bind(3, id).run();
+          // `running` only: a job that finished meanwhile keeps its final row.
+          sql::Stmt up(store->db(), "UPDATE jobs SET log = ?, progress = ? WHERE id = ? AND state = 'running'");
+          up.bind(1, d.log).bind(2, d.progress).bind(3, d.id).run();
         } catch (const std::exception&) {
-          // The store is busy: the next round writes it.
+          // The store is busy: a later round writes it.
         }
       }
     }
@@ -233,10 +255,11 @@ std::optional<JobInfo> JobQueue::get(int64_t id) {
   return j;
 }
 
-std::vector<JobInfo> JobQueue::list(int64_t limit) {
+std::vector<JobInfo> JobQueue::list(int64_t limit, const std::string& kind, std::optional<JobState> state) {
   std::lock_guard<std::mutex> lk(mutex_);
-  sql::Stmt st(project_->store().db(), std::string(kJobColumns) + " ORDER BY id DESC LIMIT ?");
-  st.bind(1, limit);
+  sql::Stmt st(project_->store().db(), std::string(kJobColumns) +
+                                           " WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR state = ?2) ORDER BY id DESC LIMIT ?3");
+  st.bind(1, kind).bind(2, state ? job_state_name(*state) : "").bind(3, limit);
   std::vector<JobInfo> out;
   while (st.step()) {
     JobInfo j = read_job(st);
@@ -268,6 +291,11 @@ bool JobQueue::cancel(int64_t id) {
 }
 
 std::shared_ptr<JobQueue::Live> JobQueue::claim(Store& store) {
+  // A read first: idle workers poll, and a read never waits for the store's writer.
+  {
+    sql::Stmt any(store.db(), "SELECT 1 FROM jobs WHERE state = 'queued' LIMIT 1");
+    if (!any.step()) return nullptr;
+  }
   // Atomic in the store, so several servers (or machines, on a shared backend) never take the same job.
   sql::Stmt st(store.db(),
                "UPDATE jobs SET state = 'running', started_at = ? WHERE id = "

@@ -20,6 +20,8 @@ namespace mote::serve {
 
 enum class JobState { Queued, Running, Done, Failed, Cancelled };
 const char* job_state_name(JobState s);
+// "done" -> Done; nullopt for a name that is no state.
+std::optional<JobState> parse_job_state(const std::string& s);
 bool job_state_final(JobState s);
 
 struct JobInfo {
@@ -84,7 +86,8 @@ class JobQueue {
   // Queues a job; throws mote::Error for an unknown kind (the message lists the kinds).
   int64_t submit(const std::string& kind, const nlohmann::json& params);
   std::optional<JobInfo> get(int64_t id);
-  std::vector<JobInfo> list(int64_t limit);
+  // Newest first; kind and state filter when given.
+  std::vector<JobInfo> list(int64_t limit, const std::string& kind = "", std::optional<JobState> state = std::nullopt);
   // Cancels a queued job at once, asks a running one to stop; returns false when the job is unknown.
   bool cancel(int64_t id);
   std::vector<std::string> kind_names() const;

@@ -100,6 +100,11 @@ const char* status_message(int status) {
 
 }  // namespace
 
+// httplib runs pre-routing and the handler of a request on the same thread.
+thread_local std::string t_credential;
+
+const std::string& request_credential() { return t_credential; }
+
 bool is_loopback_host(const std::string& host) {
   std::string h = host_name(host);
   return h == "localhost" || h == "::1" || h.rfind("127.", 0) == 0;
@@ -132,6 +137,7 @@ struct Server::Impl {
   JobQueue jobs;
   std::atomic<bool> stopping{false};
   std::atomic<int> streams{0};
+  std::mutex write_lock;
   unsigned threads;
   Api api;
   std::vector<Route> routes;
@@ -146,7 +152,7 @@ struct Server::Impl {
         pool(opts.project),
         jobs(opts.project, opts.job_workers, opts.extra_job_kinds),
         threads(opts.http_threads ? opts.http_threads : std::max(16u, 4 * std::thread::hardware_concurrency())),
-        api{opts, pool, jobs, [this] { return stopping.load(); }, streams, static_cast<int>(threads / 2)} {
+        api{opts, pool, jobs, [this] { return stopping.load(); }, streams, static_cast<int>(threads / 2), write_lock} {
     fs::path root = opts.web_dir ? *opts.web_dir : default_web_root();
     std::error_code ec;
     if (!root.empty() && fs::is_regular_file(root / "index.html", ec)) web_root = fs::weakly_canonical(root, ec);
@@ -161,7 +167,9 @@ struct Server::Impl {
     auto key_or_token = [&](const std::string& v) {
       if (is_token(v)) return Auth::Token;
       auto lease = pool.acquire();
-      return verify_api_key(lease->store(), v) ? Auth::Key : Auth::Invalid;
+      auto id = verify_api_key(lease->store(), v);
+      if (id) t_credential = "key " + std::to_string(*id);
+      return id ? Auth::Key : Auth::Invalid;
     };
     if (req.has_header("x-api-key")) return key_or_token(req.get_header_value("x-api-key"));
     if (req.has_header("x-session-token")) return is_token(req.get_header_value("x-session-token")) ? Auth::Token : Auth::Invalid;
@@ -169,11 +177,21 @@ struct Server::Impl {
     if (authz.rfind("Bearer ", 0) == 0) return key_or_token(authz.substr(7));
     if (!authz.empty()) return Auth::Invalid;
     std::string cookie = cookie_value(req, "mote_session");
-    if (!cookie.empty()) return is_token(cookie) ? Auth::Cookie : Auth::Invalid;
+    // A cookie from an earlier run (the token changes at every start) counts as none, so reads keep working.
+    if (!cookie.empty()) return is_token(cookie) ? Auth::Cookie : Auth::None;
     return Auth::None;
   }
 
   httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
+    auto r = check_request(req, res);
+    // Answered before its body was read: close, so the unread body is never taken for the next request.
+    if (r == httplib::Server::HandlerResponse::Handled && req.get_header_value("Content-Length") != "" &&
+        req.get_header_value("Content-Length") != "0")
+      res.set_header("Connection", "close");
+    return r;
+  }
+
+  httplib::Server::HandlerResponse check_request(const httplib::Request& req, httplib::Response& res) {
     using HR = httplib::Server::HandlerResponse;
     // On loopback, a foreign Host header means DNS rebinding: a web page pretending to be local.
     if (loopback && req.has_header("Host") && !is_loopback_host(req.get_header_value("Host"))) {
@@ -218,7 +236,9 @@ struct Server::Impl {
       res.set_redirect(req.path, 303);
       return HR::Handled;
     }
+    t_credential.clear();
     Auth who = authenticate(req);
+    if (who == Auth::Token || who == Auth::Cookie) t_credential = "session";
     if (who == Auth::Invalid) {
       reply_error(res, 401, "invalid API key or session token; create a key with `mote keys create`");
       return HR::Handled;
@@ -228,7 +248,6 @@ struct Server::Impl {
       reply_error(res, 401,
                   std::string(write ? "writes need" : "this server (not on loopback) needs") +
                       " an API key (x-api-key; create one with `mote keys create`) or the session token mote serve printed");
-      res.set_header("Connection", "close");  // the body was not read
       return HR::Handled;
     }
     // A cookie rides along on cross-site requests; SameSite=Strict stops most, the Origin check the rest.
@@ -312,6 +331,8 @@ struct Server::Impl {
 
     http.new_task_queue = [n = threads] { return new httplib::ThreadPool(n); };
     http.set_payload_max_length(opts.max_body_bytes);
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive_max_count(10000);  // httplib's default of 5 requests makes devices reconnect all the time  // headers and body go out in separate writes: no Nagle delay between them
     http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) { return pre_route(req, res); });
     http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
       if (res.body.empty()) reply_error(res, res.status, status_message(res.status));
@@ -319,6 +340,10 @@ struct Server::Impl {
     }));
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
       reply_error(res, 500, "internal error (please report this)");
+    });
+    // Failures that are bugs go to stderr; everything else is the client's answer only.
+    http.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+      if (res.status >= 500) std::fprintf(stderr, "mote serve: %d %s %s: %s\n", res.status, req.method.c_str(), req.path.c_str(), res.body.c_str());
     });
     http.set_default_headers({{"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"}});
   }
@@ -345,8 +370,15 @@ void Server::run() { impl_->http.listen_after_bind(); }
 
 void Server::start() {
   if (impl_->port == 0) bind();
-  impl_->thread = std::thread([this] { run(); });
-  while (!impl_->http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  auto ended = std::make_shared<std::atomic<bool>>(false);
+  impl_->thread = std::thread([this, ended] {
+    run();
+    *ended = true;
+  });
+  while (!impl_->http.is_running()) {
+    if (*ended) throw Error("mote serve: the server stopped as it started (" + url() + ")");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
 }
 
 void Server::stop() {

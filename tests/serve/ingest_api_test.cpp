@@ -81,6 +81,7 @@ TEST_F(ServeTest, IngestsEveryBodyType) {
   EXPECT_EQ(s["frames"], 20);
   EXPECT_FLOAT_EQ(s["values"][3][2].get<float>(), motion(0).values[3 * 3 + 2]);
   EXPECT_EQ(s["provenance"]["source"], "http");
+  EXPECT_EQ(s["provenance"]["credential"], "key 1");
   json wav = body(client->Get(("/api/samples/" + std::to_string(d["files"][0]["id"].get<int64_t>())).c_str()));
   EXPECT_EQ(wav["frames"], 800);
   EXPECT_DOUBLE_EQ(wav["interval_ms"].get<double>(), 1000.0 / 8000);
@@ -130,6 +131,18 @@ TEST_F(ServeTest, SignedDataIsVerifiedWithTheProjectKey) {
   json s = body(client->Get(("/api/samples/" + std::to_string(body(good)["files"][0]["id"].get<int64_t>())).c_str()));
   EXPECT_EQ(s["provenance"]["signature"], "verified");
 
+  auto cbor = client->Post("/api/testing/data", with_key({{"x-label", "wave"}}), mote::write_acquisition_cbor(motion(7), hmac),
+                           "application/cbor");
+  ASSERT_TRUE(cbor);
+  EXPECT_EQ(cbor->status, 200) << cbor->body;
+  // The stored sample exports back to the acquisition format with the same values.
+  auto exported = client->Get(("/api/samples/" + std::to_string(body(cbor)["files"][0]["id"].get<int64_t>()) + "/acquisition.json").c_str());
+  ASSERT_TRUE(exported);
+  EXPECT_EQ(exported->status, 200);
+  json doc = json::parse(exported->body);
+  EXPECT_FLOAT_EQ(doc["payload"]["values"][2][1].get<float>(), motion(7).values[2 * 3 + 1]);
+  EXPECT_EQ(doc["payload"]["sensors"][0]["name"], "accX");
+
   for (const std::string& bytes : {mote::write_acquisition_json(motion(1), std::string("0123456789abcdef0123456789abcdef")),
                                    mote::write_acquisition_cbor(motion(2), std::string("not the project key"))}) {
     auto bad = client->Post("/api/training/data", with_key({{"x-label", "wave"}}), bytes,
@@ -145,7 +158,7 @@ TEST_F(ServeTest, SignedDataIsVerifiedWithTheProjectKey) {
   tampered[pos] = tampered[pos] == '9' ? '8' : '9';
   auto t = client->Post("/api/training/data", with_key({{"x-label", "wave"}}), tampered, "application/json");
   EXPECT_EQ(t->status, 400) << t->body;
-  EXPECT_EQ(stored_samples(), 1);
+  EXPECT_EQ(stored_samples(), 2);
 }
 
 TEST_F(ServeTest, DuplicatesRefusedOnlyWhenAsked) {

@@ -34,9 +34,9 @@ struct Sse {
 };
 
 // Reads an SSE stream to its end and parses the events.
-Sse read_events(httplib::Client& c, const std::string& path) {
+Sse read_events(httplib::Client& c, const std::string& path, const httplib::Headers& h = {}) {
   std::string raw;
-  auto r = c.Get(path.c_str(), [&](const char* d, size_t n) {
+  auto r = c.Get(path.c_str(), h, [&](const char* d, size_t n) {
     raw.append(d, n);
     return true;
   });
@@ -127,6 +127,13 @@ TEST_F(JobsTest, FeaturesJobRunsAndStreamsItsLog) {
   json features = body(client->Get("/api/features"));
   EXPECT_EQ(features["job"], id);
   EXPECT_EQ(features["windows"], windows);
+  EXPECT_EQ(features["stale"], false);
+  json spec = body(client->Get("/api/impulse"))["impulse"];
+  spec["input"]["window_ms"] = spec["input"]["window_ms"].get<double>() / 2;
+  ASSERT_EQ(client->Put("/api/impulse", with_key(), spec.dump(), "application/json")->status, 200);
+  EXPECT_EQ(body(client->Get("/api/features"))["stale"], true);
+  spec["input"]["window_ms"] = spec["input"]["window_ms"].get<double>() * 2;
+  ASSERT_EQ(client->Put("/api/impulse", with_key(), spec.dump(), "application/json")->status, 200);
   // A second run reads every sample from the features cache.
   int64_t again = body(client->Post("/api/jobs", with_key(), R"({"kind":"features"})", "application/json"))["id"];
   json second = wait_final(*client, again);
@@ -136,10 +143,16 @@ TEST_F(JobsTest, FeaturesJobRunsAndStreamsItsLog) {
   Sse replay = read_events(*client, "/api/jobs/" + std::to_string(id) + "/events");
   EXPECT_EQ(replay.count("log"), sse.count("log"));
   EXPECT_EQ(replay.events.back().second["state"], "done");
+  // A reconnecting EventSource resumes after the last line it saw.
+  Sse resumed = read_events(*client, "/api/jobs/" + std::to_string(id) + "/events", {{"Last-Event-ID", "1"}});
+  EXPECT_EQ(resumed.count("log"), sse.count("log") - 2);
 
   json list = body(client->Get("/api/jobs"));
   ASSERT_EQ(list["jobs"].size(), 2u);
   EXPECT_EQ(list["jobs"][0]["id"], again);  // newest first
+  EXPECT_EQ(body(client->Get("/api/jobs?kind=features&state=done&limit=1"))["jobs"][0]["id"], again);
+  EXPECT_EQ(body(client->Get("/api/jobs?state=failed"))["jobs"].size(), 0u);
+  EXPECT_EQ(client->Get("/api/jobs?state=sleeping")->status, 400);
   EXPECT_EQ(client->Post("/api/jobs", with_key(), R"({"kind":"bake"})", "application/json")->status, 400);
   EXPECT_EQ(client->Get("/api/jobs/999")->status, 404);
 }
@@ -205,6 +218,16 @@ TEST_F(JobsTest, RestartMarksRunningJobsFailedAndRunsQueuedOnes) {
   int before = g_wait_started;
   int64_t id = body(client->Post("/api/jobs", with_key(), R"({"kind":"wait"})", "application/json"))["id"];
   while (g_wait_started == before) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  // While it runs, its log reaches the store (what a crash would leave behind).
+  std::string stored_log;
+  for (int i = 0; i < 1000 && stored_log.find("tick 0") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    mote::Project q = mote::Project::open(proj);
+    mote::sql::Stmt st(q.store().db(), "SELECT log FROM jobs WHERE id = ? AND state = 'running'");
+    st.bind(1, id);
+    if (st.step()) stored_log = st.text(0);
+  }
+  EXPECT_NE(stored_log.find("tick 0"), std::string::npos);
   stop();
   mote::Project p = mote::Project::open(proj);
   mote::sql::Stmt st(p.store().db(), "SELECT state, error FROM jobs WHERE id = ?");

@@ -42,6 +42,11 @@ TEST(KeysCli, CreateListRevokeHmac) {
     mote::Project p = mote::Project::open(proj);
     EXPECT_FALSE(mote::serve::verify_api_key(p.store(), key).has_value());
   }
+  {
+    // Created at first use when a project has none (older projects).
+    mote::Project p = mote::Project::open(proj);
+    p.store().db().exec("DELETE FROM settings WHERE key = 'hmac_key'");
+  }
   auto h1 = run_mote("-C " + proj + " keys hmac");
   auto h2 = run_mote("-C " + proj + " keys hmac");
   ASSERT_EQ(h1.exit_code, 0);
