@@ -17,6 +17,7 @@ struct RfftTableData {
   std::vector<float> cos, sin;    // n/2 each: cos/sin(2 pi k / n)
   std::vector<uint16_t> bitrev;   // n/2: bit-reversed k over log2(n/2) bits
   dsp::RfftTables view() const;   // non-owning; valid while this object lives
+  size_t bytes() const { return (cos.size() + sin.size()) * sizeof(float) + bitrev.size() * sizeof(uint16_t); }
 };
 
 // Twiddles and bit-reversal order for a real FFT of length n (power of two, 16..4096).

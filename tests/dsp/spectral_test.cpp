@@ -90,6 +90,12 @@ TEST(Spectral, HostAdapterRunsTheSameFunction) {
     in.frequency_hz = c["fs"];
     in.window_ms = c["frames"].get<double>() * 1000.0 / in.frequency_hz;
     ASSERT_EQ(in.window_frames(), c["frames"].get<size_t>());
+    size_t longest = 16;
+    while (longest < in.window_frames()) longest <<= 1;
+    if (p["fft_length"].get<size_t>() > longest) {  // the runtime zero-pads; the adapter refuses pure padding
+      EXPECT_THROW(make_dsp_block({"spectral", "spectral", {}, p}, in, c["axes"], "impulse.dsp[0]"), Error);
+      continue;
+    }
     auto adapter = make_dsp_block({"spectral", "spectral", {}, p}, in, c["axes"], "impulse.dsp[0]");
     auto input = c["input"].get<std::vector<float>>();
     std::vector<float> out(adapter->output_size());
