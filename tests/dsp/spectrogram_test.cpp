@@ -133,6 +133,9 @@ TEST(Spectrogram, RejectsBadArguments) {
   bad.noise_floor_db = 12.0f;  // the normalised scale divides by 12 - floor
   EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
   bad = s.cfg;
+  bad.scale = static_cast<dsp::DbScale>(5);  // no such scale (an 8-bit enum: loading it is defined)
+  EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
+  bad = s.cfg;
   bad.frames.fft.n = 100;
   EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
   bad = s.cfg;
