@@ -9,28 +9,49 @@ bool valid(const RfftTables& t) {
   return t.n >= 16 && t.n <= 4096 && (t.n & (t.n - 1)) == 0 && t.cos && t.sin && t.bitrev;
 }
 
+// One radix-2 butterfly: a, b <- a + w b, a - w b.
+inline void butterfly(float* a, float* b, float wr, float wi) {
+  const float tr = wr * b[0] - wi * b[1];
+  const float ti = wr * b[1] + wi * b[0];
+  b[0] = a[0] - tr;
+  b[1] = a[1] - ti;
+  a[0] = a[0] + tr;
+  a[1] = a[1] + ti;
+}
+
 // Packs even/odd samples as a complex signal of n/2 points and transforms it in place (radix 2, DIT).
+// The first two stages (twiddles 1 and -i) run as one multiply-free radix-4 pass; later stages loop over
+// the twiddle outermost while groups outnumber it, so each twiddle is loaded once.
 void half_length_fft(const RfftTables& t, const float* in, float* z) {
-  const uint32_t m = t.n / 2;
+  const uint32_t m = t.n / 2;  // >= 8
   for (uint32_t j = 0; j < m; ++j) {
     uint32_t r = t.bitrev[j];
     z[2 * r] = in[2 * j];
     z[2 * r + 1] = in[2 * j + 1];
   }
-  for (uint32_t len = 2; len <= m; len <<= 1) {
+  for (uint32_t i = 0; i < m; i += 4) {
+    float* q = z + 2 * i;
+    const float s0r = q[0] + q[2], s0i = q[1] + q[3], d0r = q[0] - q[2], d0i = q[1] - q[3];
+    const float s1r = q[4] + q[6], s1i = q[5] + q[7], d1r = q[4] - q[6], d1i = q[5] - q[7];
+    q[0] = s0r + s1r;
+    q[1] = s0i + s1i;
+    q[4] = s0r - s1r;
+    q[5] = s0i - s1i;
+    q[2] = d0r + d1i;  // d0 + (-i) d1
+    q[3] = d0i - d1r;
+    q[6] = d0r - d1i;
+    q[7] = d0i + d1r;
+  }
+  for (uint32_t len = 8; len <= m; len <<= 1) {
     const uint32_t half = len / 2, step = t.n / len;
-    for (uint32_t i = 0; i < m; i += len) {
+    if (half <= m / len) {
       for (uint32_t j = 0; j < half; ++j) {
         const float wr = t.cos[j * step], wi = -t.sin[j * step];
-        float* a = z + 2 * (i + j);
-        float* b = z + 2 * (i + j + half);
-        const float tr = wr * b[0] - wi * b[1];
-        const float ti = wr * b[1] + wi * b[0];
-        b[0] = a[0] - tr;
-        b[1] = a[1] - ti;
-        a[0] = a[0] + tr;
-        a[1] = a[1] + ti;
+        for (uint32_t i = j; i < m; i += len) butterfly(z + 2 * i, z + 2 * (i + half), wr, wi);
       }
+    } else {
+      for (uint32_t i = 0; i < m; i += len)
+        for (uint32_t j = 0; j < half; ++j) butterfly(z + 2 * (i + j), z + 2 * (i + j + half), t.cos[j * step], -t.sin[j * step]);
     }
   }
 }

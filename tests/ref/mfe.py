@@ -41,8 +41,10 @@ def mel_filterbank(num_filters, nfft, rate, low_hz, high_hz):
     return fb
 
 
-def mel_energies(x, p):
-    fb = mel_filterbank(p["num_filters"], p["fft_length"], p["sample_rate_hz"], p["low_hz"], p["high_hz"])
+def mel_energies(x, p, fb=None):
+    """fb: the filterbank when already built (bench/dsp builds tables once, as mote does)."""
+    if fb is None:
+        fb = mel_filterbank(p["num_filters"], p["fft_length"], p["sample_rate_hz"], p["low_hz"], p["high_hz"])
     return power_frames(x, p) @ fb.T
 
 
