@@ -144,3 +144,10 @@ TEST(Spectrogram, RejectsBadArguments) {
   EXPECT_EQ(dsp::spectrogram_f32(s.cfg, nullptr, in.size(), out.data(), out.size(), scratch.data(), bytes),
             MOTE_ERR_ARG);
 }
+
+TEST(Spectrogram, RealSpeechIsAmongTheCheckedCases) {
+  if (test::dataset("fsdd").empty()) GTEST_SKIP() << "../shared/datasets/fsdd is absent: no real recording to check";
+  size_t real = 0;
+  for (const json& c : reference()) real += c["name"].get<std::string>().rfind("fsdd-", 0) == 0;
+  EXPECT_GE(real, 4u) << "tests/ref/spectrogram.py did not add the FSDD recordings (checked by MatchesNumpyReference)";
+}
