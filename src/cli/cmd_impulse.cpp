@@ -36,6 +36,8 @@ void show(Project& p, bool json) {
   if (in.type == InputType::TimeSeries)
     std::printf("input: %.0f ms windows every %.0f ms at %.4g Hz (%zu frames x %zu axes)\n", in.window_ms, in.stride_ms,
                 in.frequency_hz, in.window_frames(), impulse.axes());
+  else
+    std::printf("input: images resized to %ux%u (%s), %s\n", in.width, in.height, in.resize.c_str(), in.color.c_str());
   for (size_t i = 0; i < impulse.blocks().size(); ++i) {
     const DspBlock& b = *impulse.blocks()[i];
     std::string shape;
