@@ -1,5 +1,12 @@
 #include "dsp/fft.h"
 
+// The butterfly halves of one group never overlap; telling the compiler lets it vectorise (host only).
+#if defined(__GNUC__) || defined(__clang__)
+#define MOTE_FFT_RESTRICT __restrict
+#else
+#define MOTE_FFT_RESTRICT
+#endif
+
 namespace mote {
 namespace dsp {
 
@@ -7,6 +14,21 @@ namespace {
 
 bool valid(const RfftTables& t) {
   return t.n >= 16 && t.n <= 4096 && (t.n & (t.n - 1)) == 0 && t.cos && t.sin && t.bitrev;
+}
+
+// half butterflies a[j], b[j] <- a[j] + w[j] b[j], a[j] - w[j] b[j] with w[j] = wc[j] - i ws[j].
+void butterflies(float* MOTE_FFT_RESTRICT ar, float* MOTE_FFT_RESTRICT ai, float* MOTE_FFT_RESTRICT br,
+                 float* MOTE_FFT_RESTRICT bi, const float* MOTE_FFT_RESTRICT wc, const float* MOTE_FFT_RESTRICT ws,
+                 uint32_t half) {
+  for (uint32_t j = 0; j < half; ++j) {
+    const float wr = wc[j], wi = -ws[j];
+    const float tr = wr * br[j] - wi * bi[j];
+    const float ti = wr * bi[j] + wi * br[j];
+    br[j] = ar[j] - tr;
+    bi[j] = ai[j] - ti;
+    ar[j] = ar[j] + tr;
+    ai[j] = ai[j] + ti;
+  }
 }
 
 // Packs even/odd samples as a complex signal of m = n/2 points, split into re[m] and im[m], and
@@ -32,6 +54,17 @@ void half_length_fft(const RfftTables& t, const float* in, float* re, float* im)
     im[i + 1] = d0i - d1r;
     re[i + 3] = d0r - d1i;
     im[i + 3] = d0i + d1r;
+  }
+  if (t.stage_cos && t.stage_sin) {
+    // Contiguous twiddles: every stage runs twiddle-innermost with unit strides (vectorised on the host).
+    uint32_t off = 0;
+    for (uint32_t len = 8; len <= m; off += len / 2, len <<= 1) {
+      const uint32_t half = len / 2;
+      const float* wc = t.stage_cos + off;
+      const float* ws = t.stage_sin + off;
+      for (uint32_t i = 0; i < m; i += len) butterflies(re + i, im + i, re + i + half, im + i + half, wc, ws, half);
+    }
+    return;
   }
   for (uint32_t len = 8; len <= m; len <<= 1) {
     const uint32_t half = len / 2, step = t.n / len;
