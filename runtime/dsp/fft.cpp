@@ -113,6 +113,22 @@ inline void split_bin(const RfftTables& t, const float* re, const float* im, uin
   *xi = ei + (wr * oi + wi * or_);
 }
 
+// |X[k]|^2 for 0 < k < m, the same operations as split_bin, written so the host compiler vectorises it.
+void split_power(const float* MOTE_FFT_RESTRICT re, const float* MOTE_FFT_RESTRICT im,
+                 const float* MOTE_FFT_RESTRICT c, const float* MOTE_FFT_RESTRICT s, float* MOTE_FFT_RESTRICT out,
+                 uint32_t m) {
+  for (uint32_t k = 1; k < m; ++k) {
+    const float ar = re[k], ai = im[k];
+    const float br = re[m - k], bi = -im[m - k];
+    const float er = 0.5f * (ar + br), ei = 0.5f * (ai + bi);
+    const float or_ = 0.5f * (ai - bi), oi = -0.5f * (ar - br);
+    const float wr = c[k], wi = -s[k];
+    const float xr = er + (wr * or_ - wi * oi);
+    const float xi = ei + (wr * oi + wi * or_);
+    out[k] = xr * xr + xi * xi;
+  }
+}
+
 }  // namespace
 
 size_t rfft_scratch_bytes(uint32_t n) { return static_cast<size_t>(n) * sizeof(float); }
@@ -142,11 +158,7 @@ Status rfft_power_f32(const RfftTables& t, const float* in, float* out, float* s
   const float x0 = re[0] + im[0], xm = re[0] - im[0];
   out[0] = x0 * x0;
   out[m] = xm * xm;
-  for (uint32_t k = 1; k < m; ++k) {
-    float xr, xi;
-    split_bin(t, re, im, k, &xr, &xi);
-    out[k] = xr * xr + xi * xi;
-  }
+  split_power(re, im, t.cos, t.sin, out, m);
   return MOTE_OK;
 }
 
