@@ -37,10 +37,10 @@ void butterflies(float* MOTE_FFT_RESTRICT ar, float* MOTE_FFT_RESTRICT ai, float
 // the twiddle outermost while groups outnumber it, so each twiddle is loaded once.
 void half_length_fft(const RfftTables& t, const float* in, float* re, float* im) {
   const uint32_t m = t.n / 2;  // >= 8
-  for (uint32_t j = 0; j < m; ++j) {
+  for (uint32_t j = 0; j < m; ++j) {  // bit reversal is its own inverse: gather in order, store in order
     const uint32_t r = t.bitrev[j];
-    re[r] = in[2 * j];
-    im[r] = in[2 * j + 1];
+    re[j] = in[2 * r];
+    im[j] = in[2 * r + 1];
   }
   for (uint32_t i = 0; i < m; i += 4) {
     const float s0r = re[i] + re[i + 1], s0i = im[i] + im[i + 1], d0r = re[i] - re[i + 1], d0i = im[i] - im[i + 1];
