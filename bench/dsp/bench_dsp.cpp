@@ -3,6 +3,8 @@
 // data (count x frames x axes float32 file), out (float32 file for the outputs), seconds (time budget)}.
 // Prints {"ns_per_window", "repeats", "features"} as JSON. The block is built exactly as `mote features`
 // builds it (src/impulse/blocks), and run() is what it calls per window.
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -47,15 +49,21 @@ int main(int argc, char** argv) {
     pass();  // warm-up, and the outputs run.py compares with numpy
     std::ofstream(job["out"].get<std::string>(), std::ios::binary)
         .write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size() * sizeof(float)));
-    // Best of repeated passes within the time budget: the least disturbed by the other engineers' jobs.
+    // Best of repeated passes within the time budget, in this thread's CPU time: on a shared machine
+    // the wall clock also counts the time other jobs hold the core (run.py measures numpy the same way).
+    auto cpu_seconds = [] {
+      timespec ts;
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+      return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+    };
     using clock = std::chrono::steady_clock;
     const double budget = job.value("seconds", 1.0);
     double best = 1e300;
     int repeats = 0;
     for (auto start = clock::now(); repeats < 3 || std::chrono::duration<double>(clock::now() - start).count() < budget; ++repeats) {
-      auto t0 = clock::now();
+      const double t0 = cpu_seconds();
       pass();
-      best = std::min(best, std::chrono::duration<double>(clock::now() - t0).count());
+      best = std::min(best, cpu_seconds() - t0);
       if (repeats > 10000) break;
     }
     std::cout << json{{"ns_per_window", best * 1e9 / static_cast<double>(count)}, {"repeats", repeats},
