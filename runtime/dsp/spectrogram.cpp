@@ -59,7 +59,7 @@ Status audio_power_frame(const AudioFrameConfig& cfg, const float* signal, size_
   size_t i = 0;
   if (start == 0 && take > 0) buf[i++] = x[0];
   if (c != 0.0f) {
-    for (; i < take; ++i) buf[i] = x[i] - c * x[i - 1];
+    for (; i < take; ++i) buf[i] = x[i] - c * signal[start + i - 1];  // start + i >= 1 here
   } else {
     for (; i < take; ++i) buf[i] = x[i];
   }
