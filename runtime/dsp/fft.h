@@ -28,6 +28,11 @@ struct RfftTables {
   const float* cos;        // n/2 values: cos(2 pi k / n), k in [0, n/2)
   const float* sin;        // n/2 values: sin(2 pi k / n), k in [0, n/2)
   const uint16_t* bitrev;  // n/2 values: k with its log2(n/2) low bits reversed (the order the FFT reads)
+  // Optional, for speed only (null = not used, e.g. on the device to save flash): the twiddles of each
+  // stage of length L = 8, 16, ..., n/2 laid out contiguously, stage after stage: cos/sin(2 pi j / L),
+  // j < L/2, n/2 - 4 values each. They are copies of cos/sin above, so results are bit for bit the same.
+  const float* stage_cos;
+  const float* stage_sin;
 };
 
 // Scratch for rfft_f32 and rfft_power_f32: n floats (n * 4 bytes).

@@ -24,10 +24,12 @@
 namespace mote {
 namespace dsp {
 
-enum ImageResize { IMAGE_RESIZE_SQUASH = 0, IMAGE_RESIZE_FIT_SHORTEST = 1, IMAGE_RESIZE_FIT_LONGEST = 2 };
-enum ImageInterp { IMAGE_INTERP_NEAREST = 0, IMAGE_INTERP_BILINEAR = 1 };
+// Config enums have a fixed 8-bit underlying type: any byte a config holds (generated, or corrupted) is a
+// valid value to load, so the block's range checks are well defined instead of undefined behaviour.
+enum ImageResize : uint8_t { IMAGE_RESIZE_SQUASH = 0, IMAGE_RESIZE_FIT_SHORTEST = 1, IMAGE_RESIZE_FIT_LONGEST = 2 };
+enum ImageInterp : uint8_t { IMAGE_INTERP_NEAREST = 0, IMAGE_INTERP_BILINEAR = 1 };
 // The value is the channel count, so it doubles as the stride.
-enum ImageColor { IMAGE_COLOR_GRAYSCALE = 1, IMAGE_COLOR_RGB = 3 };
+enum ImageColor : uint8_t { IMAGE_COLOR_GRAYSCALE = 1, IMAGE_COLOR_RGB = 3 };
 
 struct ImageConfig {
   uint16_t in_width;

@@ -48,12 +48,31 @@ Status mfcc_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, f
     mel_energies_f32(cfg.mel, power, log_e);
     for (size_t m = 0; m < filters; ++m) log_e[m] = log_f32(log_e[m] > kLogFloor ? log_e[m] : kLogFloor);
     float* row = out + f * ceps;
-    for (size_t k = 0; k < ceps; ++k) {
+    size_t k = 0;
+    // Four coefficients at a time: independent sums overlap in the pipeline; each still adds m in order.
+    for (; k + 4 <= ceps; k += 4) {
+      const float* d = cfg.dct + k * filters;
+      float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
+      for (size_t m = 0; m < filters; ++m) {
+        const float l = log_e[m];
+        a0 += d[m] * l;
+        a1 += d[filters + m] * l;
+        a2 += d[2 * filters + m] * l;
+        a3 += d[3 * filters + m] * l;
+      }
+      row[k] = a0;
+      row[k + 1] = a1;
+      row[k + 2] = a2;
+      row[k + 3] = a3;
+    }
+    for (; k < ceps; ++k) {
       const float* d = cfg.dct + k * filters;
       float acc = 0.0f;
       for (size_t m = 0; m < filters; ++m) acc += d[m] * log_e[m];
-      row[k] = cfg.lifter ? acc * cfg.lifter[k] : acc;
+      row[k] = acc;
     }
+    if (cfg.lifter)
+      for (k = 0; k < ceps; ++k) row[k] = row[k] * cfg.lifter[k];
   }
   if (cfg.mean_normalize) subtract_column_means(out, frames, ceps);
   return MOTE_OK;

@@ -53,13 +53,20 @@ Status audio_power_frame(const AudioFrameConfig& cfg, const float* signal, size_
   const size_t start = frame * audio_frame_samples(cfg.frame_stride_s, cfg.sample_rate_hz);
   const size_t take = len < n ? len : n;  // frames longer than the FFT are truncated, like numpy's rfft(x, n)
   float* buf = scratch;
-  for (size_t i = 0; i < take; ++i) {
-    const size_t s = start + i;
-    float y = signal[s];
-    if (s > 0 && cfg.preemphasis != 0.0f) y = y - cfg.preemphasis * signal[s - 1];
-    buf[i] = cfg.window ? y * cfg.window[i] : y;
+  const float* x = signal + start;
+  const float c = cfg.preemphasis;
+  // Branch-free loops (the host compiler vectorises them); y[0] of the whole signal has no predecessor.
+  size_t i = 0;
+  if (start == 0 && take > 0) buf[i++] = x[0];
+  if (c != 0.0f) {
+    for (; i < take; ++i) buf[i] = x[i] - c * signal[start + i - 1];  // start + i >= 1 here
+  } else {
+    for (; i < take; ++i) buf[i] = x[i];
   }
-  for (size_t i = take; i < n; ++i) buf[i] = 0.0f;
+  if (cfg.window) {
+    for (i = 0; i < take; ++i) buf[i] = buf[i] * cfg.window[i];
+  }
+  for (i = take; i < n; ++i) buf[i] = 0.0f;
   MOTE_RETURN_IF_ERROR(rfft_power_f32(cfg.fft, buf, power, scratch + n, scratch_bytes - n * sizeof(float)));
   const float inv_n = 1.0f / static_cast<float>(n);  // exact: n is a power of two
   for (size_t k = 0; k <= n / 2; ++k) power[k] *= inv_n;

@@ -34,7 +34,8 @@ struct AudioFrameConfig {
   RfftTables fft;       // fft.n is the FFT length (power of two, 16..4096)
 };
 
-enum DbScale { DB_SCALE_DECIBELS = 0, DB_SCALE_NORMALIZED = 1 };
+// Fixed 8-bit underlying type, as in image.h: an out-of-range byte is loaded safely and refused.
+enum DbScale : uint8_t { DB_SCALE_DECIBELS = 0, DB_SCALE_NORMALIZED = 1 };
 
 struct SpectrogramConfig {
   AudioFrameConfig frames;

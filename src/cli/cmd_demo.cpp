@@ -87,7 +87,12 @@ void register_demo(CLI::App& app, Context& ctx) {
       series[it->second].xy.push_back(proj.xy[2 * i + 1]);
     }
     std::string plot = (p.out_dir() / "feature-explorer.svg").string();
-    write_file_atomic(plot, scatter_svg("Feature explorer (demo)", "PC 1", "PC 2", series));
+    char xl[64], yl[64];
+    std::snprintf(xl, sizeof xl, "PC 1 (%.0f %% of variance)", 100 * proj.explained[0]);
+    std::snprintf(yl, sizeof yl, "PC 2 (%.0f %% of variance)", 100 * proj.explained[1]);
+    write_file_atomic(plot, scatter_svg("Feature explorer (demo): " + std::to_string(features.rows.size()) + " windows, " +
+                                            std::to_string(impulse.width()) + " features",
+                                        xl, yl, series));
 
     // Learning: train every block of the suggested impulse, then evaluate on the testing set.
     learn::TrainOptions topts;

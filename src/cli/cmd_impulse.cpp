@@ -17,8 +17,12 @@ void show(Project& p, bool json) {
   if (json) {
     nlohmann::json blocks = nlohmann::json::array();
     for (size_t i = 0; i < impulse.blocks().size(); ++i)
-      blocks.push_back({{"name", spec.dsp[i].name}, {"features", impulse.blocks()[i]->output_size()},
-                        {"shape", impulse.blocks()[i]->output_shape()}, {"ram_bytes", impulse.blocks()[i]->ram_bytes()}});
+    {
+      const DspBlock& b = *impulse.blocks()[i];
+      blocks.push_back({{"name", spec.dsp[i].name}, {"type", spec.dsp[i].type}, {"features", b.output_size()},
+                        {"shape", b.output_shape()}, {"scratch_bytes", b.scratch_bytes()},
+                        {"output_bytes", b.output_bytes()}, {"ram_bytes", b.ram_bytes()}, {"flash_bytes", b.flash_bytes()}});
+    }
     print_json({{"impulse", impulse_to_json(impulse.spec())}, {"why", why}, {"features_per_window", impulse.width()},
                 {"blocks", blocks}, {"hash", impulse.hash()}});
     return;
@@ -32,9 +36,16 @@ void show(Project& p, bool json) {
   if (in.type == InputType::TimeSeries)
     std::printf("input: %.0f ms windows every %.0f ms at %.4g Hz (%zu frames x %zu axes)\n", in.window_ms, in.stride_ms,
                 in.frequency_hz, in.window_frames(), impulse.axes());
-  for (size_t i = 0; i < impulse.blocks().size(); ++i)
-    std::printf("dsp %-12s %6zu features, %7zu bytes of device RAM\n", spec.dsp[i].name.c_str(),
-                impulse.blocks()[i]->output_size(), impulse.blocks()[i]->ram_bytes());
+  else
+    std::printf("input: images resized to %ux%u (%s), %s\n", in.width, in.height, in.resize.c_str(), in.color.c_str());
+  for (size_t i = 0; i < impulse.blocks().size(); ++i) {
+    const DspBlock& b = *impulse.blocks()[i];
+    std::string shape;
+    for (size_t d : b.output_shape()) shape += (shape.empty() ? "" : " x ") + std::to_string(d);
+    std::printf("dsp %-12s %6zu features (%s); device RAM %zu bytes (scratch %zu + output %zu), tables %zu bytes of flash\n",
+                spec.dsp[i].name.c_str(), b.output_size(), shape.c_str(), b.ram_bytes(), b.scratch_bytes(),
+                b.output_bytes(), b.flash_bytes());
+  }
   for (auto& b : spec.learn) {
     std::string inputs;
     for (auto& d : b.inputs) inputs += (inputs.empty() ? "" : ", ") + d;

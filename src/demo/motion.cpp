@@ -72,7 +72,7 @@ Sample recording(const std::string& label, int index, size_t frames, double dt_s
   double freq = rng.uniform(shape.freq_lo, shape.freq_hi) * rng.uniform(0.9, 1.1);
   double amp = rng.uniform(shape.amp_lo, shape.amp_hi) * rng.uniform(0.8, 1.2);
   double roll = rng.uniform(-0.25, 0.25), pitch = rng.uniform(-0.25, 0.25);
-  double noise = rng.uniform(0.04, 0.18);
+  double noise = rng.uniform(0.09, 0.11);  // one device, one noise floor (within +-10 %)
   double sense = rng.uniform(0, 1) < 0.5 ? -1.0 : 1.0;
   Vec3 bias{rng.normal() * 0.08, rng.normal() * 0.08, rng.normal() * 0.08};
   double phase = rng.uniform(0, kTwoPi);

@@ -27,8 +27,12 @@ class DspBlock {
   // Features per window, and their shape (e.g. {frames, coefficients}) for convolutional models.
   virtual std::vector<size_t> output_shape() const = 0;
   size_t output_size() const;
-  // Device RAM the block needs while running (scratch + output), for the impulse designer.
-  virtual size_t ram_bytes() const = 0;
+  // Device cost for the impulse designer: scratch the runtime function needs while running, the const
+  // tables it reads (flash), and RAM in all (scratch + the float output).
+  virtual size_t scratch_bytes() const = 0;
+  virtual size_t flash_bytes() const = 0;
+  size_t output_bytes() const { return output_size() * sizeof(float); }
+  size_t ram_bytes() const { return scratch_bytes() + output_bytes(); }
   // Runs on one window; out holds output_size() floats. Throws mote::Error on a runtime status.
   virtual void run(const BlockInput& in, float* out) const = 0;
 };

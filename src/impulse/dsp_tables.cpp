@@ -103,7 +103,8 @@ void check_bands(uint32_t fft_length, uint32_t bands) {
 }  // namespace
 
 dsp::RfftTables RfftTableData::view() const {
-  return {static_cast<uint32_t>(cos.size() * 2), cos.data(), sin.data(), bitrev.data()};
+  return {static_cast<uint32_t>(cos.size() * 2), cos.data(), sin.data(), bitrev.data(),
+          stage_cos.empty() ? nullptr : stage_cos.data(), stage_sin.empty() ? nullptr : stage_sin.data()};
 }
 
 RfftTableData make_rfft_tables(uint32_t n) {
@@ -121,6 +122,11 @@ RfftTableData make_rfft_tables(uint32_t n) {
     for (uint32_t b = 0; b < bits; ++b) r |= ((k >> b) & 1u) << (bits - 1 - b);
     t.bitrev.push_back(static_cast<uint16_t>(r));
   }
+  for (uint32_t len = 8; len <= m; len <<= 1)
+    for (uint32_t j = 0; j < len / 2; ++j) {
+      t.stage_cos.push_back(t.cos[j * (n / len)]);
+      t.stage_sin.push_back(t.sin[j * (n / len)]);
+    }
   return t;
 }
 

@@ -16,7 +16,10 @@ namespace mote {
 struct RfftTableData {
   std::vector<float> cos, sin;    // n/2 each: cos/sin(2 pi k / n)
   std::vector<uint16_t> bitrev;   // n/2: bit-reversed k over log2(n/2) bits
+  std::vector<float> stage_cos, stage_sin;  // n/2 - 4 each: per-stage copies (host speed; see fft.h)
   dsp::RfftTables view() const;   // non-owning; valid while this object lives
+  // Flash the device needs: cos, sin and bitrev (the optional stage copies are host-only).
+  size_t bytes() const { return (cos.size() + sin.size()) * sizeof(float) + bitrev.size() * sizeof(uint16_t); }
 };
 
 // Twiddles and bit-reversal order for a real FFT of length n (power of two, 16..4096).

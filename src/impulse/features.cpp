@@ -102,7 +102,10 @@ Computed compute(const Sample& s, const Impulse& impulse) {
   Computed c;
   size_t w = impulse.width();
   if (impulse.spec().input.type == InputType::Image) {
-    if (s.kind != SampleKind::Image) throw error_at("sample " + std::to_string(s.id) + " (" + s.name + ")", "is not an image but the impulse expects images");
+    if (s.kind != SampleKind::Image)
+      throw error_at("sample " + std::to_string(s.id) + " (" + s.name + ")",
+                     "is not an image but the impulse expects images; remove it (mote samples remove " +
+                         std::to_string(s.id) + ") or use a time-series impulse");
     c.windows = 1;
     c.data.resize(w);
     c.start_ms = {0};

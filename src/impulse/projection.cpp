@@ -12,13 +12,28 @@ Projection project_2d(const FeatureTable& t) {
   size_t n = t.rows.size(), w = t.width;
   p.xy.assign(n * 2, 0.0f);
   if (n < 2 || w == 0) return p;
-  Mat x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(w));
+  std::vector<size_t> fit_rows;
   for (size_t r = 0; r < n; ++r)
-    for (size_t c = 0; c < w; ++c) x(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = t.row(r)[c];
+    if (t.rows[r].category == Category::Training) fit_rows.push_back(r);
+  if (fit_rows.size() < 2) {
+    fit_rows.resize(n);
+    for (size_t r = 0; r < n; ++r) fit_rows[r] = r;
+  }
+  Mat all(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(w));
+  for (size_t r = 0; r < n; ++r)
+    for (size_t c = 0; c < w; ++c) all(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(c)) = t.row(r)[c];
+  Mat x(static_cast<Eigen::Index>(fit_rows.size()), all.cols());
+  for (size_t i = 0; i < fit_rows.size(); ++i) x.row(static_cast<Eigen::Index>(i)) = all.row(static_cast<Eigen::Index>(fit_rows[i]));
+  n = fit_rows.size();
   Eigen::RowVectorXd mean = x.colwise().mean();
   x.rowwise() -= mean;
+  all.rowwise() -= mean;
   Eigen::RowVectorXd sd = (x.array().square().colwise().sum() / static_cast<double>(n - 1)).sqrt();
-  for (Eigen::Index c = 0; c < x.cols(); ++c) x.col(c) /= sd(c) > 1e-12 ? sd(c) : 1.0;  // constant features stay 0
+  for (Eigen::Index c = 0; c < x.cols(); ++c) {
+    const double s = sd(c) > 1e-12 ? sd(c) : 1.0;  // constant features stay 0
+    x.col(c) /= s;
+    all.col(c) /= s;
+  }
 
   Mat components;  // w x 2
   Eigen::VectorXd top(2);
@@ -52,8 +67,8 @@ Projection project_2d(const FeatureTable& t) {
     padded.leftCols(components.cols()) = components;
     components = padded;
   }
-  Mat xy = x * components.leftCols(2);
-  for (size_t r = 0; r < n; ++r) {
+  Mat xy = all * components.leftCols(2);
+  for (size_t r = 0; r < t.rows.size(); ++r) {
     p.xy[2 * r] = static_cast<float>(xy(static_cast<Eigen::Index>(r), 0));
     p.xy[2 * r + 1] = static_cast<float>(xy(static_cast<Eigen::Index>(r), 1));
   }

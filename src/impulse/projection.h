@@ -13,7 +13,9 @@ struct Projection {
 };
 
 // Standardises each feature (zero mean, unit variance) and projects onto the first two principal
-// components (Eigen). Wide tables use the Gram matrix of at most 2000 rows, so images stay cheap.
+// components (Eigen). Mean, variance and components are fitted on the training windows (all windows when
+// fewer than two are training), so test-only data such as anomalies is shown without bending the axes.
+// Wide tables use the Gram matrix of at most 2000 rows, so images stay cheap.
 Projection project_2d(const FeatureTable& t);
 
 }  // namespace mote

@@ -9,7 +9,9 @@ namespace mote {
 
 std::vector<float> input_signal(const Sample& s, const InputSpec& in, size_t* frames_out) {
   std::string where = "sample " + std::to_string(s.id) + " (" + s.name + ")";
-  if (s.kind != SampleKind::TimeSeries) throw error_at(where, "is an image but the impulse expects time series");
+  if (s.kind != SampleKind::TimeSeries)
+    throw error_at(where, "is an image but the impulse expects time series; remove it (mote samples remove " +
+                              std::to_string(s.id) + ") or use an image impulse");
   std::vector<size_t> cols;
   if (in.axes.empty()) {
     for (size_t a = 0; a < s.axes(); ++a) cols.push_back(a);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <cmath>
 
 #include "core/error.h"
@@ -102,4 +104,30 @@ TEST(DspTables, WindowsMatchScipyAndNumpy) {
     EXPECT_TRUE(near(hamming_window(n, true), c["hamming_symmetric"].get<std::vector<float>>()));
   }
   EXPECT_THROW(hann_window(0), Error);
+}
+
+TEST(Fft, StageTwiddlesAreASpeedupOnlySameBits) {
+  // The optional per-stage twiddle copies (host) and the strided reads (device, no copies) give the same
+  // floats: what the host computes in training is what the device computes.
+  uint32_t seed = 12345;
+  auto next = [&seed] {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<float>(static_cast<int32_t>(seed >> 8) - (1 << 23)) / static_cast<float>(1 << 23);
+  };
+  for (uint32_t n = 16; n <= 4096; n *= 2) {
+    SCOPED_TRACE(n);
+    RfftTableData t = make_rfft_tables(n);
+    ASSERT_EQ(t.stage_cos.size(), n / 2 - 4);
+    dsp::RfftTables fast = t.view(), plain = t.view();
+    ASSERT_NE(fast.stage_cos, nullptr);
+    plain.stage_cos = plain.stage_sin = nullptr;
+    std::vector<float> in(n), a(n + 2), b(n + 2), scratch(n);
+    for (auto& v : in) v = next();
+    ASSERT_EQ(dsp::rfft_f32(fast, in.data(), a.data(), scratch.data(), n * 4), MOTE_OK);
+    ASSERT_EQ(dsp::rfft_f32(plain, in.data(), b.data(), scratch.data(), n * 4), MOTE_OK);
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+    ASSERT_EQ(dsp::rfft_power_f32(fast, in.data(), a.data(), scratch.data(), n * 4), MOTE_OK);
+    ASSERT_EQ(dsp::rfft_power_f32(plain, in.data(), b.data(), scratch.data(), n * 4), MOTE_OK);
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), (n / 2 + 1) * sizeof(float)));
+  }
 }

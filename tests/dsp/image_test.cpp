@@ -105,14 +105,26 @@ TEST(ImageBlock, RejectsBadArguments) {
   EXPECT_EQ(image_f32(cfg, nullptr, in.size(), out.data(), out.size(), nullptr, 0), MOTE_ERR_ARG);
   EXPECT_EQ(image_f32(cfg, in.data(), in.size(), nullptr, out.size(), nullptr, 0), MOTE_ERR_ARG);
   ImageConfig bad = cfg;
-  bad.in_color = static_cast<ImageColor>(2);
+  // Out-of-range values a corrupt or hand-written config may hold (the enums are 8-bit, so no UB to load them).
+  for (uint8_t v : {0, 2, 4, 255}) {
+    bad = cfg;
+    bad.in_color = static_cast<ImageColor>(v);
+    EXPECT_EQ(image_f32(bad, in.data(), in.size(), out.data(), out.size(), nullptr, 0), MOTE_ERR_ARG) << int(v);
+    bad = cfg;
+    bad.out_color = static_cast<ImageColor>(v);
+    EXPECT_EQ(image_f32(bad, in.data(), in.size(), out.data(), out.size(), nullptr, 0), MOTE_ERR_ARG) << int(v);
+  }
+  bad = cfg;
+  bad.interp = static_cast<ImageInterp>(9);
   EXPECT_EQ(image_f32(bad, in.data(), in.size(), out.data(), out.size(), nullptr, 0), MOTE_ERR_ARG);
   bad = cfg;
   bad.out_width = 0;
   EXPECT_EQ(image_f32(bad, in.data(), in.size(), out.data(), 0, nullptr, 0), MOTE_ERR_ARG);
   bad = cfg;
-  bad.resize = static_cast<ImageResize>(3);  // in the enum's range, but no mode
-  EXPECT_EQ(image_f32(bad, in.data(), in.size(), out.data(), out.size(), nullptr, 0), MOTE_ERR_ARG);
+  for (uint8_t v : {3, 7, 200}) {
+    bad.resize = static_cast<ImageResize>(v);  // no such mode
+    EXPECT_EQ(image_f32(bad, in.data(), in.size(), out.data(), out.size(), nullptr, 0), MOTE_ERR_ARG) << int(v);
+  }
   EXPECT_EQ(image_f32(cfg, in.data(), in.size(), out.data(), out.size(), nullptr, 0), MOTE_OK);
 }
 

@@ -130,3 +130,10 @@ TEST(Mfe, RejectsBadArguments) {
   bad.mel.weights = nullptr;
   EXPECT_EQ(run(bad, out.size(), bytes), MOTE_ERR_ARG);
 }
+
+TEST(Mfe, RealSpeechIsAmongTheCheckedCases) {
+  if (test::dataset("fsdd").empty()) GTEST_SKIP() << "../shared/datasets/fsdd is absent: no real recording to check";
+  size_t real = 0;
+  for (const json& c : reference()) real += c["name"].get<std::string>().rfind("fsdd-", 0) == 0;
+  EXPECT_GE(real, 4u) << "tests/ref/mfe.py did not add the FSDD recordings (checked by MatchesNumpyReference)";
+}

@@ -90,6 +90,12 @@ TEST(Spectral, HostAdapterRunsTheSameFunction) {
     in.frequency_hz = c["fs"];
     in.window_ms = c["frames"].get<double>() * 1000.0 / in.frequency_hz;
     ASSERT_EQ(in.window_frames(), c["frames"].get<size_t>());
+    size_t longest = 16;
+    while (longest < in.window_frames()) longest <<= 1;
+    if (p["fft_length"].get<size_t>() > longest) {  // the runtime zero-pads; the adapter refuses pure padding
+      EXPECT_THROW(make_dsp_block({"spectral", "spectral", {}, p}, in, c["axes"], "impulse.dsp[0]"), Error);
+      continue;
+    }
     auto adapter = make_dsp_block({"spectral", "spectral", {}, p}, in, c["axes"], "impulse.dsp[0]");
     auto input = c["input"].get<std::vector<float>>();
     std::vector<float> out(adapter->output_size());
@@ -189,4 +195,22 @@ TEST(Spectral, ParameterErrorsNameTheField) {
   EXPECT_NE(err({{"filter_type", "low"}, {"filter_cutoff_hz", 40}}).find("below half the sampling rate"), std::string::npos);
   EXPECT_NE(err({{"fft_lenght", 64}}).find("unknown parameter"), std::string::npos);
   EXPECT_EQ(err({}), "");
+  // 2 s at 62.5 Hz = 125 frames: an FFT up to 128 zero-pads once; 256 would only interpolate.
+  EXPECT_EQ(err({{"fft_length", 128}}), "");
+  EXPECT_NE(err({{"fft_length", 256}}).find("params.fft_length: 256 is longer than the window (125 frames); use at most 128"),
+            std::string::npos);
+  InputSpec shortwin = in;
+  shortwin.window_ms = 320;  // 20 frames: the default FFT shrinks to 32
+  auto b = make_dsp_block({"s", "spectral", {}, json::object()}, shortwin, 3, "impulse.dsp[0]");
+  EXPECT_EQ(b->params()["fft_length"], 32);
+  InputSpec huge = in;
+  huge.window_ms = 2e6;  // 125 000 frames
+  for (const char* type : {"raw", "flatten", "spectral"}) {
+    try {
+      make_dsp_block({"s", type, {}, json::object()}, huge, 3, "impulse.dsp[0]");
+      ADD_FAILURE() << type << " accepted a window of 125000 frames";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("impulse.input.window_ms: window holds over 65535 frames"), std::string::npos) << e.what();
+    }
+  }
 }

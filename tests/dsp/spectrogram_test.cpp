@@ -133,6 +133,9 @@ TEST(Spectrogram, RejectsBadArguments) {
   bad.noise_floor_db = 12.0f;  // the normalised scale divides by 12 - floor
   EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
   bad = s.cfg;
+  bad.scale = static_cast<dsp::DbScale>(5);  // no such scale (an 8-bit enum: loading it is defined)
+  EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
+  bad = s.cfg;
   bad.frames.fft.n = 100;
   EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
   bad = s.cfg;
@@ -140,4 +143,11 @@ TEST(Spectrogram, RejectsBadArguments) {
   EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
   EXPECT_EQ(dsp::spectrogram_f32(s.cfg, nullptr, in.size(), out.data(), out.size(), scratch.data(), bytes),
             MOTE_ERR_ARG);
+}
+
+TEST(Spectrogram, RealSpeechIsAmongTheCheckedCases) {
+  if (test::dataset("fsdd").empty()) GTEST_SKIP() << "../shared/datasets/fsdd is absent: no real recording to check";
+  size_t real = 0;
+  for (const json& c : reference()) real += c["name"].get<std::string>().rfind("fsdd-", 0) == 0;
+  EXPECT_GE(real, 4u) << "tests/ref/spectrogram.py did not add the FSDD recordings (checked by MatchesNumpyReference)";
 }

@@ -65,3 +65,8 @@ put("impulse_spec_fuzz", "spectral.json", json.dumps({"input": {"type": "time-se
 put("impulse_spec_fuzz", "flatten.json", json.dumps({"input": {"type": "time-series", "window_ms": 100, "frequency_hz": 50, "axes": ["a", "b"]},
     "dsp": [{"type": "flatten", "axes": ["b"]}, {"type": "raw", "name": "r"}]}))
 put("impulse_spec_fuzz", "image.json", json.dumps({"input": {"type": "image", "width": 8, "height": 8}, "dsp": [{"type": "image"}]}))
+put("impulse_spec_fuzz", "audio.json", json.dumps({"input": {"type": "time-series", "window_ms": 250, "frequency_hz": 8000, "axes": ["audio"]},
+    "dsp": [{"type": "mfcc", "name": "c", "params": {"num_filters": 20, "num_cepstral": 10, "cep_lifter": 0}},
+            {"type": "mfe", "name": "e", "params": {"scale": "db", "noise_floor_db": -90, "window": "none"}},
+            {"type": "spectrogram", "name": "s", "params": {"fft_length": 256, "preemphasis": 0.97}}],
+    "learn": [{"type": "classifier", "dsp": ["c", "e"]}]}))

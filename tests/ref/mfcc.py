@@ -32,8 +32,8 @@ def lifter(num_cepstral, cep_lifter):
     return 1.0 + (cep_lifter / 2.0) * np.sin(np.pi * np.arange(num_cepstral) / cep_lifter)
 
 
-def mfcc(x, p):
-    log_e = np.log(np.maximum(mel_energies(x, p), LOG_FLOOR))
+def mfcc(x, p, fb=None):
+    log_e = np.log(np.maximum(mel_energies(x, p, fb), LOG_FLOOR))
     c = scipy.fft.dct(log_e, type=2, norm="ortho", axis=1)[:, :p["num_cepstral"]]
     if p["cep_lifter"] > 0:
         c = c * lifter(p["num_cepstral"], p["cep_lifter"])[None, :]

@@ -17,7 +17,8 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from spectrogram import RATE, base_params, f32_list, frame_samples, power_frames, test_signals, to_db  # noqa: E402
+from spectrogram import (RATE, base_params, f32_list, frame_samples, fsdd_recordings, power_frames,  # noqa: E402
+                         test_signals, to_db)
 
 
 def hz_to_mel(hz):
@@ -41,8 +42,10 @@ def mel_filterbank(num_filters, nfft, rate, low_hz, high_hz):
     return fb
 
 
-def mel_energies(x, p):
-    fb = mel_filterbank(p["num_filters"], p["fft_length"], p["sample_rate_hz"], p["low_hz"], p["high_hz"])
+def mel_energies(x, p, fb=None):
+    """fb: the filterbank when already built (bench/dsp builds tables once, as mote does)."""
+    if fb is None:
+        fb = mel_filterbank(p["num_filters"], p["fft_length"], p["sample_rate_hz"], p["low_hz"], p["high_hz"])
     return power_frames(x, p) @ fb.T
 
 
@@ -71,6 +74,12 @@ def main():
     short = sigs["chirp"][:frame_samples(0.02, RATE)]
     out = to_db(mel_energies(short, variants[0]), -52.0, "normalized")
     cases.append(dict(variants[0], name="one-frame", input=f32_list(short), frames=1, expected=f32_list(out)))
+    real = fsdd_recordings()
+    for fname, x in real.items():
+        for vi, p in enumerate(variants):
+            out = to_db(mel_energies(x, p), p["noise_floor_db"], p["scale"])
+            cases.append(dict(p, name=f"fsdd-{fname}-v{vi}", input=f32_list(x), frames=int(out.shape[0]),
+                              expected=f32_list(out)))
     tables = [filterbank_record(p) for p in variants]
     tables.append(filterbank_record(base_params(num_filters=26, fft_length=512, sample_rate_hz=16000,
                                                 low_hz=0.0, high_hz=8000.0)))
@@ -78,7 +87,7 @@ def main():
                                                 low_hz=80.0, high_hz=7600.0)))  # narrow low filters repeat bins
     os.makedirs(sys.argv[1], exist_ok=True)
     with open(os.path.join(sys.argv[1], "mfe.json"), "w") as f:
-        json.dump({"cases": cases, "filterbanks": tables}, f)
+        json.dump({"cases": cases, "filterbanks": tables, "fsdd": bool(real)}, f)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,20 @@ import sys
 import numpy as np
 
 RATE = 8000
+FSDD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/datasets/fsdd/recordings")
+
+
+def fsdd_recordings():
+    """Two real spoken digits (8 kHz int16 -> float32 / 32768, as mote's WAV importer), or none when absent."""
+    if not os.path.isdir(FSDD):
+        return {}
+    import scipy.io.wavfile
+    out = {}
+    for fname in ("3_jackson_0.wav", "7_theo_12.wav"):
+        rate, pcm = scipy.io.wavfile.read(os.path.join(FSDD, fname))
+        assert rate == RATE and pcm.dtype == np.int16
+        out[fname] = (pcm.astype(np.float32) / np.float32(32768.0)).astype(np.float32)
+    return out
 
 
 def frame_samples(seconds, rate):
@@ -96,9 +110,16 @@ def main():
     p = variants[0]
     spec = to_db(power_frames(short, p), p["noise_floor_db"], p["scale"])
     cases.append(dict(p, name="one-frame", input=f32_list(short), frames=int(spec.shape[0]), expected=f32_list(spec)))
+    real = fsdd_recordings()
+    for fname, x in real.items():
+        for vi in (0, 3):
+            p = variants[vi]
+            spec = to_db(power_frames(x, p), p["noise_floor_db"], p["scale"])
+            cases.append(dict(p, name=f"fsdd-{fname}-v{vi}", input=f32_list(x), frames=int(spec.shape[0]),
+                              expected=f32_list(spec)))
     os.makedirs(sys.argv[1], exist_ok=True)
     with open(os.path.join(sys.argv[1], "spectrogram.json"), "w") as f:
-        json.dump({"cases": cases}, f)
+        json.dump({"cases": cases, "fsdd": bool(real)}, f)
 
 
 if __name__ == "__main__":

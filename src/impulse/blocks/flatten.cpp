@@ -16,7 +16,8 @@ class FlattenBlock : public DspBlock {
   FlattenBlock(nlohmann::json params, dsp::FlattenConfig cfg) : params_(std::move(params)), cfg_(cfg) {}
   nlohmann::json params() const override { return params_; }
   std::vector<size_t> output_shape() const override { return {dsp::flatten_output_len(cfg_)}; }
-  size_t ram_bytes() const override { return dsp::flatten_scratch_bytes(cfg_) + output_size() * sizeof(float); }
+  size_t scratch_bytes() const override { return dsp::flatten_scratch_bytes(cfg_); }
+  size_t flash_bytes() const override { return 0; }  // no tables
   void run(const BlockInput& in, float* out) const override {
     std::vector<float> scratch(cfg_.frames);
     Status st = dsp::flatten_f32(cfg_, in.window, out, output_size(), scratch.data(), scratch.size() * sizeof(float));
@@ -32,6 +33,7 @@ class FlattenBlock : public DspBlock {
 
 std::unique_ptr<DspBlock> make_flatten_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
   if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "flatten needs a time-series input");
+  if (in.window_frames() > 65535) throw error_at("impulse.input.window_ms", "window holds over 65535 frames; shorten it");
   Params p(spec.params, where);
   dsp::FlattenConfig cfg{};
   cfg.frames = static_cast<uint16_t>(in.window_frames());

@@ -16,7 +16,8 @@ class ImageBlock : public DspBlock {
   std::vector<size_t> output_shape() const override {
     return {in_.height, in_.width, static_cast<size_t>(in_.color == "rgb" ? 3 : 1)};
   }
-  size_t ram_bytes() const override { return output_size() * sizeof(float); }
+  size_t scratch_bytes() const override { return 0; }  // dsp::image_scratch_bytes is 0 for every config
+  size_t flash_bytes() const override { return 0; }    // integer arithmetic, no tables
   void run(const BlockInput& input, float* out) const override {
     const Sample& img = *input.image;
     if (img.width > 65535 || img.height > 65535) throw error_at(img.name, "image is larger than 65535 pixels a side");

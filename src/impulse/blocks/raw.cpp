@@ -13,7 +13,8 @@ class RawBlock : public DspBlock {
   RawBlock(nlohmann::json params, dsp::RawConfig cfg) : params_(std::move(params)), cfg_(cfg) {}
   nlohmann::json params() const override { return params_; }
   std::vector<size_t> output_shape() const override { return {cfg_.frames, cfg_.axes}; }
-  size_t ram_bytes() const override { return output_size() * sizeof(float); }
+  size_t scratch_bytes() const override { return dsp::raw_scratch_bytes(cfg_); }
+  size_t flash_bytes() const override { return 0; }  // no tables
   void run(const BlockInput& in, float* out) const override {
     Status st = dsp::raw_f32(cfg_, in.window, out, output_size());
     if (st != MOTE_OK) throw Error(std::string("raw block: ") + status_string(st));
@@ -28,6 +29,7 @@ class RawBlock : public DspBlock {
 
 std::unique_ptr<DspBlock> make_raw_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
   if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "raw needs a time-series input");
+  if (in.window_frames() > 65535) throw error_at("impulse.input.window_ms", "window holds over 65535 frames; shorten it");
   Params p(spec.params, where);
   dsp::RawConfig cfg{static_cast<uint16_t>(in.window_frames()), static_cast<uint16_t>(axes),
                      static_cast<float>(p.number("scale_axes", 1.0, -1e6, 1e6))};

@@ -36,7 +36,10 @@ class SpectralBlock : public DspBlock {
   }
   nlohmann::json params() const override { return params_; }
   std::vector<size_t> output_shape() const override { return {dsp::spectral_output_len(cfg_)}; }
-  size_t ram_bytes() const override { return dsp::spectral_scratch_bytes(cfg_) + output_size() * sizeof(float); }
+  size_t scratch_bytes() const override { return dsp::spectral_scratch_bytes(cfg_); }
+  size_t flash_bytes() const override {
+    return fft_.bytes() + (window_.size() + sos_.size()) * sizeof(float) + edges_.size() * sizeof(uint16_t);
+  }
   void run(const BlockInput& in, float* out) const override {
     std::vector<float> scratch(dsp::spectral_scratch_bytes(cfg_) / sizeof(float) + 1);
     Status st = dsp::spectral_f32(cfg_, in.window, out, output_size(), scratch.data(), scratch.size() * sizeof(float));
@@ -64,11 +67,17 @@ std::unique_ptr<DspBlock> make_spectral_block(const BlockSpec& spec, const Input
   if (type != "none" && !(cutoff < nyquist))
     throw error_at(p.at("filter_cutoff_hz"), "must be below half the sampling rate (" + std::to_string(nyquist) + " Hz)");
   p.integer("filter_order", 6, 1, 8);
-  int n = p.integer("fft_length", 64, 16, 4096);
+  // A window shorter than the FFT is zero-padded to one segment; past the next power of two that only
+  // interpolates the spectrum, so it is refused.
+  const size_t frames = in.window_frames();
+  int longest = 16;
+  while (static_cast<size_t>(longest) < frames && longest < 4096) longest <<= 1;
+  int n = p.integer("fft_length", std::min(64, longest), 16, 4096);
   if (n & (n - 1)) throw error_at(p.at("fft_length"), std::to_string(n) + " is not a power of two; use 16, 32, ... 4096");
-  if (static_cast<size_t>(n) > 4 * in.window_frames() && in.window_frames() < 16)
-    throw error_at(p.at("fft_length"), "is far longer than the window (" + std::to_string(in.window_frames()) +
-                                           " frames); lengthen impulse.input.window_ms or shorten the FFT");
+  if (n > longest)
+    throw error_at(p.at("fft_length"), std::to_string(n) + " is longer than the window (" + std::to_string(frames) +
+                                           " frames); use at most " + std::to_string(longest) +
+                                           " or lengthen impulse.input.window_ms");
   p.integer("spectral_bands", 0, 0, n / 2);
   p.flag("take_log", true);
   p.integer("peaks", 0, 0, n / 2);

@@ -1,0 +1,86 @@
+#include "impulse/blocks/audio_frames.h"
+
+#include <cstdio>
+
+#include "core/error.h"
+
+namespace mote::blocks {
+
+namespace {
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+uint32_t pow2_at_least(size_t n) {
+  uint32_t p = 16;
+  while (p < n && p < 4096) p <<= 1;
+  return p;
+}
+
+}  // namespace
+
+int read_framing(Params& p, const InputSpec& in, size_t axes, const std::string& where, const std::string& block,
+                  const FramingDefaults& d) {
+  if (in.type != InputType::TimeSeries) throw error_at(where + ".type", block + " needs a time-series input");
+  if (axes != 1)
+    throw error_at(where + ".axes", block + " reads one axis but gets " + std::to_string(axes) +
+                                        "; name one axis of impulse.input.axes here");
+  const float rate = static_cast<float>(in.frequency_hz);
+  double length = p.number("frame_length_s", d.frame_length_s, 1e-4, 10);
+  double stride = p.number("frame_stride_s", d.frame_stride_s, 1e-4, 10);
+  // The runtime rounds in float; the host sizes with the very same function.
+  size_t frame = dsp::audio_frame_samples(static_cast<float>(length), rate);
+  if (frame == 0) throw error_at(p.at("frame_length_s"), "holds no sample at " + num(in.frequency_hz) + " Hz; lengthen it");
+  if (frame > 4096)
+    throw error_at(p.at("frame_length_s"), "holds " + std::to_string(frame) + " samples, more than the longest FFT (4096); shorten it");
+  if (dsp::audio_frame_samples(static_cast<float>(stride), rate) == 0)
+    throw error_at(p.at("frame_stride_s"), "holds no sample at " + num(in.frequency_hz) + " Hz; lengthen it");
+  int n = p.integer("fft_length", static_cast<int>(pow2_at_least(frame)), 16, 4096);
+  if (n & (n - 1)) throw error_at(p.at("fft_length"), std::to_string(n) + " is not a power of two; use 16, 32, ... 4096");
+  if (static_cast<size_t>(n) < frame)
+    throw error_at(p.at("fft_length"), std::to_string(n) + " is shorter than a frame (" + std::to_string(frame) +
+                                           " samples); use " + std::to_string(pow2_at_least(frame)) +
+                                           " or shorten frame_length_s");
+  p.choice("window", "hamming", {"hamming", "none"});
+  p.number("preemphasis", d.preemphasis, 0, 1);
+  if (in.window_frames() < frame)
+    throw error_at("impulse.input.window_ms", "the window holds " + std::to_string(in.window_frames()) +
+                                                  " samples, shorter than one " + block + " frame (" +
+                                                  std::to_string(frame) + "); lengthen it or shorten frame_length_s");
+  return n;
+}
+
+std::pair<double, double> read_mel_range(Params& p, double rate_hz) {
+  const double nyquist = rate_hz / 2;
+  double low = p.number("low_hz", 0, 0, 1e6);
+  double high = p.number("high_hz", 0, 0, 1e6);
+  double top = high == 0 ? nyquist : high;
+  if (top > nyquist)
+    throw error_at(p.at("high_hz"), num(high) + " is above half the sampling rate (" + num(nyquist) + " Hz); lower it or use 0");
+  if (!(low < top)) throw error_at(p.at("low_hz"), num(low) + " must be below high_hz (" + num(top) + " Hz)");
+  return {low, top};
+}
+
+AudioFrames::AudioFrames(const nlohmann::json& params, const InputSpec& in) {
+  const uint32_t n = params["fft_length"].get<uint32_t>();
+  fft_ = make_rfft_tables(n);
+  cfg_.sample_rate_hz = static_cast<float>(in.frequency_hz);
+  cfg_.frame_length_s = params["frame_length_s"].get<float>();
+  cfg_.frame_stride_s = params["frame_stride_s"].get<float>();
+  cfg_.preemphasis = params["preemphasis"].get<float>();
+  if (params["window"] == "hamming")
+    window_ = build_hamming_window(static_cast<int>(dsp::audio_frame_samples(cfg_.frame_length_s, cfg_.sample_rate_hz)));
+  cfg_.window = window_.empty() ? nullptr : window_.data();
+  cfg_.fft = fft_.view();
+  signal_len_ = in.window_frames();
+  frames_ = dsp::audio_frame_count(cfg_, signal_len_);
+}
+
+size_t mel_table_bytes(const MelFilterbankTable& mel) {
+  return (mel.first_bin.size() + mel.bin_count.size()) * sizeof(uint16_t) + mel.weights.size() * sizeof(float);
+}
+
+}  // namespace mote::blocks

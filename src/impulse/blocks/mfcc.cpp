@@ -1,0 +1,69 @@
+// MFCC: mel-frequency cepstral coefficients per audio frame (runtime/dsp/mfcc.h), frames x coefficients.
+#include "dsp/mfcc.h"
+
+#include "core/error.h"
+#include "impulse/blocks/audio_frames.h"
+
+namespace mote::blocks {
+
+namespace {
+
+class MfccBlock : public DspBlock {
+ public:
+  MfccBlock(nlohmann::json params, const InputSpec& in, double low_hz, double high_hz)
+      : params_(std::move(params)), frames_(params_, in) {
+    const int filters = params_["num_filters"], ceps = params_["num_cepstral"];
+    mel_ = build_mel_filterbank(filters, params_["fft_length"], in.frequency_hz, low_hz, high_hz);
+    dct_ = build_dct2_ortho(ceps, filters);
+    lifter_ = build_lifter(ceps, params_["cep_lifter"].get<double>());
+    cfg_.frames = frames_.config();
+    cfg_.mel = mel_.view();
+    cfg_.num_cepstral = static_cast<uint16_t>(ceps);
+    cfg_.dct = dct_.data();
+    cfg_.lifter = lifter_.empty() ? nullptr : lifter_.data();
+    cfg_.mean_normalize = params_["mean_normalize"].get<bool>();
+  }
+  nlohmann::json params() const override { return params_; }
+  std::vector<size_t> output_shape() const override { return {frames_.frames(), cfg_.num_cepstral}; }
+  size_t scratch_bytes() const override { return dsp::mfcc_scratch_bytes(cfg_); }
+  size_t flash_bytes() const override {
+    return frames_.table_bytes() + mel_table_bytes(mel_) + (dct_.size() + lifter_.size()) * sizeof(float);
+  }
+  void run(const BlockInput& in, float* out) const override {
+    std::vector<float> scratch(scratch_bytes() / sizeof(float) + 1);
+    Status st = dsp::mfcc_f32(cfg_, in.window, in.frames, out, output_size(), scratch.data(), scratch.size() * sizeof(float));
+    if (st != MOTE_OK) throw Error(std::string("mfcc block: ") + status_string(st));
+  }
+
+ private:
+  nlohmann::json params_;
+  AudioFrames frames_;
+  MelFilterbankTable mel_;
+  std::vector<float> dct_, lifter_;
+  dsp::MfccConfig cfg_{};
+};
+
+}  // namespace
+
+std::unique_ptr<DspBlock> make_mfcc_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
+  Params p(spec.params, where);
+  const int n = read_framing(p, in, axes, where, "mfcc", {0.02, 0.02, 0.98});
+  int filters = p.integer("num_filters", 32, 2, 128);
+  if (filters > n / 2)
+    throw error_at(p.at("num_filters"), std::to_string(filters) + " filters over " + std::to_string(n / 2 + 1) +
+                                            " FFT bins leave some empty; use at most " + std::to_string(n / 2) +
+                                            " or raise fft_length");
+  int ceps = p.integer("num_cepstral", 13, 1, 128);
+  if (ceps > filters)
+    throw error_at(p.at("num_cepstral"), std::to_string(ceps) + " is more than num_filters (" + std::to_string(filters) + ")");
+  auto [low, high] = read_mel_range(p, in.frequency_hz);
+  p.number("cep_lifter", 22, 0, 1000);
+  bool normalize = p.flag("mean_normalize", true);
+  auto block = std::make_unique<MfccBlock>(p.finish(), in, low, high);
+  if (normalize && block->output_shape()[0] == 1)
+    throw error_at(p.at("mean_normalize"), "one frame per window normalises every coefficient to 0; set it false or "
+                                           "lengthen impulse.input.window_ms");
+  return block;
+}
+
+}  // namespace mote::blocks
