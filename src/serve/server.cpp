@@ -315,6 +315,7 @@ struct Server::Impl {
     add_sample_routes(routes);
     add_ingest_routes(routes);
     add_job_routes(routes);
+    add_model_routes(routes);
     routes.push_back({"GET", "/api", "/api", "this list of endpoints", [this](Api&, const httplib::Request&, httplib::Response& res) {
                         json list = json::array();
                         for (auto& r : routes) list.push_back({{"method", r.method}, {"path", r.doc}, {"what", r.what}});
