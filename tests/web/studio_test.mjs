@@ -112,10 +112,25 @@ try {
   await page.waitForSelector('#confusion-matrix tbody tr');
   const cm = await page.$$eval('#confusion-matrix tbody tr', (t) => t.map((r) => r.querySelector('th').textContent));
   assert.deepEqual(cm.sort(), ['circle', 'idle', 'updown', 'wave']);
+  // Training through the UI: 5 epochs (saved into the impulse), the live chart follows the epoch lines.
+  await page.fill('input[data-param="epochs"]', '5');
+  await page.click('#start-training');
+  await page.waitForFunction(() => /epoch 5\/5/.test(document.querySelector('pre.log').textContent));
+  await page.waitForSelector('.job-status.done');
+  await page.waitForSelector('#live-chart canvas');
+  assert.ok(await inkedPixels('#live-chart canvas') > 1000, 'the live loss chart draws');
+  const impulse = JSON.parse(execFileSync(mote, ['-C', project, 'impulse', 'show', '--json']).toString());
+  const classifier = (impulse.impulse ?? impulse).learn.find((b) => b.type === 'classifier');
+  assert.equal(classifier.params.epochs, 5, 'the epochs field was saved into the impulse');
   await shot('4-training');
 
   await page.goto(link.replace(/\?token=.*/, '#/impulse'));
   await page.waitForSelector('#impulse-sizes table');
+  // A bad parameter: the server's validation message is shown, naming the field.
+  await page.fill('#input-fields input[data-field="window_ms"]', '-5');
+  await page.click('#save-impulse');
+  await page.waitForSelector('#impulse-errors .error-box');
+  assert.match(await page.textContent('#impulse-errors'), /window_ms/);
   await shot('5-impulse');
   await page.goto(link.replace(/\?token=.*/, '#/testing'));
   await page.waitForSelector('#prediction-table tbody tr');

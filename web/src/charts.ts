@@ -52,7 +52,7 @@ interface Frame { x0: number; x1: number; y0: number; y1: number; w: number; hgt
 const sx = (f: Frame, x: number) => PAD.l + ((x - f.x0) / (f.x1 - f.x0)) * (f.w - PAD.l - PAD.r);
 const sy = (f: Frame, y: number) => f.hgt - PAD.b - ((y - f.y0) / (f.y1 - f.y0)) * (f.hgt - PAD.t - PAD.b);
 
-function axes(ctx: CanvasRenderingContext2D, f: Frame, xlabel: string) {
+function axes(ctx: CanvasRenderingContext2D, f: Frame, xlabel: string, integerX = false) {
   ctx.strokeStyle = '#e5e7eb';
   ctx.fillStyle = '#6b7280';
   ctx.lineWidth = 1;
@@ -65,7 +65,7 @@ function axes(ctx: CanvasRenderingContext2D, f: Frame, xlabel: string) {
   }
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of niceTicks(f.x0, f.x1, 8)) {
+  for (const t of niceTicks(f.x0, f.x1, 8).filter((v) => !integerX || Number.isInteger(v))) {
     const x = Math.round(sx(f, t)) + 0.5;
     ctx.beginPath(); ctx.moveTo(x, PAD.t); ctx.lineTo(x, f.hgt - PAD.b); ctx.stroke();
     ctx.fillText(fmtTick(t), x, f.hgt - PAD.b + 4);
@@ -86,7 +86,7 @@ export function lineChart(series: Series[], opts: { width?: number; height?: num
   if (opts.ymin !== undefined) y0 = opts.ymin;
   if (opts.ymax !== undefined) y1 = opts.ymax;
   const f: Frame = { x0, x1, y0, y1, w: width, hgt: height };
-  axes(ctx, f, opts.xlabel ?? '');
+  axes(ctx, f, opts.xlabel ?? '', opts.xlabel === 'epoch');
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 1.5;

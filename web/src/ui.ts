@@ -91,9 +91,10 @@ export class JobLog {
     this.pre = h('pre', { class: 'log' });
     this.bar = h('div', { class: 'bar-fill' });
     this.status = h('span', { class: 'job-status' }, 'idle');
-    this.el = h('div', { class: 'joblog' }, h('div', { class: 'job-head' }, this.status, h('div', { class: 'bar' }, this.bar)), this.pre);
+    this.el = h('div', { class: 'joblog', hidden: true }, h('div', { class: 'job-head' }, this.status, h('div', { class: 'bar' }, this.bar)), this.pre);
   }
   reset(title: string) {
+    this.el.hidden = false;
     this.pre.textContent = '';
     this.setProgress(0);
     this.status.textContent = title;
