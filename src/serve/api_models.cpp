@@ -42,6 +42,20 @@ void add_model_routes(std::vector<Route>& r) {
                  }
                  throw HttpError{404, "no test results yet; start a job with POST /api/jobs {\"kind\":\"test\"}"};
                }});
+  r.push_back({"GET", R"(/api/samples/(\d+)/classify)", "/api/samples/{id}/classify",
+               "run the impulse and the current models on one stored sample: per-window results and the summary",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 int64_t id = path_id(req);
+                 Project p = Project::open(api.pool.dir());  // the impulse as it is now
+                 SampleFilter f;
+                 f.ids = {id};
+                 auto found = p.store().list(f, true);
+                 if (found.empty()) throw HttpError{404, "sample " + std::to_string(id) + ": no such sample"};
+                 json out = learn::classify_sample(p, found.front());
+                 out["sample_id"] = id;
+                 out["label"] = found.front().label;
+                 reply_json(res, out);
+               }});
 }
 
 }  // namespace mote::serve

@@ -111,3 +111,28 @@ TEST_F(LearnJobsTest, TrainNeedsCredentials) {
   EXPECT_NE(std::find(kinds.begin(), kinds.end(), "train"), kinds.end());
   EXPECT_NE(std::find(kinds.begin(), kinds.end(), "test"), kinds.end());
 }
+
+TEST_F(LearnJobsTest, ClassifiesOneStoredSampleWithTheCurrentModels) {
+  start();
+  json spec = body(client->Get("/api/impulse"))["impulse"];
+  for (auto& b : spec["learn"])
+    if (b["type"] == "classifier") b["params"] = {{"epochs", 5}, {"patience", 0}};
+  ASSERT_EQ(client->Put("/api/impulse", with_key(), spec.dump(), "application/json")->status, 200);
+  // Untrained: a 400 that says to train.
+  auto before = client->Get("/api/samples/1/classify");
+  EXPECT_EQ(before->status, 400) << before->body;
+  EXPECT_NE(before->body.find("train"), std::string::npos) << before->body;
+  ASSERT_EQ(run_job("train")["state"], "done");
+  EXPECT_EQ(client->Get("/api/samples/99999/classify")->status, 404);
+  json c = body(client->Get("/api/samples/1/classify"));
+  EXPECT_EQ(c["sample_id"], 1);
+  // The same call the CLI's classify makes, on the same stored sample.
+  mote::Project p = mote::Project::open(proj);
+  mote::SampleFilter f;
+  f.ids = {1};
+  json direct = mote::learn::classify_sample(p, p.store().list(f, true).front());
+  ASSERT_GT(c["windows"].size(), 0u);
+  EXPECT_EQ(c["windows"].size(), direct["windows"].size());
+  EXPECT_EQ(c["summary"]["classifier"]["label"], direct["summary"]["classifier"]["label"]);
+  EXPECT_NEAR(c["summary"]["classifier"]["confidence"].get<double>(), direct["summary"]["classifier"]["confidence"].get<double>(), 1e-9);
+}

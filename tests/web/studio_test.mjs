@@ -135,6 +135,12 @@ try {
   await page.goto(link.replace(/\?token=.*/, '#/testing'));
   await page.waitForSelector('#prediction-table tbody tr');
   await shot('6-testing');
+  const testing = store('--category', 'testing', '--label', 'wave')[0];
+  await page.goto(link.replace(/\?token=.*/, `#/classify?sample=${testing.id}`));
+  await page.waitForSelector('#classify-result canvas');
+  assert.match(await page.textContent('#classify-result'), /predicted wave/);
+  assert.ok(await inkedPixels('#classify-result canvas') > 1000, 'the per-window chart draws');
+  await shot('7-classify');
   assert.deepEqual(pageErrors, [], 'no script errors');
   console.log(`studio browser test passed; screenshots in ${outDir}`);
 } finally {

@@ -8,6 +8,7 @@ import { impulsePage } from './pages/impulse';
 import { featuresPage } from './pages/features';
 import { trainingPage } from './pages/training';
 import { testingPage } from './pages/testing';
+import { classifyPage } from './pages/classify';
 import { deployPage } from './pages/deploy';
 
 export type Page = (root: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
@@ -19,6 +20,7 @@ const PAGES: { path: string; title: string; page: Page }[] = [
   { path: 'features', title: 'Features', page: featuresPage },
   { path: 'training', title: 'Training', page: trainingPage },
   { path: 'testing', title: 'Model testing', page: testingPage },
+  { path: 'classify', title: 'Live classification', page: classifyPage },
   { path: 'deploy', title: 'Deployment', page: deployPage },
 ];
 

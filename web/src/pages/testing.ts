@@ -38,7 +38,7 @@ export async function testingPage(root: HTMLElement) {
       h('table', { class: 'grid', id: 'prediction-table' },
         h('thead', {}, h('tr', {}, h('th', {}, 'sample'), h('th', {}, 'label'), h('th', {}, 'prediction'), h('th', { class: 'num' }, 'confidence'), h('th', { class: 'num' }, 'windows'), h('th', {}, ''))),
         h('tbody', {}, rows.map((p) => h('tr', {},
-          h('td', {}, h('a', { href: `#/data?sample=${p.sample_id}` }, `#${p.sample_id}`)),
+          h('td', {}, h('a', { href: `#/data?sample=${p.sample_id}` }, `#${p.sample_id}`), ' ', h('a', { href: `#/classify?sample=${p.sample_id}`, class: 'muted' }, 'windows')),
           h('td', {}, labelChip(p.label)), h('td', {}, p.prediction), h('td', { class: 'num' }, pct(p.confidence)), h('td', { class: 'num' }, p.windows),
           h('td', {}, !known.has(p.label) ? badge('unknown label', 'queued') : p.prediction === p.label ? badge('correct', 'done') : badge('wrong', 'failed')))))));
   }
