@@ -98,13 +98,16 @@ export function followJob(id: number, h: JobHandlers): () => void {
     es.close();
     h.onState?.(JSON.parse((e as MessageEvent).data));
   });
+  let timer = 0;
   es.onerror = () => {
-    // The stream ends after the state event; anything else: fall back to polling the job once.
-    if (finished) return;
-    es.close();
-    get<Job>(`/api/jobs/${id}`).then((j) => {
-      if (j.state !== 'queued' && j.state !== 'running') h.onState?.(j);
-    }).catch(() => {});
+    // A dropped stream reconnects by itself (resuming after Last-Event-ID); a refused one (503) is closed:
+    // then poll the job until it ends.
+    if (finished || es.readyState !== EventSource.CLOSED) return;
+    const poll = () => get<Job>(`/api/jobs/${id}`).then((j) => {
+      if (j.state !== 'queued' && j.state !== 'running') { finished = true; h.onProgress?.(j.progress); h.onState?.(j); }
+      else { h.onProgress?.(j.progress); timer = window.setTimeout(poll, 1000); }
+    }).catch(() => { timer = window.setTimeout(poll, 2000); });
+    poll();
   };
-  return () => es.close();
+  return () => { finished = true; clearTimeout(timer); es.close(); };
 }

@@ -153,7 +153,6 @@ export function scatter(points: Point[], opts: { width?: number; height?: number
   });
   canvas.addEventListener('mouseleave', () => { draw(null); tip.style.display = 'none'; });
   canvas.addEventListener('click', (ev) => { const p = nearest(ev); if (p) opts.onClick?.(p); });
-  (canvas as any).pointCount = points.length;
   canvas.dataset.points = String(points.length);
   return h('div', { class: 'chart-box rel' }, canvas, tip);
 }

@@ -26,6 +26,12 @@ export async function dataPage(root: HTMLElement, params: URLSearchParams) {
     nameTimer = window.setTimeout(() => { state.name = nameInput.value; state.offset = 0; refresh(); }, 250);
   } });
   const tbody = h('tbody', {});
+  let pageIds: number[] = [];
+  const allBox = h('input', { type: 'checkbox', id: 'select-page', title: 'select this page', onchange: () => {
+    for (const id of pageIds) allBox.checked ? state.selected.add(id) : state.selected.delete(id);
+    for (const b of tbody.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) b.checked = allBox.checked;
+    drawBulk();
+  } });
   const pager = h('div', { class: 'pager' });
   const bulk = h('div', { class: 'bulk' });
   const detail = h('div', { id: 'sample-detail' });
@@ -60,7 +66,7 @@ export async function dataPage(root: HTMLElement, params: URLSearchParams) {
       h('div', { class: 'row filters' }, labelSelect, catSelect, nameInput),
       bulk,
       h('table', { class: 'grid samples', id: 'sample-table' },
-        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'name'), h('th', {}, 'label'), h('th', {}, 'category'), h('th', { class: 'num' }, 'length'), h('th', {}, 'added'))),
+        h('thead', {}, h('tr', {}, h('th', {}, allBox), h('th', {}, 'name'), h('th', {}, 'label'), h('th', {}, 'category'), h('th', { class: 'num' }, 'length'), h('th', {}, 'added'))),
         tbody),
       pager),
     detail);
@@ -77,6 +83,8 @@ export async function dataPage(root: HTMLElement, params: URLSearchParams) {
     if (state.category) q.set('category', state.category);
     if (state.name) q.set('name', state.name);
     const page = await get<{ total: number; samples: SampleMeta[] }>(`/api/samples?${q}`);
+    pageIds = page.samples.map((s) => s.id);
+    allBox.checked = pageIds.length > 0 && pageIds.every((id) => state.selected.has(id));
     clear(tbody, page.samples.map((s) => {
       const box = h('input', { type: 'checkbox', checked: state.selected.has(s.id), onclick: (e: Event) => e.stopPropagation(),
         onchange: () => { box.checked ? state.selected.add(s.id) : state.selected.delete(s.id); drawBulk(); } });
