@@ -141,6 +141,15 @@ try {
   assert.match(await page.textContent('#classify-result'), /predicted wave/);
   assert.ok(await inkedPixels('#classify-result canvas') > 1000, 'the per-window chart draws');
   await shot('7-classify');
+  // Bulk edit: filter one label, select the page, move it all to testing.
+  await page.goto(link.replace(/\?token=.*/, '#/data?label=circle'));
+  await page.waitForSelector('#sample-table tbody tr[data-id]');
+  await page.check('#select-page');
+  await page.click('.bulk button:has-text("→ testing")');
+  await page.waitForFunction(() => [...document.querySelectorAll('#sample-table tbody tr[data-id]')].every((r) => r.children[3].textContent === 'testing'));
+  const circles = store('--label', 'circle');
+  assert.equal(circles.length, all.filter((s) => s.label === 'circle' && s.id !== target).length);
+  assert.ok(circles.every((s) => s.category === 'testing'), 'every circle sample moved to testing');
   assert.deepEqual(pageErrors, [], 'no script errors');
   console.log(`studio browser test passed; screenshots in ${outDir}`);
 } finally {
