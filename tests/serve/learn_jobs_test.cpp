@@ -136,3 +136,28 @@ TEST_F(LearnJobsTest, ClassifiesOneStoredSampleWithTheCurrentModels) {
   EXPECT_EQ(c["summary"]["classifier"]["label"], direct["summary"]["classifier"]["label"]);
   EXPECT_NEAR(c["summary"]["classifier"]["confidence"].get<double>(), direct["summary"]["classifier"]["confidence"].get<double>(), 1e-9);
 }
+
+TEST_F(LearnJobsTest, CancellingTrainingStopsBetweenEpochsAndSavesNothing) {
+  start();
+  json spec = body(client->Get("/api/impulse"))["impulse"];
+  for (auto& b : spec["learn"])
+    if (b["type"] == "classifier") b["params"] = {{"epochs", 5000}, {"patience", 0}};
+  ASSERT_EQ(client->Put("/api/impulse", with_key(), spec.dump(), "application/json")->status, 200);
+  int64_t id = body(client->Post("/api/jobs", with_key(), R"({"kind":"train"})", "application/json"))["id"];
+  json j;
+  for (int i = 0; i < 6000; ++i) {
+    j = body(client->Get(("/api/jobs/" + std::to_string(id)).c_str()));
+    if (j["log"].get<std::string>().find("epoch 2/5000") != std::string::npos || (j["state"] != "running" && j["state"] != "queued")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(j["state"], "running") << j.dump();
+  ASSERT_EQ(client->Post(("/api/jobs/" + std::to_string(id) + "/cancel").c_str(), with_key(), "", "application/json")->status, 200);
+  for (int i = 0; i < 3000; ++i) {
+    j = body(client->Get(("/api/jobs/" + std::to_string(id)).c_str()));
+    if (j["state"] != "running") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(j["state"], "cancelled");
+  EXPECT_EQ(j["log"].get<std::string>().find("epoch 5000/5000"), std::string::npos);
+  EXPECT_EQ(body(client->Get("/api/models"))["models"].size(), 0u) << "a cancelled run stores no model";
+}
