@@ -36,4 +36,12 @@ void register_train(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
 
+// `mote serve`'s foreground loop (also ends `mote demo`): prints the studio link, serves until Ctrl-C.
+}  // namespace mote::cli
+namespace mote::serve {
+struct ServeOptions;
+}
+namespace mote::cli {
+void serve_foreground(serve::ServeOptions o, const std::filesystem::path& dir);
+
 }  // namespace mote::cli

@@ -11,6 +11,7 @@
 #include "impulse/projection.h"
 #include "ingest/split.h"
 #include "learn/pipeline.h"
+#include "serve/server.h"
 
 namespace fs = std::filesystem;
 
@@ -133,8 +134,11 @@ void register_demo(CLI::App& app, Context& ctx) {
                       100 * b["false_positive_rate"].get<double>());
       }
       std::printf("list them: mote -C %s samples; evaluate again: mote -C %s test\n", dir.c_str(), dir.c_str());
-      if (!no_serve)
-        std::printf("studio: not built yet in this version; the pipeline above is what runs today\n");
+    }
+    // Without --no-serve (and without --json, whose stdout is one JSON document) the demo ends in the studio.
+    if (!no_serve && !json) {
+      std::printf("\nserving the demo project; open the studio link below\n");
+      serve_foreground(serve::ServeOptions{}, dir);
     }
   }; });
 }

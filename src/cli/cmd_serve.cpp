@@ -14,6 +14,27 @@ namespace {
 volatile std::sig_atomic_t g_signal = 0;
 }
 
+// Prints the URL, the studio link and the token, then serves until Ctrl-C (SIGINT/SIGTERM).
+void serve_foreground(serve::ServeOptions o, const std::filesystem::path& dir) {
+  o.project = dir;
+  serve::Server server(o);
+  server.bind();
+  std::printf("mote serve: %s (project %s)\n", server.url().c_str(), dir.c_str());
+  std::printf("studio: %s/?token=%s\n", server.url().c_str(), server.session_token().c_str());
+  std::printf("session token (x-session-token header): %s\n", server.session_token().c_str());
+  if (server.web_root().empty()) std::printf("the studio is not built; %s/ lists the API\n", server.url().c_str());
+  if (!serve::is_loopback_host(o.host))
+    std::printf("listening beyond loopback: every request needs x-api-key (mote keys create) or the token\n");
+  std::printf("job workers: %u; stop with Ctrl-C\n", server.jobs().workers());
+  std::fflush(stdout);
+  std::signal(SIGINT, [](int s) { g_signal = s; });
+  std::signal(SIGTERM, [](int s) { g_signal = s; });
+  server.start();
+  while (!g_signal) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::printf("mote serve: stopping\n");
+  server.stop();
+}
+
 void register_serve(CLI::App& app, Context& ctx) {
   static serve::ServeOptions o;
   static std::string max_body = "64M", web;
@@ -34,22 +55,7 @@ void register_serve(CLI::App& app, Context& ctx) {
           throw error_at("--web " + web, "no index.html there; build the studio (web/) or leave --web out");
         o.web_dir = web;
       }
-      serve::Server server(o);
-      server.bind();
-      std::printf("mote serve: %s (project %s)\n", server.url().c_str(), ctx.dir.c_str());
-      std::printf("studio: %s/?token=%s\n", server.url().c_str(), server.session_token().c_str());
-      std::printf("session token (x-session-token header): %s\n", server.session_token().c_str());
-      if (server.web_root().empty()) std::printf("the studio is not built; %s/ lists the API\n", server.url().c_str());
-      if (!serve::is_loopback_host(o.host))
-        std::printf("listening beyond loopback: every request needs x-api-key (mote keys create) or the token\n");
-      std::printf("job workers: %u; stop with Ctrl-C\n", server.jobs().workers());
-      std::fflush(stdout);
-      std::signal(SIGINT, [](int s) { g_signal = s; });
-      std::signal(SIGTERM, [](int s) { g_signal = s; });
-      server.start();
-      while (!g_signal) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      std::printf("mote serve: stopping\n");
-      server.stop();
+      serve_foreground(o, ctx.dir);
     };
   });
 }

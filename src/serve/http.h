@@ -77,6 +77,7 @@ struct Route {
 void add_sample_routes(std::vector<Route>& routes);
 void add_ingest_routes(std::vector<Route>& routes);
 void add_job_routes(std::vector<Route>& routes);
+void add_model_routes(std::vector<Route>& routes);
 
 // Who made the current request: "key 3", "session", or "" (no credential).
 const std::string& request_credential();

@@ -6,6 +6,8 @@ namespace mote::serve {
 const std::vector<JobKind>& job_kinds() {
   static const std::vector<JobKind> list = {
       {"features", "generate the DSP features of every sample and their 2-D projection", run_features_job},
+      {"train", "train every learning block of the impulse on its features", run_train_job},
+      {"test", "evaluate the current models on the testing set", run_test_job},
   };
   return list;
 }

@@ -7,5 +7,11 @@ namespace mote::serve {
 
 // Generates (and caches) the features of every sample in chunks, then the 2-D PCA projection.
 nlohmann::json run_features_job(JobContext& ctx);
+// Trains every learning block of the impulse (learn::train_impulse), one log line per epoch.
+nlohmann::json run_train_job(JobContext& ctx);
+// Evaluates the current models on the testing set (learn::test_impulse).
+nlohmann::json run_test_job(JobContext& ctx);
+// The stored models (newest per block) without weights: block, type, created_at, metrics.
+nlohmann::json trained_models_json(Project& p);
 
 }  // namespace mote::serve

@@ -79,9 +79,17 @@ fs::path default_web_root() {
   if (const char* env = std::getenv("MOTE_WEB_DIR")) return env;
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) return {};
-  // build/mote -> <source>/web/dist
-  return exe.parent_path().parent_path() / "web" / "dist";
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "web" / "dist");  // <source>/build/mote
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "mote" / "web");  // <prefix>/bin/mote
+  }
+#ifdef MOTE_WEB_DIST
+  candidates.push_back(MOTE_WEB_DIST);  // a build folder outside the source tree
+#endif
+  for (auto& c : candidates)
+    if (fs::is_regular_file(c / "index.html", ec)) return c;
+  return candidates.empty() ? fs::path() : candidates.front();
 }
 
 const char* status_message(int status) {
@@ -315,6 +323,7 @@ struct Server::Impl {
     add_sample_routes(routes);
     add_ingest_routes(routes);
     add_job_routes(routes);
+    add_model_routes(routes);
     routes.push_back({"GET", "/api", "/api", "this list of endpoints", [this](Api&, const httplib::Request&, httplib::Response& res) {
                         json list = json::array();
                         for (auto& r : routes) list.push_back({{"method", r.method}, {"path", r.doc}, {"what", r.what}});

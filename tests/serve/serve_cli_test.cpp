@@ -21,6 +21,8 @@ TEST(ServeCli, StartsAnswersAndStopsOnSigint) {
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
+    // A folder without a studio: this test checks the API-only start (a built web/dist would be found).
+    setenv("MOTE_WEB_DIR", (dir / "no-studio").c_str(), 1);
     FILE* out = freopen(log.c_str(), "w", stdout);
     (void)out;
     execl(MOTE_BINARY, MOTE_BINARY, "-C", proj.c_str(), "serve", "--port", "0", "--max-body", "1k", nullptr);

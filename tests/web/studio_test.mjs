@@ -1,0 +1,158 @@
+// Browser test of the studio: a real `mote serve` over a demo project, driven through Debian's Chromium.
+// Usage: node studio_test.mjs MOTE_BIN OUT_DIR (run by tests/web/run, which skips when tools are missing).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+// playwright-core lives in web/node_modules (a devDependency of the studio); `run` starts us from web/.
+const { chromium } = createRequire(join(process.cwd(), 'package.json'))('playwright-core');
+
+const [mote, outDir] = process.argv.slice(2);
+mkdirSync(outDir, { recursive: true });
+const work = mkdtempSync(join(tmpdir(), 'mote-studio-test-'));
+const project = join(work, 'demo');
+execFileSync(mote, ['demo', project, '--no-serve'], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+const store = (...args) => JSON.parse(execFileSync(mote, ['-C', project, 'samples', '--json', ...args]).toString()).samples;
+const freePort = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+
+const port = await freePort();
+const server = spawn(mote, ['-C', project, 'serve', '--port', String(port), '--workers', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+let browser;
+const cleanup = () => { server.kill('SIGINT'); rmSync(work, { recursive: true, force: true }); };
+try {
+  const link = await new Promise((ok, fail) => {
+    let out = '';
+    server.stdout.on('data', (d) => { out += d; const m = /studio: (http:\S+\?token=\w+)/.exec(out); if (m) ok(m[1]); });
+    server.on('exit', (c) => fail(new Error(`mote serve exited (${c}): ${out}`)));
+    setTimeout(() => fail(new Error(`no studio link printed: ${out}`)), 20000);
+  });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.setDefaultTimeout(30000);
+  const shot = (name) => page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
+  // Counts the canvas pixels that are not blank: a drawn chart has many.
+  const inkedPixels = (sel) => page.$eval(sel, (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+
+  // 1. Dashboard: the token link sets the cookie; counts match the store.
+  await page.goto(link);
+  await page.waitForSelector('#label-table tbody tr');
+  const all = store();
+  assert.equal(Number(await page.textContent('#stat-samples .stat-value')), all.length, 'dashboard sample count');
+  const perLabel = {};
+  for (const s of all) perLabel[s.label] = perLabel[s.label] ?? { training: 0, testing: 0 }, perLabel[s.label][s.category]++;
+  const rows = await page.$$eval('#label-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.equal(rows.length, Object.keys(perLabel).length, 'one dashboard row per label');
+  for (const [label, training, testing] of rows) {
+    assert.equal(Number(training), perLabel[label].training, `${label} training count`);
+    assert.equal(Number(testing), perLabel[label].testing, `${label} testing count`);
+  }
+  await shot('1-dashboard');
+
+  // 2. Data: pages of 20, a sample's signal draws, relabel through the UI changes the store.
+  await page.goto(link.replace(/\?token=.*/, '#/data'));
+  await page.waitForSelector('#sample-table tbody tr[data-id]');
+  assert.equal(await page.textContent('#page-info'), `1–20 of ${all.length}`);
+  const firstPage = await page.$$eval('#sample-table tbody tr[data-id]', (t) => t.map((r) => r.dataset.id));
+  await page.click('#page-next');
+  await page.waitForFunction(() => document.querySelector('#page-info').textContent.startsWith('21–'));
+  const secondPage = await page.$$eval('#sample-table tbody tr[data-id]', (t) => t.map((r) => r.dataset.id));
+  assert.equal(firstPage.length, 20);
+  assert.ok(secondPage.length > 0 && !secondPage.some((id) => firstPage.includes(id)), 'page 2 shows other samples');
+  const target = Number(secondPage[0]);
+  await page.click(`#sample-table tbody tr[data-id="${target}"]`);
+  await page.waitForSelector('#signal-plot canvas');
+  assert.ok(await inkedPixels('#signal-plot canvas') > 2000, 'the signal plot draws');
+  await page.fill('#sample-label', 'relabelled-in-ui');
+  await page.click('#relabel-btn');
+  await page.waitForFunction(() => document.querySelector('#sample-detail p')?.textContent.startsWith('relabelled-in-ui'));
+  const relabelled = store('--label', 'relabelled-in-ui');
+  assert.deepEqual(relabelled.map((s) => s.id), [target], 'the store holds the new label');
+  await shot('2-data');
+
+  // 3. Upload through the file input stores a sample.
+  const values = Array.from({ length: 125 }, (_, i) => [Math.sin(i / 5), Math.cos(i / 7), 9.8]);
+  const acq = { protected: { ver: 'v1', alg: 'none' }, signature: '0',
+    payload: { device_type: 'TEST', interval_ms: 16, sensors: [{ name: 'accX', units: 'm/s2' }, { name: 'accY', units: 'm/s2' }, { name: 'accZ', units: 'm/s2' }], values } };
+  const file = join(work, 'uploaded.01.json');
+  writeFileSync(file, JSON.stringify(acq));
+  await page.setInputFiles('#upload-input', file);
+  await page.waitForFunction((n) => document.querySelector('#page-info').textContent.endsWith(`of ${n}`), all.length + 1);
+  const up = store('--label', 'uploaded');
+  assert.equal(up.length, 1, 'the upload is stored with the label from its file name');
+  assert.equal(up[0].frames, 125);
+
+  // 4. Features: the job streams its log; the explorer draws points.
+  await page.goto(link.replace(/\?token=.*/, '#/features'));
+  await page.click('#generate-features');
+  await page.waitForFunction(() => /features: \d+\/\d+ samples/.test(document.querySelector('pre.log').textContent));
+  await page.waitForSelector('.job-status.done');
+  await page.waitForSelector('#explorer canvas');
+  const points = Number(await page.getAttribute('#explorer canvas', 'data-points'));
+  assert.ok(points > 100, `the explorer has windows (${points})`);
+  assert.ok(await inkedPixels('#explorer canvas') > 2000, 'the scatter draws');
+  await shot('3-features');
+
+  // 5. Training: evaluate; the confusion matrix appears with one row per trained label.
+  await page.goto(link.replace(/\?token=.*/, '#/training'));
+  await page.waitForSelector('#models .model canvas');
+  await page.click('#run-test');
+  await page.waitForSelector('#confusion-matrix tbody tr');
+  const cm = await page.$$eval('#confusion-matrix tbody tr', (t) => t.map((r) => r.querySelector('th').textContent));
+  assert.deepEqual(cm.sort(), ['circle', 'idle', 'updown', 'wave']);
+  // Training through the UI: 5 epochs (saved into the impulse), the live chart follows the epoch lines.
+  await page.fill('input[data-param="epochs"]', '5');
+  await page.click('#start-training');
+  await page.waitForFunction(() => /epoch 5\/5/.test(document.querySelector('pre.log').textContent));
+  await page.waitForSelector('.job-status.done');
+  await page.waitForSelector('#live-chart canvas');
+  assert.ok(await inkedPixels('#live-chart canvas') > 1000, 'the live loss chart draws');
+  const impulse = JSON.parse(execFileSync(mote, ['-C', project, 'impulse', 'show', '--json']).toString());
+  const classifier = (impulse.impulse ?? impulse).learn.find((b) => b.type === 'classifier');
+  assert.equal(classifier.params.epochs, 5, 'the epochs field was saved into the impulse');
+  await shot('4-training');
+
+  await page.goto(link.replace(/\?token=.*/, '#/impulse'));
+  await page.waitForSelector('#impulse-sizes table');
+  // A bad parameter: the server's validation message is shown, naming the field.
+  await page.fill('#input-fields input[data-field="window_ms"]', '-5');
+  await page.click('#save-impulse');
+  await page.waitForSelector('#impulse-errors .error-box');
+  assert.match(await page.textContent('#impulse-errors'), /window_ms/);
+  await shot('5-impulse');
+  await page.goto(link.replace(/\?token=.*/, '#/testing'));
+  await page.waitForSelector('#prediction-table tbody tr');
+  await shot('6-testing');
+  const testing = store('--category', 'testing', '--label', 'wave')[0];
+  await page.goto(link.replace(/\?token=.*/, `#/classify?sample=${testing.id}`));
+  await page.waitForSelector('#classify-result canvas');
+  assert.match(await page.textContent('#classify-result'), /predicted wave/);
+  assert.ok(await inkedPixels('#classify-result canvas') > 1000, 'the per-window chart draws');
+  await shot('7-classify');
+  // Bulk edit: filter one label, select the page, move it all to testing.
+  await page.goto(link.replace(/\?token=.*/, '#/data?label=circle'));
+  await page.waitForSelector('#sample-table tbody tr[data-id]');
+  await page.check('#select-page');
+  await page.click('.bulk button:has-text("→ testing")');
+  await page.waitForFunction(() => [...document.querySelectorAll('#sample-table tbody tr[data-id]')].every((r) => r.children[3].textContent === 'testing'));
+  const circles = store('--label', 'circle');
+  assert.equal(circles.length, all.filter((s) => s.label === 'circle' && s.id !== target).length);
+  assert.ok(circles.every((s) => s.category === 'testing'), 'every circle sample moved to testing');
+  assert.deepEqual(pageErrors, [], 'no script errors');
+  console.log(`studio browser test passed; screenshots in ${outDir}`);
+} finally {
+  if (browser) await browser.close();
+  cleanup();
+}

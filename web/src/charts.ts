@@ -1,0 +1,168 @@
+// Hand-drawn canvas charts: line series (signals, training curves), scatter (feature explorer), bars.
+import { h } from './ui';
+
+export interface Series {
+  name: string;
+  color: string;
+  x: number[];
+  y: (number | null)[];
+  dashed?: boolean;
+}
+
+const PAD = { l: 48, r: 12, t: 12, b: 28 };
+
+function setup(canvas: HTMLCanvasElement, width: number, height: number) {
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = Math.round(width * dpr);
+  canvas.height = Math.round(height * dpr);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.font = '11px system-ui, sans-serif';
+  return ctx;
+}
+
+function niceTicks(lo: number, hi: number, n = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / n;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+function fmtTick(v: number): string {
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e4 || a < 1e-2)) return v.toExponential(0);
+  return String(Math.round(v * 1000) / 1000);
+}
+
+function extent(values: number[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of values) if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!isFinite(lo)) return [0, 1];
+  if (lo === hi) return [lo - 1, hi + 1];
+  const m = (hi - lo) * 0.05;
+  return [lo - m, hi + m];
+}
+
+interface Frame { x0: number; x1: number; y0: number; y1: number; w: number; hgt: number }
+const sx = (f: Frame, x: number) => PAD.l + ((x - f.x0) / (f.x1 - f.x0)) * (f.w - PAD.l - PAD.r);
+const sy = (f: Frame, y: number) => f.hgt - PAD.b - ((y - f.y0) / (f.y1 - f.y0)) * (f.hgt - PAD.t - PAD.b);
+
+function axes(ctx: CanvasRenderingContext2D, f: Frame, xlabel: string, integerX = false) {
+  ctx.strokeStyle = '#e5e7eb';
+  ctx.fillStyle = '#6b7280';
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const t of niceTicks(f.y0, f.y1)) {
+    const y = Math.round(sy(f, t)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(PAD.l, y); ctx.lineTo(f.w - PAD.r, y); ctx.stroke();
+    ctx.fillText(fmtTick(t), PAD.l - 6, y);
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of niceTicks(f.x0, f.x1, 8).filter((v) => !integerX || Number.isInteger(v))) {
+    const x = Math.round(sx(f, t)) + 0.5;
+    ctx.beginPath(); ctx.moveTo(x, PAD.t); ctx.lineTo(x, f.hgt - PAD.b); ctx.stroke();
+    ctx.fillText(fmtTick(t), x, f.hgt - PAD.b + 4);
+  }
+  if (xlabel) { ctx.textAlign = 'right'; ctx.fillText(xlabel, f.w - PAD.r, f.hgt - 12); }
+}
+
+// Line chart of several series sharing the axes; a legend underneath.
+export function lineChart(series: Series[], opts: { width?: number; height?: number; xlabel?: string; ymin?: number; ymax?: number } = {}): HTMLElement {
+  const width = opts.width ?? 760, height = opts.height ?? 240;
+  const canvas = h('canvas', { class: 'chart' });
+  const ctx = setup(canvas, width, height);
+  const xs = series.flatMap((s) => s.x);
+  const ys = series.flatMap((s) => s.y.filter((v): v is number => v !== null));
+  let [x0, x1] = xs.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
+  if (x0 === x1) x1 = x0 + 1;
+  let [y0, y1] = extent(ys);
+  if (opts.ymin !== undefined) y0 = opts.ymin;
+  if (opts.ymax !== undefined) y1 = opts.ymax;
+  const f: Frame = { x0, x1, y0, y1, w: width, hgt: height };
+  axes(ctx, f, opts.xlabel ?? '', opts.xlabel === 'epoch');
+  for (const s of series) {
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(s.dashed ? [5, 4] : []);
+    ctx.beginPath();
+    let pen = false;
+    for (let i = 0; i < s.x.length; ++i) {
+      const v = s.y[i];
+      if (v === null || !isFinite(v)) { pen = false; continue; }
+      const px = sx(f, s.x[i]), py = sy(f, v);
+      if (pen) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      pen = true;
+    }
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  const legend = h('div', { class: 'legend' }, series.map((s) => h('span', {}, h('i', { style: { background: s.color } }), s.name)));
+  return h('div', { class: 'chart-box' }, canvas, legend);
+}
+
+export interface Point { x: number; y: number; color: string; label: string; data: any }
+
+// Scatter plot with hover (tooltip from `describe`) and click.
+export function scatter(points: Point[], opts: { width?: number; height?: number; describe: (p: Point) => string; onClick?: (p: Point) => void }): HTMLElement {
+  const width = opts.width ?? 760, height = opts.height ?? 420;
+  const canvas = h('canvas', { class: 'chart scatter' });
+  const tip = h('div', { class: 'tip' });
+  const ctx = setup(canvas, width, height);
+  const f: Frame = { ...(() => { const [x0, x1] = extent(points.map((p) => p.x)); const [y0, y1] = extent(points.map((p) => p.y)); return { x0, x1, y0, y1 }; })(), w: width, hgt: height };
+  const draw = (hot: Point | null) => {
+    ctx.clearRect(0, 0, width, height);
+    axes(ctx, f, '');
+    ctx.globalAlpha = 0.75;
+    for (const p of points) {
+      ctx.fillStyle = p.color;
+      ctx.beginPath(); ctx.arc(sx(f, p.x), sy(f, p.y), 3.2, 0, 2 * Math.PI); ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+    if (hot) {
+      ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
+      ctx.beginPath(); ctx.arc(sx(f, hot.x), sy(f, hot.y), 6, 0, 2 * Math.PI); ctx.stroke();
+    }
+  };
+  draw(null);
+  const nearest = (ev: MouseEvent): Point | null => {
+    const r = canvas.getBoundingClientRect();
+    const mx = ev.clientX - r.left, my = ev.clientY - r.top;
+    let best: Point | null = null, bd = 64;
+    for (const p of points) {
+      const d = (sx(f, p.x) - mx) ** 2 + (sy(f, p.y) - my) ** 2;
+      if (d < bd) { bd = d; best = p; }
+    }
+    return best;
+  };
+  canvas.addEventListener('mousemove', (ev) => {
+    const p = nearest(ev);
+    draw(p);
+    canvas.style.cursor = p ? 'pointer' : 'default';
+    if (!p) { tip.style.display = 'none'; return; }
+    tip.textContent = opts.describe(p);
+    tip.style.display = 'block';
+    tip.style.left = `${sx(f, p.x) + 10}px`;
+    tip.style.top = `${sy(f, p.y) + 10}px`;
+  });
+  canvas.addEventListener('mouseleave', () => { draw(null); tip.style.display = 'none'; });
+  canvas.addEventListener('click', (ev) => { const p = nearest(ev); if (p) opts.onClick?.(p); });
+  canvas.dataset.points = String(points.length);
+  return h('div', { class: 'chart-box rel' }, canvas, tip);
+}
+
+// Horizontal bars: one row per item, value labels at the end.
+export function bars(items: { label: string; value: number; color: string; text?: string }[], max?: number): HTMLElement {
+  const top = max ?? Math.max(1, ...items.map((i) => i.value));
+  return h('div', { class: 'bars' }, items.map((i) =>
+    h('div', { class: 'bar-row' },
+      h('span', { class: 'bar-label' }, i.label),
+      h('span', { class: 'bar-track' }, h('span', { class: 'bar-val', style: { width: `${(100 * i.value) / top}%`, background: i.color } })),
+      h('span', { class: 'bar-num' }, i.text ?? String(i.value)))));
+}
