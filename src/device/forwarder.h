@@ -19,7 +19,7 @@ double snap_frequency(double measured_hz);
 struct ForwarderOptions {
   double length_ms = 10000;                  // per sample
   std::optional<double> frequency_hz;        // given: skip rate measurement
-  double detect_seconds = 1.0;               // rate measured over at least this span
+  double detect_seconds = 1.5;               // rate measured over at least this span (jitter / span = error)
   size_t detect_lines = 10;                  // consistent lines needed to settle the axis count
 };
 

@@ -42,7 +42,7 @@ TEST(Forwarder, Detects3AxesAt100HzWithin2sThroughGarbage) {
   // A boot banner and a torn line first, as real boards print.
   EXPECT_EQ(fw.feed("Booting sensor firmware v1.2", 0.0), Forwarder::Event::None);
   EXPECT_EQ(fw.feed("3.1,0.5,9.8x", 0.001), Forwarder::Event::None);
-  for (int i = 0; i < 400; ++i) {
+  for (int i = 0; i < 500; ++i) {
     double t = 0.01 + i * 0.0101;  // a slightly slow clock: 99 Hz measured
     if (i == 150) EXPECT_EQ(fw.feed("!! overflow", t), Forwarder::Event::None);
     auto e = fw.feed(reading(i, 3), t);

@@ -100,9 +100,9 @@ TEST(PtyForward, DisconnectKeepsEveryRecordedSampleAndThePartialOne) {
   test::TempDir dir;
   ASSERT_EQ(test::run_mote("init " + (dir / "p").string()).exit_code, 0);
   FakeBoard board;
-  board.start(100 + 250, 200);  // detection (~1 s), then 2.5 samples of 0.5 s, then unplugged
+  board.start(10 + 250, 200);  // detection (10 lines at a given rate), 2.5 samples of 0.5 s, then unplugged
   auto r = test::run_mote("-C " + (dir / "p").string() + " forward --serial " + board.path +
-                          " --axes x,y,z --label idle --length-ms 500");
+                          " --frequency 200 --axes x,y,z --label idle --length-ms 500");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("partial"), std::string::npos) << r.out;
   Project p = Project::open(dir / "p");
