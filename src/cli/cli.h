@@ -35,5 +35,6 @@ void register_keys(CLI::App& app, Context& ctx);
 void register_train(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
+void register_export_model(CLI::App& app, Context& ctx);  // to be folded into `deploy --format`
 
 }  // namespace mote::cli
