@@ -53,7 +53,7 @@ void register_export_model(CLI::App& app, Context& ctx) {
   static std::string format, out, block;
   static bool json = false;
   auto* cmd = app.add_subcommand("export-model", "Write a trained neural block as an int8 .tflite or a float ONNX file");
-  cmd->add_option("--format", format, "tflite (int8, TFLite flatbuffer) or onnx (float, opset 13)")
+  cmd->add_option("--format", format, "tflite (int8, TFLite flatbuffer) or onnx (float, opset 10)")
       ->required()
       ->check(CLI::IsMember({"tflite", "onnx"}));
   cmd->add_option("-o,--output", out, "The file to write")->required();
@@ -72,7 +72,7 @@ void register_export_model(CLI::App& app, Context& ctx) {
         return;
       }
       std::printf("wrote %s (%s, %zu bytes) from block '%s'", out.c_str(),
-                  format == "tflite" ? "int8 TFLite" : "float ONNX opset 13", r["bytes"].get<size_t>(), c.block.c_str());
+                  format == "tflite" ? "int8 TFLite" : "float ONNX opset 10", r["bytes"].get<size_t>(), c.block.c_str());
       if (format == "tflite")
         std::printf("; input scale %g zero point %d, calibrated on %zu training windows", r["input"]["scale"].get<double>(),
                     r["input"]["zero_point"].get<int>(), c.calibration.size());

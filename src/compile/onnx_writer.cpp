@@ -23,10 +23,15 @@ enum : int {
   kValueInfoName = 1, kValueInfoType = 2, kTypeTensorType = 1, kTensorTypeElemType = 1, kTensorTypeShape = 2,
   kShapeDim = 1, kDimValue = 1,
 };
-constexpr int kIrVersion = 7, kOpset = 13;
+// Opset 10 (IR version 5): the last with Clip's bounds as attributes, which OpenCV's importer (4.6) and
+// older runtimes read; every op mote writes means the same there as in later opsets.
+constexpr int kIrVersion = 5, kOpset = 10;
 
 pb::Message attr_int(const std::string& name, int64_t v) {
   return pb::Message().bytes(kAttrName, name).int64(kAttrI, v).varint(kAttrType, kAttrTypeInt);
+}
+pb::Message attr_float(const std::string& name, float v) {
+  return pb::Message().bytes(kAttrName, name).float32(kAttrF, v).varint(kAttrType, kAttrTypeFloat);
 }
 pb::Message attr_ints(const std::string& name, const std::vector<int64_t>& v) {
   pb::Message a;
@@ -146,7 +151,7 @@ class Writer {
     if (a == ir::Activation::Relu) {
       g_.node("Relu", {x_}, y);
     } else {
-      g_.node("Clip", {x_, g_.floats(y + "_min", {}, {0.0f}), g_.floats(y + "_max", {}, {6.0f})}, y);
+      g_.node("Clip", {x_}, y, {attr_float("min", 0.0f), attr_float("max", 6.0f)});
     }
     x_ = y;
   }
@@ -203,7 +208,7 @@ class Writer {
         break;
       case ir::Op::Softmax:
         to(Layout::Flat, l.in);
-        g_.node("Softmax", {x_}, base, {attr_int("axis", -1)});
+        g_.node("Softmax", {x_}, base, {attr_int("axis", 1)});  // over [1, n]: the whole row
         x_ = base;
         break;
     }

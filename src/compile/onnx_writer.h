@@ -1,4 +1,4 @@
-// The float model as ONNX (opset 13, IR version 7), written with a small protobuf encoder of our own
+// The float model as ONNX (opset 10, IR version 5), written with a small protobuf encoder of our own
 // (onnx_proto.h; no protobuf dependency). The graph keeps mote's semantics at its boundary: the input is
 // NHWC [1, h, w, c] ([1, n] when the model starts with a dense layer) and the output [1, n] (or NHWC);
 // inside, convolutions and pools run NCHW between Transposes, and a dense layer after a convolution reads

@@ -13,7 +13,7 @@ nlohmann::json deploy_onnx(const ModelDeployContext& ctx) {
           {"file", ctx.out.string()},
           {"bytes", std::filesystem::file_size(ctx.out)},
           {"input_shape", {in.h, in.w, in.c}},
-          {"opset", 13},
+          {"opset", 10},
           {"labels", ctx.model.labels}};
 }
 
