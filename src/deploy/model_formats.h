@@ -18,6 +18,7 @@ struct ModelDeployContext {
   ir::Model model;
   std::vector<std::vector<float>> calibration;
   std::filesystem::path out;  // the file to write (its folder must exist)
+  bool per_tensor_dense = false;  // .tflite: one scale per dense layer (quant::QuantizeOptions)
 };
 
 // Quantizes ctx.model on ctx.calibration and writes the int8 .tflite to ctx.out; returns a summary

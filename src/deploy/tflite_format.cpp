@@ -7,7 +7,7 @@
 namespace mote::deploy {
 
 nlohmann::json deploy_tflite(const ModelDeployContext& ctx) {
-  const quant::QModel q = quant::quantize(ctx.model, ctx.calibration);
+  const quant::QModel q = quant::quantize(ctx.model, ctx.calibration, quant::QuantizeOptions{ctx.per_tensor_dense});
   compile::save_tflite(q, ctx.out, "mote " MOTE_VERSION ": " + ctx.block);
   const auto tq = [](const quant::TensorQuant& t) { return nlohmann::json{{"scale", t.scale}, {"zero_point", t.zero_point}}; };
   const auto& in = q.input_shape;
@@ -19,6 +19,7 @@ nlohmann::json deploy_tflite(const ModelDeployContext& ctx) {
           {"input", tq(q.input)},
           {"output", tq(q.output())},
           {"calibration_inputs", ctx.calibration.size()},
+          {"dense_weights", ctx.per_tensor_dense ? "per-tensor" : "per-channel"},
           {"labels", q.labels}};
 }
 

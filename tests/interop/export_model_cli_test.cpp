@@ -25,6 +25,42 @@ using namespace mote;
 
 namespace {
 
+#ifdef MOTE_ARMNN_TFLITE_RUN
+// Runs the .tflite at `file` (written from q) on ArmNN and returns the worst int8 difference to the host.
+int armnn_worst_lsb(const quant::QModel& q, const fs::path& file, const std::vector<std::vector<float>>& inputs,
+                    const test::TempDir& dir, const std::string& what) {
+  std::vector<int8_t> xs, expected;
+  for (const auto& x : inputs) {
+    const auto xq = quant::quantize_input(q, x.data());
+    const auto y = quant::run_int8(q, xq.data());
+    xs.insert(xs.end(), xq.begin(), xq.end());
+    expected.insert(expected.end(), y.begin(), y.end());
+  }
+  std::ofstream(dir / "in.bin", std::ios::binary).write(reinterpret_cast<const char*>(xs.data()), xs.size());
+  const std::string cmd = std::string(MOTE_ARMNN_TFLITE_RUN) + " " + file.string() + " " + (dir / "in.bin").string() + " " +
+                          (dir / "out.bin").string() + " 2>" + (dir / "err.txt").string();
+  if (std::system(cmd.c_str()) != 0) {
+    ADD_FAILURE() << what << ": " << test::read_text(dir / "err.txt");
+    return 1000;
+  }
+  std::ifstream g(dir / "out.bin", std::ios::binary);
+  std::vector<char> got((std::istreambuf_iterator<char>(g)), std::istreambuf_iterator<char>());
+  if (got.size() != expected.size()) {
+    ADD_FAILURE() << what << ": ArmNN wrote " << got.size() << " bytes, expected " << expected.size();
+    return 1000;
+  }
+  int worst = 0;
+  size_t differ = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    worst = std::max(worst, std::abs(got[i] - expected[i]));
+    differ += got[i] != expected[i];
+  }
+  std::printf("[ export ] %s: ArmNN vs host int8: %zu of %zu outputs differ, worst %d LSB\n", what.c_str(), differ,
+              got.size(), worst);
+  return worst;
+}
+#endif
+
 void check_project(const fs::path& proj, const test::TempDir& dir) {
   auto tfl = run_mote("-C " + proj.string() + " export-model --format tflite -o " + (dir / "m.tflite").string() + " --json");
   ASSERT_EQ(tfl.exit_code, 0) << tfl.err;
@@ -58,39 +94,26 @@ void check_project(const fs::path& proj, const test::TempDir& dir) {
   if (per_channel_fc) std::printf("[ export ] %s: per-channel dense weights; ArmNN 20.08 cannot run the whole file\n", ctx.block.c_str());
 #ifdef MOTE_ARMNN_TFLITE_RUN
   // With per-channel dense weights, ArmNN runs the layers before the first dense one (the trained convs).
-  quant::QModel run = q;
+  quant::QModel prefix = q;
   if (per_channel_fc) {
-    const auto fc = std::find_if(run.layers.begin(), run.layers.end(), [](auto& l) { return l.op == ir::Op::FullyConnected; });
-    run.layers.erase(fc, run.layers.end());
-    while (!run.layers.empty() && run.layers.back().op == ir::Op::Reshape) run.layers.pop_back();
+    const auto fc = std::find_if(prefix.layers.begin(), prefix.layers.end(), [](auto& l) { return l.op == ir::Op::FullyConnected; });
+    prefix.layers.erase(fc, prefix.layers.end());
+    while (!prefix.layers.empty() && prefix.layers.back().op == ir::Op::Reshape) prefix.layers.pop_back();
   }
-  if (!run.layers.empty()) {
-    compile::save_tflite(run, dir / "run.tflite");
-    std::vector<int8_t> xs, expected;
-    for (const auto& x : inputs) {
-      const auto xq = quant::quantize_input(run, x.data());
-      const auto y = quant::run_int8(run, xq.data());
-      xs.insert(xs.end(), xq.begin(), xq.end());
-      expected.insert(expected.end(), y.begin(), y.end());
-    }
-    std::ofstream(dir / "in.bin", std::ios::binary).write(reinterpret_cast<const char*>(xs.data()), xs.size());
-    const std::string cmd = std::string(MOTE_ARMNN_TFLITE_RUN) + " " + (dir / "run.tflite").string() + " " +
-                            (dir / "in.bin").string() + " " + (dir / "out.bin").string() + " 2>" + (dir / "err.txt").string();
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << test::read_text(dir / "err.txt");
-    std::ifstream g(dir / "out.bin", std::ios::binary);
-    std::vector<char> got((std::istreambuf_iterator<char>(g)), std::istreambuf_iterator<char>());
-    ASSERT_EQ(got.size(), expected.size());
-    int worst = 0;
-    size_t differ = 0;
-    for (size_t i = 0; i < got.size(); ++i) {
-      worst = std::max(worst, std::abs(got[i] - expected[i]));
-      differ += got[i] != expected[i];
-    }
-    std::printf("[ export ] %s (%zu of %zu layers): ArmNN vs host int8: %zu of %zu outputs differ, worst %d LSB\n",
-                ctx.block.c_str(), run.layers.size(), q.layers.size(), differ, got.size(), worst);
+  if (!prefix.layers.empty()) {
+    compile::save_tflite(prefix, dir / "prefix.tflite");
+    const int worst = armnn_worst_lsb(prefix, dir / "prefix.tflite", inputs, dir, ctx.block + " (" +
+                                      std::to_string(prefix.layers.size()) + " of " + std::to_string(q.layers.size()) + " layers)");
     // 1-LSB differences: ArmNN rounds in float; an average of 2 taps is an exact .5 tie half the time.
     EXPECT_LE(worst, per_channel_fc ? 1 : 2);
   }
+  // --per-tensor-dense: the whole trained model runs on ArmNN.
+  auto pt = run_mote("-C " + proj.string() + " export-model --format tflite --per-tensor-dense -o " + (dir / "pt.tflite").string());
+  ASSERT_EQ(pt.exit_code, 0) << pt.err;
+  const quant::QModel qpt = quant::quantize(ctx.model, ctx.calibration, quant::QuantizeOptions{true});
+  const auto pt_bytes = compile::write_tflite(qpt, "mote " MOTE_VERSION ": " + ctx.block);
+  ASSERT_EQ(fs::file_size(dir / "pt.tflite"), pt_bytes.size());
+  EXPECT_LE(armnn_worst_lsb(qpt, dir / "pt.tflite", inputs, dir, ctx.block + " per-tensor dense, whole model"), 2);
 #endif
 
   {

@@ -220,3 +220,24 @@ TEST(TfliteWriter, ArmnnLayerByLayer) {
   }
 }
 #endif
+
+TEST(TfliteWriter, PerTensorDenseWritesOneScale) {
+  const auto m = test::classifier_models()[0];
+  const auto q = quant::quantize(m, test::random_inputs(m, 100, 1), quant::QuantizeOptions{true});
+  const auto bytes = compile::write_tflite(q);
+  const auto* g = tflite::GetModel(bytes.data())->subgraphs()->Get(0);
+  size_t dense = 0;
+  for (const auto* op : *g->operators()) {
+    if (op->inputs()->size() < 3) continue;  // the weighted ops: input, weights, bias
+    const auto* w = g->tensors()->Get(op->inputs()->Get(1));
+    EXPECT_EQ(w->quantization()->scale()->size(), 1u);
+    ++dense;
+  }
+  EXPECT_EQ(dense, 3u);
+  // Per-tensor dense weights still track the float model.
+  for (const auto& x : test::random_inputs(m, 50, 9)) {
+    const auto want = ir::run_float(m, x.data());
+    const auto got = quant::run_quantized(q, x.data());
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_NEAR(got[i], want[i], 0.08);
+  }
+}
