@@ -147,7 +147,7 @@ class Writer {
         x = reshape(name + "/flatten", x, flat(l.in), l.input);
         auto [w, b] = weights(name, l, {static_cast<int32_t>(l.out.size()), static_cast<int32_t>(l.in.size())}, 0);
         const int y = activation(name, flat(l.out), l.output);
-        op(tflite::BuiltinOperator_FULLY_CONNECTED, 5, {x, w, b}, y, tflite::BuiltinOptions_FullyConnectedOptions,
+        op(tflite::BuiltinOperator_FULLY_CONNECTED, 4, {x, w, b}, y, tflite::BuiltinOptions_FullyConnectedOptions,
            tflite::CreateFullyConnectedOptions(fbb_, fused_activation(i, l)).Union());
         return y;
       }
