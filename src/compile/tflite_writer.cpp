@@ -212,11 +212,19 @@ void save_tflite(const quant::QModel& q, const std::filesystem::path& out, const
   {
     std::ofstream f(tmp, std::ios::binary);
     f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!f) throw Error(out.string() + ": cannot write (check the folder exists and is writable)");
+    if (!f) {
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);  // nothing half-written is left behind
+      throw Error(out.string() + ": cannot write (check the folder exists and is writable)");
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, out, ec);
-  if (ec) throw Error(out.string() + ": cannot write (" + ec.message() + ")");
+  if (ec) {
+    const std::string why = ec.message();
+    std::filesystem::remove(tmp, ec);
+    throw Error(out.string() + ": cannot write (" + why + "); give a file path that is not a folder");
+  }
 }
 
 }  // namespace mote::compile
