@@ -111,7 +111,7 @@ class Writer {
                                                 : std::vector<int64_t>{1, in.h, in.w, in.c});
     x_ = "input";
     layout_ = flat_input ? Layout::Flat : Layout::Nhwc;
-    for (size_t i = 0; i < m_.layers.size(); ++i) layer(i, m_.layers[i]);
+    for (const ir::Layer& l : m_.layers) layer(l);
     const ir::Shape& out = m_.output();
     const bool flat_output = out.h == 1 && out.w == 1;
     to(flat_output ? Layout::Flat : Layout::Nhwc, out);
@@ -156,7 +156,7 @@ class Writer {
     x_ = y;
   }
 
-  void layer(size_t i, const ir::Layer& l) {
+  void layer(const ir::Layer& l) {
     const std::string base = g_.fresh(l.name.empty() ? ir::op_name(l.op) : l.name);
     const std::vector<float> bias = l.bias.empty() ? std::vector<float>(l.out.c, 0.0f) : l.bias;
     switch (l.op) {
@@ -213,7 +213,6 @@ class Writer {
         break;
     }
     activation(base, l.activation);
-    (void)i;
   }
 
   // kernel_shape, strides and explicit pads (TFLite's SAME puts the extra pixel after).

@@ -55,7 +55,7 @@ TensorQuant choose_quant(double min, double max);
 // features). Throws mote::Error naming the input or layer when calibration is empty or mis-sized.
 QModel quantize(const ir::Model& m, const std::vector<std::vector<float>>& calibration);
 
-// per_tensor_dense: one weight scale per dense layer (as older TFLite converters do) for runtimes that
+// per_tensor_dense: one weight scale per dense layer (stored per channel, all equal) for runtimes that
 // cannot read per-channel FULLY_CONNECTED weights, e.g. ArmNN 20.08; slightly less accurate.
 struct QuantizeOptions {
   bool per_tensor_dense = false;
