@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   register_upload(app, ctx);
   register_serve(app, ctx);
   register_keys(app, ctx);
+  register_export_model(app, ctx);
 
   try {
     app.parse(argc, argv);

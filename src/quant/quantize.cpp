@@ -52,11 +52,13 @@ void activation_range(QLayer& q, ir::Activation a) {
 
 // Per output channel symmetric weights, int32 bias and multipliers; channel of weight k: k / per_channel
 // (FC/conv: weights grouped per output) or k % channels (depthwise: output channel is the last axis).
-void quantize_weights(QLayer& q, const ir::Layer& l, int channels, bool channel_last) {
+// per_tensor: one scale (the largest) for all channels, still stored per channel.
+void quantize_weights(QLayer& q, const ir::Layer& l, int channels, bool channel_last, bool per_tensor = false) {
   const size_t n = l.weights.size();
   std::vector<float> max_abs(channels, 0.0f);
   auto channel = [&](size_t k) { return channel_last ? static_cast<int>(k % channels) : static_cast<int>(k / (n / channels)); };
   for (size_t k = 0; k < n; ++k) max_abs[channel(k)] = std::max(max_abs[channel(k)], std::fabs(l.weights[k]));
+  if (per_tensor) std::fill(max_abs.begin(), max_abs.end(), *std::max_element(max_abs.begin(), max_abs.end()));
   q.weight_scales.resize(channels);
   for (int c = 0; c < channels; ++c) q.weight_scales[c] = max_abs[c] > 0 ? max_abs[c] / 127.0f : 1.0f;
   q.weights.resize(n);
@@ -80,6 +82,10 @@ void quantize_weights(QLayer& q, const ir::Layer& l, int channels, bool channel_
 }  // namespace
 
 QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& calibration) {
+  return quantize(model, calibration, QuantizeOptions{});
+}
+
+QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& calibration, const QuantizeOptions& opts) {
   ir::Model m = model;
   ir::infer_shapes(m);
   if (calibration.empty()) throw Error("quantize: no calibration inputs (pass the training features)");
@@ -131,7 +137,8 @@ QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& c
       case ir::Op::Conv2D:
       case ir::Op::DepthwiseConv2D:
         ql.output = choose_quant(lo[i], hi[i]);
-        quantize_weights(ql, l, l.op == ir::Op::DepthwiseConv2D ? l.out.c : l.units, l.op == ir::Op::DepthwiseConv2D);
+        quantize_weights(ql, l, l.op == ir::Op::DepthwiseConv2D ? l.out.c : l.units, l.op == ir::Op::DepthwiseConv2D,
+                         opts.per_tensor_dense && l.op == ir::Op::FullyConnected);
         activation_range(ql, l.activation);
         break;
       case ir::Op::MaxPool2D:

@@ -55,6 +55,13 @@ TensorQuant choose_quant(double min, double max);
 // features). Throws mote::Error naming the input or layer when calibration is empty or mis-sized.
 QModel quantize(const ir::Model& m, const std::vector<std::vector<float>>& calibration);
 
+// per_tensor_dense: one weight scale per dense layer (stored per channel, all equal) for runtimes that
+// cannot read per-channel FULLY_CONNECTED weights, e.g. ArmNN 20.08; slightly less accurate.
+struct QuantizeOptions {
+  bool per_tensor_dense = false;
+};
+QModel quantize(const ir::Model& m, const std::vector<std::vector<float>>& calibration, const QuantizeOptions& opts);
+
 // The QModel as JSON (layers carry the runtime/nn parameter names); tests/ref/nn_int8.py --model reads it.
 nlohmann::json to_json(const QModel& q);
 
