@@ -35,5 +35,7 @@ void register_keys(CLI::App& app, Context& ctx);
 void register_train(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
+void register_deploy(CLI::App& app, Context& ctx);
+void register_profile(CLI::App& app, Context& ctx);
 
 }  // namespace mote::cli
