@@ -34,18 +34,28 @@ class ImpulseDeploy : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new mote::test::TempDir();
-    auto r = run_mote("demo " + project().string() + " --no-serve");
+    // ctest runs each case in its own process: only DemoPrintsTheDeviceLine pays for the demo's own profile.
+    const bool full = ::testing::UnitTest::GetInstance()->current_test_info() == nullptr &&
+                      std::string(::testing::GTEST_FLAG(filter)).find("DemoPrintsTheDeviceLine") != std::string::npos;
+    auto r = run_mote("demo " + project().string() + " --no-serve" + (full ? "" : " --no-profile"));
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    demo_out_ = new std::string(r.out);
+    demo_profiled_ = full;
   }
   static void TearDownTestSuite() {
     delete dir_;
+    delete demo_out_;
     dir_ = nullptr;
   }
   static fs::path project() { return dir_->path() / "demo"; }
   static fs::path tmp(const std::string& name) { return dir_->path() / name; }
   static mote::test::TempDir* dir_;
+  static std::string* demo_out_;
+  static bool demo_profiled_;
 };
+bool ImpulseDeploy::demo_profiled_ = false;
 mote::test::TempDir* ImpulseDeploy::dir_ = nullptr;
+std::string* ImpulseDeploy::demo_out_ = nullptr;
 
 TEST_F(ImpulseDeploy, CppPackageBuildsAndPrintsTheHostInt8Results) {
   const fs::path out = tmp("cpp");
@@ -171,6 +181,21 @@ TEST_F(ImpulseDeploy, ProfileCortexM4ProvesParityOnTheDemo) {
   EXPECT_TRUE(fs::exists(project() / "out" / "profile-cortex-m4.json"));
   std::printf("founding claim (6.6 kB RAM / 20 kB flash): the demo impulse takes %.2f kB RAM, %.2f kB flash on the "
               "Cortex-M4; parity on %d windows\n", ram / 1000.0, flash / 1000.0, n);
+}
+
+TEST_F(ImpulseDeploy, DemoPrintsTheDeviceLine) {
+  if (!demo_profiled_) {
+    EXPECT_NE(demo_out_->find("on a Cortex-M4: not profiled (--no-profile)"), std::string::npos) << *demo_out_;
+    GTEST_SKIP() << "run alone (ctest -R DemoPrintsTheDeviceLine) to check the demo's device line";
+  }
+  if (!have_m4_tools()) {
+    EXPECT_NE(demo_out_->find("on a Cortex-M4: not profiled"), std::string::npos) << *demo_out_;
+    GTEST_SKIP() << "SKIPPED: needs arm-none-eabi-g++ and qemu-system-arm (scripts/setup)";
+  }
+  EXPECT_NE(demo_out_->find("on a Cortex-M4 (QEMU): "), std::string::npos) << *demo_out_;
+  EXPECT_NE(demo_out_->find("host/device parity bit-exact on 8 testing windows (claim to beat: 6.6 kB RAM, 20 kB flash)"),
+            std::string::npos)
+      << *demo_out_;
 }
 
 TEST_F(ImpulseDeploy, UnknownFormatNamesTheFormats) {
