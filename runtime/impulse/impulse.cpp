@@ -3,14 +3,12 @@
 
 #include <string.h>
 
+#include "impulse/impulse_internal.h"
 #include "nn/quantize_s8.h"
 
 namespace mote {
-namespace {
 
-size_t window_values(const ImpulseModel& m) { return static_cast<size_t>(m.frames) * m.axes; }
-
-// Everything after the window is in m.window.
+// Everything after reading the window (impulse_internal.h).
 Status run_window(const ImpulseModel& m, const float* window, Result* r) {
   uint32_t t0 = mote_port_clock();
   MOTE_RETURN_IF_ERROR(m.dsp(window, m.features));
@@ -53,50 +51,12 @@ Status run_window(const ImpulseModel& m, const float* window, Result* r) {
   return MOTE_OK;
 }
 
-// Continuous mode state: frames held in kImpulse.slide and the last runs' scores.
-size_t g_filled = 0;
-float g_history[MOTE_CONTINUOUS_AVERAGE][MOTE_MAX_LABELS];
-size_t g_runs = 0;
-
-}  // namespace
-
 Status run_impulse(const Signal& signal, Result* result) {
   const ImpulseModel& m = kImpulse;
   if (!result || !signal.get_data) return MOTE_ERR_ARG;
   if (signal.total_length != window_values(m)) return MOTE_ERR_SHAPE;
   if (signal.get_data(0, signal.total_length, m.window, signal.ctx) != 0) return MOTE_ERR_SIGNAL;
   return run_window(m, m.window, result);
-}
-
-Status run_impulse_continuous(const Signal& slice, Result* result, bool reset) {
-  const ImpulseModel& m = kImpulse;
-  const size_t w = window_values(m);
-  if (!result || !slice.get_data) return MOTE_ERR_ARG;
-  if (slice.total_length == 0 || slice.total_length > w || slice.total_length % m.axes) return MOTE_ERR_SHAPE;
-  if (reset) g_filled = g_runs = 0;
-  const size_t n = slice.total_length;
-  // Slide left by the new values (only as far as the window is full) and append them.
-  if (g_filled + n > w) {
-    const size_t drop = g_filled + n - w;
-    memmove(m.slide, m.slide + drop, (g_filled - drop) * sizeof(float));
-    g_filled -= drop;
-  }
-  if (slice.get_data(0, n, m.slide + g_filled, slice.ctx) != 0) return MOTE_ERR_SIGNAL;
-  g_filled += n;
-  result->ready = 0;
-  if (g_filled < w) return MOTE_OK;
-  memcpy(m.window, m.slide, w * sizeof(float));
-  MOTE_RETURN_IF_ERROR(run_window(m, m.window, result));
-  float* slot = g_history[g_runs % MOTE_CONTINUOUS_AVERAGE];
-  for (size_t i = 0; i < result->label_count; ++i) slot[i] = result->classification[i];
-  ++g_runs;
-  const size_t k = g_runs < MOTE_CONTINUOUS_AVERAGE ? g_runs : MOTE_CONTINUOUS_AVERAGE;
-  for (size_t i = 0; i < result->label_count; ++i) {
-    float sum = 0.0f;
-    for (size_t j = 0; j < k; ++j) sum += g_history[j][i];
-    result->classification[i] = sum / static_cast<float>(k);
-  }
-  return MOTE_OK;
 }
 
 }  // namespace mote
@@ -106,7 +66,3 @@ extern "C" int mote_run_impulse(const mote_signal_t* signal, mote_result_t* resu
   return mote::run_impulse(*signal, result);
 }
 
-extern "C" int mote_run_impulse_continuous(const mote_signal_t* slice, mote_result_t* result, int reset) {
-  if (!slice) return mote::MOTE_ERR_ARG;
-  return mote::run_impulse_continuous(*slice, result, reset != 0);
-}

@@ -201,12 +201,11 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
       << "#include <stddef.h>\n#include <stdint.h>\n\n#include \"mote/impulse.h\"\n";
   for (const auto& h : includes) src << "#include \"" << h << "\"\n";
   if (d.has_nn) src << "#include \"mote_model.h\"\n";
-  src << "\nnamespace {\n\n" << defs.str() << "\n// Static buffers: the largest block's scratch, one window, the sliding window, the features.\n"
-      << "alignas(8) unsigned char g_scratch[" << scratch << "];\nfloat g_window[" << window << "];\nfloat g_slide["
-      << window << "];\nfloat g_features[" << imp.width() << "];\n\n"
+  src << "\nnamespace {\n\n" << defs.str() << "\n// Static buffers: the largest block's scratch, one window, the features.\n"
+      << "alignas(8) unsigned char g_scratch[" << scratch << "];\nfloat g_window[" << window << "];\nfloat g_features[" << imp.width() << "];\n\n"
       << "mote::Status run_dsp(const float* window, float* features) {\n  mote::Status st = mote::MOTE_OK;\n"
       << body.str() << "  return st;\n}\n\n";
-  g.glue_ram_bytes = scratch + 2 * window * 4 + imp.width() * 4;
+  g.glue_ram_bytes = scratch + window * 4 + imp.width() * 4;  // + window * 4 with continuous mode
   std::string nn_select = "0";
   if (d.has_nn) {
     const auto m = column_map(d.nn_cols);
@@ -231,7 +230,7 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
         << ", kAnSelect, kAnMean, kAnInvScale, kAnCenters, kAnInvRadius};\n\n";
   }
   src << "}  // namespace\n\nnamespace mote {\n\nextern const ImpulseModel kImpulse = {\n    " << frames << ", " << axes
-      << ", " << imp.width() << ", run_dsp, g_window, g_slide, g_features,\n";
+      << ", " << imp.width() << ", run_dsp, g_window, g_features,\n";
   if (d.has_nn)
     src << "    " << d.q.input_shape.size() << ", " << nn_select << ", " << c_float(d.q.input.scale) << ", "
         << d.q.input.zero_point << ", mote_model::input, mote_model::invoke, mote_model::output,\n    " << d.labels.size()
@@ -240,7 +239,8 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
     src << "    0, 0, 1.0f, 0, 0, 0, 0, 0, 0, 1.0f, 0,\n";
   if (d.has_anomaly) src << "    &kKmeans, " << c_float(d.anomaly.threshold) << "};\n";
   else src << "    0, 0.0f};\n";
-  src << "\n}  // namespace mote\n";
+  src << "// run_impulse_continuous's sliding window; dropped by --gc-sections when unused.\nfloat kImpulseSlide[" << window
+      << "];\n\n}  // namespace mote\n";
   g.files["mote_impulse.cpp"] = src.str();
   g.runtime_folders = {"include/", "impulse/", "dsp/", "port/", "anomaly/"};
   if (d.has_nn) g.runtime_folders.push_back("nn/");

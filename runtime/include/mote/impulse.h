@@ -72,7 +72,6 @@ struct ImpulseModel {
   uint16_t feature_count;                 // DSP output per window, every block concatenated
   Status (*dsp)(const float* window, float* features);  // the generated calls of runtime/dsp blocks
   float* window;                          // static buffers of the glue: frames x axes
-  float* slide;                           // continuous mode's sliding window: frames x axes
   float* features;                        // feature_count
   // Classifier (nn_invoke null: none). nn_select: the features it reads, or null for [0, nn_input_count).
   uint16_t nn_input_count;
@@ -92,6 +91,9 @@ struct ImpulseModel {
 };
 
 extern const ImpulseModel kImpulse;
+// The continuous mode's sliding window (frames x axes), defined by the glue in its own section so that a
+// firmware that never calls run_impulse_continuous drops it (--gc-sections).
+extern float kImpulseSlide[];
 
 // One window (signal.total_length == frames x axes) through every stage.
 Status run_impulse(const Signal& signal, Result* result);
