@@ -6,6 +6,7 @@ namespace mote::serve {
 const std::vector<JobKind>& job_kinds() {
   static const std::vector<JobKind> list = {
       {"features", "generate the DSP features of every sample and their 2-D projection", run_features_job},
+      {"deploy", "package the trained impulse for a device (params.format: cpp, arduino, firmware)", run_deploy_job},
   };
   return list;
 }
