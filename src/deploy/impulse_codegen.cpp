@@ -242,8 +242,8 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   src << "// run_impulse_continuous's sliding window; dropped by --gc-sections when unused.\nfloat kImpulseSlide[" << window
       << "];\n\n}  // namespace mote\n";
   g.files["mote_impulse.cpp"] = src.str();
-  g.runtime_folders = {"include/", "impulse/", "dsp/", "port/", "anomaly/"};
-  if (d.has_nn) g.runtime_folders.push_back("nn/");
+  // run_impulse calls quantize_s8 and the k-means scorer whatever the impulse holds (unused code is not linked).
+  g.runtime_folders = {"include/", "impulse/", "dsp/", "port/", "anomaly/", "nn/"};
   if (d.has_anomaly) g.runtime_folders.push_back("anomaly/");
   return g;
 }
