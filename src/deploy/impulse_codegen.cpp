@@ -95,7 +95,8 @@ DeployableImpulse load_deployable(Project& p) {
     if (t.rows.empty()) throw Error("no training windows to calibrate int8 quantization; import training data");
     std::vector<std::vector<float>> cal;
     for (size_t r = 0; r < t.rows.size(); ++r) cal.push_back(pick(std::vector<float>(t.row(r), t.row(r) + t.width), d.nn_cols));
-    d.q = quant::quantize(learn::trained_ir(*nn), cal);
+    d.ir = learn::trained_ir(*nn);
+    d.q = quant::quantize(d.ir, cal);
     d.labels = d.q.labels;
     const size_t outs = d.q.output_shape().size();
     if (d.labels.size() != outs) {
