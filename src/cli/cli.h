@@ -44,5 +44,7 @@ struct ServeOptions;
 }
 namespace mote::cli {
 void serve_foreground(serve::ServeOptions o, const std::filesystem::path& dir);
+void register_deploy(CLI::App& app, Context& ctx);
+void register_profile(CLI::App& app, Context& ctx);
 
 }  // namespace mote::cli

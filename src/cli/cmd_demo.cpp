@@ -7,6 +7,8 @@
 #include "core/files.h"
 #include "core/plot.h"
 #include "demo/motion.h"
+#include "deploy/firmware.h"
+#include "deploy/profile.h"
 #include "impulse/features.h"
 #include "impulse/projection.h"
 #include "ingest/split.h"
@@ -40,11 +42,12 @@ void prepare_demo_dir(const fs::path& dir) {
 
 void register_demo(CLI::App& app, Context& ctx) {
   static std::string dir = "mote-demo";
-  static bool no_serve = false, json = false;
+  static bool no_serve = false, json = false, no_profile = false;
   auto* cmd = app.add_subcommand("demo", "The whole path on accelerometer gestures mote generates itself");
   cmd->add_option("DIR", dir, "Project folder to create (default: mote-demo)");
   cmd->add_flag("--no-serve", no_serve, "Stop after the pipeline instead of serving the studio");
   cmd->add_flag("--json", json, "Print the summary as JSON");
+  cmd->add_flag("--no-profile", no_profile, "Skip the Cortex-M4 profile (QEMU) of the trained impulse");
   cmd->callback([&ctx] { ctx.run = [] {
     prepare_demo_dir(dir);
     Project p = Project::init(dir);
@@ -101,6 +104,13 @@ void register_demo(CLI::App& app, Context& ctx) {
     learn::TrainReport trained = learn::train_impulse(p, topts);
     nlohmann::json tested = learn::test_impulse(p, true);
 
+    // The device: the trained impulse as Cortex-M4 firmware under QEMU (parity, RAM, flash), when the tools exist.
+    nlohmann::json device = nullptr;
+    std::string device_skipped;
+    if (no_profile) device_skipped = "--no-profile";
+    else if (!(device_skipped = deploy::missing_m4_tools()).empty()) device_skipped = "needs " + device_skipped;
+    else device = deploy::profile_cortex_m4(p, {});
+
     double total_ms = 0;
     for (auto& s : samples) total_ms += s.length_ms();
     auto counts = p.store().label_counts();
@@ -110,7 +120,7 @@ void register_demo(CLI::App& app, Context& ctx) {
       print_json({{"dir", dir}, {"samples", samples.size()}, {"minutes", total_ms / 60000.0}, {"labels", labels},
                   {"impulse", impulse_to_json(impulse.spec())}, {"why", why}, {"features_per_window", impulse.width()},
                   {"windows", fst.windows}, {"feature_explorer", plot}, {"train_seconds", trained.seconds},
-                  {"test", tested}});
+                  {"test", tested}, {"device", device}});
     } else {
       std::printf("demo project: %s\n", dir.c_str());
       std::printf("generated %zu accelerometer recordings (%.1f minutes at 62.5 Hz)\n", samples.size(), total_ms / 60000.0);
@@ -133,6 +143,14 @@ void register_demo(CLI::App& app, Context& ctx) {
                       b["normal_samples"].get<int>(), 100 * b["detection_rate"].get<double>(),
                       100 * b["false_positive_rate"].get<double>());
       }
+      if (device.is_object())
+        std::printf("on a Cortex-M4 (QEMU): %.2f kB RAM, %.2f kB flash, %.0f instructions per window; host/device parity %s on %d "
+                    "testing windows (claim to beat: 6.6 kB RAM, 20 kB flash); report: %s\n",
+                    device["impulse"]["ram_bytes"].get<long>() / 1000.0, device["impulse"]["flash_bytes"].get<long>() / 1000.0,
+                    device["instructions"]["total"].get<double>(), device["parity"]["ok"].get<bool>() ? "bit-exact" : "FAILED",
+                    device["windows"].get<int>(), (p.out_dir() / "profile-cortex-m4.txt").string().c_str());
+      else
+        std::printf("on a Cortex-M4: not profiled (%s)\n", device_skipped.c_str());
       std::printf("list them: mote -C %s samples; evaluate again: mote -C %s test\n", dir.c_str(), dir.c_str());
     }
     // Without --no-serve (and without --json, whose stdout is one JSON document) the demo ends in the studio.

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   register_train(app, ctx);
   register_test(app, ctx);
   register_classify(app, ctx);
+  register_deploy(app, ctx);
+  register_profile(app, ctx);
   register_demo(app, ctx);
   register_forward(app, ctx);
   register_upload(app, ctx);

@@ -1,8 +1,21 @@
 # cmake -P: writes OUT, a C++ source holding every runtime/ .h/.cpp/README.md as a raw string, so deploy
-# packages carry the exact device sources mote was built with. Inputs: RUNTIME_DIR, OUT.
-file(GLOB_RECURSE files RELATIVE ${RUNTIME_DIR} ${RUNTIME_DIR}/*.h ${RUNTIME_DIR}/*.cpp ${RUNTIME_DIR}/*README.md)
+# packages carry the exact device sources mote was built with. Inputs: RUNTIME_DIR, OUT; optional SYMBOL
+# (default kRuntimeFiles, count k<...>Count) and PATTERNS (default *.h;*.cpp;*README.md) for other folders.
+if(NOT SYMBOL)
+  set(SYMBOL kRuntimeFiles)
+endif()
+if(NOT PATTERNS)
+  set(PATTERNS "*.h;*.cpp;*README.md")
+endif()
+string(REPLACE "," ";" PATTERNS "${PATTERNS}")  # commas: a list that survives add_custom_command
+set(globs)
+foreach(p IN LISTS PATTERNS)
+  list(APPEND globs ${RUNTIME_DIR}/${p})
+endforeach()
+string(REGEX REPLACE "Files$" "FileCount" COUNT_SYMBOL ${SYMBOL})
+file(GLOB_RECURSE files RELATIVE ${RUNTIME_DIR} ${globs})
 list(SORT files)
-set(text "// Generated from runtime/ by src/deploy/embed_runtime.cmake: do not edit.\n#include \"deploy/runtime_files.h\"\n\nnamespace mote::deploy {\n\nconst EmbeddedFile kRuntimeFiles[] = {\n")
+set(text "// Generated from runtime/ by src/deploy/embed_runtime.cmake: do not edit.\n#include \"deploy/runtime_files.h\"\n\nnamespace mote::deploy {\n\nconst EmbeddedFile ${SYMBOL}[] = {\n")
 set(count 0)
 foreach(f IN LISTS files)
   file(READ ${RUNTIME_DIR}/${f} content)
@@ -13,7 +26,7 @@ foreach(f IN LISTS files)
   string(APPEND text "    {\"${f}\", R\"mote_embed(${content})mote_embed\"},\n")
   math(EXPR count "${count} + 1")
 endforeach()
-string(APPEND text "};\nconst size_t kRuntimeFileCount = ${count};\n\n}  // namespace mote::deploy\n")
+string(APPEND text "};\nconst size_t ${COUNT_SYMBOL} = ${count};\n\n}  // namespace mote::deploy\n")
 # Rewrite only on change, so an unchanged runtime does not rebuild mote.
 if(EXISTS ${OUT})
   file(READ ${OUT} old)

@@ -12,5 +12,8 @@ struct EmbeddedFile {
 
 extern const EmbeddedFile kRuntimeFiles[];
 extern const size_t kRuntimeFileCount;
+// targets/cortex-m4 board support (startup.cpp, board.cpp, board.h, mps2_an386.ld), embedded the same way.
+extern const EmbeddedFile kBoardFiles[];
+extern const size_t kBoardFileCount;
 
 }  // namespace mote::deploy

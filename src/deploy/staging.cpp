@@ -42,11 +42,13 @@ void StagedDir::commit() {
   committed_ = true;
 }
 
-void write_runtime(StagedDir& dir, const std::string& prefix, const std::string& strip) {
+void write_runtime(StagedDir& dir, const std::string& prefix, const std::string& strip,
+                   const std::vector<std::string>& folders) {
   for (size_t i = 0; i < kRuntimeFileCount; ++i) {
     const std::string path = kRuntimeFiles[i].path;
-    // The folders a model needs; dsp/ joins when packages carry whole impulses.
-    if (path.rfind("include/", 0) != 0 && path.rfind("nn/", 0) != 0 && path.rfind("port/", 0) != 0) continue;
+    bool wanted = false;
+    for (const auto& f : folders) wanted = wanted || path.rfind(f, 0) == 0;
+    if (!wanted) continue;
     const std::string rel = !strip.empty() && path.rfind(strip, 0) == 0 ? path.substr(strip.size()) : path;
     dir.write(fs::path(prefix) / rel, kRuntimeFiles[i].text);
   }

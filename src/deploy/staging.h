@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace mote::deploy {
 
@@ -28,6 +29,7 @@ class StagedDir {
 
 // Copies the embedded runtime files under `prefix` whose runtime-relative path starts with one of
 // `folders` ("include/", "nn/", "port/"), each to <prefix>/<path with `strip` removed from its front>.
-void write_runtime(StagedDir& dir, const std::string& prefix, const std::string& strip = "");
+void write_runtime(StagedDir& dir, const std::string& prefix, const std::string& strip = "",
+                   const std::vector<std::string>& folders = {"include/", "nn/", "port/"});
 
 }  // namespace mote::deploy

@@ -1,5 +1,7 @@
 #include "impulse/dsp_block.h"
 
+#include <cstdio>
+
 #include "core/error.h"
 #include "impulse/blocks/params.h"
 
@@ -9,6 +11,30 @@ size_t DspBlock::output_size() const {
   size_t n = 1;
   for (size_t d : output_shape()) n *= d;
   return n;
+}
+
+DeviceBlockCode DspBlock::device_code(const std::string&) const {
+  throw Error("this DSP block has no device code yet (deployable: raw, flatten, spectral); change the impulse's DSP block");
+}
+
+std::string c_float(float v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));  // 9 significant digits round-trip a float
+  std::string s = buf;
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s + "f";
+}
+
+std::string c_float_array(const std::string& name, const std::vector<float>& v) {
+  std::string s = "static const float " + name + "[" + std::to_string(v.size()) + "] = {";
+  for (size_t i = 0; i < v.size(); ++i) s += (i % 8 ? " " : "\n    ") + c_float(v[i]) + ",";
+  return s + "};\n";
+}
+
+std::string c_u16_array(const std::string& name, const std::vector<uint16_t>& v) {
+  std::string s = "static const uint16_t " + name + "[" + std::to_string(v.size()) + "] = {";
+  for (size_t i = 0; i < v.size(); ++i) s += (i % 16 ? " " : "\n    ") + std::to_string(v[i]) + ",";
+  return s + "};\n";
 }
 
 namespace {

@@ -12,6 +12,15 @@
 
 namespace mote {
 
+// A block as device code (mote deploy): its config printed from the very tables and values the host
+// adapter runs with, so host and device compute with identical data.
+struct DeviceBlockCode {
+  std::string include;      // runtime header, e.g. "dsp/spectral.h"
+  std::string definitions;  // static const tables and the typed config, names prefixed
+  std::string call;         // a statement setting `st` from in, out, out_len, scratch, scratch_bytes
+  size_t scratch_bytes = 0;
+};
+
 // One window as the block sees it: time series frames x axes (frame-major) or an image.
 struct BlockInput {
   const float* window = nullptr;
@@ -35,7 +44,14 @@ class DspBlock {
   size_t ram_bytes() const { return scratch_bytes() + output_bytes(); }
   // Runs on one window; out holds output_size() floats. Throws mote::Error on a runtime status.
   virtual void run(const BlockInput& in, float* out) const = 0;
+  // Device code with names starting with `prefix`; throws mote::Error when the block has no device form yet.
+  virtual DeviceBlockCode device_code(const std::string& prefix) const;
 };
+
+// C++ literals that round-trip exactly (for device code): a float, and static const arrays.
+std::string c_float(float v);
+std::string c_float_array(const std::string& name, const std::vector<float>& v);
+std::string c_u16_array(const std::string& name, const std::vector<uint16_t>& v);
 
 // Builds the block of spec.type for this input (axes = how many axes it reads); errors name
 // `where` + ".params.<field>" and say what range is allowed.

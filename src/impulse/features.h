@@ -21,6 +21,7 @@ class Impulse {
   size_t axes() const { return axes_; }
   const std::vector<std::unique_ptr<DspBlock>>& blocks() const { return blocks_; }
   size_t offset(size_t block) const { return offsets_[block]; }
+  const std::vector<size_t>& block_axes(size_t block) const { return block_axes_[block]; }  // input axes read
   // Runs every DSP block on one window (block i reads its axes) into out[0, width()).
   void run(const BlockInput& window, float* out) const;
 

@@ -13,5 +13,7 @@ nlohmann::json run_train_job(JobContext& ctx);
 nlohmann::json run_test_job(JobContext& ctx);
 // The stored models (newest per block) without weights: block, type, created_at, metrics.
 nlohmann::json trained_models_json(Project& p);
+// Runs `mote deploy --format params.format` into out/deploy/<format> (job_deploy.cpp).
+nlohmann::json run_deploy_job(JobContext& ctx);
 
 }  // namespace mote::serve

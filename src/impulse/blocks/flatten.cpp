@@ -18,6 +18,13 @@ class FlattenBlock : public DspBlock {
   std::vector<size_t> output_shape() const override { return {dsp::flatten_output_len(cfg_)}; }
   size_t scratch_bytes() const override { return dsp::flatten_scratch_bytes(cfg_); }
   size_t flash_bytes() const override { return 0; }  // no tables
+  DeviceBlockCode device_code(const std::string& prefix) const override {
+    return {"dsp/flatten.h",
+            "static const mote::dsp::FlattenConfig " + prefix + "_cfg = {" + std::to_string(cfg_.frames) + ", " +
+                std::to_string(cfg_.axes) + ", " + c_float(cfg_.scale) + ", " + std::to_string(cfg_.stats) + "u};\n",
+            "st = mote::dsp::flatten_f32(" + prefix + "_cfg, in, out, out_len, scratch, scratch_bytes);",
+            dsp::flatten_scratch_bytes(cfg_)};
+  }
   void run(const BlockInput& in, float* out) const override {
     std::vector<float> scratch(cfg_.frames);
     Status st = dsp::flatten_f32(cfg_, in.window, out, output_size(), scratch.data(), scratch.size() * sizeof(float));

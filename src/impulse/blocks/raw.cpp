@@ -15,6 +15,12 @@ class RawBlock : public DspBlock {
   std::vector<size_t> output_shape() const override { return {cfg_.frames, cfg_.axes}; }
   size_t scratch_bytes() const override { return dsp::raw_scratch_bytes(cfg_); }
   size_t flash_bytes() const override { return 0; }  // no tables
+  DeviceBlockCode device_code(const std::string& prefix) const override {
+    return {"dsp/raw.h",
+            "static const mote::dsp::RawConfig " + prefix + "_cfg = {" + std::to_string(cfg_.frames) + ", " +
+                std::to_string(cfg_.axes) + ", " + c_float(cfg_.scale) + "};\n",
+            "st = mote::dsp::raw_f32(" + prefix + "_cfg, in, out, out_len);", 0};
+  }
   void run(const BlockInput& in, float* out) const override {
     Status st = dsp::raw_f32(cfg_, in.window, out, output_size());
     if (st != MOTE_OK) throw Error(std::string("raw block: ") + status_string(st));

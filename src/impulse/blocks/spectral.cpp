@@ -40,6 +40,25 @@ class SpectralBlock : public DspBlock {
   size_t flash_bytes() const override {
     return fft_.bytes() + (window_.size() + sos_.size()) * sizeof(float) + edges_.size() * sizeof(uint16_t);
   }
+  DeviceBlockCode device_code(const std::string& prefix) const override {
+    DeviceBlockCode c;
+    c.include = "dsp/spectral.h";
+    const std::string& p = prefix;
+    c.definitions = c_float_array(p + "_cos", fft_.cos) + c_float_array(p + "_sin", fft_.sin) +
+                    c_u16_array(p + "_bitrev", fft_.bitrev) + c_float_array(p + "_window", window_);
+    if (!sos_.empty()) c.definitions += c_float_array(p + "_sos", sos_);
+    if (!edges_.empty()) c.definitions += c_u16_array(p + "_edges", edges_);
+    c.definitions += "static const mote::dsp::SpectralConfig " + p + "_cfg = {" + std::to_string(cfg_.frames) + ", " +
+                     std::to_string(cfg_.axes) + ", " + c_float(cfg_.sample_rate_hz) + ", " + c_float(cfg_.scale) +
+                     ", {" + std::to_string(cfg_.filter.sections) + ", " + (sos_.empty() ? "0" : p + "_sos") + "}, {" +
+                     std::to_string(cfg_.fft.n) + ", " + p + "_cos, " + p + "_sin, " + p + "_bitrev}, " + p +
+                     "_window, " + std::to_string(cfg_.bands) + ", " + (edges_.empty() ? "0" : p + "_edges") + ", " +
+                     std::to_string(cfg_.take_log) + ", " + std::to_string(cfg_.peaks) + ", " +
+                     c_float(cfg_.peaks_threshold) + ", " + std::to_string(cfg_.skip_power) + "};\n";
+    c.call = "st = mote::dsp::spectral_f32(" + p + "_cfg, in, out, out_len, scratch, scratch_bytes);";
+    c.scratch_bytes = dsp::spectral_scratch_bytes(cfg_);
+    return c;
+  }
   void run(const BlockInput& in, float* out) const override {
     std::vector<float> scratch(dsp::spectral_scratch_bytes(cfg_) / sizeof(float) + 1);
     Status st = dsp::spectral_f32(cfg_, in.window, out, output_size(), scratch.data(), scratch.size() * sizeof(float));

@@ -1,0 +1,68 @@
+// run_impulse over the generated mote::kImpulse: read the window, DSP, quantize, invoke, score.
+#include "mote/impulse.h"
+
+#include <string.h>
+
+#include "impulse/impulse_internal.h"
+#include "nn/quantize_s8.h"
+
+namespace mote {
+
+// Everything after reading the window (impulse_internal.h).
+Status run_window(const ImpulseModel& m, const float* window, Result* r) {
+  uint32_t t0 = mote_port_clock();
+  MOTE_RETURN_IF_ERROR(m.dsp(window, m.features));
+  uint32_t t1 = mote_port_clock();
+  r->features = m.features;
+  r->feature_count = m.feature_count;
+  r->timing.dsp = t1 - t0;
+  r->label_count = 0;
+  r->labels = 0;
+  r->nn_output = 0;
+  r->timing.nn = 0;
+  if (m.nn_invoke) {
+    if (m.label_count > MOTE_MAX_LABELS) return MOTE_ERR_SHAPE;
+    int8_t* in = m.nn_input();
+    const nn::QuantizeS8Params qp = {m.nn_input_count, m.input_scale, m.input_zero_point};
+    if (m.nn_select) {
+      // The classifier reads some of the features: quantize them one by one, in its order.
+      const nn::QuantizeS8Params one = {1, m.input_scale, m.input_zero_point};
+      for (uint16_t i = 0; i < m.nn_input_count; ++i)
+        MOTE_RETURN_IF_ERROR(nn::quantize_s8(one, m.features + m.nn_select[i], in + i));
+    } else {
+      MOTE_RETURN_IF_ERROR(nn::quantize_s8(qp, m.features, in));
+    }
+    MOTE_RETURN_IF_ERROR(m.nn_invoke());
+    const int8_t* out = m.nn_output();
+    for (uint16_t i = 0; i < m.label_count; ++i)
+      r->classification[i] = m.output_scale * static_cast<float>(out[i] - m.output_zero_point);
+    r->label_count = m.label_count;
+    r->labels = m.labels;
+    r->nn_output = out;
+    r->timing.nn = mote_port_clock() - t1;
+  }
+  uint32_t t2 = mote_port_clock();
+  r->has_anomaly = m.kmeans ? 1 : 0;
+  r->anomaly = 0.0f;
+  r->anomaly_threshold = m.anomaly_threshold;
+  if (m.kmeans) MOTE_RETURN_IF_ERROR(anomaly::kmeans_score_f32(*m.kmeans, m.features, m.feature_count, &r->anomaly));
+  r->timing.anomaly = mote_port_clock() - t2;
+  r->ready = 1;
+  return MOTE_OK;
+}
+
+Status run_impulse(const Signal& signal, Result* result) {
+  const ImpulseModel& m = kImpulse;
+  if (!result || !signal.get_data) return MOTE_ERR_ARG;
+  if (signal.total_length != window_values(m)) return MOTE_ERR_SHAPE;
+  if (signal.get_data(0, signal.total_length, m.window, signal.ctx) != 0) return MOTE_ERR_SIGNAL;
+  return run_window(m, m.window, result);
+}
+
+}  // namespace mote
+
+extern "C" int mote_run_impulse(const mote_signal_t* signal, mote_result_t* result) {
+  if (!signal) return mote::MOTE_ERR_ARG;
+  return mote::run_impulse(*signal, result);
+}
+

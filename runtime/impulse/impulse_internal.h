@@ -1,0 +1,16 @@
+// Shared by run_impulse and run_impulse_continuous: one window (already read) through every stage.
+#ifndef MOTE_IMPULSE_INTERNAL_H
+#define MOTE_IMPULSE_INTERNAL_H
+
+#include <stddef.h>
+
+#include "mote/impulse.h"
+
+namespace mote {
+
+inline size_t window_values(const ImpulseModel& m) { return static_cast<size_t>(m.frames) * m.axes; }
+Status run_window(const ImpulseModel& m, const float* window, Result* r);
+
+}  // namespace mote
+
+#endif  // MOTE_IMPULSE_INTERNAL_H

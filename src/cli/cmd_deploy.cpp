@@ -1,0 +1,55 @@
+// `mote deploy --format F -o OUT` and `mote profile --target cortex-m4`: a trained impulse to a device.
+#include <cstdio>
+
+#include "cli/cli.h"
+#include "core/error.h"
+#include "deploy/formats.h"
+#include "deploy/profile.h"
+
+namespace mote::cli {
+
+void register_deploy(CLI::App& app, Context& ctx) {
+  static std::string format, out;
+  static bool json = false;
+  std::string help = "Package the trained impulse for a device; formats:";
+  for (const auto& f : deploy::deploy_formats()) help += std::string(" ") + f.name;
+  auto* cmd = app.add_subcommand("deploy", help);
+  std::string fhelp;
+  for (const auto& f : deploy::deploy_formats()) fhelp += std::string(fhelp.empty() ? "" : "; ") + f.name + ": " + f.help;
+  cmd->add_option("--format", format, fhelp)->required();
+  cmd->add_option("-o,--output", out, "Output folder (must not exist or be empty)")->required();
+  cmd->add_flag("--json", json, "Print the report as JSON");
+  cmd->callback([&ctx] { ctx.run = [&ctx] {
+    Project p = ctx.open_project();
+    auto r = deploy::deploy(p, format, out);
+    if (json) return print_json(r);
+    std::printf("deployed impulse %s as %s into %s (%d files)\n", r["impulse_hash"].get<std::string>().c_str(), format.c_str(),
+                out.c_str(), r["files"].get<int>());
+    if (r.contains("build")) std::printf("  build: %s\n", r["build"].get<std::string>().c_str());
+    if (r.contains("run")) std::printf("  run: %s\n", r["run"].get<std::string>().c_str());
+    std::printf("  its example classifies a testing window ('%s'); the host's int8 result:\n",
+                r["example"]["label"].get<std::string>().c_str());
+    for (auto& l : r["example"]["lines"]) std::printf("    %s\n", l.get<std::string>().c_str());
+  }; });
+}
+
+void register_profile(CLI::App& app, Context& ctx) {
+  static std::string target = "cortex-m4";
+  static bool json = false;
+  static size_t windows = 8;
+  auto* cmd = app.add_subcommand("profile", "RAM, flash, instructions per stage and host/device parity on an emulated device");
+  cmd->add_option("--target", target, "Device: cortex-m4 (QEMU mps2-an386)")->check(CLI::IsMember({"cortex-m4"}));
+  cmd->add_option("--windows", windows, "Testing windows checked on the device (default 8)")->check(CLI::Range(1, 64));
+  cmd->add_flag("--json", json, "Print the report as JSON");
+  cmd->callback([&ctx] { ctx.run = [&ctx] {
+    Project p = ctx.open_project();
+    deploy::ProfileOptions o;
+    o.windows = windows;
+    auto r = deploy::profile_cortex_m4(p, o);
+    if (json) print_json(r);
+    else std::printf("%s  report: %s\n", deploy::profile_table(r).c_str(), (p.out_dir() / "profile-cortex-m4.txt").string().c_str());
+    if (!r["parity"]["ok"].get<bool>()) throw Error("host/device parity failed; see " + (p.out_dir() / "profile-cortex-m4.json").string());
+  }; });
+}
+
+}  // namespace mote::cli

@@ -1,0 +1,36 @@
+// The Cortex-M4 firmware of an impulse (QEMU mps2-an386): a main that runs the generated impulse on
+// embedded testing windows, compares every stage with the host's results, and prints them; built with
+// arm-none-eabi-g++ straight from the embedded runtime and board sources, run under QEMU with -icount.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "deploy/impulse_codegen.h"
+
+namespace mote::deploy {
+
+// Empty when arm-none-eabi-g++, arm-none-eabi-size and qemu-system-arm are on PATH; else what is missing.
+std::string missing_m4_tools();
+
+// The firmware's main.cpp: windows and the host's features, int8 outputs and anomaly scores for them.
+// Built with -DMOTE_EMPTY_IMPULSE it keeps the same test data but never calls the impulse (the baseline).
+std::string firmware_main(const GeneratedImpulse& g, const TestWindows& tw, const std::vector<WindowResult>& host);
+
+// Writes the firmware sources (runtime subset, board, generated impulse, main) under `dir`.
+void write_firmware_sources(const std::filesystem::path& dir, const GeneratedImpulse& g, const std::string& main_cpp);
+
+struct Elf {
+  std::filesystem::path path;
+  size_t flash = 0, static_ram = 0;  // .text+.rodata+.data (+ other code-region sections); .data+.bss
+};
+// Compiles the sources in `src` (write_firmware_sources) into `build`/<name>.elf: the impulse firmware
+// and, with empty, the baseline. Throws mote::Error with the compiler's message on failure.
+Elf build_firmware(const std::filesystem::path& src, const std::filesystem::path& build, const std::string& name, bool empty);
+
+// Runs the ELF under QEMU (-icount shift=0, at most timeout_s seconds); returns its semihosting output.
+// *exit_status: QEMU's exit status (the firmware's code; 124 on timeout).
+std::string run_qemu(const std::filesystem::path& elf, int timeout_s, int* exit_status);
+
+}  // namespace mote::deploy

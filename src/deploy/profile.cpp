@@ -1,0 +1,184 @@
+#include "deploy/profile.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "core/error.h"
+#include "deploy/firmware.h"
+#include "deploy/impulse_codegen.h"
+
+namespace mote::deploy {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "key=value" tokens of each "window ..." line, and the firmware's other key=value lines.
+struct FirmwareOutput {
+  std::vector<std::map<std::string, std::string>> windows;
+  long stack_peak = -1;
+  bool result_ok = false;
+};
+
+FirmwareOutput parse(const std::string& text) {
+  FirmwareOutput o;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("window ", 0) == 0) {
+      std::map<std::string, std::string> kv;
+      std::istringstream ts(line);
+      std::string tok;
+      while (ts >> tok) {
+        auto eq = tok.find('=');
+        if (eq != std::string::npos) kv[tok.substr(0, eq)] = tok.substr(eq + 1);
+      }
+      o.windows.push_back(kv);
+    } else if (line.rfind("stack_peak_bytes=", 0) == 0) {
+      o.stack_peak = std::stol(line.substr(17));
+    } else if (line == "RESULT ok") {
+      o.result_ok = true;
+    }
+  }
+  return o;
+}
+
+float from_bits(uint32_t b) {
+  float f;
+  std::memcpy(&f, &b, 4);
+  return f;
+}
+
+nlohmann::json sizes(const Elf& e, long stack) {
+  return {{"flash_bytes", e.flash}, {"static_ram_bytes", e.static_ram}, {"stack_bytes", stack},
+          {"ram_bytes", static_cast<long>(e.static_ram) + stack}};
+}
+
+}  // namespace
+
+nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
+  const std::string missing = missing_m4_tools();
+  if (!missing.empty())
+    throw Error("profile --target cortex-m4 needs " + missing +
+                " on PATH; install gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm (scripts/setup)");
+  DeployableImpulse d = load_deployable(p);
+  GeneratedImpulse g = generate_impulse(d);
+  TestWindows tw = testing_windows(p, d, opts.windows);
+  std::vector<WindowResult> host;
+  for (size_t w = 0; w < tw.count; ++w) host.push_back(run_host(d, tw.data.data() + w * tw.values));
+
+  const fs::path work = opts.work.empty() ? p.dir() / "out" / "profile-cortex-m4" : opts.work;
+  fs::remove_all(work);
+  write_firmware_sources(work / "src", g, firmware_main(g, tw, host));
+  const Elf fw = build_firmware(work / "src", work, "impulse", false);
+  const Elf base = build_firmware(work / "src", work, "empty", true);
+  int rc_fw = 0, rc_base = 0;
+  const std::string out_fw = run_qemu(fw.path, opts.timeout_s, &rc_fw);
+  const std::string out_base = run_qemu(base.path, opts.timeout_s, &rc_base);
+  if (rc_fw == 124 || rc_base == 124) throw Error("QEMU did not finish within " + std::to_string(opts.timeout_s) + " s (" + work.string() + ")");
+  FirmwareOutput f = parse(out_fw), b = parse(out_base);
+  if (f.windows.size() != tw.count || f.stack_peak < 0 || b.stack_peak < 0)
+    throw Error("the firmware did not report every window (exit " + std::to_string(rc_fw) + "):\n" + out_fw);
+
+  // Parity, window by window.
+  size_t features_exact = 0, int8_equal = 0, anomaly_equal = 0, mismatches = 0;
+  double max_diff = 0;
+  uint64_t dsp = 0, nn = 0, an = 0;
+  nlohmann::json per_window = nlohmann::json::array();
+  for (size_t w = 0; w < tw.count; ++w) {
+    auto& kv = f.windows[w];
+    const long status = std::stol(kv["status"]);
+    const long fm = std::stol(kv["feature_mismatches"]);
+    const double diff = from_bits(static_cast<uint32_t>(std::stoul(kv["max_abs_diff_bits"])));
+    features_exact += status == 0 && fm == 0;
+    mismatches += static_cast<size_t>(fm);
+    max_diff = std::max(max_diff, diff);
+    int8_equal += kv["int8"] == "equal";
+    anomaly_equal += kv["anomaly"] == "equal";
+    dsp += std::stoul(kv["dsp"]);
+    nn += std::stoul(kv["nn"]);
+    an += std::stoul(kv["anomaly_instr"]);
+    per_window.push_back({{"label", tw.labels[w]}, {"status", status}, {"feature_mismatches", fm}, {"max_abs_diff", diff},
+                          {"int8", kv["int8"]}, {"anomaly", kv["anomaly"]},
+                          {"device_anomaly", from_bits(static_cast<uint32_t>(std::stoul(kv["anomaly_bits"])))},
+                          {"host_anomaly", host[w].anomaly}, {"host_int8", host[w].nn_output}});
+  }
+  const bool parity = f.result_ok && rc_fw == 0 && features_exact == tw.count && int8_equal == tw.count && anomaly_equal == tw.count;
+  const double n = static_cast<double>(tw.count);
+
+  // Host int8 accuracy over every testing window (cheap: the same executor).
+  nlohmann::json host_int8 = nullptr;
+  if (d.has_nn && !d.q.regression) {
+    TestWindows all = testing_windows(p, d, 100000);
+    size_t correct = 0, known = 0;
+    for (size_t w = 0; w < all.count; ++w) {
+      if (std::find(d.labels.begin(), d.labels.end(), all.labels[w]) == d.labels.end()) continue;  // e.g. anomalies
+      auto r = run_host(d, all.data.data() + w * all.values);
+      size_t best = std::max_element(r.nn_output.begin(), r.nn_output.end()) - r.nn_output.begin();
+      correct += d.labels[best] == all.labels[w];
+      ++known;
+    }
+    host_int8 = {{"window_accuracy", known ? static_cast<double>(correct) / known : 0.0}, {"windows", known}};
+  }
+
+  nlohmann::json fw_sizes = sizes(fw, f.stack_peak), base_sizes = sizes(base, b.stack_peak);
+  nlohmann::json own = {
+      {"flash_bytes", static_cast<long>(fw.flash) - static_cast<long>(base.flash)},
+      {"static_ram_bytes", static_cast<long>(fw.static_ram) - static_cast<long>(base.static_ram)},
+      {"stack_bytes", f.stack_peak - b.stack_peak}};
+  own["ram_bytes"] = own["static_ram_bytes"].get<long>() + own["stack_bytes"].get<long>();
+  const size_t test_data = tw.data.size() * 4 + host.size() * (host[0].features.size() * 4 + host[0].nn_output.size() + 4);
+  nlohmann::json r = {
+      {"target", "cortex-m4"},
+      {"board", "QEMU mps2-an386 (-icount shift=0: instructions from SysTick, 40-instruction resolution)"},
+      {"impulse_hash", g.hash},
+      {"windows", tw.count},
+      {"parity", {{"ok", parity}, {"windows", tw.count}, {"features_bit_exact_windows", features_exact},
+                  {"feature_mismatches", mismatches}, {"max_abs_diff", max_diff}, {"int8_equal_windows", int8_equal},
+                  {"anomaly_equal_windows", anomaly_equal}, {"per_window", per_window}}},
+      {"instructions", {{"dsp", dsp / n}, {"nn", nn / n}, {"anomaly", an / n}, {"total", (dsp + nn + an) / n}}},
+      {"impulse", own},
+      {"firmware", fw_sizes},
+      {"baseline", base_sizes},
+      {"test_data_bytes", test_data},
+      {"generated", {{"nn_arena_bytes", g.nn_arena_bytes}, {"nn_const_bytes", g.nn_const_bytes},
+                     {"glue_ram_bytes", g.glue_ram_bytes}}},
+      {"host_int8", host_int8},
+      {"claim", {{"text", "DSP + anomaly detection + NN classifier on 3-axis accelerometer data on a Cortex-M4 in 6.6 kB RAM and 20 kB flash"},
+                 {"ram_bytes", 6600}, {"flash_bytes", 20000}}},
+      {"elf", fw.path.string()}};
+  fs::create_directories(p.dir() / "out");
+  std::ofstream(p.dir() / "out" / "profile-cortex-m4.json") << r.dump(2) << "\n";
+  std::ofstream(p.dir() / "out" / "profile-cortex-m4.txt") << profile_table(r);
+  return r;
+}
+
+std::string profile_table(const nlohmann::json& r) {
+  char buf[256];
+  std::string s;
+  auto line = [&](const char* fmt, auto... a) {
+    std::snprintf(buf, sizeof buf, fmt, a...);
+    s += buf;
+  };
+  const auto& par = r["parity"];
+  line("impulse %s on %s\n", r["impulse_hash"].get<std::string>().c_str(), r["board"].get<std::string>().c_str());
+  line("  %-22s %12s %12s %12s\n", "", "impulse", "firmware", "empty fw");
+  for (const char* k : {"ram_bytes", "static_ram_bytes", "stack_bytes", "flash_bytes"})
+    line("  %-22s %12ld %12ld %12ld\n", k, r["impulse"][k].get<long>(), r["firmware"][k].get<long>(), r["baseline"][k].get<long>());
+  line("  instructions/window    dsp %.0f, nn %.0f, anomaly %.0f, total %.0f\n", r["instructions"]["dsp"].get<double>(),
+       r["instructions"]["nn"].get<double>(), r["instructions"]["anomaly"].get<double>(), r["instructions"]["total"].get<double>());
+  line("  parity on %d testing windows: features bit-exact %d, int8 outputs equal %d, anomaly scores equal %d (max |diff| %g) -> %s\n",
+       par["windows"].get<int>(), par["features_bit_exact_windows"].get<int>(), par["int8_equal_windows"].get<int>(),
+       par["anomaly_equal_windows"].get<int>(), par["max_abs_diff"].get<double>(), par["ok"].get<bool>() ? "PARITY OK" : "PARITY FAILED");
+  if (r["host_int8"].is_object())
+    line("  host int8 window accuracy %.1f%% over %d testing windows\n", 100 * r["host_int8"]["window_accuracy"].get<double>(),
+         r["host_int8"]["windows"].get<int>());
+  line("  claim: 6.6 kB RAM / 20 kB flash; this impulse: %.1f kB RAM / %.1f kB flash (its own cost)\n",
+       r["impulse"]["ram_bytes"].get<long>() / 1000.0, r["impulse"]["flash_bytes"].get<long>() / 1000.0);
+  return s;
+}
+
+}  // namespace mote::deploy
