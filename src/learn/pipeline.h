@@ -63,7 +63,9 @@ TrainReport train_impulse(Project& p, const TrainOptions& opts);
 // Per sample: the mean of its windows' probabilities (classifier; below min_confidence = "uncertain"),
 // the mean prediction (regression), the maximum window score (anomaly). Testing samples whose label the
 // classifier never saw count as anomalous for ROC AUC and the detection rate.
-nlohmann::json test_impulse(Project& p, bool quiet);
+// int8: also quantize each classifier/regression (calibrated on the training windows, src/quant) and report
+// the int8 model beside the float one under "int8" (accuracy, F1, agreement, accuracy lost in points).
+nlohmann::json test_impulse(Project& p, bool quiet, bool int8 = false);
 
 // Runs the impulse and every current model on one sample; per-window results and the per-sample summary.
 nlohmann::json classify_sample(Project& p, const Sample& s);
