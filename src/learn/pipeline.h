@@ -16,6 +16,12 @@ namespace mote::learn {
 // The learning block types: neural "classifier" and "regression", anomaly "kmeans" and "gmm".
 bool is_learn_type(const std::string& type);
 
+// Checks every learning block's type and params against the built impulse without data; throws mote::Error
+// naming impulse.learn[i].<field>. register_impulse_validator() makes save_impulse (mote impulse set,
+// PUT /api/impulse) run it: call it once at start-up (main does).
+void check_learn_blocks(const Impulse& impulse);
+void register_impulse_validator();
+
 // The columns of the impulse's features a learning block reads (its DSP blocks, in order) and their shape.
 struct BlockColumns {
   std::vector<std::pair<size_t, size_t>> ranges;  // [offset, offset + size) per DSP block
