@@ -47,6 +47,30 @@ void print_classifier(const nlohmann::json& b) {
   std::printf("  plot: %s\n", b["plot"].get<std::string>().c_str());
 }
 
+// Float and int8 side by side (mote test --int8).
+void print_int8(const nlohmann::json& b) {
+  const auto& q = b["int8"];
+  if (b["type"] == "regression") {
+    std::printf("  int8: RMSE %s (float %s), MAE %s; window predictions differ from float by %s on average, %s at most\n",
+                fixed(q["rmse"], "%.4g").c_str(), fixed(b["rmse"], "%.4g").c_str(), fixed(q["mae"], "%.4g").c_str(),
+                fixed(q["mean_abs_difference"], "%.3g").c_str(), fixed(q["max_abs_difference"], "%.3g").c_str());
+    return;
+  }
+  std::printf("  float vs int8 (quantized with %d training windows; %d bytes of int8 weights and int32 biases):\n",
+              q["calibration_windows"].get<int>(), q["weight_bytes"].get<int>());
+  std::printf("  %-14s %9s %9s\n", "", "float", "int8");
+  std::printf("  %-14s %9s %9s   (%s pp lost)\n", "accuracy", pct(b["accuracy"]).c_str(), pct(q["accuracy"]).c_str(),
+              fixed(q["accuracy_drop_pp"], "%.1f").c_str());
+  std::printf("  %-14s %9s %9s\n", "window acc.", pct(b["window_accuracy"]).c_str(), pct(q["window_accuracy"]).c_str());
+  for (size_t k = 0; k < b["classes"].size(); ++k)
+    std::printf("  F1 %-11.11s %9s %9s\n", b["classes"][k]["label"].get<std::string>().c_str(),
+                fixed(b["classes"][k]["f1"]).c_str(), fixed(q["classes"][k]["f1"]).c_str());
+  std::printf("  predictions agree on %d of %zu testing samples (%s) and %d of %d windows (%s); int8 confusion matrix: %s\n",
+              q["agreeing_samples"].get<int>(), b["predictions"].size(), pct(q["agreement"]).c_str(),
+              q["agreeing_windows"].get<int>(), q["compared_windows"].get<int>(), pct(q["window_agreement"]).c_str(),
+              q["plot"].get<std::string>().c_str());
+}
+
 void print_anomaly(const nlohmann::json& b) {
   std::printf("%s (%s): threshold %s; %d normal and %d anomalous testing samples\n", b["block"].get<std::string>().c_str(),
               b["type"].get<std::string>().c_str(), fixed(b["threshold"], "%.4g").c_str(), b["normal_samples"].get<int>(),
@@ -70,13 +94,14 @@ void print_anomaly(const nlohmann::json& b) {
 }  // namespace
 
 void register_test(CLI::App& app, Context& ctx) {
-  static bool json = false;
+  static bool json = false, int8 = false;
   auto* cmd = app.add_subcommand("test", "Evaluate the trained blocks on the testing set");
   cmd->add_flag("--json", json, "Print the report as JSON");
+  cmd->add_flag("--int8", int8, "Also quantize each network to int8 and report it beside the float model");
   cmd->callback([&ctx] {
     ctx.run = [&ctx] {
       Project p = ctx.open_project();
-      nlohmann::json r = learn::test_impulse(p, json);
+      nlohmann::json r = learn::test_impulse(p, json, int8);
       if (json) {
         print_json(r);
         return;
@@ -90,6 +115,7 @@ void register_test(CLI::App& app, Context& ctx) {
                       fixed(b["rmse"], "%.4g").c_str(), fixed(b["mae"], "%.4g").c_str(), b["samples"].get<int>(),
                       fixed(b["window_rmse"], "%.4g").c_str());
         else print_anomaly(b);
+        if (b.contains("int8")) print_int8(b);
       }
     };
   });

@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "learn/pipeline.h"
 
 namespace mote::cli {
 
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("mote ") + MOTE_VERSION);
   Context ctx;
+  mote::learn::register_impulse_validator();  // mote impulse set / PUT /api/impulse check learning params
   app.add_option("-C", ctx.dir, "Project folder (default: the current folder)");
 
   register_init(app, ctx);

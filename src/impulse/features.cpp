@@ -82,8 +82,18 @@ size_t impulse_axes(Project& p, const ImpulseSpec& spec) {
   return first.front().axes();
 }
 
+namespace {
+LearnValidator& learn_validator() {
+  static LearnValidator v;  // function-local: safe whatever the static initialization order
+  return v;
+}
+}  // namespace
+
+void set_learn_validator(LearnValidator v) { learn_validator() = std::move(v); }
+
 void save_impulse(Project& p, const ImpulseSpec& spec) {
   Impulse built(spec, impulse_axes(p, spec));
+  if (learn_validator()) learn_validator()(built);
   p.config()["impulse"] = impulse_to_json(built.spec());
   p.config().erase("impulse_why");
   p.save_config();

@@ -1,6 +1,7 @@
 // Feature generation over the store: window every sample, run the DSP blocks, cache per (sample, impulse).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,8 +37,15 @@ class Impulse {
 
 // The project's impulse from mote.json; when there is none, a suggested one is saved and `why` says so.
 ImpulseSpec load_impulse(Project& p, std::vector<std::string>* why = nullptr);
-// Validates (building every block against the project's data) and saves an impulse to mote.json.
+// Validates (building every block against the project's data, and the learning blocks through the
+// registered learn validator) and saves an impulse to mote.json.
 void save_impulse(Project& p, const ImpulseSpec& spec);
+
+// Learning blocks are checked by src/learn, which src/impulse must not depend on: it registers a checker
+// here (learn::register_impulse_validator(), called from main) that throws mote::Error naming the field,
+// e.g. "impulse.learn[0].params.epochs: ...". Without one, learning parameters are checked at training.
+using LearnValidator = std::function<void(const Impulse& built)>;
+void set_learn_validator(LearnValidator v);
 // Axes the impulse reads: its input.axes, or those of the first training sample.
 size_t impulse_axes(Project& p, const ImpulseSpec& spec);
 

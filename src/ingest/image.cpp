@@ -4,6 +4,8 @@
 #include <stb/stb_image_write.h>
 
 #include <climits>
+#include <cstdint>
+#include <string>
 #include <memory>
 
 #include "core/error.h"
@@ -17,10 +19,28 @@ Error unreadable(const std::string& where, const char* reason) {
                              "); use PNG, JPEG or BMP");
 }
 
+// A PNG chunk claiming far more bytes than the file holds makes stb_image reserve that much (up to 2 GB)
+// before it finds the data missing (found by image_fuzz): refuse it first. A merely truncated file (a chunk
+// a little past the end) is left to stb_image's own message.
+void check_png_chunks(std::string_view b, const std::string& where) {
+  static const char kSignature[] = "\x89PNG\r\n\x1a\n";
+  if (b.size() < 8 || b.compare(0, 8, std::string_view(kSignature, 8)) != 0) return;
+  for (size_t i = 8; i + 8 <= b.size();) {
+    const auto* u = reinterpret_cast<const unsigned char*>(b.data() + i);
+    const uint64_t length = (uint64_t(u[0]) << 24) | (uint64_t(u[1]) << 16) | (uint64_t(u[2]) << 8) | u[3];
+    if (i + 12 + length > b.size() && length > (1u << 24))
+      throw error_at(where, "not a readable image: PNG chunk '" + std::string(b.substr(i + 4, 4)) + "' at byte " + std::to_string(i) +
+                                " claims " + std::to_string(length) + " bytes but the file has " + std::to_string(b.size()) +
+                                "; the file is truncated or corrupt");
+    i += 12 + length;
+  }
+}
+
 }  // namespace
 
 Sample parse_image(std::string_view bytes, const ParseContext& ctx) {
   if (bytes.size() > INT_MAX) throw unreadable(ctx.where, "file larger than 2 GB");
+  check_png_chunks(bytes, ctx.where);
   const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
   const int size = static_cast<int>(bytes.size());
   int width = 0, height = 0, source_channels = 0;

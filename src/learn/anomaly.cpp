@@ -70,8 +70,12 @@ void set_gmm_components(AnomalyModel& m, const std::vector<double>& weights, con
   }
 }
 
-AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const std::string& where_in, const float* rows,
-                         size_t n, size_t width) {
+namespace {
+
+// The parameters of a kmeans/gmm block over `width` input features, checked without data (the number of
+// clusters is capped by the training windows later, in fit_anomaly).
+AnomalyModel parse_anomaly_params(const std::string& type, const json& params_in, const std::string& where_in, size_t width,
+                                  uint64_t* seed, std::string* cov) {
   const std::string where = where_in + ".params";
   json params = params_in.is_null() ? json::object() : params_in;
   if (!params.is_object()) throw error_at(where, "must be an object");
@@ -83,7 +87,6 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
   AnomalyModel m;
   m.type = type;
   m.input_width = width;
-  if (n < 2) throw error_at(where_in, "needs at least 2 training windows to fit; import more training data");
   if (params.contains("features")) {
     if (!params["features"].is_array() || params["features"].empty())
       throw error_at(where + ".features", "must be a non-empty list of feature indices");
@@ -99,20 +102,40 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
   size_t dim = m.select.size();
   if (!km && dim > anomaly::kGmmMaxDim)
     throw error_at(where + ".features", "a GMM reads at most " + std::to_string(anomaly::kGmmMaxDim) + " features; choose fewer");
-  int max_k = static_cast<int>(std::min<size_t>(km ? 256 : anomaly::kGmmMaxComponents, n / 2));
   m.k = static_cast<int>(number(params, km ? "clusters" : "components", km ? 16 : 4, where, 1, km ? 256 : anomaly::kGmmMaxComponents));
-  m.k = std::max(1, std::min(m.k, max_k));
   m.percentile = number(params, "threshold_percentile", 99, where, 50, 100);
   m.margin = number(params, "threshold_margin", 2, where, 0, 1000);
-  uint64_t seed = static_cast<uint64_t>(number(params, "seed", 1, where, 0, 4294967295.0));
-  std::string cov = "diag";
+  *seed = static_cast<uint64_t>(number(params, "seed", 1, where, 0, 4294967295.0));
+  *cov = "diag";
   if (!km) {
     if (params.contains("covariance") && (!params["covariance"].is_string() ||
                                           (params["covariance"] != "full" && params["covariance"] != "diag")))
       throw error_at(where + ".covariance", "must be full or diag");
-    cov = params.value("covariance", "diag");
-    m.full = cov == "full";
+    *cov = params.value("covariance", "diag");
+    m.full = *cov == "full";
   }
+  return m;
+}
+
+}  // namespace
+
+void check_anomaly_params(const std::string& type, const json& params, const std::string& where, size_t width) {
+  uint64_t seed = 0;
+  std::string cov;
+  parse_anomaly_params(type, params, where, width, &seed, &cov);
+}
+
+AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const std::string& where_in, const float* rows,
+                         size_t n, size_t width) {
+  uint64_t seed = 1;
+  std::string cov;
+  AnomalyModel m = parse_anomaly_params(type, params_in, where_in, width, &seed, &cov);
+  const json params = params_in.is_null() ? json::object() : params_in;
+  bool km = type == "kmeans";
+  if (n < 2) throw error_at(where_in, "needs at least 2 training windows to fit; import more training data");
+  size_t dim = m.select.size();
+  int max_k = static_cast<int>(std::min<size_t>(km ? 256 : anomaly::kGmmMaxComponents, n / 2));
+  m.k = std::max(1, std::min(m.k, max_k));
 
   // Standardize each chosen feature over the training windows; constant ones get scale 1.
   arma::mat data(dim, n);

@@ -28,6 +28,10 @@ struct AnomalyModel {
 AnomalyModel fit_anomaly(const std::string& type, const nlohmann::json& params, const std::string& where,
                          const float* rows, size_t n, size_t width);
 
+// Checks a kmeans/gmm block's params against an input of `width` features without fitting (for
+// `mote impulse set`); errors name `where`.params.<field>.
+void check_anomaly_params(const std::string& type, const nlohmann::json& params, const std::string& where, size_t width);
+
 // Sets a GMM's components (m.select, m.full set) from weights, means (k x dim) and covariances
 // (k x dim x dim, or k x dim variances): the precision factors and log normalizers the scorer reads.
 void set_gmm_components(AnomalyModel& m, const std::vector<double>& weights, const std::vector<double>& means,

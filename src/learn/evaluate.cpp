@@ -2,11 +2,14 @@
 // Models run through ir::run_float, the float reference that quantized and generated code are held to.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "core/error.h"
 #include "core/files.h"
+#include "quant/executor.h"
 #include "core/plot.h"
 #include "learn/anomaly.h"
 #include "learn/metrics.h"
@@ -43,17 +46,22 @@ std::vector<SampleRows> by_sample(const FeatureTable& t) {
   return out;
 }
 
+// One forward pass of a network: the float reference or the int8 model through the device kernels.
+using Runner = std::function<std::vector<float>(const float*)>;
+
 // Outputs of a network for every listed row.
-std::vector<std::vector<float>> run_rows(const ir::Model& m, const FeatureTable& t, const BlockColumns& cols,
+std::vector<std::vector<float>> run_rows(const Runner& run, const FeatureTable& t, const BlockColumns& cols,
                                          const std::vector<size_t>& rows) {
   std::vector<float> x = gather(t, cols, rows);
   std::vector<std::vector<float>> out;
-  for (size_t i = 0; i < rows.size(); ++i) out.push_back(ir::run_float(m, x.data() + i * cols.width));
+  for (size_t i = 0; i < rows.size(); ++i) out.push_back(run(x.data() + i * cols.width));
   return out;
 }
 
+// `window_pred` (optional) receives every window's argmax in sample order, for float/int8 agreement.
 json test_classifier(Project& p, const TrainedBlock& tb, const FeatureTable& t, const BlockColumns& cols,
-                     const std::vector<SampleRows>& samples, std::vector<int64_t>* unknown_ids) {
+                     const std::vector<SampleRows>& samples, std::vector<int64_t>* unknown_ids, const Runner& run,
+                     const std::string& plot_suffix = "", std::vector<size_t>* window_pred = nullptr) {
   ir::Model m = trained_ir(tb);
   double min_conf = tb.model.value("min_confidence", 0.6);
   const auto& classes = m.labels;
@@ -67,10 +75,11 @@ json test_classifier(Project& p, const TrainedBlock& tb, const FeatureTable& t, 
       ++unknown;
       unknown_ids->push_back(s.id);
     }
-    auto outs = run_rows(m, t, cols, s.rows);
+    auto outs = run_rows(run, t, cols, s.rows);
     std::vector<double> mean(classes.size(), 0);
     for (auto& o : outs) {
       size_t best = std::max_element(o.begin(), o.end()) - o.begin();
+      if (window_pred) window_pred->push_back(best);
       if (known) win_right += best == static_cast<size_t>(it - classes.begin()), ++win_total;
       for (size_t k = 0; k < classes.size(); ++k) mean[k] += o[k] / outs.size();
     }
@@ -86,9 +95,10 @@ json test_classifier(Project& p, const TrainedBlock& tb, const FeatureTable& t, 
   json per_class = json::array();
   for (auto& k : class_metrics(c))
     per_class.push_back({{"label", k.label}, {"precision", k.precision}, {"recall", k.recall}, {"f1", k.f1}, {"support", k.support}});
-  auto plot = p.out_dir() / (tb.name + "-confusion.svg");
+  auto plot = p.out_dir() / (tb.name + "-confusion" + plot_suffix + ".svg");
   std::filesystem::create_directories(p.out_dir());
-  write_file_atomic(plot, heatmap_svg(tb.name + ": confusion matrix (testing samples)", "true label", "predicted", c.rows, c.cols, c.matrix));
+  write_file_atomic(plot, heatmap_svg(tb.name + ": confusion matrix (testing samples" + (plot_suffix.empty() ? "" : ", int8") + ")",
+                                      "true label", "predicted", c.rows, c.cols, c.matrix));
   return {{"block", tb.name}, {"type", tb.type}, {"accuracy", num(accuracy(c))},
           {"window_accuracy", num(win_total ? double(win_right) / win_total : NAN)}, {"samples", samples.size() - unknown},
           {"windows", win_total}, {"uncertain", uncertain}, {"min_confidence", min_conf}, {"unknown_label_samples", unknown},
@@ -96,8 +106,8 @@ json test_classifier(Project& p, const TrainedBlock& tb, const FeatureTable& t, 
           {"plot", plot.string()}, {"predictions", detail}};
 }
 
-json test_regression(const TrainedBlock& tb, const FeatureTable& t, const BlockColumns& cols, const std::vector<SampleRows>& samples) {
-  ir::Model m = trained_ir(tb);
+json test_regression(const TrainedBlock& tb, const FeatureTable& t, const BlockColumns& cols, const std::vector<SampleRows>& samples,
+                     const Runner& run, std::vector<float>* window_values = nullptr) {
   double se = 0, ae = 0, wse = 0;
   size_t n = 0, windows = 0;
   for (const auto& s : samples) {
@@ -105,7 +115,8 @@ json test_regression(const TrainedBlock& tb, const FeatureTable& t, const BlockC
     double truth = std::strtod(s.label.c_str(), &end);
     if (s.label.empty() || *end) throw error_at("sample " + std::to_string(s.id), "label '" + s.label + "' is not a number");
     double mean = 0;
-    for (auto& o : run_rows(m, t, cols, s.rows)) {
+    for (auto& o : run_rows(run, t, cols, s.rows)) {
+      if (window_values) window_values->push_back(o[0]);
       mean += o[0] / s.rows.size();
       wse += (o[0] - truth) * (o[0] - truth);
       ++windows;
@@ -180,9 +191,77 @@ json test_anomaly(Project& p, const TrainedBlock& tb, const FeatureTable& train,
                       {"anomalous_samples", distribution(pos)}}}};
 }
 
+// Calibration inputs for int8 quantization: the block's columns of the training windows, at most
+// kMaxCalibration of them, evenly spaced (TFLite's representative dataset, bounded so big projects stay quick).
+constexpr size_t kMaxCalibration = 2000;
+std::vector<std::vector<float>> calibration_rows(const FeatureTable& train, const BlockColumns& cols) {
+  size_t n = train.rows.size(), step = std::max<size_t>(1, (n + kMaxCalibration - 1) / kMaxCalibration);
+  std::vector<std::vector<float>> out;
+  for (size_t r = 0; r < n; r += step) {
+    std::vector<float> x;
+    x.reserve(cols.width);
+    for (auto [b, e] : cols.ranges) x.insert(x.end(), train.row(r) + b, train.row(r) + e);
+    out.push_back(std::move(x));
+  }
+  return out;
+}
+
+size_t int8_weight_bytes(const quant::QModel& q) {
+  size_t n = 0;
+  for (auto& l : q.layers) n += l.weights.size() + 4 * l.bias.size();
+  return n;
+}
+
+Runner int8_runner(const quant::QModel& q) {
+  return [&q](const float* x) { return quant::run_quantized(q, x); };
+}
+
+// The int8 model's report beside the float one: accuracy and F1 as `mote test` computes them, how often the
+// two predict the same (per sample and per window), and the accuracy lost in percentage points.
+json int8_classifier(Project& p, const TrainedBlock& tb, const json& fl, const std::vector<size_t>& float_windows,
+                     const FeatureTable& t, const BlockColumns& cols, const std::vector<SampleRows>& samples,
+                     const quant::QModel& q, size_t calibration) {
+  std::vector<int64_t> ignored;
+  std::vector<size_t> windows;
+  json r = test_classifier(p, tb, t, cols, samples, &ignored, int8_runner(q), "-int8", &windows);
+  size_t agree = 0, win_agree = 0;
+  for (size_t k = 0; k < samples.size(); ++k) agree += fl["predictions"][k]["prediction"] == r["predictions"][k]["prediction"];
+  for (size_t k = 0; k < windows.size(); ++k) win_agree += windows[k] == float_windows.at(k);
+  double drop = fl["accuracy"].is_number() && r["accuracy"].is_number()
+                    ? 100.0 * (fl["accuracy"].get<double>() - r["accuracy"].get<double>()) : NAN;
+  return {{"accuracy", r["accuracy"]}, {"window_accuracy", r["window_accuracy"]}, {"uncertain", r["uncertain"]},
+          {"classes", r["classes"]}, {"confusion", r["confusion"]}, {"plot", r["plot"]}, {"predictions", r["predictions"]},
+          {"agreement", num(samples.empty() ? NAN : double(agree) / samples.size())}, {"agreeing_samples", agree},
+          {"window_agreement", num(windows.empty() ? NAN : double(win_agree) / windows.size())},
+          {"agreeing_windows", win_agree}, {"compared_windows", windows.size()}, {"accuracy_drop_pp", num(drop)}, {"calibration_windows", calibration},
+          {"weight_bytes", int8_weight_bytes(q)}};
+}
+
+json int8_regression(const TrainedBlock& tb, const json& fl, const std::vector<float>& float_values, const FeatureTable& t,
+                     const BlockColumns& cols, const std::vector<SampleRows>& samples, const quant::QModel& q,
+                     size_t calibration) {
+  std::vector<float> values;
+  json r = test_regression(tb, t, cols, samples, int8_runner(q), &values);
+  double sum = 0, worst = 0;
+  for (size_t k = 0; k < values.size(); ++k) {
+    double d = std::fabs(values[k] - float_values.at(k));
+    sum += d, worst = std::max(worst, d);
+  }
+  return {{"rmse", r["rmse"]}, {"mae", r["mae"]}, {"window_rmse", r["window_rmse"]},
+          {"mean_abs_difference", num(values.empty() ? NAN : sum / values.size())}, {"max_abs_difference", worst},
+          {"rmse_change", num(r["rmse"].is_number() && fl["rmse"].is_number() ? r["rmse"].get<double>() - fl["rmse"].get<double>() : NAN)},
+          {"calibration_windows", calibration}, {"weight_bytes", int8_weight_bytes(q)}};
+}
+
+FeatureTable training_features(Project& p, const Impulse& impulse, bool quiet) {
+  SampleFilter tf;
+  tf.category = Category::Training;
+  return generate_features(p.store(), impulse, tf, quiet);
+}
+
 }  // namespace
 
-json test_impulse(Project& p, bool quiet) {
+json test_impulse(Project& p, bool quiet, bool int8) {
   ImpulseSpec spec = load_impulse(p);
   Impulse impulse(spec, impulse_axes(p, spec));
   auto models = current_models(p.store(), impulse);
@@ -191,16 +270,33 @@ json test_impulse(Project& p, bool quiet) {
   FeatureTable t = generate_features(p.store(), impulse, f, quiet);
   if (t.rows.empty()) throw Error("test: the testing set has no windows; import testing data (--category testing or split)");
   auto samples = by_sample(t);
+  bool has_anomaly = std::any_of(models.begin(), models.end(), [](auto& m) { return m.type == "kmeans" || m.type == "gmm"; });
+  FeatureTable train;
+  if (has_anomaly || int8) train = training_features(p, impulse, quiet);
   json blocks = json::array();
   std::vector<int64_t> unknown_ids;
   std::set<std::string> trained_labels;
   for (size_t i = 0; i < models.size(); ++i) {
     BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
+    if (models[i].type != "classifier" && models[i].type != "regression") continue;
+    ir::Model m = trained_ir(models[i]);
+    Runner run_float = [&m](const float* x) { return ir::run_float(m, x); };
+    std::optional<quant::QModel> q;
+    std::vector<std::vector<float>> calibration;
+    if (int8) {
+      calibration = calibration_rows(train, cols);
+      if (calibration.empty()) throw Error("test --int8: the training set has no windows to calibrate quantization with");
+      q = quant::quantize(m, calibration);
+    }
     if (models[i].type == "classifier") {
-      blocks.push_back(test_classifier(p, models[i], t, cols, samples, &unknown_ids));
-      for (auto& l : trained_ir(models[i]).labels) trained_labels.insert(l);
-    } else if (models[i].type == "regression") {
-      blocks.push_back(test_regression(models[i], t, cols, samples));
+      std::vector<size_t> windows;
+      blocks.push_back(test_classifier(p, models[i], t, cols, samples, &unknown_ids, run_float, "", &windows));
+      for (auto& l : m.labels) trained_labels.insert(l);
+      if (q) blocks.back()["int8"] = int8_classifier(p, models[i], blocks.back(), windows, t, cols, samples, *q, calibration.size());
+    } else {
+      std::vector<float> values;
+      blocks.push_back(test_regression(models[i], t, cols, samples, run_float, &values));
+      if (q) blocks.back()["int8"] = int8_regression(models[i], blocks.back(), values, t, cols, samples, *q, calibration.size());
     }
   }
   bool any_classifier = !trained_labels.empty();
@@ -212,17 +308,10 @@ json test_impulse(Project& p, bool quiet) {
   std::set<int64_t> unknown;
   for (auto& s : samples)
     if (!trained_labels.count(s.label)) unknown.insert(s.id);
-  FeatureTable train;
-  bool has_anomaly = std::any_of(models.begin(), models.end(), [](auto& m) { return m.type == "kmeans" || m.type == "gmm"; });
-  if (has_anomaly) {
-    SampleFilter tf;
-    tf.category = Category::Training;
-    train = generate_features(p.store(), impulse, tf, quiet);
-  }
   for (size_t i = 0; i < models.size(); ++i)
     if (models[i].type == "kmeans" || models[i].type == "gmm")
       blocks.push_back(test_anomaly(p, models[i], train, t, block_columns(impulse, impulse.spec().learn[i]), samples, unknown));
-  return {{"testing_samples", samples.size()}, {"testing_windows", t.rows.size()}, {"blocks", blocks}};
+  return {{"testing_samples", samples.size()}, {"testing_windows", t.rows.size()}, {"int8", int8}, {"blocks", blocks}};
 }
 
 json classify_sample(Project& p, const Sample& s) {

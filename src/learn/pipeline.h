@@ -16,6 +16,12 @@ namespace mote::learn {
 // The learning block types: neural "classifier" and "regression", anomaly "kmeans" and "gmm".
 bool is_learn_type(const std::string& type);
 
+// Checks every learning block's type and params against the built impulse without data; throws mote::Error
+// naming impulse.learn[i].<field>. register_impulse_validator() makes save_impulse (mote impulse set,
+// PUT /api/impulse) run it: call it once at start-up (main does).
+void check_learn_blocks(const Impulse& impulse);
+void register_impulse_validator();
+
 // The columns of the impulse's features a learning block reads (its DSP blocks, in order) and their shape.
 struct BlockColumns {
   std::vector<std::pair<size_t, size_t>> ranges;  // [offset, offset + size) per DSP block
@@ -63,7 +69,9 @@ TrainReport train_impulse(Project& p, const TrainOptions& opts);
 // Per sample: the mean of its windows' probabilities (classifier; below min_confidence = "uncertain"),
 // the mean prediction (regression), the maximum window score (anomaly). Testing samples whose label the
 // classifier never saw count as anomalous for ROC AUC and the detection rate.
-nlohmann::json test_impulse(Project& p, bool quiet);
+// int8: also quantize each classifier/regression (calibrated on the training windows, src/quant) and report
+// the int8 model beside the float one under "int8" (accuracy, F1, agreement, accuracy lost in points).
+nlohmann::json test_impulse(Project& p, bool quiet, bool int8 = false);
 
 // Runs the impulse and every current model on one sample; per-window results and the per-sample summary.
 nlohmann::json classify_sample(Project& p, const Sample& s);

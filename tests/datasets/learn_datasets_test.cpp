@@ -26,12 +26,12 @@ void print_confusion(const json& b) {
   }
 }
 
-json train_and_test(const fs::path& proj, const std::string& impulse) {
+json train_and_test(const fs::path& proj, const std::string& impulse, const std::string& test_args = "") {
   auto set = run_mote("-C " + proj.string() + " impulse set " + impulse);
   EXPECT_EQ(set.exit_code, 0) << set.err;
   auto train = run_mote("-C " + proj.string() + " train --json");
   EXPECT_EQ(train.exit_code, 0) << train.err;
-  auto test = run_mote("-C " + proj.string() + " test --json");
+  auto test = run_mote("-C " + proj.string() + " test --json" + test_args);
   EXPECT_EQ(test.exit_code, 0) << test.err;
   return test.exit_code == 0 ? json::parse(test.out) : json();
 }
@@ -45,11 +45,16 @@ TEST(DatasetsLearn, EiGesturesSpectralDenseKmeans) {
   fs::path proj = dir / "g";
   ASSERT_EQ(run_mote("init " + proj.string()).exit_code, 0);
   ASSERT_EQ(run_mote("-C " + proj.string() + " import " + root.string()).exit_code, 0);
-  json r = train_and_test(proj, std::string(MOTE_SOURCE_DIR) + "/examples/gestures/impulse.json");
+  json r = train_and_test(proj, std::string(MOTE_SOURCE_DIR) + "/examples/gestures/impulse.json", " --int8");
   ASSERT_EQ(r["blocks"].size(), 2u);
   const json& c = r["blocks"][0];
   print_confusion(c);
   std::cout << "ei-gestures: sample accuracy " << c["accuracy"] << ", window accuracy " << c["window_accuracy"] << "\n";
+  const json& q = c["int8"];
+  std::cout << "ei-gestures int8: sample accuracy " << q["accuracy"] << " (" << q["accuracy_drop_pp"] << " pp lost), window accuracy "
+            << q["window_accuracy"] << ", agreement " << q["agreement"] << " of samples, " << q["window_agreement"] << " of windows\n";
+  EXPECT_LE(q["accuracy_drop_pp"].get<double>(), 2.0);
+  EXPECT_LE(c["window_accuracy"].get<double>() - q["window_accuracy"].get<double>(), 0.02);
   EXPECT_EQ(c["samples"], 24);
   EXPECT_GE(c["accuracy"].get<double>(), 0.95);
   EXPECT_GE(c["window_accuracy"].get<double>(), 0.95);

@@ -113,6 +113,14 @@ TEST(CliLearn, RegressionAndGmmOnNumericLabels) {
   EXPECT_EQ(r["blocks"][1]["type"], "gmm");
   EXPECT_TRUE(r["blocks"][1]["threshold"].is_number());
 
+  // int8: the quantized regression stays close to the float one.
+  auto q = run_mote("-C " + proj + " test --int8 --json");
+  ASSERT_EQ(q.exit_code, 0) << q.err;
+  json qi = json::parse(q.out)["blocks"][0]["int8"];
+  EXPECT_LT(qi["rmse"].get<double>(), 0.5);
+  EXPECT_LT(qi["max_abs_difference"].get<double>(), 0.25);  // of amplitudes 1 to 4.5
+  EXPECT_NEAR(qi["rmse_change"].get<double>(), qi["rmse"].get<double>() - r["blocks"][0]["rmse"].get<double>(), 1e-9);
+
   // A non-numeric label is refused with the sample named.
   mote::test::write_text(dir / "bad/loud.x.csv", "timestamp,x\n0,1\n20,2\n40,1\n");
   ASSERT_EQ(run_mote("-C " + proj + " import " + (dir / "bad").string()).exit_code, 0);
