@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "deploy/formats.h"
+#include "deploy/model_formats.h"
 #include "deploy/profile.h"
 
 namespace mote::cli {
@@ -13,9 +14,11 @@ void register_deploy(CLI::App& app, Context& ctx) {
   static bool json = false;
   std::string help = "Package the trained impulse for a device; formats:";
   for (const auto& f : deploy::deploy_formats()) help += std::string(" ") + f.name;
+  for (const auto& m : deploy::model_formats()) help += std::string(" ") + m.name;
   auto* cmd = app.add_subcommand("deploy", help);
   std::string fhelp;
   for (const auto& f : deploy::deploy_formats()) fhelp += std::string(fhelp.empty() ? "" : "; ") + f.name + ": " + f.help;
+  for (const auto& m : deploy::model_formats()) fhelp += std::string("; ") + m.name + ": " + m.help;
   cmd->add_option("--format", format, fhelp)->required();
   cmd->add_option("-o,--output", out, "Output folder (must not exist or be empty)")->required();
   cmd->add_flag("--json", json, "Print the report as JSON");
@@ -23,6 +26,12 @@ void register_deploy(CLI::App& app, Context& ctx) {
     Project p = ctx.open_project();
     auto r = deploy::deploy(p, format, out);
     if (json) return print_json(r);
+    if (!r.contains("impulse_hash")) {  // a model-only format: one file
+      std::printf("wrote %s/%s%s (%s, %zu bytes) from block '%s'\n", out.c_str(), r["block"].get<std::string>().c_str(),
+                  format == "tflite" ? ".tflite" : ".onnx", format == "tflite" ? "int8 TFLite" : "float ONNX",
+                  r.value("bytes", size_t{0}), r["block"].get<std::string>().c_str());
+      return;
+    }
     std::printf("deployed impulse %s as %s into %s (%d files)\n", r["impulse_hash"].get<std::string>().c_str(), format.c_str(),
                 out.c_str(), r["files"].get<int>());
     if (r.contains("build")) std::printf("  build: %s\n", r["build"].get<std::string>().c_str());

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/error.h"
+#include "deploy/model_formats.h"
 
 namespace mote::deploy {
 
@@ -27,6 +28,14 @@ DeployContext prepare_deploy(Project& p) {
 
 nlohmann::json deploy(Project& p, const std::string& format, const std::filesystem::path& out) {
   std::string names;
+  for (const auto& m : model_formats()) {
+    if (format == m.name) {
+      nlohmann::json j = deploy_model(p, m, out);
+      j["format"] = format;
+      j["output"] = out.string();
+      return j;
+    }
+  }
   for (const auto& f : deploy_formats()) {
     if (format == f.name) {
       DeployContext ctx = prepare_deploy(p);
@@ -39,6 +48,7 @@ nlohmann::json deploy(Project& p, const std::string& format, const std::filesyst
     }
     names += std::string(names.empty() ? "" : ", ") + f.name;
   }
+  for (const auto& m : model_formats()) names += std::string(", ") + m.name;
   throw error_at("--format", "'" + format + "' is not a deploy format; use one of " + names);
 }
 

@@ -29,3 +29,22 @@ nlohmann::json deploy_tflite(const ModelDeployContext& ctx);
 nlohmann::json deploy_onnx(const ModelDeployContext& ctx);
 
 }  // namespace mote::deploy
+
+namespace mote {
+class Project;
+}
+
+namespace mote::deploy {
+
+// `mote deploy --format tflite|onnx`: the project's first neural block as one file in the output folder.
+struct ModelFormat {
+  const char* name;
+  nlohmann::json (*write)(const ModelDeployContext&);
+  const char* extension;
+  const char* help;
+};
+const std::vector<ModelFormat>& model_formats();
+// Writes OUT/<block><extension> (OUT must not exist or be empty; nothing is left on failure).
+nlohmann::json deploy_model(Project& p, const ModelFormat& f, const std::filesystem::path& out);
+
+}  // namespace mote::deploy
