@@ -111,7 +111,7 @@ TEST(Cli, DemoCreatesListableProject) {
   EXPECT_GE(per_label["anomaly"], 1);
   EXPECT_EQ(anomalies_in_training, 0);
   // Running it again resets the demo project instead of failing or duplicating.
-  auto again = run_mote("demo " + proj.string() + " --no-serve --json");
+  auto again = run_mote("demo " + proj.string() + " --no-serve --no-profile --json");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(samples_json(proj)["total"], summary["samples"]);
   // A folder that is not a demo project is never touched.

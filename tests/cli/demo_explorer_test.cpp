@@ -11,7 +11,7 @@ using nlohmann::json;
 
 TEST(DemoExplorer, GesturesSeparateInThePlottedProjection) {
   mote::test::TempDir dir;
-  auto demo = run_mote("demo " + (dir / "demo").string() + " --no-serve --json");
+  auto demo = run_mote("demo " + (dir / "demo").string() + " --no-serve --no-profile --json");
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
   json d = json::parse(demo.out);
   EXPECT_EQ(d["features_per_window"], 105);  // 3 axes x (RMS, skewness, kurtosis + 32 bins)

@@ -25,7 +25,7 @@ class Continuous : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new test::TempDir();
-    auto r = test::run_mote("demo " + proj() + " --no-serve --json");
+    auto r = test::run_mote("demo " + proj() + " --no-serve --no-profile --json");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   static void TearDownTestSuite() {

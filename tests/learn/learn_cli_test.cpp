@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 TEST(CliLearn, DemoTrainsTestsAndClassifies) {
   mote::test::TempDir dir;
   std::string proj = (dir / "demo").string();
-  auto demo = run_mote("demo " + proj + " --no-serve --json");
+  auto demo = run_mote("demo " + proj + " --no-serve --no-profile --json");
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
   json d = json::parse(demo.out);
   ASSERT_EQ(d["test"]["blocks"].size(), 2u);
