@@ -4,6 +4,7 @@
 
 #include "compile/onnx_proto.h"
 #include "core/error.h"
+#include "core/files.h"
 
 namespace mote::compile {
 
@@ -244,23 +245,7 @@ std::string write_onnx(const ir::Model& model, const std::string& graph_name) {
 
 void save_onnx(const ir::Model& m, const std::filesystem::path& out, const std::string& graph_name) {
   const std::string bytes = write_onnx(m, graph_name);
-  const std::filesystem::path tmp = out.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!f) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);  // nothing half-written is left behind
-      throw Error(out.string() + ": cannot write (check the folder exists and is writable)");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, out, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    std::filesystem::remove(tmp, ec);
-    throw Error(out.string() + ": cannot write (" + why + "); give a file path that is not a folder");
-  }
+  write_file_atomic(out, bytes);  // nothing half-written is left behind
 }
 
 }  // namespace mote::compile

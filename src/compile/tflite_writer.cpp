@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "tflite_schema_generated.h"
 
 namespace mote::compile {
@@ -208,23 +209,7 @@ std::vector<uint8_t> write_tflite(const quant::QModel& q, const std::string& des
 
 void save_tflite(const quant::QModel& q, const std::filesystem::path& out, const std::string& description) {
   const auto bytes = write_tflite(q, description);
-  const std::filesystem::path tmp = out.string() + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    if (!f) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);  // nothing half-written is left behind
-      throw Error(out.string() + ": cannot write (check the folder exists and is writable)");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, out, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    std::filesystem::remove(tmp, ec);
-    throw Error(out.string() + ": cannot write (" + why + "); give a file path that is not a folder");
-  }
+  write_file_atomic(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));  // nothing half-written is left behind
 }
 
 }  // namespace mote::compile

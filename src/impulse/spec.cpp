@@ -6,6 +6,7 @@
 
 #include "core/crypto.h"
 #include "core/error.h"
+#include "core/json_fields.h"
 
 using nlohmann::json;
 
@@ -13,18 +14,7 @@ namespace mote {
 
 namespace {
 
-double number(const json& obj, const char* key, double fallback, const std::string& where, double lo, double hi) {
-  if (!obj.contains(key)) return fallback;
-  const json& v = obj[key];
-  if (!v.is_number()) throw error_at(where + "." + key, "must be a number");
-  double d = v.get<double>();
-  if (!(d >= lo && d <= hi)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%g is out of range; use %g to %g", d, lo, hi);
-    throw error_at(where + "." + key, buf);
-  }
-  return d;
-}
+const auto number = &json_number;
 
 std::string choice(const json& obj, const char* key, const std::string& fallback, const std::string& where,
                    std::initializer_list<const char*> allowed) {

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "core/error.h"
+#include "core/json_fields.h"
 #include "learn/train.h"
 
 using nlohmann::json;
@@ -15,18 +16,7 @@ namespace mote::learn {
 
 namespace {
 
-double number(const json& obj, const char* key, double fallback, const std::string& where, double lo, double hi) {
-  if (!obj.contains(key)) return fallback;
-  const json& v = obj[key];
-  if (!v.is_number()) throw error_at(where + "." + key, "must be a number");
-  double d = v.get<double>();
-  if (!(d >= lo && d <= hi)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%g is out of range; use %g to %g", d, lo, hi);
-    throw error_at(where + "." + key, buf);
-  }
-  return d;
-}
+const auto number = &json_number;
 
 int integer(const json& obj, const char* key, int fallback, const std::string& where, int lo, int hi) {
   double d = number(obj, key, fallback, where, lo, hi);
