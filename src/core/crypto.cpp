@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include "core/error.h"
 
@@ -59,6 +60,19 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   unsigned char diff = 0;
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
+}
+
+std::string random_hex(size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
+    throw Error("cannot draw random bytes for a key (OpenSSL RAND_bytes failed)");
+  static const char* digits = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char ch : raw) {
+    hex += digits[ch >> 4];
+    hex += digits[ch & 15];
+  }
+  return hex;
 }
 
 }  // namespace mote

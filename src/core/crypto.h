@@ -26,5 +26,7 @@ class Sha256 {
 std::string sha256_hex(std::string_view data);
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 bool constant_time_equal(std::string_view a, std::string_view b);
+// `bytes` random bytes from OpenSSL as lowercase hex (keys, tokens); throws mote::Error if none can be drawn.
+std::string random_hex(size_t bytes);
 
 }  // namespace mote

@@ -21,18 +21,6 @@ std::string now_iso8601() {
 }
 }  // namespace
 
-std::string random_hex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
-    throw Error("cannot draw random bytes for a key (OpenSSL RAND_bytes failed)");
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : raw) {
-    hex += digits[c >> 4];
-    hex += digits[c & 15];
-  }
-  return hex;
-}
 
 NewApiKey create_api_key(Store& store, const std::string& name) {
   if (name.size() > 200) throw error_at("--name", "longer than 200 characters; choose a shorter name");

@@ -22,9 +22,6 @@ struct NewApiKey {
   std::string key;  // "mote_" + 40 hex digits; the only time it exists in clear
 };
 
-// `bytes` random bytes (OpenSSL RAND_bytes) as lowercase hex.
-std::string random_hex(size_t bytes);
-
 NewApiKey create_api_key(Store& store, const std::string& name);
 std::vector<ApiKey> list_api_keys(Store& store);
 // Throws mote::Error when the id is unknown or already revoked.

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include "core/crypto.h"
 #include "core/error.h"
 #include "core/files.h"
 
@@ -12,18 +13,6 @@ namespace mote {
 namespace {
 constexpr int kConfigVersion = 1;
 
-std::string random_hex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
-    throw Error("cannot draw random bytes for a key");
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : raw) {
-    hex += digits[c >> 4];
-    hex += digits[c & 15];
-  }
-  return hex;
-}
 }  // namespace
 
 Project::Project(fs::path dir, nlohmann::json config, std::unique_ptr<Store> store)
