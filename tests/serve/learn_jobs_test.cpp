@@ -101,8 +101,8 @@ TEST_F(LearnJobsTest, TrainThenTestReportsCurvesAndConfusionMatrix) {
   for (auto& b : spec["learn"])
     if (b["type"] == "classifier") b["params"]["epochs"] = 9;
   ASSERT_EQ(client->Put("/api/impulse", with_key(), spec.dump(), "application/json")->status, 200);
-  const json models = body(client->Get("/api/models"));  // kept alive: the loop reads into it
-  for (auto& m : models["models"]) EXPECT_EQ(m["current"].get<bool>(), m["type"] != "classifier") << m["block"];
+  const json stale = body(client->Get("/api/models"));  // kept alive: the loop reads into it
+  for (auto& m : stale["models"]) EXPECT_EQ(m["current"].get<bool>(), m["type"] != "classifier") << m["block"];
 }
 
 TEST_F(LearnJobsTest, TrainNeedsCredentials) {
