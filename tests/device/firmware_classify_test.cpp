@@ -145,13 +145,14 @@ TEST(FirmwareClassify, DeployedImpulseClassifiesTheQemuBoardStream) {
                             " '-DMOTE_CLASSIFY_DEFINES=" + defines.str() + "' >/dev/null && cmake --build " + fw.string() +
                             " --target classify.elf >" + (dir / "build.txt").string() + " 2>&1";
   ASSERT_EQ(std::system(build.c_str()), 0) << mote::test::read_text(dir / "build.txt");
-  // Semihosting output arrives on QEMU's stderr; -icount makes the run deterministic; 60 s bound.
-  const std::string run = "timeout 60 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none "
+  // The board prints on its UART (QEMU's stdout with -serial stdio) and ends the run through semihosting;
+  // -icount makes the run deterministic; 60 s bound.
+  const std::string run = "timeout 60 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial stdio "
                           "-semihosting-config enable=on,target=native -icount shift=0 -kernel " +
-                          (fw / "classify.elf").string() + " >" + log.string() + " 2>&1";
+                          (fw / "classify.elf").string() + " >" + log.string() + " 2>" + (dir / "qemu.err").string();
   const int rc = std::system(run.c_str());
   const std::string text = mote::test::read_text(log);
-  ASSERT_EQ(rc, 0) << text.substr(0, 2000);
+  ASSERT_EQ(rc, 0) << mote::test::read_text(dir / "qemu.err") << text.substr(0, 2000);
 
   mote::Project p = mote::Project::open(proj);
   const mote::deploy::DeployableImpulse d = mote::deploy::load_deployable(p);
@@ -162,7 +163,22 @@ TEST(FirmwareClassify, DeployedImpulseClassifiesTheQemuBoardStream) {
   ASSERT_EQ(frames, 2000u) << "32 s of motion at 62.5 Hz";
   ASSERT_EQ(dev.segments.size(), 6u);
   ASSERT_FALSE(dev.summary.empty()) << text.substr(text.size() > 2000 ? text.size() - 2000 : 0);
-  std::printf("device: %s\n", dev.summary.c_str());
+  // The firmware's footprint: flash = code-region sections + .data's image; static RAM = .data + .bss.
+  ASSERT_EQ(std::system(("arm-none-eabi-size -A " + (fw / "classify.elf").string() + " >" + (dir / "size.txt").string()).c_str()), 0);
+  long flash = 0, ram = 0;
+  std::istringstream sizes(mote::test::read_text(dir / "size.txt"));
+  for (std::string row; std::getline(sizes, row);) {
+    std::istringstream fields(row);
+    std::string section;
+    long bytes = 0;
+    if (!(fields >> section >> bytes)) continue;  // the title and header rows
+    if (section == ".data") flash += bytes, ram += bytes;
+    else if (section == ".bss") ram += bytes;
+    else if (section == ".text" || section == ".rodata" || section == ".ARM.exidx" || section == ".init_array") flash += bytes;
+  }
+  EXPECT_GT(flash, 0);
+  EXPECT_GT(ram, 0);
+  std::printf("device: %s; firmware flash %ld B, static RAM %ld B\n", dev.summary.c_str(), flash, ram);
   ASSERT_EQ(dev.results.size(), (frames - window) / stride + 1) << "one result per stride once the window is full";
 
   // (b) Host int8 path on the same floats: window w spans frames [w x stride, w x stride + window).

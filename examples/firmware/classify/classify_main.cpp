@@ -1,15 +1,17 @@
 // A board classifying its own accelerometer stream with the deployed impulse (`mote deploy --format cpp`):
 // synthetic motions (idle, wave, circle, updown, a shaking anomaly, idle) go frame by frame into a slice;
 // every stride the slice enters mote::run_impulse_continuous (sliding window, smoothed scores). It prints
-// each frame in the data-forwarder format (so the host can replay the very stream) and one result line
-// per window: time, smoothed label and confidence, the anomaly score, and for checking the raw int8
-// outputs, the anomaly's bit pattern and the instructions the call took.
+// over the UART each frame in the data-forwarder format (so the host can replay the very stream) and one
+// result line per window: time, smoothed label and confidence, the anomaly score, and for checking the
+// raw int8 outputs, the anomaly's bit pattern and the instructions the call took. At the end it stops
+// QEMU through semihosting (a real board would keep going). -DMOTE_CLASSIFY_SEMIHOSTING prints there instead.
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "board.h"
 #include "motion.h"
+#include "uart.h"
 #include "mote/impulse.h"
 
 #ifndef MOTE_CLASSIFY_FREQUENCY_HZ
@@ -25,6 +27,21 @@
 extern "C" uint32_t mote_port_clock(void) { return static_cast<uint32_t>(board::instructions()); }
 
 namespace {
+
+#ifdef MOTE_CLASSIFY_SEMIHOSTING
+void out(const char* s) { board::print(s); }
+#else
+void out(const char* s) { uart::write(s); }
+#endif
+void out_int(int64_t v) {
+  char buf[24];
+  out(motion::format_int(v, buf));
+}
+void out_fixed4(int64_t scaled) {
+  char buf[24];
+  out(motion::format_fixed4(scaled, buf));
+}
+void out_fixed(float v) { out_fixed4(motion::fixed4(v)); }
 
 // The script of motions: 32 s at 62.5 Hz.
 struct Segment {
@@ -55,42 +72,43 @@ void print_result(const mote::Result& r, int window, int64_t end_frame, uint64_t
   for (size_t i = 1; i < r.label_count; ++i)
     if (r.classification[i] > r.classification[top]) top = i;
   const float confidence = r.label_count ? r.classification[top] : 0.0f;
-  board::print_int(static_cast<int64_t>(static_cast<float>(end_frame) * 1000.0f / kHz + 0.5f));
-  board::print(" ms: ");
-  board::print(r.label_count == 0 ? "-" : confidence < MOTE_CLASSIFY_MIN_CONFIDENCE ? "uncertain" : r.labels[top]);
-  board::print(" ");
-  motion::print_fixed(confidence);
+  out_int(static_cast<int64_t>(static_cast<float>(end_frame) * 1000.0f / kHz + 0.5f));
+  out(" ms: ");
+  out(r.label_count == 0 ? "-" : confidence < MOTE_CLASSIFY_MIN_CONFIDENCE ? "uncertain" : r.labels[top]);
+  out(" ");
+  out_fixed(confidence);
   if (r.has_anomaly) {
-    board::print(" anomaly ");
-    motion::print_fixed(r.anomaly);
-    if (r.anomaly > r.anomaly_threshold) board::print(" ANOMALY");
+    out(" anomaly ");
+    out_fixed(r.anomaly);
+    if (r.anomaly > r.anomaly_threshold) out(" ANOMALY");
   }
-  board::print(" | window ");
-  board::print_int(window);
-  board::print(" smoothed");
-  for (size_t i = 0; i < r.label_count; ++i) board::print(" "), motion::print_fixed(r.classification[i]);
-  board::print(" int8");
-  for (size_t i = 0; i < r.label_count; ++i) board::print(" "), board::print_int(r.nn_output[i]);
-  board::print(" abits ");
-  board::print_int(float_bits(r.anomaly));
-  board::print(" instructions ");
-  board::print_int(static_cast<int64_t>(instructions));
-  board::print("\n");
+  out(" | window ");
+  out_int(window);
+  out(" smoothed");
+  for (size_t i = 0; i < r.label_count; ++i) out(" "), out_fixed(r.classification[i]);
+  out(" int8");
+  for (size_t i = 0; i < r.label_count; ++i) out(" "), out_int(r.nn_output[i]);
+  out(" abits ");
+  out_int(float_bits(r.anomaly));
+  out(" instructions ");
+  out_int(static_cast<int64_t>(instructions));
+  out("\n");
 }
 
 }  // namespace
 
 int main() {
+  uart::init();
   const mote::ImpulseModel& m = mote::kImpulse;
-  board::print("mote classify example: the deployed impulse on a synthetic 3-axis stream at ");
-  motion::print_fixed(kHz);
-  board::print(" Hz, window ");
-  board::print_int(m.frames);
-  board::print(" frames, stride ");
-  board::print_int(kStride);
-  board::print("\n");
+  out("mote classify example: the deployed impulse on a synthetic 3-axis stream at ");
+  out_fixed(kHz);
+  out(" Hz, window ");
+  out_int(m.frames);
+  out(" frames, stride ");
+  out_int(kStride);
+  out("\n");
   if (m.axes != 3 || kStride > m.frames) {
-    board::print("error: this example streams 3 axes with a stride of at most one window\n");
+    out("error: this example streams 3 axes with a stride of at most one window\n");
     board::exit(2);
   }
   motion::Generator gen(kHz);
@@ -103,22 +121,22 @@ int main() {
   bool first = true;
   for (size_t s = 0; s < sizeof(kScript) / sizeof(kScript[0]); ++s) {
     gen.set(kScript[s].gesture);
-    board::print("# motion ");
-    board::print(motion::gesture_name(kScript[s].gesture));
-    board::print(" from frame ");
-    board::print_int(frame);
-    board::print("\n");
+    out("# motion ");
+    out(motion::gesture_name(kScript[s].gesture));
+    out(" from frame ");
+    out_int(frame);
+    out("\n");
     for (int i = 0; i < kScript[s].frames; ++i, ++frame) {
       float v[3];
       gen.next(v);
       // The stream as printed (4 decimals) is the stream classified: the host replays exactly these floats.
       for (int a = 0; a < 3; ++a) {
         const int64_t q = motion::fixed4(v[a]);
-        if (a) board::print(",");
-        motion::print_fixed4(q);
+        if (a) out(",");
+        out_fixed4(q);
         g_slice[g_slice_values++] = motion::from_fixed4(q);
       }
-      board::print("\n");
+      out("\n");
       if (g_slice_values < static_cast<size_t>(slice_frames) * 3) continue;
       mote::Signal slice = {g_slice_values, read_slice, 0};
       mote::Result r;
@@ -129,9 +147,9 @@ int main() {
       g_slice_values = 0;
       slice_frames = kStride;
       if (st != mote::MOTE_OK) {
-        board::print("error: run_impulse_continuous: ");
-        board::print(mote::status_string(st));
-        board::print("\n");
+        out("error: run_impulse_continuous: ");
+        out(mote::status_string(st));
+        out("\n");
         board::exit(3);
       }
       if (!r.ready) continue;
@@ -140,20 +158,20 @@ int main() {
     }
   }
   if (windows == 0) board::exit(4);
-  board::print("# frames ");
-  board::print_int(frame);
-  board::print(" windows ");
-  board::print_int(windows);
-  board::print(" instructions_per_window ");
-  board::print_int(static_cast<int64_t>(total / windows));
-  board::print(" dsp ");
-  board::print_int(static_cast<int64_t>(dsp / windows));
-  board::print(" nn ");
-  board::print_int(static_cast<int64_t>(nn / windows));
-  board::print(" anomaly ");
-  board::print_int(static_cast<int64_t>(anomaly / windows));
-  board::print(" stack_peak_bytes ");
-  board::print_int(board::stack_peak_bytes());
-  board::print("\n# done\n");
+  out("# frames ");
+  out_int(frame);
+  out(" windows ");
+  out_int(windows);
+  out(" instructions_per_window ");
+  out_int(static_cast<int64_t>(total / windows));
+  out(" dsp ");
+  out_int(static_cast<int64_t>(dsp / windows));
+  out(" nn ");
+  out_int(static_cast<int64_t>(nn / windows));
+  out(" anomaly ");
+  out_int(static_cast<int64_t>(anomaly / windows));
+  out(" stack_peak_bytes ");
+  out_int(board::stack_peak_bytes());
+  out("\n# done\n");
   board::exit(0);
 }

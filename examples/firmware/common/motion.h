@@ -39,15 +39,35 @@ inline int64_t fixed4(float v) { return static_cast<int64_t>(v * 10000.0f + (v <
 // The float a host reads back from the printed text (strtof): the division rounds exactly as parsing does.
 inline float from_fixed4(int64_t scaled) { return static_cast<float>(scaled) / 10000.0f; }
 
-inline void print_fixed4(int64_t scaled) {
-  if (scaled < 0) board::print("-"), scaled = -scaled;
-  board::print_int(scaled / 10000);
-  char frac[6] = {'.', 0, 0, 0, 0, 0};
-  int64_t f = scaled % 10000;
-  for (int i = 4; i >= 1; --i) frac[i] = static_cast<char>('0' + f % 10), f /= 10;
-  board::print(frac);
+// Text without printf (newlib-nano's has no floats): `out` gets at least 24 chars; returns out.
+inline char* format_int(int64_t v, char* out) {
+  char digits[24];
+  int n = 0;
+  uint64_t u = v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v);
+  do digits[n++] = static_cast<char>('0' + u % 10), u /= 10;
+  while (u);
+  int k = 0;
+  if (v < 0) out[k++] = '-';
+  while (n) out[k++] = digits[--n];
+  out[k] = '\0';
+  return out;
 }
-inline void print_fixed(float v) { print_fixed4(fixed4(v)); }
+// "12.3456" for scaled = 123456.
+inline char* format_fixed4(int64_t scaled, char* out) {
+  int k = 0;
+  if (scaled < 0) out[k++] = '-', scaled = -scaled;
+  format_int(scaled / 10000, out + k);
+  while (out[k]) ++k;
+  out[k++] = '.';
+  int64_t f = scaled % 10000;
+  for (int i = 3; i >= 0; --i) out[k + i] = static_cast<char>('0' + f % 10), f /= 10;
+  out[k + 4] = '\0';
+  return out;
+}
+inline void print_fixed(float v) {
+  char buf[24];
+  board::print(format_fixed4(fixed4(v), buf));
+}
 
 enum Gesture { kIdle, kWave, kCircle, kUpdown, kAnomaly };
 inline const char* gesture_name(Gesture g) {
