@@ -157,7 +157,10 @@ int main() {
       total += spent, dsp += r.timing.dsp, nn += r.timing.nn, anomaly += r.timing.anomaly;
     }
   }
-  if (windows == 0) board::exit(4);
+  if (windows == 0) {
+    out("error: the stream never filled a window\n");
+    board::exit(4);
+  }
   out("# frames ");
   out_int(frame);
   out(" windows ");
