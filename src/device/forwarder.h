@@ -16,6 +16,11 @@ std::optional<std::vector<float>> parse_forwarder_line(std::string_view line);
 // A measured rate snapped to a common sensor rate when within 3 % (62.5, 100, 104, 16000, ...).
 double snap_frequency(double measured_hz);
 
+// Lines per second from arrival times of consecutive lines. A line can arrive late (a busy host, a
+// buffered port) but never before the device printed it, so the rate is read off the lower convex hull of
+// (index, arrival) — the least-delayed lines — at the middle of the run, not from first/last arrivals.
+double rate_from_arrivals(const std::vector<double>& arrivals);
+
 struct ForwarderOptions {
   double length_ms = 10000;                  // per sample
   std::optional<double> frequency_hz;        // given: skip rate measurement
@@ -53,6 +58,7 @@ class Forwarder {
   size_t run_axes_ = 0, run_lines_ = 0;
   double run_start_t_ = 0, last_t_ = 0, measure_start_t_ = 0;
   size_t measure_lines_ = 0;
+  std::vector<double> measure_times_;  // arrivals since measure_start_t_
   std::vector<float> current_, ready_;
 };
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 using namespace mote;
 
@@ -28,8 +29,29 @@ TEST(Forwarder, SnapsMeasuredRatesToCommonSensorRates) {
   EXPECT_EQ(snap_frequency(99.2), 100);
   EXPECT_EQ(snap_frequency(62.1), 62.5);
   EXPECT_EQ(snap_frequency(103.4), 104);
+  EXPECT_EQ(snap_frequency(101.5), 100);  // within 3 % of both: the nearer one
   EXPECT_EQ(snap_frequency(15950), 16000);
   EXPECT_DOUBLE_EQ(snap_frequency(77.77), 77.8);  // nothing common nearby: kept, to 0.1 Hz
+}
+
+TEST(Forwarder, RateFromArrivalsIgnoresLateLinesAndCatchUpBursts) {
+  // 100 Hz for 1.6 s: a buffered backlog at the start, random lateness, and a 120 ms stall that the
+  // reader then drains in one burst. First-to-last counting would read ~104 Hz here.
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> late(0, 0.004);
+  std::vector<double> t;
+  for (int i = 0; i < 160; ++i) {
+    double printed = i * 0.01, arrival = printed + late(rng);
+    if (i < 8) arrival = 0.08;                               // backlog read at once when the port opened
+    if (i >= 40 && i < 52) arrival = 0.52 + 0.0001 * (i - 40);  // stalled, then drained
+    t.push_back(std::max(arrival, t.empty() ? 0.0 : t.back()));
+  }
+  EXPECT_NEAR(rate_from_arrivals(t), 100.0, 1.0);
+  EXPECT_EQ(snap_frequency(rate_from_arrivals(t)), 100);
+  std::vector<double> even;
+  for (int i = 0; i < 100; ++i) even.push_back(1.0 + i / 62.5);
+  EXPECT_NEAR(rate_from_arrivals(even), 62.5, 1e-6);
+  EXPECT_EQ(rate_from_arrivals({1.0}), 0);
 }
 
 TEST(Forwarder, Detects3AxesAt100HzWithin2sThroughGarbage) {
