@@ -2,7 +2,9 @@
 // Cortex-M4 profile (out/profile-cortex-m4.json, which profile jobs, `mote profile` and `mote demo` write).
 #include <fstream>
 
+#include "core/error.h"
 #include "deploy/formats.h"
+#include "deploy/impulse_codegen.h"
 #include "deploy/model_formats.h"
 #include "serve/archive.h"
 #include "serve/http.h"
@@ -65,7 +67,16 @@ void add_deploy_routes(std::vector<Route>& r) {
                [](Api& api, const httplib::Request&, httplib::Response& res) {
                  std::ifstream in(api.pool.dir() / "out" / "profile-cortex-m4.json");
                  if (!in) throw HttpError{404, "no profile yet; start one with POST /api/jobs {\"kind\":\"profile\"} (or run mote profile)"};
-                 reply_json(res, json::parse(in));
+                 json out = json::parse(in);
+                 // A profile of an older impulse says so: the page asks to profile again.
+                 out["current_impulse_hash"] = nullptr;
+                 try {
+                   Project p = Project::open(api.pool.dir());
+                   out["current_impulse_hash"] = deploy::generate_impulse(deploy::load_deployable(p)).hash;
+                 } catch (const Error&) {  // not deployable now (untrained, stale models): nothing to compare
+                 }
+                 out["current"] = out["current_impulse_hash"] == out["impulse_hash"];
+                 reply_json(res, out);
                }});
 }
 

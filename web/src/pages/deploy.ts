@@ -83,6 +83,9 @@ export async function deployPage(root: HTMLElement) {
     const ins = r.instructions, par = r.parity;
     const vs = (v: number, c: number) => v <= c ? badge(`${(100 * v / c).toFixed(0)} % of the claim`, 'done') : badge(`${(100 * v / c).toFixed(0)} % of the claim`, 'failed');
     clear(profileBox,
+      r.current ? null : h('div', { class: 'warn-box', id: 'profile-stale' }, r.current_impulse_hash
+        ? `This profile is of impulse ${r.impulse_hash}; the current one is ${r.current_impulse_hash} (retrained or changed): profile again for its figures.`
+        : `This profile is of impulse ${r.impulse_hash}; the current models cannot be deployed (train them) to compare.`),
       h('div', { class: 'two' },
         h('table', { class: 'grid compact', id: 'profile-table' },
           h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, 'this impulse'), h('th', { class: 'num' }, 'whole firmware'), h('th', { class: 'num' }, 'empty firmware'))),
