@@ -306,4 +306,13 @@ TEST_F(StudioApiTest, DeployJobPackagesDownloadAsZip) {
   auto prof = client->Get("/api/profile");
   EXPECT_EQ(prof->status, 404);
   EXPECT_NE(prof->body.find("profile"), std::string::npos);
+  // A profile report (as `mote profile` writes it) of another impulse is flagged; of this one, it is current.
+  json cpp = run_job("deploy", {{"format", "cpp"}});
+  const std::string hash = cpp["result"]["impulse_hash"];
+  mote::test::write_text(proj / "out" / "profile-cortex-m4.json", json({{"impulse_hash", "0123456789abcdef"}}).dump());
+  json old = body(client->Get("/api/profile"));
+  EXPECT_FALSE(old["current"].get<bool>());
+  EXPECT_EQ(old["current_impulse_hash"], hash);
+  mote::test::write_text(proj / "out" / "profile-cortex-m4.json", json({{"impulse_hash", hash}}).dump());
+  EXPECT_TRUE(body(client->Get("/api/profile"))["current"].get<bool>());
 }
