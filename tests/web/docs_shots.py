@@ -11,7 +11,7 @@ for name, out in PAGES.items():
     img = cv2.imread(os.path.join(src, name + '.png'))
     if img is None:
         sys.exit(f'{src}/{name}.png: missing; run ctest -R web_studio first')
-    img = img[:1400]  # the top of long pages is what the docs need
+    img = img[:2000 if out in ('deploy', 'live') else 1400]  # the top of long pages is what the docs need
     small = cv2.resize(img, (img.shape[1] // 2, img.shape[0] // 2), interpolation=cv2.INTER_AREA)
     cv2.imwrite(os.path.join(dst, out + '.png'), small, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     print(f'{dst}/{out}.png {os.path.getsize(os.path.join(dst, out + ".png")) // 1024} KiB')

@@ -77,7 +77,7 @@ export async function liveCard(params: URLSearchParams): Promise<{ el: HTMLEleme
     es.onerror = () => { if (es?.readyState === EventSource.CLOSED) status.textContent = 'disconnected (the server stopped?)'; };
   };
   const el = card('From a device (live)',
-    h('p', { class: 'muted' }, 'A device’s forwarder lines, sent to the server with ', h('code', {}, 'mote forward --serial DEV --live URL --api-key K'),
+    h('p', { class: 'muted' }, 'A device’s forwarder lines, sent to the server with ', h('code', {}, 'mote forward --serial DEV --to URL --api-key K --live'),
       ' (or POSTed as text to ', h('code', {}, '/api/live/{device}'), '), are classified window by window with the smoothing of the device API; results appear here as they come.'),
     h('div', { class: 'row' }, h('label', {}, 'device', device), h('button', { id: 'live-connect', onclick: connect }, 'Follow'), status),
     now, charts, recent);
