@@ -267,6 +267,20 @@ TEST_F(StudioApiTest, AnomalyViewStandardizesFeaturesAndHistogramsEveryWindow) {
   EXPECT_GE(anomalous_high * 10, anomalous * 8) << "anomalous recordings score above the threshold";
   EXPECT_EQ(client->Get("/api/anomaly?x=100000")->status, 400);
   EXPECT_EQ(client->Get("/api/anomaly?block=nope")->status, 404);
+  // A Gaussian mixture instead: its component means are the centres.
+  json spec = body(client->Get("/api/impulse"))["impulse"];
+  for (auto& b : spec["learn"])
+    if (b["type"] == "kmeans") b["type"] = "gmm", b["params"] = {{"components", 3}};
+  auto put = client->Put("/api/impulse", with_key(), spec.dump(), "application/json");
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(client->Get("/api/anomaly")->status, 400) << "stale models: train first";
+  json gt = run_job("train");
+  ASSERT_EQ(gt["state"], "done") << gt["error"];
+  json g = body(client->Get("/api/anomaly"));
+  EXPECT_EQ(g["type"], "gmm");
+  EXPECT_EQ(g["k"], 3);
+  EXPECT_EQ(g["centers"].size(), 3u);
+  EXPECT_EQ(g["points"].size(), windows);
 }
 
 TEST_F(StudioApiTest, DeployJobPackagesDownloadAsZip) {
