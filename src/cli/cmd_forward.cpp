@@ -16,6 +16,7 @@
 #include "device/serial.h"
 #include "ingest/acquisition.h"
 #include "serve/ingest_client.h"
+#include "serve/live_client.h"
 
 namespace mote::cli {
 
@@ -31,6 +32,7 @@ struct ForwardArgs {
   double length_ms = 10000, frequency_hz = 0;
   int samples = 0;
   double detect_timeout_s = 10;
+  bool live = false;  // --live: stream to the server's live classification instead of recording
 };
 
 std::vector<std::string> split_names(const std::string& s) {
@@ -75,10 +77,13 @@ void register_forward(CLI::App& app, Context& ctx) {
   cmd->add_option("--to", a.to, "Send samples to a mote server (http://host:port) instead of a local project");
   cmd->add_option("--api-key", a.api_key, "API key for --to (mote keys create)");
   cmd->add_flag("--json", a.json, "Print a JSON summary at the end");
+  cmd->add_flag("--live", a.live, "With --to: stream the lines to the server's live classification (/api/live/<--device-name, default 'device'>) instead of recording samples");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
     if (a.serial.empty() && !a.stdin_input) throw Error("forward: pass --serial DEV or --stdin");
     if (a.samples < 0) throw error_at("--samples", "must be >= 0");
     if (!a.to.empty() && a.api_key.empty()) throw error_at("--api-key", "--to needs an API key of the server's project (mote keys create)");
+    if (a.live && a.to.empty()) throw error_at("--live", "needs --to URL --api-key K of a mote serve (the studio shows the results)");
+    std::unique_ptr<serve::LiveSender> live;
     std::optional<serve::IngestTarget> remote;
     if (!a.to.empty()) remote = serve::IngestTarget{serve::normalize_ingest_url(a.to), a.api_key};
     std::optional<Project> p;
@@ -149,6 +154,13 @@ void register_forward(CLI::App& app, Context& ctx) {
         case Forwarder::Event::Detected: {
           const auto& d = *fw.detection();
           std::fprintf(log, "detected %zu axes at %g Hz (measured %.2f Hz)\n", d.axes, d.frequency_hz, d.measured_hz);
+          if (a.live) {
+            std::string device = a.device_name.empty() ? "device" : a.device_name;
+            live = std::make_unique<serve::LiveSender>(remote->url, a.api_key, device, d.frequency_hz);
+            std::fprintf(log, "streaming to %s/api/live/%s (the studio's Live classification page shows the results)\n", remote->url.c_str(), device.c_str());
+            std::fflush(log);
+            break;
+          }
           auto names = split_names(a.axes);
           if (names.empty()) {
             std::string answer = ask("axis names for " + std::to_string(d.axes) + " axes (comma-separated): ");
@@ -173,6 +185,10 @@ void register_forward(CLI::App& app, Context& ctx) {
           break;
         }
         case Forwarder::Event::SampleReady:
+          if (a.live) {
+            fw.take_sample();  // streamed, not recorded
+            break;
+          }
           store_sample(fw.take_sample(), false);
           if (a.samples && static_cast<int>(stored.size()) >= a.samples) done = true;
           break;
@@ -184,6 +200,13 @@ void register_forward(CLI::App& app, Context& ctx) {
         case Forwarder::Event::None:
           break;
       }
+      if (live && parse_forwarder_line(line)) live->add(line, seconds_since(t0));
+    }
+    if (live) {
+      live->flush();
+      std::fprintf(log, "streamed %zu lines; the server classified %zu windows; stopped: %s\n", live->lines_sent(), live->windows(), stop_reason.c_str());
+      if (a.json) print_json({{"streamed_lines", live->lines_sent()}, {"windows", live->windows()}});
+      return;
     }
     if (!done || !a.samples || static_cast<int>(stored.size()) < a.samples) {
       // Whatever arrived before the end is kept rather than thrown away.

@@ -51,6 +51,10 @@ class ProjectPool {
   std::vector<std::unique_ptr<Project>> free_;
 };
 
+// Live classification sessions, one per device name (api_live.cpp).
+class LiveHub;
+std::shared_ptr<LiveHub> make_live_hub();
+
 // What every handler can reach.
 struct Api {
   const ServeOptions& opts;
@@ -61,6 +65,7 @@ struct Api {
   int max_streams;
   // Ingestion writers queue here rather than in SQLite's busy handler, which sleeps in steps of milliseconds.
   std::mutex& write_lock;
+  std::shared_ptr<LiveHub> live = make_live_hub();
 };
 
 using Handler = std::function<void(Api&, const httplib::Request&, httplib::Response&)>;
@@ -78,6 +83,9 @@ void add_sample_routes(std::vector<Route>& routes);
 void add_ingest_routes(std::vector<Route>& routes);
 void add_job_routes(std::vector<Route>& routes);
 void add_model_routes(std::vector<Route>& routes);
+void add_deploy_routes(std::vector<Route>& routes);   // api_deploy.cpp: packages as zip, the Cortex-M4 profile
+void add_anomaly_routes(std::vector<Route>& routes);  // api_anomaly.cpp: cluster view and score distribution
+void add_live_routes(std::vector<Route>& routes);     // api_live.cpp: device streams in, results out over SSE
 
 // Who made the current request: "key 3", "session", or "" (no credential).
 const std::string& request_credential();

@@ -8,7 +8,8 @@ const std::vector<JobKind>& job_kinds() {
       {"features", "generate the DSP features of every sample and their 2-D projection", run_features_job},
       {"train", "train every learning block of the impulse on its features", run_train_job},
       {"test", "evaluate the current models on the testing set", run_test_job},
-      {"deploy", "package the trained impulse for a device (params.format: cpp, arduino, firmware)", run_deploy_job},
+      {"deploy", "package the trained impulse for a device (params.format: cpp, arduino, firmware, tflite, onnx)", run_deploy_job},
+      {"profile", "the impulse on an emulated Cortex-M4 (QEMU): RAM, flash, instructions per stage, parity", run_profile_job},
   };
   return list;
 }

@@ -15,5 +15,7 @@ nlohmann::json run_test_job(JobContext& ctx);
 nlohmann::json trained_models_json(Project& p);
 // Runs `mote deploy --format params.format` into out/deploy/<format> (job_deploy.cpp).
 nlohmann::json run_deploy_job(JobContext& ctx);
+// Runs `mote profile --target cortex-m4` (params.windows, default 8) (job_profile.cpp).
+nlohmann::json run_profile_job(JobContext& ctx);
 
 }  // namespace mote::serve

@@ -12,10 +12,13 @@ import { createRequire } from 'node:module';
 const { chromium } = createRequire(join(process.cwd(), 'package.json'))('playwright-core');
 
 const [mote, outDir] = process.argv.slice(2);
+const t0 = Date.now();
+const phase = (name) => console.log(`${((Date.now() - t0) / 1000).toFixed(1)} s: ${name}`);
 mkdirSync(outDir, { recursive: true });
 const work = mkdtempSync(join(tmpdir(), 'mote-studio-test-'));
 const project = join(work, 'demo');
-execFileSync(mote, ['demo', project, '--no-serve'], { stdio: ['ignore', 'ignore', 'inherit'] });
+// No profile here: the deployment page's “Profile again” makes it (one QEMU run pair, not two).
+execFileSync(mote, ['demo', project, '--no-serve', '--no-profile'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 const store = (...args) => JSON.parse(execFileSync(mote, ['-C', project, 'samples', '--json', ...args]).toString()).samples;
 const freePort = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
@@ -46,6 +49,7 @@ try {
     return n;
   });
 
+  phase('demo project made, server up');
   // 1. Dashboard: the token link sets the cookie; counts match the store.
   await page.goto(link);
   await page.waitForSelector('#label-table tbody tr');
@@ -94,6 +98,7 @@ try {
   assert.equal(up.length, 1, 'the upload is stored with the label from its file name');
   assert.equal(up[0].frames, 125);
 
+  phase('data page done');
   // 4. Features: the job streams its log; the explorer draws points.
   await page.goto(link.replace(/\?token=.*/, '#/features'));
   await page.click('#generate-features');
@@ -105,6 +110,7 @@ try {
   assert.ok(await inkedPixels('#explorer canvas') > 2000, 'the scatter draws');
   await shot('3-features');
 
+  phase('features done');
   // 5. Training: evaluate; the confusion matrix appears with one row per trained label.
   await page.goto(link.replace(/\?token=.*/, '#/training'));
   await page.waitForSelector('#models .model canvas');
@@ -141,6 +147,102 @@ try {
   assert.match(await page.textContent('#classify-result'), /predicted wave/);
   assert.ok(await inkedPixels('#classify-result canvas') > 1000, 'the per-window chart draws');
   await shot('7-classify');
+  phase('training, impulse, testing, classify done');
+  // 8. Drag-and-drop upload: a real drop event carrying a File in a DataTransfer, on the data page's drop zone.
+  await page.goto(link.replace(/\?token=.*/, '#/data'));
+  await page.waitForSelector('#sample-table tbody tr[data-id]');
+  const before = store().length;
+  const dropped = JSON.stringify({ ...acq, payload: { ...acq.payload, values: values.slice(0, 100) } });
+  const dt = await page.evaluateHandle((text) => {
+    const d = new DataTransfer();
+    d.items.add(new File([text], 'dropped.01.json', { type: 'application/json' }));
+    return d;
+  }, dropped);
+  await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dt });
+  await page.waitForFunction((n) => document.querySelector('#page-info').textContent.endsWith(`of ${n}`), before + 1);
+  const drop = store('--label', 'dropped');
+  assert.equal(drop.length, 1, 'the dropped file is stored with the label from its name');
+  assert.equal(drop[0].frames, 100);
+  // Crop it in the UI: frames starting in [0, 800) ms at 16 ms are 50.
+  await page.goto(link.replace(/\?token=.*/, `#/data?sample=${drop[0].id}`));
+  await page.waitForSelector('#crop-end');
+  await page.fill('#crop-start', '0');
+  await page.fill('#crop-end', '800');
+  await page.click('#crop-btn');
+  for (let i = 0; i < 100 && store('--label', 'dropped')[0].frames !== 50; ++i) await page.waitForTimeout(100);
+  assert.equal(store('--label', 'dropped')[0].frames, 50, 'the crop reached the store');
+  await shot('8-data-dropped-cropped');
+
+  phase('drop and crop done');
+  // 9. Anomaly: the cluster scatter and the score histogram draw; another feature redraws the scatter.
+  await page.goto(link.replace(/\?token=.*/, '#/anomaly'));
+  await page.waitForSelector('#anomaly-scatter canvas');
+  assert.ok(Number(await page.getAttribute('#anomaly-scatter canvas', 'data-points')) > 100, 'the anomaly scatter has windows');
+  assert.ok(await inkedPixels('#anomaly-scatter canvas') > 2000, 'the anomaly scatter draws');
+  assert.ok(await inkedPixels('#anomaly-histogram canvas') > 1000, 'the score histogram draws');
+  assert.match(await page.textContent('#anomaly-histogram'), /threshold \d/);
+  const oldCanvas = await page.$('#anomaly-scatter canvas');
+  await page.selectOption('#anomaly-y', '4');
+  await page.waitForFunction((c) => !c.isConnected, oldCanvas);
+  await page.waitForSelector('#anomaly-scatter canvas');
+  assert.equal(await page.inputValue('#anomaly-y'), '4');
+  assert.ok(await inkedPixels('#anomaly-scatter canvas') > 2000, 'the scatter redraws over the new feature');
+  await shot('9-anomaly');
+
+  phase('anomaly done');
+  // 10. Live classification from a device: forwarder lines POSTed at 62.5 Hz; the page shows every window.
+  await page.goto(link.replace(/\?token=.*/, '#/classify'));
+  await page.waitForFunction(() => /following device/.test(document.querySelector('#live-status')?.textContent ?? ''));
+  const base = link.replace(/\/\?token=.*/, '');
+  const token = /token=(\w+)/.exec(link)[1];
+  const wave = await (await fetch(`${base}/api/samples/${testing.id}`)).json();
+  let liveWindows = 0;
+  for (let at = 0; at < 200; at += 25) {
+    const body = wave.values.slice(at, at + 25).map((f) => f.join(',')).join('\n') + '\n';
+    const r = await fetch(`${base}/api/live/device?frequency=62.5`, { method: 'POST', body, headers: { 'x-session-token': token, 'Content-Type': 'text/plain' } });
+    const text = await r.text();
+    assert.equal(r.status, 200, text);
+    liveWindows += JSON.parse(text).windows;
+    await new Promise((ok) => setTimeout(ok, 400));
+  }
+  assert.ok(liveWindows >= 5, `the server classified the stream (${liveWindows} windows)`);
+  await page.waitForFunction((n) => Number(document.querySelector('#live-now')?.dataset.results) === n, liveWindows);
+  await page.waitForSelector('#live-table tbody tr');
+  assert.ok(await inkedPixels('#live-charts canvas') > 1000, 'the live chart draws');
+  assert.match(await page.textContent('#live-now'), /confidence/);
+  await shot('10-live');
+
+  phase('live done');
+  // 11. Deployment: the Cortex-M4 table beside the claim; build the C++ library, download the zip, check it.
+  await page.goto(link.replace(/\?token=.*/, '#/deploy'));
+  // Not profiled yet (demo --no-profile): the page says so; “Profile again” runs the profile job (QEMU).
+  await page.waitForFunction(() => /Not profiled yet/.test(document.querySelector('#profile')?.textContent ?? ''));
+  phase('deploy page open');
+  await page.click('#start-profile');
+  await page.waitForFunction(() => /PARITY OK/.test(document.querySelectorAll('pre.log')[1]?.textContent ?? ''), null, { timeout: 60000 });
+  await page.waitForSelector('#profile-table');
+  assert.equal(await page.$('#profile-stale'), null, 'the new profile is of the current impulse');
+  assert.match(await page.textContent('#profile'), /parity ok/);
+  assert.match(await page.textContent('#profile-table tr[data-row="ram"]'), /\d+\.\d\d kB/);
+  assert.match(await page.textContent('#claim'), /6\.6 kB/);
+  assert.match(await page.textContent('#claim'), /20\.0 kB/);
+  phase('profiled');
+  await page.check('input[name="deploy-format"][value="cpp"]');
+  await page.click('#start-deploy');
+  await page.waitForFunction(() => /deploy: done/.test(document.querySelector('pre.log')?.textContent ?? ''));
+  await page.waitForSelector('#deploy-link');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#deploy-link')]);
+  const zip = join(work, 'package.zip');
+  await download.saveAs(zip);
+  assert.equal(download.suggestedFilename(), 'demo-cpp.zip');
+  // Python's zipfile checks every entry's CRC and lists the names.
+  const names = execFileSync('/usr/bin/python3', ['-c', 'import zipfile,sys; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print("\\n".join(z.namelist()))', zip]).toString().split('\n');
+  for (const f of ['demo-cpp/CMakeLists.txt', 'demo-cpp/impulse/mote_impulse.cpp', 'demo-cpp/impulse/mote_model.cpp'])
+    assert.ok(names.includes(f), `the package holds ${f}`);
+  phase('deployed and downloaded');
+  await shot('11-deploy');
+
   // Bulk edit: filter one label, select the page, move it all to testing.
   await page.goto(link.replace(/\?token=.*/, '#/data?label=circle'));
   await page.waitForSelector('#sample-table tbody tr[data-id]');

@@ -110,21 +110,26 @@ export function lineChart(series: Series[], opts: { width?: number; height?: num
 export interface Point { x: number; y: number; color: string; label: string; data: any }
 
 // Scatter plot with hover (tooltip from `describe`) and click.
-export function scatter(points: Point[], opts: { width?: number; height?: number; describe: (p: Point) => string; onClick?: (p: Point) => void }): HTMLElement {
+// `extent` adds positions the axes must include; `overlay` draws over the points (e.g. cluster centres).
+export type Overlay = (ctx: CanvasRenderingContext2D, px: (x: number) => number, py: (y: number) => number) => void;
+export function scatter(points: Point[], opts: { width?: number; height?: number; describe: (p: Point) => string; onClick?: (p: Point) => void;
+  extent?: { x: number; y: number }[]; overlay?: Overlay; xlabel?: string }): HTMLElement {
   const width = opts.width ?? 760, height = opts.height ?? 420;
   const canvas = h('canvas', { class: 'chart scatter' });
   const tip = h('div', { class: 'tip' });
   const ctx = setup(canvas, width, height);
-  const f: Frame = { ...(() => { const [x0, x1] = extent(points.map((p) => p.x)); const [y0, y1] = extent(points.map((p) => p.y)); return { x0, x1, y0, y1 }; })(), w: width, hgt: height };
+  const all = [...points, ...(opts.extent ?? [])];
+  const f: Frame = { ...(() => { const [x0, x1] = extent(all.map((p) => p.x)); const [y0, y1] = extent(all.map((p) => p.y)); return { x0, x1, y0, y1 }; })(), w: width, hgt: height };
   const draw = (hot: Point | null) => {
     ctx.clearRect(0, 0, width, height);
-    axes(ctx, f, '');
+    axes(ctx, f, opts.xlabel ?? '');
     ctx.globalAlpha = 0.75;
     for (const p of points) {
       ctx.fillStyle = p.color;
       ctx.beginPath(); ctx.arc(sx(f, p.x), sy(f, p.y), 3.2, 0, 2 * Math.PI); ctx.fill();
     }
     ctx.globalAlpha = 1;
+    if (opts.overlay) { ctx.save(); opts.overlay(ctx, (x) => sx(f, x), (y) => sy(f, y)); ctx.restore(); }
     if (hot) {
       ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
       ctx.beginPath(); ctx.arc(sx(f, hot.x), sy(f, hot.y), 6, 0, 2 * Math.PI); ctx.stroke();
@@ -165,4 +170,37 @@ export function bars(items: { label: string; value: number; color: string; text?
       h('span', { class: 'bar-label' }, i.label),
       h('span', { class: 'bar-track' }, h('span', { class: 'bar-val', style: { width: `${(100 * i.value) / top}%`, background: i.color } })),
       h('span', { class: 'bar-num' }, i.text ?? String(i.value)))));
+}
+
+// Histogram of several series stacked per bin (counts), with vertical marker lines (e.g. a threshold).
+export function histogram(series: { name: string; color: string; counts: number[] }[], binWidth: number,
+  markers: { at: number; color: string; name: string }[] = [], opts: { width?: number; height?: number; xlabel?: string } = {}): HTMLElement {
+  const width = opts.width ?? 760, height = opts.height ?? 240;
+  const canvas = h('canvas', { class: 'chart histogram' });
+  const ctx = setup(canvas, width, height);
+  const bins = Math.max(0, ...series.map((s) => s.counts.length));
+  const totals = Array.from({ length: bins }, (_, i) => series.reduce((a, s) => a + (s.counts[i] ?? 0), 0));
+  const xmax = Math.max(bins * binWidth, ...markers.map((m) => m.at * 1.05));
+  const f: Frame = { x0: 0, x1: xmax > 0 ? xmax : 1, y0: 0, y1: Math.max(1, ...totals) * 1.05, w: width, hgt: height };
+  axes(ctx, f, opts.xlabel ?? '');
+  for (let i = 0; i < bins; ++i) {
+    let base = 0;
+    for (const s of series) {
+      const c = s.counts[i] ?? 0;
+      if (!c) continue;
+      const xa = sx(f, i * binWidth) + 0.5, xb = sx(f, (i + 1) * binWidth) - 0.5;
+      const ya = sy(f, base + c), yb = sy(f, base);
+      ctx.fillStyle = s.color;
+      ctx.fillRect(xa, ya, Math.max(1, xb - xa), yb - ya);
+      base += c;
+    }
+  }
+  for (const m of markers) {
+    ctx.strokeStyle = m.color; ctx.lineWidth = 2; ctx.setLineDash([6, 4]);
+    const x = sx(f, m.at);
+    ctx.beginPath(); ctx.moveTo(x, PAD.t); ctx.lineTo(x, height - PAD.b); ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  const legend = h('div', { class: 'legend' }, [...series, ...markers].map((s) => h('span', {}, h('i', { style: { background: s.color } }), s.name)));
+  return h('div', { class: 'chart-box' }, canvas, legend);
 }

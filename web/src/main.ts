@@ -10,6 +10,7 @@ import { trainingPage } from './pages/training';
 import { testingPage } from './pages/testing';
 import { classifyPage } from './pages/classify';
 import { deployPage } from './pages/deploy';
+import { anomalyPage } from './pages/anomaly';
 
 export type Page = (root: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -19,6 +20,7 @@ const PAGES: { path: string; title: string; page: Page }[] = [
   { path: 'impulse', title: 'Impulse design', page: impulsePage },
   { path: 'features', title: 'Features', page: featuresPage },
   { path: 'training', title: 'Training', page: trainingPage },
+  { path: 'anomaly', title: 'Anomaly', page: anomalyPage },
   { path: 'testing', title: 'Model testing', page: testingPage },
   { path: 'classify', title: 'Live classification', page: classifyPage },
   { path: 'deploy', title: 'Deployment', page: deployPage },

@@ -1,7 +1,9 @@
-// Live classification: run the current models on one stored sample; per-window class probabilities and anomaly scores.
+// Live classification: a device's stream over SSE (live.ts), and the current models on one stored sample:
+// per-window class probabilities and anomaly scores.
 import { get, SampleMeta, ApiError } from '../api';
 import { lineChart } from '../charts';
 import { h, clear, card, labelColor, seedLabelColors, pct, fixed, badge } from '../ui';
+import { liveCard } from './live';
 
 export async function classifyPage(root: HTMLElement, params: URLSearchParams) {
   const list = await get<{ samples: SampleMeta[] }>('/api/samples?category=testing&limit=1000');
@@ -9,6 +11,8 @@ export async function classifyPage(root: HTMLElement, params: URLSearchParams) {
   const select = h('select', { id: 'classify-sample', onchange: () => run(Number(select.value)) },
     list.samples.map((s) => h('option', { value: String(s.id) }, `${s.name} (${s.label})`)));
   const out = h('div', { id: 'classify-result' });
+  const live = await liveCard(params);
+  root.append(live.el);
   root.append(card('Sample', h('p', { class: 'muted' }, 'Runs the impulse and every current model on a testing sample, window by window, as the device would.'),
     h('div', { class: 'row' }, select)), out);
 
@@ -48,4 +52,5 @@ export async function classifyPage(root: HTMLElement, params: URLSearchParams) {
   const first = Number(params.get('sample')) || list.samples[0]?.id;
   if (first) await run(first);
   else out.append(h('p', { class: 'muted' }, 'No testing samples.'));
+  return live.stop;
 }

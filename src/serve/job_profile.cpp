@@ -1,0 +1,25 @@
+// The profile job: `mote profile --target cortex-m4` from the studio (QEMU; RAM, flash, instructions per stage,
+// parity). params {windows: N (default 8)}; the report also goes to out/profile-cortex-m4.json.
+#include <sstream>
+
+#include "core/error.h"
+#include "deploy/profile.h"
+#include "serve/job_kinds.h"
+
+namespace mote::serve {
+
+nlohmann::json run_profile_job(JobContext& ctx) {
+  deploy::ProfileOptions o;
+  int windows = ctx.params().value("windows", 8);
+  if (windows < 1 || windows > 64) throw Error("params.windows: expected 1..64 testing windows");
+  o.windows = static_cast<size_t>(windows);
+  ctx.log("profile: building the impulse and an empty firmware for the Cortex-M4, then running both under QEMU");
+  ctx.check_cancelled();
+  nlohmann::json r = deploy::profile_cortex_m4(ctx.project(), o);
+  std::istringstream table(deploy::profile_table(r));
+  for (std::string line; std::getline(table, line);) ctx.log(line);
+  ctx.progress(1.0);
+  return r;
+}
+
+}  // namespace mote::serve
