@@ -9,16 +9,25 @@ namespace {
 
 const float kLogFloor = 2.220446049250313e-16f;  // 2^-52, exact in float: python_speech_features' eps
 
-// Subtracts each coefficient's running mean over the frames (exact for constant columns).
-void subtract_column_means(float* out, size_t frames, size_t cols) {
-  for (size_t k = 0; k < cols; ++k) {
-    float mean = 0.0f;
-    for (size_t f = 0; f < frames; ++f) mean += (out[f * cols + k] - mean) / static_cast<float>(f + 1u);
-    for (size_t f = 0; f < frames; ++f) out[f * cols + k] -= mean;
+}  // namespace
+
+// Subtracts each coefficient's running mean over the frames (exact for constant columns). Up to 16
+// columns at a time with the frames outermost: the columns' running means are independent chains.
+void mfcc_subtract_means_f32(float* out, size_t frames, size_t cols) {
+  const size_t kChunk = 16;
+  float mean[kChunk];
+  for (size_t k0 = 0; k0 < cols; k0 += kChunk) {
+    const size_t w = cols - k0 < kChunk ? cols - k0 : kChunk;
+    for (size_t c = 0; c < w; ++c) mean[c] = 0.0f;
+    for (size_t f = 0; f < frames; ++f) {
+      const float* row = out + f * cols + k0;
+      const float count = static_cast<float>(f + 1u);
+      for (size_t c = 0; c < w; ++c) mean[c] += (row[c] - mean[c]) / count;
+    }
+    for (size_t f = 0; f < frames; ++f)
+      for (size_t c = 0; c < w; ++c) out[f * cols + k0 + c] -= mean[c];
   }
 }
-
-}  // namespace
 
 size_t mfcc_output_len(const MfccConfig& cfg, size_t signal_len) {
   return audio_frame_count(cfg.frames, signal_len) * cfg.num_cepstral;
@@ -74,7 +83,7 @@ Status mfcc_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, f
     if (cfg.lifter)
       for (k = 0; k < ceps; ++k) row[k] = row[k] * cfg.lifter[k];
   }
-  if (cfg.mean_normalize) subtract_column_means(out, frames, ceps);
+  if (cfg.mean_normalize) mfcc_subtract_means_f32(out, frames, ceps);
   return MOTE_OK;
 }
 
