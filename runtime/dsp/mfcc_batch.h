@@ -15,7 +15,7 @@
 namespace mote {
 namespace dsp {
 
-const size_t kMfccBatchLanes = 16;  // frames per batch: one 512-bit vector of floats
+const size_t kMfccBatchLanes = 16;  // frames per batch: one 512-bit vector of floats (transposed 16 x 16)
 
 size_t mfcc_batch_scratch_bytes(const MfccConfig& cfg);
 // Same contract and results as mfcc_f32, with scratch of mfcc_batch_scratch_bytes (4-byte aligned).
