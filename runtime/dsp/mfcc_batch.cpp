@@ -89,24 +89,34 @@ MOTE_BATCH_INLINE void pack_frames(const AudioFrameConfig& cfg, const float* sig
     rows[b] = signal + start;
     prev[b] = start > 0 ? signal[start - 1] : 0.0f;
   }
-  for (size_t i0 = 0; i0 < take; i0 += 16) {
-    const size_t count = take - i0 < 16 ? take - i0 : 16;
+  const float* window = cfg.window;
+  size_t i0 = 0;
+  // Whole blocks of 16 samples: transposed in registers, then pre-emphasis and window row by row (one
+  // unrolled pass, so the rows never leave the registers).
+  for (; i0 + 16 <= take; i0 += 16) {
     V x[16];
-    if (count == 16) {
-      for (size_t b = 0; b < L; ++b) x[b] = load(rows[b] + i0);
-      transpose16(x);
-    } else {
-      for (size_t i = 0; i < count; ++i)
-        for (size_t b = 0; b < L; ++b) x[i][b] = rows[b][i0 + i];
-    }
-    for (size_t ii = 0; ii < count; ++ii) {
-      const size_t i = i0 + ii;
+    for (size_t b = 0; b < L; ++b) x[b] = load(rows[b] + i0);
+    transpose16(x);
+#pragma GCC unroll 16
+    for (size_t ii = 0; ii < 16; ++ii) {
       V y = c != 0.0f ? x[ii] - c * prev : x[ii];
-      if (i == 0 && first == 0) y[0] = x[ii][0];  // the signal's first sample has no predecessor
       prev = x[ii];
-      if (cfg.window) y = y * cfg.window[i];
-      store(((i & 1u) ? im : re) + static_cast<size_t>(bitrev[i / 2]) * L, y);
+      if (window) y = y * window[i0 + ii];
+      store(((ii & 1u) ? im : re) + static_cast<size_t>(bitrev[(i0 + ii) / 2]) * L, y);
     }
+  }
+  // The last samples of a frame that is not a multiple of 16 long, lane by lane.
+  for (size_t i = i0; i < take; ++i) {
+    V x;
+    for (size_t b = 0; b < L; ++b) x[b] = rows[b][i];
+    V y = c != 0.0f ? x - c * prev : x;
+    prev = x;
+    if (window) y = y * window[i];
+    store(((i & 1u) ? im : re) + static_cast<size_t>(bitrev[i / 2]) * L, y);
+  }
+  if (first == 0 && take > 0) {  // the signal's first sample has no predecessor: y[0] = x[0], windowed
+    float* y0 = re + static_cast<size_t>(bitrev[0]) * L;
+    y0[0] = window ? rows[0][0] * window[0] : rows[0][0];
   }
   V zero;
   memset(&zero, 0, sizeof zero);
@@ -158,6 +168,16 @@ MOTE_BATCH_INLINE void butterfly2x2(float* r, float* im, size_t o1, size_t o2, s
   store(im + o2, x2i);
   store(r + o3, x3r);
   store(im + o3, x3i);
+}
+
+// |X[k]|^2 / n from bins k (a) and m - k (b) of the half-length spectrum (fft.cpp: split_power).
+MOTE_BATCH_INLINE V split_power(const V& ar, const V& ai, const V& b_r, const V& b_i, float wr, float wi, float inv_n) {
+  const V br = b_r, bi = -b_i;
+  const V er = 0.5f * (ar + br), ei = 0.5f * (ai + bi);
+  const V or_ = 0.5f * (ai - bi), oi = -0.5f * (ar - br);
+  const V xr = er + (wr * or_ - wi * oi);
+  const V xi = ei + (wr * oi + wi * or_);
+  return (xr * xr + xi * xi) * inv_n;
 }
 
 // One batch: frames first .. first + lanes - 1 (lanes <= L; idle lanes are computed but not stored).
@@ -212,21 +232,19 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
     store(power, (x0 * x0) * inv_n);
     store(power + m * L, (xm * xm) * inv_n);
   }
-  for (uint32_t k = 1; k < m; ++k) {
-    const float wr = t.cos[k], wi = -t.sin[k];
-    const V ar = load(re + k * L), ai = load(im + k * L);
-    const V br = load(re + (m - k) * L), bi = -load(im + (m - k) * L);
-    const V er = 0.5f * (ar + br), ei = 0.5f * (ai + bi);
-    const V or_ = 0.5f * (ai - bi), oi = -0.5f * (ar - br);
-    const V xr = er + (wr * or_ - wi * oi);
-    const V xi = ei + (wr * oi + wi * or_);
-    store(power + k * L, (xr * xr + xi * xi) * inv_n);
+  // Bins k and m - k read the same four vectors: both are made from one load of each.
+  for (uint32_t k = 1; k <= m / 2; ++k) {
+    const V rk = load(re + k * L), ik = load(im + k * L);
+    const V rm = load(re + (m - k) * L), imk = load(im + (m - k) * L);
+    store(power + k * L, split_power(rk, ik, rm, imk, t.cos[k], -t.sin[k], inv_n));
+    if (k != m - k) store(power + (m - k) * L, split_power(rm, imk, rk, ik, t.cos[m - k], -t.sin[m - k], inv_n));
   }
   // Mel energies over each filter's bins in increasing order (mfe.cpp: mel_energies_f32), floored as in
   // mfcc.cpp (NaN becomes the floor).
   const float* w = cfg.mel.weights;
-  V floor;
+  V floor, top;
   for (size_t b = 0; b < L; ++b) floor[b] = kLogFloor;
+  top = floor;
   for (size_t f = 0; f < filters; ++f) {
     V acc;
     memset(&acc, 0, sizeof acc);
@@ -234,14 +252,20 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
     const uint16_t count = cfg.mel.bin_count[f];
     for (uint16_t k = 0; k < count; ++k) acc = acc + w[k] * load(p + k * L);
     w += count;
-    store(mel + f * L, acc > floor ? acc : floor);
+    const V e = acc > floor ? acc : floor;
+    top = e > top ? e : top;
+    store(mel + f * L, e);
   }
   // Natural log: log_f32's own operations for the normal values (vectorised), log_f32 itself for +inf.
   float* log_e = power;  // the power spectrum is spent: reuse it
   for (size_t i = 0; i < filters * L; ++i)
     log_e[i] = fastmath_detail::log_from_parts(fastmath_detail::log_parts(fastmath_detail::bits_of(mel[i]), 0));
-  for (size_t i = 0; i < filters * L; ++i)
-    if (fastmath_detail::bits_of(mel[i]) >= 0x7f800000u) log_e[i] = log_f32(mel[i]);
+  bool overflow = false;
+  for (size_t b = 0; b < L; ++b) overflow = overflow || fastmath_detail::bits_of(top[b]) >= 0x7f800000u;
+  if (overflow) {
+    for (size_t i = 0; i < filters * L; ++i)
+      if (fastmath_detail::bits_of(mel[i]) >= 0x7f800000u) log_e[i] = log_f32(mel[i]);
+  }
   // DCT rows, summed over the filters in order, then the lifter (mfcc.cpp).
   for (size_t k = 0; k < ceps; ++k) {
     V acc;
@@ -257,7 +281,9 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
 
 size_t mfcc_batch_scratch_bytes(const MfccConfig& cfg) {
   if (cfg.frames.fft.n < 16u) return 0;
-  return Layout(cfg.frames.fft.n, cfg.mel.num_filters).total * sizeof(float);
+  const size_t batch = Layout(cfg.frames.fft.n, cfg.mel.num_filters).total * sizeof(float);
+  const size_t one = mfcc_scratch_bytes(cfg);  // the last frames may run one by one
+  return batch > one ? batch : one;
 }
 
 #else  // !MOTE_BATCH_VECTORS
@@ -277,9 +303,13 @@ Status mfcc_batch_f32(const MfccConfig& cfg, const float* signal, size_t signal_
   if (out_len != mfcc_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < mfcc_batch_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
   const size_t frames = audio_frame_count(cfg.frames, signal_len);
-  for (size_t f = 0; f < frames; f += L) {
+  // Batches of L frames; a remainder of up to kOneByOne frames costs less one frame at a time than as a
+  // mostly idle batch (the same bits either way).
+  const size_t kOneByOne = 3;
+  size_t f = 0;
+  for (; f < frames && frames - f > kOneByOne; f += L)
     mfcc_batch(cfg, signal, f, frames - f < L ? frames - f : L, out, static_cast<float*>(scratch));
-  }
+  if (f < frames) MOTE_RETURN_IF_ERROR(mfcc_rows_f32(cfg, signal, f, frames - f, out, scratch, scratch_bytes));
   if (cfg.mean_normalize) mfcc_subtract_means_f32(out, frames, cfg.num_cepstral);
   return MOTE_OK;
 #else

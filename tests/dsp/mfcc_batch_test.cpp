@@ -80,8 +80,10 @@ std::vector<std::pair<std::string, std::vector<float>>> signals(size_t len) {
   odd[len / 3] = std::numeric_limits<float>::infinity();
   odd[len / 2] = std::numeric_limits<float>::quiet_NaN();
   odd[len / 2 + 7] = 1e30f;
+  std::vector<float> huge(len, 0.25f);  // power beyond float range in the middle frames: log of +inf
+  for (size_t i = len / 4; i < len / 2; ++i) huge[i] = (i % 2 ? 1e20f : -1e20f);
   return {{"speech", speech}, {"silence", std::vector<float>(len, 0.0f)}, {"clipping", clip},
-          {"dc", std::vector<float>(len, 0.25f)}, {"non-finite", odd}};
+          {"dc", std::vector<float>(len, 0.25f)}, {"non-finite", odd}, {"huge", huge}};
 }
 
 bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
