@@ -9,8 +9,8 @@
 // never reassociated; the build's -ffp-contract=off keeps a * b + c from becoming an FMA). Keep them in
 // step when those change: tests/dsp/mfcc_batch_test.cpp compares the bits. On x86-64 Linux GCC builds the
 // kernel for AVX-512, AVX2 and the baseline and picks one at load time; all give the same bits.
-// Compilers without vector extensions get mfcc_f32 itself (same results, no speed-up).
-#if (defined(__GNUC__) && __GNUC__ >= 12) || defined(__clang__)
+// Other compilers, and microcontrollers (no vector unit: the code would only grow), get mfcc_f32 itself.
+#if ((defined(__GNUC__) && __GNUC__ >= 12) || defined(__clang__)) && (defined(__x86_64__) || defined(__aarch64__))
 #define MOTE_BATCH_VECTORS 1
 // Vectors here never cross a non-inlined call, so the ABI note about passing them does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
