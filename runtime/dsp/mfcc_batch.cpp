@@ -180,6 +180,12 @@ MOTE_BATCH_INLINE V split_power(const V& ar, const V& ai, const V& b_r, const V&
   return (xr * xr + xi * xi) * inv_n;
 }
 
+// Coefficient k of the batch's frames, liftered, into their output rows.
+MOTE_BATCH_INLINE void store_row(const MfccConfig& cfg, V acc, size_t k, size_t first, size_t lanes, float* out) {
+  if (cfg.lifter) acc = acc * cfg.lifter[k];
+  for (size_t b = 0; b < lanes; ++b) out[(first + b) * cfg.num_cepstral + k] = acc[b];
+}
+
 // One batch: frames first .. first + lanes - 1 (lanes <= L; idle lanes are computed but not stored).
 MOTE_BATCH_CLONES
 void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t lanes, float* out, float* s) {
@@ -266,14 +272,31 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
     for (size_t i = 0; i < filters * L; ++i)
       if (fastmath_detail::bits_of(mel[i]) >= 0x7f800000u) log_e[i] = log_f32(mel[i]);
   }
-  // DCT rows, summed over the filters in order, then the lifter (mfcc.cpp).
-  for (size_t k = 0; k < ceps; ++k) {
-    V acc;
-    memset(&acc, 0, sizeof acc);
+  // DCT rows, summed over the filters in order, then the lifter (mfcc.cpp); four rows at a time so their
+  // independent sums overlap in the pipeline.
+  V zero;
+  memset(&zero, 0, sizeof zero);
+  size_t k = 0;
+  for (; k + 4 <= ceps; k += 4) {
+    V a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+    const float* d = cfg.dct + k * filters;
+    for (size_t f = 0; f < filters; ++f) {
+      const V l = load(log_e + f * L);
+      a0 = a0 + d[f] * l;
+      a1 = a1 + d[filters + f] * l;
+      a2 = a2 + d[2 * filters + f] * l;
+      a3 = a3 + d[3 * filters + f] * l;
+    }
+    store_row(cfg, a0, k, first, lanes, out);
+    store_row(cfg, a1, k + 1, first, lanes, out);
+    store_row(cfg, a2, k + 2, first, lanes, out);
+    store_row(cfg, a3, k + 3, first, lanes, out);
+  }
+  for (; k < ceps; ++k) {
+    V acc = zero;
     const float* d = cfg.dct + k * filters;
     for (size_t f = 0; f < filters; ++f) acc = acc + d[f] * load(log_e + f * L);
-    if (cfg.lifter) acc = acc * cfg.lifter[k];
-    for (size_t b = 0; b < lanes; ++b) out[(first + b) * ceps + k] = acc[b];
+    store_row(cfg, acc, k, first, lanes, out);
   }
 }
 
