@@ -43,7 +43,7 @@ MOTE_BATCH_INLINE V load(const float* p) {
   memcpy(&v, p, sizeof v);
   return v;
 }
-MOTE_BATCH_INLINE void store(float* p, V v) { memcpy(p, &v, sizeof v); }
+MOTE_BATCH_INLINE void store(float* p, const V& v) { memcpy(p, &v, sizeof v); }
 // Float offsets of the scratch areas for an FFT of length n (half m) and `filters` mel filters.
 struct Layout {
   size_t re, im, power, mel, total;
@@ -57,17 +57,34 @@ struct Layout {
   }
 };
 
-// r[i] = lane i's samples i0 .. i0 + 15 on entry; sample i0 + i of every lane on return (a 16 x 16
-// transpose: 4 rounds of interleaving rows i and i + 8).
+// r[i] = lane i's samples i0 .. i0 + 15 on entry; sample i0 + i of every lane on return. A 16 x 16
+// transpose from in-lane interleaves (4 x 4 blocks inside each 128-bit quarter), then two rounds that
+// move whole quarters: 64 shuffles, none of them a full two-source permute.
 MOTE_BATCH_INLINE void transpose16(V* r) {
-  for (int round = 0; round < 4; ++round) {
-    V t[16];
-    for (int i = 0; i < 8; ++i) {
-      t[2 * i] = __builtin_shufflevector(r[i], r[i + 8], 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-      t[2 * i + 1] =
-          __builtin_shufflevector(r[i], r[i + 8], 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+  V t[16], u[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
+    t[2 * i + 1] =
+        __builtin_shufflevector(r[2 * i], r[2 * i + 1], 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
+  }
+  for (int i = 0; i < 4; ++i) {
+    for (int h = 0; h < 2; ++h) {
+      const V& a = t[4 * i + h];
+      const V& b = t[4 * i + h + 2];
+      u[4 * i + 2 * h] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+      u[4 * i + 2 * h + 1] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
     }
-    for (int i = 0; i < 16; ++i) r[i] = t[i];
+  }
+  // u[4 g + s] holds, in quarter q, lanes 4 g .. 4 g + 3 at sample s + 4 q: transpose the quarters.
+  for (int s = 0; s < 4; ++s) {
+    const V p0 = __builtin_shufflevector(u[s], u[4 + s], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+    const V p1 = __builtin_shufflevector(u[s], u[4 + s], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    const V p2 = __builtin_shufflevector(u[8 + s], u[12 + s], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+    const V p3 = __builtin_shufflevector(u[8 + s], u[12 + s], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    r[s] = __builtin_shufflevector(p0, p2, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+    r[s + 8] = __builtin_shufflevector(p0, p2, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    r[s + 4] = __builtin_shufflevector(p1, p3, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+    r[s + 12] = __builtin_shufflevector(p1, p3, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
   }
 }
 
@@ -181,8 +198,9 @@ MOTE_BATCH_INLINE V split_power(const V& ar, const V& ai, const V& b_r, const V&
 }
 
 // Coefficient k of the batch's frames, liftered, into their output rows.
-MOTE_BATCH_INLINE void store_row(const MfccConfig& cfg, V acc, size_t k, size_t first, size_t lanes, float* out) {
-  if (cfg.lifter) acc = acc * cfg.lifter[k];
+MOTE_BATCH_INLINE void store_row(const MfccConfig& cfg, const V& sum, size_t k, size_t first, size_t lanes,
+                                 float* out) {
+  const V acc = cfg.lifter ? sum * cfg.lifter[k] : sum;
   for (size_t b = 0; b < lanes; ++b) out[(first + b) * cfg.num_cepstral + k] = acc[b];
 }
 
