@@ -18,6 +18,9 @@ namespace dsp {
 const size_t kMfccBatchLanes = 16;  // frames per batch: one 512-bit vector of floats (transposed 16 x 16)
 
 size_t mfcc_batch_scratch_bytes(const MfccConfig& cfg);
+// True when this machine runs the batched vector path (x86-64 with AVX-512F); otherwise mfcc_batch_f32
+// runs mfcc_f32 (same results, no speed-up).
+bool mfcc_batch_vectorised();
 // Same contract and results as mfcc_f32, with scratch of mfcc_batch_scratch_bytes (4-byte aligned).
 Status mfcc_batch_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, float* out, size_t out_len,
                       void* scratch, size_t scratch_bytes);
