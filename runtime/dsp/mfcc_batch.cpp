@@ -5,15 +5,14 @@
 #include "dsp/fastmath.h"
 
 // Each step below is the one-frame code of spectrogram.cpp / fft.cpp / mfe.cpp / mfcc.cpp with every float
-// widened to a vector of kMfccBatchLanes lanes (GCC/clang vector extensions: element-wise IEEE operations,
+// widened to a vector of L lanes (GCC/clang vector extensions: element-wise IEEE operations,
 // never reassociated; the build's -ffp-contract=off keeps a * b + c from becoming an FMA). Keep them in
 // step when those change: tests/dsp/mfcc_batch_test.cpp compares the bits.
-// The 16-lane vectors pay off only as AVX-512 registers: the kernel is compiled for AVX-512F and used when
-// the CPU has it. Without it (lowered to SSE/AVX2 the same code ran ~6x slower than with it, slower than
-// mfcc_f32), on other compilers and on microcontrollers, mfcc_batch_f32 runs mfcc_f32 itself.
+// The kernel is compiled twice, with 16 lanes for AVX-512F and 8 for AVX2, and the CPU picks (vectors wider
+// than the registers, lowered by the compiler, ran slower than mfcc_f32). Without AVX2, on other compilers
+// and on microcontrollers, mfcc_batch_f32 runs mfcc_f32 itself.
 #if ((defined(__GNUC__) && __GNUC__ >= 12) || defined(__clang__)) && defined(__x86_64__)
 #define MOTE_BATCH_VECTORS 1
-#define MOTE_BATCH_TARGET __attribute__((target("avx512f")))
 // Vectors here never cross a non-inlined call, so the ABI note about passing them does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
 #else
@@ -27,24 +26,87 @@ namespace dsp {
 
 namespace {
 
-const size_t L = kMfccBatchLanes;
 const float kLogFloor = 2.220446049250313e-16f;  // as mfcc.cpp
-
-typedef float V __attribute__((vector_size(L * sizeof(float))));
-static_assert(L == 16, "transpose16 is written for 16 lanes");
 
 #define MOTE_BATCH_INLINE inline __attribute__((always_inline))
 
+template <typename V>
 MOTE_BATCH_INLINE V load(const float* p) {
   V v;
   memcpy(&v, p, sizeof v);
   return v;
 }
-MOTE_BATCH_INLINE void store(float* p, const V& v) { memcpy(p, &v, sizeof v); }
-// Float offsets of the scratch areas for an FFT of length n (half m) and `filters` mel filters.
+template <typename V>
+MOTE_BATCH_INLINE void store(float* p, const V& v) {
+  memcpy(p, &v, sizeof v);
+}
+
+// The vector of L lanes and the L x L transpose: r[i] = lane i's samples i0 .. i0 + L - 1 on entry,
+// sample i0 + i of every lane on return. Both start with in-lane interleaves (4 x 4 blocks inside each
+// 128-bit quarter), then move whole quarters; none is a full two-source permute.
+template <size_t L>
+struct Lanes;
+
+template <>
+struct Lanes<16> {  // AVX-512
+  typedef float V __attribute__((vector_size(16 * sizeof(float))));
+  static MOTE_BATCH_INLINE void transpose(V* r) {
+    V t[16], u[16];
+    for (int i = 0; i < 8; ++i) {
+      t[2 * i] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
+      t[2 * i + 1] =
+          __builtin_shufflevector(r[2 * i], r[2 * i + 1], 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
+    }
+    for (int i = 0; i < 4; ++i) {
+      for (int h = 0; h < 2; ++h) {
+        const V& a = t[4 * i + h];
+        const V& b = t[4 * i + h + 2];
+        u[4 * i + 2 * h] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
+        u[4 * i + 2 * h + 1] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
+      }
+    }
+    // u[4 g + s] holds, in quarter q, lanes 4 g .. 4 g + 3 at sample s + 4 q: transpose the quarters.
+    for (int s = 0; s < 4; ++s) {
+      const V p0 = __builtin_shufflevector(u[s], u[4 + s], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      const V p1 = __builtin_shufflevector(u[s], u[4 + s], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+      const V p2 = __builtin_shufflevector(u[8 + s], u[12 + s], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      const V p3 = __builtin_shufflevector(u[8 + s], u[12 + s], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+      r[s] = __builtin_shufflevector(p0, p2, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      r[s + 8] = __builtin_shufflevector(p0, p2, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+      r[s + 4] = __builtin_shufflevector(p1, p3, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      r[s + 12] = __builtin_shufflevector(p1, p3, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    }
+  }
+};
+
+template <>
+struct Lanes<8> {  // AVX2
+  typedef float V __attribute__((vector_size(8 * sizeof(float))));
+  static MOTE_BATCH_INLINE void transpose(V* r) {
+    V t[8], u[8];
+    for (int i = 0; i < 4; ++i) {
+      t[2 * i] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+      t[2 * i + 1] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+    }
+    for (int i = 0; i < 2; ++i) {
+      for (int h = 0; h < 2; ++h) {
+        const V& a = t[4 * i + h];
+        const V& b = t[4 * i + h + 2];
+        u[4 * i + 2 * h] = __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13);
+        u[4 * i + 2 * h + 1] = __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15);
+      }
+    }
+    for (int s = 0; s < 4; ++s) {  // u[4 g + s] holds, in half q, lanes 4 g .. 4 g + 3 at sample s + 4 q
+      r[s] = __builtin_shufflevector(u[s], u[4 + s], 0, 1, 2, 3, 8, 9, 10, 11);
+      r[s + 4] = __builtin_shufflevector(u[s], u[4 + s], 4, 5, 6, 7, 12, 13, 14, 15);
+    }
+  }
+};
+
+// Float offsets of the scratch areas for L lanes, an FFT of length n (half m) and `filters` mel filters.
 struct Layout {
   size_t re, im, power, mel, total;
-  Layout(uint32_t n, size_t filters) {
+  Layout(size_t L, uint32_t n, size_t filters) {
     const size_t m = n / 2u;
     re = 0;
     im = re + m * L;
@@ -54,42 +116,13 @@ struct Layout {
   }
 };
 
-// r[i] = lane i's samples i0 .. i0 + 15 on entry; sample i0 + i of every lane on return. A 16 x 16
-// transpose from in-lane interleaves (4 x 4 blocks inside each 128-bit quarter), then two rounds that
-// move whole quarters: 64 shuffles, none of them a full two-source permute.
-MOTE_BATCH_INLINE void transpose16(V* r) {
-  V t[16], u[16];
-  for (int i = 0; i < 8; ++i) {
-    t[2 * i] = __builtin_shufflevector(r[2 * i], r[2 * i + 1], 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
-    t[2 * i + 1] =
-        __builtin_shufflevector(r[2 * i], r[2 * i + 1], 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
-  }
-  for (int i = 0; i < 4; ++i) {
-    for (int h = 0; h < 2; ++h) {
-      const V& a = t[4 * i + h];
-      const V& b = t[4 * i + h + 2];
-      u[4 * i + 2 * h] = __builtin_shufflevector(a, b, 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29);
-      u[4 * i + 2 * h + 1] = __builtin_shufflevector(a, b, 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31);
-    }
-  }
-  // u[4 g + s] holds, in quarter q, lanes 4 g .. 4 g + 3 at sample s + 4 q: transpose the quarters.
-  for (int s = 0; s < 4; ++s) {
-    const V p0 = __builtin_shufflevector(u[s], u[4 + s], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-    const V p1 = __builtin_shufflevector(u[s], u[4 + s], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-    const V p2 = __builtin_shufflevector(u[8 + s], u[12 + s], 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-    const V p3 = __builtin_shufflevector(u[8 + s], u[12 + s], 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-    r[s] = __builtin_shufflevector(p0, p2, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-    r[s + 8] = __builtin_shufflevector(p0, p2, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-    r[s + 4] = __builtin_shufflevector(p1, p3, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
-    r[s + 12] = __builtin_shufflevector(p1, p3, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
-  }
-}
-
 // Frames first .. first + lanes - 1 pre-emphasised, windowed and zero-padded exactly as audio_power_frame
 // does, stored as fft.cpp's even/odd packing in bit-reversed order: sample i of lane b goes to
 // (i even ? re : im)[bitrev[i / 2] * L + b]. Idle lanes repeat the last frame (valid memory, not stored).
+template <size_t L>
 MOTE_BATCH_INLINE void pack_frames(const AudioFrameConfig& cfg, const float* signal, size_t first, size_t lanes,
                                    float* re, float* im) {
+  typedef typename Lanes<L>::V V;
   const size_t n = cfg.fft.n;
   const size_t len = audio_frame_samples(cfg.frame_length_s, cfg.sample_rate_hz);
   const size_t stride = audio_frame_samples(cfg.frame_stride_s, cfg.sample_rate_hz);
@@ -105,21 +138,21 @@ MOTE_BATCH_INLINE void pack_frames(const AudioFrameConfig& cfg, const float* sig
   }
   const float* window = cfg.window;
   size_t i0 = 0;
-  // Whole blocks of 16 samples: transposed in registers, then pre-emphasis and window row by row (one
+  // Whole blocks of L samples: transposed in registers, then pre-emphasis and window row by row (one
   // unrolled pass, so the rows never leave the registers).
-  for (; i0 + 16 <= take; i0 += 16) {
-    V x[16];
-    for (size_t b = 0; b < L; ++b) x[b] = load(rows[b] + i0);
-    transpose16(x);
+  for (; i0 + L <= take; i0 += L) {
+    V x[L];
+    for (size_t b = 0; b < L; ++b) x[b] = load<V>(rows[b] + i0);
+    Lanes<L>::transpose(x);
 #pragma GCC unroll 16
-    for (size_t ii = 0; ii < 16; ++ii) {
+    for (size_t ii = 0; ii < L; ++ii) {
       V y = c != 0.0f ? x[ii] - c * prev : x[ii];
       prev = x[ii];
       if (window) y = y * window[i0 + ii];
       store(((ii & 1u) ? im : re) + static_cast<size_t>(bitrev[(i0 + ii) / 2]) * L, y);
     }
   }
-  // The last samples of a frame that is not a multiple of 16 long, lane by lane.
+  // The last samples of a frame that is not a multiple of L long, lane by lane.
   for (size_t i = i0; i < take; ++i) {
     V x;
     for (size_t b = 0; b < L; ++b) x[b] = rows[b][i];
@@ -138,9 +171,11 @@ MOTE_BATCH_INLINE void pack_frames(const AudioFrameConfig& cfg, const float* sig
 }
 
 // Stages of length 2 and 4 of the points p .. p + 3 as one multiply-free radix-4 pass (fft.cpp).
+template <size_t L>
 MOTE_BATCH_INLINE void radix4(float* r, float* im) {
-  const V a0r = load(r), a1r = load(r + L), a2r = load(r + 2 * L), a3r = load(r + 3 * L);
-  const V a0i = load(im), a1i = load(im + L), a2i = load(im + 2 * L), a3i = load(im + 3 * L);
+  typedef typename Lanes<L>::V V;
+  const V a0r = load<V>(r), a1r = load<V>(r + L), a2r = load<V>(r + 2 * L), a3r = load<V>(r + 3 * L);
+  const V a0i = load<V>(im), a1i = load<V>(im + L), a2i = load<V>(im + 2 * L), a3i = load<V>(im + 3 * L);
   const V s0r = a0r + a1r, s0i = a0i + a1i, d0r = a0r - a1r, d0i = a0i - a1i;
   const V s1r = a2r + a3r, s1i = a2i + a3i, d1r = a2r - a3r, d1i = a2i - a3i;
   store(r, s0r + s1r);
@@ -154,6 +189,7 @@ MOTE_BATCH_INLINE void radix4(float* r, float* im) {
 }
 
 // The radix-2 butterfly of fft.cpp: a, b <- a + w b, a - w b with w = wr + i wi.
+template <typename V>
 MOTE_BATCH_INLINE void butterfly(V& ar, V& ai, V& br, V& bi, float wr, float wi) {
   const V tr = wr * br - wi * bi;
   const V ti = wr * bi + wi * br;
@@ -166,10 +202,11 @@ MOTE_BATCH_INLINE void butterfly(V& ar, V& ai, V& br, V& bi, float wr, float wi)
 // Two radix-2 stages at once on the points p0 = a, p1 = a + half, p2 = a + len, p3 = a + len + half (float
 // offsets o1..o3 from a): stage len pairs (p0, p1) and (p2, p3) with twiddle w, stage 2 len pairs (p0, p2)
 // with v and (p1, p3) with q. The very butterflies of fft.cpp, done in registers (half the memory passes).
+template <typename V>
 MOTE_BATCH_INLINE void butterfly2x2(float* r, float* im, size_t o1, size_t o2, size_t o3, float wr, float wi,
                                     float vr, float vi, float qr, float qi) {
-  V x0r = load(r), x0i = load(im), x1r = load(r + o1), x1i = load(im + o1);
-  V x2r = load(r + o2), x2i = load(im + o2), x3r = load(r + o3), x3i = load(im + o3);
+  V x0r = load<V>(r), x0i = load<V>(im), x1r = load<V>(r + o1), x1i = load<V>(im + o1);
+  V x2r = load<V>(r + o2), x2i = load<V>(im + o2), x3r = load<V>(r + o3), x3i = load<V>(im + o3);
   butterfly(x0r, x0i, x1r, x1i, wr, wi);
   butterfly(x2r, x2i, x3r, x3i, wr, wi);
   butterfly(x0r, x0i, x2r, x2i, vr, vi);
@@ -185,6 +222,7 @@ MOTE_BATCH_INLINE void butterfly2x2(float* r, float* im, size_t o1, size_t o2, s
 }
 
 // |X[k]|^2 / n from bins k (a) and m - k (b) of the half-length spectrum (fft.cpp: split_power).
+template <typename V>
 MOTE_BATCH_INLINE V split_power(const V& ar, const V& ai, const V& b_r, const V& b_i, float wr, float wi, float inv_n) {
   const V br = b_r, bi = -b_i;
   const V er = 0.5f * (ar + br), ei = 0.5f * (ai + bi);
@@ -195,6 +233,7 @@ MOTE_BATCH_INLINE V split_power(const V& ar, const V& ai, const V& b_r, const V&
 }
 
 // Coefficient k of the batch's frames, liftered, into their output rows.
+template <typename V>
 MOTE_BATCH_INLINE void store_row(const MfccConfig& cfg, const V& sum, size_t k, size_t first, size_t lanes,
                                  float* out) {
   const V acc = cfg.lifter ? sum * cfg.lifter[k] : sum;
@@ -202,12 +241,14 @@ MOTE_BATCH_INLINE void store_row(const MfccConfig& cfg, const V& sum, size_t k, 
 }
 
 // One batch: frames first .. first + lanes - 1 (lanes <= L; idle lanes are computed but not stored).
-MOTE_BATCH_TARGET
-void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t lanes, float* out, float* s) {
+template <size_t L>
+MOTE_BATCH_INLINE void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t lanes, float* out,
+                                  float* s) {
+  typedef typename Lanes<L>::V V;
   const RfftTables& t = cfg.frames.fft;
   const uint32_t n = t.n, m = n / 2u;
   const size_t filters = cfg.mel.num_filters, ceps = cfg.num_cepstral;
-  const Layout at(n, filters);
+  const Layout at(L, n, filters);
   float* re = s + at.re;
   float* im = s + at.im;
   float* power = s + at.power;
@@ -215,8 +256,8 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
 
   // Framing and the even/odd packing in bit-reversed order, then the stages of length 2 and 4
   // (fft.cpp: half_length_fft).
-  pack_frames(cfg.frames, signal, first, lanes, re, im);
-  for (uint32_t i = 0; i < m; i += 4) radix4(re + i * L, im + i * L);
+  pack_frames<L>(cfg.frames, signal, first, lanes, re, im);
+  for (uint32_t i = 0; i < m; i += 4) radix4<L>(re + i * L, im + i * L);
   // Radix-2 stages of length 8 .. m, two at a time while two remain; twiddle j of a stage of length len
   // is cos/sin[j * n / len].
   uint32_t len = 8;
@@ -227,7 +268,7 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
       const float vr = t.cos[j * step2], vi = -t.sin[j * step2];
       const float qr = t.cos[(j + half) * step2], qi = -t.sin[(j + half) * step2];
       for (uint32_t i = j; i < m; i += 2 * len)
-        butterfly2x2(re + i * L, im + i * L, half * L, len * L, (len + half) * L, wr, wi, vr, vi, qr, qi);
+        butterfly2x2<V>(re + i * L, im + i * L, half * L, len * L, (len + half) * L, wr, wi, vr, vi, qr, qi);
     }
   }
   if (len <= m) {
@@ -235,8 +276,8 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
     for (uint32_t j = 0; j < half; ++j) {
       const float wr = t.cos[j * step], wi = -t.sin[j * step];
       for (uint32_t i = j; i < m; i += len) {
-        V ar = load(re + i * L), ai = load(im + i * L);
-        V br = load(re + (i + half) * L), bi = load(im + (i + half) * L);
+        V ar = load<V>(re + i * L), ai = load<V>(im + i * L);
+        V br = load<V>(re + (i + half) * L), bi = load<V>(im + (i + half) * L);
         butterfly(ar, ai, br, bi, wr, wi);
         store(re + i * L, ar);
         store(im + i * L, ai);
@@ -248,15 +289,15 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
   // Power spectrum |X[k]|^2, then / n (fft.cpp: rfft_power_f32 / split_power; spectrogram.cpp).
   const float inv_n = 1.0f / static_cast<float>(n);
   {
-    const V r0 = load(re), i0 = load(im);
+    const V r0 = load<V>(re), i0 = load<V>(im);
     const V x0 = r0 + i0, xm = r0 - i0;
     store(power, (x0 * x0) * inv_n);
     store(power + m * L, (xm * xm) * inv_n);
   }
   // Bins k and m - k read the same four vectors: both are made from one load of each.
   for (uint32_t k = 1; k <= m / 2; ++k) {
-    const V rk = load(re + k * L), ik = load(im + k * L);
-    const V rm = load(re + (m - k) * L), imk = load(im + (m - k) * L);
+    const V rk = load<V>(re + k * L), ik = load<V>(im + k * L);
+    const V rm = load<V>(re + (m - k) * L), imk = load<V>(im + (m - k) * L);
     store(power + k * L, split_power(rk, ik, rm, imk, t.cos[k], -t.sin[k], inv_n));
     if (k != m - k) store(power + (m - k) * L, split_power(rm, imk, rk, ik, t.cos[m - k], -t.sin[m - k], inv_n));
   }
@@ -271,7 +312,7 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
     memset(&acc, 0, sizeof acc);
     const float* p = power + static_cast<size_t>(cfg.mel.first_bin[f]) * L;
     const uint16_t count = cfg.mel.bin_count[f];
-    for (uint16_t k = 0; k < count; ++k) acc = acc + w[k] * load(p + k * L);
+    for (uint16_t k = 0; k < count; ++k) acc = acc + w[k] * load<V>(p + k * L);
     w += count;
     const V e = acc > floor ? acc : floor;
     top = e > top ? e : top;
@@ -296,7 +337,7 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
     V a0 = zero, a1 = zero, a2 = zero, a3 = zero;
     const float* d = cfg.dct + k * filters;
     for (size_t f = 0; f < filters; ++f) {
-      const V l = load(log_e + f * L);
+      const V l = load<V>(log_e + f * L);
       a0 = a0 + d[f] * l;
       a1 = a1 + d[filters + f] * l;
       a2 = a2 + d[2 * filters + f] * l;
@@ -310,32 +351,51 @@ void mfcc_batch(const MfccConfig& cfg, const float* signal, size_t first, size_t
   for (; k < ceps; ++k) {
     V acc = zero;
     const float* d = cfg.dct + k * filters;
-    for (size_t f = 0; f < filters; ++f) acc = acc + d[f] * load(log_e + f * L);
+    for (size_t f = 0; f < filters; ++f) acc = acc + d[f] * load<V>(log_e + f * L);
     store_row(cfg, acc, k, first, lanes, out);
   }
+}
+
+__attribute__((target("avx512f"))) void mfcc_batch16(const MfccConfig& cfg, const float* signal, size_t first,
+                                                    size_t lanes, float* out, float* s) {
+  mfcc_batch<16>(cfg, signal, first, lanes, out, s);
+}
+
+__attribute__((target("avx2"))) void mfcc_batch8(const MfccConfig& cfg, const float* signal, size_t first,
+                                                 size_t lanes, float* out, float* s) {
+  mfcc_batch<8>(cfg, signal, first, lanes, out, s);
 }
 
 }  // namespace
 
 size_t mfcc_batch_scratch_bytes(const MfccConfig& cfg) {
   if (cfg.frames.fft.n < 16u) return 0;
-  const size_t batch = Layout(cfg.frames.fft.n, cfg.mel.num_filters).total * sizeof(float);
+  const size_t batch = Layout(16, cfg.frames.fft.n, cfg.mel.num_filters).total * sizeof(float);  // the widest
   const size_t one = mfcc_scratch_bytes(cfg);  // the last frames may run one by one
   return batch > one ? batch : one;
 }
 
-bool mfcc_batch_vectorised() { return __builtin_cpu_supports("avx512f"); }
+size_t mfcc_batch_lanes() {
+  if (__builtin_cpu_supports("avx512f")) return 16;
+  return __builtin_cpu_supports("avx2") ? 8 : 1;
+}
 
 #else  // !MOTE_BATCH_VECTORS
 
 size_t mfcc_batch_scratch_bytes(const MfccConfig& cfg) { return mfcc_scratch_bytes(cfg); }
 
-bool mfcc_batch_vectorised() { return false; }
+size_t mfcc_batch_lanes() { return 1; }
 
 #endif
 
 Status mfcc_batch_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, float* out, size_t out_len,
                       void* scratch, size_t scratch_bytes) {
+  return mfcc_batch_lanes_f32(mfcc_batch_lanes(), cfg, signal, signal_len, out, out_len, scratch, scratch_bytes);
+}
+
+Status mfcc_batch_lanes_f32(size_t lanes, const MfccConfig& cfg, const float* signal, size_t signal_len, float* out,
+                            size_t out_len, void* scratch, size_t scratch_bytes) {
+  if (lanes != 1 && (lanes > mfcc_batch_lanes() || (lanes != 8 && lanes != 16))) return MOTE_ERR_ARG;
 #if MOTE_BATCH_VECTORS
   // mfcc_f32's checks, in its order, so both return the same status for the same call.
   MOTE_RETURN_IF_ERROR(audio_frames_check(cfg.frames, signal, signal_len));
@@ -344,14 +404,20 @@ Status mfcc_batch_f32(const MfccConfig& cfg, const float* signal, size_t signal_
   if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
   if (out_len != mfcc_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < mfcc_batch_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
-  if (!mfcc_batch_vectorised()) return mfcc_f32(cfg, signal, signal_len, out, out_len, scratch, scratch_bytes);
+  if (lanes == 1) return mfcc_f32(cfg, signal, signal_len, out, out_len, scratch, scratch_bytes);
   const size_t frames = audio_frame_count(cfg.frames, signal_len);
-  // Batches of L frames; a remainder of up to kOneByOne frames costs less one frame at a time than as a
-  // mostly idle batch (the same bits either way).
-  const size_t kOneByOne = 3;
+  // Batches of `lanes` frames; a remainder of up to kOneByOne frames costs less one frame at a time than
+  // as a mostly idle batch (the same bits either way).
+  const size_t kOneByOne = lanes == 16 ? 3 : 1;
   size_t f = 0;
-  for (; f < frames && frames - f > kOneByOne; f += L)
-    mfcc_batch(cfg, signal, f, frames - f < L ? frames - f : L, out, static_cast<float*>(scratch));
+  for (; f < frames && frames - f > kOneByOne; f += lanes) {
+    const size_t used = frames - f < lanes ? frames - f : lanes;
+    if (lanes == 16) {
+      mfcc_batch16(cfg, signal, f, used, out, static_cast<float*>(scratch));
+    } else {
+      mfcc_batch8(cfg, signal, f, used, out, static_cast<float*>(scratch));
+    }
+  }
   if (f < frames) MOTE_RETURN_IF_ERROR(mfcc_rows_f32(cfg, signal, f, frames - f, out, scratch, scratch_bytes));
   if (cfg.mean_normalize) mfcc_subtract_means_f32(out, frames, cfg.num_cepstral);
   return MOTE_OK;

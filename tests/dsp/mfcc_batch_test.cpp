@@ -95,30 +95,50 @@ bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
 }  // namespace
 
 TEST(MfccBatch, SameBitsAsTheOneFramePath) {
-  if (!dsp::mfcc_batch_vectorised())
-    std::printf("note: no AVX-512F on this CPU: mfcc_batch_f32 runs mfcc_f32, so this comparison is trivial\n");
+  const size_t best = dsp::mfcc_batch_lanes();
+  if (best == 1) std::printf("note: no AVX2 on this CPU: mfcc_batch_f32 runs mfcc_f32, the comparison is trivial\n");
   int compared = 0;
-  for (const Variant& v : variants()) {
-    Block blk(v);
-    const size_t frame = dsp::audio_frame_samples(v.length_s, v.rate);
-    const size_t stride = dsp::audio_frame_samples(v.stride_s, v.rate);
-    // Frame counts around the batch width: one frame, a partial batch, exactly one, one more, several.
-    for (size_t frames : {size_t(1), size_t(5), dsp::kMfccBatchLanes, dsp::kMfccBatchLanes + 1, size_t(50)}) {
-      if (v.normalize && frames == 1) continue;
-      for (const auto& [name, x] : signals(frame + (frames - 1) * stride + stride / 2)) {
-        SCOPED_TRACE(name + ", fft " + std::to_string(v.fft) + ", " + std::to_string(frames) + " frames");
-        std::vector<float> one(dsp::mfcc_output_len(blk.cfg, x.size()), -1.0f), many(one.size(), -2.0f);
-        ASSERT_EQ(one.size(), frames * size_t(v.ceps));
-        std::vector<float> s1(dsp::mfcc_scratch_bytes(blk.cfg) / 4), s2(dsp::mfcc_batch_scratch_bytes(blk.cfg) / 4);
-        ASSERT_EQ(dsp::mfcc_f32(blk.cfg, x.data(), x.size(), one.data(), one.size(), s1.data(), s1.size() * 4), MOTE_OK);
-        ASSERT_EQ(dsp::mfcc_batch_f32(blk.cfg, x.data(), x.size(), many.data(), many.size(), s2.data(), s2.size() * 4),
-                  MOTE_OK);
-        ASSERT_TRUE(same_bits(one, many)) << "first values " << one[0] << " vs " << many[0];
-        ++compared;
+  for (size_t lanes : {size_t(16), size_t(8)}) {
+    if (lanes > best) continue;
+    for (const Variant& v : variants()) {
+      Block blk(v);
+      const size_t frame = dsp::audio_frame_samples(v.length_s, v.rate);
+      const size_t stride = dsp::audio_frame_samples(v.stride_s, v.rate);
+      // Frame counts around the batch widths: one frame, partial batches, exactly one, one more, several.
+      for (size_t frames : {size_t(1), size_t(5), size_t(8), size_t(9), size_t(16), size_t(17), size_t(50)}) {
+        if (v.normalize && frames == 1) continue;
+        for (const auto& [name, x] : signals(frame + (frames - 1) * stride + stride / 2)) {
+          SCOPED_TRACE(name + ", " + std::to_string(lanes) + " lanes, fft " + std::to_string(v.fft) + ", " +
+                       std::to_string(frames) + " frames");
+          std::vector<float> one(dsp::mfcc_output_len(blk.cfg, x.size()), -1.0f), many(one.size(), -2.0f);
+          ASSERT_EQ(one.size(), frames * size_t(v.ceps));
+          std::vector<float> s1(dsp::mfcc_scratch_bytes(blk.cfg) / 4), s2(dsp::mfcc_batch_scratch_bytes(blk.cfg) / 4);
+          ASSERT_EQ(dsp::mfcc_f32(blk.cfg, x.data(), x.size(), one.data(), one.size(), s1.data(), s1.size() * 4),
+                    MOTE_OK);
+          ASSERT_EQ(dsp::mfcc_batch_lanes_f32(lanes, blk.cfg, x.data(), x.size(), many.data(), many.size(), s2.data(),
+                                              s2.size() * 4),
+                    MOTE_OK);
+          ASSERT_TRUE(same_bits(one, many)) << "first values " << one[0] << " vs " << many[0];
+          ++compared;
+        }
       }
     }
   }
-  EXPECT_GT(compared, 100);
+  if (best > 1) EXPECT_GT(compared, 200);
+}
+
+TEST(MfccBatch, PathsAreChosenByTheCpu) {
+  const size_t best = dsp::mfcc_batch_lanes();
+  EXPECT_TRUE(best == 16 || best == 8 || best == 1) << best;
+  Block blk(variants()[1]);
+  std::vector<float> in(8000, 0.1f), out(dsp::mfcc_output_len(blk.cfg, 8000));
+  std::vector<float> scratch(dsp::mfcc_batch_scratch_bytes(blk.cfg) / 4);
+  for (size_t lanes : {size_t(1), size_t(4), size_t(8), size_t(16), size_t(32)}) {
+    const Status st = dsp::mfcc_batch_lanes_f32(lanes, blk.cfg, in.data(), in.size(), out.data(), out.size(),
+                                                scratch.data(), scratch.size() * 4);
+    const bool runs = lanes == 1 || ((lanes == 8 || lanes == 16) && lanes <= best);
+    EXPECT_EQ(st, runs ? MOTE_OK : MOTE_ERR_ARG) << lanes << " lanes";
+  }
 }
 
 TEST(MfccBatch, RefusesWhatTheOneFramePathRefuses) {
