@@ -1,7 +1,8 @@
 // Per-window time of one mote DSP block on windows written by bench/dsp/run.py, on one thread.
 // Usage: mote_bench_dsp JOB.json   with JOB = {type, params, frequency_hz, frames, axes, windows,
 // data (count x frames x axes float32 file), out (float32 file for the outputs), seconds (time budget)}.
-// Prints {"ns_per_window", "repeats", "features"} as JSON. The block is built exactly as `mote features`
+// Prints {"ns_per_window", "repeats", "features", "shape", "mfcc_lanes"} as JSON (mfcc_lanes: frames per
+// pass of the MFCC host path on this CPU, runtime/dsp/mfcc_batch.h). The block is built exactly as `mote features`
 // builds it (src/impulse/blocks), and run() is what it calls per window.
 #include <time.h>
 
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "dsp/mfcc_batch.h"
 #include "impulse/dsp_block.h"
 
 using nlohmann::json;
@@ -67,7 +69,8 @@ int main(int argc, char** argv) {
       if (repeats > 10000) break;
     }
     std::cout << json{{"ns_per_window", best * 1e9 / static_cast<double>(count)}, {"repeats", repeats},
-                      {"features", width}, {"shape", block->output_shape()}}
+                      {"features", width}, {"shape", block->output_shape()},
+                      {"mfcc_lanes", mote::dsp::mfcc_batch_lanes()}}
                      .dump()
               << "\n";
   } catch (const std::exception& e) {

@@ -8,33 +8,20 @@ namespace dsp {
 
 namespace {
 
-inline uint32_t bits_of(float f) {
-  uint32_t u;
-  memcpy(&u, &f, sizeof u);
-  return u;
-}
-inline float float_of(uint32_t u) {
-  float f;
-  memcpy(&f, &u, sizeof f);
-  return f;
-}
+using fastmath_detail::bits_of;
+using fastmath_detail::float_of;
+using fastmath_detail::kLn2Hi;
+using fastmath_detail::kLn2Lo;
+using fastmath_detail::LogParts;
 
 // NaN tested on the bits: x != x is folded away by compilers told to assume finite math.
 inline bool is_nan_bits(uint32_t u) { return (u & 0x7fffffffu) > 0x7f800000u; }
 
 // Constants split into a short high part (k * hi is exact for |k| < 2^8) and the float remainder.
-const float kLn2Hi = 0.693145751953125f;
-const float kLn2Lo = 1.428606765330187e-06f;
 const float kLog10Of2Hi = 0.301025390625f;
 const float kLog10Of2Lo = 4.605039066518657e-06f;
 const float kInvLn10Hi = 0.4342041015625f;
 const float kInvLn10Lo = 9.038033749675378e-05f;
-
-// log(x) = k ln2 + log(1 + f) with log(1 + f) = f - hfsq + s (hfsq + r) carried as separate terms, so
-// the large term f stays exact and rounding lands only in the small ones.
-struct LogParts {
-  float k, f, hfsq, tail;  // tail = s (hfsq + r)
-};
 
 // Returns false (and the final result in *special) for 0, negative, NaN and infinite inputs.
 bool log_reduce(float x, LogParts* p, float* special) {
@@ -60,22 +47,7 @@ bool log_reduce(float x, LogParts* p, float* special) {
     u = bits_of(x * 16777216.0f);
     e = -24;
   }
-  // x = m 2^e with m in [sqrt(1/2), sqrt(2)): f = m - 1 is then exact and |s| <= 0.1716.
-  e += static_cast<int>((u >> 23) & 0xffu) - 127;
-  float m = float_of((u & 0x007fffffu) | 0x3f800000u);
-  if (m > 1.41421356f) {
-    m *= 0.5f;
-    e += 1;
-  }
-  const float f = m - 1.0f;
-  const float s = f / (2.0f + f);
-  const float z = s * s;
-  // log(1+f) - 2s = s r with r = 2z/3 + 2z^2/5 + ...; terms past z^4 are below 1e-9 for |s| <= 0.1716.
-  const float r = z * (0.6666666865f + z * (0.4000000060f + z * (0.2857142984f + z * 0.2222222239f)));
-  p->k = static_cast<float>(e);
-  p->f = f;
-  p->hfsq = 0.5f * f * f;
-  p->tail = s * (p->hfsq + r);
+  *p = fastmath_detail::log_parts(u, e);
   return true;
 }
 
@@ -85,7 +57,7 @@ float log_f32(float x) {
   LogParts p;
   float special;
   if (!log_reduce(x, &p, &special)) return special;
-  return (((p.tail + p.k * kLn2Lo) - p.hfsq) + p.f) + p.k * kLn2Hi;
+  return fastmath_detail::log_from_parts(p);
 }
 
 float log10_f32(float x) {

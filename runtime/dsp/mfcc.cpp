@@ -9,16 +9,25 @@ namespace {
 
 const float kLogFloor = 2.220446049250313e-16f;  // 2^-52, exact in float: python_speech_features' eps
 
-// Subtracts each coefficient's running mean over the frames (exact for constant columns).
-void subtract_column_means(float* out, size_t frames, size_t cols) {
-  for (size_t k = 0; k < cols; ++k) {
-    float mean = 0.0f;
-    for (size_t f = 0; f < frames; ++f) mean += (out[f * cols + k] - mean) / static_cast<float>(f + 1u);
-    for (size_t f = 0; f < frames; ++f) out[f * cols + k] -= mean;
+}  // namespace
+
+// Subtracts each coefficient's running mean over the frames (exact for constant columns). Up to 16
+// columns at a time with the frames outermost: the columns' running means are independent chains.
+void mfcc_subtract_means_f32(float* out, size_t frames, size_t cols) {
+  const size_t kChunk = 16;
+  float mean[kChunk];
+  for (size_t k0 = 0; k0 < cols; k0 += kChunk) {
+    const size_t w = cols - k0 < kChunk ? cols - k0 : kChunk;
+    for (size_t c = 0; c < w; ++c) mean[c] = 0.0f;
+    for (size_t f = 0; f < frames; ++f) {
+      const float* row = out + f * cols + k0;
+      const float count = static_cast<float>(f + 1u);
+      for (size_t c = 0; c < w; ++c) mean[c] += (row[c] - mean[c]) / count;
+    }
+    for (size_t f = 0; f < frames; ++f)
+      for (size_t c = 0; c < w; ++c) out[f * cols + k0 + c] -= mean[c];
   }
 }
-
-}  // namespace
 
 size_t mfcc_output_len(const MfccConfig& cfg, size_t signal_len) {
   return audio_frame_count(cfg.frames, signal_len) * cfg.num_cepstral;
@@ -30,20 +39,13 @@ size_t mfcc_scratch_bytes(const MfccConfig& cfg) {
          audio_power_scratch_bytes(cfg.frames);
 }
 
-Status mfcc_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, float* out, size_t out_len,
-                void* scratch, size_t scratch_bytes) {
-  MOTE_RETURN_IF_ERROR(audio_frames_check(cfg.frames, signal, signal_len));
-  MOTE_RETURN_IF_ERROR(mel_filterbank_check(cfg.mel, cfg.frames.fft.n));
-  if (cfg.num_cepstral == 0 || cfg.num_cepstral > cfg.mel.num_filters || cfg.dct == 0) return MOTE_ERR_ARG;
-  if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
-  if (out_len != mfcc_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
-  if (scratch_bytes < mfcc_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
-  const size_t frames = audio_frame_count(cfg.frames, signal_len);
+Status mfcc_rows_f32(const MfccConfig& cfg, const float* signal, size_t first, size_t count, float* out,
+                     void* scratch, size_t scratch_bytes) {
   const size_t filters = cfg.mel.num_filters, ceps = cfg.num_cepstral, bins = cfg.mel.num_bins;
   float* log_e = static_cast<float*>(scratch);
   float* power = log_e + filters;
   const size_t power_scratch_bytes = scratch_bytes - (filters + bins) * sizeof(float);
-  for (size_t f = 0; f < frames; ++f) {
+  for (size_t f = first; f < first + count; ++f) {
     MOTE_RETURN_IF_ERROR(audio_power_frame(cfg.frames, signal, f, power, power + bins, power_scratch_bytes));
     mel_energies_f32(cfg.mel, power, log_e);
     for (size_t m = 0; m < filters; ++m) log_e[m] = log_f32(log_e[m] > kLogFloor ? log_e[m] : kLogFloor);
@@ -74,7 +76,20 @@ Status mfcc_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, f
     if (cfg.lifter)
       for (k = 0; k < ceps; ++k) row[k] = row[k] * cfg.lifter[k];
   }
-  if (cfg.mean_normalize) subtract_column_means(out, frames, ceps);
+  return MOTE_OK;
+}
+
+Status mfcc_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, float* out, size_t out_len,
+                void* scratch, size_t scratch_bytes) {
+  MOTE_RETURN_IF_ERROR(audio_frames_check(cfg.frames, signal, signal_len));
+  MOTE_RETURN_IF_ERROR(mel_filterbank_check(cfg.mel, cfg.frames.fft.n));
+  if (cfg.num_cepstral == 0 || cfg.num_cepstral > cfg.mel.num_filters || cfg.dct == 0) return MOTE_ERR_ARG;
+  if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
+  if (out_len != mfcc_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
+  if (scratch_bytes < mfcc_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
+  const size_t frames = audio_frame_count(cfg.frames, signal_len);
+  MOTE_RETURN_IF_ERROR(mfcc_rows_f32(cfg, signal, 0, frames, out, scratch, scratch_bytes));
+  if (cfg.mean_normalize) mfcc_subtract_means_f32(out, frames, cfg.num_cepstral);
   return MOTE_OK;
 }
 

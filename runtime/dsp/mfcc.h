@@ -36,6 +36,12 @@ size_t mfcc_scratch_bytes(const MfccConfig& cfg);
 // signal: signal_len samples; out: mfcc_output_len floats; scratch: mfcc_scratch_bytes, 4-byte aligned.
 Status mfcc_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, float* out, size_t out_len,
                 void* scratch, size_t scratch_bytes);
+// Steps 1-5 for frames first .. first + count - 1 only, into their rows of out (row f at out + f *
+// num_cepstral). For callers that already ran mfcc_f32's checks (mfcc_batch.cpp's last frames).
+Status mfcc_rows_f32(const MfccConfig& cfg, const float* signal, size_t first, size_t count, float* out,
+                     void* scratch, size_t scratch_bytes);
+// Step 6 on frames x cols values: subtracts each column's running mean (exact for constant columns).
+void mfcc_subtract_means_f32(float* out, size_t frames, size_t cols);
 
 }  // namespace dsp
 }  // namespace mote

@@ -1,5 +1,6 @@
 // MFCC: mel-frequency cepstral coefficients per audio frame (runtime/dsp/mfcc.h), frames x coefficients.
 #include "dsp/mfcc.h"
+#include "dsp/mfcc_batch.h"
 
 #include "core/error.h"
 #include "impulse/blocks/audio_frames.h"
@@ -30,8 +31,11 @@ class MfccBlock : public DspBlock {
     return frames_.table_bytes() + mel_table_bytes(mel_) + (dct_.size() + lifter_.size()) * sizeof(float);
   }
   void run(const BlockInput& in, float* out) const override {
-    std::vector<float> scratch(scratch_bytes() / sizeof(float) + 1);
-    Status st = dsp::mfcc_f32(cfg_, in.window, in.frames, out, output_size(), scratch.data(), scratch.size() * sizeof(float));
+    // The batched path: the device's results bit for bit, frames in parallel; scratch kept per thread.
+    thread_local std::vector<float> scratch;
+    scratch.resize(dsp::mfcc_batch_scratch_bytes(cfg_) / sizeof(float) + 1);
+    Status st = dsp::mfcc_batch_f32(cfg_, in.window, in.frames, out, output_size(), scratch.data(),
+                                    scratch.size() * sizeof(float));
     if (st != MOTE_OK) throw Error(std::string("mfcc block: ") + status_string(st));
   }
 
