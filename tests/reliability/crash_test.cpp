@@ -101,15 +101,17 @@ TEST(CrashSafety, KilledImportsAreAllOrNothingAndTheRetryCompletes) {
   double full = seconds(t0);
 
   std::mt19937 rng(42);
+  // Runs until `kWanted` kills landed mid-run (a loaded machine lets more runs finish first), bounded.
+  const int kWanted = 30;
   int kills = 0;
-  for (int i = 0; i < 40; ++i) {
+  for (int i = 0; i < 100 && kills < kWanted; ++i) {
     auto delay = std::chrono::microseconds(static_cast<int64_t>(std::uniform_real_distribution<>(0, full)(rng) * 1e6));
     pid_t pid = spawn_mote(args, "/dev/null", dir / "o");
     kills += kill_after(pid, delay);
     Project p = Project::open(proj);
     int64_t n = p.store().count({});
     ASSERT_TRUE(n == 0 || n == 300) << "a killed import left " << n << " of 300 samples";
-    if (n == 300 && i + 1 < 40) {  // that run finished before its kill: start over for the next one
+    if (n == 300) {  // that run finished before its kill: start over for the next one
       check_store(proj);
       p.store().db().exec("DELETE FROM sample_data; DELETE FROM samples;");
     }
@@ -120,7 +122,7 @@ TEST(CrashSafety, KilledImportsAreAllOrNothingAndTheRetryCompletes) {
   EXPECT_EQ(Project::open(proj).store().count({}), 300);
   check_store(proj);
   std::printf("import: %d kills landed mid-run (full run %.2f s)\n", kills, full);
-  EXPECT_GE(kills, 10);
+  EXPECT_GE(kills, kWanted);
 }
 
 TEST(CrashSafety, KilledForwarderLosesNoAcknowledgedSample) {
@@ -141,9 +143,10 @@ TEST(CrashSafety, KilledForwarderLosesNoAcknowledgedSample) {
   double full = seconds(t0);
 
   std::mt19937 rng(7);
+  const int kWanted = 30;
   int kills = 0;
   std::regex ack(R"(stored sample \d+ .*\(1000 ms, id (\d+)\))");
-  for (int i = 0; i < 40; ++i) {
+  for (int i = 0; i < 100 && kills < kWanted; ++i) {
     auto delay = std::chrono::microseconds(static_cast<int64_t>(std::uniform_real_distribution<>(0, full)(rng) * 1e6));
     fs::path out = dir / ("ack" + std::to_string(i));
     pid_t pid = spawn_mote(args, dir / "stream.txt", out);
@@ -158,7 +161,7 @@ TEST(CrashSafety, KilledForwarderLosesNoAcknowledgedSample) {
   }
   check_store(proj);
   std::printf("forward: %d kills landed mid-run (full run %.2f s)\n", kills, full);
-  EXPECT_GE(kills, 20);
+  EXPECT_GE(kills, kWanted);
 }
 
 TEST(CrashSafety, KilledFeatureRunsLeaveAValidCacheAndTheNextRunCompletes) {
@@ -174,8 +177,9 @@ TEST(CrashSafety, KilledFeatureRunsLeaveAValidCacheAndTheNextRunCompletes) {
   double full = seconds(t0);
 
   std::mt19937 rng(3);
+  const int kWanted = 30;
   int kills = 0;
-  for (int i = 0; i < 40; ++i) {
+  for (int i = 0; i < 100 && kills < kWanted; ++i) {
     clear_cache();
     auto delay = std::chrono::microseconds(static_cast<int64_t>(std::uniform_real_distribution<>(0, full)(rng) * 1e6));
     kills += kill_after(spawn_mote(args, "/dev/null", dir / "o"), delay);
@@ -203,7 +207,7 @@ TEST(CrashSafety, KilledFeatureRunsLeaveAValidCacheAndTheNextRunCompletes) {
   }
   EXPECT_EQ(row, cached.rows.size());
   std::printf("features: %d kills landed mid-run (full run %.2f s)\n", kills, full);
-  EXPECT_GE(kills, 20);
+  EXPECT_GE(kills, kWanted);
 }
 
 TEST(CrashSafety, KilledTrainingKeepsTheStoreAndTheNextRunTrains) {
@@ -219,8 +223,9 @@ TEST(CrashSafety, KilledTrainingKeepsTheStoreAndTheNextRunTrains) {
   double full = seconds(t0);
 
   std::mt19937 rng(5);
+  const int kWanted = 12;
   int kills = 0;
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 40 && kills < kWanted; ++i) {
     auto delay = std::chrono::microseconds(static_cast<int64_t>(std::uniform_real_distribution<>(0, full)(rng) * 1e6));
     kills += kill_after(spawn_mote(args, "/dev/null", dir / "o"), delay);
     Project p = Project::open(proj);
@@ -237,5 +242,5 @@ TEST(CrashSafety, KilledTrainingKeepsTheStoreAndTheNextRunTrains) {
   auto t = test::run_mote("-C " + proj.string() + " test --json");
   EXPECT_EQ(t.exit_code, 0) << t.err;
   std::printf("train: %d kills landed mid-run (full run %.2f s)\n", kills, full);
-  EXPECT_GE(kills, 10);
+  EXPECT_GE(kills, kWanted);
 }
