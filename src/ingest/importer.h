@@ -25,6 +25,7 @@ struct ImportOptions {
   bool quiet = false;     // no progress output
   uint64_t max_file_bytes = kDefaultMaxFileBytes;
   double interval_ms = 0;  // CSV without timestamps
+  double segment_ms = 0;   // --segment-ms: cut each time series into consecutive pieces this long
 };
 
 struct BadFile {
