@@ -23,7 +23,7 @@ void register_import(CLI::App& app, Context& ctx) {
   cmd->add_option("PATH", a.paths, "Files or folders (recursive); a folder with info.labels imports through it");
   cmd->add_option("--label", a.label, "Label for every file (default: label.anything.ext prefix, else parent folder)");
   cmd->add_option("--label-pattern", a.label_pattern, "Regex on the file name; its first group is the label");
-  cmd->add_option("--test-pattern", a.test_pattern, "Regex on the file name: files it matches go to testing, the rest follow --category");
+  cmd->add_option("--test-pattern", a.test_pattern, "Regex on the file name (or a piece's name, e.g. rec.7): matches go to testing, the rest follow --category");
   cmd->add_option("--category", a.category, "training, testing or split (stratified 80/20 by content hash)")
       ->check(CLI::IsMember({"training", "testing", "split"}));
   cmd->add_option("--hmac-key", a.hmac_key, "Verify HS256-signed acquisition files with this key");

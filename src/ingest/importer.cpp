@@ -210,8 +210,10 @@ ImportReport import_paths(Store& store, const std::vector<fs::path>& paths, cons
         progress.advance();
         continue;
       }
-      bool to_test = test_re && !item.category && std::regex_search(item.path.filename().string(), *test_re);
+      bool file_to_test = test_re && !item.category && std::regex_search(item.path.filename().string(), *test_re);
       for (Sample& s : p.samples) {
+        // Pieces of a file (--segment-ms, dataset layouts) may also be picked by their own name ("rec.7").
+        bool to_test = file_to_test || (test_re && !item.category && p.samples.size() > 1 && std::regex_search(s.name, *test_re));
         s.category = to_test ? Category::Testing : item.category.value_or(fixed);
         store.insert(s);
         report.ids.push_back(s.id);

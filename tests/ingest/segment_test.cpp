@@ -46,3 +46,33 @@ TEST(Segment, RefusesImagesAndPiecesLongerThanTheRecording) {
   img.kind = SampleKind::Image;
   EXPECT_THROW(segment_time_series(img, 100, "i.png"), Error);
 }
+
+#include "ingest/importer.h"
+#include "store/project.h"
+#include "support/test_support.h"
+
+TEST(Segment, ImportCutsFilesAndTestPatternPicksPiecesByName) {
+  test::TempDir dir;
+  std::string csv = "x,y\n";
+  for (int i = 0; i < 35; ++i) csv += std::to_string(i) + "," + std::to_string(2 * i) + "\n";
+  test::write_text(dir / "wave.csv", csv);
+  auto p = Project::init(dir / "p");
+  ImportOptions o;
+  o.quiet = true;
+  o.interval_ms = 10;
+  o.segment_ms = 100;            // 10 rows per piece: 3 pieces, 5 rows dropped
+  o.test_pattern = "\\.[2]$";  // the last piece goes to testing
+  auto r = import_paths(p.store(), {dir / "wave.csv"}, o);
+  ASSERT_EQ(r.ids.size(), 3u);
+  EXPECT_EQ(r.files, 1u);
+  Sample last = p.store().get(r.ids[2]);
+  EXPECT_EQ(last.name, "wave.2");
+  EXPECT_EQ(last.label, p.store().get(r.ids[0]).label);
+  EXPECT_EQ(last.category, Category::Testing);
+  EXPECT_EQ(p.store().get(r.ids[1]).category, Category::Training);
+  ASSERT_EQ(last.frames(), 10u);
+  EXPECT_EQ(last.values[0], 20.0f);
+  EXPECT_EQ(last.values[1], 40.0f);
+  // Importing the same file again finds the pieces already stored.
+  EXPECT_THROW(import_paths(p.store(), {dir / "wave.csv"}, o), Error);
+}
