@@ -129,6 +129,6 @@ TEST(DatasetsMore, UciHaptSubjectWiseSplit) {
   std::cout << "uci-hapt (9 unseen volunteers): sample accuracy " << b["accuracy"] << ", window accuracy " << b["window_accuracy"]
             << " on " << b["samples"] << " segments\n";
   EXPECT_EQ(b["samples"], 365);
-  EXPECT_GE(b["accuracy"].get<double>(), 0.80);  // measured 0.855 (seeds 1-3: 0.838-0.855)
+  EXPECT_GE(b["accuracy"].get<double>(), 0.82);  // measured 0.871 with rotation augmentation (seeds 1-3: 0.860-0.871)
   EXPECT_GE(b["window_accuracy"].get<double>(), 0.90);  // measured 0.931
 }
