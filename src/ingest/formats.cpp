@@ -4,6 +4,7 @@
 #include "ingest/csv.h"
 #include "ingest/format.h"
 #include "ingest/image.h"
+#include "ingest/mat.h"
 #include "ingest/wav.h"
 
 namespace mote {
@@ -15,6 +16,7 @@ const std::vector<Format>& formats() {
       {"csv", {".csv"}, parse_csv},
       {"wav", {".wav", ".wave"}, parse_wav},
       {"image", {".png", ".jpg", ".jpeg", ".bmp"}, parse_image},
+      {"mat", {".mat"}, parse_mat},
   };
   return list;
 }

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <regex>
 #include <thread>
 
 #include "core/error.h"
 #include "core/progress.h"
+#include "ingest/hapt.h"
 #include "ingest/info_labels.h"
+#include "ingest/segment.h"
 #include "ingest/split.h"
 #include "store/sqlite.h"
 
@@ -21,16 +25,17 @@ struct Item {
   fs::path path;
   std::optional<std::string> name, label;
   std::optional<Category> category;
+  std::function<std::vector<Sample>(uint64_t max_bytes)> load;  // a dataset layout (HAPT): many named, labelled samples
 };
 
 struct Parsed {
-  std::optional<Sample> sample;
+  std::vector<Sample> samples;  // one per file, or many (dataset layouts, --segment-ms)
   std::string error;
   uint64_t bytes = 0;
 };
 
 void add_manifest(const fs::path& manifest, std::vector<Item>& items) {
-  for (auto& e : read_info_labels(manifest)) items.push_back({e.path, e.name, e.label, e.category});
+  for (auto& e : read_info_labels(manifest)) items.push_back({e.path, e.name, e.label, e.category, {}});
 }
 
 std::vector<Item> discover(const std::vector<fs::path>& paths, const ImportOptions& opts, std::vector<std::string>& ignored) {
@@ -41,6 +46,12 @@ std::vector<Item> discover(const std::vector<fs::path>& paths, const ImportOptio
     if (fs::is_directory(p, ec)) {
       if (fs::exists(p / "info.labels")) {
         add_manifest(p / "info.labels", items);
+        continue;
+      }
+      if (fs::path hapt = find_hapt_folder(p); !hapt.empty()) {
+        auto activities = std::make_shared<std::map<int, std::string>>(read_hapt_activities(hapt));
+        for (auto& r : read_hapt_folder(hapt))
+          items.push_back({r.acc, {}, {}, {}, [r, activities](uint64_t max) { return load_hapt_recording(r, *activities, max); }});
         continue;
       }
       std::vector<fs::path> found;
@@ -57,11 +68,11 @@ std::vector<Item> discover(const std::vector<fs::path>& paths, const ImportOptio
         else ignored.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
-      for (auto& f : found) items.push_back({f, {}, {}, {}});
+      for (auto& f : found) items.push_back({f, {}, {}, {}, {}});
     } else if (p.filename() == "info.labels") {
       add_manifest(p, items);
     } else {
-      items.push_back({p, {}, {}, {}});
+      items.push_back({p, {}, {}, {}, {}});
     }
   }
   return items;
@@ -87,15 +98,32 @@ std::string label_for(const Item& item, const ImportOptions& opts, const std::op
 Parsed parse_item(const Item& item, const ImportOptions& opts, const std::optional<std::regex>& pattern) {
   Parsed out;
   try {
-    ParseContext ctx{item.path.string(), opts.hmac_key, opts.interval_ms};
-    std::string bytes = read_file(item.path, opts.max_file_bytes);
-    out.bytes = bytes.size();
-    Sample s = parse_file(bytes, item.path, ctx);
-    s.label = label_for(item, opts, pattern);
-    s.name = item.name ? *item.name : item.path.stem().string();
-    s.provenance["source"] = fs::absolute(item.path).lexically_normal().string();
-    s.hash = content_hash(s);  // on the worker thread; the store keeps it
-    out.sample = std::move(s);
+    std::vector<Sample> samples;
+    if (item.load) {
+      samples = item.load(opts.max_file_bytes);
+      for (auto& s : samples) {
+        validate_sample(s, item.path.string() + " (" + s.name + ")");
+        if (opts.label) s.label = *opts.label;
+      }
+      out.bytes = fs::file_size(item.path);
+    } else {
+      ParseContext ctx{item.path.string(), opts.hmac_key, opts.interval_ms};
+      std::string bytes = read_file(item.path, opts.max_file_bytes);
+      out.bytes = bytes.size();
+      Sample s = parse_file(bytes, item.path, ctx);
+      s.label = label_for(item, opts, pattern);
+      s.name = item.name ? *item.name : item.path.stem().string();
+      samples.push_back(std::move(s));
+    }
+    for (auto& s : samples) s.provenance["source"] = fs::absolute(item.path).lexically_normal().string();
+    if (opts.segment_ms > 0) {
+      std::vector<Sample> pieces;
+      for (auto& s : samples)
+        for (auto& piece : segment_time_series(s, opts.segment_ms, item.path.string())) pieces.push_back(std::move(piece));
+      samples = std::move(pieces);
+    }
+    for (auto& s : samples) s.hash = content_hash(s);  // on the worker thread; the store keeps it
+    out.samples = std::move(samples);
   } catch (const Error& e) {
     out.error = e.what();
   } catch (const std::exception& e) {
@@ -167,31 +195,35 @@ ImportReport import_paths(Store& store, const std::vector<fs::path>& paths, cons
     for (size_t k = 0; k < parsed.size(); ++k) {
       const Item& item = items[begin + k];
       Parsed& p = parsed[k];
-      if (p.sample && !opts.allow_duplicates) {
-        if (auto dup = store.find_by_hash(p.sample->hash)) {
-          Sample other = store.get(*dup, false);
-          p.error = item.path.string() + ": same data as sample " + std::to_string(*dup) + " (" + other.name +
-                    "); pass --allow-duplicates to import it again";
-          p.sample.reset();
-        }
+      if (p.error.empty() && !opts.allow_duplicates) {
+        for (auto& s : p.samples)
+          if (auto dup = store.find_by_hash(s.hash)) {
+            Sample other = store.get(*dup, false);
+            p.error = item.path.string() + (p.samples.size() > 1 ? " (" + s.name + ")" : "") + ": same data as sample " +
+                      std::to_string(*dup) + " (" + other.name + "); pass --allow-duplicates to import it again";
+            break;
+          }
       }
-      if (!p.sample) {
+      if (!p.error.empty()) {
         if (!opts.skip_bad) throw Error(p.error + " (nothing was imported; --skip-bad imports the other files)");
         report.bad.push_back({item.path.string(), p.error});
         progress.advance();
         continue;
       }
-      Sample& s = *p.sample;
-      bool to_test = test_re && !item.category && std::regex_search(item.path.filename().string(), *test_re);
-      s.category = to_test ? Category::Testing : item.category.value_or(fixed);
-      store.insert(s);
-      report.ids.push_back(s.id);
+      bool file_to_test = test_re && !item.category && std::regex_search(item.path.filename().string(), *test_re);
+      for (Sample& s : p.samples) {
+        // Pieces of a file (--segment-ms, dataset layouts) may also be picked by their own name ("rec.7").
+        bool to_test = file_to_test || (test_re && !item.category && p.samples.size() > 1 && std::regex_search(s.name, *test_re));
+        s.category = to_test ? Category::Testing : item.category.value_or(fixed);
+        store.insert(s);
+        report.ids.push_back(s.id);
+        if (split && !item.category && !to_test) {
+          to_split.push_back({s.label, s.hash});
+          split_ids.push_back(s.id);
+        }
+      }
       report.files++;
       report.bytes += p.bytes;
-      if (split && !item.category && !to_test) {
-        to_split.push_back({s.label, s.hash});
-        split_ids.push_back(s.id);
-      }
       progress.advance();
     }
   }

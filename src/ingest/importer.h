@@ -17,7 +17,7 @@ struct ImportOptions {
   std::optional<std::string> label;          // --label: every file gets this label
   std::optional<std::string> label_pattern;  // --label-pattern: regex on the file name, first group
   std::string category = "training";         // training | testing | split
-  std::optional<std::string> test_pattern;   // --test-pattern: file names it matches go to testing
+  std::optional<std::string> test_pattern;   // --test-pattern: file names (or piece names "rec.7") it matches go to testing
   std::optional<std::string> hmac_key;       // verify HS256 acquisition files
   std::optional<std::filesystem::path> info_file;
   bool allow_duplicates = false;
@@ -25,6 +25,7 @@ struct ImportOptions {
   bool quiet = false;     // no progress output
   uint64_t max_file_bytes = kDefaultMaxFileBytes;
   double interval_ms = 0;  // CSV without timestamps
+  double segment_ms = 0;   // --segment-ms: cut each time series into consecutive pieces this long
 };
 
 struct BadFile {

@@ -323,7 +323,10 @@ TrainResult train_impl(const Dataset& d, const NetworkConfig& cfg, const std::fu
   torch::set_num_threads(cfg.threads);
   std::vector<bool> is_val = validation_split(d, cfg.validation, cfg.seed, cfg.regression);
   std::vector<int64_t> tr, va;
-  for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? va : tr).push_back(static_cast<int64_t>(i));
+  for (size_t i = 0; i < d.size(); ++i) {
+    if (is_val[i] && i < d.synthetic.size() && d.synthetic[i]) continue;  // validate on recorded data only
+    (is_val[i] ? va : tr).push_back(static_cast<int64_t>(i));
+  }
   if (tr.empty()) throw Error("train: every sample went to validation; add training samples or lower validation");
 
   auto all_x = torch::from_blob(const_cast<float*>(d.x.data()), {static_cast<int64_t>(d.size()), static_cast<int64_t>(width)},

@@ -15,6 +15,7 @@
 #include "core/plot.h"
 #include "core/progress.h"
 #include "learn/anomaly.h"
+#include "learn/rotate.h"
 #include "store/sqlite.h"
 
 using nlohmann::json;
@@ -119,7 +120,7 @@ std::string pct(double v) {
   return buf;
 }
 
-TrainedBlock train_network_block(Project& p, const BlockSpec& b, const BlockColumns& cols, const FeatureTable& t,
+TrainedBlock train_network_block(Project& p, const Impulse& impulse, const BlockSpec& b, const BlockColumns& cols, const FeatureTable& t,
                                  const std::vector<size_t>& rows, const TrainOptions& opts) {
   const std::string where = "impulse.learn." + b.name;
   bool regression = b.type == "regression";
@@ -134,14 +135,33 @@ TrainedBlock train_network_block(Project& p, const BlockSpec& b, const BlockColu
   NetworkConfig cfg = parse_network_config(b.params, cols.info, static_cast<int>(classes.size()), regression, where);
   d.shape = cfg.input;
   d.x = gather(t, cols, rows);
-  for (size_t r : rows) {
-    d.group.push_back(t.rows[r].sample_id);
-    if (regression) {
-      d.target.push_back(static_cast<float>(parse_number(t.rows[r].label, "sample " + std::to_string(t.rows[r].sample_id))));
-    } else {
-      d.y.push_back(static_cast<int>(std::lower_bound(classes.begin(), classes.end(), t.rows[r].label) - classes.begin()));
-    }
+  FeatureTable turned;  // rotation augmentation: extra windows from rotated copies of the training samples
+  if (cfg.augment.rotate > 0) {
+    std::vector<int64_t> ids;
+    for (size_t r : rows)
+      if (ids.empty() || ids.back() != t.rows[r].sample_id) ids.push_back(t.rows[r].sample_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    turned = rotated_features(p.store(), impulse, ids, cfg.augment.rotate, cfg.augment.rotate_copies, cfg.seed, where + ".params.augment.rotate");
   }
+  std::vector<size_t> all_turned(turned.rows.size());
+  for (size_t i = 0; i < all_turned.size(); ++i) all_turned[i] = i;
+  std::vector<float> extra = gather(turned, cols, all_turned);
+  d.x.insert(d.x.end(), extra.begin(), extra.end());
+  d.synthetic.assign(rows.size(), false);
+  d.synthetic.resize(rows.size() + turned.rows.size(), true);
+  auto rows_of = [&](auto&& each) {
+    for (size_t r : rows) each(t.rows[r]);
+    for (auto& row : turned.rows) each(row);
+  };
+  rows_of([&](const FeatureRow& row) {
+    d.group.push_back(row.sample_id);
+    if (regression) {
+      d.target.push_back(static_cast<float>(parse_number(row.label, "sample " + std::to_string(row.sample_id))));
+    } else {
+      d.y.push_back(static_cast<int>(std::lower_bound(classes.begin(), classes.end(), row.label) - classes.begin()));
+    }
+  });
   if (!opts.quiet)
     std::printf("%s (%s): %zu training windows, input %dx%dx%d, %d epochs\n", b.name.c_str(), b.type.c_str(), d.size(),
                 cfg.input.h, cfg.input.w, cfg.input.c, cfg.epochs);
@@ -239,7 +259,7 @@ TrainReport train_impulse(Project& p, const TrainOptions& opts) {
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   for (const auto& b : impulse.spec().learn) {
     BlockColumns cols = block_columns(impulse, b);
-    TrainedBlock tb = b.type == "classifier" || b.type == "regression" ? train_network_block(p, b, cols, t, rows, opts)
+    TrainedBlock tb = b.type == "classifier" || b.type == "regression" ? train_network_block(p, impulse, b, cols, t, rows, opts)
                                                                        : train_anomaly_block(b, cols, t, rows, opts);
     tb.features_hash = impulse.hash();
     tb.spec_hash = block_spec_hash(b);

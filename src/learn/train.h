@@ -30,7 +30,9 @@ struct Augment {
   double scale = 0;  // multiply each example by U(1 - scale, 1 + scale)
   int shift = 0;     // move along w (time / image x), and h for images, by up to +-shift, zero filled
   bool flip = false; // mirror along w (images)
-  bool any() const { return noise > 0 || scale > 0 || shift > 0 || flip; }
+  double rotate = 0;      // time series: random 3-D rotations of the raw axis triples, up to this many degrees
+  int rotate_copies = 4;  // rotated copies of each training sample (extra windows, made before training)
+  bool any() const { return noise > 0 || scale > 0 || shift > 0 || flip; }  // the per-batch tensor augmentations
 };
 
 // Everything that decides a network and its training; parse_network_config fills the defaults.
@@ -70,6 +72,7 @@ struct Dataset {
   std::vector<int> y;            // class index per example (classifier)
   std::vector<float> target;     // value per example (regression)
   std::vector<int64_t> group;    // sample id per example: windows of one sample stay on one side of the split
+  std::vector<bool> synthetic;   // augmented copies (rotate): trained on, never validated on; empty = none
   size_t size() const { return group.size(); }
 };
 

@@ -70,3 +70,17 @@ put("impulse_spec_fuzz", "audio.json", json.dumps({"input": {"type": "time-serie
             {"type": "mfe", "name": "e", "params": {"scale": "db", "noise_floor_db": -90, "window": "none"}},
             {"type": "spectrogram", "name": "s", "params": {"fft_length": 256, "preemphasis": 0.97}}],
     "learn": [{"type": "classifier", "dsp": ["c", "e"]}]}))
+# MAT-files as scipy writes them (uncompressed and compressed) and UCI HAPT text files.
+import tempfile
+import numpy as np
+import scipy.io
+with tempfile.TemporaryDirectory() as tmp:
+    rng = np.random.default_rng(3)
+    for name, compress in (("cwru.mat", False), ("compressed.mat", True)):
+        scipy.io.savemat(f"{tmp}/{name}", {"X097_DE_time": rng.normal(0, 0.1, (64, 1)), "X097_FE_time": rng.normal(0, 0.1, (64, 1)),
+                                           "X097RPM": np.array([[1796.0]]), "mic": rng.integers(-9, 9, (1, 64)).astype(np.int16)},
+                         do_compression=compress)
+        put("mat_fuzz", name, (Path(tmp) / name).read_bytes())
+put("hapt_fuzz", "labels.txt", "1 1 5 250 1232\n1 1 7 1233 1392\n2 1 4 1000 1100\n")
+put("hapt_fuzz", "activity_labels.txt", "1 WALKING           \n7 STAND_TO_SIT        \n")
+put("hapt_fuzz", "acc.txt", "0.9180555898766518 -0.1124999994242935 0.5097222514293852\n1.0 -1e-3 2.5E+1\n")
