@@ -70,8 +70,10 @@ size_t spectral_output_len(const SpectralConfig& cfg) {
 
 size_t spectral_scratch_bytes(const SpectralConfig& cfg) {
   const size_t n = cfg.fft.n;
-  // signal + segment (its power spectrum overwrites it) + FFT scratch + density + filter state
-  return (cfg.frames + n + rfft_scratch_bytes(static_cast<uint32_t>(n)) / sizeof(float) + (n / 2 + 1)) * sizeof(float) +
+  // [filtered signal] + segment (its power spectrum overwrites it) + FFT scratch + density + filter state;
+  // without a filter the axis is read in place (strided), so no copy of it.
+  const size_t sig = cfg.filter.sections ? cfg.frames : 0;
+  return (sig + n + rfft_scratch_bytes(static_cast<uint32_t>(n)) / sizeof(float) + (n / 2 + 1)) * sizeof(float) +
          sosfilt_state_bytes(cfg.filter);
 }
 
@@ -81,8 +83,9 @@ Status spectral_f32(const SpectralConfig& cfg, const float* in, float* out, size
   if (out_len < spectral_output_len(cfg)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < spectral_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
   const uint32_t n = cfg.fft.n, half = n / 2;
+  const bool filtered = cfg.filter.sections != 0;
   float* sig = static_cast<float*>(scratch);
-  float* seg = sig + cfg.frames;
+  float* seg = sig + (filtered ? cfg.frames : 0);
   float* fft_scratch = seg + n;
   float* density = fft_scratch + rfft_scratch_bytes(n) / sizeof(float);
   float* state = density + (half + 1);
@@ -96,19 +99,28 @@ Status spectral_f32(const SpectralConfig& cfg, const float* in, float* out, size
 
   float* o = out;
   for (uint16_t a = 0; a < cfg.axes; ++a) {
-    for (uint16_t f = 0; f < cfg.frames; ++f) sig[f] = in[static_cast<size_t>(f) * cfg.axes + a] * cfg.scale;
-    if (cfg.filter.sections) MOTE_RETURN_IF_ERROR(sosfilt_f32(cfg.filter, sig, sig, cfg.frames, 1, state));
+    // x = in * scale: a filtered copy, or the input axis itself read with a stride (the same float values).
+    const float* x = in + a;
+    size_t stride = cfg.axes;
+    float x_scale = cfg.scale;
+    if (filtered) {
+      for (uint16_t f = 0; f < cfg.frames; ++f) sig[f] = in[static_cast<size_t>(f) * cfg.axes + a] * cfg.scale;
+      MOTE_RETURN_IF_ERROR(sosfilt_f32(cfg.filter, sig, sig, cfg.frames, 1, state));
+      x = sig;
+      stride = 1;
+      x_scale = 1.0f;
+    }
     Moments m;
-    axis_moments(sig, cfg.frames, 1, 1.0f, &m);
+    axis_moments(x, cfg.frames, stride, x_scale, &m);
     *o++ = m.rms;
     *o++ = m.skewness;
     *o++ = m.kurtosis;
-    for (uint16_t f = 0; f < cfg.frames; ++f) sig[f] -= m.mean;
 
     for (uint32_t k = 0; k <= half; ++k) density[k] = 0.0f;
     for (uint32_t s = 0; s < segments; ++s) {
       const uint32_t start = s * hop;
-      for (uint32_t j = 0; j < n; ++j) seg[j] = (start + j < cfg.frames ? sig[start + j] : 0.0f) * cfg.window[j];
+      for (uint32_t j = 0; j < n; ++j)
+        seg[j] = (start + j < cfg.frames ? x[(start + j) * stride] * x_scale - m.mean : 0.0f) * cfg.window[j];
       MOTE_RETURN_IF_ERROR(rfft_power_f32(cfg.fft, seg, seg, fft_scratch, rfft_scratch_bytes(n)));
       for (uint32_t k = 0; k <= half; ++k) density[k] += seg[k];
     }

@@ -8,6 +8,7 @@
 #include "core/plot.h"
 #include "demo/motion.h"
 #include "deploy/firmware.h"
+#include "deploy/formats.h"
 #include "deploy/profile.h"
 #include "impulse/features.h"
 #include "impulse/projection.h"
@@ -104,6 +105,10 @@ void register_demo(CLI::App& app, Context& ctx) {
     learn::TrainReport trained = learn::train_impulse(p, topts);
     nlohmann::json tested = learn::test_impulse(p, true);
 
+    // Deploy: the trained impulse as a self-contained C++ library (what `mote deploy --format cpp` writes).
+    const fs::path deployed = p.out_dir() / "deploy-cpp";
+    nlohmann::json deploy_report = deploy::deploy(p, "cpp", deployed);
+
     // The device: the trained impulse as Cortex-M4 firmware under QEMU (parity, RAM, flash), when the tools exist.
     nlohmann::json device = nullptr;
     std::string device_skipped;
@@ -120,7 +125,7 @@ void register_demo(CLI::App& app, Context& ctx) {
       print_json({{"dir", dir}, {"samples", samples.size()}, {"minutes", total_ms / 60000.0}, {"labels", labels},
                   {"impulse", impulse_to_json(impulse.spec())}, {"why", why}, {"features_per_window", impulse.width()},
                   {"windows", fst.windows}, {"feature_explorer", plot}, {"train_seconds", trained.seconds},
-                  {"test", tested}, {"device", device}});
+                  {"test", tested}, {"deploy", deploy_report}, {"device", device}});
     } else {
       std::printf("demo project: %s\n", dir.c_str());
       std::printf("generated %zu accelerometer recordings (%.1f minutes at 62.5 Hz)\n", samples.size(), total_ms / 60000.0);
@@ -143,6 +148,10 @@ void register_demo(CLI::App& app, Context& ctx) {
                       b["normal_samples"].get<int>(), 100 * b["detection_rate"].get<double>(),
                       100 * b["false_positive_rate"].get<double>());
       }
+      std::printf("deployed impulse %s as a C++ library (mote deploy --format cpp) into %s (%d files)\n",
+                  deploy_report["impulse_hash"].get<std::string>().c_str(), deployed.string().c_str(),
+                  deploy_report["files"].get<int>());
+      if (deploy_report.contains("build")) std::printf("  build: %s\n", deploy_report["build"].get<std::string>().c_str());
       if (device.is_object())
         std::printf("on a Cortex-M4 (QEMU): %.2f kB RAM, %.2f kB flash, %.0f instructions per window; host/device parity %s on %d "
                     "testing windows (claim to beat: 6.6 kB RAM, 20 kB flash); report: %s\n",

@@ -26,8 +26,10 @@ struct Elf {
   size_t flash = 0, static_ram = 0;  // .text+.rodata+.data (+ other code-region sections); .data+.bss
 };
 // Compiles the sources in `src` (write_firmware_sources) into `build`/<name>.elf: the impulse firmware
-// and, with empty, the baseline. Throws mote::Error with the compiler's message on failure.
-Elf build_firmware(const std::filesystem::path& src, const std::filesystem::path& build, const std::string& name, bool empty);
+// and, with empty, the baseline; `defines` adds compiler flags (e.g. -DMOTE_PROFILE_NN: the classifier's
+// invoke() timed alone). Throws mote::Error with the compiler's message on failure.
+Elf build_firmware(const std::filesystem::path& src, const std::filesystem::path& build, const std::string& name, bool empty,
+                   const std::string& defines = "");
 
 // Runs the ELF under QEMU (-icount shift=0, at most timeout_s seconds); returns its semihosting output.
 // *exit_status: QEMU's exit status (the firmware's code; 124 on timeout).

@@ -224,11 +224,17 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
     const auto m = column_map(d.anomaly_cols);
     std::vector<uint16_t> sel;
     for (uint16_t s : a.select) sel.push_back(static_cast<uint16_t>(m.at(s)));
-    src << "// k-means anomaly (" << d.anomaly_block << "): selected features, standardization, centres, 1/radius.\n"
-        << c_u16_array("kAnSelect", sel) << c_float_array("kAnMean", a.mean) << c_float_array("kAnInvScale", a.inv_scale)
-        << c_float_array("kAnCenters", a.centers) << c_float_array("kAnInvRadius", a.inv_radius)
-        << "const mote::anomaly::KmeansModel kKmeans = {" << sel.size() << ", " << a.k
-        << ", kAnSelect, kAnMean, kAnInvScale, kAnCenters, kAnInvRadius};\n\n";
+    // Every feature in order: no index table (the scorer reads input[0, dim)).
+    const bool all = sel.size() == imp.width() && is_identity(std::vector<size_t>(sel.begin(), sel.end()));
+    std::string centres = "static const int8_t kAnCenters[" + std::to_string(a.centers_q.size()) + "] = {";
+    for (size_t i = 0; i < a.centers_q.size(); ++i)
+      centres += (i % 24 ? " " : "\n    ") + std::to_string(static_cast<int>(a.centers_q[i])) + ",";
+    src << "// k-means anomaly (" << d.anomaly_block << "): selected features, mean, gain (1 / (std x grid step "
+        << c_float(a.center_step) << ")),\n// int8 centres (feature-major), grid step / radius.\n"
+        << (all ? "" : c_u16_array("kAnSelect", sel)) << c_float_array("kAnMean", a.mean) << c_float_array("kAnGain", a.gain)
+        << centres << "\n};\n" << c_float_array("kAnInvRadius", a.grid_inv_radius)
+        << "const mote::anomaly::KmeansModel kKmeans = {" << sel.size() << ", " << a.k << ", " << (all ? "0" : "kAnSelect")
+        << ", kAnMean, kAnGain, kAnCenters, kAnInvRadius};\n\n";
   }
   src << "}  // namespace\n\nnamespace mote {\n\nextern const ImpulseModel kImpulse = {\n    " << frames << ", " << axes
       << ", " << imp.width() << ", run_dsp, g_window, g_features,\n";

@@ -52,6 +52,14 @@ float from_bits(uint32_t b) {
   return f;
 }
 
+// Multiply-accumulates of one inference: every output value of a weighted layer reads weights / channels.
+uint64_t model_macs(const quant::QModel& q) {
+  uint64_t macs = 0;
+  for (const auto& l : q.layers)
+    if (!l.weights.empty() && l.out.c > 0) macs += static_cast<uint64_t>(l.out.size()) * (l.weights.size() / l.out.c);
+  return macs;
+}
+
 nlohmann::json sizes(const Elf& e, long stack) {
   return {{"flash_bytes", e.flash}, {"static_ram_bytes", e.static_ram}, {"stack_bytes", stack},
           {"ram_bytes", static_cast<long>(e.static_ram) + stack}};
@@ -75,10 +83,14 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
   write_firmware_sources(work / "src", g, firmware_main(g, tw, host));
   const Elf fw = build_firmware(work / "src", work, "impulse", false);
   const Elf base = build_firmware(work / "src", work, "empty", true);
-  int rc_fw = 0, rc_base = 0;
+  int rc_fw = 0, rc_base = 0, rc_nn = 0;
   const std::string out_fw = run_qemu(fw.path, opts.timeout_s, &rc_fw);
   const std::string out_base = run_qemu(base.path, opts.timeout_s, &rc_base);
-  if (rc_fw == 124 || rc_base == 124) throw Error("QEMU did not finish within " + std::to_string(opts.timeout_s) + " s (" + work.string() + ")");
+  // A third build times the classifier's invoke() alone (its own firmware: the measured one stays as shipped).
+  std::string out_nn;
+  if (d.has_nn) out_nn = run_qemu(build_firmware(work / "src", work, "nn", false, "-DMOTE_PROFILE_NN").path, opts.timeout_s, &rc_nn);
+  if (rc_fw == 124 || rc_base == 124 || rc_nn == 124)
+    throw Error("QEMU did not finish within " + std::to_string(opts.timeout_s) + " s (" + work.string() + ")");
   FirmwareOutput f = parse(out_fw), b = parse(out_base);
   if (f.windows.size() != tw.count || f.stack_peak < 0 || b.stack_peak < 0)
     throw Error("the firmware did not report every window (exit " + std::to_string(rc_fw) + "):\n" + out_fw);
@@ -105,6 +117,19 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
                           {"int8", kv["int8"]}, {"anomaly", kv["anomaly"]},
                           {"device_anomaly", from_bits(static_cast<uint32_t>(std::stoul(kv["anomaly_bits"])))},
                           {"host_anomaly", host[w].anomaly}, {"host_int8", host[w].nn_output}});
+  }
+  nlohmann::json nn_report = nullptr;
+  if (d.has_nn) {
+    FirmwareOutput fn = parse(out_nn);
+    uint64_t invoke = 0;
+    size_t timed = 0, equal = 0;
+    for (auto& kv : fn.windows)
+      if (kv.count("invoke")) invoke += std::stoul(kv["invoke"]), ++timed, equal += kv["invoke_out"] == "equal";
+    const uint64_t macs = model_macs(d.q);
+    const double inv = timed ? static_cast<double>(invoke) / timed : 0.0, stage = static_cast<double>(nn) / static_cast<double>(tw.count);
+    nn_report = {{"macs", macs}, {"invoke_instructions", inv}, {"instructions_per_mac", macs ? inv / macs : 0.0},
+                 {"stage_instructions_per_mac", macs ? stage / macs : 0.0}, {"invoke_windows", timed},
+                 {"invoke_outputs_equal", equal}};
   }
   const bool parity = f.result_ok && rc_fw == 0 && features_exact == tw.count && int8_equal == tw.count && anomaly_equal == tw.count;
   const double n = static_cast<double>(tw.count);
@@ -140,6 +165,7 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
                   {"feature_mismatches", mismatches}, {"max_abs_diff", max_diff}, {"int8_equal_windows", int8_equal},
                   {"anomaly_equal_windows", anomaly_equal}, {"per_window", per_window}}},
       {"instructions", {{"dsp", dsp / n}, {"nn", nn / n}, {"anomaly", an / n}, {"total", (dsp + nn + an) / n}}},
+      {"nn", nn_report},
       {"impulse", own},
       {"firmware", fw_sizes},
       {"baseline", base_sizes},
@@ -170,6 +196,10 @@ std::string profile_table(const nlohmann::json& r) {
     line("  %-22s %12ld %12ld %12ld\n", k, r["impulse"][k].get<long>(), r["firmware"][k].get<long>(), r["baseline"][k].get<long>());
   line("  instructions/window    dsp %.0f, nn %.0f, anomaly %.0f, total %.0f\n", r["instructions"]["dsp"].get<double>(),
        r["instructions"]["nn"].get<double>(), r["instructions"]["anomaly"].get<double>(), r["instructions"]["total"].get<double>());
+  if (r.contains("nn") && r["nn"].is_object())
+    line("  nn: %.0f MACs; invoke() %.0f instructions = %.2f per MAC (the stage with input quantization: %.2f per MAC)\n",
+         r["nn"]["macs"].get<double>(), r["nn"]["invoke_instructions"].get<double>(), r["nn"]["instructions_per_mac"].get<double>(),
+         r["nn"]["stage_instructions_per_mac"].get<double>());
   line("  parity on %d testing windows: features bit-exact %d, int8 outputs equal %d, anomaly scores equal %d (max |diff| %g) -> %s\n",
        par["windows"].get<int>(), par["features_bit_exact_windows"].get<int>(), par["int8_equal_windows"].get<int>(),
        par["anomaly_equal_windows"].get<int>(), par["max_abs_diff"].get<double>(), par["ok"].get<bool>() ? "PARITY OK" : "PARITY FAILED");

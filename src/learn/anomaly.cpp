@@ -162,15 +162,17 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
     m.centers.resize(m.k * dim);
     for (int k = 0; k < m.k; ++k)
       for (size_t i = 0; i < dim; ++i) m.centers[k * dim + i] = static_cast<float>(means(i, k));
+    quantize_kmeans(m);  // the radii are measured to the centres the scorer holds (int8)
     // Radius: RMS distance of each cluster's members; an empty or single-point cluster takes the median one.
     std::vector<double> ss(m.k, 0);
     std::vector<size_t> count(m.k, 0);
+    const double step = m.center_step;
     for (size_t r = 0; r < n; ++r) {
       double best = INFINITY;
       int bk = 0;
       for (int k = 0; k < m.k; ++k) {
         double d2 = 0;
-        for (size_t i = 0; i < dim; ++i) d2 += std::pow(double(float(data(i, r))) - m.centers[k * dim + i], 2);
+        for (size_t i = 0; i < dim; ++i) d2 += std::pow(double(float(data(i, r))) - step * m.centers_q[i * m.k + k], 2);
         if (d2 < best) best = d2, bk = k;
       }
       ss[bk] += best;
@@ -184,6 +186,7 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
     double fallback = valid.empty() ? 1.0 : percentile(valid, 50);
     m.inv_radius.resize(m.k);
     for (int k = 0; k < m.k; ++k) m.inv_radius[k] = static_cast<float>(1.0 / (radius[k] > 1e-6 ? radius[k] : fallback));
+    quantize_kmeans(m);
   } else {
     arma::mat means, covs;
     arma::rowvec hefts;
@@ -225,13 +228,32 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
   return m;
 }
 
+void quantize_kmeans(AnomalyModel& m) {
+  const size_t dim = m.select.size(), k_n = static_cast<size_t>(m.k);
+  if (m.centers.size() != k_n * dim || m.inv_scale.size() != dim) throw Error("anomaly model: sizes do not match; run mote train again");
+  double top = 0;
+  for (float c : m.centers) top = std::max(top, std::fabs(static_cast<double>(c)));
+  const double step = top > 0 ? top / 127.0 : 1.0;
+  m.center_step = static_cast<float>(step);
+  m.centers_q.assign(k_n * dim, 0);
+  for (size_t k = 0; k < k_n; ++k)
+    for (size_t i = 0; i < dim; ++i)
+      m.centers_q[i * k_n + k] = static_cast<int8_t>(std::clamp(std::lround(m.centers[k * dim + i] / step), -127l, 127l));
+  m.gain.resize(dim);
+  for (size_t i = 0; i < dim; ++i) m.gain[i] = static_cast<float>(m.inv_scale[i] / step);
+  m.grid_inv_radius.resize(m.inv_radius.size());
+  for (size_t k = 0; k < m.inv_radius.size(); ++k) m.grid_inv_radius[k] = static_cast<float>(m.inv_radius[k] * step);
+}
+
 float anomaly_score(const AnomalyModel& m, const float* row) {
   float score = 0;
   Status st;
   uint16_t dim = static_cast<uint16_t>(m.select.size());
   if (m.type == "kmeans") {
-    anomaly::KmeansModel km{dim, static_cast<uint16_t>(m.k), m.select.data(), m.mean.data(), m.inv_scale.data(),
-                            m.centers.data(), m.inv_radius.data()};
+    if (m.centers_q.size() != m.centers.size() || m.grid_inv_radius.size() != static_cast<size_t>(m.k))
+      throw Error("anomaly kmeans scorer: the model is not quantized (learn::quantize_kmeans)");
+    anomaly::KmeansModel km{dim, static_cast<uint16_t>(m.k), m.select.data(), m.mean.data(), m.gain.data(),
+                            m.centers_q.data(), m.grid_inv_radius.data()};
     st = anomaly::kmeans_score_f32(km, row, m.input_width, &score);
   } else {
     anomaly::GmmModel g{dim, static_cast<uint16_t>(m.k), m.full, m.select.data(), m.mean.data(), m.inv_scale.data(),
@@ -285,6 +307,10 @@ AnomalyModel anomaly_from_json(const json& j) {
   size_t dim = m.select.size();
   if (m.mean.size() != dim || m.inv_scale.size() != dim || m.centers.size() != dim * m.k)
     throw Error("anomaly model: sizes do not match; run mote train again");
+  if (m.type == "kmeans") {
+    if (m.inv_radius.size() != static_cast<size_t>(m.k)) throw Error("anomaly model: sizes do not match; run mote train again");
+    quantize_kmeans(m);
+  }
   return m;
 }
 

@@ -178,6 +178,11 @@ TEST_F(ImpulseDeploy, ProfileCortexM4ProvesParityOnTheDemo) {
   EXPECT_GT(flash, 0);
   EXPECT_LT(flash, 1024 * 1024);
   EXPECT_GT(j["host_int8"]["window_accuracy"].get<double>(), 0.5);
+  // NN instructions per MAC: the model's MACs (105-20-10-4 dense: 2340) and invoke() timed alone.
+  EXPECT_EQ(j["nn"]["macs"].get<double>(), 105 * 20 + 20 * 10 + 10 * 4);
+  EXPECT_EQ(j["nn"]["invoke_outputs_equal"].get<int>(), n);
+  EXPECT_GT(j["nn"]["instructions_per_mac"].get<double>(), 0.5);
+  EXPECT_LT(j["nn"]["instructions_per_mac"].get<double>(), j["nn"]["stage_instructions_per_mac"].get<double>());
   EXPECT_TRUE(fs::exists(project() / "out" / "profile-cortex-m4.json"));
   std::printf("founding claim (6.6 kB RAM / 20 kB flash): the demo impulse takes %.2f kB RAM, %.2f kB flash on the "
               "Cortex-M4; parity on %d windows\n", ram / 1000.0, flash / 1000.0, n);
@@ -196,6 +201,17 @@ TEST_F(ImpulseDeploy, DemoPrintsTheDeviceLine) {
   EXPECT_NE(demo_out_->find("host/device parity bit-exact on 8 testing windows (claim to beat: 6.6 kB RAM, 20 kB flash)"),
             std::string::npos)
       << *demo_out_;
+}
+
+// The demo deploys the C++ library into its project before the device line, and says where.
+TEST_F(ImpulseDeploy, DemoPrintsTheDeployStep) {
+  const fs::path deployed = project() / "out" / "deploy-cpp";
+  const size_t at = demo_out_->find("as a C++ library (mote deploy --format cpp) into " + deployed.string());
+  ASSERT_NE(at, std::string::npos) << *demo_out_;
+  EXPECT_LT(at, demo_out_->find("on a Cortex-M4")) << "deploy comes before the profile line";
+  EXPECT_NE(demo_out_->find("  build: cmake -S " + deployed.string()), std::string::npos) << *demo_out_;
+  EXPECT_TRUE(fs::exists(deployed / "CMakeLists.txt"));
+  EXPECT_TRUE(fs::exists(deployed / "impulse" / "mote_impulse.cpp"));
 }
 
 TEST_F(ImpulseDeploy, UnknownFormatNamesTheFormats) {

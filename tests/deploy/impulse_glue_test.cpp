@@ -39,6 +39,7 @@ TEST(ImpulseGlue, EveryDeployableBlockMatchesTheHostBitForBit) {
   a.inv_radius = {0.8f, 1.25f};
   a.k = 2;
   a.threshold = 3;
+  mote::learn::quantize_kmeans(a);  // the int8 centres the scorer reads
   d.has_anomaly = true;
   d.anomaly_cols.ranges = {{0, width}};
   d.anomaly_cols.width = width;

@@ -25,9 +25,10 @@ TEST(Anomaly, KmeansScoreMatchesNumpy) {
   ASSERT_FALSE(d.is_null()) << "tests/ref/anomaly.py failed";
   for (auto& c : d["kmeans"]) {
     auto sel = vec<uint16_t>(c["select"]);
-    auto mean = vec<float>(c["mean"]), inv = vec<float>(c["inv_scale"]), centers = vec<float>(c["centers"]),
-         inv_r = vec<float>(c["inv_radius"]), inputs = vec<float>(c["inputs"]);
-    anomaly::KmeansModel m{c["dim"].get<uint16_t>(), c["k"].get<uint16_t>(), sel.data(), mean.data(), inv.data(),
+    auto mean = vec<float>(c["mean"]), gain = vec<float>(c["gain"]), inv_r = vec<float>(c["inv_radius"]),
+         inputs = vec<float>(c["inputs"]);
+    auto centers = vec<int8_t>(c["centers"]);
+    anomaly::KmeansModel m{c["dim"].get<uint16_t>(), c["k"].get<uint16_t>(), sel.data(), mean.data(), gain.data(),
                            centers.data(), inv_r.data()};
     size_t width = c["width"];
     std::vector<float> got;
@@ -138,7 +139,8 @@ TEST(Metrics, ConfusionPrecisionRecall) {
 
 TEST(Anomaly, ScorersReturnStatusCodes) {
   float x[4] = {0, 0, 0, 0}, one = 1, zero = 0, s = 0;
-  anomaly::KmeansModel km{1, 1, nullptr, &zero, &one, &zero, &one};
+  const int8_t centre = 0;
+  anomaly::KmeansModel km{1, 1, nullptr, &zero, &one, &centre, &one};
   EXPECT_EQ(anomaly::kmeans_score_f32(km, x, 4, &s), MOTE_OK);
   EXPECT_EQ(s, 0.0f);
   EXPECT_EQ(anomaly::kmeans_score_f32(km, nullptr, 4, &s), MOTE_ERR_ARG);
@@ -150,4 +152,30 @@ TEST(Anomaly, ScorersReturnStatusCodes) {
   EXPECT_EQ(anomaly::gmm_score_f32(g, x, 0, &s), MOTE_ERR_SHAPE);
   g.dim = anomaly::kGmmMaxDim + 1;
   EXPECT_EQ(anomaly::gmm_score_f32(g, x, 4, &s), MOTE_ERR_UNSUPPORTED);
+}
+
+// The int8 centres (one grid, step max |centre| / 127) move a centre by at most sqrt(dim) x step / 2, so a
+// distance by no more: the scorer agrees with float centres in double within that bound (scaled by 1/radius).
+TEST(Anomaly, KmeansInt8CentresTrackFloatCentres) {
+  auto x = blobs(200, 3);
+  auto m = learn::fit_anomaly("kmeans", {{"clusters", 4}}, "b", x.data(), 600, 3);
+  ASSERT_EQ(m.centers_q.size(), m.centers.size());
+  int top = 0;
+  for (int8_t q : m.centers_q) top = std::max(top, std::abs(static_cast<int>(q)));
+  EXPECT_EQ(top, 127) << "the largest centre uses the whole grid";
+  const size_t dim = m.select.size();
+  for (size_t r = 0; r < 600; r += 7) {
+    const float* row = x.data() + 3 * r;
+    double best = INFINITY;
+    int bk = 0;
+    for (int k = 0; k < m.k; ++k) {
+      double d2 = 0;
+      for (size_t i = 0; i < dim; ++i) d2 += std::pow((double(row[m.select[i]]) - m.mean[i]) * m.inv_scale[i] - m.centers[k * dim + i], 2);
+      if (d2 < best) best = d2, bk = k;
+    }
+    const double want = std::sqrt(best) * m.inv_radius[bk];
+    const double bound = std::sqrt(double(dim)) * m.center_step / 2 * m.inv_radius[bk];
+    EXPECT_NEAR(learn::anomaly_score(m, row), want, bound + 1e-4 * want) << "row " << r;
+    EXPECT_LT(bound, 0.5) << "the grid is fine against the clusters' spread";
+  }
 }

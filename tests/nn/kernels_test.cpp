@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "nn/fixed_point.h"
@@ -90,6 +91,25 @@ TEST(NnKernels, RequantizationRoundsLikeTflite) {
   EXPECT_EQ(nn::rounding_divide_by_pot(-5, 1), -3);  // -2.5 -> -3
   EXPECT_EQ(nn::rounding_divide_by_pot(5, 1), 3);
   EXPECT_EQ(nn::rounding_divide_by_pot(-6, 2), -2);  // -1.5 -> -2
+}
+
+// The one-shift high multiply equals gemmlowp's nudge-and-truncate form on random and tie-breaking operands.
+TEST(NnKernels, HighMulEqualsGemmlowpNudgeForm) {
+  auto gemmlowp = [](int32_t a, int32_t b) {
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    const int64_t ab = static_cast<int64_t>(a) * b;
+    const int64_t nudge = ab >= 0 ? (1 << 30) : (1 - (1 << 30));
+    return static_cast<int32_t>((ab + nudge) / (static_cast<int64_t>(1) << 31));
+  };
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX);
+  const int32_t ties[] = {1 << 30, (1 << 30) + 1, -(1 << 30), 3 << 28, INT32_MAX, INT32_MIN, 1, -1, 0};
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t a = any(rng), b = i % 3 ? any(rng) : ties[i % 9];
+    ASSERT_EQ(nn::sat_rounding_doubling_high_mul(a, b), gemmlowp(a, b)) << a << " " << b;
+  }
+  for (int32_t a = -4096; a <= 4096; ++a)
+    for (int32_t b : ties) ASSERT_EQ(nn::sat_rounding_doubling_high_mul(a, b), gemmlowp(a, b)) << a << " " << b;
 }
 
 TEST(NnKernels, QuantizeRoundsHalfAwayAndHandlesNonFinite) {

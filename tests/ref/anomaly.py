@@ -19,19 +19,20 @@ def f64(a):
 
 
 kmeans = []
-for dim, k, width in ((1, 1, 1), (3, 4, 5), (12, 8, 20)):
+for dim, k, width in ((1, 1, 1), (3, 4, 5), (12, 8, 20), (7, 19, 9)):  # 19 clusters: more than one chunk of 16
     select = sorted(rng.choice(width, dim, replace=False).tolist())
     mean = rng.normal(0, 2, dim).astype(np.float32)
-    inv_scale = rng.uniform(0.2, 3, dim).astype(np.float32)
-    centers = rng.normal(0, 1, (k, dim)).astype(np.float32)
-    inv_radius = rng.uniform(0.5, 2, k).astype(np.float32)
+    gain = rng.uniform(2, 60, dim).astype(np.float32)  # 1 / (std x grid step)
+    centers = rng.integers(-127, 128, (dim, k)).astype(np.int8)  # feature-major, grid steps
+    inv_radius = rng.uniform(0.01, 0.1, k).astype(np.float32)  # grid step / radius
     inputs = rng.normal(0, 2, (20, width)).astype(np.float32)
-    z = (inputs[:, select].astype(np.float64) - mean) * inv_scale
-    d = np.sqrt(((z[:, None, :] - centers[None, :, :].astype(np.float64)) ** 2).sum(-1))
+    u = (inputs[:, select].astype(np.float64) - mean) * gain
+    d = np.sqrt(((u[:, :, None] - centers[None, :, :].astype(np.float64)) ** 2).sum(1))
     nearest = d.argmin(1)
-    scores = d[np.arange(len(z)), nearest] * inv_radius[nearest]
-    kmeans.append({"dim": dim, "k": k, "width": width, "select": select, "mean": f32(mean), "inv_scale": f32(inv_scale),
-                   "centers": f32(centers), "inv_radius": f32(inv_radius), "inputs": f32(inputs), "expected": f64(scores)})
+    scores = d[np.arange(len(u)), nearest] * inv_radius[nearest]
+    kmeans.append({"dim": dim, "k": k, "width": width, "select": select, "mean": f32(mean), "gain": f32(gain),
+                   "centers": [int(v) for v in centers.ravel()], "inv_radius": f32(inv_radius), "inputs": f32(inputs),
+                   "expected": f64(scores)})
 
 gmm = []
 for dim, k, full in ((1, 1, False), (3, 2, False), (4, 3, True), (8, 4, True), (6, 5, False)):
