@@ -14,7 +14,7 @@ size_t DspBlock::output_size() const {
 }
 
 DeviceBlockCode DspBlock::device_code(const std::string&) const {
-  throw Error("this DSP block has no device code yet (deployable: raw, flatten, spectral); change the impulse's DSP block");
+  throw Error("this DSP block has no device code yet (deployable: raw, flatten, spectral, spectrogram, mfe, mfcc); change the impulse's DSP block");
 }
 
 std::string c_float(float v) {

@@ -79,6 +79,33 @@ AudioFrames::AudioFrames(const nlohmann::json& params, const InputSpec& in) {
   frames_ = dsp::audio_frame_count(cfg_, signal_len_);
 }
 
+std::string AudioFrames::device_tables(const std::string& prefix) const {
+  std::string s = c_float_array(prefix + "_cos", fft_.cos) + c_float_array(prefix + "_sin", fft_.sin) +
+                  c_u16_array(prefix + "_bitrev", fft_.bitrev);
+  if (!window_.empty()) s += c_float_array(prefix + "_window", window_);
+  return s;
+}
+
+std::string AudioFrames::device_config(const std::string& prefix) const {
+  return "{" + c_float(cfg_.sample_rate_hz) + ", " + c_float(cfg_.frame_length_s) + ", " + c_float(cfg_.frame_stride_s) +
+         ", " + c_float(cfg_.preemphasis) + ", " + (window_.empty() ? "0" : prefix + "_window") + ", {" +
+         std::to_string(cfg_.fft.n) + ", " + prefix + "_cos, " + prefix + "_sin, " + prefix + "_bitrev, 0, 0}}";
+}
+
+std::string mel_device_tables(const std::string& prefix, const MelFilterbankTable& mel) {
+  return c_u16_array(prefix + "_mel_first", mel.first_bin) + c_u16_array(prefix + "_mel_count", mel.bin_count) +
+         c_float_array(prefix + "_mel_weights", mel.weights);
+}
+
+std::string mel_device_config(const std::string& prefix, const MelFilterbankTable& mel) {
+  return "{" + std::to_string(mel.num_filters) + ", " + std::to_string(mel.num_bins) + ", " + prefix + "_mel_first, " +
+         prefix + "_mel_count, " + prefix + "_mel_weights}";
+}
+
+std::string db_scale_name(dsp::DbScale scale) {
+  return scale == dsp::DB_SCALE_DECIBELS ? "mote::dsp::DB_SCALE_DECIBELS" : "mote::dsp::DB_SCALE_NORMALIZED";
+}
+
 size_t mel_table_bytes(const MelFilterbankTable& mel) {
   return (mel.first_bin.size() + mel.bin_count.size()) * sizeof(uint16_t) + mel.weights.size() * sizeof(float);
 }

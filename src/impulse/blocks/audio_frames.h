@@ -37,6 +37,10 @@ class AudioFrames {
   size_t frames() const { return frames_; }  // audio frames per input window
   size_t signal_len() const { return signal_len_; }
   size_t table_bytes() const { return fft_.bytes() + window_.size() * sizeof(float); }
+  // Device code: the framing tables as static const arrays named prefix_*, and a dsp::AudioFrameConfig
+  // initializer pointing at them (the host-only FFT stage copies are left out: same results, less flash).
+  std::string device_tables(const std::string& prefix) const;
+  std::string device_config(const std::string& prefix) const;
 
  private:
   RfftTableData fft_;
@@ -47,5 +51,10 @@ class AudioFrames {
 
 // Flash of a mel filterbank table: first bin and count per filter, then the weights.
 size_t mel_table_bytes(const MelFilterbankTable& mel);
+// Device code of a mel filterbank: its arrays named prefix_mel_*, and a dsp::MelFilterbank initializer.
+std::string mel_device_tables(const std::string& prefix, const MelFilterbankTable& mel);
+std::string mel_device_config(const std::string& prefix, const MelFilterbankTable& mel);
+// The runtime enumerator's name, for device code.
+std::string db_scale_name(dsp::DbScale scale);
 
 }  // namespace mote::blocks

@@ -30,6 +30,20 @@ class MfccBlock : public DspBlock {
   size_t flash_bytes() const override {
     return frames_.table_bytes() + mel_table_bytes(mel_) + (dct_.size() + lifter_.size()) * sizeof(float);
   }
+  DeviceBlockCode device_code(const std::string& p) const override {
+    // The device runs mfcc_f32 (the batched host path equals it bit for bit, see mfcc_batch.h).
+    DeviceBlockCode c;
+    c.include = "dsp/mfcc.h";
+    c.definitions = frames_.device_tables(p) + mel_device_tables(p, mel_) + c_float_array(p + "_dct", dct_) +
+                    (lifter_.empty() ? "" : c_float_array(p + "_lifter", lifter_)) +
+                    "static const mote::dsp::MfccConfig " + p + "_cfg = {" + frames_.device_config(p) + ", " +
+                    mel_device_config(p, mel_) + ", " + std::to_string(cfg_.num_cepstral) + ", " + p + "_dct, " +
+                    (lifter_.empty() ? "0" : p + "_lifter") + ", " + (cfg_.mean_normalize ? "true" : "false") + "};\n";
+    c.call = "st = mote::dsp::mfcc_f32(" + p + "_cfg, in, " + std::to_string(frames_.signal_len()) +
+             ", out, out_len, scratch, scratch_bytes);";
+    c.scratch_bytes = dsp::mfcc_scratch_bytes(cfg_);
+    return c;
+  }
   void run(const BlockInput& in, float* out) const override {
     // The batched path: the device's results bit for bit, frames in parallel; scratch kept per thread.
     thread_local std::vector<float> scratch;

@@ -22,6 +22,17 @@ class MfeBlock : public DspBlock {
   std::vector<size_t> output_shape() const override { return {frames_.frames(), cfg_.mel.num_filters}; }
   size_t scratch_bytes() const override { return dsp::mfe_scratch_bytes(cfg_); }
   size_t flash_bytes() const override { return frames_.table_bytes() + mel_table_bytes(mel_); }
+  DeviceBlockCode device_code(const std::string& p) const override {
+    DeviceBlockCode c;
+    c.include = "dsp/mfe.h";
+    c.definitions = frames_.device_tables(p) + mel_device_tables(p, mel_) + "static const mote::dsp::MfeConfig " + p +
+                    "_cfg = {" + frames_.device_config(p) + ", " + mel_device_config(p, mel_) + ", " +
+                    c_float(cfg_.noise_floor_db) + ", " + db_scale_name(cfg_.scale) + "};\n";
+    c.call = "st = mote::dsp::mfe_f32(" + p + "_cfg, in, " + std::to_string(frames_.signal_len()) +
+             ", out, out_len, scratch, scratch_bytes);";
+    c.scratch_bytes = dsp::mfe_scratch_bytes(cfg_);
+    return c;
+  }
   void run(const BlockInput& in, float* out) const override {
     std::vector<float> scratch(scratch_bytes() / sizeof(float) + 1);
     Status st = dsp::mfe_f32(cfg_, in.window, in.frames, out, output_size(), scratch.data(), scratch.size() * sizeof(float));

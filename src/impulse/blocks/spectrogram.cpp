@@ -19,6 +19,16 @@ class SpectrogramBlock : public DspBlock {
   std::vector<size_t> output_shape() const override { return {frames_.frames(), cfg_.frames.fft.n / 2u + 1u}; }
   size_t scratch_bytes() const override { return dsp::spectrogram_scratch_bytes(cfg_); }
   size_t flash_bytes() const override { return frames_.table_bytes(); }
+  DeviceBlockCode device_code(const std::string& p) const override {
+    DeviceBlockCode c;
+    c.include = "dsp/spectrogram.h";
+    c.definitions = frames_.device_tables(p) + "static const mote::dsp::SpectrogramConfig " + p + "_cfg = {" +
+                    frames_.device_config(p) + ", " + c_float(cfg_.noise_floor_db) + ", " + db_scale_name(cfg_.scale) + "};\n";
+    c.call = "st = mote::dsp::spectrogram_f32(" + p + "_cfg, in, " + std::to_string(frames_.signal_len()) +
+             ", out, out_len, scratch, scratch_bytes);";
+    c.scratch_bytes = dsp::spectrogram_scratch_bytes(cfg_);
+    return c;
+  }
   void run(const BlockInput& in, float* out) const override {
     std::vector<float> scratch(scratch_bytes() / sizeof(float) + 1);
     Status st = dsp::spectrogram_f32(cfg_, in.window, in.frames, out, output_size(), scratch.data(),
