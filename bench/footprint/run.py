@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Device footprint of trained impulses on the emulated Cortex-M4 (`mote profile --target cortex-m4`): the
 demo's accelerometer impulse and, when ../shared/datasets is present, the same impulse trained on the real
-ei-gestures data. Writes bench/results/footprint.json and prints a table beside the founding claim."""
+ei-gestures data, and the FSDD spoken-digit model (examples/fsdd: MFCC + conv1d on 610 ms of 8 kHz audio,
+official split). Writes bench/results/footprint.json and prints a table beside the founding claim."""
 import json, os, subprocess, sys, tempfile
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -34,6 +35,16 @@ with tempfile.TemporaryDirectory() as tmp:
         results.append(("ei-gestures (real accelerometer)", profile(proj)))
     else:
         print("skipping ei-gestures: ../shared/datasets/ei-gestures is not here")
+    fsdd = os.path.join(datasets, "fsdd", "recordings")
+    if os.path.isdir(fsdd):
+        proj = os.path.join(tmp, "fsdd")
+        run("init", proj)
+        run("-C", proj, "import", fsdd, "--label-pattern", r"^(\d)_", "--test-pattern", r"^\d_[a-z]+_[0-4]\.wav$")
+        run("-C", proj, "impulse", "set", os.path.join(root, "examples", "fsdd", "impulse.json"))
+        run("-C", proj, "train", "--json")
+        results.append(("fsdd (spoken digits, MFCC+conv1d)", profile(proj)))
+    else:
+        print("skipping fsdd: ../shared/datasets/fsdd is not here")
 
 rows = []
 for name, p in results:
@@ -44,9 +55,11 @@ for name, p in results:
                  "parity_windows": p["parity"]["int8_equal_windows"], "nn_arena_bytes": p["generated"]["nn_arena_bytes"],
                  "nn_macs": p["nn"]["macs"], "nn_invoke_instructions": p["nn"]["invoke_instructions"],
                  "nn_instructions_per_mac": p["nn"]["instructions_per_mac"],
-                 "nn_stage_instructions_per_mac": p["nn"]["stage_instructions_per_mac"]})
+                 "nn_stage_instructions_per_mac": p["nn"]["stage_instructions_per_mac"],
+                 "host_int8_window_accuracy": p["host_int8"]["window_accuracy"]})
 claim = {"ram_bytes": 6600, "flash_bytes": 20000}
-targets = {"ram_bytes": 4000, "flash_bytes": 14000, "nn_instructions_per_mac": 1.5}  # issue 6, the impulse alone
+# issue 6, the impulse alone; RAM and flash targets are for the accelerometer impulses (audio holds a 19.5 kB window)
+targets = {"ram_bytes": 4000, "flash_bytes": 14000, "nn_instructions_per_mac": 1.5}
 out = {"benchmark": "footprint", "target": "cortex-m4 (QEMU mps2-an386, -icount shift=0)", "peer": "the founding claim",
        "claim": claim, "targets": targets, "results": rows}
 os.makedirs(os.path.join(root, "bench", "results"), exist_ok=True)
