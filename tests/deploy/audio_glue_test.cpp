@@ -20,7 +20,7 @@ TEST(AudioGlue, MfccMfeAndSpectrogramMatchTheHostBitForBit) {
        {{{"name", "mfcc"}, {"type", "mfcc"},
          {"params", {{"num_cepstral", 13}, {"num_filters", 32}, {"frame_length_s", 0.02}, {"frame_stride_s", 0.02}}}},
         {{"name", "mfe"}, {"type", "mfe"}, {"params", {{"num_filters", 20}, {"window", "none"}}}},
-        {{"name", "spec"}, {"type", "spectrogram"}, {"params", {{"scale", "db"}, {"fft_length", 128}}}}}},
+        {{"name", "spec"}, {"type", "spectrogram"}, {"params", {{"scale", "db"}, {"frame_length_s", 0.016}, {"fft_length", 128}}}}}},
       {"learn", nlohmann::json::array()}};
   mote::deploy::DeployableImpulse d;
   d.impulse = std::make_unique<mote::Impulse>(mote::parse_impulse(j), 1);
