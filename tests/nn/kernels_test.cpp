@@ -22,6 +22,34 @@ const nlohmann::json& cases() {
 
 }  // namespace
 
+// The packed dense weight order is a permutation of [out][in] with the documented layout (4-row groups,
+// 16-byte blocks, then each row's in % 4 tail, then the last out % 4 rows as plain rows).
+TEST(NnKernels, FullyConnectedPackedWeightsArePermutation) {
+  for (int32_t in : {1, 3, 4, 7, 8, 105}) {
+    for (int32_t out : {1, 3, 4, 5, 10, 20}) {
+      std::vector<int8_t> rows(static_cast<size_t>(in * out)), packed(rows.size(), 0);
+      std::vector<int> hits(rows.size(), 0);
+      for (size_t k = 0; k < rows.size(); ++k) rows[k] = static_cast<int8_t>(k * 37 % 251 - 125);
+      nn::fully_connected_s8_pack_weights(in, out, rows.data(), packed.data());
+      for (int32_t o = 0; o < out; ++o)
+        for (int32_t i = 0; i < in; ++i) {
+          const size_t at = nn::fully_connected_s8_weight_index(in, out, o, i);
+          ASSERT_LT(at, rows.size());
+          ++hits[at];
+          EXPECT_EQ(packed[at], rows[static_cast<size_t>(o * in + i)]);
+        }
+      for (int h : hits) ASSERT_EQ(h, 1) << in << "x" << out;
+    }
+  }
+  // Spot checks against the layout written out by hand: in 5, out 5.
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 0, 0), 0u);
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 1, 0), 4u);    // row 1's first block after row 0's
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 3, 3), 15u);
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 0, 4), 16u);   // tails after the blocks
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 3, 4), 19u);
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 4, 2), 22u);   // the fifth row is a plain row
+}
+
 TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
   const auto& d = cases();
   ASSERT_TRUE(d.contains("cases")) << "tests/ref/nn_int8.py failed";
