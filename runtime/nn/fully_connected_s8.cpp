@@ -35,14 +35,27 @@ void fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, co
           rows[static_cast<size_t>(o) * static_cast<size_t>(input_size) + static_cast<size_t>(i)];
 }
 
+// Walks the packed order in storage order: a row group's 16-byte blocks, its tails, then the plain rows.
 Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                               const int8_t* weights, const int32_t* bias, int8_t* output) {
   MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
-  for (int32_t o = 0; o < p.output_size; ++o) {
-    int32_t acc = bias ? bias[o] : 0;
-    for (int32_t i = 0; i < p.input_size; ++i)
-      acc += weights[fully_connected_s8_weight_index(p.input_size, p.output_size, o, i)] * (input[i] + p.input_offset);
-    output[o] = requantize(acc, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
+  const int32_t n4 = p.input_size & ~3, o4 = p.output_size & ~3;
+  const int8_t* w = weights;
+  for (int32_t o = 0; o < p.output_size; o += (o < o4 ? 4 : 1)) {
+    const int32_t rows = o < o4 ? 4 : 1;
+    int32_t acc[4];
+    for (int32_t r = 0; r < rows; ++r) acc[r] = bias ? bias[o + r] : 0;
+    if (rows == 4) {
+      for (int32_t i = 0; i < n4; i += 4)
+        for (int32_t r = 0; r < 4; ++r)
+          for (int32_t k = 0; k < 4; ++k) acc[r] += *w++ * (input[i + k] + p.input_offset);
+      for (int32_t r = 0; r < 4; ++r)
+        for (int32_t k = n4; k < p.input_size; ++k) acc[r] += *w++ * (input[k] + p.input_offset);
+    } else {
+      for (int32_t i = 0; i < p.input_size; ++i) acc[0] += *w++ * (input[i] + p.input_offset);
+    }
+    for (int32_t r = 0; r < rows; ++r)
+      output[o + r] = requantize(acc[r], q.multiplier[o + r], q.shift[o + r], p.output_offset, p.act_min, p.act_max);
   }
   return MOTE_OK;
 }

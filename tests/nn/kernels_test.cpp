@@ -140,6 +140,49 @@ TEST(NnKernels, HighMulEqualsGemmlowpNudgeForm) {
     for (int32_t b : ties) ASSERT_EQ(nn::sat_rounding_doubling_high_mul(a, b), gemmlowp(a, b)) << a << " " << b;
 }
 
+// The one-accumulation requantization equals TFLite's two roundings on random and tie-breaking operands
+// over every shift, including the saturating INT32_MIN * INT32_MIN and wrapping left shifts.
+TEST(NnKernels, FusedRequantizationEqualsTwoStepForm) {
+  std::mt19937 rng(23);
+  std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX), small(-70000, 70000), shifts(-31, 30);
+  const int32_t edges[] = {0, 1, -1, 2, -2, 3, -3, 1 << 30, -(1 << 30), (1 << 30) + 1, INT32_MAX, INT32_MIN,
+                           INT32_MIN + 1, 1 << 29, 3 << 28, -(3 << 28), 0x40000001, 0x7ffffffe};
+  int checked = 0;
+  for (int32_t shift = -31; shift <= 30; ++shift) {
+    for (int32_t x : edges)
+      for (int32_t m : edges) {
+        ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+                  nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+            << x << " " << m << " " << shift;
+        ++checked;
+      }
+    // Ties of the final divide: x * m / 2^31 lands exactly on k + 1/2 at this shift.
+    for (int32_t k = -300; k <= 300; ++k) {
+      const int32_t x = k, m = 1 << 30;  // x / 2 * 2^shift, every tie pattern for small shifts
+      ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+                nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+          << x << " " << m << " " << shift;
+      ++checked;
+    }
+  }
+  for (int32_t m : {1 << 30, (1 << 30) + 12345, 0x7fffffff, 1518500250, 1 << 28})  // dense ties for small x
+    for (int32_t x = -5000; x <= 5000; ++x)
+      for (int32_t shift = -14; shift <= 2; ++shift) {
+        ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+                  nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+            << x << " " << m << " " << shift;
+        ++checked;
+      }
+  for (int i = 0; i < 300000; ++i) {
+    const int32_t x = i % 2 ? any(rng) : small(rng), m = i % 5 ? any(rng) : edges[i % 18], shift = shifts(rng);
+    ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+              nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+        << x << " " << m << " " << shift;
+    ++checked;
+  }
+  EXPECT_GT(checked, 300000);
+}
+
 TEST(NnKernels, QuantizeRoundsHalfAwayAndHandlesNonFinite) {
   const float in[] = {1.125f, -1.125f, 0.124f, 1e30f, -1e30f, NAN, 0.0f, -0.0f};
   int8_t out[8];
