@@ -31,8 +31,8 @@ void fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, co
 // 0: neither path needs scratch.
 size_t fully_connected_s8_scratch_bytes(const FullyConnectedS8Params& p);
 
-// Errors: MOTE_ERR_ARG (null pointer, bad offset or activation), MOTE_ERR_SHAPE (size <= 0),
-// MOTE_ERR_UNSUPPORTED (input_size > kMaxDotLength).
+// Errors: MOTE_ERR_ARG (null pointer, bad offset or activation; on the DSP path also weights not 4-byte
+// aligned, which its LDRD needs), MOTE_ERR_SHAPE (size <= 0), MOTE_ERR_UNSUPPORTED (input_size > kMaxDotLength).
 Status fully_connected_s8(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                           const int8_t* weights, const int32_t* bias, int8_t* output);
 Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,

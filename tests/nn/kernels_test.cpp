@@ -94,6 +94,10 @@ TEST(NnKernels, ScratchTwinsAndErrors) {
   f.input_size = 4;
   f.input_offset = 129;  // a zero point of -129 is not int8
   EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_ARG);
+  f.input_offset = 0;  // 4 x 3 weights: the DSP path wants them word-aligned (LDRD), the reference does not
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data() + 1, nullptr, out.data()), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w.data() + 1, nullptr, out.data()), MOTE_OK);
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_OK);
 
   nn::DepthwiseConv2DS8Params dw{{2, 2, 3}, {2, 2, 5}, 1, 1, 1, 1, 0, 0, 2, 0, 0, -128, 127};
   EXPECT_EQ(nn::depthwise_conv2d_s8(dw, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_SHAPE);
