@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "nn/conv2d_s8.h"
+#include "nn/fully_connected_s8.h"
 
 namespace mote::compile {
 namespace {
@@ -25,9 +26,9 @@ std::string float_literal(float f) {
 }
 
 template <typename T>
-std::string array(const char* type, const std::string& name, const std::vector<T>& v) {
+std::string array(const char* type, const std::string& name, const std::vector<T>& v, const char* prefix = "") {
   std::ostringstream o;
-  o << "const " << type << " " << name << "[" << v.size() << "] = {";
+  o << prefix << "const " << type << " " << name << "[" << v.size() << "] = {";
   for (size_t i = 0; i < v.size(); ++i) o << (i % 16 == 0 ? "\n    " : " ") << static_cast<long long>(v[i]) << ",";
   o << "};\n";
   return o.str();
@@ -93,8 +94,18 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
     body << "  // layer " << i << ": " << ir::op_name(l.op) << (l.name.empty() ? "" : " (" + l.name + ")") << " "
          << l.in.h << "x" << l.in.w << "x" << l.in.c << " -> " << l.out.h << "x" << l.out.w << "x" << l.out.c << "\n";
     if (!l.weights.empty()) {
-      data << "// layer " << i << ": " << ir::op_name(l.op) << "\n"
-           << array("int8_t", id + "_weights", l.weights) << array("int32_t", id + "_bias", l.bias)
+      std::vector<int8_t> weights = l.weights;
+      if (l.op == ir::Op::FullyConnected) {  // the kernel's packed order (4 rows interleaved), not the IR's rows
+        if (l.weights.size() != l.in.size() * l.out.size())
+          throw Error("generate_cpp: layer " + std::to_string(i) + " has " + std::to_string(l.weights.size()) +
+                      " weights, expected input size x output size; re-quantize the model");
+        nn::fully_connected_s8_pack_weights(static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
+                                            l.weights.data(), weights.data());
+      }
+      // alignas(4): the dense DSP path reads its weights with LDRD on the M4.
+      data << "// layer " << i << ": " << ir::op_name(l.op)
+           << (l.op == ir::Op::FullyConnected ? " (weights in fully_connected_s8's packed order)" : "") << "\n"
+           << array("int8_t", id + "_weights", weights, "alignas(4) ") << array("int32_t", id + "_bias", l.bias)
            << array("int32_t", id + "_multiplier", l.multiplier) << array("int32_t", id + "_shift", l.shift)
            << "const mote::nn::PerChannelQuant " << id << "_quant = {" << id << "_multiplier, " << id << "_shift};\n";
       g.const_bytes += l.weights.size() + 4 * (l.bias.size() + l.multiplier.size() + l.shift.size());

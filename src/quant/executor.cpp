@@ -41,9 +41,15 @@ Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, s
     case ir::Op::FullyConnected: {
       const nn::FullyConnectedS8Params p{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
                                          -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
-      return ref ? nn::fully_connected_s8_ref(p, pq, x, l.weights.data(), bias, y)
-             : dsp ? nn::fully_connected_s8_dsp(p, pq, x, l.weights.data(), bias, y)
-                   : nn::fully_connected_s8(p, pq, x, l.weights.data(), bias, y);
+      // The IR keeps [out][in] rows (the tflite/onnx writers read them); the kernels take the packed order.
+      if (l.weights.size() != l.in.size() * l.out.size())
+        throw Error("run_int8: fully connected layer '" + l.name + "' has " + std::to_string(l.weights.size()) +
+                    " weights, expected input size x output size; re-quantize the model");
+      std::vector<int8_t> packed(l.weights.size());
+      nn::fully_connected_s8_pack_weights(p.input_size, p.output_size, l.weights.data(), packed.data());
+      return ref ? nn::fully_connected_s8_ref(p, pq, x, packed.data(), bias, y)
+             : dsp ? nn::fully_connected_s8_dsp(p, pq, x, packed.data(), bias, y)
+                   : nn::fully_connected_s8(p, pq, x, packed.data(), bias, y);
     }
     case ir::Op::Conv2D: {
       const nn::Conv2DS8Params p{dims(l.in), dims(l.out), l.kernel_h, l.kernel_w, l.stride_h, l.stride_w, l.pad_h,

@@ -41,6 +41,14 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
         c->fc = {p.at("input_size"), p.at("output_size"), p.at("input_offset"), p.at("output_offset"),
                  p.at("act_min"), p.at("act_max")};
         v.fc = &c->fc;
+        // numpy writes [out][in] rows; the kernels read the packed order (the same bytes, permuted).
+        if (c->weights.size() != static_cast<size_t>(c->fc.input_size) * static_cast<size_t>(c->fc.output_size))
+          throw std::runtime_error("weights: expected input_size * output_size values");
+        {
+          std::vector<int8_t> packed(c->weights.size());
+          nn::fully_connected_s8_pack_weights(c->fc.input_size, c->fc.output_size, c->weights.data(), packed.data());
+          c->weights.swap(packed);
+        }
         break;
       case kConv2D:
         c->conv = {dims(p.at("input")), dims(p.at("output")), p.at("kernel_h"), p.at("kernel_w"), p.at("stride_h"),

@@ -22,6 +22,34 @@ const nlohmann::json& cases() {
 
 }  // namespace
 
+// The packed dense weight order is a permutation of [out][in] with the documented layout (4-row groups,
+// 16-byte blocks, then each row's in % 4 tail, then the last out % 4 rows as plain rows).
+TEST(NnKernels, FullyConnectedPackedWeightsArePermutation) {
+  for (int32_t in : {1, 3, 4, 7, 8, 105}) {
+    for (int32_t out : {1, 3, 4, 5, 10, 20}) {
+      std::vector<int8_t> rows(static_cast<size_t>(in * out)), packed(rows.size(), 0);
+      std::vector<int> hits(rows.size(), 0);
+      for (size_t k = 0; k < rows.size(); ++k) rows[k] = static_cast<int8_t>(k * 37 % 251 - 125);
+      nn::fully_connected_s8_pack_weights(in, out, rows.data(), packed.data());
+      for (int32_t o = 0; o < out; ++o)
+        for (int32_t i = 0; i < in; ++i) {
+          const size_t at = nn::fully_connected_s8_weight_index(in, out, o, i);
+          ASSERT_LT(at, rows.size());
+          ++hits[at];
+          EXPECT_EQ(packed[at], rows[static_cast<size_t>(o * in + i)]);
+        }
+      for (int h : hits) ASSERT_EQ(h, 1) << in << "x" << out;
+    }
+  }
+  // Spot checks against the layout written out by hand: in 5, out 5.
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 0, 0), 0u);
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 1, 0), 4u);    // row 1's first block after row 0's
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 3, 3), 15u);
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 0, 4), 16u);   // tails after the blocks
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 3, 4), 19u);
+  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 4, 2), 22u);   // the fifth row is a plain row
+}
+
 TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
   const auto& d = cases();
   ASSERT_TRUE(d.contains("cases")) << "tests/ref/nn_int8.py failed";
@@ -66,6 +94,10 @@ TEST(NnKernels, ScratchTwinsAndErrors) {
   f.input_size = 4;
   f.input_offset = 129;  // a zero point of -129 is not int8
   EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_ARG);
+  f.input_offset = 0;  // 4 x 3 weights: the DSP path wants them word-aligned (LDRD), the reference does not
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data() + 1, nullptr, out.data()), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w.data() + 1, nullptr, out.data()), MOTE_OK);
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_OK);
 
   nn::DepthwiseConv2DS8Params dw{{2, 2, 3}, {2, 2, 5}, 1, 1, 1, 1, 0, 0, 2, 0, 0, -128, 127};
   EXPECT_EQ(nn::depthwise_conv2d_s8(dw, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_SHAPE);
@@ -110,6 +142,49 @@ TEST(NnKernels, HighMulEqualsGemmlowpNudgeForm) {
   }
   for (int32_t a = -4096; a <= 4096; ++a)
     for (int32_t b : ties) ASSERT_EQ(nn::sat_rounding_doubling_high_mul(a, b), gemmlowp(a, b)) << a << " " << b;
+}
+
+// The one-accumulation requantization equals TFLite's two roundings on random and tie-breaking operands
+// over every shift, including the saturating INT32_MIN * INT32_MIN and wrapping left shifts.
+TEST(NnKernels, FusedRequantizationEqualsTwoStepForm) {
+  std::mt19937 rng(23);
+  std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX), small(-70000, 70000), shifts(-31, 30);
+  const int32_t edges[] = {0, 1, -1, 2, -2, 3, -3, 1 << 30, -(1 << 30), (1 << 30) + 1, INT32_MAX, INT32_MIN,
+                           INT32_MIN + 1, 1 << 29, 3 << 28, -(3 << 28), 0x40000001, 0x7ffffffe};
+  int checked = 0;
+  for (int32_t shift = -31; shift <= 30; ++shift) {
+    for (int32_t x : edges)
+      for (int32_t m : edges) {
+        ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+                  nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+            << x << " " << m << " " << shift;
+        ++checked;
+      }
+    // Ties of the final divide: x * m / 2^31 lands exactly on k + 1/2 at this shift.
+    for (int32_t k = -300; k <= 300; ++k) {
+      const int32_t x = k, m = 1 << 30;  // x / 2 * 2^shift, every tie pattern for small shifts
+      ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+                nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+          << x << " " << m << " " << shift;
+      ++checked;
+    }
+  }
+  for (int32_t m : {1 << 30, (1 << 30) + 12345, 0x7fffffff, 1518500250, 1 << 28})  // dense ties for small x
+    for (int32_t x = -5000; x <= 5000; ++x)
+      for (int32_t shift = -14; shift <= 2; ++shift) {
+        ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+                  nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+            << x << " " << m << " " << shift;
+        ++checked;
+      }
+  for (int i = 0; i < 300000; ++i) {
+    const int32_t x = i % 2 ? any(rng) : small(rng), m = i % 5 ? any(rng) : edges[i % 18], shift = shifts(rng);
+    ASSERT_EQ(nn::multiply_by_quantized_multiplier(x, m, shift),
+              nn::multiply_by_quantized_multiplier_two_step(x, m, shift))
+        << x << " " << m << " " << shift;
+    ++checked;
+  }
+  EXPECT_GT(checked, 300000);
 }
 
 TEST(NnKernels, QuantizeRoundsHalfAwayAndHandlesNonFinite) {

@@ -16,7 +16,7 @@ template <typename T>
 std::string array(const std::string& type, const std::string& name, const std::vector<T>& v) {
   if (v.empty()) return "";
   std::ostringstream o;
-  o << "static const " << type << " " << name << "[] = {";
+  o << "alignas(4) static const " << type << " " << name << "[] = {";  // the dense DSP path reads weights by LDRD
   for (size_t i = 0; i < v.size(); ++i) o << (i % 24 == 0 ? "\n    " : " ") << static_cast<long long>(v[i]) << ",";
   o << "};\n";
   return o.str();

@@ -375,6 +375,8 @@ def make_cases():
         fc_case(f"fc_random{i}", r(1, 70), r(1, 12))
         pool_case(f"max_random{i}", "max", ih, iw, r(1, 6), kh, kw, r(1, 3), r(1, 3), bool(rng.random() < 0.5))
         pool_case(f"avg_random{i}", "avg", ih, iw, r(1, 6), kh, kw, r(1, 3), r(1, 3), bool(rng.random() < 0.5))
+    # The demo classifier's layer shapes (105 -> 20 -> 10 -> 4), for per-layer instructions/MAC on the M4.
+    fc_case("fc_demo_105x20", 105, 20); fc_case("fc_demo_20x10", 20, 10); fc_case("fc_demo_10x4", 10, 4)
     # A column of multipliers for the host's QuantizeMultiplier (src/quant).
     reals = [0.0, 1e-12, 0.5, 0.25, 0.999999999, 1.0, 1.5, 3.0, 123.456, 2.0 ** -31, 0.000123, 7e-10]
     reals += rng.uniform(1e-6, 4, 20).tolist()
