@@ -83,9 +83,11 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   if (!params.is_object()) throw error_at(where, "must be an object");
   static const char* known[] = {"layers", "epochs", "learning_rate", "batch_size", "validation", "patience",
                                 "class_weights", "augment", "seed", "threads", "normalize", "min_confidence"};
-  for (auto& [k, v] : params.items())
+  for (auto& item : params.items()) {
+    const std::string& k = item.key();
     if (std::find_if(std::begin(known), std::end(known), [&](const char* n) { return k == n; }) == std::end(known))
       throw error_at(where + "." + k, "is not a parameter of this block; see docs/learn.md");
+  }
 
   NetworkConfig c;
   c.outputs = regression ? 1 : outputs;

@@ -83,6 +83,7 @@ std::string label_for(const Upload& u, const httplib::Request& req, bool anomaly
   if (label.size() > 200) throw HttpError{400, where + ": x-label longer than 200 characters"};
   for (unsigned char c : label)
     if (c < 0x20 || c == 0x7f) throw HttpError{400, where + ": x-label holds control characters"};
+  if (!is_utf8(label)) throw HttpError{400, where + ": the label is not UTF-8 text; send it UTF-8 encoded"};
   return label;
 }
 

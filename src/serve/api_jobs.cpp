@@ -11,7 +11,7 @@ namespace {
 std::string sse(const std::string& event, const json& data, const std::string& id = "") {
   std::string out;
   if (!id.empty()) out += "id: " + id + "\n";
-  out += "event: " + event + "\ndata: " + data.dump() + "\n\n";
+  out += "event: " + event + "\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
   return out;
 }
 

@@ -97,7 +97,7 @@ void build(LiveSession& s, const std::filesystem::path& dir, double hz) {
 std::string sse(const std::string& event, const json& data, const std::string& id = "") {
   std::string out;
   if (!id.empty()) out += "id: " + id + "\n";
-  return out + "event: " + event + "\ndata: " + data.dump() + "\n\n";
+  return out + "event: " + event + "\ndata: " + data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
 }
 
 json session_json(const std::string& device, LiveSession& s) {

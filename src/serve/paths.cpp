@@ -1,5 +1,6 @@
 #include "serve/paths.h"
 
+#include <cstdint>
 #include <vector>
 
 #include "core/error.h"
@@ -16,10 +17,42 @@ bool has_control(std::string_view s) {
 }
 }  // namespace
 
+bool is_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= s.size()) return false;  // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      unsigned char t = static_cast<unsigned char>(s[i + k]);
+      if ((t & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (t & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
 std::string checked_file_name(std::string_view name, const std::string& where) {
   if (name.empty()) throw error_at(where, "empty file name; send a name such as idle.01.json");
   if (name.size() > 255) throw error_at(where, "file name longer than 255 bytes; shorten it");
   if (has_control(name)) throw error_at(where, "file name holds NUL or control characters; send a plain name");
+  if (!is_utf8(name)) throw error_at(where, "file name is not UTF-8 text; send it UTF-8 encoded");
   if (name.find('/') != std::string_view::npos || name.find('\\') != std::string_view::npos)
     throw error_at(where, "file name holds a folder separator; send a plain name such as idle.01.json");
   if (name == "." || name == "..") throw error_at(where, "'" + std::string(name) + "' is not a file name");

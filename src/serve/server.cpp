@@ -20,6 +20,44 @@ namespace mote::serve {
 
 namespace {
 
+// One connection's bytes in memory: what process_request reads and what it writes back (Server::handle_raw).
+class MemoryStream final : public httplib::Stream {
+ public:
+  explicit MemoryStream(std::string_view in) : in_(in) {}
+  bool is_readable() const override { return true; }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    size_t n = std::min(size, in_.size() - pos_);
+    std::copy_n(in_.data() + pos_, n, ptr);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override { ip = "127.0.0.1", port = 40000; }
+  void get_local_ip_and_port(std::string& ip, int& port) const override { ip = "127.0.0.1", port = 4446; }
+  socket_t socket() const override { return INVALID_SOCKET; }
+  std::string& written() { return out_; }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+  std::string out_;
+};
+
+// httplib's server with its request processing reachable without a socket.
+class HttpServer : public httplib::Server {
+ public:
+  std::string process_raw(std::string_view request) {
+    MemoryStream stream(request);
+    bool closed = false;
+    process_request(stream, true, closed, nullptr);
+    return std::move(stream.written());
+  }
+};
+
 // The name part of a Host header or bind address: "[::1]:4446" -> "::1", "localhost:80" -> "localhost".
 std::string host_name(std::string h) {
   if (!h.empty() && h[0] == '[') {
@@ -149,7 +187,7 @@ struct Server::Impl {
   unsigned threads;
   Api api;
   std::vector<Route> routes;
-  httplib::Server http;
+  HttpServer http;
   std::thread thread;
   int port = 0;
 
@@ -259,8 +297,9 @@ struct Server::Impl {
       return HR::Handled;
     }
     // A cookie rides along on cross-site requests; SameSite=Strict stops most, the Origin check the rest.
-    if (who == Auth::Cookie && write && !origin.empty() && !cors && host_name(origin.substr(origin.find("://") + 3)) !=
-                                                                     host_name(req.get_header_value("Host"))) {
+    size_t scheme = origin.find("://");  // an Origin without one is no origin this server serves
+    std::string origin_host = scheme == std::string::npos ? std::string() : host_name(origin.substr(scheme + 3));
+    if (who == Auth::Cookie && write && !origin.empty() && !cors && origin_host != host_name(req.get_header_value("Host"))) {
       reply_error(res, 403, "cross-origin write refused (Origin " + origin + ")");
       return HR::Handled;
     }
@@ -350,7 +389,15 @@ struct Server::Impl {
       if (res.body.empty()) reply_error(res, res.status, status_message(res.status));
       return httplib::Server::HandlerResponse::Handled;
     }));
-    http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+    http.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "unknown exception";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      std::fprintf(stderr, "mote serve: %s %s: %s\n", req.method.c_str(), req.path.c_str(), what.c_str());
       reply_error(res, 500, "internal error (please report this)");
     });
     // Failures that are bugs go to stderr; everything else is the client's answer only.
@@ -406,11 +453,13 @@ std::string Server::url() const {
   return "http://" + h + ":" + std::to_string(impl_->port);
 }
 JobQueue& Server::jobs() { return impl_->jobs; }
+std::string Server::handle_raw(std::string_view request) { return impl_->http.process_raw(request); }
 const fs::path& Server::web_root() const { return impl_->web_root; }
 
 void reply_json(httplib::Response& res, const json& body, int status) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  // Messages may quote what the client sent: bytes that are not UTF-8 become U+FFFD instead of throwing.
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
 void reply_error(httplib::Response& res, int status, const std::string& message) {

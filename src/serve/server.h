@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "serve/jobs.h"
@@ -48,6 +49,9 @@ class Server {
   const std::string& session_token() const;
   std::string url() const;  // http://host:port
   JobQueue& jobs();
+  // One request from raw bytes through the same parser, checks and handlers as a connection's, as if sent
+  // from 127.0.0.1; returns the response's bytes. No bind() needed (the HTTP fuzzer drives this).
+  std::string handle_raw(std::string_view request);
   const std::filesystem::path& web_root() const;  // empty when the studio is not built
 
  private:

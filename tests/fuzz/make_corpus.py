@@ -84,3 +84,50 @@ with tempfile.TemporaryDirectory() as tmp:
 put("hapt_fuzz", "labels.txt", "1 1 5 250 1232\n1 1 7 1233 1392\n2 1 4 1000 1100\n")
 put("hapt_fuzz", "activity_labels.txt", "1 WALKING           \n7 STAND_TO_SIT        \n")
 put("hapt_fuzz", "acc.txt", "0.9180555898766518 -0.1124999994242935 0.5097222514293852\n1.0 -1e-3 2.5E+1\n")
+# Raw HTTP requests for http_request_fuzz: the session token its server uses, every ingestion format, edits.
+def http(method, target, headers=(), body=b"", auth=True):
+    if isinstance(body, str): body = body.encode()
+    lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1:4446"] + list(headers)
+    if auth: lines.append("x-session-token: fuzz-session")
+    if body or method in ("POST", "PUT"): lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+unsigned = dict(doc, protected={"ver": "v1", "alg": "none", "iat": 1})
+put("http_request_fuzz", "ingest_json", http("POST", "/api/training/data", ["x-label: idle", "x-file-name: idle.1.json",
+    "Content-Type: application/json"], json.dumps(unsigned)))
+put("http_request_fuzz", "ingest_cbor", http("POST", "/api/testing/data", ["x-label: wave", "Content-Type: application/cbor",
+    "x-disallow-duplicates: 1"], cbor(unsigned)))
+put("http_request_fuzz", "ingest_csv", http("POST", "/api/training/files", ["x-file-name: walk.csv", "Content-Type: text/csv"],
+    "timestamp,accX,accY\n0,1,2\n10,3,4\n20,5,6\n"))
+put("http_request_fuzz", "ingest_anomaly", http("POST", "/api/anomaly/data", ["Content-Type: application/json"],
+    json.dumps(unsigned)))
+boundary = "xYzZY"
+multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"data\"; filename=\"up.1.csv\"\r\n"
+             "Content-Type: text/csv\r\n\r\ntimestamp,a\n0,1\n5,2\n"
+             f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"data\"; filename=\"up.2.json\"\r\n"
+             f"Content-Type: application/json\r\n\r\n{json.dumps(unsigned)}\r\n--{boundary}--\r\n")
+put("http_request_fuzz", "ingest_multipart", http("POST", "/api/training/files", ["x-label: up",
+    f"Content-Type: multipart/form-data; boundary={boundary}"], multipart))
+put("http_request_fuzz", "no_credentials", http("POST", "/api/training/data", ["x-label: a"], json.dumps(unsigned), auth=False))
+put("http_request_fuzz", "bad_key", http("POST", "/api/training/data", ["x-api-key: ei_0123"], "{}", auth=False))
+put("http_request_fuzz", "list", http("GET", "/api/samples?label=idle&category=training&offset=0&limit=5", auth=False))
+put("http_request_fuzz", "one_sample", http("GET", "/api/samples/1", auth=False))
+put("http_request_fuzz", "acquisition", http("GET", "/api/samples/1/acquisition.json", auth=False))
+put("http_request_fuzz", "label", http("POST", "/api/samples/label", ["Content-Type: application/json"],
+    json.dumps({"ids": [1, 2], "label": "wave"})))
+put("http_request_fuzz", "move", http("POST", "/api/samples/move", [], json.dumps({"ids": [1], "category": "testing"})))
+put("http_request_fuzz", "rename", http("POST", "/api/samples/1/rename", [], json.dumps({"name": "first"})))
+put("http_request_fuzz", "crop", http("POST", "/api/samples/1/crop", [], json.dumps({"start_ms": 0, "end_ms": 10})))
+put("http_request_fuzz", "split", http("POST", "/api/samples/split", [], "{}"))
+put("http_request_fuzz", "delete", http("DELETE", "/api/samples/2"))
+put("http_request_fuzz", "impulse_get", http("GET", "/api/impulse", auth=False))
+put("http_request_fuzz", "impulse_put", http("PUT", "/api/impulse", ["Content-Type: application/json"], json.dumps({
+    "input": {"type": "time-series", "window_ms": 100, "stride_ms": 50, "frequency_hz": 100},
+    "dsp": [{"name": "f", "type": "flatten", "axes": ["x"]}], "learn": [{"type": "classifier", "dsp": ["f"]}]})))
+put("http_request_fuzz", "features", http("GET", "/api/features", auth=False))
+put("http_request_fuzz", "studio_link", http("GET", "/?token=fuzz-session", auth=False))
+put("http_request_fuzz", "static_escape", http("GET", "/../../etc/passwd", auth=False))
+put("http_request_fuzz", "cors_preflight", http("OPTIONS", "/api/training/data", ["Origin: http://elsewhere.example",
+    "Access-Control-Request-Method: POST"], auth=False))
+put("http_request_fuzz", "chunked", http("POST", "/api/training/data", ["Transfer-Encoding: chunked"], "5\r\nhello\r\n0\r\n\r\n"))
+put("http_request_fuzz", "cookie", http("POST", "/api/samples/split", ["Cookie: a=b; mote_session=fuzz-session",
+    "Origin: http://127.0.0.1:4446"], "{}", auth=False))

@@ -118,6 +118,24 @@ TEST_F(ServeTest, FileNamesCannotEscape) {
   EXPECT_THROW(checked_file_name("a\nb.json", "x"), mote::Error);
   EXPECT_THROW(checked_file_name(std::string(300, 'a'), "x"), mote::Error);
   EXPECT_EQ(checked_file_name("idle.01.json", "x"), "idle.01.json");
+  EXPECT_EQ(checked_file_name("gr\xC3\xBC\xC3\x9F.json", "x"), "gr\xC3\xBC\xC3\x9F.json");
+  EXPECT_THROW(checked_file_name("a\xFD.json", "x"), mote::Error);
+}
+
+TEST(RequestText, Utf8IsCheckedStrictly) {
+  using mote::serve::is_utf8;
+  EXPECT_TRUE(is_utf8(""));
+  EXPECT_TRUE(is_utf8("plain ascii"));
+  EXPECT_TRUE(is_utf8("\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80"));  // é € 😀
+  EXPECT_TRUE(is_utf8("\xF4\x8F\xBF\xBF"));                         // U+10FFFF
+  EXPECT_FALSE(is_utf8("\xFD"));                                       // never a lead byte
+  EXPECT_FALSE(is_utf8("\xC3"));                                       // truncated
+  EXPECT_FALSE(is_utf8("\xE2\x82"));                                   // truncated
+  EXPECT_FALSE(is_utf8("\xC3\x28"));                                   // bad continuation
+  EXPECT_FALSE(is_utf8("\xC0\xAF"));                                   // overlong '/'
+  EXPECT_FALSE(is_utf8("\xE0\x80\xAF"));                               // overlong '/'
+  EXPECT_FALSE(is_utf8("\xED\xA0\x80"));                               // surrogate U+D800
+  EXPECT_FALSE(is_utf8("\xF4\x90\x80\x80"));                           // past U+10FFFF
 }
 
 TEST_F(ServeTest, StaticPathsStayInsideTheWebRoot) {
@@ -206,4 +224,39 @@ TEST_F(ServeTest, NoCorsHeadersUnlessAnOriginIsAllowed) {
   EXPECT_EQ(allowed->get_header_value("Access-Control-Allow-Origin"), "http://studio.example");
   auto other = client->Get("/api/samples", {{"Origin", "http://elsewhere.example"}});
   EXPECT_FALSE(other->has_header("Access-Control-Allow-Origin"));
+}
+
+// The socket-less entry the HTTP fuzzer drives runs the same checks and handlers as a connection.
+TEST_F(ServeTest, RawRequestsTakeTheSamePathAsConnections) {
+  server = std::make_unique<mote::serve::Server>(options());  // never bound: no socket at all
+  std::string body = small_json();
+  std::string post = "POST /api/training/data HTTP/1.1\r\nHost: 127.0.0.1\r\nx-label: raw\r\nx-file-name: r.json\r\n"
+                     "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  std::string unauthorised = server->handle_raw(post + "\r\n" + body);
+  EXPECT_EQ(unauthorised.rfind("HTTP/1.1 401", 0), 0u) << unauthorised;
+  EXPECT_EQ(stored_samples(), 0);
+  std::string ok = server->handle_raw(post + "x-api-key: " + key + "\r\n\r\n" + body);
+  EXPECT_EQ(ok.rfind("HTTP/1.1 200", 0), 0u) << ok;
+  EXPECT_NE(ok.find("\"label\":\"raw\""), std::string::npos) << ok;
+  EXPECT_EQ(stored_samples(), 1);
+  std::string rebinding = server->handle_raw("GET /api/samples HTTP/1.1\r\nHost: evil.example\r\n\r\n");
+  EXPECT_EQ(rebinding.rfind("HTTP/1.1 403", 0), 0u) << rebinding;
+  // Found by http_request_fuzz: a reply quoting bytes that are not UTF-8 made the JSON writer throw (500).
+  std::string foreign = server->handle_raw("GET /api/samples HTTP/1.1\r\nHost: a\xFD\xF5" "b\r\n\r\n");
+  EXPECT_EQ(foreign.rfind("HTTP/1.1 403", 0), 0u) << foreign;
+  std::string latin1 = server->handle_raw("POST /api/training/data HTTP/1.1\r\nHost: localhost\r\nx-label: caf\xE9\r\n"
+                                          "x-api-key: " + key + "\r\nContent-Length: " + std::to_string(body.size()) +
+                                          "\r\n\r\n" + body);
+  EXPECT_EQ(latin1.rfind("HTTP/1.1 400", 0), 0u) << latin1;
+  EXPECT_NE(latin1.find("not UTF-8"), std::string::npos) << latin1;
+  // Also found by it: a cookie write whose Origin has no scheme read past the Origin's end (500).
+  std::string odd_origin = server->handle_raw("POST /api/samples/split HTTP/1.1\r\nHost: 127.0.0.1:4446\r\n"
+                                              "Cookie: mote_session=test-session-token\r\nOrigin: x\r\n"
+                                              "Content-Length: 2\r\n\r\n{}");
+  EXPECT_EQ(odd_origin.rfind("HTTP/1.1 403", 0), 0u) << odd_origin;
+  std::string garbage = server->handle_raw("\x01\x02 nonsense\r\n\r\n");
+  EXPECT_EQ(garbage.rfind("HTTP/1.1 400", 0), 0u) << garbage;
+  std::string listing = server->handle_raw("GET /api/samples HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(listing.rfind("HTTP/1.1 200", 0), 0u) << listing;
+  EXPECT_NE(listing.find("\"raw\""), std::string::npos) << listing;
 }
