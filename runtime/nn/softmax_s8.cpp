@@ -15,6 +15,10 @@ inline int32_t sub_wrap(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
 inline int32_t mul(int32_t a, int32_t b) { return sat_rounding_doubling_high_mul(a, b); }
+// The same when a > 0, so a * b cannot be the saturating INT32_MIN * INT32_MIN (no test needed).
+inline int32_t mul_positive(int32_t a, int32_t b) {
+  return static_cast<int32_t>((static_cast<int64_t>(a) * b + (static_cast<int64_t>(1) << 30)) >> 31);
+}
 
 // SaturatingRoundingMultiplyByPOT with a positive exponent: saturating left shift.
 inline int32_t sat_shift_left(int32_t x, int e) {
@@ -51,16 +55,17 @@ int32_t exp_on_negative_values_q5(int32_t a) {
   return a == 0 ? INT32_MAX : result;  // exactly 1 (saturated Q0.31 "one")
 }
 
-// 1 / (1 + x) for x in [0, 1), Q0.31 in and out, Newton-Raphson in Q2.29.
+// 1 / (1 + x) for x in [0, 1), Q0.31 in and out, Newton-Raphson in Q2.29. Every product has a positive
+// factor: the half denominator is in [1/2, 1) and x converges to 1 / it from 48/17 - 32/17 of it (in (1, 2]).
 int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a) {
-  const int64_t sum = static_cast<int64_t>(a) + INT32_MAX;  // RoundingHalfSum(a, One)
-  const int32_t half_denominator = static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
+  // RoundingHalfSum(a, One) = (a + 2^31 - 1 + 1) / 2 truncated, exactly (a >> 1) + 2^30 for a >= 0.
+  const int32_t half_denominator = (a >> 1) + (1 << 30);
   const int32_t constant_48_over_17 = 1515870810, constant_neg_32_over_17 = -1010580540;
-  int32_t x = add_wrap(constant_48_over_17, mul(half_denominator, constant_neg_32_over_17));
+  int32_t x = add_wrap(constant_48_over_17, mul_positive(half_denominator, constant_neg_32_over_17));
   for (int i = 0; i < 3; ++i) {
-    const int32_t half_denominator_times_x = mul(half_denominator, x);
+    const int32_t half_denominator_times_x = mul_positive(half_denominator, x);
     const int32_t one_minus = sub_wrap(1 << 29, half_denominator_times_x);
-    x = add_wrap(x, sat_shift_left(mul(x, one_minus), 2));  // Q4.27 -> Q2.29
+    x = add_wrap(x, sat_shift_left(mul_positive(x, one_minus), 2));  // Q4.27 -> Q2.29
   }
   return sat_shift_left(x, 1);  // x / 2 reinterpreted in Q1.30, rescaled to Q0.31
 }
@@ -92,10 +97,16 @@ int32_t reciprocal_of_sum(int32_t sum_of_exps, int* exponent) {
   return one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
 }
 
+// rounding_divide_by_pot(mul(scale, e), exponent) is TFLite's MultiplyByQuantizedMultiplier(e, scale,
+// -exponent), whose fused form is cheaper; exponent > 31 needs sums of 2^28 (rows of over 256 equal values).
 int8_t output_of(int32_t exp_in_0, int32_t shifted_scale, int exponent) {
-  const int32_t unsat = rounding_divide_by_pot(mul(shifted_scale, exp_in_0), exponent);
+  const int32_t unsat = exponent <= 31 ? multiply_by_quantized_multiplier(exp_in_0, shifted_scale, -exponent)
+                                       : rounding_divide_by_pot(mul(shifted_scale, exp_in_0), exponent);
   return static_cast<int8_t>(clamp_i32(unsat + kSoftmaxOutputZeroPoint, -128, 127));
 }
+
+// rounding_divide_by_pot(e, 12) for e >= 0 (every exp is), as one add and shift: half rounds up.
+inline int32_t sum_term(int32_t e) { return static_cast<int32_t>((static_cast<uint32_t>(e) + 2048u) >> 12); }
 
 Status check(const SoftmaxS8Params& p, const int8_t* input, const int8_t* output) {
   if (!input || !output) return MOTE_ERR_ARG;
@@ -131,7 +142,7 @@ Status softmax_s8(const SoftmaxS8Params& p, const int8_t* input, int8_t* output)
       if (diff >= p.diff_min) {
         const int32_t e = exp_of_difference(p, diff);
         if (cached) cache[c] = e;
-        sum_of_exps = add_wrap(sum_of_exps, rounding_divide_by_pot(e, kAccumulationIntegerBits));
+        sum_of_exps = add_wrap(sum_of_exps, sum_term(e));
       }
     }
     int exponent;
@@ -176,8 +187,7 @@ Status softmax_s8_table(const SoftmaxS8Params& p, const int32_t* exp_table, int3
     int32_t sum_of_exps = 0;  // Q12.19
     for (int32_t c = 0; c < p.depth; ++c) {
       const int32_t k = max_in_row - in[c];
-      if (k < table_size)
-        sum_of_exps = add_wrap(sum_of_exps, rounding_divide_by_pot(exp_table[k], kAccumulationIntegerBits));
+      if (k < table_size) sum_of_exps = add_wrap(sum_of_exps, sum_term(exp_table[k]));
     }
     int exponent;
     const int32_t shifted_scale = reciprocal_of_sum(sum_of_exps, &exponent);
