@@ -102,40 +102,54 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
     const int8_t* x = input;
     int32_t n = n4 >> 2;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-    // On the M4, GCC keeps an end pointer and spills it (27 instructions per 16 MACs); by hand it is 23:
-    // LDR input, two LDRD weights (4 rows x 4 bytes), 2 SXTAB16, 8 SXTB16, 8 SMLAD, SUBS + BNE. LDRD needs
+    // On the M4, GCC keeps an end pointer and spills it (27 instructions per 16 MACs); by hand one block of 4
+    // inputs is 21: LDR input, two LDRD weights (4 rows x 4 bytes), 2 SXTAB16, 8 SXTB16, 8 SMLAD; the loop
+    // runs two blocks per SUBS + BNE (44 per 32 MACs), an odd count enters it at its second block. No flags
+    // change inside a block, so LSRS's carry (odd) and zero (no pairs) serve both branches. LDRD needs
     // word-aligned weights: checked on entry (generated arrays are alignas(4)).
-    if (n > 0) {
+    {
       int32_t xa, xb, wa, wb, t;
+#define MOTE_FC_BLOCK                             \
+  "ldr     %[xa], [%[x]], #4\n\t"                 \
+  "ldrd    %[wa], %[wb], [%[w]], #8\n\t"          \
+  "sxtab16 %[xb], %[off], %[xa], ror #8\n\t"      \
+  "sxtab16 %[xa], %[off], %[xa]\n\t"              \
+  "sxtb16  %[t], %[wa], ror #8\n\t"               \
+  "sxtb16  %[wa], %[wa]\n\t"                      \
+  "smlad   %[a0], %[xa], %[wa], %[a0]\n\t"        \
+  "smlad   %[a0], %[xb], %[t], %[a0]\n\t"         \
+  "sxtb16  %[t], %[wb], ror #8\n\t"               \
+  "sxtb16  %[wb], %[wb]\n\t"                      \
+  "smlad   %[a1], %[xa], %[wb], %[a1]\n\t"        \
+  "smlad   %[a1], %[xb], %[t], %[a1]\n\t"         \
+  "ldrd    %[wa], %[wb], [%[w]], #8\n\t"          \
+  "sxtb16  %[t], %[wa], ror #8\n\t"               \
+  "sxtb16  %[wa], %[wa]\n\t"                      \
+  "smlad   %[a2], %[xa], %[wa], %[a2]\n\t"        \
+  "smlad   %[a2], %[xb], %[t], %[a2]\n\t"         \
+  "sxtb16  %[t], %[wb], ror #8\n\t"               \
+  "sxtb16  %[wb], %[wb]\n\t"                      \
+  "smlad   %[a3], %[xa], %[wb], %[a3]\n\t"        \
+  "smlad   %[a3], %[xb], %[t], %[a3]\n\t"
       __asm__ volatile(
+          "lsrs    %[n], %[n], #1\n\t"  // n = pairs of blocks; C: an odd block, Z: no pair
+          "bcc     1f\n\t"
+          "adds    %[n], %[n], #1\n\t"  // an odd block: one more pass, entered at its second block
+          "b       4f\n\t"
           "1:\n\t"
-          "ldr     %[xa], [%[x]], #4\n\t"
-          "ldrd    %[wa], %[wb], [%[w]], #8\n\t"
-          "sxtab16 %[xb], %[off], %[xa], ror #8\n\t"
-          "sxtab16 %[xa], %[off], %[xa]\n\t"
-          "sxtb16  %[t], %[wa], ror #8\n\t"
-          "sxtb16  %[wa], %[wa]\n\t"
-          "smlad   %[a0], %[xa], %[wa], %[a0]\n\t"
-          "smlad   %[a0], %[xb], %[t], %[a0]\n\t"
-          "sxtb16  %[t], %[wb], ror #8\n\t"
-          "sxtb16  %[wb], %[wb]\n\t"
-          "smlad   %[a1], %[xa], %[wb], %[a1]\n\t"
-          "smlad   %[a1], %[xb], %[t], %[a1]\n\t"
-          "ldrd    %[wa], %[wb], [%[w]], #8\n\t"
-          "sxtb16  %[t], %[wa], ror #8\n\t"
-          "sxtb16  %[wa], %[wa]\n\t"
-          "smlad   %[a2], %[xa], %[wa], %[a2]\n\t"
-          "smlad   %[a2], %[xb], %[t], %[a2]\n\t"
-          "sxtb16  %[t], %[wb], ror #8\n\t"
-          "sxtb16  %[wb], %[wb]\n\t"
-          "smlad   %[a3], %[xa], %[wb], %[a3]\n\t"
-          "smlad   %[a3], %[xb], %[t], %[a3]\n\t"
+          "beq     3f\n\t"
+          "2:\n\t"
+          MOTE_FC_BLOCK
+          "4:\n\t"
+          MOTE_FC_BLOCK
           "subs    %[n], %[n], #1\n\t"
-          "bne     1b\n\t"
+          "bne     2b\n\t"
+          "3:\n\t"
           : [a0] "+r"(acc0), [a1] "+r"(acc1), [a2] "+r"(acc2), [a3] "+r"(acc3), [x] "+r"(x), [w] "+r"(w),
             [n] "+r"(n), [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb), [t] "=&r"(t)
           : [off] "r"(off2)
           : "cc", "memory");
+#undef MOTE_FC_BLOCK
     }
 #else
     for (; n > 0; --n) {
