@@ -42,21 +42,23 @@ inline int32_t multiply_by_quantized_multiplier_two_step(int32_t x, int32_t mult
 // two-step form in one 64-bit accumulation. With y = floor((ab + 2^30) / 2^31) and r >= 1, gemmlowp's divide
 // is floor((y + 2^(r-1) - [y < 0]) / 2^r) = floor((ab + 2^30 + c 2^31) / 2^(31+r)), c = 2^(r-1) - [y < 0]
 // (floor of a floor); [y < 0] may be replaced by the sign of a ^ b, which differs only when
-// -2^30 <= ab <= 0, where y = 0 and both give 0. So: one SMLAL and the high word shifted by r - 1
-// (about 6 instructions fewer per output on the M4; tests/nn/kernels_test.cpp compares the two forms).
+// -2^30 <= ab <= 0, where y = 0 and both give 0. The saturating a = b = INT32_MIN needs no test when r >= 1:
+// floor((2^62 + 2^30 + 2^(30+r)) / 2^(31+r)) = 2^(31-r), which is INT32_MAX / 2^r rounded. So: one SMLAL and
+// the high word shifted by r - 1 (tests/nn/kernels_test.cpp compares the two forms over every shift).
 inline int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int32_t shift) {
-  const int left = shift > 0 ? shift : 0;
-  const int right = shift > 0 ? 0 : -shift;
-  const int32_t a = shift_left_wrapping(x, left);
-  if (right == 0 || (a == multiplier && a == INT32_MIN))
-    return rounding_divide_by_pot(sat_rounding_doubling_high_mul(a, multiplier), right);
-  const int32_t c = static_cast<int32_t>(1u << (right - 1)) -
-                    static_cast<int32_t>(static_cast<uint32_t>(a ^ multiplier) >> 31);
+#if defined(__GNUC__)
+  if (__builtin_expect(shift >= 0, 0))  // multipliers below 1 (r >= 1) are the rule: keep them on the straight path
+#else
+  if (shift >= 0)
+#endif
+    return sat_rounding_doubling_high_mul(shift_left_wrapping(x, shift), multiplier);  // r = 0: no divide
+  const int k = -shift - 1;  // r - 1, in [0, 30]
+  const int32_t c = static_cast<int32_t>(1u << k) - static_cast<int32_t>(static_cast<uint32_t>(x ^ multiplier) >> 31);
   // c 2^31 + 2^30 as its two words: high c >> 1, low (c & 1) 2^31 + 2^30 (no carry between them).
   const uint32_t lo = (static_cast<uint32_t>(c) << 31) + (1u << 30);
   const uint64_t addend = (static_cast<uint64_t>(static_cast<uint32_t>(c >> 1)) << 32) | lo;
-  const int64_t sum = static_cast<int64_t>(a) * multiplier + static_cast<int64_t>(addend);  // |sum| < 2^63
-  return static_cast<int32_t>(sum >> 32) >> (right - 1);  // >> of a negative int is arithmetic on gcc/clang
+  const int64_t sum = static_cast<int64_t>(x) * multiplier + static_cast<int64_t>(addend);  // |sum| < 2^63
+  return static_cast<int32_t>(sum >> 32) >> k;  // >> of a negative int is arithmetic on gcc/clang
 }
 
 inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }

@@ -63,14 +63,19 @@ Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQ
 }
 
 // Out of line and on its own: inlined into the group loop, its parameters were reloaded from spills for
-// every output (about 45 instructions per output on the M4).
+// every output (about 45 instructions per output on the M4). Without a fused activation (act_min -128,
+// act_max 127, also ReLU at output zero point -128) the clamp is one SSAT instead of two compares.
+template <bool kFullRange>
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static void requantize4(const int32_t* acc, const int32_t* multiplier, const int32_t* shift,
                         const FullyConnectedS8Params& p, int8_t* output) {
   const int32_t out_off = p.output_offset, lo = p.act_min, hi = p.act_max;
-  for (int32_t r = 0; r < 4; ++r) output[r] = requantize(acc[r], multiplier[r], shift[r], out_off, lo, hi);
+  for (int32_t r = 0; r < 4; ++r) {
+    const int32_t v = multiply_by_quantized_multiplier(acc[r], multiplier[r], shift[r]) + out_off;
+    output[r] = static_cast<int8_t>(kFullRange ? simd::ssat8(v) : clamp_i32(v, lo, hi));
+  }
 }
 
 // Four MACs per SMLAD pair: SXTB16 splits bytes (0,2) and (1,3) of both operands the same way, so the
@@ -87,6 +92,7 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
   const int32_t tail = p.input_size - n4;
   const int32_t o4 = p.output_size & ~3;
   const int8_t* w = weights;
+  const bool full_range = p.act_min == -128 && p.act_max == 127;
   int32_t o = 0;
   for (; o < o4; o += 4) {
     int32_t acc0 = bias ? bias[o] : 0;
@@ -96,40 +102,54 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
     const int8_t* x = input;
     int32_t n = n4 >> 2;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-    // On the M4, GCC keeps an end pointer and spills it (27 instructions per 16 MACs); by hand it is 23:
-    // LDR input, two LDRD weights (4 rows x 4 bytes), 2 SXTAB16, 8 SXTB16, 8 SMLAD, SUBS + BNE. LDRD needs
+    // On the M4, GCC keeps an end pointer and spills it (27 instructions per 16 MACs); by hand one block of 4
+    // inputs is 21: LDR input, two LDRD weights (4 rows x 4 bytes), 2 SXTAB16, 8 SXTB16, 8 SMLAD; the loop
+    // runs two blocks per SUBS + BNE (44 per 32 MACs), an odd count enters it at its second block. No flags
+    // change inside a block, so LSRS's carry (odd) and zero (no pairs) serve both branches. LDRD needs
     // word-aligned weights: checked on entry (generated arrays are alignas(4)).
-    if (n > 0) {
+    {
       int32_t xa, xb, wa, wb, t;
+#define MOTE_FC_BLOCK                             \
+  "ldr     %[xa], [%[x]], #4\n\t"                 \
+  "ldrd    %[wa], %[wb], [%[w]], #8\n\t"          \
+  "sxtab16 %[xb], %[off], %[xa], ror #8\n\t"      \
+  "sxtab16 %[xa], %[off], %[xa]\n\t"              \
+  "sxtb16  %[t], %[wa], ror #8\n\t"               \
+  "sxtb16  %[wa], %[wa]\n\t"                      \
+  "smlad   %[a0], %[xa], %[wa], %[a0]\n\t"        \
+  "smlad   %[a0], %[xb], %[t], %[a0]\n\t"         \
+  "sxtb16  %[t], %[wb], ror #8\n\t"               \
+  "sxtb16  %[wb], %[wb]\n\t"                      \
+  "smlad   %[a1], %[xa], %[wb], %[a1]\n\t"        \
+  "smlad   %[a1], %[xb], %[t], %[a1]\n\t"         \
+  "ldrd    %[wa], %[wb], [%[w]], #8\n\t"          \
+  "sxtb16  %[t], %[wa], ror #8\n\t"               \
+  "sxtb16  %[wa], %[wa]\n\t"                      \
+  "smlad   %[a2], %[xa], %[wa], %[a2]\n\t"        \
+  "smlad   %[a2], %[xb], %[t], %[a2]\n\t"         \
+  "sxtb16  %[t], %[wb], ror #8\n\t"               \
+  "sxtb16  %[wb], %[wb]\n\t"                      \
+  "smlad   %[a3], %[xa], %[wb], %[a3]\n\t"        \
+  "smlad   %[a3], %[xb], %[t], %[a3]\n\t"
       __asm__ volatile(
+          "lsrs    %[n], %[n], #1\n\t"  // n = pairs of blocks; C: an odd block, Z: no pair
+          "bcc     1f\n\t"
+          "adds    %[n], %[n], #1\n\t"  // an odd block: one more pass, entered at its second block
+          "b       4f\n\t"
           "1:\n\t"
-          "ldr     %[xa], [%[x]], #4\n\t"
-          "ldrd    %[wa], %[wb], [%[w]], #8\n\t"
-          "sxtab16 %[xb], %[off], %[xa], ror #8\n\t"
-          "sxtab16 %[xa], %[off], %[xa]\n\t"
-          "sxtb16  %[t], %[wa], ror #8\n\t"
-          "sxtb16  %[wa], %[wa]\n\t"
-          "smlad   %[a0], %[xa], %[wa], %[a0]\n\t"
-          "smlad   %[a0], %[xb], %[t], %[a0]\n\t"
-          "sxtb16  %[t], %[wb], ror #8\n\t"
-          "sxtb16  %[wb], %[wb]\n\t"
-          "smlad   %[a1], %[xa], %[wb], %[a1]\n\t"
-          "smlad   %[a1], %[xb], %[t], %[a1]\n\t"
-          "ldrd    %[wa], %[wb], [%[w]], #8\n\t"
-          "sxtb16  %[t], %[wa], ror #8\n\t"
-          "sxtb16  %[wa], %[wa]\n\t"
-          "smlad   %[a2], %[xa], %[wa], %[a2]\n\t"
-          "smlad   %[a2], %[xb], %[t], %[a2]\n\t"
-          "sxtb16  %[t], %[wb], ror #8\n\t"
-          "sxtb16  %[wb], %[wb]\n\t"
-          "smlad   %[a3], %[xa], %[wb], %[a3]\n\t"
-          "smlad   %[a3], %[xb], %[t], %[a3]\n\t"
+          "beq     3f\n\t"
+          "2:\n\t"
+          MOTE_FC_BLOCK
+          "4:\n\t"
+          MOTE_FC_BLOCK
           "subs    %[n], %[n], #1\n\t"
-          "bne     1b\n\t"
+          "bne     2b\n\t"
+          "3:\n\t"
           : [a0] "+r"(acc0), [a1] "+r"(acc1), [a2] "+r"(acc2), [a3] "+r"(acc3), [x] "+r"(x), [w] "+r"(w),
             [n] "+r"(n), [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb), [t] "=&r"(t)
           : [off] "r"(off2)
           : "cc", "memory");
+#undef MOTE_FC_BLOCK
     }
 #else
     for (; n > 0; --n) {
@@ -161,7 +181,10 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
     }
     w += 4 * tail;
     const int32_t acc[4] = {acc0, acc1, acc2, acc3};
-    requantize4(acc, q.multiplier + o, q.shift + o, p, output + o);
+    if (full_range)
+      requantize4<true>(acc, q.multiplier + o, q.shift + o, p, output + o);
+    else
+      requantize4<false>(acc, q.multiplier + o, q.shift + o, p, output + o);
   }
   // The last output_size % 4 rows are stored row by row.
   for (; o < p.output_size; ++o) {

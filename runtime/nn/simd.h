@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+#if (defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP) || (defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT)
 #include <arm_acle.h>
+#endif
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 #define MOTE_NN_HW_DSP 1
 #else
 #define MOTE_NN_HW_DSP 0
@@ -93,6 +95,15 @@ inline int32_t sxtb16_ror8(int32_t x) { return sxtb16(ror8(x)); }
 inline int32_t sxtab16_ror8(int32_t a, int32_t b) { return sxtab16(a, ror8(b)); }
 inline int32_t min8x4(int32_t a, int32_t b) { return pick8x4(a, b, false); }
 #endif
+
+// v clamped to int8: one SSAT on cores with the saturation instructions (GCC emits two compares in loops).
+inline int32_t ssat8(int32_t v) {
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
+  return __ssat(v, 8);
+#else
+  return v < -128 ? -128 : (v > 127 ? 127 : v);
+#endif
+}
 
 // All four lanes set to the int8 value v.
 inline int32_t dup8(int32_t v) { return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFu) * 0x01010101u); }

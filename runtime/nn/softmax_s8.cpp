@@ -15,6 +15,10 @@ inline int32_t sub_wrap(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
 inline int32_t mul(int32_t a, int32_t b) { return sat_rounding_doubling_high_mul(a, b); }
+// The same when a > 0, so a * b cannot be the saturating INT32_MIN * INT32_MIN (no test needed).
+inline int32_t mul_positive(int32_t a, int32_t b) {
+  return static_cast<int32_t>((static_cast<int64_t>(a) * b + (static_cast<int64_t>(1) << 30)) >> 31);
+}
 
 // SaturatingRoundingMultiplyByPOT with a positive exponent: saturating left shift.
 inline int32_t sat_shift_left(int32_t x, int e) {
@@ -51,24 +55,71 @@ int32_t exp_on_negative_values_q5(int32_t a) {
   return a == 0 ? INT32_MAX : result;  // exactly 1 (saturated Q0.31 "one")
 }
 
-// 1 / (1 + x) for x in [0, 1), Q0.31 in and out, Newton-Raphson in Q2.29.
+// 1 / (1 + x) for x in [0, 1), Q0.31 in and out, Newton-Raphson in Q2.29. Every product has a positive
+// factor: the half denominator is in [1/2, 1) and x converges to 1 / it from 48/17 - 32/17 of it (in (1, 2]).
 int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a) {
-  const int64_t sum = static_cast<int64_t>(a) + INT32_MAX;  // RoundingHalfSum(a, One)
-  const int32_t half_denominator = static_cast<int32_t>((sum + (sum >= 0 ? 1 : -1)) / 2);
+  // RoundingHalfSum(a, One) = (a + 2^31 - 1 + 1) / 2 truncated, exactly (a >> 1) + 2^30 for a >= 0.
+  const int32_t half_denominator = (a >> 1) + (1 << 30);
   const int32_t constant_48_over_17 = 1515870810, constant_neg_32_over_17 = -1010580540;
-  int32_t x = add_wrap(constant_48_over_17, mul(half_denominator, constant_neg_32_over_17));
+  int32_t x = add_wrap(constant_48_over_17, mul_positive(half_denominator, constant_neg_32_over_17));
   for (int i = 0; i < 3; ++i) {
-    const int32_t half_denominator_times_x = mul(half_denominator, x);
+    const int32_t half_denominator_times_x = mul_positive(half_denominator, x);
     const int32_t one_minus = sub_wrap(1 << 29, half_denominator_times_x);
-    x = add_wrap(x, sat_shift_left(mul(x, one_minus), 2));  // Q4.27 -> Q2.29
+    x = add_wrap(x, sat_shift_left(mul_positive(x, one_minus), 2));  // Q4.27 -> Q2.29
   }
   return sat_shift_left(x, 1);  // x / 2 reinterpreted in Q1.30, rescaled to Q0.31
 }
 
+// Bits above the top set one; x > 0 here (the row maximum alone adds 2^19 to the sum).
 int count_leading_zeros(uint32_t x) {
+#if defined(__GNUC__)
+  return __builtin_clz(x);  // one CLZ on the M4 instead of a loop of up to 12 steps
+#else
   int n = 0;
   while (n < 32 && !(x & (0x80000000u >> n))) ++n;
   return n;
+#endif
+}
+
+const int kAccumulationIntegerBits = 12;
+
+int32_t exp_of_difference(const SoftmaxS8Params& p, int32_t diff) {
+  return exp_on_negative_values_q5(mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier));
+}
+
+// GetReciprocal: 1 / sum with the sum normalised into [1, 2); *exponent: the output's rounding shift.
+int32_t reciprocal_of_sum(int32_t sum_of_exps, int* exponent) {
+  const int headroom_plus_one = count_leading_zeros(static_cast<uint32_t>(sum_of_exps));
+  const int num_bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
+  const int32_t shifted_sum_minus_one = static_cast<int32_t>(
+      (static_cast<uint32_t>(sum_of_exps) << headroom_plus_one) - (static_cast<uint32_t>(1) << 31));
+  *exponent = num_bits_over_unit + 31 - 8;
+  return one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+}
+
+// rounding_divide_by_pot(mul(scale, e), exponent) is TFLite's MultiplyByQuantizedMultiplier(e, scale,
+// -exponent), whose fused form is cheaper; exponent > 31 needs sums of 2^28 (rows of over 256 equal values).
+int8_t output_of(int32_t exp_in_0, int32_t shifted_scale, int exponent) {
+  const int32_t unsat = exponent <= 31 ? multiply_by_quantized_multiplier(exp_in_0, shifted_scale, -exponent)
+                                       : rounding_divide_by_pot(mul(shifted_scale, exp_in_0), exponent);
+  return static_cast<int8_t>(clamp_i32(unsat + kSoftmaxOutputZeroPoint, -128, 127));
+}
+
+// rounding_divide_by_pot(e, 12) for e >= 0 (every exp is), as one add and shift: half rounds up.
+inline int32_t sum_term(int32_t e) { return static_cast<int32_t>((static_cast<uint32_t>(e) + 2048u) >> 12); }
+
+Status check(const SoftmaxS8Params& p, const int8_t* input, const int8_t* output) {
+  if (!input || !output) return MOTE_ERR_ARG;
+  if (p.rows <= 0 || p.depth <= 0) return MOTE_ERR_SHAPE;
+  if (p.input_left_shift < 0 || p.input_left_shift > 30 || p.diff_min > 0) return MOTE_ERR_ARG;
+  return MOTE_OK;
+}
+
+int32_t row_max(const int8_t* in, int32_t depth) {
+  int32_t m = -128;
+  for (int32_t c = 0; c < depth; ++c)
+    if (in[c] > m) m = in[c];
+  return m;
 }
 
 }  // namespace
@@ -76,16 +127,11 @@ int count_leading_zeros(uint32_t x) {
 size_t softmax_s8_scratch_bytes(const SoftmaxS8Params&) { return 0; }
 
 Status softmax_s8(const SoftmaxS8Params& p, const int8_t* input, int8_t* output) {
-  if (!input || !output) return MOTE_ERR_ARG;
-  if (p.rows <= 0 || p.depth <= 0) return MOTE_ERR_SHAPE;
-  if (p.input_left_shift < 0 || p.input_left_shift > 30 || p.diff_min > 0) return MOTE_ERR_ARG;
-  const int kAccumulationIntegerBits = 12;
+  MOTE_RETURN_IF_ERROR(check(p, input, output));
   for (int32_t r = 0; r < p.rows; ++r) {
     const int8_t* in = input + static_cast<size_t>(r) * p.depth;
     int8_t* out = output + static_cast<size_t>(r) * p.depth;
-    int32_t max_in_row = -128;
-    for (int32_t c = 0; c < p.depth; ++c)
-      if (in[c] > max_in_row) max_in_row = in[c];
+    const int32_t max_in_row = row_max(in, p.depth);
     // exp() is most of the cost: rows of up to kCached values keep theirs for the second pass (same values).
     const int32_t kCached = 16;
     int32_t cache[kCached];
@@ -94,29 +140,60 @@ Status softmax_s8(const SoftmaxS8Params& p, const int8_t* input, int8_t* output)
     for (int32_t c = 0; c < p.depth; ++c) {
       const int32_t diff = in[c] - max_in_row;
       if (diff >= p.diff_min) {
-        const int32_t scaled = mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier);
-        const int32_t e = exp_on_negative_values_q5(scaled);
+        const int32_t e = exp_of_difference(p, diff);
         if (cached) cache[c] = e;
-        sum_of_exps = add_wrap(sum_of_exps, rounding_divide_by_pot(e, kAccumulationIntegerBits));
+        sum_of_exps = add_wrap(sum_of_exps, sum_term(e));
       }
     }
-    // GetReciprocal: 1 / sum with the sum normalised into [1, 2).
-    const int headroom_plus_one = count_leading_zeros(static_cast<uint32_t>(sum_of_exps));
-    const int num_bits_over_unit = kAccumulationIntegerBits - headroom_plus_one;
-    const int32_t shifted_sum_minus_one = static_cast<int32_t>(
-        (static_cast<uint32_t>(sum_of_exps) << headroom_plus_one) - (static_cast<uint32_t>(1) << 31));
-    const int32_t shifted_scale = one_over_one_plus_x_for_x_in_0_1(shifted_sum_minus_one);
+    int exponent;
+    const int32_t shifted_scale = reciprocal_of_sum(sum_of_exps, &exponent);
     for (int32_t c = 0; c < p.depth; ++c) {
       const int32_t diff = in[c] - max_in_row;
-      if (diff >= p.diff_min) {
-        const int32_t exp_in_0 =
-            cached ? cache[c]
-                   : exp_on_negative_values_q5(mul(shift_left_wrapping(diff, p.input_left_shift), p.input_multiplier));
-        const int32_t unsat = rounding_divide_by_pot(mul(shifted_scale, exp_in_0), num_bits_over_unit + 31 - 8);
-        out[c] = static_cast<int8_t>(clamp_i32(unsat + kSoftmaxOutputZeroPoint, -128, 127));
-      } else {
+      if (diff >= p.diff_min)
+        out[c] = output_of(cached ? cache[c] : exp_of_difference(p, diff), shifted_scale, exponent);
+      else
         out[c] = -128;
-      }
+    }
+  }
+  return MOTE_OK;
+}
+
+// Past the first entries, exp values <= 2047 change nothing: rounding_divide_by_pot(e, 12) is 0 and the output
+// is rounding_divide_by_pot(mul(scale, e), >= 23) - 128 with mul(scale, e) <= e < 2^22, so -128.
+Status softmax_s8_exp_table(const SoftmaxS8Params& p, int32_t* exp_table, int32_t* size) {
+  if (!exp_table || !size) return MOTE_ERR_ARG;
+  if (p.input_left_shift < 0 || p.input_left_shift > 30 || p.diff_min > 0) return MOTE_ERR_ARG;
+  const int32_t entries = -p.diff_min + 1 < kSoftmaxExpTableMax ? -p.diff_min + 1 : kSoftmaxExpTableMax;
+  int32_t used = 1;
+  for (int32_t k = 0; k < entries; ++k) {
+    exp_table[k] = exp_of_difference(p, -k);
+    if (exp_table[k] > 2047) used = k + 1;
+  }
+  for (int32_t k = used; k < kSoftmaxExpTableMax; ++k) exp_table[k] = 0;
+  *size = used;
+  return MOTE_OK;
+}
+
+Status softmax_s8_table(const SoftmaxS8Params& p, const int32_t* exp_table, int32_t table_size,
+                        const int8_t* input, int8_t* output) {
+  MOTE_RETURN_IF_ERROR(check(p, input, output));
+  if (!exp_table || table_size < 1 || table_size > kSoftmaxExpTableMax || table_size > 1 - p.diff_min ||
+      exp_table[0] != INT32_MAX)
+    return MOTE_ERR_ARG;
+  for (int32_t r = 0; r < p.rows; ++r) {
+    const int8_t* in = input + static_cast<size_t>(r) * p.depth;
+    int8_t* out = output + static_cast<size_t>(r) * p.depth;
+    const int32_t max_in_row = row_max(in, p.depth);
+    int32_t sum_of_exps = 0;  // Q12.19
+    for (int32_t c = 0; c < p.depth; ++c) {
+      const int32_t k = max_in_row - in[c];
+      if (k < table_size) sum_of_exps = add_wrap(sum_of_exps, sum_term(exp_table[k]));
+    }
+    int exponent;
+    const int32_t shifted_scale = reciprocal_of_sum(sum_of_exps, &exponent);
+    for (int32_t c = 0; c < p.depth; ++c) {
+      const int32_t k = max_in_row - in[c];
+      out[c] = k < table_size ? output_of(exp_table[k], shifted_scale, exponent) : static_cast<int8_t>(-128);
     }
   }
   return MOTE_OK;

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "nn/conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
+#include "nn/softmax_s8.h"
 
 namespace mote::compile {
 namespace {
@@ -155,11 +156,23 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
                << " : *v);\n  }\n";
         }
         break;
-      case ir::Op::Softmax:
+      case ir::Op::Softmax: {
+        const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,
+                                    l.softmax_diff_min};
+        std::vector<int32_t> table(nn::kSoftmaxExpTableMax);
+        int32_t size = 0;
+        if (nn::softmax_s8_exp_table(p, table.data(), &size) != MOTE_OK)
+          throw Error("generate_cpp: softmax layer " + std::to_string(i) + " has invalid parameters; re-quantize the model");
+        table.resize(static_cast<size_t>(size));
         data << "const mote::nn::SoftmaxS8Params " << id << "_params = {1, " << l.in.size() << ", "
-             << l.softmax_multiplier << ", " << l.softmax_left_shift << ", " << l.softmax_diff_min << "};\n";
-        body << "  MOTE_RETURN_IF_ERROR(mote::nn::softmax_s8(" << id << "_params, " << x << ", " << y << "));\n";
+             << l.softmax_multiplier << ", " << l.softmax_left_shift << ", " << l.softmax_diff_min << "};\n"
+             << "// exp of each difference -k to the row maximum, as softmax_s8 computes it (softmax_s8_exp_table)\n"
+             << array("int32_t", id + "_exp", table);
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::softmax_s8_table(" << id << "_params, " << id << "_exp, " << size
+             << ", " << x << ", " << y << "));\n";
+        g.const_bytes += 4 * table.size();
         break;
+      }
     }
   }
 

@@ -15,7 +15,7 @@ struct GeneratedModel {
   std::string header;       // <name>.h
   std::string source;       // <name>.cpp
   size_t arena_bytes = 0;   // the one static buffer: every activation and scratch
-  size_t const_bytes = 0;   // weights, biases, multipliers and shifts (flash)
+  size_t const_bytes = 0;   // weights, biases, multipliers, shifts and softmax exp tables (flash)
   std::string model_hash;   // FNV-1a 64 of the quantized model's JSON, in the banner
 };
 

@@ -81,7 +81,11 @@ Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, s
     case ir::Op::Softmax: {
       const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,
                                   l.softmax_diff_min};
-      return nn::softmax_s8(p, x, y);
+      if (ref) return nn::softmax_s8(p, x, y);
+      // Otherwise the table path, as the generated code runs it (same results, tests/nn checks both).
+      int32_t table[nn::kSoftmaxExpTableMax], size = 0;
+      MOTE_RETURN_IF_ERROR(nn::softmax_s8_exp_table(p, table, &size));
+      return nn::softmax_s8_table(p, table, size, x, y);
     }
   }
   return MOTE_ERR_UNSUPPORTED;

@@ -49,7 +49,7 @@ int main() {
       board::print(" ");
       board::print(c.name);
       board::print(" ");
-      board::print(path_name(path));
+      board::print(path_name(c.kernel, path));
       board::print(" instructions=");
       board::print_int(static_cast<int64_t>(instructions));
       board::print("\n");

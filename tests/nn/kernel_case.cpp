@@ -17,7 +17,23 @@ static_assert(sizeof(kNames) / sizeof(kNames[0]) == kKernelCount, "every kernel 
 
 const char* kernel_name(Kernel k) { return k >= 0 && k < kKernelCount ? kNames[k] : "?"; }
 int kernel_path_count(Kernel k) { return k >= 0 && k < kKernelCount ? kPaths[k] : 0; }
-const char* path_name(int path) { return path == 0 ? "ref" : "dsp"; }
+const char* path_name(Kernel k, int path) { return path == 0 ? "ref" : k == kSoftmax ? "table" : "dsp"; }
+
+// The table path's exp table, made once per parameter set as the code generator makes it once per model, so
+// the firmware's instruction count is the kernel's alone.
+static Status run_softmax_table(const KernelCase& c, int8_t* out) {
+  static int32_t table[nn::kSoftmaxExpTableMax];
+  static int32_t size = 0;
+  static nn::SoftmaxS8Params made_for = {0, 0, 0, -1, 0};  // an invalid shift: nothing made yet
+  const nn::SoftmaxS8Params& p = *c.softmax;
+  if (p.input_multiplier != made_for.input_multiplier || p.input_left_shift != made_for.input_left_shift ||
+      p.diff_min != made_for.diff_min) {
+    made_for.input_left_shift = -1;
+    MOTE_RETURN_IF_ERROR(nn::softmax_s8_exp_table(p, table, &size));
+    made_for = p;
+  }
+  return nn::softmax_s8_table(p, table, size, c.input, out);
+}
 
 size_t case_scratch_bytes(const KernelCase& c) {
   return c.kernel == kConv2D && c.conv ? nn::conv2d_s8_scratch_bytes(*c.conv) : 0;
@@ -48,7 +64,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
     case kAdd:
       return c.add ? nn::add_s8(*c.add, c.input, c.input2, out) : MOTE_ERR_ARG;
     case kSoftmax:
-      return c.softmax ? nn::softmax_s8(*c.softmax, c.input, out) : MOTE_ERR_ARG;
+      if (!c.softmax) return MOTE_ERR_ARG;
+      return dsp ? run_softmax_table(c, out) : nn::softmax_s8(*c.softmax, c.input, out);
     case kQuantize:
       return c.quantize ? nn::quantize_s8(*c.quantize, c.input_f32, out) : MOTE_ERR_ARG;
     case kKernelCount:

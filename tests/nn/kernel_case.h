@@ -25,7 +25,7 @@ namespace nntest {
   X(MaxPool2D, "max_pool2d", 2)             \
   X(AvgPool2D, "avg_pool2d", 1)             \
   X(Add, "add", 1)                          \
-  X(Softmax, "softmax", 1)                  \
+  X(Softmax, "softmax", 2)                  \
   X(Quantize, "quantize", 1)
 
 enum Kernel {
@@ -58,9 +58,10 @@ struct KernelCase {
 };
 
 const char* kernel_name(Kernel k);
-// Kernels with a DSP-extension path have two paths: 0 = "ref", 1 = "dsp"; the others one: 0 = "ref".
+// Kernels with a DSP-extension path have two paths: 0 = "ref", 1 = "dsp"; softmax: 0 = "ref" (exp computed),
+// 1 = "table" (exp looked up, the path generated code runs); the others one: 0 = "ref".
 int kernel_path_count(Kernel k);
-const char* path_name(int path);
+const char* path_name(Kernel k, int path);
 // Scratch the case needs on any path.
 size_t case_scratch_bytes(const KernelCase& c);
 // Runs one path of the case into out (output_size bytes).

@@ -8,6 +8,7 @@
 
 #include "nn/fixed_point.h"
 #include "nn/kernel_json.h"
+#include "quant/quantize.h"
 #include "support/test_support.h"
 
 using namespace mote;
@@ -61,7 +62,7 @@ TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
     kernels_seen.insert(kernel_name(c->view.kernel));
     std::vector<uint8_t> scratch(case_scratch_bytes(c->view));
     for (int path = 0; path < kernel_path_count(c->view.kernel); ++path) {
-      SCOPED_TRACE(path_name(path));
+      SCOPED_TRACE(path_name(c->view.kernel, path));
       std::vector<int8_t> out(c->expected.size() + 4, 0x5a);  // guard bytes after the output
       ASSERT_EQ(run_case(c->view, path, out.data(), scratch.data(), scratch.size()), MOTE_OK);
       for (size_t i = 0; i < c->expected.size(); ++i) ASSERT_EQ(out[i], c->expected[i]) << "element " << i;
@@ -109,6 +110,57 @@ TEST(NnKernels, ScratchTwinsAndErrors) {
   nn::SoftmaxS8Params sm{1, 3, 1 << 30, 31, -10};
   EXPECT_EQ(nn::softmax_s8(sm, in.data(), out.data()), MOTE_ERR_ARG);
   EXPECT_EQ(nn::softmax_s8_scratch_bytes(sm), 0u);
+  int32_t table[nn::kSoftmaxExpTableMax], size = 0;
+  EXPECT_EQ(nn::softmax_s8_exp_table(sm, table, &size), MOTE_ERR_ARG);
+  sm.input_left_shift = 20;
+  ASSERT_EQ(nn::softmax_s8_exp_table(sm, table, &size), MOTE_OK);
+  EXPECT_EQ(table[0], INT32_MAX);
+  EXPECT_EQ(nn::softmax_s8_table(sm, nullptr, size, in.data(), out.data()), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::softmax_s8_table(sm, table, 0, in.data(), out.data()), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::softmax_s8_table(sm, table, 12, in.data(), out.data()), MOTE_ERR_ARG);  // past 1 - diff_min
+  EXPECT_EQ(nn::softmax_s8_table(sm, table + 1, 1, in.data(), out.data()), MOTE_ERR_ARG);  // entry 0 is not exp(0)
+  EXPECT_EQ(nn::softmax_s8_table(sm, table, size, in.data(), out.data()), MOTE_OK);
+}
+
+// The table path equals the computed one on the scales a quantized model can give (so the host's table,
+// printed into generated code, reproduces softmax_s8): every difference, including those the table leaves
+// off, and random rows.
+TEST(NnKernels, SoftmaxTableEqualsComputedExp) {
+  std::mt19937 rng(5);
+  int compared = 0;
+  for (double scale = 1e-3; scale < 4.0; scale *= 1.07) {
+    const double real = std::min(scale * (1 << 26), (1LL << 31) - 1.0);
+    const auto [multiplier, left_shift] = quant::quantize_multiplier(real);
+    const int32_t diff_min = -static_cast<int32_t>(std::floor(31.0 * (1LL << 26) / static_cast<double>(1LL << left_shift)));
+    for (int32_t depth : {1, 2, 4, 10, 40}) {
+      const nn::SoftmaxS8Params p{3, depth, multiplier, left_shift, diff_min};
+      int32_t table[nn::kSoftmaxExpTableMax], size = 0;
+      ASSERT_EQ(nn::softmax_s8_exp_table(p, table, &size), MOTE_OK);
+      ASSERT_GE(size, 1);
+      ASSERT_LE(size, std::min(nn::kSoftmaxExpTableMax, 1 - diff_min));
+      for (int32_t k = 0; k < 256; ++k) {  // every difference, the left-off ones included, against depth - 1 others
+        std::vector<int8_t> x(static_cast<size_t>(3 * depth), static_cast<int8_t>(127 - k)), a(x.size()), b(x.size());
+        x[0] = 127;
+        x[static_cast<size_t>(depth)] = static_cast<int8_t>(127 - k / 2);
+        ASSERT_EQ(nn::softmax_s8(p, x.data(), a.data()), MOTE_OK);
+        ASSERT_EQ(nn::softmax_s8_table(p, table, size, x.data(), b.data()), MOTE_OK);
+        ASSERT_EQ(a, b) << "scale " << scale << " depth " << depth << " difference " << -k;
+        ++compared;
+      }
+      for (int trial = 0; trial < 30; ++trial) {
+        // Spreads from flat to the whole int8 range, so differences hit every table region and diff_min.
+        const int spread = trial % 3 == 0 ? 255 : trial % 3 == 1 ? 20 : 3;
+        std::uniform_int_distribution<int> v(-128, -128 + spread);
+        std::vector<int8_t> x(static_cast<size_t>(3 * depth)), a(x.size()), b(x.size());
+        for (auto& e : x) e = static_cast<int8_t>(v(rng));
+        ASSERT_EQ(nn::softmax_s8(p, x.data(), a.data()), MOTE_OK);
+        ASSERT_EQ(nn::softmax_s8_table(p, table, size, x.data(), b.data()), MOTE_OK);
+        ASSERT_EQ(a, b) << "scale " << scale << " depth " << depth;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 100000);
 }
 
 // The fixed-point core against hand-checked values of TFLite's MultiplyByQuantizedMultiplier.

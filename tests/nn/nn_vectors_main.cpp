@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
       for (int path = 0; path < kernel_path_count(c->view.kernel); ++path) {
         std::vector<int8_t> out(c->expected.size());
         if (run_case(c->view, path, out.data(), scratch.data(), scratch.size()) != mote::MOTE_OK || out != c->expected)
-          throw std::runtime_error(c->name + " (" + path_name(path) + "): host kernel disagrees with nn_int8.py");
+          throw std::runtime_error(c->name + " (" + path_name(c->view.kernel, path) + "): host kernel disagrees with nn_int8.py");
         host = out;
       }
       const std::string id = "c" + std::to_string(n++);
