@@ -1,6 +1,6 @@
 // Load on the ingestion service: C connections POST small acquisition JSON samples to a running
 // `mote serve` for a bounded time, counting replies; then every accepted sample is looked up in the store.
-// Usage: mote_load --port P --key K (--project DIR | --db FILE) [--seconds 10 (<= 30)] [--connections 8]
+// Usage: mote_load --port P --key K (--project DIR | --db FILE) [--seconds 30 (<= 30)] [--connections 8]
 //        [--name mote] [--server-pid PID] [--out FILE]
 // --db: a peer's SQLite file with a samples(id, name, hash) table; --server-pid: report the server's CPU time
 // per accepted upload (user + system, from /proc), a figure that holds up better than uploads/s on a shared machine.
@@ -55,7 +55,7 @@ std::string body_for(int thread, int64_t i) {
 
 int main(int argc, char** argv) {
   int port = 0, connections = 8, server_pid = 0;
-  double seconds = 10;
+  double seconds = 30;  // the rate must hold for 30 s, not just a burst
   std::string key, project, db, out, server = "mote";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];

@@ -1,10 +1,19 @@
 #include "deploy/firmware.h"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/error.h"
 #include "deploy/runtime_files.h"
@@ -38,11 +47,7 @@ void write_text(const fs::path& p, const std::string& text) {
   if (!f) throw Error(p.string() + ": cannot write");
 }
 
-// Runs a shell command with its output in `log`; returns the exit status.
-int run(const std::string& cmd, const fs::path& log) {
-  int rc = std::system((cmd + " > " + quote(log.string()) + " 2>&1").c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
-}
+thread_local std::function<bool()> t_cancelled;
 
 template <typename T>
 std::string int_list(const std::vector<T>& v) {
@@ -58,6 +63,43 @@ uint32_t bits(float f) {
 }
 
 }  // namespace
+
+CancelExternalTools::CancelExternalTools(std::function<bool()> cancelled) : previous_(std::move(t_cancelled)) {
+  t_cancelled = std::move(cancelled);
+}
+CancelExternalTools::~CancelExternalTools() { t_cancelled = std::move(previous_); }
+
+int run_tool(const std::string& command, const fs::path& log) {
+  posix_spawn_file_actions_t files;
+  posix_spawn_file_actions_init(&files);
+  posix_spawn_file_actions_addopen(&files, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&files, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // its own group: cancelling kills the tool's children too
+  posix_spawnattr_setpgroup(&attr, 0);
+  const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+  pid_t pid = 0;
+  int err = posix_spawn(&pid, "/bin/sh", &files, &attr, const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&files);
+  posix_spawnattr_destroy(&attr);
+  if (err != 0) throw Error("cannot start /bin/sh for: " + command + " (" + std::strerror(err) + ")");
+  int status = 0;
+  for (int wait_ms = 1;; wait_ms = std::min(2 * wait_ms, 50)) {
+    pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) throw Error(std::string("waitpid: ") + std::strerror(errno));
+    if (t_cancelled && t_cancelled()) {
+      kill(-pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      throw Error("cancelled");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 128;
+}
 
 std::string missing_m4_tools() {
   std::string missing;
@@ -239,10 +281,10 @@ Elf build_firmware(const fs::path& src, const fs::path& build, const std::string
   cmd += " --specs=nano.specs -nostartfiles -Wl,--gc-sections -T" + quote((src / "board" / "mps2_an386.ld").string()) +
          " -o " + quote(elf.string()) + " -lm";
   const fs::path log = build / (name + ".log");
-  if (run(cmd, log) != 0) throw Error("arm-none-eabi-gcc failed building " + elf.string() + ":\n" + read_text(log));
+  if (run_tool(cmd, log) != 0) throw Error("arm-none-eabi-gcc failed building " + elf.string() + ":\n" + read_text(log));
   Elf out{elf};
   const fs::path sizes = build / (name + ".sizes");
-  if (run("arm-none-eabi-size -A " + quote(elf.string()), sizes) != 0) throw Error("arm-none-eabi-size failed on " + elf.string());
+  if (run_tool("arm-none-eabi-size -A " + quote(elf.string()), sizes) != 0) throw Error("arm-none-eabi-size failed on " + elf.string());
   std::istringstream lines(read_text(sizes));
   std::string sec;
   unsigned long long bytes, addr;
@@ -265,7 +307,7 @@ Elf build_firmware(const fs::path& src, const fs::path& build, const std::string
 
 std::string run_qemu(const fs::path& elf, int timeout_s, int* exit_status) {
   const fs::path log = fs::path(elf).replace_extension(".qemu.log");
-  *exit_status = run("timeout " + std::to_string(timeout_s) +
+  *exit_status = run_tool("timeout " + std::to_string(timeout_s) +
                          " qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none"
                          " -semihosting-config enable=on,target=native -icount shift=0 -kernel " + quote(elf.string()),
                      log);

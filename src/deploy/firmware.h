@@ -4,12 +4,31 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "deploy/impulse_codegen.h"
 
 namespace mote::deploy {
+
+// While one is alive, the external tools this thread starts (the compiler, QEMU) are killed as soon as
+// `cancelled` returns true, and the build or run throws mote::Error("cancelled"): a cancelled job or a
+// stopping server never waits minutes for a QEMU run.
+class CancelExternalTools {
+ public:
+  explicit CancelExternalTools(std::function<bool()> cancelled);
+  ~CancelExternalTools();
+  CancelExternalTools(const CancelExternalTools&) = delete;
+  CancelExternalTools& operator=(const CancelExternalTools&) = delete;
+
+ private:
+  std::function<bool()> previous_;
+};
+
+// Runs `command` with /bin/sh in its own process group, stdout and stderr into `log`; returns its exit
+// status (128 + signal when killed by one). Honours CancelExternalTools.
+int run_tool(const std::string& command, const std::filesystem::path& log);
 
 // Empty when arm-none-eabi-g++, arm-none-eabi-size and qemu-system-arm are on PATH; else what is missing.
 std::string missing_m4_tools();

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "deploy/firmware.h"
 #include "deploy/formats.h"
 #include "deploy/model_formats.h"
 #include "serve/job_kinds.h"
@@ -22,7 +23,14 @@ nlohmann::json run_deploy_job(JobContext& ctx) {
   std::filesystem::remove_all(out);
   std::filesystem::create_directories(out.parent_path());
   ctx.check_cancelled();
-  nlohmann::json r = deploy::deploy(p, format, out);
+  deploy::CancelExternalTools stop_tools([&ctx] { return ctx.cancelled(); });  // a firmware build is killed, not awaited
+  nlohmann::json r;
+  try {
+    r = deploy::deploy(p, format, out);
+  } catch (const Error&) {
+    ctx.check_cancelled();  // a killed tool's error is the cancellation
+    throw;
+  }
   size_t files = 0;
   for (auto& e : std::filesystem::recursive_directory_iterator(out)) files += e.is_regular_file();
   if (r.contains("impulse_hash")) ctx.log("deploy: impulse " + r["impulse_hash"].get<std::string>());

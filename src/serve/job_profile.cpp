@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "deploy/firmware.h"
 #include "deploy/profile.h"
 #include "serve/job_kinds.h"
 
@@ -15,7 +16,14 @@ nlohmann::json run_profile_job(JobContext& ctx) {
   o.windows = static_cast<size_t>(windows);
   ctx.log("profile: building the impulse and an empty firmware for the Cortex-M4, then running both under QEMU");
   ctx.check_cancelled();
-  nlohmann::json r = deploy::profile_cortex_m4(ctx.project(), o);
+  deploy::CancelExternalTools stop_tools([&ctx] { return ctx.cancelled(); });  // QEMU is killed, not awaited
+  nlohmann::json r;
+  try {
+    r = deploy::profile_cortex_m4(ctx.project(), o);
+  } catch (const Error&) {
+    ctx.check_cancelled();  // a killed tool's error is the cancellation
+    throw;
+  }
   std::istringstream table(deploy::profile_table(r));
   for (std::string line; std::getline(table, line);) ctx.log(line);
   ctx.progress(1.0);
