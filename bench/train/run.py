@@ -19,21 +19,22 @@ def mote(binary, *args):
     return subprocess.run([binary, *args], check=True, capture_output=True, text=True).stdout
 
 
-def load_features(proj, impulse_hash):
-    """Training windows as mote cached them: rows of float32 features, label per row, sample id per row."""
+def load_features(proj, impulse_hash, category="training"):
+    """Windows as mote cached them: rows of float32 features, label per row, sample id per row."""
     db = sqlite3.connect(proj / "mote.db")
     q = ("SELECT s.id, s.label, f.windows, f.width, f.data FROM samples s JOIN features f ON f.sample_hash = s.hash "
-         "WHERE f.impulse_hash = ? AND s.category = 'training' ORDER BY s.id")
+         "WHERE f.impulse_hash = ? AND s.category = ? ORDER BY s.id")
     xs, labels, groups = [], [], []
-    for sid, label, windows, width, blob in db.execute(q, (impulse_hash,)):
+    for sid, label, windows, width, blob in db.execute(q, (impulse_hash, category)):
         xs.append(np.frombuffer(blob, dtype=np.float32).reshape(windows, width))
         labels += [label] * windows
         groups += [sid] * windows
     return np.concatenate(xs), labels, np.array(groups)
 
 
-def torch_train(x, labels, groups, epochs, batch, lr, validation, seed):
-    """The loop mote's src/learn/network.cpp runs, written as a PyTorch user would."""
+def torch_train(x, labels, groups, epochs, batch, lr, validation, seed, test=None):
+    """The loop mote's src/learn/network.cpp runs, written as a PyTorch user would. Returns the window counts,
+    the kept epoch's validation loss and accuracy, and its window accuracy on `test` (x, labels) if given."""
     import torch
     import torch.nn.functional as F
     torch.set_num_threads(1)
@@ -71,10 +72,19 @@ def torch_train(x, labels, groups, epochs, batch, lr, validation, seed):
         with torch.no_grad():
             out = net((xv - mean) / std)
             vl = F.cross_entropy(out, yv, weight=weights).item()
-            out.argmax(1).eq(yv).double().mean().item()
+            va = out.argmax(1).eq(yv).double().mean().item()
         if vl < best:
-            best, best_state = vl, [p.detach().clone() for p in net.parameters()]
-    return len(xt), len(xv), best
+            best, best_acc, best_state = vl, va, [p.detach().clone() for p in net.parameters()]
+    test_acc = None
+    if test is not None:  # outside the timed loop's work: mote's `mote test` is not timed either
+        with torch.no_grad():
+            for p, b in zip(net.parameters(), best_state):
+                p.copy_(b)
+            known = [i for i, l in enumerate(test[1]) if l in classes]
+            xs = (torch.tensor(test[0][known]) - mean) / std
+            ys = torch.tensor([classes.index(test[1][i]) for i in known])
+            test_acc = net(xs).argmax(1).eq(ys).double().mean().item()
+    return len(xt), len(xv), best, best_acc, test_acc
 
 
 def main():
@@ -107,6 +117,7 @@ def main():
         mote(a.mote, "-C", str(proj), "features")  # cached: both sides read the same features
         impulse_hash = json.loads(mote(a.mote, "-C", str(proj), "impulse", "--json"))["hash"]
         x, labels, groups = load_features(proj, impulse_hash)
+        tx, tlabels, _ = load_features(proj, impulse_hash, "testing")
 
         # Each side at 1 epoch and at N: the difference over N - 1 is the cost of an epoch, without fixed costs
         # (mote's includes loading libtorch, ~0.5 s, and saving the model; python's `import torch` is not timed).
@@ -122,8 +133,11 @@ def main():
                 times["mote"][n].append(r["seconds"])
                 m = r["blocks"][0]["metrics"]
                 t0 = time.perf_counter()
-                n_train, n_val, _ = torch_train(x, labels, groups, n, 32, 0.001, 0.2, 1)
+                n_train, n_val, _, py_val_acc, _ = torch_train(x, labels, groups, n, 32, 0.001, 0.2, 1)
                 times["python"][n].append(time.perf_counter() - t0)
+        # Accuracies of the N-epoch models: the kept epoch's validation accuracy and window accuracy on testing.
+        mote_test = json.loads(mote(a.mote, "-C", str(proj), "test", "--json"))["blocks"][0]
+        _, _, _, py_val_acc, py_test_acc = torch_train(x, labels, groups, a.epochs, 32, 0.001, 0.2, 1, (tx, tlabels))
         best = {k: {n: min(v) for n, v in side.items()} for k, side in times.items()}
         per_epoch = {k: (best[k][a.epochs] - best[k][1]) / max(1, a.epochs - 1) for k in ("mote", "python")}
         import torch
@@ -133,20 +147,23 @@ def main():
             "epochs": a.epochs, "repeats": a.repeats, "timing": "best of repeats",
             "mote": {"train_seconds": best["mote"][a.epochs], "train_seconds_1_epoch": best["mote"][1],
                      "process_seconds": best["mote_wall"][a.epochs], "seconds_per_epoch": per_epoch["mote"],
-                     "train_windows": m["train_windows"], "validation_windows": m["validation_windows"]},
+                     "train_windows": m["train_windows"], "validation_windows": m["validation_windows"],
+                     "validation_accuracy": m["val_accuracy"], "testing_window_accuracy": mote_test["window_accuracy"]},
             "python_torch": {"train_seconds": best["python"][a.epochs], "train_seconds_1_epoch": best["python"][1],
                              "seconds_per_epoch": per_epoch["python"], "torch": torch.__version__,
-                             "train_windows": n_train, "validation_windows": n_val},
+                             "train_windows": n_train, "validation_windows": n_val,
+                             "validation_accuracy": py_val_acc, "testing_window_accuracy": py_test_acc},
         }
         res["ratio_mote_over_python"] = res["mote"]["train_seconds"] / res["python_torch"]["train_seconds"]
         res["ratio_per_epoch"] = per_epoch["mote"] / per_epoch["python"]
     out = ROOT / "bench/results/train.json"
     out.write_text(json.dumps(res, indent=2) + "\n")
     print(f"training speed on {res['dataset']}: {res['windows']} windows x {res['features']} features, {a.epochs} epochs")
-    print(f"  {'':24s} {'total s':>8s} {'1 epoch s':>10s} {'ms/epoch':>9s}")
+    print(f"  {'':24s} {'total s':>8s} {'1 epoch s':>10s} {'ms/epoch':>9s} {'val acc':>8s} {'test acc':>9s}")
     for name, k in (("mote train (libtorch)", "mote"), ("python3-torch script", "python_torch")):
         r = res[k]
-        print(f"  {name:24s} {r['train_seconds']:8.2f} {r['train_seconds_1_epoch']:10.2f} {1000 * r['seconds_per_epoch']:9.1f}")
+        print(f"  {name:24s} {r['train_seconds']:8.2f} {r['train_seconds_1_epoch']:10.2f} {1000 * r['seconds_per_epoch']:9.1f} "
+              f"{100 * r['validation_accuracy']:7.1f}% {100 * r['testing_window_accuracy']:8.1f}%")
     print(f"  ratio mote / python: total {res['ratio_mote_over_python']:.2f}, per epoch {res['ratio_per_epoch']:.2f} "
           f"(lower is faster); written to {out}")
 
