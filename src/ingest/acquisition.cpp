@@ -190,7 +190,42 @@ Sample parse_acquisition_json(std::string_view bytes, const ParseContext& ctx) {
   return decode(doc, bytes, ctx, "acquisition-json");
 }
 
+namespace {
+
+// nlohmann's CBOR reader recurses once per nesting level: thousands of nested arrays overflow the stack
+// (found by acquisition_cbor_fuzz). A SAX pass that stops past kMaxCborDepth runs first; it recurses no deeper.
+constexpr int kMaxCborDepth = 32;
+
+struct CborDepthCheck : nlohmann::json_sax<json> {
+  int depth = 0;
+  bool too_deep = false;
+  bool open() {
+    too_deep = ++depth > kMaxCborDepth;
+    return !too_deep;
+  }
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return open(); }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return --depth, true; }
+  bool start_array(std::size_t) override { return open(); }
+  bool end_array() override { return --depth, true; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
+}  // namespace
+
 Sample parse_acquisition_cbor(std::string_view bytes, const ParseContext& ctx) {
+  CborDepthCheck depth;
+  json::sax_parse(bytes.begin(), bytes.end(), &depth, nlohmann::json::input_format_t::cbor, false);
+  if (depth.too_deep)
+    throw error_at(ctx.where, "CBOR nested deeper than " + std::to_string(kMaxCborDepth) +
+                                  " levels (acquisition data needs 4); check the file is acquisition CBOR");
   json doc;
   try {
     doc = json::from_cbor(bytes.begin(), bytes.end());

@@ -468,7 +468,12 @@ void reply_error(httplib::Response& res, int status, const std::string& message)
 
 json body_json(const httplib::Request& req) {
   if (req.body.empty()) return json::object();
-  json j = json::parse(req.body, nullptr, false);
+  // Parsing is iterative, but writing a value back (job params, hashes) recurses: bound the nesting here.
+  constexpr int kMaxDepth = 64;
+  bool too_deep = false;
+  json j = json::parse(req.body, [&](int depth, json::parse_event_t, json&) { return !(too_deep |= depth > kMaxDepth); },
+                       false);
+  if (too_deep) throw HttpError{400, "request body: JSON nested deeper than " + std::to_string(kMaxDepth) + " levels"};
   if (j.is_discarded()) throw HttpError{400, "request body: not valid JSON; send a JSON object"};
   if (!j.is_object()) throw HttpError{400, "request body: must be a JSON object"};
   return j;

@@ -115,6 +115,16 @@ TEST(Acquisition, TruncatedJsonAndCbor) {
   EXPECT_NE(error_of("\xff\x00garbage", {"g.cbor", {}, 0}, true).find("g.cbor"), std::string::npos);
 }
 
+// Found by acquisition_cbor_fuzz: 100 000 nested arrays overflowed the stack of nlohmann's recursive reader.
+TEST(Acquisition, DeeplyNestedCborIsRefusedNotACrash) {
+  std::string deep(100000, '\x81');  // CBOR: an array of one element, nested
+  deep += '\x00';
+  std::string err = error_of(deep, {"deep.cbor", {}, 0}, true);
+  EXPECT_NE(err.find("deep.cbor: CBOR nested deeper than 32 levels"), std::string::npos) << err;
+  // The real format's 4 levels still parse.
+  EXPECT_NO_THROW(parse_acquisition_cbor(write_acquisition_cbor(three_axis(), std::nullopt), {"ok.cbor", {}, 0}));
+}
+
 TEST(Acquisition, ArityMismatchNamesTheFrame) {
   json doc = minimal_doc();
   doc["payload"]["values"] = json::parse("[[1,2],[3,4,5]]");

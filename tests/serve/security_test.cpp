@@ -254,6 +254,12 @@ TEST_F(ServeTest, RawRequestsTakeTheSamePathAsConnections) {
                                               "Cookie: mote_session=test-session-token\r\nOrigin: x\r\n"
                                               "Content-Length: 2\r\n\r\n{}");
   EXPECT_EQ(odd_origin.rfind("HTTP/1.1 403", 0), 0u) << odd_origin;
+  // JSON bodies nest at most 64 deep: a job's params are written back with the recursive serializer.
+  std::string nested = "{\"kind\":\"features\",\"params\":" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  std::string deep = server->handle_raw("POST /api/jobs HTTP/1.1\r\nHost: localhost\r\nx-api-key: " + key +
+                                        "\r\nContent-Length: " + std::to_string(nested.size()) + "\r\n\r\n" + nested);
+  EXPECT_EQ(deep.rfind("HTTP/1.1 400", 0), 0u) << deep.substr(0, 200);
+  EXPECT_NE(deep.find("nested deeper than 64"), std::string::npos) << deep.substr(0, 200);
   std::string garbage = server->handle_raw("\x01\x02 nonsense\r\n\r\n");
   EXPECT_EQ(garbage.rfind("HTTP/1.1 400", 0), 0u) << garbage;
   std::string listing = server->handle_raw("GET /api/samples HTTP/1.1\r\nHost: localhost\r\n\r\n");
