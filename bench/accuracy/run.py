@@ -37,7 +37,8 @@ def summarize(report):
         if "accuracy" in b:
             row.update(accuracy=b["accuracy"], window_accuracy=b.get("window_accuracy"), samples=b.get("samples"))
             q = b.get("int8") or {}
-            row.update(int8_accuracy=q.get("accuracy"), int8_drop_pp=q.get("accuracy_drop_pp"))
+            row.update(int8_accuracy=q.get("accuracy"), int8_drop_pp=q.get("accuracy_drop_pp"),
+                       int8_input_scaling=q.get("input_scaling"))
         if b.get("roc_auc") is not None:
             row.update(roc_auc=b["roc_auc"], detection_rate=b.get("detection_rate"),
                        false_positive_rate=b.get("false_positive_rate"))

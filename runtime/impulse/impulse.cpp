@@ -4,9 +4,26 @@
 #include <string.h>
 
 #include "impulse/impulse_internal.h"
+#include "nn/quantize_affine_s8.h"
 #include "nn/quantize_s8.h"
 
 namespace mote {
+
+Status quantize_nn_input(const ImpulseModel& m, const float* features) {
+  int8_t* in = m.nn_input();
+  if (m.input_gain) {
+    const nn::QuantizeAffineS8Params p = {m.nn_input_count, m.input_period, m.input_gain, m.input_offset,
+                                          m.input_zero_point, m.nn_select};
+    return nn::quantize_affine_s8(p, features, in);
+  }
+  const nn::QuantizeS8Params qp = {m.nn_input_count, m.input_scale, m.input_zero_point};
+  if (!m.nn_select) return nn::quantize_s8(qp, features, in);
+  // The classifier reads some of the features, in its order: check once, then round each (quantize_s8's math).
+  if (!nn::quantize_s8_params_valid(qp)) return MOTE_ERR_ARG;
+  for (uint16_t i = 0; i < m.nn_input_count; ++i)
+    in[i] = nn::quantize_rounded_s8(features[m.nn_select[i]] / m.input_scale, m.input_zero_point);
+  return MOTE_OK;
+}
 
 // Everything after reading the window (impulse_internal.h).
 Status run_window(const ImpulseModel& m, const float* window, Result* r) {
@@ -22,16 +39,7 @@ Status run_window(const ImpulseModel& m, const float* window, Result* r) {
   r->timing.nn = 0;
   if (m.nn_invoke) {
     if (m.label_count > MOTE_MAX_LABELS) return MOTE_ERR_SHAPE;
-    int8_t* in = m.nn_input();
-    const nn::QuantizeS8Params qp = {m.nn_input_count, m.input_scale, m.input_zero_point};
-    if (m.nn_select) {
-      // The classifier reads some of the features: quantize them one by one, in its order.
-      const nn::QuantizeS8Params one = {1, m.input_scale, m.input_zero_point};
-      for (uint16_t i = 0; i < m.nn_input_count; ++i)
-        MOTE_RETURN_IF_ERROR(nn::quantize_s8(one, m.features + m.nn_select[i], in + i));
-    } else {
-      MOTE_RETURN_IF_ERROR(nn::quantize_s8(qp, m.features, in));
-    }
+    MOTE_RETURN_IF_ERROR(quantize_nn_input(m, m.features));
     MOTE_RETURN_IF_ERROR(m.nn_invoke());
     const int8_t* out = m.nn_output();
     for (uint16_t i = 0; i < m.label_count; ++i)

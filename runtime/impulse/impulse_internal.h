@@ -10,6 +10,8 @@ namespace mote {
 
 inline size_t window_values(const ImpulseModel& m) { return static_cast<size_t>(m.frames) * m.axes; }
 Status run_window(const ImpulseModel& m, const float* window, Result* r);
+// The classifier's int8 input from the features (m.nn_input()), as run_window makes it.
+Status quantize_nn_input(const ImpulseModel& m, const float* features);
 
 }  // namespace mote
 

@@ -51,13 +51,15 @@ void print_classifier(const nlohmann::json& b) {
 void print_int8(const nlohmann::json& b) {
   const auto& q = b["int8"];
   if (b["type"] == "regression") {
-    std::printf("  int8: RMSE %s (float %s), MAE %s; window predictions differ from float by %s on average, %s at most\n",
+    std::printf("  int8: RMSE %s (float %s), MAE %s; window predictions differ from float by %s on average, %s at most;"
+                " input scaling %s\n",
                 fixed(q["rmse"], "%.4g").c_str(), fixed(b["rmse"], "%.4g").c_str(), fixed(q["mae"], "%.4g").c_str(),
-                fixed(q["mean_abs_difference"], "%.3g").c_str(), fixed(q["max_abs_difference"], "%.3g").c_str());
+                fixed(q["mean_abs_difference"], "%.3g").c_str(), fixed(q["max_abs_difference"], "%.3g").c_str(),
+                q["input_scaling"].get<std::string>().c_str());
     return;
   }
-  std::printf("  float vs int8 (quantized with %d training windows; %d bytes of int8 weights and int32 biases):\n",
-              q["calibration_windows"].get<int>(), q["weight_bytes"].get<int>());
+  std::printf("  float vs int8 (quantized with %d training windows; %d bytes of int8 weights and int32 biases; input %s):\n",
+              q["calibration_windows"].get<int>(), q["weight_bytes"].get<int>(), q["input_scaling"].get<std::string>().c_str());
   std::printf("  %-14s %9s %9s\n", "", "float", "int8");
   std::printf("  %-14s %9s %9s   (%s pp lost)\n", "accuracy", pct(b["accuracy"]).c_str(), pct(q["accuracy"]).c_str(),
               fixed(q["accuracy_drop_pp"], "%.1f").c_str());

@@ -196,6 +196,11 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       << "const float kOutputScale = " << float_literal(out.scale) << ";\n"
       << "const int32_t kOutputZeroPoint = " << out.zero_point << ";\n"
       << "const size_t kArenaBytes = " << g.arena_bytes << ";  // every activation and scratch, planned by liveness\n";
+  if (!q.input_gain.empty())
+    hdr << "// Per-channel input map: input()[i] = round_half_away(x[i] * kInputGain[i % kInputPeriod] + kInputOffset[i %\n"
+        << "// kInputPeriod]) + kInputZeroPoint, clamped (nn/quantize_affine_s8.h); kInputScale is the mapped input's.\n"
+        << "const uint16_t kInputPeriod = " << q.input_gain.size() << ";\nextern const float kInputGain[kInputPeriod];\n"
+        << "extern const float kInputOffset[kInputPeriod];\n";
   if (q.labels.size() == q.output_shape().size()) hdr << "extern const char* const kLabels[kOutputSize];\n";
   hdr << "\nint8_t* input();\nconst int8_t* output();\nmote::Status invoke();\n\n}  // namespace " << name
       << "\n\n#endif  // " << guard << "\n";
@@ -222,6 +227,16 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       src << "\"";
     }
     src << "};\n\n";
+  }
+  if (!q.input_gain.empty()) {
+    auto floats = [&](const std::vector<float>& v) {
+      std::string list;
+      for (size_t i = 0; i < v.size(); ++i) list += (i % 6 ? " " : "\n    ") + float_literal(v[i]) + ",";
+      return list;
+    };
+    src << "const float kInputGain[kInputPeriod] = {" << floats(q.input_gain) << "\n};\n"
+        << "const float kInputOffset[kInputPeriod] = {" << floats(q.input_offset) << "\n};\n\n";
+    g.const_bytes += 8 * q.input_gain.size();
   }
   src << "int8_t* input() { return " << at(tensor_of[0]) << "; }\n"
       << "const int8_t* output() { return " << at(tensor_of[n]) << "; }\n\n"

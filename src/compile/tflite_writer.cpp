@@ -60,6 +60,8 @@ class Writer {
 
   std::vector<uint8_t> finish(const std::string& description) {
     if (q_.layers.empty()) throw Error("tflite: the model has no layers");
+    if (!q_.input_gain.empty())  // a TFLite user quantizes the input with its one scale: no place for the map
+      throw Error("tflite: the model has a per-channel input map; quantize it with InputScaling::PerTensor for .tflite");
     // A model that starts with a dense layer takes [1, n] as Keras-made models do; others NHWC.
     const bool flat_input = q_.layers[0].op == ir::Op::FullyConnected;
     int x = activation("input", flat_input ? flat(q_.input_shape) : nhwc(q_.input_shape), q_.input);

@@ -124,7 +124,7 @@ std::string firmware_main(const GeneratedImpulse& g, const TestWindows& tw, cons
     << "// with the host's. -DMOTE_EMPTY_IMPULSE: the same harness and data around an empty impulse (the baseline);\n"
     << "// -DMOTE_PROFILE_NN: also times the classifier's invoke() alone.\n"
     << "#include <string.h>\n\n#include \"board.h\"\n#include \"mote/impulse.h\"\n"
-    << "#ifdef MOTE_PROFILE_NN\n#include \"nn/quantize_s8.h\"\n#endif\n\nnamespace {\n\n"
+    << "#ifdef MOTE_PROFILE_NN\n#include \"impulse/impulse_internal.h\"\n#endif\n\nnamespace {\n\n"
     << "const int kWindows = " << tw.count << ";\nconst size_t kValues = " << tw.values << ", kFeatures = " << features
     << ", kOutputs = " << outs << ";\n"
     << "const float kSignal[] = {" << float_list(tw.data.data(), tw.data.size()) << "};\n"
@@ -218,9 +218,7 @@ int main() {
     // The classifier alone: its input quantized again from the same features, invoke() timed by itself.
     const mote::ImpulseModel& m = mote::kImpulse;
     if (st == mote::MOTE_OK && m.nn_invoke) {
-      const mote::nn::QuantizeS8Params one = {1, m.input_scale, m.input_zero_point};
-      for (uint16_t i = 0; i < m.nn_input_count; ++i)
-        mote::nn::quantize_s8(one, r.features + (m.nn_select ? m.nn_select[i] : i), m.nn_input() + i);
+      mote::quantize_nn_input(m, r.features);
       const uint32_t t0 = mote_port_clock();
       const mote::Status nst = m.nn_invoke();
       const uint32_t t1 = mote_port_clock();

@@ -96,7 +96,7 @@ DeployableImpulse load_deployable(Project& p) {
     std::vector<std::vector<float>> cal;
     for (size_t r = 0; r < t.rows.size(); ++r) cal.push_back(pick(std::vector<float>(t.row(r), t.row(r) + t.width), d.nn_cols));
     d.ir = learn::trained_ir(*nn);
-    d.q = quant::quantize(d.ir, cal);
+    d.q = quant::quantize(d.ir, cal, learn::trained_quantize_options(*nn));
     d.labels = d.q.labels;
     const size_t outs = d.q.output_shape().size();
     if (d.labels.size() != outs) {
@@ -240,10 +240,12 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
       << ", " << imp.width() << ", run_dsp, g_window, g_features,\n";
   if (d.has_nn)
     src << "    " << d.q.input_shape.size() << ", " << nn_select << ", " << c_float(d.q.input.scale) << ", "
-        << d.q.input.zero_point << ", mote_model::input, mote_model::invoke, mote_model::output,\n    " << d.labels.size()
+        << d.q.input.zero_point << ", "
+        << (d.q.input_gain.empty() ? "0, 0, 0" : "mote_model::kInputGain, mote_model::kInputOffset, mote_model::kInputPeriod")
+        << ", mote_model::input, mote_model::invoke, mote_model::output,\n    " << d.labels.size()
         << ", kLabelNames, " << c_float(d.q.output().scale) << ", " << d.q.output().zero_point << ",\n";
   else
-    src << "    0, 0, 1.0f, 0, 0, 0, 0, 0, 0, 1.0f, 0,\n";
+    src << "    0, 0, 1.0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.0f, 0,\n";
   if (d.has_anomaly) src << "    &kKmeans, " << c_float(d.anomaly.threshold) << "};\n";
   else src << "    0, 0.0f};\n";
   src << "// run_impulse_continuous's sliding window; dropped by --gc-sections when unused.\nfloat kImpulseSlide[" << window

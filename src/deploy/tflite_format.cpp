@@ -7,7 +7,9 @@
 namespace mote::deploy {
 
 nlohmann::json deploy_tflite(const ModelDeployContext& ctx) {
-  const quant::QModel q = quant::quantize(ctx.model, ctx.calibration, quant::QuantizeOptions{ctx.per_tensor_dense});
+  // One input scale: a .tflite is fed the TFLite way (x / scale + zero point), without mote's per-channel map.
+  const quant::QModel q = quant::quantize(ctx.model, ctx.calibration,
+                                          quant::QuantizeOptions{ctx.per_tensor_dense, quant::InputScaling::PerTensor});
   compile::save_tflite(q, ctx.out, "mote " MOTE_VERSION ": " + ctx.block);
   const auto tq = [](const quant::TensorQuant& t) { return nlohmann::json{{"scale", t.scale}, {"zero_point", t.zero_point}}; };
   const auto& in = q.input_shape;

@@ -82,7 +82,7 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   json params = params_in.is_null() ? json::object() : params_in;
   if (!params.is_object()) throw error_at(where, "must be an object");
   static const char* known[] = {"layers", "epochs", "learning_rate", "batch_size", "validation", "patience",
-                                "class_weights", "augment", "seed", "threads", "normalize", "min_confidence"};
+                                "class_weights", "augment", "seed", "threads", "normalize", "min_confidence", "int8_input"};
   for (auto& item : params.items()) {
     const std::string& k = item.key();
     if (std::find_if(std::begin(known), std::end(known), [&](const char* n) { return k == n; }) == std::end(known))
@@ -104,6 +104,9 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   c.threads = integer(params, "threads", 1, where, 1, 256);
   c.normalize = boolean(params, "normalize", true, where);
   double min_confidence = number(params, "min_confidence", 0.6, where, 0, 1);
+  c.int8_input = params.value("int8_input", json("auto")).is_string() ? params.value("int8_input", std::string("auto")) : "";
+  if (c.int8_input != "auto" && c.int8_input != "per-tensor" && c.int8_input != "per-channel")
+    throw error_at(where + ".int8_input", "must be \"auto\", \"per-tensor\" or \"per-channel\" (how the int8 model's input is scaled)");
   json aug = params.value("augment", json::object());
   if (!aug.is_object()) throw error_at(where + ".augment", "must be an object {noise, scale, shift, flip, rotate, rotate_copies}");
   for (auto& [k, v] : aug.items())
@@ -225,7 +228,7 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   }
   c.resolved = {{"layers", resolved_layers}, {"epochs", c.epochs}, {"learning_rate", c.learning_rate},
                 {"batch_size", c.batch_size}, {"validation", c.validation}, {"patience", c.patience},
-                {"class_weights", c.class_weights}, {"seed", c.seed}, {"threads", c.threads}, {"normalize", c.normalize},
+                {"class_weights", c.class_weights}, {"seed", c.seed}, {"threads", c.threads}, {"normalize", c.normalize}, {"int8_input", c.int8_input},
                 {"augment", {{"noise", c.augment.noise}, {"scale", c.augment.scale}, {"shift", c.augment.shift}, {"flip", c.augment.flip},
                               {"rotate", c.augment.rotate}, {"rotate_copies", c.augment.rotate_copies}}}};
   if (!regression) c.resolved["min_confidence"] = min_confidence;

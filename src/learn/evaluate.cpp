@@ -212,6 +212,11 @@ size_t int8_weight_bytes(const quant::QModel& q) {
   return n;
 }
 
+// How the model input became int8: one scale (TFLite's way) or mote's per-channel map (quant::InputScaling).
+std::string input_scaling(const quant::QModel& q) {
+  return q.input_gain.empty() ? "per-tensor" : "per-channel (" + std::to_string(q.input_gain.size()) + " channels)";
+}
+
 Runner int8_runner(const quant::QModel& q) {
   return [&q](const float* x) { return quant::run_quantized(q, x); };
 }
@@ -234,7 +239,7 @@ json int8_classifier(Project& p, const TrainedBlock& tb, const json& fl, const s
           {"agreement", num(samples.empty() ? NAN : double(agree) / samples.size())}, {"agreeing_samples", agree},
           {"window_agreement", num(windows.empty() ? NAN : double(win_agree) / windows.size())},
           {"agreeing_windows", win_agree}, {"compared_windows", windows.size()}, {"accuracy_drop_pp", num(drop)}, {"calibration_windows", calibration},
-          {"weight_bytes", int8_weight_bytes(q)}};
+          {"weight_bytes", int8_weight_bytes(q)}, {"input_scaling", input_scaling(q)}};
 }
 
 json int8_regression(const TrainedBlock& tb, const json& fl, const std::vector<float>& float_values, const FeatureTable& t,
@@ -250,7 +255,7 @@ json int8_regression(const TrainedBlock& tb, const json& fl, const std::vector<f
   return {{"rmse", r["rmse"]}, {"mae", r["mae"]}, {"window_rmse", r["window_rmse"]},
           {"mean_abs_difference", num(values.empty() ? NAN : sum / values.size())}, {"max_abs_difference", worst},
           {"rmse_change", num(r["rmse"].is_number() && fl["rmse"].is_number() ? r["rmse"].get<double>() - fl["rmse"].get<double>() : NAN)},
-          {"calibration_windows", calibration}, {"weight_bytes", int8_weight_bytes(q)}};
+          {"calibration_windows", calibration}, {"weight_bytes", int8_weight_bytes(q)}, {"input_scaling", input_scaling(q)}};
 }
 
 FeatureTable training_features(Project& p, const Impulse& impulse, bool quiet) {
@@ -286,7 +291,7 @@ json test_impulse(Project& p, bool quiet, bool int8) {
     if (int8) {
       calibration = calibration_rows(train, cols);
       if (calibration.empty()) throw Error("test --int8: the training set has no windows to calibrate quantization with");
-      q = quant::quantize(m, calibration);
+      q = quant::quantize(m, calibration, trained_quantize_options(models[i]));
     }
     if (models[i].type == "classifier") {
       std::vector<size_t> windows;

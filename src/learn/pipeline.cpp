@@ -99,6 +99,14 @@ std::vector<TrainedBlock> current_models(Store& store, const Impulse& impulse) {
   return out;
 }
 
+quant::QuantizeOptions trained_quantize_options(const TrainedBlock& b) {
+  quant::QuantizeOptions o;
+  const std::string s = b.model.value("int8_input", std::string("auto"));  // models trained before it: auto
+  o.input_scaling = s == "per-tensor" ? quant::InputScaling::PerTensor
+                    : s == "per-channel" ? quant::InputScaling::PerChannel : quant::InputScaling::Auto;
+  return o;
+}
+
 ir::Model trained_ir(const TrainedBlock& b) {
   if (b.type != "classifier" && b.type != "regression") throw error_at("learning block '" + b.name + "'", "is not a neural network");
   return ir::from_json(b.model.at("ir"));
@@ -189,6 +197,7 @@ TrainedBlock train_network_block(Project& p, const Impulse& impulse, const Block
   out.type = b.type;
   out.model = {{"ir", ir::to_json(r.model)}};
   if (!regression) out.model["min_confidence"] = cfg.resolved.value("min_confidence", 0.6);
+  out.model["int8_input"] = cfg.int8_input;
   json curve = json::array();
   LineSeries loss{"training loss", {}, {}}, val_loss{"validation loss", {}, {}}, acc{regression ? "training RMSE" : "training accuracy", {}, {}},
       val_acc{regression ? "validation RMSE" : "validation accuracy", {}, {}};

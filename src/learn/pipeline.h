@@ -9,6 +9,7 @@
 
 #include "impulse/features.h"
 #include "learn/train.h"
+#include "quant/quantize.h"
 #include "store/project.h"
 
 namespace mote::learn {
@@ -49,6 +50,8 @@ std::vector<TrainedBlock> load_trained(Store& store);
 std::vector<TrainedBlock> current_models(Store& store, const Impulse& impulse);
 // The IR of a trained classifier/regression block (for quantization and code generation).
 ir::Model trained_ir(const TrainedBlock& b);
+// How to quantize it: the block's int8_input parameter (quant::InputScaling).
+quant::QuantizeOptions trained_quantize_options(const TrainedBlock& b);
 
 struct TrainOptions {
   bool quiet = false;  // no progress bars or epoch lines (e.g. --json)

@@ -51,6 +51,7 @@ struct NetworkConfig {
   uint64_t seed = 1;
   int threads = 1;            // 1 keeps runs bit-identical
   bool normalize = true;      // standardize inputs (folded into the first layer on export)
+  std::string int8_input = "auto";  // quant::InputScaling of the int8 model: auto, per-tensor or per-channel
   nlohmann::json resolved;    // the params with every default filled in, for mote.json and reports
 };
 

@@ -9,6 +9,7 @@
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/max_pool2d_s8.h"
+#include "nn/quantize_affine_s8.h"
 #include "nn/quantize_s8.h"
 #include "nn/softmax_s8.h"
 
@@ -16,6 +17,14 @@ namespace mote::quant {
 
 std::vector<int8_t> quantize_input(const QModel& q, const float* x) {
   std::vector<int8_t> y(q.input_shape.size());
+  if (!q.input_gain.empty()) {
+    const nn::QuantizeAffineS8Params p{static_cast<int32_t>(y.size()), static_cast<int32_t>(q.input_gain.size()),
+                                       q.input_gain.data(), q.input_offset.data(), q.input.zero_point, nullptr};
+    if (q.input_offset.size() != q.input_gain.size() || y.size() % q.input_gain.size() != 0 ||
+        nn::quantize_affine_s8(p, x, y.data()) != MOTE_OK)
+      throw Error("quantize_input: the per-channel input map does not fit the input; re-quantize the model");
+    return y;
+  }
   // The runtime's own quantizer, so the device (which calls the same function) gets the same bytes.
   const nn::QuantizeS8Params p{static_cast<int32_t>(y.size()), q.input.scale, q.input.zero_point};
   if (nn::quantize_s8(p, x, y.data()) != MOTE_OK)

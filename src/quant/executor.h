@@ -11,7 +11,8 @@ namespace mote::quant {
 
 enum class KernelPath { Default, Reference, Dsp };
 
-// Float input -> int8 with runtime/nn/quantize_s8 (what generated device code calls too).
+// Float input -> int8 with runtime/nn/quantize_s8, or quantize_affine_s8 with the model's per-channel input map
+// (what generated device code calls too).
 std::vector<int8_t> quantize_input(const QModel& q, const float* x);
 std::vector<float> dequantize_output(const QModel& q, const std::vector<int8_t>& y);
 

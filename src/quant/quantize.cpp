@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "core/error.h"
+#include "quant/executor.h"
 
 namespace mote::quant {
 
@@ -85,21 +87,17 @@ QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& c
   return quantize(model, calibration, QuantizeOptions{});
 }
 
-QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& calibration, const QuantizeOptions& opts) {
-  ir::Model m = model;
-  ir::infer_shapes(m);
+namespace {
+
+// TFLite's recipe: one scale for the input, ranges of every layer's output from the calibration set.
+QModel quantize_plain(const ir::Model& m, const std::vector<std::vector<float>>& calibration, const QuantizeOptions& opts) {
   if (calibration.empty()) throw Error("quantize: no calibration inputs (pass the training features)");
-  const size_t in_size = m.input.size();
   // Min/max of the input and of every layer's output over the calibration set.
   double in_min = INFINITY, in_max = -INFINITY;
   std::vector<double> lo(m.layers.size(), INFINITY), hi(m.layers.size(), -INFINITY);
   for (size_t s = 0; s < calibration.size(); ++s) {
     const auto& x = calibration[s];
-    if (x.size() != in_size)
-      throw Error("quantize: calibration input " + std::to_string(s) + " has " + std::to_string(x.size()) +
-                  " values, the model takes " + std::to_string(in_size));
     for (float v : x) {
-      if (!std::isfinite(v)) throw Error("quantize: calibration input " + std::to_string(s) + " is not finite");
       in_min = std::min(in_min, static_cast<double>(v));
       in_max = std::max(in_max, static_cast<double>(v));
     }
@@ -166,6 +164,130 @@ QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& c
   return q;
 }
 
+// The per-channel input map: u = x * gain[k] + offset[k] (k = i % period) puts each channel in [-1, 1];
+// layer 0's weights take the inverse (x = (u - offset) / gain), so the float model is unchanged.
+struct InputMap {
+  ir::Model model;  // the first weighted layer rewritten to read u
+  std::vector<double> gain, offset;
+};
+
+std::optional<InputMap> input_map(const ir::Model& m, const std::vector<std::vector<float>>& calibration) {
+  size_t first = 0;
+  bool only_reshape = true;  // an offset commutes with reshape, not with pooling or a convolution's padding
+  while (first < m.layers.size() && m.layers[first].weights.empty()) {
+    const ir::Op op = m.layers[first].op;
+    if (op != ir::Op::Reshape && op != ir::Op::MaxPool2D && op != ir::Op::AvgPool2D) return std::nullopt;
+    if (op != ir::Op::Reshape) only_reshape = false;
+    ++first;
+  }
+  if (first == m.layers.size()) return std::nullopt;
+  const bool flat = m.input.h == 1 && m.input.w == 1;
+  const size_t period = flat ? m.input.size() : static_cast<size_t>(m.input.c);
+  const bool with_offset = only_reshape && m.layers[first].op == ir::Op::FullyConnected;
+  std::vector<double> lo(period, INFINITY), hi(period, -INFINITY);
+  for (const auto& x : calibration)
+    for (size_t i = 0; i < x.size(); ++i) {
+      lo[i % period] = std::min(lo[i % period], static_cast<double>(x[i]));
+      hi[i % period] = std::max(hi[i % period], static_cast<double>(x[i]));
+    }
+  InputMap map{m, std::vector<double>(period, 1.0), std::vector<double>(period, 0.0)};
+  for (size_t k = 0; k < period; ++k) {
+    const double half = with_offset ? (hi[k] - lo[k]) / 2 : std::max(std::fabs(lo[k]), std::fabs(hi[k]));
+    map.gain[k] = half > 1e-12 ? 1.0 / half : 1.0;  // a constant channel keeps its unit
+    map.offset[k] = with_offset ? -(hi[k] + lo[k]) / 2 * map.gain[k] : 0.0;
+  }
+  ir::Layer& l = map.model.layers[first];
+  const size_t n = l.weights.size();
+  switch (l.op) {
+    case ir::Op::FullyConnected: {  // [units][in]; input k is channel k % period (HWC flattened)
+      const size_t in = l.in.size();
+      for (size_t o = 0; o < n / in; ++o) {
+        double shift = 0;
+        for (size_t k = 0; k < in; ++k) {
+          const double w = static_cast<double>(l.weights[o * in + k]) / map.gain[k % period];
+          shift += w * map.offset[k % period];
+          l.weights[o * in + k] = static_cast<float>(w);
+        }
+        if (!l.bias.empty()) l.bias[o] = static_cast<float>(l.bias[o] - shift);
+        else if (shift != 0) return std::nullopt;
+      }
+      break;
+    }
+    case ir::Op::Conv2D:  // OHWI: the input channel is the last axis
+      for (size_t j = 0; j < n; ++j) l.weights[j] = static_cast<float>(l.weights[j] / map.gain[j % period]);
+      break;
+    case ir::Op::DepthwiseConv2D: {  // [kh][kw][C * m]: output channel j % (C m) reads input channel that / m
+      const size_t cm = static_cast<size_t>(l.out.c), mult = static_cast<size_t>(l.depth_multiplier);
+      for (size_t j = 0; j < n; ++j) l.weights[j] = static_cast<float>(l.weights[j] / map.gain[(j % cm) / mult]);
+      break;
+    }
+    default:
+      return std::nullopt;
+  }
+  return map;
+}
+
+// How far the int8 model strays from the float one on (up to 1000 of) the calibration inputs, as a
+// fraction: classifiers, of inputs whose argmax differs; regressions, the mean absolute difference over
+// the float outputs' range.
+double disagreement(const QModel& q, const ir::Model& m, const std::vector<std::vector<float>>& calibration) {
+  const size_t n = std::min<size_t>(calibration.size(), 1000);
+  double differ = 0, lo = INFINITY, hi = -INFINITY;
+  for (size_t s = 0; s < n; ++s) {
+    const auto& x = calibration[s * calibration.size() / n];
+    const auto f = ir::run_float(m, x.data());
+    const auto i = run_quantized(q, x.data());
+    if (q.regression) {
+      for (size_t k = 0; k < f.size(); ++k) {
+        differ += std::fabs(f[k] - i[k]) / static_cast<double>(f.size());
+        lo = std::min(lo, static_cast<double>(f[k])), hi = std::max(hi, static_cast<double>(f[k]));
+      }
+    } else {
+      differ += std::max_element(f.begin(), f.end()) - f.begin() != std::max_element(i.begin(), i.end()) - i.begin();
+    }
+  }
+  differ /= static_cast<double>(n);
+  return q.regression ? differ / std::max(hi - lo, 1e-30) : differ;
+}
+
+}  // namespace
+
+QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& calibration, const QuantizeOptions& opts) {
+  ir::Model m = model;
+  ir::infer_shapes(m);
+  if (calibration.empty()) throw Error("quantize: no calibration inputs (pass the training features)");
+  for (size_t s = 0; s < calibration.size(); ++s) {
+    if (calibration[s].size() != m.input.size())
+      throw Error("quantize: calibration input " + std::to_string(s) + " has " + std::to_string(calibration[s].size()) +
+                  " values, the model takes " + std::to_string(m.input.size()));
+    for (float v : calibration[s])
+      if (!std::isfinite(v)) throw Error("quantize: calibration input " + std::to_string(s) + " is not finite");
+  }
+  QModel plain;
+  if (opts.input_scaling != InputScaling::PerChannel) plain = quantize_plain(m, calibration, opts);
+  if (opts.input_scaling == InputScaling::PerTensor) return plain;
+  const auto map = input_map(m, calibration);
+  if (!map) {
+    if (opts.input_scaling == InputScaling::PerChannel)
+      throw Error("quantize: per-channel input scaling needs a dense or convolution layer first (after reshape or pooling)");
+    return plain;
+  }
+  std::vector<std::vector<float>> mapped = calibration;
+  const size_t period = map->gain.size();
+  for (auto& x : mapped)
+    for (size_t i = 0; i < x.size(); ++i)
+      x[i] = static_cast<float>(x[i] * map->gain[i % period] + map->offset[i % period]);
+  QModel q = quantize_plain(map->model, mapped, opts);
+  for (size_t k = 0; k < period; ++k) {  // in units of the int8 step, what the device multiplies by
+    q.input_gain.push_back(static_cast<float>(map->gain[k] / q.input.scale));
+    q.input_offset.push_back(static_cast<float>(map->offset[k] / q.input.scale));
+  }
+  if (opts.input_scaling == InputScaling::PerChannel) return q;
+  // One scale while it stays within the 1 % that int8 may cost; beyond that the map, if it does better.
+  const double one_scale = disagreement(plain, m, calibration);
+  return one_scale > 0.01 && disagreement(q, m, calibration) < one_scale ? q : plain;
+}
+
 nlohmann::json to_json(const QModel& q) {
   using nlohmann::json;
   auto dims = [](const ir::Shape& s) { return json::array({s.h, s.w, s.c}); };
@@ -199,8 +321,10 @@ nlohmann::json to_json(const QModel& q) {
     }
     layers.push_back(std::move(j));
   }
-  return {{"input_shape", dims(q.input_shape)}, {"input_quant", tq(q.input)}, {"labels", q.labels},
-          {"regression", q.regression}, {"layers", std::move(layers)}};
+  json j = {{"input_shape", dims(q.input_shape)}, {"input_quant", tq(q.input)}, {"labels", q.labels},
+            {"regression", q.regression}, {"layers", std::move(layers)}};
+  if (!q.input_gain.empty()) j.update({{"input_gain", q.input_gain}, {"input_offset", q.input_offset}});
+  return j;
 }
 
 }  // namespace mote::quant

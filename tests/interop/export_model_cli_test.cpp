@@ -70,7 +70,7 @@ void check_project(const fs::path& proj, const test::TempDir& dir) {
 
   Project p = Project::open(proj);
   const auto ctx = learn::model_deploy_context(p, "", true);
-  const quant::QModel q = quant::quantize(ctx.model, ctx.calibration);
+  const quant::QModel q = quant::quantize(ctx.model, ctx.calibration, quant::QuantizeOptions{false, quant::InputScaling::PerTensor});
   EXPECT_EQ(json::parse(tfl.out)["input"]["zero_point"], q.input.zero_point);
   // The file is exactly the writer's output for this project's quantized model (deterministic).
   std::ifstream f(dir / "m.tflite", std::ios::binary);
@@ -110,7 +110,7 @@ void check_project(const fs::path& proj, const test::TempDir& dir) {
   // --per-tensor-dense: the whole trained model runs on ArmNN.
   auto pt = run_mote("-C " + proj.string() + " export-model --format tflite --per-tensor-dense -o " + (dir / "pt.tflite").string());
   ASSERT_EQ(pt.exit_code, 0) << pt.err;
-  const quant::QModel qpt = quant::quantize(ctx.model, ctx.calibration, quant::QuantizeOptions{true});
+  const quant::QModel qpt = quant::quantize(ctx.model, ctx.calibration, quant::QuantizeOptions{true, quant::InputScaling::PerTensor});
   const auto pt_bytes = compile::write_tflite(qpt, "mote " MOTE_VERSION ": " + ctx.block);
   ASSERT_EQ(fs::file_size(dir / "pt.tflite"), pt_bytes.size());
   // Per layer ArmNN is within 1 LSB (TfliteWriter.ArmnnLayerByLayer); through a whole model the differences

@@ -39,7 +39,7 @@ std::vector<Case> cases(bool equal_fc_scales = false) {
         for (size_t k = 0; k < n; ++k) l.weights[u * n + k] *= 0.5f / mx;
       }
     }
-    out.push_back({quant::quantize(m, test::random_inputs(m, 300, 1)), test::random_inputs(m, 200, 2)});
+    out.push_back({quant::quantize(m, test::random_inputs(m, 300, 1), quant::QuantizeOptions{false, quant::InputScaling::PerTensor}), test::random_inputs(m, 200, 2)});
   }
   return out;
 }
@@ -223,7 +223,7 @@ TEST(TfliteWriter, ArmnnLayerByLayer) {
 
 TEST(TfliteWriter, PerTensorDenseWritesOneScale) {
   const auto m = test::classifier_models()[0];
-  const auto q = quant::quantize(m, test::random_inputs(m, 100, 1), quant::QuantizeOptions{true});
+  const auto q = quant::quantize(m, test::random_inputs(m, 100, 1), quant::QuantizeOptions{true, quant::InputScaling::PerTensor});
   const auto bytes = compile::write_tflite(q);
   const auto* g = tflite::GetModel(bytes.data())->subgraphs()->Get(0);
   size_t dense = 0;

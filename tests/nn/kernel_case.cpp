@@ -68,6 +68,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
       return dsp ? run_softmax_table(c, out) : nn::softmax_s8(*c.softmax, c.input, out);
     case kQuantize:
       return c.quantize ? nn::quantize_s8(*c.quantize, c.input_f32, out) : MOTE_ERR_ARG;
+    case kQuantizeAffine:
+      return c.quantize_affine ? nn::quantize_affine_s8(*c.quantize_affine, c.input_f32, out) : MOTE_ERR_ARG;
     case kKernelCount:
       break;
   }

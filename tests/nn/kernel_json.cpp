@@ -84,6 +84,15 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
         c->input_f32 = j.at("input_f32").get<std::vector<float>>();
         v.quantize = &c->quantize;
         break;
+      case kQuantizeAffine:
+        c->gain = p.at("gain").get<std::vector<float>>();
+        c->offset = p.at("offset").get<std::vector<float>>();
+        c->select = p.at("select").get<std::vector<uint16_t>>();
+        c->quantize_affine = {p.at("size"), p.at("period"), c->gain.data(), c->offset.data(), p.at("zero_point"),
+                              c->select.empty() ? nullptr : c->select.data()};
+        c->input_f32 = j.at("input_f32").get<std::vector<float>>();
+        v.quantize_affine = &c->quantize_affine;
+        break;
       case kKernelCount:
         break;
     }

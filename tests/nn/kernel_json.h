@@ -19,6 +19,9 @@ struct OwnedCase {
   nn::AddS8Params add{};
   nn::SoftmaxS8Params softmax{};
   nn::QuantizeS8Params quantize{};
+  nn::QuantizeAffineS8Params quantize_affine{};
+  std::vector<float> gain, offset;  // quantize_affine's arrays
+  std::vector<uint16_t> select;
   std::vector<float> input_f32;
   std::vector<int8_t> input, input2, weights, expected;
   std::vector<int32_t> bias, multiplier, shift;

@@ -98,6 +98,14 @@ std::string params(const OwnedCase& c, const std::string& id) {
         << s(p.zero_point);
       break;
     }
+    case kQuantizeAffine: {
+      const auto& p = c.quantize_affine;
+      o << float_array(id + "_g", c.gain) << float_array(id + "_o", c.offset)
+        << array("uint16_t", id + "_sel", c.select) << "static const nn::QuantizeAffineS8Params " << id << "_p = {"
+        << s(p.size) << ", " << s(p.period) << ", " << id << "_g, " << id << "_o, " << s(p.zero_point) << ", "
+        << (c.select.empty() ? "0" : id + "_sel");
+      break;
+    }
     case kKernelCount:
       break;
   }
@@ -129,7 +137,7 @@ int main(int argc, char** argv) {
         host = out;
       }
       const std::string id = "c" + std::to_string(n++);
-      const char* slots[] = {"fc", "conv", "dw", "pool", "pool", "add", "softmax", "quantize"};
+      const char* slots[] = {"fc", "conv", "dw", "pool", "pool", "add", "softmax", "quantize", "quantize_affine"};
       static_assert(sizeof(slots) / sizeof(slots[0]) == kKernelCount, "a params slot per kernel");
       body << "// " << c->name << "\n"
            << params(*c, id) << array("int8_t", id + "_in", c->input) << array("int8_t", id + "_in2", c->input2)
@@ -139,7 +147,7 @@ int main(int argc, char** argv) {
       auto ptr = [&](const std::string& suffix, bool present) { return present ? id + suffix : std::string("0"); };
       const std::string which = slots[c->view.kernel];
       std::string entry = "    {\"" + c->name + "\", static_cast<Kernel>(" + std::to_string(c->view.kernel) + ")";
-      for (const char* slot : {"fc", "conv", "dw", "pool", "add", "softmax", "quantize"})
+      for (const char* slot : {"fc", "conv", "dw", "pool", "add", "softmax", "quantize", "quantize_affine"})
         entry += ", " + (which == slot ? "&" + id + "_p" : std::string("0"));
       entry += ", " + ptr("_in", !c->input.empty()) + ", " + ptr("_inf", !c->input_f32.empty()) + ", " +
                ptr("_in2", !c->input2.empty()) + ", " +

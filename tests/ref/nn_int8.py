@@ -226,6 +226,22 @@ def quantize(p, x):
     return np.clip(r + p["zero_point"], -128, 127).astype(np.int64)
 
 
+def quantize_affine(p, x):
+    """x[select[i]] * gain[i % period] + offset[i % period], each a float32 operation, rounded half away from zero,
+    plus the zero point, clamped."""
+    x = np.asarray(x, np.float32)
+    if p["select"]:
+        x = x[np.asarray(p["select"])]
+    k = np.arange(p["size"]) % p["period"]
+    scaled = x * np.asarray(p["gain"], np.float32)[k]  # float32 * float32 -> float32, rounded once
+    v = (scaled + np.asarray(p["offset"], np.float32)[k]).astype(np.float64)
+    # the float formula's result is exact (check it in float64 within one float32 rounding per step)
+    ref = x.astype(np.float64) * np.asarray(p["gain"], np.float64)[k] + np.asarray(p["offset"], np.float64)[k]
+    assert np.all(np.abs(v - ref) <= 1e-5 * np.maximum(1, np.abs(ref))), "quantize_affine: float32 steps disagree"
+    r = np.sign(v) * np.floor(np.abs(v) + 0.5)
+    return np.clip(r + p["zero_point"], -128, 127).astype(np.int64)
+
+
 # ---- random cases ----
 rng = np.random.default_rng(20261125)
 
@@ -340,6 +356,24 @@ def quantize_case(name, n, scale, exact_halves=False):
                   "expected": quantize(p, x).tolist()})
 
 
+def quantize_affine_case(name, n, period, select=False, halves=False):
+    """Channels of very different units (as raw g beside deg/s) mapped to about [-1, 1] at scale 2/255."""
+    zp = zero_point()
+    spread = 10.0 ** rng.uniform(-2, 3, period)
+    x = (rng.normal(0, 1, n + (7 if select else 0)) * np.resize(spread, n + (7 if select else 0))).astype(np.float32)
+    gain = (127.5 / (3 * spread)).astype(np.float32)
+    offset = rng.uniform(-20, 20, period).astype(np.float32)
+    if halves:  # gains of powers of two and offsets of k + 0.5: products land exactly on ties
+        gain = (2.0 ** rng.integers(-3, 3, period)).astype(np.float32)
+        offset = np.full(period, 0.5, np.float32)
+        x = (rng.integers(-200, 200, n) / np.resize(gain, n)).astype(np.float32)
+    sel = rng.permutation(len(x))[:n].tolist() if select else []
+    p = {"size": n, "period": period, "gain": [float(v) for v in gain], "offset": [float(v) for v in offset],
+         "zero_point": zp, "select": sel}
+    cases.append({"kernel": "quantize_affine", "name": name, "params": p, "input_f32": [float(v) for v in x],
+                  "expected": quantize_affine(p, x).tolist()})
+
+
 def make_cases():
     # Odd sizes, SAME/VALID, strides, 1-D (h = 1), saturation, extreme zero points.
     fc_case("fc_1x1", 1, 1); fc_case("fc_odd", 7, 5); fc_case("fc_33x20", 33, 20); fc_case("fc_big", 130, 9)
@@ -360,6 +394,9 @@ def make_cases():
     pool_case("avg_2x2", "avg", 8, 8, 5, 2, 2, 2, 2, False); pool_case("avg_same_odd", "avg", 7, 5, 3, 3, 3, 2, 2, True)
     pool_case("avg_1d", "avg", 1, 25, 6, 1, 3, 1, 2, True); pool_case("avg_global", "avg", 4, 6, 9, 4, 6, 1, 1, False)
     quantize_case("quantize_features", 33, 0.0371); quantize_case("quantize_halves", 40, 0.25, exact_halves=True)
+    quantize_affine_case("quantize_affine_raw6", 6 * 20, 6); quantize_affine_case("quantize_affine_features", 35, 35)
+    quantize_affine_case("quantize_affine_select", 30, 30, select=True)
+    quantize_affine_case("quantize_affine_halves", 48, 4, halves=True)
     add_case("add_odd", 37); add_case("add_1", 1); add_case("add_128", 128)
     softmax_case("softmax_3", 1, 3, 0.1); softmax_case("softmax_10", 1, 10, 0.05)
     softmax_case("softmax_rows", 3, 7, 0.2); softmax_case("softmax_sharp", 1, 6, 0.5)

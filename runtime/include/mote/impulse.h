@@ -78,6 +78,10 @@ struct ImpulseModel {
   const uint16_t* nn_select;
   float input_scale;
   int32_t input_zero_point;
+  // Per-channel input map (input_gain null: none): q = round(x * gain[i % period] + offset[i % period]) + zero point.
+  const float* input_gain;
+  const float* input_offset;
+  uint16_t input_period;
   int8_t* (*nn_input)();
   Status (*nn_invoke)();
   const int8_t* (*nn_output)();
