@@ -188,6 +188,56 @@ TEST_F(ImpulseDeploy, ProfileCortexM4ProvesParityOnTheDemo) {
               "Cortex-M4; parity on %d windows\n", ram / 1000.0, flash / 1000.0, n);
 }
 
+// The classifier's per-channel input map (int8_input: per-channel): generated into the model and the glue,
+// applied by runtime/nn/quantize_affine_s8 on the device, bit for bit the host's.
+TEST_F(ImpulseDeploy, PerChannelInputMapIsBitExactOnCortexM4) {
+  if (!have_m4_tools()) GTEST_SKIP() << "SKIPPED: needs arm-none-eabi-g++ and qemu-system-arm (scripts/setup)";
+  const fs::path mapped = tmp("mapped");
+  fs::copy(project(), mapped, fs::copy_options::recursive);
+  auto shown = run_mote("-C " + mapped.string() + " impulse show --json");
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  auto spec = nlohmann::json::parse(shown.out)["impulse"];
+  for (auto& b : spec["learn"])
+    if (b["type"] == "classifier") b["params"]["int8_input"] = "per-channel";
+  const fs::path spec_file = tmp("mapped-impulse.json");
+  mote::test::write_text(spec_file, spec.dump());
+  ASSERT_EQ(run_mote("-C " + mapped.string() + " impulse set " + spec_file.string()).exit_code, 0);
+  auto bad = spec;
+  for (auto& b : bad["learn"])
+    if (b["type"] == "classifier") b["params"]["int8_input"] = "per-axis";
+  mote::test::write_text(tmp("bad-impulse.json"), bad.dump());
+  auto refused = run_mote("-C " + mapped.string() + " impulse set " + tmp("bad-impulse.json").string());
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("int8_input"), std::string::npos) << refused.err;
+  auto trained = run_mote("-C " + mapped.string() + " train");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  auto tested = run_mote("-C " + mapped.string() + " test --int8 --json");
+  ASSERT_EQ(tested.exit_code, 0) << tested.err;
+  bool saw = false;
+  const auto report = nlohmann::json::parse(tested.out);
+  for (const auto& b : report["blocks"])
+    if (b.contains("int8")) {
+      EXPECT_EQ(b["int8"]["input_scaling"], "per-channel (105 channels)");
+      saw = true;
+    }
+  EXPECT_TRUE(saw) << tested.out;
+  auto r = run_mote("-C " + mapped.string() + " profile --target cortex-m4 --windows 4 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["parity"]["ok"].get<bool>());
+  EXPECT_EQ(j["parity"]["int8_equal_windows"].get<int>(), j["parity"]["windows"].get<int>());
+  EXPECT_EQ(j["nn"]["invoke_outputs_equal"].get<int>(), j["parity"]["windows"].get<int>());
+  const fs::path out = tmp("mapped-cpp");
+  ASSERT_EQ(run_mote("-C " + mapped.string() + " deploy --format cpp -o " + out.string()).exit_code, 0);
+  std::string header, glue;
+  for (const auto& e : fs::recursive_directory_iterator(out)) {
+    if (e.path().filename() == "mote_model.h") header = mote::test::read_text(e.path());
+    if (e.path().filename() == "mote_impulse.cpp") glue = mote::test::read_text(e.path());
+  }
+  EXPECT_NE(header.find("const uint16_t kInputPeriod = 105;"), std::string::npos) << header;
+  EXPECT_NE(glue.find("mote_model::kInputGain"), std::string::npos) << glue;
+}
+
 TEST_F(ImpulseDeploy, DemoPrintsTheDeviceLine) {
   if (!demo_profiled_) {
     EXPECT_NE(demo_out_->find("on a Cortex-M4: not profiled (--no-profile)"), std::string::npos) << *demo_out_;

@@ -185,3 +185,113 @@ TEST(Quantize, RefusesBadCalibration) {
     EXPECT_NE(std::string(e.what()).find("calibration input 0 has 32 values"), std::string::npos) << e.what();
   }
 }
+
+namespace {
+
+// Inputs whose channels differ in unit by up to 10^5 (raw g beside deg/s); `spread` per channel, repeated HWC.
+std::vector<std::vector<float>> mixed_unit_inputs(const ir::Model& m, const std::vector<float>& spread, int n, unsigned seed) {
+  auto xs = test::random_inputs(m, n, seed);
+  for (auto& x : xs)
+    for (size_t i = 0; i < x.size(); ++i) x[i] = x[i] * spread[i % spread.size()] + 3 * spread[i % spread.size()];
+  return xs;
+}
+
+// A trained network sees standardized inputs: its first layer's weights carry 1 / spread (as mote's export folds).
+// Weight j reads input channel j % spread.size(): dense [units][in] with in = spread.size(), or conv OHWI.
+void fold_spread(ir::Layer& first, const std::vector<float>& spread) {
+  for (size_t j = 0; j < first.weights.size(); ++j) first.weights[j] /= spread[j % spread.size()];
+}
+
+int agreement(const ir::Model& m, const quant::QModel& q, const std::vector<std::vector<float>>& xs) {
+  int agree = 0;
+  for (const auto& x : xs) agree += argmax(quant::run_quantized(q, x.data())) == argmax(ir::run_float(m, x.data()));
+  return agree;
+}
+
+}  // namespace
+
+TEST(Quantize, MixedUnitDenseInputsGetThePerChannelMap) {
+  Builder b;
+  ir::Model m;
+  m.input = {1, 1, 12};
+  m.layers = {b.dense(16, 12, ir::Activation::Relu), b.dense(4, 16), b.simple(ir::Op::Softmax)};
+  m.labels = {"a", "b", "c", "d"};
+  const std::vector<float> spread = {1000, 0.01f, 1, 250, 0.05f, 3, 1000, 0.01f, 1, 250, 0.05f, 3};
+  fold_spread(m.layers[0], spread);
+  // The folded bias: centred features (x - 3 spread) / spread, as a normalized network reads them.
+  for (int u = 0; u < 16; ++u)
+    for (int k = 0; k < 12; ++k) m.layers[0].bias[u] -= m.layers[0].weights[u * 12 + k] * 3 * spread[k];
+  ir::infer_shapes(m);
+  const auto cal = mixed_unit_inputs(m, spread, 400, 1), held_out = mixed_unit_inputs(m, spread, 300, 2);
+
+  const auto one_scale = quant::quantize(m, cal, {false, quant::InputScaling::PerTensor});
+  const auto mapped = quant::quantize(m, cal, {false, quant::InputScaling::PerChannel});
+  const auto chosen = quant::quantize(m, cal);
+  EXPECT_TRUE(one_scale.input_gain.empty());
+  ASSERT_EQ(mapped.input_gain.size(), 12u);  // a flat input: one entry per feature
+  ASSERT_EQ(mapped.input_offset.size(), 12u);
+  const int a_one = agreement(m, one_scale, held_out), a_map = agreement(m, mapped, held_out);
+  std::printf("mixed-unit dense: argmax agreement with float, one scale %d/300, per-channel map %d/300\n", a_one, a_map);
+  EXPECT_LT(a_one, 0.8 * 300) << "one int8 scale cannot hold 0.01 beside 1000";
+  EXPECT_GE(a_map, 0.97 * 300);
+  EXPECT_EQ(chosen.input_gain, mapped.input_gain) << "auto takes the map when one scale strays";
+  // Each feature lands in about [-1, 1] at the input scale: gain x spread x 3.5 sigma spans ~ 127 steps.
+  for (size_t k = 0; k < 12; ++k) {
+    const float u = mapped.input_gain[k] * mapped.input.scale * spread[k];
+    EXPECT_GT(u, 0.05f) << k;
+    EXPECT_LT(u, 1.0f) << k;
+  }
+  // The executor's input is the kernel's: x * gain + offset, rounded half away, plus the zero point.
+  const auto xq = quant::quantize_input(mapped, held_out[0].data());
+  for (size_t k = 0; k < 12; ++k) {
+    const float v = held_out[0][k] * mapped.input_gain[k] + mapped.input_offset[k];
+    const int expected = std::clamp(static_cast<int>(std::round(v)) + mapped.input.zero_point, -128, 127);
+    EXPECT_EQ(xq[k], expected) << k;
+  }
+}
+
+TEST(Quantize, WellScaledInputsKeepOneScale) {
+  // The random classifiers take N(0, 1) inputs: one scale stays within 1 %, so auto adds no flash.
+  for (const auto& m : classifiers()) {
+    const auto q = quant::quantize(m, inputs(m, 300, 1));
+    EXPECT_TRUE(q.input_gain.empty()) << m.input.h << "x" << m.input.w << "x" << m.input.c;
+  }
+}
+
+TEST(Quantize, MixedUnitConvInputsGetOneGainPerChannel) {
+  Builder b;
+  ir::Model m;
+  m.input = {1, 40, 6};  // 40 frames of a 6-axis IMU: accelerometer in g, gyroscope in deg/s
+  m.layers = {b.conv(8, 1, 5, 1, 6, ir::Padding::Same, ir::Activation::Relu), b.pool(ir::Op::MaxPool2D, 1, 4, 4, ir::Padding::Valid),
+              b.simple(ir::Op::Reshape), b.dense(5, 80), b.simple(ir::Op::Softmax)};
+  m.labels = {"a", "b", "c", "d", "e"};
+  const std::vector<float> spread = {2, 2, 2, 2000, 2000, 2000};
+  fold_spread(m.layers[0], spread);  // OHWI: the input channel is the last axis
+  ir::infer_shapes(m);
+  const auto cal = mixed_unit_inputs(m, spread, 300, 3), held_out = mixed_unit_inputs(m, spread, 200, 4);
+  const auto one_scale = quant::quantize(m, cal, {false, quant::InputScaling::PerTensor});
+  const auto chosen = quant::quantize(m, cal);
+  ASSERT_EQ(chosen.input_gain.size(), 6u);  // HWC: one gain per channel, repeated along time
+  for (float o : chosen.input_offset) EXPECT_EQ(o, 0.0f) << "an offset would not commute with zero padding";
+  const int a_one = agreement(m, one_scale, held_out), a_map = agreement(m, chosen, held_out);
+  std::printf("mixed-unit conv1d: argmax agreement with float, one scale %d/200, per-channel map %d/200\n", a_one, a_map);
+  EXPECT_GE(a_map, 0.95 * 200);
+  EXPECT_GT(a_map, a_one);
+  // Both kernel paths still agree on the mapped model.
+  for (const auto& x : held_out) {
+    const auto xq = quant::quantize_input(chosen, x.data());
+    ASSERT_EQ(quant::run_int8(chosen, xq.data(), quant::KernelPath::Reference),
+              quant::run_int8(chosen, xq.data(), quant::KernelPath::Dsp));
+  }
+}
+
+TEST(Quantize, PerChannelMapNeedsAWeightedFirstLayer) {
+  Builder b;
+  ir::Model m;
+  m.input = {1, 1, 8};
+  m.layers = {b.simple(ir::Op::Softmax)};
+  ir::infer_shapes(m);
+  const auto cal = inputs(m, 20, 1);
+  EXPECT_THROW(quant::quantize(m, cal, {false, quant::InputScaling::PerChannel}), Error);
+  EXPECT_TRUE(quant::quantize(m, cal).input_gain.empty());
+}
