@@ -9,13 +9,14 @@
 
 namespace mote {
 
-Status quantize_nn_input(const ImpulseModel& m, const float* features) {
+Status quantize_nn_input_per_channel(const ImpulseModel& m, const float* features) {
+  const nn::QuantizeAffineS8Params p = {m.nn_input_count, m.input_period, m.input_gain, m.input_offset,
+                                        m.input_zero_point, m.nn_select};
+  return nn::quantize_affine_s8(p, features, m.nn_input());
+}
+
+Status quantize_nn_input_per_tensor(const ImpulseModel& m, const float* features) {
   int8_t* in = m.nn_input();
-  if (m.input_gain) {
-    const nn::QuantizeAffineS8Params p = {m.nn_input_count, m.input_period, m.input_gain, m.input_offset,
-                                          m.input_zero_point, m.nn_select};
-    return nn::quantize_affine_s8(p, features, in);
-  }
   const nn::QuantizeS8Params qp = {m.nn_input_count, m.input_scale, m.input_zero_point};
   if (!m.nn_select) return nn::quantize_s8(qp, features, in);
   // The classifier reads some of the features, in its order: check once, then round each (quantize_s8's math).
@@ -23,6 +24,10 @@ Status quantize_nn_input(const ImpulseModel& m, const float* features) {
   for (uint16_t i = 0; i < m.nn_input_count; ++i)
     in[i] = nn::quantize_rounded_s8(features[m.nn_select[i]] / m.input_scale, m.input_zero_point);
   return MOTE_OK;
+}
+
+Status quantize_nn_input(const ImpulseModel& m, const float* features) {
+  return m.nn_quantize ? m.nn_quantize(m, features) : MOTE_ERR_ARG;
 }
 
 // Everything after reading the window (impulse_internal.h).

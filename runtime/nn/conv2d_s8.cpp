@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "nn/fixed_point.h"
-#include "nn/simd.h"
+#include "nn/fully_connected_s8.h"
 
 namespace mote {
 namespace nn {
@@ -12,11 +12,15 @@ static int32_t dot_length(const Conv2DS8Params& p) { return p.kernel_h * p.kerne
 
 size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p) {
   const int32_t k = dot_length(p);
-  return k > 0 ? static_cast<size_t>(k) * sizeof(int16_t) : 0;
+  return k > 0 ? (static_cast<size_t>(k) + 3u) & ~static_cast<size_t>(3) : 0;
+}
+
+void conv2d_s8_pack_weights(const Conv2DS8Params& p, const int8_t* ohwi, int8_t* packed) {
+  fully_connected_s8_pack_weights(dot_length(p), p.output.c, ohwi, packed);
 }
 
 static Status check(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
-                    const int8_t* output) {
+                    const int8_t* output, const void* scratch, size_t scratch_bytes) {
   if (!input || !weights || !output || !q.multiplier || !q.shift) return MOTE_ERR_ARG;
   if (!valid_dims(p.input) || !valid_dims(p.output) || p.kernel_h <= 0 || p.kernel_w <= 0) return MOTE_ERR_SHAPE;
   if (p.stride_h <= 0 || p.stride_w <= 0 || p.pad_h < 0 || p.pad_w < 0) return MOTE_ERR_ARG;
@@ -24,120 +28,65 @@ static Status check(const Conv2DS8Params& p, const PerChannelQuant& q, const int
       !valid_activation(p.act_min, p.act_max))
     return MOTE_ERR_ARG;
   if (static_cast<int64_t>(p.kernel_h) * p.kernel_w * p.input.c > kMaxDotLength) return MOTE_ERR_UNSUPPORTED;
+  if (!scratch || scratch_bytes < conv2d_s8_scratch_bytes(p)) return MOTE_ERR_SCRATCH;
+  return MOTE_OK;
+}
+
+// The column of output pixel (y0, x0) = its top-left tap: the input itself when the taps are one contiguous
+// run (all inside, and one kernel row or rows as wide as the input), else gathered into col with padded
+// taps at the input zero point, whose value plus input_offset is 0.
+static const int8_t* column(const Conv2DS8Params& p, const int8_t* input, int32_t y0, int32_t x0, int8_t* col) {
+  const int32_t in_c = p.input.c, run = p.kernel_w * in_c;
+  const bool inside = y0 >= 0 && x0 >= 0 && y0 + p.kernel_h <= p.input.h && x0 + p.kernel_w <= p.input.w;
+  const int8_t* at = input + (static_cast<size_t>(y0) * p.input.w + x0) * in_c;
+  if (inside && (p.kernel_h == 1 || p.kernel_w == p.input.w)) return at;
+  const int8_t pad = static_cast<int8_t>(-p.input_offset);
+  int8_t* c = col;
+  for (int32_t ky = 0; ky < p.kernel_h; ++ky, c += run) {
+    const int32_t iy = y0 + ky;
+    if (iy < 0 || iy >= p.input.h) {
+      memset(c, pad, static_cast<size_t>(run));
+      continue;
+    }
+    // Taps [kx_lo, kx_hi) of this kernel row fall inside the input; the others are padding.
+    const int32_t kx_lo = x0 < 0 ? -x0 : 0;
+    const int32_t kx_hi = x0 + p.kernel_w > p.input.w ? p.input.w - x0 : p.kernel_w;
+    if (kx_lo >= kx_hi) {
+      memset(c, pad, static_cast<size_t>(run));
+      continue;
+    }
+    memset(c, pad, static_cast<size_t>(kx_lo * in_c));
+    memcpy(c + kx_lo * in_c, input + (static_cast<size_t>(iy) * p.input.w + x0 + kx_lo) * in_c,
+           static_cast<size_t>((kx_hi - kx_lo) * in_c));
+    memset(c + kx_hi * in_c, pad, static_cast<size_t>((p.kernel_w - kx_hi) * in_c));
+  }
+  return col;
+}
+
+typedef Status (*DenseKernel)(const FullyConnectedS8Params&, const PerChannelQuant&, const int8_t*, const int8_t*,
+                              const int32_t*, int8_t*);
+
+static Status conv_with(DenseKernel dense, const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                        const int8_t* weights, const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
+  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output, scratch, scratch_bytes));
+  const FullyConnectedS8Params fc = {dot_length(p), p.output.c, p.input_offset, p.output_offset, p.act_min, p.act_max};
+  int8_t* col = static_cast<int8_t*>(scratch);
+  int8_t* out = output;
+  for (int32_t oy = 0; oy < p.output.h; ++oy)
+    for (int32_t ox = 0; ox < p.output.w; ++ox, out += p.output.c)
+      MOTE_RETURN_IF_ERROR(dense(fc, q, column(p, input, oy * p.stride_h - p.pad_h, ox * p.stride_w - p.pad_w, col),
+                                 weights, bias, out));
   return MOTE_OK;
 }
 
 Status conv2d_s8_ref(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
-                     const int32_t* bias, int8_t* output, void*, size_t) {
-  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
-  const int32_t in_c = p.input.c;
-  for (int32_t oy = 0; oy < p.output.h; ++oy) {
-    for (int32_t ox = 0; ox < p.output.w; ++ox) {
-      const int32_t y0 = oy * p.stride_h - p.pad_h, x0 = ox * p.stride_w - p.pad_w;
-      for (int32_t o = 0; o < p.output.c; ++o) {
-        int32_t acc = bias ? bias[o] : 0;
-        for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-          const int32_t iy = y0 + ky;
-          if (iy < 0 || iy >= p.input.h) continue;
-          for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
-            const int32_t ix = x0 + kx;
-            if (ix < 0 || ix >= p.input.w) continue;
-            const int8_t* x = input + (static_cast<size_t>(iy) * p.input.w + ix) * in_c;
-            const int8_t* w = weights + ((static_cast<size_t>(o) * p.kernel_h + ky) * p.kernel_w + kx) * in_c;
-            for (int32_t i = 0; i < in_c; ++i) acc += w[i] * (x[i] + p.input_offset);
-          }
-        }
-        output[(static_cast<size_t>(oy) * p.output.w + ox) * p.output.c + o] =
-            requantize(acc, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
-      }
-    }
-  }
-  return MOTE_OK;
-}
-
-// The column holds each group of four elements (0,1,2,3) in the order (0,2,1,3), so one word read gives
-// (k0,k2) and the next (k1,k3): the pairs SXTB16 and SXTB16(ROR 8) make of four weights.
-static void fill_column(const Conv2DS8Params& p, const int8_t* input, int32_t y0, int32_t x0, int16_t* col) {
-  const int32_t in_c = p.input.c, k_len = dot_length(p), k4 = k_len & ~3;
-  const int32_t off2 = simd::dup16(p.input_offset);
-  const bool aligned = (in_c & 3) == 0;  // then no group of four straddles two taps
-  int32_t k = 0;
-  for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
-    const int32_t iy = y0 + ky;
-    for (int32_t kx = 0; kx < p.kernel_w; ++kx, k += in_c) {
-      const int32_t ix = x0 + kx;
-      if (iy < 0 || iy >= p.input.h || ix < 0 || ix >= p.input.w) {
-        memset(col + k, 0, static_cast<size_t>(in_c) * sizeof(int16_t));
-        continue;
-      }
-      const int8_t* x = input + (static_cast<size_t>(iy) * p.input.w + ix) * in_c;
-      if (aligned) {  // SXTAB16 writes the (0,2) and (1,3) pairs directly, offset added
-        for (int32_t i = 0; i < in_c; i += 4) {
-          const int32_t w = simd::load32(x + i);
-          simd::store32(col + k + i, simd::sxtab16(off2, w));
-          simd::store32(col + k + i + 2, simd::sxtab16(off2, simd::ror8(w)));
-        }
-      } else {
-        for (int32_t i = 0; i < in_c; ++i) col[k + i] = static_cast<int16_t>(x[i] + p.input_offset);
-      }
-    }
-  }
-  if (!aligned) {  // natural order -> (0,2,1,3) within every group of four
-    for (int32_t g = 0; g < k4; g += 4) {
-      const uint32_t a = static_cast<uint32_t>(simd::load32(col + g)), b = static_cast<uint32_t>(simd::load32(col + g + 2));
-      simd::store32(col + g, static_cast<int32_t>((a & 0xFFFFu) | (b << 16)));
-      simd::store32(col + g + 2, static_cast<int32_t>((a >> 16) | (b & 0xFFFF0000u)));
-    }
-  }
+                     const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
+  return conv_with(fully_connected_s8_ref, p, q, input, weights, bias, output, scratch, scratch_bytes);
 }
 
 Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
                      const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
-  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
-  if (!scratch || scratch_bytes < conv2d_s8_scratch_bytes(p)) return MOTE_ERR_SCRATCH;
-  int16_t* col = static_cast<int16_t*>(scratch);
-  const int32_t k_len = dot_length(p), k4 = k_len & ~3;
-  for (int32_t oy = 0; oy < p.output.h; ++oy) {
-    for (int32_t ox = 0; ox < p.output.w; ++ox) {
-      // im2col of this output pixel with the input offset added; taps outside the image are 0.
-      fill_column(p, input, oy * p.stride_h - p.pad_h, ox * p.stride_w - p.pad_w, col);
-      int8_t* out = output + (static_cast<size_t>(oy) * p.output.w + ox) * p.output.c;
-      int32_t o = 0;
-      for (; o + 1 < p.output.c; o += 2) {  // two filters share each column word
-        const int8_t* w0 = weights + static_cast<size_t>(o) * k_len;
-        const int8_t* w1 = w0 + k_len;
-        int32_t acc0 = bias ? bias[o] : 0, acc1 = bias ? bias[o + 1] : 0;
-        int32_t i = 0;
-        for (; i < k4; i += 4) {
-          const int32_t ca = simd::load32(col + i), cb = simd::load32(col + i + 2);
-          const int32_t a = simd::load32(w0 + i), b = simd::load32(w1 + i);
-          acc0 = simd::smlad(ca, simd::sxtb16(a), acc0);
-          acc0 = simd::smlad(cb, simd::sxtb16(simd::ror8(a)), acc0);
-          acc1 = simd::smlad(ca, simd::sxtb16(b), acc1);
-          acc1 = simd::smlad(cb, simd::sxtb16(simd::ror8(b)), acc1);
-        }
-        for (; i < k_len; ++i) {
-          acc0 += w0[i] * col[i];
-          acc1 += w1[i] * col[i];
-        }
-        out[o] = requantize(acc0, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
-        out[o + 1] = requantize(acc1, q.multiplier[o + 1], q.shift[o + 1], p.output_offset, p.act_min, p.act_max);
-      }
-      for (; o < p.output.c; ++o) {
-        const int8_t* w = weights + static_cast<size_t>(o) * k_len;
-        int32_t acc = bias ? bias[o] : 0;
-        int32_t i = 0;
-        for (; i < k4; i += 4) {
-          const int32_t a = simd::load32(w + i);
-          acc = simd::smlad(simd::load32(col + i), simd::sxtb16(a), acc);
-          acc = simd::smlad(simd::load32(col + i + 2), simd::sxtb16(simd::ror8(a)), acc);
-        }
-        for (; i < k_len; ++i) acc += w[i] * col[i];
-        out[o] = requantize(acc, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
-      }
-    }
-  }
-  return MOTE_OK;
+  return conv_with(fully_connected_s8_dsp, p, q, input, weights, bias, output, scratch, scratch_bytes);
 }
 
 Status conv2d_s8(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,

@@ -103,9 +103,17 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         nn::fully_connected_s8_pack_weights(static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
                                             l.weights.data(), weights.data());
       }
+      if (l.op == ir::Op::Conv2D) {  // OHWI rows of kernel_h * kernel_w * in.c, packed as the dense kernel's
+        const int32_t k_len = l.kernel_h * l.kernel_w * l.in.c;
+        if (l.weights.size() != static_cast<size_t>(k_len) * static_cast<size_t>(l.out.c))
+          throw Error("generate_cpp: layer " + std::to_string(i) + " has " + std::to_string(l.weights.size()) +
+                      " weights, expected out.c x kernel_h x kernel_w x in.c; re-quantize the model");
+        nn::fully_connected_s8_pack_weights(k_len, l.out.c, l.weights.data(), weights.data());
+      }
       // alignas(4): the dense DSP path reads its weights with LDRD on the M4.
       data << "// layer " << i << ": " << ir::op_name(l.op)
-           << (l.op == ir::Op::FullyConnected ? " (weights in fully_connected_s8's packed order)" : "") << "\n"
+           << (l.op == ir::Op::FullyConnected || l.op == ir::Op::Conv2D ? " (weights in fully_connected_s8's packed order)" : "")
+           << "\n"
            << array("int8_t", id + "_weights", weights, "alignas(4) ") << array("int32_t", id + "_bias", l.bias)
            << array("int32_t", id + "_multiplier", l.multiplier) << array("int32_t", id + "_shift", l.shift)
            << "const mote::nn::PerChannelQuant " << id << "_quant = {" << id << "_multiplier, " << id << "_shift};\n";

@@ -241,11 +241,13 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   if (d.has_nn)
     src << "    " << d.q.input_shape.size() << ", " << nn_select << ", " << c_float(d.q.input.scale) << ", "
         << d.q.input.zero_point << ", "
-        << (d.q.input_gain.empty() ? "0, 0, 0" : "mote_model::kInputGain, mote_model::kInputOffset, mote_model::kInputPeriod")
+        << (d.q.input_gain.empty() ? "0, 0, 0, mote::quantize_nn_input_per_tensor"
+                                 : "mote_model::kInputGain, mote_model::kInputOffset, mote_model::kInputPeriod, "
+                                   "mote::quantize_nn_input_per_channel")
         << ", mote_model::input, mote_model::invoke, mote_model::output,\n    " << d.labels.size()
         << ", kLabelNames, " << c_float(d.q.output().scale) << ", " << d.q.output().zero_point << ",\n";
   else
-    src << "    0, 0, 1.0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.0f, 0,\n";
+    src << "    0, 0, 1.0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.0f, 0,\n";
   if (d.has_anomaly) src << "    &kKmeans, " << c_float(d.anomaly.threshold) << "};\n";
   else src << "    0, 0.0f};\n";
   src << "// run_impulse_continuous's sliding window; dropped by --gc-sections when unused.\nfloat kImpulseSlide[" << window

@@ -12,6 +12,10 @@ std::vector<T> ints(const nlohmann::json& j, const char* key) {
   return j.contains(key) ? j[key].get<std::vector<T>>() : std::vector<T>{};
 }
 
+size_t conv2d_len(const nn::Conv2DS8Params& p) {
+  return static_cast<size_t>(p.kernel_h) * static_cast<size_t>(p.kernel_w) * static_cast<size_t>(p.input.c);
+}
+
 Kernel kernel_of(const std::string& s) {
   for (int k = 0; k < kKernelCount; ++k)
     if (s == kernel_name(static_cast<Kernel>(k))) return static_cast<Kernel>(k);
@@ -55,6 +59,14 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
                    p.at("stride_w"), p.at("pad_h"), p.at("pad_w"), p.at("input_offset"), p.at("output_offset"),
                    p.at("act_min"), p.at("act_max")};
         v.conv = &c->conv;
+        // numpy writes OHWI; the kernels read its rows in the dense packed order.
+        if (c->weights.size() != conv2d_len(c->conv) * static_cast<size_t>(c->conv.output.c))
+          throw std::runtime_error("weights: expected out.c * kernel_h * kernel_w * in.c values");
+        {
+          std::vector<int8_t> packed(c->weights.size());
+          nn::conv2d_s8_pack_weights(c->conv, c->weights.data(), packed.data());
+          c->weights.swap(packed);
+        }
         break;
       case kDepthwiseConv2D:
         c->dw = {dims(p.at("input")), dims(p.at("output")), p.at("kernel_h"), p.at("kernel_w"), p.at("stride_h"),

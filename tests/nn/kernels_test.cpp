@@ -76,13 +76,15 @@ TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
 
 TEST(NnKernels, ScratchTwinsAndErrors) {
   nn::Conv2DS8Params p{{1, 10, 3}, {1, 8, 4}, 1, 3, 1, 1, 0, 0, 0, 0, -128, 127};
-  EXPECT_EQ(nn::conv2d_s8_scratch_bytes(p), 3u * 3u * 2u);
+  EXPECT_EQ(nn::conv2d_s8_scratch_bytes(p), 12u);  // a 9-byte int8 column, rounded up to words
   std::vector<int8_t> in(30), w(4 * 9), out(32);
   std::vector<int32_t> m(4, 1 << 30), s(4, 0);
   nn::PerChannelQuant q{m.data(), s.data()};
-  int16_t col[9];
+  alignas(4) int8_t col[12];
   EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col) - 1), MOTE_ERR_SCRATCH);
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w.data(), nullptr, out.data(), nullptr, 0), MOTE_ERR_SCRATCH);
   EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col)), MOTE_OK);
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col)), MOTE_OK);
   EXPECT_EQ(nn::conv2d_s8_ref(p, q, nullptr, w.data(), nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
   p.act_min = 10;
   p.act_max = 9;

@@ -82,6 +82,9 @@ struct ImpulseModel {
   const float* input_gain;
   const float* input_offset;
   uint16_t input_period;
+  // features -> nn_input(): quantize_nn_input_per_tensor or _per_channel, picked by the generator so the
+  // firmware links only the one it uses.
+  Status (*nn_quantize)(const ImpulseModel& m, const float* features);
   int8_t* (*nn_input)();
   Status (*nn_invoke)();
   const int8_t* (*nn_output)();
@@ -95,6 +98,8 @@ struct ImpulseModel {
 };
 
 extern const ImpulseModel kImpulse;
+Status quantize_nn_input_per_tensor(const ImpulseModel& m, const float* features);   // input_scale, zero point
+Status quantize_nn_input_per_channel(const ImpulseModel& m, const float* features);  // input_gain, input_offset
 // The continuous mode's sliding window (frames x axes), defined by the glue in its own section so that a
 // firmware that never calls run_impulse_continuous drops it (--gc-sections).
 extern float kImpulseSlide[];
