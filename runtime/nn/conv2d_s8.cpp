@@ -4,6 +4,7 @@
 
 #include "nn/fixed_point.h"
 #include "nn/fully_connected_s8.h"
+#include "nn/simd.h"  // MOTE_NN_HW_DSP
 
 namespace mote {
 namespace nn {
