@@ -192,40 +192,88 @@ Sample parse_acquisition_json(std::string_view bytes, const ParseContext& ctx) {
 
 namespace {
 
-// nlohmann's CBOR reader recurses once per nesting level: thousands of nested arrays overflow the stack
-// (found by acquisition_cbor_fuzz). A SAX pass that stops past kMaxCborDepth runs first; it recurses no deeper.
+// nlohmann's CBOR reader recurses once per nesting level, and once per chunk level of indefinite-length
+// strings: thousands of nested arrays, or of indefinite strings inside each other, overflow the stack (both
+// found by acquisition_cbor_fuzz). This walk of the item heads runs first, without recursion, and refuses
+// nesting past kMaxCborDepth and string chunks that are not definite strings (RFC 8949 3.2.3 forbids them).
+// Anything else malformed is left to nlohmann, which reports it.
 constexpr int kMaxCborDepth = 32;
 
-struct CborDepthCheck : nlohmann::json_sax<json> {
-  int depth = 0;
-  bool too_deep = false;
-  bool open() {
-    too_deep = ++depth > kMaxCborDepth;
-    return !too_deep;
+std::string cbor_structure_problem(std::string_view b) {
+  struct Open {
+    uint64_t left;  // items still to come (a map's pairs count twice); indefinite: until a break
+    bool indefinite;
+  };
+  std::vector<Open> open;
+  auto item_done = [&] {  // one item finished: it may finish its container, and so on up
+    while (!open.empty() && !open.back().indefinite && --open.back().left == 0) open.pop_back();
+  };
+  size_t i = 0;
+  auto argument = [&](uint8_t info, uint64_t* arg) {  // false: truncated or reserved (nlohmann reports it)
+    if (info < 24) return *arg = info, true;
+    if (info > 27) return false;
+    const size_t n = size_t{1} << (info - 24);
+    if (b.size() - i < n) return false;
+    *arg = 0;
+    for (size_t k = 0; k < n; ++k) *arg = (*arg << 8) | static_cast<uint8_t>(b[i++]);
+    return true;
+  };
+  while (i < b.size()) {
+    const uint8_t head = static_cast<uint8_t>(b[i++]);
+    const uint8_t major = head >> 5, info = head & 31;
+    if (head == 0xFF) {  // break: ends the innermost indefinite container
+      if (open.empty() || !open.back().indefinite) return "";
+      open.pop_back();
+      item_done();
+      continue;
+    }
+    uint64_t arg = 0;
+    if (info == 31) {
+      if (major == 2 || major == 3) {  // chunks until a break, each a definite string of the same type
+        while (i < b.size() && static_cast<uint8_t>(b[i]) != 0xFF) {
+          const uint8_t chunk = static_cast<uint8_t>(b[i++]);
+          if (chunk >> 5 != major || (chunk & 31) == 31)
+            return "an indefinite-length string holds something other than definite strings of its type";
+          if (!argument(chunk & 31, &arg) || arg > b.size() - i) return "";
+          i += static_cast<size_t>(arg);
+        }
+        ++i;  // the break
+        item_done();
+        continue;
+      }
+      if (major != 4 && major != 5) return "";
+      open.push_back({0, true});
+    } else {
+      if (!argument(info, &arg)) return "";
+      if (major == 2 || major == 3) {
+        if (arg > b.size() - i) return "";
+        i += static_cast<size_t>(arg);
+        item_done();
+        continue;
+      }
+      if (major == 6) return "";  // tags: nlohmann refuses them (cbor_tag_handler_t::error)
+      if (major != 4 && major != 5) {
+        item_done();
+        continue;
+      }
+      if (arg > (uint64_t{1} << 40)) return "";  // more items than bytes: truncated
+      if (arg == 0) {
+        item_done();
+        continue;
+      }
+      open.push_back({major == 5 ? arg * 2 : arg, false});
+    }
+    if (open.size() > static_cast<size_t>(kMaxCborDepth))
+      return "nested deeper than " + std::to_string(kMaxCborDepth) + " levels (acquisition data needs 4)";
   }
-  bool null() override { return true; }
-  bool boolean(bool) override { return true; }
-  bool number_integer(number_integer_t) override { return true; }
-  bool number_unsigned(number_unsigned_t) override { return true; }
-  bool number_float(number_float_t, const string_t&) override { return true; }
-  bool string(string_t&) override { return true; }
-  bool binary(binary_t&) override { return true; }
-  bool start_object(std::size_t) override { return open(); }
-  bool key(string_t&) override { return true; }
-  bool end_object() override { return --depth, true; }
-  bool start_array(std::size_t) override { return open(); }
-  bool end_array() override { return --depth, true; }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
-};
+  return "";
+}
 
 }  // namespace
 
 Sample parse_acquisition_cbor(std::string_view bytes, const ParseContext& ctx) {
-  CborDepthCheck depth;
-  json::sax_parse(bytes.begin(), bytes.end(), &depth, nlohmann::json::input_format_t::cbor, false);
-  if (depth.too_deep)
-    throw error_at(ctx.where, "CBOR nested deeper than " + std::to_string(kMaxCborDepth) +
-                                  " levels (acquisition data needs 4); check the file is acquisition CBOR");
+  const std::string problem = cbor_structure_problem(bytes);
+  if (!problem.empty()) throw error_at(ctx.where, "CBOR " + problem + "; check the file is acquisition CBOR");
   json doc;
   try {
     doc = json::from_cbor(bytes.begin(), bytes.end());

@@ -123,6 +123,24 @@ TEST(Acquisition, DeeplyNestedCborIsRefusedNotACrash) {
   EXPECT_NE(err.find("deep.cbor: CBOR nested deeper than 32 levels"), std::string::npos) << err;
   // The real format's 4 levels still parse.
   EXPECT_NO_THROW(parse_acquisition_cbor(write_acquisition_cbor(three_axis(), std::nullopt), {"ok.cbor", {}, 0}));
+  // Indefinite-length maps and arrays count as levels too.
+  std::string indefinite(5000, '\x9f');
+  err = error_of(indefinite, {"deep.cbor", {}, 0}, true);
+  EXPECT_NE(err.find("deep.cbor: CBOR nested deeper than 32 levels"), std::string::npos) << err;
+}
+
+// Found by the 50-minute acquisition_cbor_fuzz run: indefinite-length byte strings inside each other (which
+// RFC 8949 forbids) made nlohmann's reader recurse once per level, past the stack.
+TEST(Acquisition, NestedIndefiniteCborStringsAreRefusedNotACrash) {
+  const std::string nested = "\xa1\x61k" + std::string(200000, '\x5f');
+  std::string err = error_of(nested, {"chunks.cbor", {}, 0}, true);
+  EXPECT_NE(err.find("chunks.cbor: CBOR an indefinite-length string holds something other than definite strings"),
+            std::string::npos) << err;
+  // Well-formed chunked strings (text and bytes) still read: {"k": (_ "ab" "c")}.
+  const std::string chunked = "\xa1\x61k\x7f\x62" "ab" "\x61" "c" "\xff";
+  err = error_of(chunked, {"chunked.cbor", {}, 0}, true);
+  EXPECT_EQ(err.find("CBOR an indefinite"), std::string::npos) << err;
+  EXPECT_NE(err.find("chunked.cbor"), std::string::npos) << err;  // read, then refused as not acquisition data
 }
 
 TEST(Acquisition, ArityMismatchNamesTheFrame) {
