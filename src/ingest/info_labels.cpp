@@ -34,7 +34,10 @@ std::vector<ManifestEntry> parse_info_labels(std::string_view text, const fs::pa
     std::string rel = f["path"].get<std::string>();
     if (rel.find('\0') != std::string::npos || fs::path(rel).is_absolute())
       throw error_at(at + ".path", "must be a relative path inside the export folder");
-    fs::path resolved = fs::weakly_canonical(root / rel);
+    fs::path resolved;
+    std::error_code ec;  // a path the OS refuses (name too long, ...) is a bad entry, not a crash
+    resolved = fs::weakly_canonical(root / rel, ec);
+    if (ec) throw error_at(at + ".path", "'" + rel.substr(0, 80) + "' is not a usable path (" + ec.message() + ")");
     auto [r_end, _] = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
     if (r_end != root.end()) throw error_at(at + ".path", "'" + rel + "' points outside the export folder; refusing it");
     ManifestEntry e;

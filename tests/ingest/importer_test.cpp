@@ -1,3 +1,4 @@
+#include "ingest/info_labels.h"
 #include "ingest/importer.h"
 
 #include <gtest/gtest.h>
@@ -275,4 +276,15 @@ TEST(Importer, ExportRefusesNonEmptyFolderAndLeavesNothingOnFailure) {
   test::write_text(dir / "busy/file.txt", "x");
   EXPECT_THROW(export_samples(p.store(), dir / "busy", {}, std::nullopt), Error);
   EXPECT_TRUE(fs::exists(dir / "busy/file.txt"));
+}
+
+// Found by info_labels_fuzz: a path longer than the OS allows made std::filesystem throw past the parser.
+TEST(InfoLabels, PathTooLongIsAnErrorNamingTheEntry) {
+  const std::string doc = R"({"version": 1, "files": [{"path": ")" + std::string(5000, 'a') + R"(", "label": {"label": "x"}}]})";
+  try {
+    mote::parse_info_labels(doc, "/tmp/mote-info-labels-test", "info.labels");
+    FAIL() << "accepted a 5000-character path";
+  } catch (const mote::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("info.labels: files[0].path"), std::string::npos) << e.what();
+  }
 }
