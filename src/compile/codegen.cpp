@@ -104,11 +104,15 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
                                             l.weights.data(), weights.data());
       }
       if (l.op == ir::Op::Conv2D) {  // OHWI rows of kernel_h * kernel_w * in.c, packed as the dense kernel's
-        const int32_t k_len = l.kernel_h * l.kernel_w * l.in.c;
-        if (l.weights.size() != static_cast<size_t>(k_len) * static_cast<size_t>(l.out.c))
+        if (l.weights.size() != static_cast<size_t>(l.kernel_h) * l.kernel_w * l.in.c * l.out.c)
           throw Error("generate_cpp: layer " + std::to_string(i) + " has " + std::to_string(l.weights.size()) +
                       " weights, expected out.c x kernel_h x kernel_w x in.c; re-quantize the model");
-        nn::fully_connected_s8_pack_weights(k_len, l.out.c, l.weights.data(), weights.data());
+        nn::Conv2DS8Params p{};
+        p.input = {l.in.h, l.in.w, l.in.c};
+        p.output = {l.out.h, l.out.w, l.out.c};
+        p.kernel_h = l.kernel_h;
+        p.kernel_w = l.kernel_w;
+        nn::conv2d_s8_pack_weights(p, l.weights.data(), weights.data());
       }
       // alignas(4): the dense DSP path reads its weights with LDRD on the M4.
       data << "// layer " << i << ": " << ir::op_name(l.op)

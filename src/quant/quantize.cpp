@@ -227,16 +227,30 @@ std::optional<InputMap> input_map(const ir::Model& m, const std::vector<std::vec
   return map;
 }
 
-// How far the int8 model strays from the float one on (up to 1000 of) the calibration inputs, as a
-// fraction: classifiers, of inputs whose argmax differs; regressions, the mean absolute difference over
-// the float outputs' range.
-double disagreement(const QModel& q, const ir::Model& m, const std::vector<std::vector<float>>& calibration) {
+// Up to 1000 of the calibration inputs with the float model's outputs, computed once for both comparisons.
+struct FloatReference {
+  std::vector<const std::vector<float>*> inputs;
+  std::vector<std::vector<float>> outputs;
+};
+
+FloatReference float_reference(const ir::Model& m, const std::vector<std::vector<float>>& calibration) {
+  FloatReference r;
   const size_t n = std::min<size_t>(calibration.size(), 1000);
+  for (size_t s = 0; s < n; ++s) {
+    r.inputs.push_back(&calibration[s * calibration.size() / n]);
+    r.outputs.push_back(ir::run_float(m, r.inputs.back()->data()));
+  }
+  return r;
+}
+
+// How far the int8 model strays from the float one, as a fraction: classifiers, of inputs whose argmax
+// differs; regressions, the mean absolute difference over the float outputs' range.
+double disagreement(const QModel& q, const FloatReference& ref) {
+  const size_t n = ref.inputs.size();
   double differ = 0, lo = INFINITY, hi = -INFINITY;
   for (size_t s = 0; s < n; ++s) {
-    const auto& x = calibration[s * calibration.size() / n];
-    const auto f = ir::run_float(m, x.data());
-    const auto i = run_quantized(q, x.data());
+    const auto& f = ref.outputs[s];
+    const auto i = run_quantized(q, ref.inputs[s]->data());
     if (q.regression) {
       for (size_t k = 0; k < f.size(); ++k) {
         differ += std::fabs(f[k] - i[k]) / static_cast<double>(f.size());
@@ -266,6 +280,15 @@ QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& c
   QModel plain;
   if (opts.input_scaling != InputScaling::PerChannel) plain = quantize_plain(m, calibration, opts);
   if (opts.input_scaling == InputScaling::PerTensor) return plain;
+  // Auto: one scale while it stays within the 1 % that int8 may cost (no map is built then); beyond that the
+  // map, if it does better.
+  FloatReference reference;
+  double one_scale = 0;
+  if (opts.input_scaling == InputScaling::Auto) {
+    reference = float_reference(m, calibration);
+    one_scale = disagreement(plain, reference);
+    if (one_scale <= 0.01) return plain;
+  }
   const auto map = input_map(m, calibration);
   if (!map) {
     if (opts.input_scaling == InputScaling::PerChannel)
@@ -283,9 +306,7 @@ QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& c
     q.input_offset.push_back(static_cast<float>(map->offset[k] / q.input.scale));
   }
   if (opts.input_scaling == InputScaling::PerChannel) return q;
-  // One scale while it stays within the 1 % that int8 may cost; beyond that the map, if it does better.
-  const double one_scale = disagreement(plain, m, calibration);
-  return one_scale > 0.01 && disagreement(q, m, calibration) < one_scale ? q : plain;
+  return disagreement(q, reference) < one_scale ? q : plain;
 }
 
 nlohmann::json to_json(const QModel& q) {
