@@ -143,6 +143,13 @@ TEST(Acquisition, NestedIndefiniteCborStringsAreRefusedNotACrash) {
   EXPECT_NE(err.find("chunked.cbor"), std::string::npos) << err;  // read, then refused as not acquisition data
 }
 
+TEST(Acquisition, DeepNestingAfterAnOversizedCountIsRefusedNotACrash) {
+  // {"k": [2^40 + 1 items: 200 000 nested one-item arrays ...]}: the count is a lie, the nesting is real.
+  const std::string lie = std::string("\xa1\x61k\x9b\x00\x00\x01\x00\x00\x00\x00\x01", 12) + std::string(200000, '\x81');
+  const std::string err = error_of(lie, {"lie.cbor", {}, 0}, true);
+  EXPECT_NE(err.find("lie.cbor: CBOR nested deeper than"), std::string::npos) << err;
+}
+
 TEST(Acquisition, ArityMismatchNamesTheFrame) {
   json doc = minimal_doc();
   doc["payload"]["values"] = json::parse("[[1,2],[3,4,5]]");
