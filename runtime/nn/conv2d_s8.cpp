@@ -3,21 +3,39 @@
 #include <string.h>
 
 #include "nn/fixed_point.h"
-#include "nn/fully_connected_s8.h"
 #include "nn/simd.h"  // MOTE_NN_HW_DSP
 
 namespace mote {
 namespace nn {
 
 static int32_t dot_length(const Conv2DS8Params& p) { return p.kernel_h * p.kernel_w * p.input.c; }
+static int32_t padded_length(const Conv2DS8Params& p) { return (dot_length(p) + 3) & ~3; }
 
+// [two int16 columns, interleaved per block of 4 taps: 8 bytes per pixel per block][int8 gather column]
 size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p) {
   const int32_t k = dot_length(p);
-  return k > 0 ? (static_cast<size_t>(k) + 3u) & ~static_cast<size_t>(3) : 0;
+  return k > 0 ? 5u * static_cast<size_t>(padded_length(p)) : 0;
+}
+
+size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p) {
+  const int32_t k = dot_length(p);
+  return k > 0 && p.output.c > 0 ? static_cast<size_t>(padded_length(p)) * static_cast<size_t>(p.output.c) : 0;
+}
+
+// Row pairs (o, o + 1): per block of 4 taps, 4 bytes of row o then 4 of row o + 1 (one LDRD); an odd last row
+// alone. Taps past the dot length are zero.
+static size_t weight_index(int32_t k4, int32_t out_c, int32_t o, int32_t i) {
+  const size_t ui = static_cast<size_t>(i), uk4 = static_cast<size_t>(k4);
+  if (o >= (out_c & ~1)) return static_cast<size_t>(o) * uk4 + ui;
+  return static_cast<size_t>(o & ~1) * uk4 + (ui >> 2) * 8u + static_cast<size_t>(o & 1) * 4u + (ui & 3u);
 }
 
 void conv2d_s8_pack_weights(const Conv2DS8Params& p, const int8_t* ohwi, int8_t* packed) {
-  fully_connected_s8_pack_weights(dot_length(p), p.output.c, ohwi, packed);
+  const int32_t k = dot_length(p), k4 = padded_length(p);
+  memset(packed, 0, conv2d_s8_packed_bytes(p));
+  for (int32_t o = 0; o < p.output.c; ++o)
+    for (int32_t i = 0; i < k; ++i)
+      packed[weight_index(k4, p.output.c, o, i)] = ohwi[static_cast<size_t>(o) * static_cast<size_t>(k) + i];
 }
 
 static Status check(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
@@ -33,9 +51,35 @@ static Status check(const Conv2DS8Params& p, const PerChannelQuant& q, const int
   return MOTE_OK;
 }
 
-// The column of output pixel (y0, x0) = its top-left tap: the input itself when the taps are one contiguous
-// run (all inside, and one kernel row or rows as wide as the input), else gathered into col with padded
-// taps at the input zero point, whose value plus input_offset is 0.
+// The reference: every tap read where it is, padding skipped; the scratch is not used.
+Status conv2d_s8_ref(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
+                     const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
+  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output, scratch, scratch_bytes));
+  const int32_t in_c = p.input.c, k4 = padded_length(p);
+  int8_t* out = output;
+  for (int32_t oy = 0; oy < p.output.h; ++oy)
+    for (int32_t ox = 0; ox < p.output.w; ++ox)
+      for (int32_t o = 0; o < p.output.c; ++o) {
+        int32_t acc = bias ? bias[o] : 0;
+        for (int32_t ky = 0; ky < p.kernel_h; ++ky) {
+          const int32_t iy = oy * p.stride_h - p.pad_h + ky;
+          if (iy < 0 || iy >= p.input.h) continue;
+          for (int32_t kx = 0; kx < p.kernel_w; ++kx) {
+            const int32_t ix = ox * p.stride_w - p.pad_w + kx;
+            if (ix < 0 || ix >= p.input.w) continue;
+            const int8_t* x = input + (static_cast<size_t>(iy) * p.input.w + ix) * in_c;
+            for (int32_t i = 0; i < in_c; ++i)
+              acc += weights[weight_index(k4, p.output.c, o, (ky * p.kernel_w + kx) * in_c + i)] * (x[i] + p.input_offset);
+          }
+        }
+        *out++ = requantize(acc, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
+      }
+  return MOTE_OK;
+}
+
+// The int8 column of output pixel (y0, x0) = its top-left tap: the input itself when the taps are one
+// contiguous run (all inside, and one kernel row or rows as wide as the input), else gathered into col with
+// padded taps at the input zero point, whose value plus input_offset is 0.
 static const int8_t* column(const Conv2DS8Params& p, const int8_t* input, int32_t y0, int32_t x0, int8_t* col) {
   const int32_t in_c = p.input.c, run = p.kernel_w * in_c;
   const bool inside = y0 >= 0 && x0 >= 0 && y0 + p.kernel_h <= p.input.h && x0 + p.kernel_w <= p.input.w;
@@ -64,30 +108,172 @@ static const int8_t* column(const Conv2DS8Params& p, const int8_t* input, int32_
   return col;
 }
 
-typedef Status (*DenseKernel)(const FullyConnectedS8Params&, const PerChannelQuant&, const int8_t*, const int8_t*,
-                              const int32_t*, int8_t*);
-
-static Status conv_with(DenseKernel dense, const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,
-                        const int8_t* weights, const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
-  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output, scratch, scratch_bytes));
-  const FullyConnectedS8Params fc = {dot_length(p), p.output.c, p.input_offset, p.output_offset, p.act_min, p.act_max};
-  int8_t* col = static_cast<int8_t*>(scratch);
-  int8_t* out = output;
-  for (int32_t oy = 0; oy < p.output.h; ++oy)
-    for (int32_t ox = 0; ox < p.output.w; ++ox, out += p.output.c)
-      MOTE_RETURN_IF_ERROR(dense(fc, q, column(p, input, oy * p.stride_h - p.pad_h, ox * p.stride_w - p.pad_w, col),
-                                 weights, bias, out));
-  return MOTE_OK;
+// One pixel's int8 column plus input_offset as int16, into its slot (0 or 1) of the pair: per block of taps
+// (x0, x2) then (x1, x3), the pairing SXTB16 gives the weights; taps past k are 0.
+static void widen_column(const int8_t* x, int32_t k, int32_t offset, int32_t* pair, int32_t slot) {
+  const int32_t off2 = simd::dup16(offset), full = k >> 2;
+  int32_t* d = pair + 2 * slot;
+  for (int32_t b = 0; b < full; ++b, x += 4, d += 4) {
+    const int32_t w = simd::load32(x);
+    d[0] = simd::sxtab16(off2, w);
+    d[1] = simd::sxtab16_ror8(off2, w);
+  }
+  if (k & 3) {
+    int32_t v[4] = {0, 0, 0, 0};
+    for (int32_t i = 0; i < (k & 3); ++i) v[i] = x[i] + offset;
+    d[0] = simd::pack16(v[0], v[2]);
+    d[1] = simd::pack16(v[1], v[3]);
+  }
 }
 
-Status conv2d_s8_ref(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
-                     const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
-  return conv_with(fully_connected_s8_ref, p, q, input, weights, bias, output, scratch, scratch_bytes);
+// Two rows by two pixels over `blocks` blocks of 4 taps: acc[row][pixel] += w[row] . col[pixel].
+static void dot_2x2(const int8_t* w, const int32_t* col, int32_t blocks, int32_t acc[4]) {
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+  // 16 instructions per 16 MACs: LDRD of both rows' weights, 4 SXTB16, two LDRD of the pixels' int16 taps,
+  // 8 SMLAD; two blocks per SUBS + BNE (an odd count enters at the second). 13 registers, no spill.
+  int32_t wa, wb, wao, wbo, ce, co;
+#define MOTE_CONV_BLOCK                         \
+  "ldrd    %[wa], %[wb], [%[w]], #8\n\t"        \
+  "sxtb16  %[wao], %[wa], ror #8\n\t"           \
+  "sxtb16  %[wa], %[wa]\n\t"                    \
+  "sxtb16  %[wbo], %[wb], ror #8\n\t"           \
+  "sxtb16  %[wb], %[wb]\n\t"                    \
+  "ldrd    %[ce], %[co], [%[c]], #8\n\t"        \
+  "smlad   %[a00], %[ce], %[wa], %[a00]\n\t"    \
+  "smlad   %[a00], %[co], %[wao], %[a00]\n\t"   \
+  "smlad   %[a10], %[ce], %[wb], %[a10]\n\t"    \
+  "smlad   %[a10], %[co], %[wbo], %[a10]\n\t"   \
+  "ldrd    %[ce], %[co], [%[c]], #8\n\t"        \
+  "smlad   %[a01], %[ce], %[wa], %[a01]\n\t"    \
+  "smlad   %[a01], %[co], %[wao], %[a01]\n\t"   \
+  "smlad   %[a11], %[ce], %[wb], %[a11]\n\t"    \
+  "smlad   %[a11], %[co], %[wbo], %[a11]\n\t"
+  int32_t n = blocks;
+  __asm__ volatile(
+      "lsrs    %[n], %[n], #1\n\t"  // n = pairs of blocks; C: an odd block, Z: no pair
+      "bcc     1f\n\t"
+      "adds    %[n], %[n], #1\n\t"
+      "b       4f\n\t"
+      "1:\n\t"
+      "beq     3f\n\t"
+      "2:\n\t"
+      MOTE_CONV_BLOCK
+      "4:\n\t"
+      MOTE_CONV_BLOCK
+      "subs    %[n], %[n], #1\n\t"
+      "bne     2b\n\t"
+      "3:\n\t"
+      : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [w] "+r"(w), [c] "+r"(col),
+        [n] "+r"(n), [wa] "=&r"(wa), [wb] "=&r"(wb), [wao] "=&r"(wao), [wbo] "=&r"(wbo), [ce] "=&r"(ce),
+        [co] "=&r"(co)
+      :
+      : "cc", "memory");
+#undef MOTE_CONV_BLOCK
+#else
+  for (int32_t b = 0; b < blocks; ++b, w += 8, col += 4) {
+    const int32_t wa = simd::load32(w), wb = simd::load32(w + 4);
+    const int32_t wae = simd::sxtb16(wa), wao = simd::sxtb16_ror8(wa);
+    const int32_t wbe = simd::sxtb16(wb), wbo = simd::sxtb16_ror8(wb);
+    a00 = simd::smlad(col[1], wao, simd::smlad(col[0], wae, a00));
+    a10 = simd::smlad(col[1], wbo, simd::smlad(col[0], wbe, a10));
+    a01 = simd::smlad(col[3], wao, simd::smlad(col[2], wae, a01));
+    a11 = simd::smlad(col[3], wbo, simd::smlad(col[2], wbe, a11));
+  }
+#endif
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
 }
 
+template <bool kFullRange>
+static inline int8_t finish(int32_t v, const Conv2DS8Params& p) {
+  return static_cast<int8_t>(kFullRange ? simd::ssat8(v) : clamp_i32(v, p.act_min, p.act_max));
+}
+
+// Channels off the fast form (a multiplier above 1): rare, so out of line rather than inlined four times.
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int8_t requantize_general(int32_t acc, const RequantChannel& c, const Conv2DS8Params& p) {
+  return requantize(acc, c.multiplier, c.shift, p.output_offset, p.act_min, p.act_max);
+}
+
+// Every row of two output pixels whose int16 columns are in `pair`. out1 == out0 for a lone last pixel: each
+// channel's pixel-1 output is stored first, so pixel 0's overwrites it. Its own function: inlined into the
+// pixel loop, the MAC loop's operands were spilled.
+template <bool kFullRange>
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void pixel_pair(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* w, const int32_t* bias,
+                       const int32_t* pair, int32_t blocks, int8_t* out0, int8_t* out1) {
+  const int32_t out_c = p.output.c, pairs = out_c & ~1, off = p.output_offset;
+  int32_t o = 0;
+  for (; o < pairs; o += 2, w += 8 * blocks) {
+    int32_t acc[4];
+    acc[0] = acc[1] = bias ? bias[o] : 0;
+    acc[2] = acc[3] = bias ? bias[o + 1] : 0;
+    dot_2x2(w, pair, blocks, acc);
+    const RequantChannel c0 = requant_channel(q.multiplier[o], q.shift[o]);
+    const RequantChannel c1 = requant_channel(q.multiplier[o + 1], q.shift[o + 1]);
+    if (c0.fast && c1.fast) {
+      out1[o] = finish<kFullRange>(requant_fast(c0, acc[1]) + off, p);
+      out0[o] = finish<kFullRange>(requant_fast(c0, acc[0]) + off, p);
+      out1[o + 1] = finish<kFullRange>(requant_fast(c1, acc[3]) + off, p);
+      out0[o + 1] = finish<kFullRange>(requant_fast(c1, acc[2]) + off, p);
+    } else {
+      out1[o] = requantize_general(acc[1], c0, p);
+      out0[o] = requantize_general(acc[0], c0, p);
+      out1[o + 1] = requantize_general(acc[3], c1, p);
+      out0[o + 1] = requantize_general(acc[2], c1, p);
+    }
+  }
+  if (o < out_c) {  // the odd last row, stored alone
+    int32_t a0 = bias ? bias[o] : 0, a1 = a0;
+    for (int32_t b = 0; b < blocks; ++b) {
+      const int32_t wv = simd::load32(w + 4 * b);
+      const int32_t we = simd::sxtb16(wv), wo = simd::sxtb16_ror8(wv);
+      a0 = simd::smlad(pair[4 * b + 1], wo, simd::smlad(pair[4 * b], we, a0));
+      a1 = simd::smlad(pair[4 * b + 3], wo, simd::smlad(pair[4 * b + 2], we, a1));
+    }
+    const RequantChannel c = requant_channel(q.multiplier[o], q.shift[o]);
+    out1[o] = requantize_general(a1, c, p);
+    out0[o] = requantize_general(a0, c, p);
+  }
+}
+
+// Output pixels two at a time: both columns widened to int16 once, then every pair of rows runs dot_2x2, so
+// each weight word serves two pixels and each column word two rows (CMSIS-NN's s8 x s16 kernel, by pairs).
+// A lone last pixel runs with a zero second column whose outputs are overwritten.
 Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
                      const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
-  return conv_with(fully_connected_s8_dsp, p, q, input, weights, bias, output, scratch, scratch_bytes);
+  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output, scratch, scratch_bytes));
+  if (((reinterpret_cast<uintptr_t>(weights) | reinterpret_cast<uintptr_t>(scratch)) & 3u) != 0) return MOTE_ERR_ARG;
+  const int32_t k = dot_length(p), k4 = padded_length(p), blocks = k4 >> 2;
+  const int32_t out_c = p.output.c, pixels = p.output.h * p.output.w;
+  int32_t* pair = static_cast<int32_t*>(scratch);  // 4 words per block
+  int8_t* col8 = static_cast<int8_t*>(scratch) + 4 * static_cast<size_t>(k4);
+  const bool full_range = p.act_min == -128 && p.act_max == 127;
+  int32_t oy = 0, ox = 0;  // the next pixel to widen
+  for (int32_t px = 0; px < pixels; px += 2) {
+    const bool two = px + 1 < pixels;
+    for (int32_t s = 0; s < (two ? 2 : 1); ++s) {
+      widen_column(column(p, input, oy * p.stride_h - p.pad_h, ox * p.stride_w - p.pad_w, col8), k, p.input_offset,
+                   pair, s);
+      if (++ox == p.output.w) ox = 0, ++oy;
+    }
+    if (!two)
+      for (int32_t b = 0; b < blocks; ++b) pair[4 * b + 2] = pair[4 * b + 3] = 0;
+    int8_t* out0 = output + static_cast<size_t>(px) * out_c;
+    int8_t* out1 = two ? out0 + out_c : out0;
+    if (full_range)
+      pixel_pair<true>(p, q, weights, bias, pair, blocks, out0, out1);
+    else
+      pixel_pair<false>(p, q, weights, bias, pair, blocks, out0, out1);
+  }
+  return MOTE_OK;
 }
 
 Status conv2d_s8(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,

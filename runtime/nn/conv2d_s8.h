@@ -2,12 +2,11 @@
 //   out[y][x][o] = clamp(zp_out + MBQM(bias[o] + sum_{ky,kx,i} w[o][ky][kx][i] * (in[iy][ix][i] + input_offset),
 //                        mult[o], shift[o]), act), iy = y * stride_h - pad_h + ky (likewise ix);
 //   taps outside the input contribute nothing (zero padding in the real domain).
-//   input: HWC int8; weights: OHWI int8 [out.c][kernel_h][kernel_w][in.c], symmetric per output channel, as
-//          rows of kernel_h * kernel_w * in.c in the dense kernel's packed order (conv2d_s8_pack_weights);
+//   input: HWC int8; weights: OHWI int8 [out.c][kernel_h][kernel_w][in.c], symmetric per output channel, packed
+//          by conv2d_s8_pack_weights (rows in pairs, each padded to a multiple of 4 taps);
 //   bias: out.c int32 or null; output: HWC int8 of `output` dims (the caller computes them, e.g. TFLite SAME/VALID).
-// Both paths are im2col + fully_connected_s8 (_ref or _dsp) per output pixel: the column is the input itself
-// when the pixel's taps are contiguous in it (a 1-D convolution away from the edges), else gathered, with
-// padded taps set to the input zero point (0 in the real domain).
+// The reference reads every tap in place. The DSP path is im2col two output pixels at a time: both columns
+// widened to int16 (input_offset added, padded taps 0), then two rows by two pixels per inner loop.
 #ifndef MOTE_NN_CONV2D_S8_H
 #define MOTE_NN_CONV2D_S8_H
 
@@ -25,13 +24,17 @@ struct Conv2DS8Params {
   int32_t act_min, act_max;
 };
 
-// The im2col column: kernel_h * kernel_w * in.c int8, rounded up to 4 bytes; both paths.
+// With k4 = kernel_h * kernel_w * in.c rounded up to 4: two int16 columns and an int8 one, 5 * k4 bytes; both
+// paths take it (one contract for the arena planner), the reference leaves it unused.
 size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p);
-// OHWI rows [out.c][kernel_h * kernel_w * in.c] -> the packed order (fully_connected_s8_pack_weights).
+// The packed weights' size: out.c * k4 bytes.
+size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p);
+// OHWI rows [out.c][kernel_h * kernel_w * in.c] -> conv2d_s8_packed_bytes of packed weights: per pair of rows
+// and block of 4 taps, 4 bytes of each row; an odd last row on its own; taps past the row's end are 0.
 void conv2d_s8_pack_weights(const Conv2DS8Params& p, const int8_t* ohwi, int8_t* packed);
 
-// Errors: MOTE_ERR_ARG (null pointer, bad offset/activation/stride/padding; DSP path: weights not 4-byte
-// aligned), MOTE_ERR_SHAPE (dims <= 0), MOTE_ERR_SCRATCH (scratch smaller than conv2d_s8_scratch_bytes),
+// Errors: MOTE_ERR_ARG (null pointer, bad offset/activation/stride/padding; DSP path: weights or scratch not
+// 4-byte aligned), MOTE_ERR_SHAPE (dims <= 0), MOTE_ERR_SCRATCH (scratch smaller than conv2d_s8_scratch_bytes),
 // MOTE_ERR_UNSUPPORTED (kernel_h * kernel_w * in.c > kMaxDotLength).
 Status conv2d_s8(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
                  const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes);

@@ -61,6 +61,51 @@ inline int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, i
   return static_cast<int32_t>(sum >> 32) >> k;  // >> of a negative int is arithmetic on gcc/clang
 }
 
+// multiply_by_quantized_multiplier with its per-channel work done once (kernels that requantize several outputs
+// of one channel): the addend c 2^31 + 2^30 above is base - [x < 0] 2^31, base = 2^k 2^31 + 2^30 as two words
+// (hi = 2^k / 2, lo = 2^30 plus 2^31 when k = 0). The sign of x ^ multiplier is the sign of x for multipliers
+// >= 0 (all of TFLite's); negative ones, and r = 0, take the general form (fast = false).
+struct RequantChannel {
+  int32_t multiplier, shift, k, hi;
+  uint32_t lo;
+  bool fast;
+};
+
+inline RequantChannel requant_channel(int32_t multiplier, int32_t shift) {
+  RequantChannel c;
+  c.multiplier = multiplier;
+  c.shift = shift;
+  c.fast = shift < 0 && multiplier >= 0;
+  c.k = c.fast ? -shift - 1 : 0;
+  c.hi = static_cast<int32_t>((1u << c.k) >> 1);
+  c.lo = (c.k == 0 ? 0x80000000u : 0u) + 0x40000000u;
+  return c;
+}
+
+// The fast form: (x * multiplier + base - [x < 0] 2^31) >> 32 >> k; on the M4 AND, ADDS, ADC, SMLAL, ASR.
+inline int32_t requant_fast(const RequantChannel& c, int32_t x) {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__thumb2__)
+  uint32_t lo;
+  int32_t hi;
+  __asm__("and     %[lo], %[x], #0x80000000\n\t"
+          "adds    %[lo], %[lo], %[lob]\n\t"
+          "adc     %[hi], %[hib], %[x], asr #31\n\t"
+          "smlal   %[lo], %[hi], %[x], %[m]\n\t"
+          : [lo] "=&r"(lo), [hi] "=&r"(hi)
+          : [x] "r"(x), [m] "r"(c.multiplier), [lob] "r"(c.lo), [hib] "r"(c.hi)
+          : "cc");
+  return hi >> c.k;
+#else
+  const int64_t base = static_cast<int64_t>(static_cast<uint64_t>(static_cast<uint32_t>(c.hi)) << 32 | c.lo);
+  const int64_t addend = base + static_cast<int64_t>(x >> 31) * (static_cast<int64_t>(1) << 31);
+  return static_cast<int32_t>((static_cast<int64_t>(x) * c.multiplier + addend) >> 32) >> c.k;
+#endif
+}
+
+inline int32_t requant_apply(const RequantChannel& c, int32_t x) {
+  return c.fast ? requant_fast(c, x) : multiply_by_quantized_multiplier(x, c.multiplier, c.shift);
+}
+
 inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
 
 // The common tail of every MAC kernel: accumulator (bias included) -> int8 output.

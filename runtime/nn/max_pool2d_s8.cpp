@@ -37,6 +37,7 @@ Status max_pool2d_s8_dsp(const PoolS8Params& p, const int8_t* input, int8_t* out
   MOTE_RETURN_IF_ERROR(check_pool(p, input, output));
   const int32_t c = p.input.c, c4 = c & ~3;
   const int32_t lo = simd::dup8(p.act_min), hi = simd::dup8(p.act_max);
+  const bool full_range = p.act_min == -128 && p.act_max == 127;
   for (int32_t oy = 0; oy < p.output.h; ++oy) {
     const int32_t y0 = oy * p.stride_h - p.pad_h;
     const int32_t ky0 = y0 < 0 ? -y0 : 0, ky1 = p.input.h - y0 < p.kernel_h ? p.input.h - y0 : p.kernel_h;
@@ -45,14 +46,23 @@ Status max_pool2d_s8_dsp(const PoolS8Params& p, const int8_t* input, int8_t* out
       const int32_t kx0 = x0 < 0 ? -x0 : 0, kx1 = p.input.w - x0 < p.kernel_w ? p.input.w - x0 : p.kernel_w;
       if (ky0 >= ky1 || kx0 >= kx1) return MOTE_ERR_UNSUPPORTED;
       int8_t* out = output + (static_cast<size_t>(oy) * p.output.w + ox) * c;
-      int32_t ch = 0;
-      for (; ch < c4; ch += 4) {  // four channels per word
-        int32_t m = simd::dup8(-128);
-        for (int32_t ky = ky0; ky < ky1; ++ky)
-          for (int32_t kx = kx0; kx < kx1; ++kx)
-            m = simd::max8x4(simd::load32(input + (static_cast<size_t>(y0 + ky) * p.input.w + (x0 + kx)) * c + ch), m);
-        simd::store32(out + ch, simd::min8x4(simd::max8x4(m, lo), hi));
-      }
+      // Four channels per word, tap by tap into the output (it does not overlap the input): the first tap
+      // copied, each other one max-ed in, then the clamp unless it is the identity. The running max was kept in a
+      // register per word before, with the tap address recomputed for every word: 44 instructions per word for
+      // a 1x2 window, now 13.
+      const int8_t* first = input + (static_cast<size_t>(y0 + ky0) * p.input.w + (x0 + kx0)) * c;
+      for (int32_t ch = 0; ch < c4; ch += 4) simd::store32(out + ch, simd::load32(first + ch));
+      for (int32_t ky = ky0; ky < ky1; ++ky)
+        for (int32_t kx = kx0; kx < kx1; ++kx) {
+          if (ky == ky0 && kx == kx0) continue;
+          const int8_t* tap = input + (static_cast<size_t>(y0 + ky) * p.input.w + (x0 + kx)) * c;
+          for (int32_t ch = 0; ch < c4; ch += 4)
+            simd::store32(out + ch, simd::max8x4(simd::load32(tap + ch), simd::load32(out + ch)));
+        }
+      if (!full_range)
+        for (int32_t ch = 0; ch < c4; ch += 4)
+          simd::store32(out + ch, simd::min8x4(simd::max8x4(simd::load32(out + ch), lo), hi));
+      int32_t ch = c4;
       for (; ch < c; ++ch) {
         int32_t m = -128;
         for (int32_t ky = ky0; ky < ky1; ++ky)

@@ -1,6 +1,6 @@
 // Max pooling, int8 (TFLite): out[y][x][c] = clamp(max over the window's taps inside the input, act).
 // Input and output share scale and zero point. HWC in, HWC out. The DSP path takes four channels per word
-// (SSUB8 + SEL per-lane max).
+// (SSUB8 + SEL per-lane max). The output must not overlap the input (the DSP path accumulates in it).
 #ifndef MOTE_NN_MAX_POOL2D_S8_H
 #define MOTE_NN_MAX_POOL2D_S8_H
 

@@ -103,7 +103,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         nn::fully_connected_s8_pack_weights(static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
                                             l.weights.data(), weights.data());
       }
-      if (l.op == ir::Op::Conv2D) {  // OHWI rows of kernel_h * kernel_w * in.c, packed as the dense kernel's
+      if (l.op == ir::Op::Conv2D) {  // OHWI rows of kernel_h * kernel_w * in.c, in pairs padded to 4 taps
         if (l.weights.size() != static_cast<size_t>(l.kernel_h) * l.kernel_w * l.in.c * l.out.c)
           throw Error("generate_cpp: layer " + std::to_string(i) + " has " + std::to_string(l.weights.size()) +
                       " weights, expected out.c x kernel_h x kernel_w x in.c; re-quantize the model");
@@ -112,16 +112,19 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         p.output = {l.out.h, l.out.w, l.out.c};
         p.kernel_h = l.kernel_h;
         p.kernel_w = l.kernel_w;
+        weights.assign(nn::conv2d_s8_packed_bytes(p), 0);
         nn::conv2d_s8_pack_weights(p, l.weights.data(), weights.data());
       }
       // alignas(4): the dense DSP path reads its weights with LDRD on the M4.
       data << "// layer " << i << ": " << ir::op_name(l.op)
-           << (l.op == ir::Op::FullyConnected || l.op == ir::Op::Conv2D ? " (weights in fully_connected_s8's packed order)" : "")
+           << (l.op == ir::Op::FullyConnected ? " (weights in fully_connected_s8's packed order)"
+               : l.op == ir::Op::Conv2D      ? " (weights in conv2d_s8's packed order)"
+                                             : "")
            << "\n"
            << array("int8_t", id + "_weights", weights, "alignas(4) ") << array("int32_t", id + "_bias", l.bias)
            << array("int32_t", id + "_multiplier", l.multiplier) << array("int32_t", id + "_shift", l.shift)
            << "const mote::nn::PerChannelQuant " << id << "_quant = {" << id << "_multiplier, " << id << "_shift};\n";
-      g.const_bytes += l.weights.size() + 4 * (l.bias.size() + l.multiplier.size() + l.shift.size());
+      g.const_bytes += weights.size() + 4 * (l.bias.size() + l.multiplier.size() + l.shift.size());
     }
     const std::string window = std::to_string(l.kernel_h) + ", " + std::to_string(l.kernel_w) + ", " +
                                std::to_string(l.stride_h) + ", " + std::to_string(l.stride_w) + ", " +

@@ -64,11 +64,11 @@ Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, s
       const nn::Conv2DS8Params p{dims(l.in), dims(l.out), l.kernel_h, l.kernel_w, l.stride_h, l.stride_w, l.pad_h,
                                  l.pad_w, -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
       scratch.resize(std::max(scratch.size(), nn::conv2d_s8_scratch_bytes(p)));
-      // The IR keeps OHWI (the tflite/onnx writers read it); the kernels take rows in the dense packed order.
+      // The IR keeps OHWI (the tflite/onnx writers read it); the kernels take conv2d_s8_pack_weights's order.
       if (l.weights.size() != static_cast<size_t>(l.kernel_h) * l.kernel_w * l.in.c * l.out.c)
         throw Error("run_int8: convolution layer '" + l.name + "' has " + std::to_string(l.weights.size()) +
                     " weights, expected out.c x kernel_h x kernel_w x in.c; re-quantize the model");
-      std::vector<int8_t> packed(l.weights.size());
+      std::vector<int8_t> packed(nn::conv2d_s8_packed_bytes(p));
       nn::conv2d_s8_pack_weights(p, l.weights.data(), packed.data());
       return ref ? nn::conv2d_s8_ref(p, pq, x, packed.data(), bias, y, scratch.data(), scratch.size())
              : dsp ? nn::conv2d_s8_dsp(p, pq, x, packed.data(), bias, y, scratch.data(), scratch.size())

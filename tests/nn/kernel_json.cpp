@@ -59,11 +59,11 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
                    p.at("stride_w"), p.at("pad_h"), p.at("pad_w"), p.at("input_offset"), p.at("output_offset"),
                    p.at("act_min"), p.at("act_max")};
         v.conv = &c->conv;
-        // numpy writes OHWI; the kernels read its rows in the dense packed order.
+        // numpy writes OHWI; the kernels read conv2d_s8_pack_weights's order.
         if (c->weights.size() != conv2d_len(c->conv) * static_cast<size_t>(c->conv.output.c))
           throw std::runtime_error("weights: expected out.c * kernel_h * kernel_w * in.c values");
         {
-          std::vector<int8_t> packed(c->weights.size());
+          std::vector<int8_t> packed(nn::conv2d_s8_packed_bytes(c->conv));
           nn::conv2d_s8_pack_weights(c->conv, c->weights.data(), packed.data());
           c->weights.swap(packed);
         }

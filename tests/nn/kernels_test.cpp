@@ -76,34 +76,39 @@ TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
 
 TEST(NnKernels, ScratchTwinsAndErrors) {
   nn::Conv2DS8Params p{{1, 10, 3}, {1, 8, 4}, 1, 3, 1, 1, 0, 0, 0, 0, -128, 127};
-  EXPECT_EQ(nn::conv2d_s8_scratch_bytes(p), 12u);  // a 9-byte int8 column, rounded up to words
-  std::vector<int8_t> in(30), w(4 * 9), out(32);
+  // 9 taps rounded up to 12: two int16 columns (48 bytes) and an int8 one (12)
+  EXPECT_EQ(nn::conv2d_s8_scratch_bytes(p), 60u);
+  EXPECT_EQ(nn::conv2d_s8_packed_bytes(p), 48u);  // 4 rows of 12 taps
+  alignas(4) int8_t w[4 * 12] = {};
+  std::vector<int8_t> in(30), out(32);
   std::vector<int32_t> m(4, 1 << 30), s(4, 0);
   nn::PerChannelQuant q{m.data(), s.data()};
-  alignas(4) int8_t col[12];
-  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col) - 1), MOTE_ERR_SCRATCH);
-  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w.data(), nullptr, out.data(), nullptr, 0), MOTE_ERR_SCRATCH);
-  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col)), MOTE_OK);
-  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w.data(), nullptr, out.data(), col, sizeof(col)), MOTE_OK);
-  EXPECT_EQ(nn::conv2d_s8_ref(p, q, nullptr, w.data(), nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
+  alignas(4) int8_t col[60];
+  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w, nullptr, out.data(), col, sizeof(col) - 1), MOTE_ERR_SCRATCH);
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w, nullptr, out.data(), nullptr, 0), MOTE_ERR_SCRATCH);
+  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w, nullptr, out.data(), col, sizeof(col)), MOTE_OK);
+  alignas(4) int8_t col_plus_one[64];  // the DSP path reads its int16 columns with LDRD: word-aligned scratch
+  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w, nullptr, out.data(), col_plus_one + 1, 60), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w, nullptr, out.data(), col, sizeof(col)), MOTE_OK);
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, nullptr, w, nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
   p.act_min = 10;
   p.act_max = 9;
-  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w.data(), nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w, nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
 
   nn::FullyConnectedS8Params f{0, 3, 0, 0, -128, 127};
-  EXPECT_EQ(nn::fully_connected_s8(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_SHAPE);
+  EXPECT_EQ(nn::fully_connected_s8(f, q, in.data(), w, nullptr, out.data()), MOTE_ERR_SHAPE);
   f.input_size = nn::kMaxDotLength + 1;
-  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_UNSUPPORTED);
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w, nullptr, out.data()), MOTE_ERR_UNSUPPORTED);
   f.input_size = 4;
   f.input_offset = 129;  // a zero point of -129 is not int8
-  EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w, nullptr, out.data()), MOTE_ERR_ARG);
   f.input_offset = 0;  // 4 x 3 weights: the DSP path wants them word-aligned (LDRD), the reference does not
-  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data() + 1, nullptr, out.data()), MOTE_ERR_ARG);
-  EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w.data() + 1, nullptr, out.data()), MOTE_OK);
-  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w.data(), nullptr, out.data()), MOTE_OK);
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w + 1, nullptr, out.data()), MOTE_ERR_ARG);
+  EXPECT_EQ(nn::fully_connected_s8_ref(f, q, in.data(), w + 1, nullptr, out.data()), MOTE_OK);
+  EXPECT_EQ(nn::fully_connected_s8_dsp(f, q, in.data(), w, nullptr, out.data()), MOTE_OK);
 
   nn::DepthwiseConv2DS8Params dw{{2, 2, 3}, {2, 2, 5}, 1, 1, 1, 1, 0, 0, 2, 0, 0, -128, 127};
-  EXPECT_EQ(nn::depthwise_conv2d_s8(dw, q, in.data(), w.data(), nullptr, out.data()), MOTE_ERR_SHAPE);
+  EXPECT_EQ(nn::depthwise_conv2d_s8(dw, q, in.data(), w, nullptr, out.data()), MOTE_ERR_SHAPE);
 
   nn::PoolS8Params pool{{2, 2, 1}, {2, 2, 1}, 2, 2, 1, 1, 3, 3, -128, 127};  // windows entirely in padding
   EXPECT_EQ(nn::max_pool2d_s8(pool, in.data(), out.data()), MOTE_ERR_UNSUPPORTED);
