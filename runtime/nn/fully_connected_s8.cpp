@@ -19,45 +19,72 @@ static Status check(const FullyConnectedS8Params& p, const PerChannelQuant& q, c
   return MOTE_OK;
 }
 
-size_t fully_connected_s8_weight_index(int32_t input_size, int32_t output_size, int32_t o, int32_t i) {
+// Rows per group starting at row o: 4 while 4 remain, then 2, then 1.
+static inline int32_t group_rows(int32_t output_size, int32_t o) {
+  const int32_t left = output_size - o;
+  return left >= 4 ? 4 : (left >= 2 ? 2 : 1);
+}
+
+// Within a block, the words pair inputs (0, 2) and (1, 3): SXTAB16 splits an input word that way.
+static const int32_t kBlockOrder[4] = {0, 2, 1, 3};
+
+bool fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, const int8_t* rows, int8_t* packed) {
   const size_t in = static_cast<size_t>(input_size);
-  if (o >= (output_size & ~3)) return static_cast<size_t>(o) * in + static_cast<size_t>(i);  // rows past the groups
-  const size_t base = static_cast<size_t>(o & ~3) * in, r = static_cast<size_t>(o & 3);
-  const size_t n4 = in & ~static_cast<size_t>(3), ui = static_cast<size_t>(i);
-  if (ui < n4) return base + (ui & ~static_cast<size_t>(3)) * 4 + r * 4 + (ui & 3);
-  return base + n4 * 4 + r * (in - n4) + (ui - n4);
+  for (size_t k = 0; k < in * static_cast<size_t>(output_size); ++k)
+    if (rows[k] == -128) return false;
+  const int32_t n4 = input_size & ~3;
+  for (int32_t o = 0; o < output_size;) {
+    const int32_t g = group_rows(output_size, o);
+    const int8_t* src = rows + static_cast<size_t>(o) * in;
+    int8_t* dst = packed + static_cast<size_t>(o) * in;
+    if (g == 1) {
+      for (size_t i = 0; i < in; ++i) dst[i] = src[i];
+    } else {
+      for (int32_t i = 0; i < n4; i += 4)
+        for (int32_t r = 0; r < g; r += 2)
+          for (int32_t k : kBlockOrder) {
+            const int32_t lo = src[static_cast<size_t>(r) * in + static_cast<size_t>(i + k)];
+            const int32_t hi = src[static_cast<size_t>(r + 1) * in + static_cast<size_t>(i + k)];
+            *dst++ = static_cast<int8_t>(lo);
+            *dst++ = static_cast<int8_t>(hi - (lo < 0 ? 1 : 0));  // >= -128: hi >= -127
+          }
+      for (int32_t r = 0; r < g; ++r)
+        for (int32_t i = n4; i < input_size; ++i) *dst++ = src[static_cast<size_t>(r) * in + static_cast<size_t>(i)];
+    }
+    o += g;
+  }
+  return true;
 }
 
-void fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, const int8_t* rows, int8_t* packed) {
-  for (int32_t o = 0; o < output_size; ++o)
-    for (int32_t i = 0; i < input_size; ++i)
-      packed[fully_connected_s8_weight_index(input_size, output_size, o, i)] =
-          rows[static_cast<size_t>(o) * static_cast<size_t>(input_size) + static_cast<size_t>(i)];
-}
-
-// Walks the packed order in storage order: a row group's 16-byte blocks, its tails, then the plain rows.
+// Decodes the packed order weight by weight and multiplies in plain int32: an independent reading of the
+// layout and the math, and the path of cores without the DSP extension.
 Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                               const int8_t* weights, const int32_t* bias, int8_t* output) {
   MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
-  const int32_t n4 = p.input_size & ~3, o4 = p.output_size & ~3;
-  const int8_t* w = weights;
-  for (int32_t o = 0; o < p.output_size; o += (o < o4 ? 4 : 1)) {
-    const int32_t rows = o < o4 ? 4 : 1;
+  const int32_t n4 = p.input_size & ~3;
+  for (int32_t o = 0; o < p.output_size;) {
+    const int32_t g = group_rows(p.output_size, o);
+    const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
     int32_t acc[4];
-    for (int32_t r = 0; r < rows; ++r) acc[r] = bias ? bias[o + r] : 0;
-    if (rows == 4) {
-      for (int32_t i = 0; i < n4; i += 4) {  // the block's 4 inputs serve the group's 4 rows
-        const int32_t x0 = input[i] + p.input_offset, x1 = input[i + 1] + p.input_offset;
-        const int32_t x2 = input[i + 2] + p.input_offset, x3 = input[i + 3] + p.input_offset;
-        for (int32_t r = 0; r < 4; ++r, w += 4) acc[r] += w[0] * x0 + w[1] * x1 + w[2] * x2 + w[3] * x3;
-      }
-      for (int32_t r = 0; r < 4; ++r)
-        for (int32_t k = n4; k < p.input_size; ++k) acc[r] += *w++ * (input[k] + p.input_offset);
+    for (int32_t r = 0; r < g; ++r) acc[r] = bias ? bias[o + r] : 0;
+    if (g == 1) {
+      for (int32_t i = 0; i < p.input_size; ++i) acc[0] += w[i] * (input[i] + p.input_offset);
     } else {
-      for (int32_t i = 0; i < p.input_size; ++i) acc[0] += *w++ * (input[i] + p.input_offset);
+      for (int32_t i = 0; i < n4; i += 4)
+        for (int32_t r = 0; r < g; r += 2)
+          for (int32_t k : kBlockOrder) {
+            const int32_t xv = input[i + k] + p.input_offset;
+            const int32_t lo = w[0], hi = w[1] + (lo < 0 ? 1 : 0);
+            w += 2;
+            acc[r] += lo * xv;
+            acc[r + 1] += hi * xv;
+          }
+      for (int32_t r = 0; r < g; ++r)
+        for (int32_t i = n4; i < p.input_size; ++i) acc[r] += *w++ * (input[i] + p.input_offset);
     }
-    for (int32_t r = 0; r < rows; ++r)
+    for (int32_t r = 0; r < g; ++r)
       output[o + r] = requantize(acc[r], q.multiplier[o + r], q.shift[o + r], p.output_offset, p.act_min, p.act_max);
+    o += g;
   }
   return MOTE_OK;
 }
@@ -69,20 +96,26 @@ template <bool kFullRange>
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static void requantize4(const int32_t* acc, const int32_t* multiplier, const int32_t* shift,
-                        const FullyConnectedS8Params& p, int8_t* output) {
+static void requantize_rows(const int32_t* acc, int32_t rows, const int32_t* multiplier, const int32_t* shift,
+                            const FullyConnectedS8Params& p, int8_t* output) {
   const int32_t out_off = p.output_offset, lo = p.act_min, hi = p.act_max;
-  for (int32_t r = 0; r < 4; ++r) {
+  for (int32_t r = 0; r < rows; ++r) {
     const int32_t v = multiply_by_quantized_multiplier(acc[r], multiplier[r], shift[r]) + out_off;
     output[r] = static_cast<int8_t>(kFullRange ? simd::ssat8(v) : clamp_i32(v, lo, hi));
   }
 }
 
-// Four MACs per SMLAD pair: SXTB16 splits bytes (0,2) and (1,3) of both operands the same way, so the
-// pairing is consistent; SXTAB16 adds the input offset while sign-extending. Four rows at a time share each
-// unpacked input word; their weights are interleaved (one pointer, consecutive words), which is what keeps
-// four accumulators in registers (four row pointers spilled on the M4). No int16 input copy in scratch:
-// it would save 2 of 23 instructions per 16 MACs but cost 2 bytes of arena per input.
+// Blocks per chunk: y[hi] = (S - y[lo]) / 256 is exact while |256 y[hi]| < 2^31, i.e. |y[hi]| < 2^23; 256
+// inputs of |x + offset| <= 255 and |w| <= 127 stay below (8 290 560).
+static const int32_t kChunkBlocks = 64;
+
+// S - y[lo] modulo 2^32 is 256 y[hi] (SMLAD wraps); the arithmetic shift recovers y[hi].
+static inline int32_t high_row(int32_t s, int32_t y_lo) {
+  return static_cast<int32_t>(static_cast<uint32_t>(s) - static_cast<uint32_t>(y_lo)) >> 8;
+}
+
+// Three instructions per four MACs (SMLAD of the pair's word, SXTB16 of it, SMLAD), SXTAB16 adds the input
+// offset while splitting an input word into (0, 2) and (1, 3). Four rows (two pairs) share each input word.
 Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                               const int8_t* weights, const int32_t* bias, int8_t* output) {
   MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
@@ -90,115 +123,120 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
   const int32_t off2 = simd::dup16(p.input_offset);
   const int32_t n4 = p.input_size & ~3;
   const int32_t tail = p.input_size - n4;
-  const int32_t o4 = p.output_size & ~3;
-  const int8_t* w = weights;
   const bool full_range = p.act_min == -128 && p.act_max == 127;
-  int32_t o = 0;
-  for (; o < o4; o += 4) {
-    int32_t acc0 = bias ? bias[o] : 0;
-    int32_t acc1 = bias ? bias[o + 1] : 0;
-    int32_t acc2 = bias ? bias[o + 2] : 0;
-    int32_t acc3 = bias ? bias[o + 3] : 0;
+  for (int32_t o = 0; o < p.output_size;) {
+    const int32_t g = group_rows(p.output_size, o);
+    const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
+    // Scalars, not an array: an array kept the accumulators on the stack between chunks.
+    int32_t a0 = bias ? bias[o] : 0, a1 = 0, a2 = 0, a3 = 0;
+    if (bias && g > 1) a1 = bias[o + 1];
+    if (bias && g > 2) a2 = bias[o + 2], a3 = bias[o + 3];
     const int8_t* x = input;
-    int32_t n = n4 >> 2;
+    if (g == 1) {  // a plain row: SXTB16 both operands
+      int32_t a = a0;
+      for (int32_t i = 0; i < n4; i += 4) {
+        const int32_t xw = simd::load32(x + i), ww = simd::load32(w + i);
+        a = simd::smlad(simd::sxtab16(off2, xw), simd::sxtb16(ww), a);
+        a = simd::smlad(simd::sxtab16_ror8(off2, xw), simd::sxtb16_ror8(ww), a);
+      }
+      for (int32_t i = n4; i < p.input_size; ++i) a += w[i] * (x[i] + p.input_offset);
+      a0 = a;
+    } else {
+      for (int32_t left = n4 >> 2; left > 0;) {
+        int32_t n = left < kChunkBlocks ? left : kChunkBlocks;
+        left -= n;
+        int32_t s01 = 0, y0 = 0, s23 = 0, y2 = 0;
+        if (g == 4) {
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-    // On the M4, GCC keeps an end pointer and spills it (27 instructions per 16 MACs); by hand one block of 4
-    // inputs is 21: LDR input, two LDRD weights (4 rows x 4 bytes), 2 SXTAB16, 8 SXTB16, 8 SMLAD; the loop
-    // runs two blocks per SUBS + BNE (44 per 32 MACs), an odd count enters it at its second block. No flags
-    // change inside a block, so LSRS's carry (odd) and zero (no pairs) serve both branches. LDRD needs
-    // word-aligned weights: checked on entry (generated arrays are alignas(4)).
-    {
-      int32_t xa, xb, wa, wb, t;
+          // 17 instructions per 16 MACs: LDR input, 2 SXTAB16, two LDRD of the pairs' words, 4 x (SMLAD,
+          // SXTB16, SMLAD); two blocks per SUBS + BNE, an odd count enters at the second block. No flags change
+          // inside a block, so LSRS's carry (odd) and zero (no pairs) serve both branches.
+          int32_t xa, xb, wa, wb, t;
 #define MOTE_FC_BLOCK                             \
   "ldr     %[xa], [%[x]], #4\n\t"                 \
   "ldrd    %[wa], %[wb], [%[w]], #8\n\t"          \
   "sxtab16 %[xb], %[off], %[xa], ror #8\n\t"      \
   "sxtab16 %[xa], %[off], %[xa]\n\t"              \
-  "sxtb16  %[t], %[wa], ror #8\n\t"               \
-  "sxtb16  %[wa], %[wa]\n\t"                      \
-  "smlad   %[a0], %[xa], %[wa], %[a0]\n\t"        \
-  "smlad   %[a0], %[xb], %[t], %[a0]\n\t"         \
-  "sxtb16  %[t], %[wb], ror #8\n\t"               \
-  "sxtb16  %[wb], %[wb]\n\t"                      \
-  "smlad   %[a1], %[xa], %[wb], %[a1]\n\t"        \
-  "smlad   %[a1], %[xb], %[t], %[a1]\n\t"         \
+  "smlad   %[s01], %[wa], %[xa], %[s01]\n\t"      \
+  "sxtb16  %[t], %[wa]\n\t"                       \
+  "smlad   %[y0], %[t], %[xa], %[y0]\n\t"         \
+  "smlad   %[s01], %[wb], %[xb], %[s01]\n\t"      \
+  "sxtb16  %[t], %[wb]\n\t"                       \
+  "smlad   %[y0], %[t], %[xb], %[y0]\n\t"         \
   "ldrd    %[wa], %[wb], [%[w]], #8\n\t"          \
-  "sxtb16  %[t], %[wa], ror #8\n\t"               \
-  "sxtb16  %[wa], %[wa]\n\t"                      \
-  "smlad   %[a2], %[xa], %[wa], %[a2]\n\t"        \
-  "smlad   %[a2], %[xb], %[t], %[a2]\n\t"         \
-  "sxtb16  %[t], %[wb], ror #8\n\t"               \
-  "sxtb16  %[wb], %[wb]\n\t"                      \
-  "smlad   %[a3], %[xa], %[wb], %[a3]\n\t"        \
-  "smlad   %[a3], %[xb], %[t], %[a3]\n\t"
-      __asm__ volatile(
-          "lsrs    %[n], %[n], #1\n\t"  // n = pairs of blocks; C: an odd block, Z: no pair
-          "bcc     1f\n\t"
-          "adds    %[n], %[n], #1\n\t"  // an odd block: one more pass, entered at its second block
-          "b       4f\n\t"
-          "1:\n\t"
-          "beq     3f\n\t"
-          "2:\n\t"
-          MOTE_FC_BLOCK
-          "4:\n\t"
-          MOTE_FC_BLOCK
-          "subs    %[n], %[n], #1\n\t"
-          "bne     2b\n\t"
-          "3:\n\t"
-          : [a0] "+r"(acc0), [a1] "+r"(acc1), [a2] "+r"(acc2), [a3] "+r"(acc3), [x] "+r"(x), [w] "+r"(w),
-            [n] "+r"(n), [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb), [t] "=&r"(t)
-          : [off] "r"(off2)
-          : "cc", "memory");
+  "smlad   %[s23], %[wa], %[xa], %[s23]\n\t"      \
+  "sxtb16  %[t], %[wa]\n\t"                       \
+  "smlad   %[y2], %[t], %[xa], %[y2]\n\t"         \
+  "smlad   %[s23], %[wb], %[xb], %[s23]\n\t"      \
+  "sxtb16  %[t], %[wb]\n\t"                       \
+  "smlad   %[y2], %[t], %[xb], %[y2]\n\t"
+          __asm__ volatile(
+              "lsrs    %[n], %[n], #1\n\t"
+              "bcc     1f\n\t"
+              "adds    %[n], %[n], #1\n\t"
+              "b       4f\n\t"
+              "1:\n\t"
+              "beq     3f\n\t"
+              "2:\n\t"
+              MOTE_FC_BLOCK
+              "4:\n\t"
+              MOTE_FC_BLOCK
+              "subs    %[n], %[n], #1\n\t"
+              "bne     2b\n\t"
+              "3:\n\t"
+              : [s01] "+r"(s01), [y0] "+r"(y0), [s23] "+r"(s23), [y2] "+r"(y2), [x] "+r"(x), [w] "+r"(w),
+                [n] "+r"(n), [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb), [t] "=&r"(t)
+              : [off] "r"(off2)
+              : "cc", "memory");
 #undef MOTE_FC_BLOCK
-    }
 #else
-    for (; n > 0; --n) {
-      const int32_t xw = simd::load32(x);
-      x += 4;
-      const int32_t xa = simd::sxtab16(off2, xw);
-      const int32_t xb = simd::sxtab16_ror8(off2, xw);
-      const int32_t a = simd::load32(w);
-      acc0 = simd::smlad(xa, simd::sxtb16(a), acc0);
-      acc0 = simd::smlad(xb, simd::sxtb16_ror8(a), acc0);
-      const int32_t b = simd::load32(w + 4);
-      acc1 = simd::smlad(xa, simd::sxtb16(b), acc1);
-      acc1 = simd::smlad(xb, simd::sxtb16_ror8(b), acc1);
-      const int32_t c = simd::load32(w + 8);
-      acc2 = simd::smlad(xa, simd::sxtb16(c), acc2);
-      acc2 = simd::smlad(xb, simd::sxtb16_ror8(c), acc2);
-      const int32_t d = simd::load32(w + 12);
-      acc3 = simd::smlad(xa, simd::sxtb16(d), acc3);
-      acc3 = simd::smlad(xb, simd::sxtb16_ror8(d), acc3);
-      w += 16;
-    }
+          for (; n > 0; --n, x += 4, w += 16) {
+            const int32_t xw = simd::load32(x);
+            const int32_t xa = simd::sxtab16(off2, xw), xb = simd::sxtab16_ror8(off2, xw);
+            const int32_t a = simd::load32(w), b = simd::load32(w + 4);
+            s01 = simd::smlad(a, xa, s01);
+            y0 = simd::smlad(simd::sxtb16(a), xa, y0);
+            s01 = simd::smlad(b, xb, s01);
+            y0 = simd::smlad(simd::sxtb16(b), xb, y0);
+            const int32_t c = simd::load32(w + 8), d = simd::load32(w + 12);
+            s23 = simd::smlad(c, xa, s23);
+            y2 = simd::smlad(simd::sxtb16(c), xa, y2);
+            s23 = simd::smlad(d, xb, s23);
+            y2 = simd::smlad(simd::sxtb16(d), xb, y2);
+          }
 #endif
-    for (int32_t k = 0; k < tail; ++k) {
-      const int32_t xv = input[n4 + k] + p.input_offset;
-      acc0 += w[k] * xv;
-      acc1 += w[tail + k] * xv;
-      acc2 += w[2 * tail + k] * xv;
-      acc3 += w[3 * tail + k] * xv;
+        } else {
+          for (; n > 0; --n, x += 4, w += 8) {
+            const int32_t xw = simd::load32(x);
+            const int32_t xa = simd::sxtab16(off2, xw), xb = simd::sxtab16_ror8(off2, xw);
+            const int32_t a = simd::load32(w), b = simd::load32(w + 4);
+            s01 = simd::smlad(a, xa, s01);
+            y0 = simd::smlad(simd::sxtb16(a), xa, y0);
+            s01 = simd::smlad(b, xb, s01);
+            y0 = simd::smlad(simd::sxtb16(b), xb, y0);
+          }
+        }
+        a0 += y0;
+        a1 += high_row(s01, y0);
+        a2 += y2;
+        a3 += high_row(s23, y2);
+      }
+      for (int32_t k = 0; k < tail; ++k) {
+        const int32_t xv = x[k] + p.input_offset;
+        a0 += w[k] * xv;
+        a1 += w[tail + k] * xv;
+        if (g == 4) {
+          a2 += w[2 * tail + k] * xv;
+          a3 += w[3 * tail + k] * xv;
+        }
+      }
     }
-    w += 4 * tail;
-    const int32_t acc[4] = {acc0, acc1, acc2, acc3};
+    const int32_t acc[4] = {a0, a1, a2, a3};
     if (full_range)
-      requantize4<true>(acc, q.multiplier + o, q.shift + o, p, output + o);
+      requantize_rows<true>(acc, g, q.multiplier + o, q.shift + o, p, output + o);
     else
-      requantize4<false>(acc, q.multiplier + o, q.shift + o, p, output + o);
-  }
-  // The last output_size % 4 rows are stored row by row.
-  for (; o < p.output_size; ++o) {
-    const int8_t* wr = weights + static_cast<size_t>(o) * p.input_size;
-    int32_t acc = bias ? bias[o] : 0;
-    int32_t i = 0;
-    for (; i < n4; i += 4) {
-      const int32_t xw = simd::load32(input + i);
-      const int32_t a = simd::load32(wr + i);
-      acc = simd::smlad(simd::sxtab16(off2, xw), simd::sxtb16(a), acc);
-      acc = simd::smlad(simd::sxtab16_ror8(off2, xw), simd::sxtb16_ror8(a), acc);
-    }
-    for (; i < p.input_size; ++i) acc += wr[i] * (input[i] + p.input_offset);
-    output[o] = requantize(acc, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
+      requantize_rows<false>(acc, g, q.multiplier + o, q.shift + o, p, output + o);
+    o += g;
   }
   return MOTE_OK;
 }

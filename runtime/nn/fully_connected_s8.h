@@ -1,8 +1,8 @@
 // Fully connected (dense) layer, int8, TFLite per-channel semantics:
 //   out[o] = clamp(zp_out + MBQM(bias[o] + sum_i w[o][i] * (x[i] + input_offset), mult[o], shift[o]), act)
 //   input:   input_size int8 (any HWC tensor, flattened)
-//   weights: output_size x input_size int8, symmetric (zero point 0), one scale per output, in the packed
-//            order below (fully_connected_s8_pack_weights turns [output_size][input_size] rows into it)
+//   weights: output_size x input_size int8 in [-127, 127], symmetric (zero point 0), one scale per output, in
+//            the packed order below (fully_connected_s8_pack_weights turns [output_size][input_size] rows into it)
 //   bias:    output_size int32 at scale input_scale * weight_scale[o]; may be null (zero)
 //   output:  output_size int8
 #ifndef MOTE_NN_FULLY_CONNECTED_S8_H
@@ -20,13 +20,16 @@ struct FullyConnectedS8Params {
   int32_t act_min, act_max;  // fused activation as a clamp in the output's int8 domain
 };
 
-// Packed weight order, both paths: rows in groups of 4; a group holds, for each block of 4 inputs, the 4
-// rows' 4 bytes one row after the other (16 bytes), then the 4 rows' last input_size % 4 bytes row by row.
-// The last output_size % 4 rows follow as plain rows. Same size as [out][in]; the DSP path reads one word
-// per row and block from a single pointer. Offset of w[o][i] in the packed array:
-size_t fully_connected_s8_weight_index(int32_t input_size, int32_t output_size, int32_t o, int32_t i);
-// rows: [output_size][input_size]; packed: as many bytes, not overlapping rows.
-void fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, const int8_t* rows, int8_t* packed);
+// Packed weight order, both paths (same size as [out][in]): rows in groups of 4, then one group of 2 if at
+// least 2 remain, then a last single row, each group at byte offset first_row * input_size. A group is row
+// pairs (rows 0,1 and 2,3); a pair's two weights of one input are one int16 h = 256 w[hi] + w[lo] (bytes:
+// w[lo], w[hi] - [w[lo] < 0]). For each block of 4 inputs i..i+3, each pair stores two words: (h[i], h[i+2])
+// and (h[i+1], h[i+3]). Then the group's rows' last input_size % 4 weights, row by row, as plain int8. A last
+// single row is a plain row. Why: one SMLAD of h against two inputs accumulates 256 y[hi] + y[lo] (4 MACs), one
+// SXTB16 of the same word gives w[lo] for a second SMLAD, and y[hi] = (S - y[lo]) / 256: 3 instructions per 4 MACs.
+// rows: [output_size][input_size] in [-127, 127] (TFLite's symmetric weights); packed: as many bytes, not
+// overlapping rows. Returns false, packed unspecified, when a weight is -128.
+bool fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, const int8_t* rows, int8_t* packed);
 
 // 0: neither path needs scratch.
 size_t fully_connected_s8_scratch_bytes(const FullyConnectedS8Params& p);

@@ -96,12 +96,14 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
          << l.in.h << "x" << l.in.w << "x" << l.in.c << " -> " << l.out.h << "x" << l.out.w << "x" << l.out.c << "\n";
     if (!l.weights.empty()) {
       std::vector<int8_t> weights = l.weights;
-      if (l.op == ir::Op::FullyConnected) {  // the kernel's packed order (4 rows interleaved), not the IR's rows
+      if (l.op == ir::Op::FullyConnected) {  // the kernel's packed order (row pairs as int16), not the IR's rows
         if (l.weights.size() != l.in.size() * l.out.size())
           throw Error("generate_cpp: layer " + std::to_string(i) + " has " + std::to_string(l.weights.size()) +
                       " weights, expected input size x output size; re-quantize the model");
-        nn::fully_connected_s8_pack_weights(static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
-                                            l.weights.data(), weights.data());
+        if (!nn::fully_connected_s8_pack_weights(static_cast<int32_t>(l.in.size()),
+                                                 static_cast<int32_t>(l.out.size()), l.weights.data(), weights.data()))
+          throw Error("generate_cpp: layer " + std::to_string(i) +
+                      " has a weight of -128, outside symmetric int8 [-127, 127]; re-quantize the model");
       }
       if (l.op == ir::Op::Conv2D) {  // OHWI rows of kernel_h * kernel_w * in.c, in pairs padded to 4 taps
         if (l.weights.size() != static_cast<size_t>(l.kernel_h) * l.kernel_w * l.in.c * l.out.c)

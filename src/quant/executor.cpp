@@ -55,7 +55,9 @@ Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, s
         throw Error("run_int8: fully connected layer '" + l.name + "' has " + std::to_string(l.weights.size()) +
                     " weights, expected input size x output size; re-quantize the model");
       std::vector<int8_t> packed(l.weights.size());
-      nn::fully_connected_s8_pack_weights(p.input_size, p.output_size, l.weights.data(), packed.data());
+      if (!nn::fully_connected_s8_pack_weights(p.input_size, p.output_size, l.weights.data(), packed.data()))
+        throw Error("run_int8: fully connected layer '" + l.name +
+                    "' has a weight of -128, outside symmetric int8 [-127, 127]; re-quantize the model");
       return ref ? nn::fully_connected_s8_ref(p, pq, x, packed.data(), bias, y)
              : dsp ? nn::fully_connected_s8_dsp(p, pq, x, packed.data(), bias, y)
                    : nn::fully_connected_s8(p, pq, x, packed.data(), bias, y);

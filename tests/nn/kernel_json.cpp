@@ -45,12 +45,14 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
         c->fc = {p.at("input_size"), p.at("output_size"), p.at("input_offset"), p.at("output_offset"),
                  p.at("act_min"), p.at("act_max")};
         v.fc = &c->fc;
-        // numpy writes [out][in] rows; the kernels read the packed order (the same bytes, permuted).
+        // numpy writes [out][in] rows; the kernels read the packed order (row pairs as int16).
         if (c->weights.size() != static_cast<size_t>(c->fc.input_size) * static_cast<size_t>(c->fc.output_size))
           throw std::runtime_error("weights: expected input_size * output_size values");
         {
           std::vector<int8_t> packed(c->weights.size());
-          nn::fully_connected_s8_pack_weights(c->fc.input_size, c->fc.output_size, c->weights.data(), packed.data());
+          if (!nn::fully_connected_s8_pack_weights(c->fc.input_size, c->fc.output_size, c->weights.data(),
+                                                   packed.data()))
+            throw std::runtime_error("weights: -128 is outside symmetric int8");
           c->weights.swap(packed);
         }
         break;

@@ -1,5 +1,6 @@
 // Every int8 kernel and every path of it (reference and DSP-extension, the latter emulated in portable C
 // on the host) against tests/ref/nn_int8.py, bit for bit: ggml's test-backend-ops idea, one harness.
+#include <cstring>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -23,32 +24,47 @@ const nlohmann::json& cases() {
 
 }  // namespace
 
-// The packed dense weight order is a permutation of [out][in] with the documented layout (4-row groups,
-// 16-byte blocks, then each row's in % 4 tail, then the last out % 4 rows as plain rows).
-TEST(NnKernels, FullyConnectedPackedWeightsArePermutation) {
-  for (int32_t in : {1, 3, 4, 7, 8, 105}) {
-    for (int32_t out : {1, 3, 4, 5, 10, 20}) {
+// The packed dense weight order as fully_connected_s8.h writes it out, decoded here independently: groups of
+// 4 then 2 rows, each pair's weights of one input as the int16 256 w[hi] + w[lo], words (i, i+2) and
+// (i+1, i+3) per block of 4 inputs, then the group's tails row by row; a last single row is plain.
+TEST(NnKernels, FullyConnectedPackedPairsHoldBothRows) {
+  for (int32_t in : {1, 3, 4, 7, 8, 105, 300}) {
+    for (int32_t out : {1, 2, 3, 4, 5, 6, 7, 10, 20}) {
       std::vector<int8_t> rows(static_cast<size_t>(in * out)), packed(rows.size(), 0);
-      std::vector<int> hits(rows.size(), 0);
-      for (size_t k = 0; k < rows.size(); ++k) rows[k] = static_cast<int8_t>(k * 37 % 251 - 125);
-      nn::fully_connected_s8_pack_weights(in, out, rows.data(), packed.data());
-      for (int32_t o = 0; o < out; ++o)
-        for (int32_t i = 0; i < in; ++i) {
-          const size_t at = nn::fully_connected_s8_weight_index(in, out, o, i);
-          ASSERT_LT(at, rows.size());
-          ++hits[at];
-          EXPECT_EQ(packed[at], rows[static_cast<size_t>(o * in + i)]);
+      for (size_t k = 0; k < rows.size(); ++k) rows[k] = static_cast<int8_t>(k * 37 % 255 - 127);
+      ASSERT_TRUE(nn::fully_connected_s8_pack_weights(in, out, rows.data(), packed.data()));
+      auto w = [&](int32_t o, int32_t i) { return static_cast<int32_t>(rows[static_cast<size_t>(o * in + i)]); };
+      const int32_t n4 = in & ~3;
+      for (int32_t o = 0; o < out;) {
+        const int32_t g = out - o >= 4 ? 4 : (out - o >= 2 ? 2 : 1);
+        const int8_t* at = packed.data() + static_cast<size_t>(o * in);
+        if (g == 1) {
+          for (int32_t i = 0; i < in; ++i) ASSERT_EQ(at[i], w(o, i)) << in << "x" << out << " row " << o;
+        } else {
+          for (int32_t i = 0; i < n4; i += 4)
+            for (int32_t r = 0; r < g; r += 2)
+              for (int32_t k : {0, 2, 1, 3}) {
+                int16_t h;
+                std::memcpy(&h, at, 2);  // little-endian, as on the M4
+                at += 2;
+                ASSERT_EQ(h, 256 * w(o + r + 1, i + k) + w(o + r, i + k)) << in << "x" << out << " row " << o + r;
+              }
+          for (int32_t r = 0; r < g; ++r)
+            for (int32_t i = n4; i < in; ++i) ASSERT_EQ(*at++, w(o + r, i)) << in << "x" << out << " tail";
         }
-      for (int h : hits) ASSERT_EQ(h, 1) << in << "x" << out;
+        o += g;
+      }
     }
   }
-  // Spot checks against the layout written out by hand: in 5, out 5.
-  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 0, 0), 0u);
-  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 1, 0), 4u);    // row 1's first block after row 0's
-  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 3, 3), 15u);
-  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 0, 4), 16u);   // tails after the blocks
-  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 3, 4), 19u);
-  EXPECT_EQ(nn::fully_connected_s8_weight_index(5, 5, 4, 2), 22u);   // the fifth row is a plain row
+  // By hand: 4 inputs, 2 rows. Word (0, 2) holds bytes lo0, hi0 - 1 (lo0 < 0), lo2, hi2 - 1; word (1, 3) the rest.
+  const int8_t rows[8] = {-1, 2, -3, 4, 5, -6, 7, -127};
+  int8_t packed[8];
+  ASSERT_TRUE(nn::fully_connected_s8_pack_weights(4, 2, rows, packed));
+  const int8_t expect[8] = {-1, 4, -3, 6, 2, -6, 4, -127};
+  for (int k = 0; k < 8; ++k) EXPECT_EQ(packed[k], expect[k]) << k;
+  // -128 has no place in symmetric int8 and would not fit the high byte: refused.
+  const int8_t bad[8] = {-1, 2, -3, 4, -128, 0, 0, 0};
+  EXPECT_FALSE(nn::fully_connected_s8_pack_weights(4, 2, bad, packed));
 }
 
 TEST(NnKernels, EveryPathMatchesReferenceBitExact) {

@@ -315,6 +315,25 @@ def fc_case(name, n_in, n_out, saturate=False, no_bias=False):
                   "multiplier": mult, "shift": shift, "expected": out.tolist()})
 
 
+def fc_extreme_case(name, n_in, n_out):
+    """|x + offset| = 255 and |w| = 127 throughout: the largest accumulators the paired-row DSP path must
+    recover exactly; multipliers map each row to about +-100 so a wrong accumulator cannot hide in saturation."""
+    p = {"input_size": n_in, "output_size": n_out, "input_offset": -127, "output_offset": 0,
+         "act_min": -128, "act_max": 127}
+    x = [-128] * n_in
+    W = np.empty((n_out, n_in), np.int64)
+    for r in range(n_out):
+        W[r] = 127 if r % 3 == 0 else (-127 if r % 3 == 1 else rng.choice([-127, 127], n_in))
+    acc = W @ (np.asarray(x, np.int64) - 127)
+    qs = [quantize_multiplier(100.0 / max(abs(int(a)), 1)) for a in acc]
+    bias = [0] * n_out
+    mult, shift = [q for q, _ in qs], [s for _, s in qs]
+    w = W.reshape(-1).tolist()
+    out = fully_connected(p, x, w, bias, mult, shift)
+    cases.append({"kernel": "fully_connected", "name": name, "params": p, "input": x, "weights": w, "bias": bias,
+                  "multiplier": mult, "shift": shift, "expected": out.tolist()})
+
+
 def pool_case(name, kind, ih, iw, c, kh, kw, sh, sw, same):
     oh, ph = same_or_valid(ih, kh, sh, same); ow, pw = same_or_valid(iw, kw, sw, same)
     lo, hi = activation(int(rng.integers(-128, 0)))
@@ -378,6 +397,8 @@ def make_cases():
     # Odd sizes, SAME/VALID, strides, 1-D (h = 1), saturation, extreme zero points.
     fc_case("fc_1x1", 1, 1); fc_case("fc_odd", 7, 5); fc_case("fc_33x20", 33, 20); fc_case("fc_big", 130, 9)
     fc_case("fc_saturate", 17, 6, saturate=True); fc_case("fc_nobias", 12, 3, no_bias=True)
+    fc_case("fc_long", 600, 7)  # more than one 256-input chunk of the paired-row DSP path
+    fc_extreme_case("fc_extreme_256", 256, 6); fc_extreme_case("fc_extreme_600", 600, 5)
     conv_case("conv1d_same", 1, 49, 13, 8, 1, 3, 1, 1, True); conv_case("conv1d_valid_s2", 1, 24, 8, 6, 1, 3, 1, 2, False)
     conv_case("conv2d_same_s2", 10, 9, 3, 4, 3, 3, 2, 2, True); conv_case("conv2d_valid", 7, 6, 5, 3, 2, 3, 1, 2, False)
     conv_case("conv2d_1x1", 4, 4, 16, 7, 1, 1, 1, 1, False); conv_case("conv2d_k5_same", 6, 7, 2, 5, 5, 5, 1, 1, True)
