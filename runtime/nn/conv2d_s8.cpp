@@ -22,20 +22,34 @@ size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p) {
   return k > 0 && p.output.c > 0 ? static_cast<size_t>(padded_length(p)) * static_cast<size_t>(p.output.c) : 0;
 }
 
-// Row pairs (o, o + 1): per block of 4 taps, 4 bytes of row o then 4 of row o + 1 (one LDRD); an odd last row
-// alone. Taps past the dot length are zero.
-static size_t weight_index(int32_t k4, int32_t out_c, int32_t o, int32_t i) {
-  const size_t ui = static_cast<size_t>(i), uk4 = static_cast<size_t>(k4);
-  if (o >= (out_c & ~1)) return static_cast<size_t>(o) * uk4 + ui;
-  return static_cast<size_t>(o & ~1) * uk4 + (ui >> 2) * 8u + static_cast<size_t>(o & 1) * 4u + (ui & 3u);
+// Row pairs (o, o + 1) as int16 (simd.h): per block of 4 taps t, the words (h[t], h[t+2]) and (h[t+1], h[t+3]),
+// h = 256 w[o+1] + w[o], the pairing widen_column gives the taps; an odd last row alone, plain. Taps past
+// the dot length are zero.
+static int32_t packed_weight(const int8_t* packed, int32_t k4, int32_t out_c, int32_t o, int32_t i) {
+  if (o >= (out_c & ~1)) return packed[static_cast<size_t>(o) * static_cast<size_t>(k4) + static_cast<size_t>(i)];
+  const int8_t* h = packed + static_cast<size_t>(o & ~1) * static_cast<size_t>(k4) + static_cast<size_t>(i >> 2) * 8u +
+                    static_cast<size_t>(i & 1) * 4u + static_cast<size_t>((i >> 1) & 1) * 2u;
+  return (o & 1) ? simd::pair_high_weight(h[0], h[1]) : h[0];
 }
 
-void conv2d_s8_pack_weights(const Conv2DS8Params& p, const int8_t* ohwi, int8_t* packed) {
-  const int32_t k = dot_length(p), k4 = padded_length(p);
+bool conv2d_s8_pack_weights(const Conv2DS8Params& p, const int8_t* ohwi, int8_t* packed) {
+  const int32_t k = dot_length(p), k4 = padded_length(p), out_c = p.output.c;
+  for (int64_t n = 0; n < static_cast<int64_t>(k) * out_c; ++n)
+    if (ohwi[n] == -128) return false;
   memset(packed, 0, conv2d_s8_packed_bytes(p));
-  for (int32_t o = 0; o < p.output.c; ++o)
+  auto w = [&](int32_t o, int32_t i) -> int32_t { return i < k ? ohwi[static_cast<size_t>(o) * static_cast<size_t>(k) + i] : 0; };
+  for (int32_t o = 0; o < (out_c & ~1); o += 2) {
+    int8_t* d = packed + static_cast<size_t>(o) * static_cast<size_t>(k4);
+    for (int32_t i = 0; i < k4; i += 4)
+      for (int32_t t : simd::kPairTapOrder) {
+        *d++ = static_cast<int8_t>(w(o, i + t));
+        *d++ = simd::pair_high_byte(w(o, i + t), w(o + 1, i + t));
+      }
+  }
+  if (out_c & 1)
     for (int32_t i = 0; i < k; ++i)
-      packed[weight_index(k4, p.output.c, o, i)] = ohwi[static_cast<size_t>(o) * static_cast<size_t>(k) + i];
+      packed[static_cast<size_t>(out_c - 1) * static_cast<size_t>(k4) + static_cast<size_t>(i)] = static_cast<int8_t>(w(out_c - 1, i));
+  return true;
 }
 
 static Status check(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
@@ -69,7 +83,7 @@ Status conv2d_s8_ref(const Conv2DS8Params& p, const PerChannelQuant& q, const in
             if (ix < 0 || ix >= p.input.w) continue;
             const int8_t* x = input + (static_cast<size_t>(iy) * p.input.w + ix) * in_c;
             for (int32_t i = 0; i < in_c; ++i)
-              acc += weights[weight_index(k4, p.output.c, o, (ky * p.kernel_w + kx) * in_c + i)] * (x[i] + p.input_offset);
+              acc += packed_weight(weights, k4, p.output.c, o, (ky * p.kernel_w + kx) * in_c + i) * (x[i] + p.input_offset);
           }
         }
         *out++ = requantize(acc, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
@@ -127,60 +141,70 @@ static void widen_column(const int8_t* x, int32_t k, int32_t offset, int32_t* pa
 }
 
 // Two rows by two pixels over `blocks` blocks of 4 taps: acc[row][pixel] += w[row] . col[pixel].
-static void dot_2x2(const int8_t* w, const int32_t* col, int32_t blocks, int32_t acc[4]) {
+// Inlined into pixel_pair (its caller's registers are free for the loop's 13); out of line it cost a call,
+// spills and the chunk loop's bookkeeping per row pair.
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void dot_2x2(const int8_t* w, const int32_t* col, int32_t blocks, int32_t acc[4]) {
   int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+  while (blocks > 0) {
+    int32_t n = blocks < simd::kPairChunkBlocks ? blocks : simd::kPairChunkBlocks;
+    blocks -= n;
+    // Per pixel: S = 256 row1 + row0 and y = row0, both from row 0's accumulator (simd.h's row pairs).
+    int32_t s0 = a00, y0 = a00, s1 = a01, y1 = a01;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-  // 16 instructions per 16 MACs: LDRD of both rows' weights, 4 SXTB16, two LDRD of the pixels' int16 taps,
-  // 8 SMLAD; two blocks per SUBS + BNE (an odd count enters at the second). 13 registers, no spill.
-  int32_t wa, wb, wao, wbo, ce, co;
+    // 13 instructions per 16 MACs: LDRD of the pair's two words, 2 SXTB16 (row 0's weights), two LDRD of the
+    // pixels' int16 taps, 8 SMLAD; two blocks per SUBS + BNE (an odd count enters at the second). 13 registers.
+    int32_t wa, wb, wal, wbl, ce, co;
 #define MOTE_CONV_BLOCK                         \
   "ldrd    %[wa], %[wb], [%[w]], #8\n\t"        \
-  "sxtb16  %[wao], %[wa], ror #8\n\t"           \
-  "sxtb16  %[wa], %[wa]\n\t"                    \
-  "sxtb16  %[wbo], %[wb], ror #8\n\t"           \
-  "sxtb16  %[wb], %[wb]\n\t"                    \
+  "sxtb16  %[wal], %[wa]\n\t"                   \
+  "sxtb16  %[wbl], %[wb]\n\t"                   \
   "ldrd    %[ce], %[co], [%[c]], #8\n\t"        \
-  "smlad   %[a00], %[ce], %[wa], %[a00]\n\t"    \
-  "smlad   %[a00], %[co], %[wao], %[a00]\n\t"   \
-  "smlad   %[a10], %[ce], %[wb], %[a10]\n\t"    \
-  "smlad   %[a10], %[co], %[wbo], %[a10]\n\t"   \
+  "smlad   %[s0], %[ce], %[wa], %[s0]\n\t"      \
+  "smlad   %[s0], %[co], %[wb], %[s0]\n\t"      \
+  "smlad   %[y0], %[ce], %[wal], %[y0]\n\t"     \
+  "smlad   %[y0], %[co], %[wbl], %[y0]\n\t"     \
   "ldrd    %[ce], %[co], [%[c]], #8\n\t"        \
-  "smlad   %[a01], %[ce], %[wa], %[a01]\n\t"    \
-  "smlad   %[a01], %[co], %[wao], %[a01]\n\t"   \
-  "smlad   %[a11], %[ce], %[wb], %[a11]\n\t"    \
-  "smlad   %[a11], %[co], %[wbo], %[a11]\n\t"
-  int32_t n = blocks;
-  __asm__ volatile(
-      "lsrs    %[n], %[n], #1\n\t"  // n = pairs of blocks; C: an odd block, Z: no pair
-      "bcc     1f\n\t"
-      "adds    %[n], %[n], #1\n\t"
-      "b       4f\n\t"
-      "1:\n\t"
-      "beq     3f\n\t"
-      "2:\n\t"
-      MOTE_CONV_BLOCK
-      "4:\n\t"
-      MOTE_CONV_BLOCK
-      "subs    %[n], %[n], #1\n\t"
-      "bne     2b\n\t"
-      "3:\n\t"
-      : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [w] "+r"(w), [c] "+r"(col),
-        [n] "+r"(n), [wa] "=&r"(wa), [wb] "=&r"(wb), [wao] "=&r"(wao), [wbo] "=&r"(wbo), [ce] "=&r"(ce),
-        [co] "=&r"(co)
-      :
-      : "cc", "memory");
+  "smlad   %[s1], %[ce], %[wa], %[s1]\n\t"      \
+  "smlad   %[s1], %[co], %[wb], %[s1]\n\t"      \
+  "smlad   %[y1], %[ce], %[wal], %[y1]\n\t"     \
+  "smlad   %[y1], %[co], %[wbl], %[y1]\n\t"
+    __asm__ volatile(
+        "lsrs    %[n], %[n], #1\n\t"  // n = pairs of blocks; C: an odd block, Z: no pair
+        "bcc     1f\n\t"
+        "adds    %[n], %[n], #1\n\t"
+        "b       4f\n\t"
+        "1:\n\t"
+        "beq     3f\n\t"
+        "2:\n\t"
+        MOTE_CONV_BLOCK
+        "4:\n\t"
+        MOTE_CONV_BLOCK
+        "subs    %[n], %[n], #1\n\t"
+        "bne     2b\n\t"
+        "3:\n\t"
+        : [s0] "+r"(s0), [y0] "+r"(y0), [s1] "+r"(s1), [y1] "+r"(y1), [w] "+r"(w), [c] "+r"(col), [n] "+r"(n),
+          [wa] "=&r"(wa), [wb] "=&r"(wb), [wal] "=&r"(wal), [wbl] "=&r"(wbl), [ce] "=&r"(ce), [co] "=&r"(co)
+        :
+        : "cc", "memory");
 #undef MOTE_CONV_BLOCK
 #else
-  for (int32_t b = 0; b < blocks; ++b, w += 8, col += 4) {
-    const int32_t wa = simd::load32(w), wb = simd::load32(w + 4);
-    const int32_t wae = simd::sxtb16(wa), wao = simd::sxtb16_ror8(wa);
-    const int32_t wbe = simd::sxtb16(wb), wbo = simd::sxtb16_ror8(wb);
-    a00 = simd::smlad(col[1], wao, simd::smlad(col[0], wae, a00));
-    a10 = simd::smlad(col[1], wbo, simd::smlad(col[0], wbe, a10));
-    a01 = simd::smlad(col[3], wao, simd::smlad(col[2], wae, a01));
-    a11 = simd::smlad(col[3], wbo, simd::smlad(col[2], wbe, a11));
-  }
+    for (; n > 0; --n, w += 8, col += 4) {
+      const int32_t wa = simd::load32(w), wb = simd::load32(w + 4);
+      const int32_t wal = simd::sxtb16(wa), wbl = simd::sxtb16(wb);
+      s0 = simd::smlad(col[1], wb, simd::smlad(col[0], wa, s0));
+      y0 = simd::smlad(col[1], wbl, simd::smlad(col[0], wal, y0));
+      s1 = simd::smlad(col[3], wb, simd::smlad(col[2], wa, s1));
+      y1 = simd::smlad(col[3], wbl, simd::smlad(col[2], wal, y1));
+    }
 #endif
+    a10 += simd::pair_high_row(s0, y0);
+    a11 += simd::pair_high_row(s1, y1);
+    a00 = y0;
+    a01 = y1;
+  }
   acc[0] = a00;
   acc[1] = a01;
   acc[2] = a10;

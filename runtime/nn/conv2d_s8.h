@@ -29,9 +29,11 @@ struct Conv2DS8Params {
 size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p);
 // The packed weights' size: out.c * k4 bytes.
 size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p);
-// OHWI rows [out.c][kernel_h * kernel_w * in.c] -> conv2d_s8_packed_bytes of packed weights: per pair of rows
-// and block of 4 taps, 4 bytes of each row; an odd last row on its own; taps past the row's end are 0.
-void conv2d_s8_pack_weights(const Conv2DS8Params& p, const int8_t* ohwi, int8_t* packed);
+// OHWI rows [out.c][kernel_h * kernel_w * in.c] in [-127, 127] -> conv2d_s8_packed_bytes of packed weights:
+// per pair of rows and block of 4 taps, two words of the rows as int16 256 w[o+1] + w[o] (simd.h's row pairs),
+// taps (0, 2) then (1, 3); an odd last row on its own, plain; taps past the row's end are 0. Returns false,
+// packed unspecified, when a weight is -128.
+bool conv2d_s8_pack_weights(const Conv2DS8Params& p, const int8_t* ohwi, int8_t* packed);
 
 // Errors: MOTE_ERR_ARG (null pointer, bad offset/activation/stride/padding; DSP path: weights or scratch not
 // 4-byte aligned), MOTE_ERR_SHAPE (dims <= 0), MOTE_ERR_SCRATCH (scratch smaller than conv2d_s8_scratch_bytes),

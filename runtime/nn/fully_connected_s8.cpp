@@ -25,9 +25,6 @@ static inline int32_t group_rows(int32_t output_size, int32_t o) {
   return left >= 4 ? 4 : (left >= 2 ? 2 : 1);
 }
 
-// Within a block, the words pair inputs (0, 2) and (1, 3): SXTAB16 splits an input word that way.
-static const int32_t kBlockOrder[4] = {0, 2, 1, 3};
-
 bool fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, const int8_t* rows, int8_t* packed) {
   const size_t in = static_cast<size_t>(input_size);
   for (size_t k = 0; k < in * static_cast<size_t>(output_size); ++k)
@@ -42,11 +39,11 @@ bool fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, co
     } else {
       for (int32_t i = 0; i < n4; i += 4)
         for (int32_t r = 0; r < g; r += 2)
-          for (int32_t k : kBlockOrder) {
+          for (int32_t k : simd::kPairTapOrder) {
             const int32_t lo = src[static_cast<size_t>(r) * in + static_cast<size_t>(i + k)];
             const int32_t hi = src[static_cast<size_t>(r + 1) * in + static_cast<size_t>(i + k)];
             *dst++ = static_cast<int8_t>(lo);
-            *dst++ = static_cast<int8_t>(hi - (lo < 0 ? 1 : 0));  // >= -128: hi >= -127
+            *dst++ = simd::pair_high_byte(lo, hi);
           }
       for (int32_t r = 0; r < g; ++r)
         for (int32_t i = n4; i < input_size; ++i) *dst++ = src[static_cast<size_t>(r) * in + static_cast<size_t>(i)];
@@ -72,9 +69,9 @@ Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQ
     } else {
       for (int32_t i = 0; i < n4; i += 4)
         for (int32_t r = 0; r < g; r += 2)
-          for (int32_t k : kBlockOrder) {
+          for (int32_t k : simd::kPairTapOrder) {
             const int32_t xv = input[i + k] + p.input_offset;
-            const int32_t lo = w[0], hi = w[1] + (lo < 0 ? 1 : 0);
+            const int32_t lo = w[0], hi = simd::pair_high_weight(lo, w[1]);
             w += 2;
             acc[r] += lo * xv;
             acc[r + 1] += hi * xv;
@@ -103,15 +100,6 @@ static void requantize_rows(const int32_t* acc, int32_t rows, const int32_t* mul
     const int32_t v = multiply_by_quantized_multiplier(acc[r], multiplier[r], shift[r]) + out_off;
     output[r] = static_cast<int8_t>(kFullRange ? simd::ssat8(v) : clamp_i32(v, lo, hi));
   }
-}
-
-// Blocks per chunk: y[hi] = (S - y[lo]) / 256 is exact while |256 y[hi]| < 2^31, i.e. |y[hi]| < 2^23; 256
-// inputs of |x + offset| <= 255 and |w| <= 127 stay below (8 290 560).
-static const int32_t kChunkBlocks = 64;
-
-// S - y[lo] modulo 2^32 is 256 y[hi] (SMLAD wraps); the arithmetic shift recovers y[hi].
-static inline int32_t high_row(int32_t s, int32_t y_lo) {
-  return static_cast<int32_t>(static_cast<uint32_t>(s) - static_cast<uint32_t>(y_lo)) >> 8;
 }
 
 // Three instructions per four MACs (SMLAD of the pair's word, SXTB16 of it, SMLAD), SXTAB16 adds the input
@@ -143,7 +131,7 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
       a0 = a;
     } else {
       for (int32_t left = n4 >> 2; left > 0;) {
-        int32_t n = left < kChunkBlocks ? left : kChunkBlocks;
+        int32_t n = left < simd::kPairChunkBlocks ? left : simd::kPairChunkBlocks;
         left -= n;
         int32_t s01 = 0, y0 = 0, s23 = 0, y2 = 0;
         if (g == 4) {
@@ -217,9 +205,9 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
           }
         }
         a0 += y0;
-        a1 += high_row(s01, y0);
+        a1 += simd::pair_high_row(s01, y0);
         a2 += y2;
-        a3 += high_row(s23, y2);
+        a3 += simd::pair_high_row(s23, y2);
       }
       for (int32_t k = 0; k < tail; ++k) {
         const int32_t xv = x[k] + p.input_offset;

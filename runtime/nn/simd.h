@@ -113,6 +113,20 @@ inline int32_t dup16(int32_t v) {
   return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFFFu) | (static_cast<uint32_t>(v) << 16));
 }
 
+// Row pairs as int16 (fully_connected_s8, conv2d_s8): two rows' weights of one input are the int16
+// h = 256 w[hi] + w[lo], stored as the bytes w[lo], pair_high_byte(w[lo], w[hi]) (w in [-127, 127]). One SMLAD
+// of h words accumulates S = 256 y[hi] + y[lo]; SXTB16 of the same words gives w[lo] for y[lo]; y[hi] is
+// pair_high_row(S, y[lo]) when S and y[lo] started equal. Exact while |y[hi]| < 2^23: 256 inputs of
+// |x + offset| <= 255 and |w| <= 127 at most (8 290 560), so longer dot products go in chunks.
+static const int32_t kPairChunkBlocks = 64;  // blocks of 4 inputs
+static const int32_t kPairTapOrder[4] = {0, 2, 1, 3};  // a block's words pair inputs (0, 2) and (1, 3), as SXTAB16
+inline int8_t pair_high_byte(int32_t lo, int32_t hi) { return static_cast<int8_t>(hi - (lo < 0 ? 1 : 0)); }
+inline int32_t pair_high_weight(int32_t lo, int32_t high_byte) { return high_byte + (lo < 0 ? 1 : 0); }
+// (S - y[lo]) modulo 2^32 is 256 y[hi] (SMLAD wraps); the arithmetic shift recovers y[hi].
+inline int32_t pair_high_row(int32_t s, int32_t y_lo) {
+  return static_cast<int32_t>(static_cast<uint32_t>(s) - static_cast<uint32_t>(y_lo)) >> 8;
+}
+
 }  // namespace simd
 }  // namespace nn
 }  // namespace mote

@@ -115,7 +115,9 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         p.kernel_h = l.kernel_h;
         p.kernel_w = l.kernel_w;
         weights.assign(nn::conv2d_s8_packed_bytes(p), 0);
-        nn::conv2d_s8_pack_weights(p, l.weights.data(), weights.data());
+        if (!nn::conv2d_s8_pack_weights(p, l.weights.data(), weights.data()))
+          throw Error("generate_cpp: layer " + std::to_string(i) +
+                      " has a weight of -128, outside symmetric int8 [-127, 127]; re-quantize the model");
       }
       // alignas(4): the dense DSP path reads its weights with LDRD on the M4.
       data << "// layer " << i << ": " << ir::op_name(l.op)

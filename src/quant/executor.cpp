@@ -71,7 +71,9 @@ Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, s
         throw Error("run_int8: convolution layer '" + l.name + "' has " + std::to_string(l.weights.size()) +
                     " weights, expected out.c x kernel_h x kernel_w x in.c; re-quantize the model");
       std::vector<int8_t> packed(nn::conv2d_s8_packed_bytes(p));
-      nn::conv2d_s8_pack_weights(p, l.weights.data(), packed.data());
+      if (!nn::conv2d_s8_pack_weights(p, l.weights.data(), packed.data()))
+        throw Error("run_int8: convolution layer '" + l.name +
+                    "' has a weight of -128, outside symmetric int8 [-127, 127]; re-quantize the model");
       return ref ? nn::conv2d_s8_ref(p, pq, x, packed.data(), bias, y, scratch.data(), scratch.size())
              : dsp ? nn::conv2d_s8_dsp(p, pq, x, packed.data(), bias, y, scratch.data(), scratch.size())
                    : nn::conv2d_s8(p, pq, x, packed.data(), bias, y, scratch.data(), scratch.size());

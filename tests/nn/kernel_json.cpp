@@ -66,7 +66,8 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
           throw std::runtime_error("weights: expected out.c * kernel_h * kernel_w * in.c values");
         {
           std::vector<int8_t> packed(nn::conv2d_s8_packed_bytes(c->conv));
-          nn::conv2d_s8_pack_weights(c->conv, c->weights.data(), packed.data());
+          if (!nn::conv2d_s8_pack_weights(c->conv, c->weights.data(), packed.data()))
+            throw std::runtime_error("weights: -128 is outside symmetric int8");
           c->weights.swap(packed);
         }
         break;
