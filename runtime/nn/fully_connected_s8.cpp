@@ -102,6 +102,213 @@ static void requantize_rows(const int32_t* acc, int32_t rows, const int32_t* mul
   }
 }
 
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+// Every 4-row group of a layer in one hand-scheduled pass (Cortex-M4): bias, the row-pair MAC loop, the fold,
+// the input_size % 4 tail and requantization of the 4 outputs, with no C between groups (GCC's group code
+// spilled around the 13-register loop: about 100 instructions per group, and 20 per output for requantization).
+// Preconditions, checked by the caller: groups >= 1, 0 <= blocks <= kPairChunkBlocks, a bias, full int8 range
+// (SSAT), and every channel multiplier >= 0 with -31 <= shift <= -2, where the rounding word is 2^30 and
+// 2^(k-1) (k = -shift - 1) as in requant_fast. The fields are read at the offsets below.
+struct FcGroups4 {
+  const int8_t* input;         // 0
+  const int8_t* weights;       // 4: advanced group by group
+  const int32_t* bias;         // 8: advanced
+  const int32_t* multiplier;   // 12: advanced
+  const int32_t* shift;        // 16: advanced
+  int8_t* output;              // 20: advanced
+  int32_t groups;              // 24: counted down
+  int32_t blocks;              // 28
+  int32_t tail;                // 32
+  int32_t off2;                // 36: the input offset in both halfwords
+  int32_t input_offset;        // 40
+  int32_t output_offset;       // 44
+};
+
+// One output: acc (a register) -> int8 at [r2], r0/r1 the multiplier/shift pointers, r3 the output offset,
+// r12 = 2^30; 13 instructions. hi = 2^30 >> (32 + shift) = 2^(k-1); then requant_fast's AND, ADDS, ADC, SMLAL.
+#define MOTE_FC_REQUANT(acc)                     \
+  "ldr     r8, [r0], #4\n\t"                     \
+  "ldr     r9, [r1], #4\n\t"                     \
+  "add     r10, r9, #32\n\t"                     \
+  "lsr     r10, r12, r10\n\t"                    \
+  "mvn     r9, r9\n\t"                           \
+  "and     r11, " acc ", #0x80000000\n\t"        \
+  "adds    r11, r11, r12\n\t"                    \
+  "adc     r10, r10, " acc ", asr #31\n\t"       \
+  "smlal   r11, r10, " acc ", r8\n\t"            \
+  "asr     r10, r10, r9\n\t"                     \
+  "add     r10, r10, r3\n\t"                     \
+  "ssat    r10, #8, r10\n\t"                     \
+  "strb    r10, [r2], #1\n\t"
+
+#define MOTE_FC_GROUP_BLOCK                      \
+  "ldr     r8, [r0], #4\n\t"                     \
+  "ldrd    r10, r11, [r1], #8\n\t"               \
+  "sxtab16 r9, r3, r8, ror #8\n\t"               \
+  "sxtab16 r8, r3, r8\n\t"                       \
+  "smlad   r4, r10, r8, r4\n\t"                  \
+  "sxtb16  r12, r10\n\t"                         \
+  "smlad   r5, r12, r8, r5\n\t"                  \
+  "smlad   r4, r11, r9, r4\n\t"                  \
+  "sxtb16  r12, r11\n\t"                         \
+  "smlad   r5, r12, r9, r5\n\t"                  \
+  "ldrd    r10, r11, [r1], #8\n\t"               \
+  "smlad   r6, r10, r8, r6\n\t"                  \
+  "sxtb16  r12, r10\n\t"                         \
+  "smlad   r7, r12, r8, r7\n\t"                  \
+  "smlad   r6, r11, r9, r6\n\t"                  \
+  "sxtb16  r12, r11\n\t"                         \
+  "smlad   r7, r12, r9, r7\n\t"
+
+// r4 = S (rows 0, 1), r5 = y0, r6 = S (rows 2, 3), r7 = y2; lr holds the argument block.
+__attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
+  __asm__ volatile(
+      "push    {r4-r11, lr}\n\t"
+      "mov     lr, r0\n\t"
+      "10:\n\t"
+      "ldr     r0, [lr, #0]\n\t"
+      "ldr     r1, [lr, #4]\n\t"
+      "ldr     r2, [lr, #28]\n\t"
+      "ldr     r3, [lr, #36]\n\t"
+      "ldr     r12, [lr, #8]\n\t"
+      "ldr     r5, [r12, #0]\n\t"  // S and y of a pair both start at the low row's bias: S - y = 256 y[hi]
+      "mov     r4, r5\n\t"
+      "ldr     r7, [r12, #8]\n\t"
+      "mov     r6, r7\n\t"
+      "lsrs    r2, r2, #1\n\t"  // pairs of blocks; C: an odd block, Z: no pair
+      "bcc     11f\n\t"
+      "adds    r2, r2, #1\n\t"
+      "b       13f\n\t"
+      "11:\n\t"
+      "beq     14f\n\t"
+      "12:\n\t"
+      MOTE_FC_GROUP_BLOCK
+      "13:\n\t"
+      MOTE_FC_GROUP_BLOCK
+      "subs    r2, r2, #1\n\t"
+      "bne     12b\n\t"
+      "14:\n\t"
+      "ldr     r12, [lr, #8]\n\t"
+      "ldr     r8, [r12, #4]\n\t"
+      "sub     r4, r4, r5\n\t"
+      "add     r4, r8, r4, asr #8\n\t"  // row 1 = b1 + (S - y0) / 256
+      "ldr     r8, [r12, #12]\n\t"
+      "sub     r6, r6, r7\n\t"
+      "add     r6, r8, r6, asr #8\n\t"  // row 3
+      "add     r12, r12, #16\n\t"
+      "str     r12, [lr, #8]\n\t"
+      "ldr     r10, [lr, #32]\n\t"  // the tail: rows' last input_size % 4 weights, row by row
+      "cmp     r10, #0\n\t"
+      "beq     16f\n\t"
+      "ldr     r3, [lr, #40]\n\t"
+      "add     r12, r10, r10, lsl #1\n\t"
+      "mov     r11, r10\n\t"
+      "15:\n\t"
+      "ldrsb   r8, [r0], #1\n\t"
+      "add     r8, r8, r3\n\t"
+      "ldrsb   r9, [r1]\n\t"
+      "mla     r5, r9, r8, r5\n\t"
+      "ldrsb   r9, [r1, r10]\n\t"
+      "mla     r4, r9, r8, r4\n\t"
+      "ldrsb   r9, [r1, r10, lsl #1]\n\t"
+      "mla     r7, r9, r8, r7\n\t"
+      "ldrsb   r9, [r1, r12]\n\t"
+      "mla     r6, r9, r8, r6\n\t"
+      "add     r1, r1, #1\n\t"
+      "subs    r11, r11, #1\n\t"
+      "bne     15b\n\t"
+      "add     r1, r1, r12\n\t"
+      "16:\n\t"
+      "str     r1, [lr, #4]\n\t"
+      "ldr     r0, [lr, #12]\n\t"
+      "ldr     r1, [lr, #16]\n\t"
+      "ldr     r2, [lr, #20]\n\t"
+      "ldr     r3, [lr, #44]\n\t"
+      "mov     r12, #0x40000000\n\t"
+      MOTE_FC_REQUANT("r5")
+      MOTE_FC_REQUANT("r4")
+      MOTE_FC_REQUANT("r7")
+      MOTE_FC_REQUANT("r6")
+      "str     r0, [lr, #12]\n\t"
+      "str     r1, [lr, #16]\n\t"
+      "str     r2, [lr, #20]\n\t"
+      "ldr     r8, [lr, #24]\n\t"
+      "subs    r8, r8, #1\n\t"
+      "str     r8, [lr, #24]\n\t"
+      "bne     10b\n\t"
+      "pop     {r4-r11, pc}\n\t");
+}
+#undef MOTE_FC_REQUANT
+#undef MOTE_FC_GROUP_BLOCK
+
+#endif
+
+// What fc_groups4_m4 covers: the layer-wide conditions, then every channel's requantization.
+static bool fast_layer_fits(const FullyConnectedS8Params& p, const int32_t* bias) {
+  return bias && p.act_min == -128 && p.act_max == 127 && (p.input_size >> 2) <= simd::kPairChunkBlocks;
+}
+
+bool fully_connected_s8_fast_fits(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias) {
+  if (!fast_layer_fits(p, bias) || !q.multiplier || !q.shift) return false;
+  for (int32_t r = 0; r < p.output_size; ++r)
+    if (q.multiplier[r] < 0 || q.shift[r] > -2 || q.shift[r] < -31) return false;
+  return true;
+}
+
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+// The 1 to 3 rows after the 4-row groups of a layer that fits: a pair, then a single row, in plain C (few
+// rows; small for flash).
+static void fc_rows_left_m4(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                            const int8_t* weights, const int32_t* bias, int8_t* output, int32_t o) {
+  const int32_t off2 = simd::dup16(p.input_offset), n4 = p.input_size & ~3, tail = p.input_size - n4;
+  while (o < p.output_size) {
+    const int32_t g = p.output_size - o >= 2 ? 2 : 1;
+    const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
+    int32_t s = bias[o], y = bias[o];
+    for (int32_t i = 0; i < n4; i += 4) {
+      const int32_t xw = simd::load32(input + i);
+      const int32_t xa = simd::sxtab16(off2, xw), xb = simd::sxtab16_ror8(off2, xw);
+      const int32_t a = simd::load32(w), b = simd::load32(w + 4 * (g - 1));
+      w += 4 * g;
+      if (g == 2) {  // the pair's words: S and y as in the groups
+        s = simd::smlad(b, xb, simd::smlad(a, xa, s));
+        y = simd::smlad(simd::sxtb16(b), xb, simd::smlad(simd::sxtb16(a), xa, y));
+      } else {  // a plain row
+        y = simd::smlad(simd::sxtb16_ror8(a), xb, simd::smlad(simd::sxtb16(a), xa, y));
+      }
+    }
+    int32_t acc[2] = {y, g == 2 ? bias[o + 1] + simd::pair_high_row(s, y) : 0};
+    for (int32_t r = 0; r < g; ++r)
+      for (int32_t k = 0; k < tail; ++k) acc[r] += w[r * tail + k] * (input[n4 + k] + p.input_offset);
+    for (int32_t r = 0; r < g; ++r)
+      output[o + r] = static_cast<int8_t>(
+          simd::ssat8(multiply_by_quantized_multiplier(acc[r], q.multiplier[o + r], q.shift[o + r]) + p.output_offset));
+    o += g;
+  }
+}
+#endif
+
+Status fully_connected_s8_fast(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                               const int8_t* weights, const int32_t* bias, int8_t* output) {
+  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
+  if ((reinterpret_cast<uintptr_t>(weights) & 3u) != 0) return MOTE_ERR_ARG;  // LDRD on the M4
+  if (!fast_layer_fits(p, bias)) return MOTE_ERR_UNSUPPORTED;
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+  const int32_t groups = p.output_size >> 2, n4 = p.input_size & ~3;
+  if (groups > 0) {
+    FcGroups4 a = {input, weights, bias, q.multiplier, q.shift, output, groups, n4 >> 2, p.input_size - n4,
+                   simd::dup16(p.input_offset), p.input_offset, p.output_offset};
+    fc_groups4_m4(&a);
+  }
+  fc_rows_left_m4(p, q, input, weights, bias, output, 4 * groups);
+  return MOTE_OK;
+#else
+  if (!fully_connected_s8_fast_fits(p, q, bias)) return MOTE_ERR_UNSUPPORTED;
+  return fully_connected_s8_dsp(p, q, input, weights, bias, output);
+#endif
+}
+
+
 // Three instructions per four MACs (SMLAD of the pair's word, SXTB16 of it, SMLAD), SXTAB16 adds the input
 // offset while splitting an input word into (0, 2) and (1, 3). Four rows (two pairs) share each input word.
 Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
@@ -112,7 +319,17 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
   const int32_t n4 = p.input_size & ~3;
   const int32_t tail = p.input_size - n4;
   const bool full_range = p.act_min == -128 && p.act_max == 127;
-  for (int32_t o = 0; o < p.output_size;) {
+  int32_t o = 0;
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+  const int32_t groups = p.output_size >> 2;
+  if (groups > 0 && fully_connected_s8_fast_fits(p, q, bias)) {
+    FcGroups4 a = {input, weights, bias, q.multiplier, q.shift, output, groups, n4 >> 2, tail, off2,
+                   p.input_offset, p.output_offset};
+    fc_groups4_m4(&a);
+    o = 4 * groups;
+  }
+#endif
+  while (o < p.output_size) {
     const int32_t g = group_rows(p.output_size, o);
     const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
     // Scalars, not an array: an array kept the accumulators on the stack between chunks.

@@ -43,6 +43,17 @@ Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQ
 Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                               const int8_t* weights, const int32_t* bias, int8_t* output);
 
+// The generated code's entry for layers that fit (fully_connected_s8_fast_fits, checked by the code generator):
+// a bias, no fused clamp narrower than int8, input_size <= 4 * simd::kPairChunkBlocks + 3, every multiplier >= 0
+// with shift in [-31, -2]. Same bits as fully_connected_s8. On the M4 it is one hand-scheduled pass over the
+// 4-row groups and a small loop for the 1 to 3 rows left, and links none of the general code (flash); the
+// per-channel conditions are the generator's to check there, not re-checked per call. Elsewhere it checks
+// everything and runs fully_connected_s8_dsp. Errors: those of fully_connected_s8, MOTE_ERR_UNSUPPORTED when
+// the layer does not fit.
+bool fully_connected_s8_fast_fits(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias);
+Status fully_connected_s8_fast(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
+                               const int8_t* weights, const int32_t* bias, int8_t* output);
+
 }  // namespace nn
 }  // namespace mote
 

@@ -137,8 +137,14 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       case ir::Op::FullyConnected:
         data << "const mote::nn::FullyConnectedS8Params " << id << "_params = {" << l.in.size() << ", " << l.out.size()
              << ", " << offsets << ", " << act << "};\n";
-        body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8(" << id << "_params, " << id << "_quant, " << x
-             << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
+        {  // the generator checks what fully_connected_s8_fast needs, so the device need not
+          const nn::FullyConnectedS8Params fp{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
+                                              -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
+          const nn::PerChannelQuant fq{l.multiplier.data(), l.shift.data()};
+          const bool fast = nn::fully_connected_s8_fast_fits(fp, fq, l.bias.empty() ? nullptr : l.bias.data());
+          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8" << (fast ? "_fast(" : "(") << id << "_params, "
+               << id << "_quant, " << x << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
+        }
         break;
       case ir::Op::Conv2D: {
         nn::Conv2DS8Params p{};

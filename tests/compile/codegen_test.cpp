@@ -9,6 +9,7 @@
 #include "compile/codegen.h"
 #include "compile/planner.h"
 #include "core/error.h"
+#include "nn/fully_connected_s8.h"
 #include "quant/executor.h"
 #include "support/model_fixtures.h"
 #include "support/test_support.h"
@@ -65,6 +66,23 @@ TEST(Codegen, GeneratedModelsCompileAndMatchTheHostExecutor) {
       prev = l.out.size();
     }
     EXPECT_GE(g.arena_bytes, widest);
+    // Dense layers that fit call the specialised kernel, the others the general one.
+    size_t fast = 0, calls = 0;
+    for (const auto& l : q.layers) {
+      if (l.op != ir::Op::FullyConnected) continue;
+      const nn::FullyConnectedS8Params fp{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
+                                          -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
+      const nn::PerChannelQuant fq{l.multiplier.data(), l.shift.data()};
+      fast += nn::fully_connected_s8_fast_fits(fp, fq, l.bias.empty() ? nullptr : l.bias.data()) ? 1 : 0;
+      ++calls;
+    }
+    auto count = [&](const std::string& what) {
+      size_t n = 0;
+      for (size_t at = g.source.find(what); at != std::string::npos; at = g.source.find(what, at + 1)) ++n;
+      return n;
+    };
+    EXPECT_EQ(count("nn::fully_connected_s8_fast("), fast) << name;
+    EXPECT_EQ(count("nn::fully_connected_s8("), calls - fast) << name;
     EXPECT_LT(g.arena_bytes, all + 2 * 13 * 3 * 8);
     test::write_text(dir / (name + ".h"), g.header);
     test::write_text(dir / (name + ".cpp"), g.source);

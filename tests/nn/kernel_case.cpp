@@ -17,7 +17,9 @@ static_assert(sizeof(kNames) / sizeof(kNames[0]) == kKernelCount, "every kernel 
 
 const char* kernel_name(Kernel k) { return k >= 0 && k < kKernelCount ? kNames[k] : "?"; }
 int kernel_path_count(Kernel k) { return k >= 0 && k < kKernelCount ? kPaths[k] : 0; }
-const char* path_name(Kernel k, int path) { return path == 0 ? "ref" : k == kSoftmax ? "table" : "dsp"; }
+const char* path_name(Kernel k, int path) {
+  return path == 0 ? "ref" : path == 2 ? "fast" : k == kSoftmax ? "table" : "dsp";
+}
 
 // The table path's exp table, made once per parameter set as the code generator makes it once per model, so
 // the firmware's instruction count is the kernel's alone.
@@ -46,6 +48,10 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
   switch (c.kernel) {
     case kFullyConnected:
       if (!c.fc) return MOTE_ERR_ARG;
+      if (path == 2)  // what generated code calls for a layer that fits; the others run the general path
+        return nn::fully_connected_s8_fast_fits(*c.fc, q, c.bias)
+                   ? nn::fully_connected_s8_fast(*c.fc, q, c.input, c.weights, c.bias, out)
+                   : nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out);
       return dsp ? nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out)
                  : nn::fully_connected_s8_ref(*c.fc, q, c.input, c.weights, c.bias, out);
     case kConv2D:

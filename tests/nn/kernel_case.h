@@ -20,7 +20,7 @@ namespace mote {
 namespace nntest {
 
 #define MOTE_NN_KERNELS(X)                  \
-  X(FullyConnected, "fully_connected", 2)   \
+  X(FullyConnected, "fully_connected", 3)   \
   X(Conv2D, "conv2d", 2)                    \
   X(DepthwiseConv2D, "depthwise_conv2d", 2) \
   X(MaxPool2D, "max_pool2d", 2)             \
@@ -62,7 +62,8 @@ struct KernelCase {
 
 const char* kernel_name(Kernel k);
 // Kernels with a DSP-extension path have two paths: 0 = "ref", 1 = "dsp"; softmax: 0 = "ref" (exp computed),
-// 1 = "table" (exp looked up, the path generated code runs); the others one: 0 = "ref".
+// 1 = "table" (exp looked up, the path generated code runs); fully connected a third, 2 = "fast"
+// (fully_connected_s8_fast where the layer fits, else the dsp path); the others one: 0 = "ref".
 int kernel_path_count(Kernel k);
 const char* path_name(Kernel k, int path);
 // Scratch the case needs on any path.

@@ -67,6 +67,38 @@ TEST(NnKernels, FullyConnectedPackedPairsHoldBothRows) {
   EXPECT_FALSE(nn::fully_connected_s8_pack_weights(4, 2, bad, packed));
 }
 
+// fully_connected_s8_fast is what generated code calls for a layer that fits; anything else is refused, not
+// computed with the wrong rounding (the host path checks every channel; on the M4 the generator has).
+TEST(NnKernels, FullyConnectedFastRefusesLayersThatDoNotFit) {
+  const int32_t in = 8, out = 4;
+  std::vector<int8_t> x(in, 3), rows(in * out, 5), packed(rows.size()), y(out);
+  ASSERT_TRUE(nn::fully_connected_s8_pack_weights(in, out, rows.data(), packed.data()));
+  std::vector<int32_t> bias(out, 7), mult(out, 1 << 30), shift(out, -8);
+  const nn::PerChannelQuant q{mult.data(), shift.data()};
+  nn::FullyConnectedS8Params p{in, out, 0, 0, -128, 127};
+  ASSERT_TRUE(nn::fully_connected_s8_fast_fits(p, q, bias.data()));
+  ASSERT_EQ(nn::fully_connected_s8_fast(p, q, x.data(), packed.data(), bias.data(), y.data()), MOTE_OK);
+  std::vector<int8_t> want(out);
+  ASSERT_EQ(nn::fully_connected_s8_ref(p, q, x.data(), packed.data(), bias.data(), want.data()), MOTE_OK);
+  EXPECT_EQ(y, want);
+  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(p, q, nullptr));  // no bias
+  EXPECT_EQ(nn::fully_connected_s8_fast(p, q, x.data(), packed.data(), nullptr, y.data()), MOTE_ERR_UNSUPPORTED);
+  nn::FullyConnectedS8Params relu6 = p;
+  relu6.act_max = 20;  // a fused clamp narrower than int8
+  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(relu6, q, bias.data()));
+  EXPECT_EQ(nn::fully_connected_s8_fast(relu6, q, x.data(), packed.data(), bias.data(), y.data()), MOTE_ERR_UNSUPPORTED);
+  shift[2] = -1;  // a multiplier in [0.25, 0.5): the other rounding word
+  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(p, q, bias.data()));
+  EXPECT_EQ(nn::fully_connected_s8_fast(p, q, x.data(), packed.data(), bias.data(), y.data()), MOTE_ERR_UNSUPPORTED);
+  shift[2] = -8;
+  mult[1] = -5;
+  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(p, q, bias.data()));
+  mult[1] = 1 << 30;
+  nn::FullyConnectedS8Params long_input = p;
+  long_input.input_size = 4 * 65;  // past one chunk of row pairs
+  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(long_input, q, bias.data()));
+}
+
 TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
   const auto& d = cases();
   ASSERT_TRUE(d.contains("cases")) << "tests/ref/nn_int8.py failed";

@@ -335,7 +335,7 @@ def fc_case(name, n_in, n_out, saturate=False, no_bias=False):
                   "multiplier": mult, "shift": shift, "expected": out.tolist()})
 
 
-def fc_extreme_case(name, n_in, n_out):
+def fc_extreme_case(name, n_in, n_out, mixed=True):
     """|x + offset| = 255 and |w| = 127 throughout: the largest accumulators the paired-row DSP path must
     recover exactly; multipliers map each row to about +-100 so a wrong accumulator cannot hide in saturation."""
     p = {"input_size": n_in, "output_size": n_out, "input_offset": -127, "output_offset": 0,
@@ -343,7 +343,7 @@ def fc_extreme_case(name, n_in, n_out):
     x = [-128] * n_in
     W = np.empty((n_out, n_in), np.int64)
     for r in range(n_out):
-        W[r] = 127 if r % 3 == 0 else (-127 if r % 3 == 1 else rng.choice([-127, 127], n_in))
+        W[r] = 127 if r % 3 == 0 else (-127 if r % 3 == 1 or not mixed else rng.choice([-127, 127], n_in))
     acc = W @ (np.asarray(x, np.int64) - 127)
     qs = [quantize_multiplier(100.0 / max(abs(int(a)), 1)) for a in acc]
     bias = [0] * n_out
@@ -419,6 +419,7 @@ def make_cases():
     fc_case("fc_saturate", 17, 6, saturate=True); fc_case("fc_nobias", 12, 3, no_bias=True)
     fc_case("fc_long", 600, 7)  # more than one 256-input chunk of the paired-row DSP path
     fc_extreme_case("fc_extreme_256", 256, 6); fc_extreme_case("fc_extreme_600", 600, 5)
+    fc_extreme_case("fc_extreme_groups", 255, 9, mixed=False)  # the M4's whole-group assembly path (shifts <= -2)
     conv_case("conv1d_same", 1, 49, 13, 8, 1, 3, 1, 1, True); conv_case("conv1d_valid_s2", 1, 24, 8, 6, 1, 3, 1, 2, False)
     conv_case("conv2d_same_s2", 10, 9, 3, 4, 3, 3, 2, 2, True); conv_case("conv2d_valid", 7, 6, 5, 3, 2, 3, 1, 2, False)
     conv_case("conv2d_1x1", 4, 4, 16, 7, 1, 1, 1, 1, False); conv_case("conv2d_k5_same", 6, 7, 2, 5, 5, 5, 1, 1, True)
