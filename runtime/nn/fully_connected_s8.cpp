@@ -141,29 +141,31 @@ struct FcGroups4 {
   "ssat    r10, #8, r10\n\t"                     \
   "strb    r10, [r2], #1\n\t"
 
+// One block of 4 inputs x 4 rows, 16 instructions: LDR input, LDM of the two pairs' 4 words (lr is free in the
+// loop: the argument block's address waits at [sp]), 2 SXTAB16, then per word SMLAD, SXTB16 in place, SMLAD.
 #define MOTE_FC_GROUP_BLOCK                      \
   "ldr     r8, [r0], #4\n\t"                     \
-  "ldrd    r10, r11, [r1], #8\n\t"               \
+  "ldmia   r1!, {r10, r11, r12, lr}\n\t"         \
   "sxtab16 r9, r3, r8, ror #8\n\t"               \
   "sxtab16 r8, r3, r8\n\t"                       \
   "smlad   r4, r10, r8, r4\n\t"                  \
-  "sxtb16  r12, r10\n\t"                         \
-  "smlad   r5, r12, r8, r5\n\t"                  \
+  "sxtb16  r10, r10\n\t"                         \
+  "smlad   r5, r10, r8, r5\n\t"                  \
   "smlad   r4, r11, r9, r4\n\t"                  \
-  "sxtb16  r12, r11\n\t"                         \
-  "smlad   r5, r12, r9, r5\n\t"                  \
-  "ldrd    r10, r11, [r1], #8\n\t"               \
-  "smlad   r6, r10, r8, r6\n\t"                  \
-  "sxtb16  r12, r10\n\t"                         \
+  "sxtb16  r11, r11\n\t"                         \
+  "smlad   r5, r11, r9, r5\n\t"                  \
+  "smlad   r6, r12, r8, r6\n\t"                  \
+  "sxtb16  r12, r12\n\t"                         \
   "smlad   r7, r12, r8, r7\n\t"                  \
-  "smlad   r6, r11, r9, r6\n\t"                  \
-  "sxtb16  r12, r11\n\t"                         \
-  "smlad   r7, r12, r9, r7\n\t"
+  "smlad   r6, lr, r9, r6\n\t"                   \
+  "sxtb16  lr, lr\n\t"                           \
+  "smlad   r7, lr, r9, r7\n\t"
 
-// r4 = S (rows 0, 1), r5 = y0, r6 = S (rows 2, 3), r7 = y2; lr holds the argument block.
+// r4 = S (rows 0, 1), r5 = y0, r6 = S (rows 2, 3), r7 = y2; lr holds the argument block outside the MAC loop.
 __attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
   __asm__ volatile(
       "push    {r4-r11, lr}\n\t"
+      "str     r0, [sp, #-8]!\n\t"  // the argument block, reloaded into lr after each MAC loop
       "mov     lr, r0\n\t"
       "10:\n\t"
       "ldr     r0, [lr, #0]\n\t"
@@ -188,6 +190,7 @@ __attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
       "subs    r2, r2, #1\n\t"
       "bne     12b\n\t"
       "14:\n\t"
+      "ldr     lr, [sp]\n\t"
       "ldr     r12, [lr, #8]\n\t"
       "ldr     r8, [r12, #4]\n\t"
       "sub     r4, r4, r5\n\t"
@@ -236,6 +239,7 @@ __attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
       "subs    r8, r8, #1\n\t"
       "str     r8, [lr, #24]\n\t"
       "bne     10b\n\t"
+      "add     sp, sp, #8\n\t"
       "pop     {r4-r11, pc}\n\t");
 }
 #undef MOTE_FC_REQUANT

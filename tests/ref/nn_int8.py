@@ -420,6 +420,7 @@ def make_cases():
     fc_case("fc_long", 600, 7)  # more than one 256-input chunk of the paired-row DSP path
     fc_extreme_case("fc_extreme_256", 256, 6); fc_extreme_case("fc_extreme_600", 600, 5)
     fc_extreme_case("fc_extreme_groups", 255, 9, mixed=False)  # the M4's whole-group assembly path (shifts <= -2)
+    fc_extreme_case("fc_extreme_narrow", 3, 6, mixed=False)  # the assembly with no block, only the tail
     conv_case("conv1d_same", 1, 49, 13, 8, 1, 3, 1, 1, True); conv_case("conv1d_valid_s2", 1, 24, 8, 6, 1, 3, 1, 2, False)
     conv_case("conv2d_same_s2", 10, 9, 3, 4, 3, 3, 2, 2, True); conv_case("conv2d_valid", 7, 6, 5, 3, 2, 3, 1, 2, False)
     conv_case("conv2d_1x1", 4, 4, 16, 7, 1, 1, 1, 1, False); conv_case("conv2d_k5_same", 6, 7, 2, 5, 5, 5, 1, 1, True)
