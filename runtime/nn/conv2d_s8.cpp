@@ -224,6 +224,132 @@ static int8_t requantize_general(int32_t acc, const RequantChannel& c, const Con
   return requantize(acc, c.multiplier, c.shift, p.output_offset, p.act_min, p.act_max);
 }
 
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+// Every row pair of one pixel pair in one hand-scheduled pass (Cortex-M4): bias, the 2x2 loop, the fold and
+// the four requantizations at 8 instructions per output plus 6 per channel, no C between row pairs (GCC's
+// epilogue was about 130 instructions per row pair: spills around the 13-register loop, per-channel rounding
+// words, chunk bookkeeping). Preconditions, checked once per call by conv2d_s8_dsp (conv_rows_fit_m4): a bias,
+// full int8 range, blocks <= kPairChunkBlocks, every row pair's multipliers >= 0 with shifts in [-31, -2]
+// (rounding word 2^30, high word 2^30 >> (32 + shift), as in fully_connected_s8's groups). Fields at these
+// offsets; pixel 1's outputs are stored before pixel 0's, so a lone pixel (out1 delta 0) keeps pixel 0's.
+struct ConvRowPairsM4 {
+  const int8_t* weights;       // 0: advanced row pair by row pair
+  const int32_t* bias;         // 4: advanced
+  const int32_t* multiplier;   // 8: advanced
+  const int32_t* shift;        // 12: advanced
+  const int32_t* columns;      // 16: the pair's int16 columns
+  int32_t blocks;              // 20
+  int8_t* out0;                // 24: advanced
+  int32_t out1_delta;          // 28: out1 - out0 (0 for a lone pixel)
+  int32_t pairs;               // 32: row pairs, counted down
+  int32_t output_offset;       // 36
+};
+
+#define MOTE_CONV_M4_BLOCK                      \
+  "ldrd    r8, r9, [r1], #8\n\t"                \
+  "sxtb16  r10, r8\n\t"                         \
+  "sxtb16  r11, r9\n\t"                         \
+  "ldrd    r3, r12, [r0], #8\n\t"               \
+  "smlad   r4, r3, r8, r4\n\t"                  \
+  "smlad   r4, r12, r9, r4\n\t"                 \
+  "smlad   r5, r3, r10, r5\n\t"                 \
+  "smlad   r5, r12, r11, r5\n\t"                \
+  "ldrd    r3, r12, [r0], #8\n\t"               \
+  "smlad   r6, r3, r8, r6\n\t"                  \
+  "smlad   r6, r12, r9, r6\n\t"                 \
+  "smlad   r7, r3, r10, r7\n\t"                 \
+  "smlad   r7, r12, r11, r7\n\t"
+// A channel's multiplier (r8), k = -shift - 1 (r9) and high rounding word (r10).
+#define MOTE_CONV_M4_CHANNEL                    \
+  "ldr     r8, [r0], #4\n\t"                    \
+  "ldr     r9, [r1], #4\n\t"                    \
+  "add     r10, r9, #32\n\t"                    \
+  "mov     r11, #0x40000000\n\t"                \
+  "lsr     r10, r11, r10\n\t"                   \
+  "mvn     r9, r9\n\t"
+// One output of the channel: requant_fast, output offset (lr), SSAT, store.
+#define MOTE_CONV_M4_OUT(acc, store)            \
+  "and     r11, " acc ", #0x80000000\n\t"       \
+  "adds    r11, r11, #0x40000000\n\t"           \
+  "adc     r12, r10, " acc ", asr #31\n\t"      \
+  "smlal   r11, r12, " acc ", r8\n\t"           \
+  "asr     r12, r12, r9\n\t"                    \
+  "add     r12, r12, lr\n\t"                    \
+  "ssat    r12, #8, r12\n\t"                    \
+  store "\n\t"
+
+// r4 = S pixel 0, r5 = row 0 pixel 0, r6 = S pixel 1, r7 = row 0 pixel 1 (simd.h's row pairs).
+__attribute__((naked, noinline)) static void conv_row_pairs_m4(ConvRowPairsM4*) {
+  __asm__ volatile(
+      "push    {r4-r11, lr}\n\t"
+      "str     r0, [sp, #-8]!\n\t"
+      "mov     lr, r0\n\t"
+      "30:\n\t"
+      "ldr     r12, [lr, #4]\n\t"
+      "ldr     r4, [r12]\n\t"  // S and y of both pixels start at row 0's bias
+      "mov     r5, r4\n\t"
+      "mov     r6, r4\n\t"
+      "mov     r7, r4\n\t"
+      "ldr     r0, [lr, #16]\n\t"
+      "ldr     r1, [lr, #0]\n\t"
+      "ldr     r2, [lr, #20]\n\t"
+      "lsrs    r2, r2, #1\n\t"  // pairs of blocks; C: an odd block, Z: no pair
+      "bcc     31f\n\t"
+      "adds    r2, r2, #1\n\t"
+      "b       33f\n\t"
+      "31:\n\t"
+      "beq     34f\n\t"
+      "32:\n\t"
+      MOTE_CONV_M4_BLOCK
+      "33:\n\t"
+      MOTE_CONV_M4_BLOCK
+      "subs    r2, r2, #1\n\t"
+      "bne     32b\n\t"
+      "34:\n\t"
+      "str     r1, [lr, #0]\n\t"
+      "ldr     r12, [lr, #4]\n\t"
+      "ldr     r8, [r12, #4]\n\t"  // row 1's bias
+      "add     r12, r12, #8\n\t"
+      "str     r12, [lr, #4]\n\t"
+      "sub     r4, r4, r5\n\t"
+      "add     r4, r8, r4, asr #8\n\t"  // row 1 pixel 0
+      "sub     r6, r6, r7\n\t"
+      "add     r6, r8, r6, asr #8\n\t"  // row 1 pixel 1
+      "ldr     r0, [lr, #8]\n\t"
+      "ldr     r1, [lr, #12]\n\t"
+      "ldr     r2, [lr, #24]\n\t"
+      "ldr     r3, [lr, #28]\n\t"
+      "ldr     lr, [lr, #36]\n\t"  // the output offset; the argument block is back from [sp] below
+      MOTE_CONV_M4_CHANNEL
+      MOTE_CONV_M4_OUT("r7", "strb    r12, [r2, r3]")
+      MOTE_CONV_M4_OUT("r5", "strb    r12, [r2], #1")
+      MOTE_CONV_M4_CHANNEL
+      MOTE_CONV_M4_OUT("r6", "strb    r12, [r2, r3]")
+      MOTE_CONV_M4_OUT("r4", "strb    r12, [r2], #1")
+      "ldr     lr, [sp]\n\t"
+      "str     r0, [lr, #8]\n\t"
+      "str     r1, [lr, #12]\n\t"
+      "str     r2, [lr, #24]\n\t"
+      "ldr     r8, [lr, #32]\n\t"
+      "subs    r8, r8, #1\n\t"
+      "str     r8, [lr, #32]\n\t"
+      "bne     30b\n\t"
+      "add     sp, sp, #8\n\t"
+      "pop     {r4-r11, pc}\n\t");
+}
+#undef MOTE_CONV_M4_BLOCK
+#undef MOTE_CONV_M4_CHANNEL
+#undef MOTE_CONV_M4_OUT
+
+static bool conv_rows_fit_m4(const Conv2DS8Params& p, const PerChannelQuant& q, const int32_t* bias, int32_t blocks) {
+  if (!bias || p.act_min != -128 || p.act_max != 127 || blocks > simd::kPairChunkBlocks || p.output.c < 2)
+    return false;
+  for (int32_t o = 0; o < (p.output.c & ~1); ++o)
+    if (q.multiplier[o] < 0 || q.shift[o] > -2 || q.shift[o] < -31) return false;
+  return true;
+}
+#endif
+
 // Every row of two output pixels whose int16 columns are in `pair`. out1 == out0 for a lone last pixel: each
 // channel's pixel-1 output is stored first, so pixel 0's overwrites it. Its own function: inlined into the
 // pixel loop, the MAC loop's operands were spilled.
@@ -232,9 +358,20 @@ template <bool kFullRange>
 __attribute__((noinline))
 #endif
 static void pixel_pair(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* w, const int32_t* bias,
-                       const int32_t* pair, int32_t blocks, int8_t* out0, int8_t* out1) {
+                       const int32_t* pair, int32_t blocks, int8_t* out0, int8_t* out1, bool rows_in_asm) {
   const int32_t out_c = p.output.c, pairs = out_c & ~1, off = p.output_offset;
   int32_t o = 0;
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+  if (rows_in_asm) {
+    ConvRowPairsM4 a = {w, bias, q.multiplier, q.shift, pair, blocks, out0, static_cast<int32_t>(out1 - out0),
+                        pairs >> 1, off};
+    conv_row_pairs_m4(&a);
+    o = pairs;
+    w = a.weights;
+  }
+#else
+  (void)rows_in_asm;
+#endif
   for (; o < pairs; o += 2, w += 8 * blocks) {
     int32_t acc[4];
     acc[0] = acc[1] = bias ? bias[o] : 0;
@@ -280,6 +417,11 @@ Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const in
   int32_t* pair = static_cast<int32_t*>(scratch);  // 4 words per block
   int8_t* col8 = static_cast<int8_t*>(scratch) + 4 * static_cast<size_t>(k4);
   const bool full_range = p.act_min == -128 && p.act_max == 127;
+#if MOTE_NN_HW_DSP && defined(__thumb2__)
+  const bool rows_in_asm = conv_rows_fit_m4(p, q, bias, blocks);
+#else
+  const bool rows_in_asm = false;
+#endif
   int32_t oy = 0, ox = 0;  // the next pixel to widen
   for (int32_t px = 0; px < pixels; px += 2) {
     const bool two = px + 1 < pixels;
@@ -293,9 +435,9 @@ Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const in
     int8_t* out0 = output + static_cast<size_t>(px) * out_c;
     int8_t* out1 = two ? out0 + out_c : out0;
     if (full_range)
-      pixel_pair<true>(p, q, weights, bias, pair, blocks, out0, out1);
+      pixel_pair<true>(p, q, weights, bias, pair, blocks, out0, out1, rows_in_asm);
     else
-      pixel_pair<false>(p, q, weights, bias, pair, blocks, out0, out1);
+      pixel_pair<false>(p, q, weights, bias, pair, blocks, out0, out1, false);
   }
   return MOTE_OK;
 }

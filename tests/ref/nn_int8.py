@@ -302,7 +302,7 @@ def conv_case(name, ih, iw, ic, oc_or_m, kh, kw, sh, sw, same, depthwise=False, 
                   "weights": w, "bias": bias, "multiplier": mult, "shift": shift, "expected": out.tolist()})
 
 
-def conv_extreme_case(name, ih, iw, ic, oc, k):
+def conv_extreme_case(name, ih, iw, ic, oc, k, mixed=True):
     """A VALID k x k convolution at |x + offset| = 255, |w| = 127: the largest accumulators of the paired-row DSP
     path, each channel's multiplier mapping it to about +-100 (no saturation to hide a wrong accumulator)."""
     p = {"input": [ih, iw, ic], "output": [ih - k + 1, iw - k + 1, oc], "kernel_h": k, "kernel_w": k,
@@ -311,7 +311,7 @@ def conv_extreme_case(name, ih, iw, ic, oc, k):
     x = [-128] * (ih * iw * ic)
     W = np.empty((oc, k * k * ic), np.int64)
     for r in range(oc):
-        W[r] = 127 if r % 3 == 0 else (-127 if r % 3 == 1 else rng.choice([-127, 127], k * k * ic))
+        W[r] = 127 if r % 3 == 0 else (-127 if r % 3 == 1 or not mixed else rng.choice([-127, 127], k * k * ic))
     peak = np.abs(W.sum(axis=1)) * 255
     qs = [quantize_multiplier(100.0 / max(int(a), 1)) for a in peak]
     w = W.reshape(-1).tolist()
@@ -428,6 +428,7 @@ def make_cases():
     conv_case("conv2d_s3_same", 8, 11, 3, 2, 3, 2, 3, 3, True)
     conv_case("conv2d_long", 2, 3, 300, 5, 1, 1, 1, 1, False)  # a 300-tap dot product: two chunks of row pairs
     conv_extreme_case("conv2d_extreme", 3, 4, 40, 5, 3)  # 360 taps at the largest magnitudes
+    conv_extreme_case("conv2d_extreme_rows", 3, 5, 28, 7, 3, mixed=False)  # 252 taps, 3 pixels: the M4 row-pair pass
     conv_case("dw_same_m1", 8, 8, 16, 1, 3, 3, 1, 1, True, depthwise=True)
     conv_case("dw_odd_m1", 5, 7, 7, 1, 3, 3, 2, 2, True, depthwise=True)
     conv_case("dw_m2", 10, 9, 4, 2, 3, 3, 1, 1, True, depthwise=True)
