@@ -174,7 +174,7 @@ static inline void dot_2x2(const int8_t* w, const int32_t* col, int32_t blocks, 
     int32_t s0 = a00, y0 = a00, s1 = a01, y1 = a01;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
     // 13 instructions per 16 MACs: LDRD of the pair's two words, 2 SXTB16 (row 0's weights), two LDRD of the
-    // pixels' int16 taps, 8 SMLAD; two blocks per SUBS + BNE (an odd count enters at the second). 13 registers.
+    // pixels' int16 taps, 8 SMLAD; two blocks per pass (MOTE_NN_TWO_BLOCKS_PER_PASS). 13 registers.
     int32_t wa, wb, wal, wbl, ce, co;
 #define MOTE_CONV_BLOCK                         \
   "ldrd    %[wa], %[wb], [%[w]], #8\n\t"        \
@@ -190,20 +190,7 @@ static inline void dot_2x2(const int8_t* w, const int32_t* col, int32_t blocks, 
   "smlad   %[s1], %[co], %[wb], %[s1]\n\t"      \
   "smlad   %[y1], %[ce], %[wal], %[y1]\n\t"     \
   "smlad   %[y1], %[co], %[wbl], %[y1]\n\t"
-    __asm__ volatile(
-        "lsrs    %[n], %[n], #1\n\t"  // n = pairs of blocks; C: an odd block, Z: no pair
-        "bcc     1f\n\t"
-        "adds    %[n], %[n], #1\n\t"
-        "b       4f\n\t"
-        "1:\n\t"
-        "beq     3f\n\t"
-        "2:\n\t"
-        MOTE_CONV_BLOCK
-        "4:\n\t"
-        MOTE_CONV_BLOCK
-        "subs    %[n], %[n], #1\n\t"
-        "bne     2b\n\t"
-        "3:\n\t"
+    __asm__ volatile(MOTE_NN_TWO_BLOCKS_PER_PASS("%[n]", MOTE_CONV_BLOCK)
         : [s0] "+r"(s0), [y0] "+r"(y0), [s1] "+r"(s1), [y1] "+r"(y1), [w] "+r"(w), [c] "+r"(col), [n] "+r"(n),
           [wa] "=&r"(wa), [wb] "=&r"(wb), [wal] "=&r"(wal), [wbl] "=&r"(wbl), [ce] "=&r"(ce), [co] "=&r"(co)
         :
@@ -312,19 +299,7 @@ __attribute__((naked, noinline)) static void conv_row_pairs_m4(ConvRowPairsM4*) 
       "ldr     r0, [lr, #16]\n\t"
       "ldr     r1, [lr, #0]\n\t"
       "ldr     r2, [lr, #20]\n\t"
-      "lsrs    r2, r2, #1\n\t"  // pairs of blocks; C: an odd block, Z: no pair
-      "bcc     31f\n\t"
-      "adds    r2, r2, #1\n\t"
-      "b       33f\n\t"
-      "31:\n\t"
-      "beq     34f\n\t"
-      "32:\n\t"
-      MOTE_CONV_M4_BLOCK
-      "33:\n\t"
-      MOTE_CONV_M4_BLOCK
-      "subs    r2, r2, #1\n\t"
-      "bne     32b\n\t"
-      "34:\n\t"
+      MOTE_NN_TWO_BLOCKS_PER_PASS("r2", MOTE_CONV_M4_BLOCK)
       "str     r1, [lr, #0]\n\t"
       "ldr     r12, [lr, #4]\n\t"
       "ldr     r8, [r12, #4]\n\t"  // row 1's bias
@@ -361,11 +336,8 @@ __attribute__((naked, noinline)) static void conv_row_pairs_m4(ConvRowPairsM4*) 
 #undef MOTE_CONV_M4_OUT
 
 static bool conv_rows_fit_m4(const Conv2DS8Params& p, const PerChannelQuant& q, const int32_t* bias, int32_t blocks) {
-  if (!bias || p.act_min != -128 || p.act_max != 127 || blocks > simd::kPairChunkBlocks || p.output.c < 2)
-    return false;
-  for (int32_t o = 0; o < (p.output.c & ~1); ++o)
-    if (q.multiplier[o] < 0 || q.shift[o] > -2 || q.shift[o] < -31) return false;
-  return true;
+  return bias && p.act_min == -128 && p.act_max == 127 && blocks <= simd::kPairChunkBlocks && p.output.c >= 2 &&
+         requant_channels_fit_asm(q.multiplier, q.shift, p.output.c & ~1);
 }
 #endif
 

@@ -102,6 +102,14 @@ inline int32_t requant_fast(const RequantChannel& c, int32_t x) {
 #endif
 }
 
+// The channels the M4 assembly passes requantize (fully_connected_s8_fast, conv2d's row pairs): multiplier >= 0
+// and shift in [-31, -2], where requant_fast's rounding words are the constant 2^30 and 2^30 >> (32 + shift).
+inline bool requant_channels_fit_asm(const int32_t* multiplier, const int32_t* shift, int32_t n) {
+  for (int32_t c = 0; c < n; ++c)
+    if (multiplier[c] < 0 || shift[c] > -2 || shift[c] < -31) return false;
+  return true;
+}
+
 inline int32_t requant_apply(const RequantChannel& c, int32_t x) {
   return c.fast ? requant_fast(c, x) : multiply_by_quantized_multiplier(x, c.multiplier, c.shift);
 }

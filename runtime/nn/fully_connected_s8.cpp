@@ -177,19 +177,7 @@ __attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
       "mov     r4, r5\n\t"
       "ldr     r7, [r12, #8]\n\t"
       "mov     r6, r7\n\t"
-      "lsrs    r2, r2, #1\n\t"  // pairs of blocks; C: an odd block, Z: no pair
-      "bcc     11f\n\t"
-      "adds    r2, r2, #1\n\t"
-      "b       13f\n\t"
-      "11:\n\t"
-      "beq     14f\n\t"
-      "12:\n\t"
-      MOTE_FC_GROUP_BLOCK
-      "13:\n\t"
-      MOTE_FC_GROUP_BLOCK
-      "subs    r2, r2, #1\n\t"
-      "bne     12b\n\t"
-      "14:\n\t"
+      MOTE_NN_TWO_BLOCKS_PER_PASS("r2", MOTE_FC_GROUP_BLOCK)
       "ldr     lr, [sp]\n\t"
       "ldr     r12, [lr, #8]\n\t"
       "ldr     r8, [r12, #4]\n\t"
@@ -254,9 +242,7 @@ static bool fast_layer_fits(const FullyConnectedS8Params& p, const int32_t* bias
 
 bool fully_connected_s8_fast_fits(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias) {
   if (!fast_layer_fits(p, bias) || !q.multiplier || !q.shift) return false;
-  for (int32_t r = 0; r < p.output_size; ++r)
-    if (q.multiplier[r] < 0 || q.shift[r] > -2 || q.shift[r] < -31) return false;
-  return true;
+  return requant_channels_fit_asm(q.multiplier, q.shift, p.output_size);
 }
 
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
@@ -272,14 +258,13 @@ static void fc_rows_left_m4(const FullyConnectedS8Params& p, const PerChannelQua
     for (int32_t i = 0; i < n4; i += 4) {
       const int32_t xw = simd::load32(input + i);
       const int32_t xa = simd::sxtab16(off2, xw), xb = simd::sxtab16_ror8(off2, xw);
-      const int32_t a = simd::load32(w), b = simd::load32(w + 4 * (g - 1));
-      w += 4 * g;
       if (g == 2) {  // the pair's words: S and y as in the groups
-        s = simd::smlad(b, xb, simd::smlad(a, xa, s));
-        y = simd::smlad(simd::sxtb16(b), xb, simd::smlad(simd::sxtb16(a), xa, y));
+        simd::pair_block(w, xa, xb, s, y);
       } else {  // a plain row
+        const int32_t a = simd::load32(w);
         y = simd::smlad(simd::sxtb16_ror8(a), xb, simd::smlad(simd::sxtb16(a), xa, y));
       }
+      w += 4 * g;
     }
     int32_t acc[2] = {y, g == 2 ? bias[o + 1] + simd::pair_high_row(s, y) : 0};
     for (int32_t r = 0; r < g; ++r)
@@ -358,8 +343,7 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
         if (g == 4) {
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
           // 17 instructions per 16 MACs: LDR input, 2 SXTAB16, two LDRD of the pairs' words, 4 x (SMLAD,
-          // SXTB16, SMLAD); two blocks per SUBS + BNE, an odd count enters at the second block. No flags change
-          // inside a block, so LSRS's carry (odd) and zero (no pairs) serve both branches.
+          // SXTB16, SMLAD); two blocks per pass (MOTE_NN_TWO_BLOCKS_PER_PASS).
           int32_t xa, xb, wa, wb, t;
 #define MOTE_FC_BLOCK                             \
   "ldr     %[xa], [%[x]], #4\n\t"                 \
@@ -379,20 +363,7 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
   "smlad   %[s23], %[wb], %[xb], %[s23]\n\t"      \
   "sxtb16  %[t], %[wb]\n\t"                       \
   "smlad   %[y2], %[t], %[xb], %[y2]\n\t"
-          __asm__ volatile(
-              "lsrs    %[n], %[n], #1\n\t"
-              "bcc     1f\n\t"
-              "adds    %[n], %[n], #1\n\t"
-              "b       4f\n\t"
-              "1:\n\t"
-              "beq     3f\n\t"
-              "2:\n\t"
-              MOTE_FC_BLOCK
-              "4:\n\t"
-              MOTE_FC_BLOCK
-              "subs    %[n], %[n], #1\n\t"
-              "bne     2b\n\t"
-              "3:\n\t"
+          __asm__ volatile(MOTE_NN_TWO_BLOCKS_PER_PASS("%[n]", MOTE_FC_BLOCK)
               : [s01] "+r"(s01), [y0] "+r"(y0), [s23] "+r"(s23), [y2] "+r"(y2), [x] "+r"(x), [w] "+r"(w),
                 [n] "+r"(n), [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb), [t] "=&r"(t)
               : [off] "r"(off2)
@@ -402,27 +373,14 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
           for (; n > 0; --n, x += 4, w += 16) {
             const int32_t xw = simd::load32(x);
             const int32_t xa = simd::sxtab16(off2, xw), xb = simd::sxtab16_ror8(off2, xw);
-            const int32_t a = simd::load32(w), b = simd::load32(w + 4);
-            s01 = simd::smlad(a, xa, s01);
-            y0 = simd::smlad(simd::sxtb16(a), xa, y0);
-            s01 = simd::smlad(b, xb, s01);
-            y0 = simd::smlad(simd::sxtb16(b), xb, y0);
-            const int32_t c = simd::load32(w + 8), d = simd::load32(w + 12);
-            s23 = simd::smlad(c, xa, s23);
-            y2 = simd::smlad(simd::sxtb16(c), xa, y2);
-            s23 = simd::smlad(d, xb, s23);
-            y2 = simd::smlad(simd::sxtb16(d), xb, y2);
+            simd::pair_block(w, xa, xb, s01, y0);
+            simd::pair_block(w + 8, xa, xb, s23, y2);
           }
 #endif
         } else {
           for (; n > 0; --n, x += 4, w += 8) {
             const int32_t xw = simd::load32(x);
-            const int32_t xa = simd::sxtab16(off2, xw), xb = simd::sxtab16_ror8(off2, xw);
-            const int32_t a = simd::load32(w), b = simd::load32(w + 4);
-            s01 = simd::smlad(a, xa, s01);
-            y0 = simd::smlad(simd::sxtb16(a), xa, y0);
-            s01 = simd::smlad(b, xb, s01);
-            y0 = simd::smlad(simd::sxtb16(b), xb, y0);
+            simd::pair_block(w, simd::sxtab16(off2, xw), simd::sxtab16_ror8(off2, xw), s01, y0);
           }
         }
         a0 += y0;

@@ -126,6 +126,28 @@ inline int32_t pair_high_weight(int32_t lo, int32_t high_byte) { return high_byt
 inline int32_t pair_high_row(int32_t s, int32_t y_lo) {
   return static_cast<int32_t>(static_cast<uint32_t>(s) - static_cast<uint32_t>(y_lo)) >> 8;
 }
+// One pair's block of 4 inputs: words (h[0], h[2]) and (h[1], h[3]) at w against the widened inputs xa = (0, 2)
+// and xb = (1, 3): S += both rows, y += the low row. The C form of the M4 loops.
+inline void pair_block(const int8_t* w, int32_t xa, int32_t xb, int32_t& s, int32_t& y) {
+  const int32_t a = load32(w), b = load32(w + 4);
+  s = smlad(b, xb, smlad(a, xa, s));
+  y = smlad(sxtb16(b), xb, smlad(sxtb16(a), xa, y));
+}
+
+// The M4 MAC loops' skeleton: `block` twice per pass, counter register `n` (blocks, as text) counted down; an
+// odd count enters at the second block. No flags change inside a block, so LSRS's carry (odd) and zero (no
+// pairs) serve both branches. Uses the local labels 1 to 4.
+#define MOTE_NN_TWO_BLOCKS_PER_PASS(n, block) \
+  "lsrs    " n ", " n ", #1\n\t"             \
+  "bcc     1f\n\t"                           \
+  "adds    " n ", " n ", #1\n\t"             \
+  "b       4f\n\t"                           \
+  "1:\n\t"                                   \
+  "beq     3f\n\t"                           \
+  "2:\n\t" block "4:\n\t" block            \
+  "subs    " n ", " n ", #1\n\t"             \
+  "bne     2b\n\t"                           \
+  "3:\n\t"
 
 }  // namespace simd
 }  // namespace nn
