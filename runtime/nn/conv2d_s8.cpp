@@ -12,9 +12,11 @@ static int32_t dot_length(const Conv2DS8Params& p) { return p.kernel_h * p.kerne
 static int32_t padded_length(const Conv2DS8Params& p) { return (dot_length(p) + 3) & ~3; }
 
 // [two int16 columns, interleaved per block of 4 taps: 8 bytes per pixel per block][int8 gather column]
+// [the M4 pass's row-pair table: 8 words per row pair]
 size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p) {
   const int32_t k = dot_length(p);
-  return k > 0 ? 5u * static_cast<size_t>(padded_length(p)) : 0;
+  return k > 0 ? 5u * static_cast<size_t>(padded_length(p)) + 16u * static_cast<size_t>(p.output.c > 0 ? p.output.c & ~1 : 0)
+               : 0;
 }
 
 size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p) {
@@ -232,24 +234,23 @@ static int8_t requantize_general(int32_t acc, const RequantChannel& c, const Con
 
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
 // Every row pair of one pixel pair in one hand-scheduled pass (Cortex-M4): bias, the 2x2 loop, the fold and
-// the four requantizations at 8 instructions per output plus 6 per channel, no C between row pairs (GCC's
-// epilogue was about 130 instructions per row pair: spills around the 13-register loop, per-channel rounding
-// words, chunk bookkeeping). Preconditions, checked once per call by conv2d_s8_dsp (conv_rows_fit_m4): a bias,
-// full int8 range, blocks <= kPairChunkBlocks, every row pair's multipliers >= 0 with shifts in [-31, -2]
-// (rounding word 2^30, high word 2^30 >> (32 + shift), as in fully_connected_s8's groups). Fields at these
-// offsets; pixel 1's outputs are stored before pixel 0's, so a lone pixel (out1 delta 0) keeps pixel 0's.
+// the four requantizations at 7 instructions per output, no C between row pairs (GCC's epilogue was about 130
+// instructions per row pair: spills around the 13-register loop, per-channel rounding words, chunk bookkeeping).
+// Each row pair's constants come from a table conv_row_table_m4 fills once per call, 8 words:
+// bias0, bias1, then per row multiplier, k = -shift - 1 and the high rounding word with the output offset folded
+// in (2^(k-1) + offset 2^k: (H + offset 2^k) >> k = (H >> k) + offset exactly, in range for k <= 21).
+// The table's end stops the pass; pixel 1's outputs are stored before pixel 0's, so a lone pixel (out1 delta 0)
+// keeps pixel 0's.
 struct ConvRowPairsM4 {
-  const int8_t* weights;       // 0: advanced row pair by row pair
-  const int32_t* bias;         // 4: advanced
-  const int32_t* multiplier;   // 8: advanced
-  const int32_t* shift;        // 12: advanced
-  const int32_t* columns;      // 16: the pair's int16 columns
-  int32_t blocks;              // 20
-  int8_t* out0;                // 24: advanced
-  int32_t out1_delta;          // 28: out1 - out0 (0 for a lone pixel)
-  int32_t pairs;               // 32: row pairs, counted down
-  int32_t output_offset;       // 36
+  const int8_t* weights;     // 0: advanced row pair by row pair
+  const int32_t* columns;    // 4: the pair's int16 columns
+  int32_t blocks;            // 8
+  int8_t* out0;              // 12: advanced
+  int32_t out1_delta;        // 16: out1 - out0 (0 for a lone pixel)
+  const int32_t* table_end;  // 20
 };
+
+static const int32_t kConvTableWords = 8;  // per row pair
 
 #define MOTE_CONV_M4_BLOCK                      \
   "ldrd    r8, r9, [r1], #8\n\t"                \
@@ -265,79 +266,76 @@ struct ConvRowPairsM4 {
   "smlad   r6, r12, r9, r6\n\t"                 \
   "smlad   r7, r3, r10, r7\n\t"                 \
   "smlad   r7, r12, r11, r7\n\t"
-// A channel's multiplier (r8), k = -shift - 1 (r9) and high rounding word (r10).
-#define MOTE_CONV_M4_CHANNEL                    \
-  "ldr     r8, [r0], #4\n\t"                    \
-  "ldr     r9, [r1], #4\n\t"                    \
-  "add     r10, r9, #32\n\t"                    \
-  "mov     r11, #0x40000000\n\t"                \
-  "lsr     r10, r11, r10\n\t"                   \
-  "mvn     r9, r9\n\t"
-// One output of the channel: requant_fast, output offset (lr), SSAT, store.
+// One output of the channel in r8 (multiplier), r9 (k), r10 (high word): requant_fast with the offset folded,
+// SSAT, store.
 #define MOTE_CONV_M4_OUT(acc, store)            \
-  "and     r11, " acc ", #0x80000000\n\t"       \
-  "adds    r11, r11, #0x40000000\n\t"           \
-  "adc     r12, r10, " acc ", asr #31\n\t"      \
-  "smlal   r11, r12, " acc ", r8\n\t"           \
-  "asr     r12, r12, r9\n\t"                    \
-  "add     r12, r12, lr\n\t"                    \
-  "ssat    r12, #8, r12\n\t"                    \
+  "and     r0, " acc ", #0x80000000\n\t"        \
+  "adds    r0, r0, #0x40000000\n\t"             \
+  "adc     r1, r10, " acc ", asr #31\n\t"       \
+  "smlal   r0, r1, " acc ", r8\n\t"             \
+  "asr     r1, r1, r9\n\t"                      \
+  "ssat    r1, #8, r1\n\t"                      \
   store "\n\t"
 
-// r4 = S pixel 0, r5 = row 0 pixel 0, r6 = S pixel 1, r7 = row 0 pixel 1 (simd.h's row pairs).
-__attribute__((naked, noinline)) static void conv_row_pairs_m4(ConvRowPairsM4*) {
+// r4 = S pixel 0, r5 = row 0 pixel 0, r6 = S pixel 1, r7 = row 0 pixel 1 (simd.h's row pairs); lr walks the
+// table, [sp] holds the argument block.
+__attribute__((naked, noinline)) static void conv_row_pairs_m4(ConvRowPairsM4*, const int32_t* table) {
   __asm__ volatile(
       "push    {r4-r11, lr}\n\t"
       "str     r0, [sp, #-8]!\n\t"
-      "mov     lr, r0\n\t"
+      "mov     lr, r1\n\t"
       "30:\n\t"
-      "ldr     r12, [lr, #4]\n\t"
-      "ldr     r4, [r12]\n\t"  // S and y of both pixels start at row 0's bias
+      "ldr     r12, [sp]\n\t"
+      "ldr     r4, [lr], #4\n\t"  // S and y of both pixels start at row 0's bias
+      "ldr     r0, [r12, #4]\n\t"
+      "ldr     r1, [r12, #0]\n\t"
+      "ldr     r2, [r12, #8]\n\t"
       "mov     r5, r4\n\t"
       "mov     r6, r4\n\t"
       "mov     r7, r4\n\t"
-      "ldr     r0, [lr, #16]\n\t"
-      "ldr     r1, [lr, #0]\n\t"
-      "ldr     r2, [lr, #20]\n\t"
       MOTE_NN_TWO_BLOCKS_PER_PASS("r2", MOTE_CONV_M4_BLOCK)
-      "str     r1, [lr, #0]\n\t"
-      "ldr     r12, [lr, #4]\n\t"
-      "ldr     r8, [r12, #4]\n\t"  // row 1's bias
-      "add     r12, r12, #8\n\t"
-      "str     r12, [lr, #4]\n\t"
+      "ldr     r12, [sp]\n\t"
+      "str     r1, [r12, #0]\n\t"
+      "ldr     r8, [lr], #4\n\t"  // row 1's bias
       "sub     r4, r4, r5\n\t"
       "add     r4, r8, r4, asr #8\n\t"  // row 1 pixel 0
       "sub     r6, r6, r7\n\t"
       "add     r6, r8, r6, asr #8\n\t"  // row 1 pixel 1
-      "ldr     r0, [lr, #8]\n\t"
-      "ldr     r1, [lr, #12]\n\t"
-      "ldr     r2, [lr, #24]\n\t"
-      "ldr     r3, [lr, #28]\n\t"
-      "ldr     lr, [lr, #36]\n\t"  // the output offset; the argument block is back from [sp] below
-      MOTE_CONV_M4_CHANNEL
-      MOTE_CONV_M4_OUT("r7", "strb    r12, [r2, r3]")
-      MOTE_CONV_M4_OUT("r5", "strb    r12, [r2], #1")
-      MOTE_CONV_M4_CHANNEL
-      MOTE_CONV_M4_OUT("r6", "strb    r12, [r2, r3]")
-      MOTE_CONV_M4_OUT("r4", "strb    r12, [r2], #1")
-      "ldr     lr, [sp]\n\t"
-      "str     r0, [lr, #8]\n\t"
-      "str     r1, [lr, #12]\n\t"
-      "str     r2, [lr, #24]\n\t"
-      "ldr     r8, [lr, #32]\n\t"
-      "subs    r8, r8, #1\n\t"
-      "str     r8, [lr, #32]\n\t"
+      "ldr     r2, [r12, #12]\n\t"
+      "ldr     r3, [r12, #16]\n\t"
+      "ldmia   lr!, {r8, r9, r10}\n\t"
+      MOTE_CONV_M4_OUT("r7", "strb    r1, [r2, r3]")
+      MOTE_CONV_M4_OUT("r5", "strb    r1, [r2], #1")
+      "ldmia   lr!, {r8, r9, r10}\n\t"
+      MOTE_CONV_M4_OUT("r6", "strb    r1, [r2, r3]")
+      MOTE_CONV_M4_OUT("r4", "strb    r1, [r2], #1")
+      "str     r2, [r12, #12]\n\t"
+      "ldr     r0, [r12, #20]\n\t"
+      "cmp     lr, r0\n\t"
       "bne     30b\n\t"
       "add     sp, sp, #8\n\t"
       "pop     {r4-r11, pc}\n\t");
 }
 #undef MOTE_CONV_M4_BLOCK
-#undef MOTE_CONV_M4_CHANNEL
 #undef MOTE_CONV_M4_OUT
 
-static bool conv_rows_fit_m4(const Conv2DS8Params& p, const PerChannelQuant& q, const int32_t* bias, int32_t blocks) {
-  return bias && p.act_min == -128 && p.act_max == 127 && blocks <= simd::kPairChunkBlocks && p.output.c >= 2 &&
-         requant_channels_fit_asm(q.multiplier, q.shift, p.output.c & ~1);
+// The row-pair table of conv_row_pairs_m4, or false when the layer does not fit the pass: it needs a bias,
+// full int8 range, blocks <= kPairChunkBlocks, a row pair, and per channel a multiplier >= 0 with a shift in
+// [-22, -2] (k in [1, 21]: the rounding word 2^(k-1) and the folded offset).
+static bool conv_row_table_m4(const Conv2DS8Params& p, const PerChannelQuant& q, const int32_t* bias, int32_t blocks,
+                              int32_t* table) {
+  if (!bias || p.act_min != -128 || p.act_max != 127 || blocks > simd::kPairChunkBlocks || p.output.c < 2) return false;
+  for (int32_t o = 0; o < (p.output.c & ~1); ++o) {
+    const int32_t m = q.multiplier[o], s = q.shift[o];
+    if (m < 0 || s > -2 || s < -22) return false;
+    const int32_t k = -s - 1;
+    int32_t* t = table + (o >> 1) * kConvTableWords;
+    t[o & 1] = bias[o];
+    t[2 + 3 * (o & 1)] = m;
+    t[3 + 3 * (o & 1)] = k;
+    t[4 + 3 * (o & 1)] = (1 << (k - 1)) + p.output_offset * (1 << k);
+  }
+  return true;
 }
 #endif
 
@@ -349,19 +347,19 @@ template <bool kFullRange>
 __attribute__((noinline))
 #endif
 static void pixel_pair(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* w, const int32_t* bias,
-                       const int32_t* pair, int32_t blocks, int8_t* out0, int8_t* out1, bool rows_in_asm) {
+                       const int32_t* pair, int32_t blocks, int8_t* out0, int8_t* out1, const int32_t* row_table) {
   const int32_t out_c = p.output.c, pairs = out_c & ~1, off = p.output_offset;
   int32_t o = 0;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-  if (rows_in_asm) {
-    ConvRowPairsM4 a = {w, bias, q.multiplier, q.shift, pair, blocks, out0, static_cast<int32_t>(out1 - out0),
-                        pairs >> 1, off};
-    conv_row_pairs_m4(&a);
+  if (row_table) {
+    ConvRowPairsM4 a = {w, pair, blocks, out0, static_cast<int32_t>(out1 - out0),
+                        row_table + (pairs >> 1) * kConvTableWords};
+    conv_row_pairs_m4(&a, row_table);
     o = pairs;
     w = a.weights;
   }
 #else
-  (void)rows_in_asm;
+  (void)row_table;
 #endif
   for (; o < pairs; o += 2, w += 8 * blocks) {
     int32_t acc[4];
@@ -409,9 +407,10 @@ Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const in
   int8_t* col8 = static_cast<int8_t*>(scratch) + 4 * static_cast<size_t>(k4);
   const bool full_range = p.act_min == -128 && p.act_max == 127;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-  const bool rows_in_asm = conv_rows_fit_m4(p, q, bias, blocks);
+  int32_t* table = reinterpret_cast<int32_t*>(col8 + k4);
+  const int32_t* row_table = conv_row_table_m4(p, q, bias, blocks, table) ? table : nullptr;
 #else
-  const bool rows_in_asm = false;
+  const int32_t* row_table = nullptr;
 #endif
   int32_t oy = 0, ox = 0;  // the next pixel to widen
   for (int32_t px = 0; px < pixels; px += 2) {
@@ -426,9 +425,9 @@ Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const in
     int8_t* out0 = output + static_cast<size_t>(px) * out_c;
     int8_t* out1 = two ? out0 + out_c : out0;
     if (full_range)
-      pixel_pair<true>(p, q, weights, bias, pair, blocks, out0, out1, rows_in_asm);
+      pixel_pair<true>(p, q, weights, bias, pair, blocks, out0, out1, row_table);
     else
-      pixel_pair<false>(p, q, weights, bias, pair, blocks, out0, out1, false);
+      pixel_pair<false>(p, q, weights, bias, pair, blocks, out0, out1, nullptr);
   }
   return MOTE_OK;
 }

@@ -24,8 +24,9 @@ struct Conv2DS8Params {
   int32_t act_min, act_max;
 };
 
-// With k4 = kernel_h * kernel_w * in.c rounded up to 4: two int16 columns and an int8 one, 5 * k4 bytes; both
-// paths take it (one contract for the arena planner), the reference leaves it unused.
+// With k4 = kernel_h * kernel_w * in.c rounded up to 4: two int16 columns and an int8 one, 5 * k4 bytes, and
+// the Cortex-M4 pass's row-pair table, 16 bytes per channel of a row pair; both paths take it (one contract for
+// the arena planner), the reference leaves it unused.
 size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p);
 // The packed weights' size: out.c * k4 bytes.
 size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p);

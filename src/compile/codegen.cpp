@@ -18,6 +18,16 @@ std::string hex64(uint64_t v) {
   return buf;
 }
 
+// The scratch the device's conv2d_s8 takes for layer l (its shapes and kernel decide it).
+size_t conv2d_scratch_bytes(const quant::QLayer& l) {
+  nn::Conv2DS8Params p{};
+  p.kernel_h = l.kernel_h;
+  p.kernel_w = l.kernel_w;
+  p.input = {l.in.h, l.in.w, l.in.c};
+  p.output = {l.out.h, l.out.w, l.out.c};
+  return nn::conv2d_s8_scratch_bytes(p);
+}
+
 std::string float_literal(float f) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.9gf", static_cast<double>(f));
@@ -72,12 +82,8 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       buffers.push_back({l.out.size(), static_cast<int>(i), static_cast<int>(i)});
     }
     if (l.op == ir::Op::Conv2D) {
-      nn::Conv2DS8Params p{};
-      p.kernel_h = l.kernel_h;
-      p.kernel_w = l.kernel_w;
-      p.input = {l.in.h, l.in.w, l.in.c};
       scratch_of[i] = static_cast<int>(buffers.size());
-      buffers.push_back({nn::conv2d_s8_scratch_bytes(p), static_cast<int>(i), static_cast<int>(i)});
+      buffers.push_back({conv2d_scratch_bytes(l), static_cast<int>(i), static_cast<int>(i)});
     }
   }
   buffers[tensor_of[n]].last = static_cast<int>(n);  // the output outlives invoke()
@@ -147,15 +153,11 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         }
         break;
       case ir::Op::Conv2D: {
-        nn::Conv2DS8Params p{};
-        p.kernel_h = l.kernel_h;
-        p.kernel_w = l.kernel_w;
-        p.input = {l.in.h, l.in.w, l.in.c};
         data << "const mote::nn::Conv2DS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out) << ", "
              << window << ", " << offsets << ", " << act << "};\n";
         body << "  MOTE_RETURN_IF_ERROR(mote::nn::conv2d_s8(" << id << "_params, " << id << "_quant, " << x << ", "
              << id << "_weights, " << id << "_bias, " << y << ", " << at(scratch_of[i]) << ", "
-             << nn::conv2d_s8_scratch_bytes(p) << "));\n";
+             << conv2d_scratch_bytes(l) << "));\n";
         break;
       }
       case ir::Op::DepthwiseConv2D:

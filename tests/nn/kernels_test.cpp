@@ -124,19 +124,19 @@ TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
 
 TEST(NnKernels, ScratchTwinsAndErrors) {
   nn::Conv2DS8Params p{{1, 10, 3}, {1, 8, 4}, 1, 3, 1, 1, 0, 0, 0, 0, -128, 127};
-  // 9 taps rounded up to 12: two int16 columns (48 bytes) and an int8 one (12)
-  EXPECT_EQ(nn::conv2d_s8_scratch_bytes(p), 60u);
+  // 9 taps rounded up to 12: two int16 columns (48 bytes), an int8 one (12), the M4 row-pair table (2 x 32)
+  EXPECT_EQ(nn::conv2d_s8_scratch_bytes(p), 124u);
   EXPECT_EQ(nn::conv2d_s8_packed_bytes(p), 48u);  // 4 rows of 12 taps
   alignas(4) int8_t w[4 * 12] = {};
   std::vector<int8_t> in(30), out(32);
   std::vector<int32_t> m(4, 1 << 30), s(4, 0);
   nn::PerChannelQuant q{m.data(), s.data()};
-  alignas(4) int8_t col[60];
+  alignas(4) int8_t col[124];
   EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w, nullptr, out.data(), col, sizeof(col) - 1), MOTE_ERR_SCRATCH);
   EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w, nullptr, out.data(), nullptr, 0), MOTE_ERR_SCRATCH);
   EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w, nullptr, out.data(), col, sizeof(col)), MOTE_OK);
-  alignas(4) int8_t col_plus_one[64];  // the DSP path reads its int16 columns with LDRD: word-aligned scratch
-  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w, nullptr, out.data(), col_plus_one + 1, 60), MOTE_ERR_ARG);
+  alignas(4) int8_t col_plus_one[128];  // the DSP path reads its int16 columns with LDRD: word-aligned scratch
+  EXPECT_EQ(nn::conv2d_s8_dsp(p, q, in.data(), w, nullptr, out.data(), col_plus_one + 1, 124), MOTE_ERR_ARG);
   EXPECT_EQ(nn::conv2d_s8_ref(p, q, in.data(), w, nullptr, out.data(), col, sizeof(col)), MOTE_OK);
   EXPECT_EQ(nn::conv2d_s8_ref(p, q, nullptr, w, nullptr, out.data(), nullptr, 0), MOTE_ERR_ARG);
   p.act_min = 10;

@@ -322,6 +322,24 @@ def conv_extreme_case(name, ih, iw, ic, oc, k, mixed=True):
                   "multiplier": mult, "shift": shift, "expected": out.tolist()})
 
 
+def conv_shift_case(name, shifts, output_offset, ih=3, iw=7, ic=20, k=3):
+    """A VALID k x k convolution, full int8 range, one channel per entry of `shifts`: the M4 row-pair pass folds
+    the output offset into the rounding word for shifts in [-22, -2] and leaves the layer to C otherwise. Each
+    bias sits about +-40 outputs away so the largest shifts still round visibly; random x and w move it by ~10."""
+    p = {"input": [ih, iw, ic], "output": [ih - k + 1, iw - k + 1, len(shifts)], "kernel_h": k, "kernel_w": k,
+         "stride_h": 1, "stride_w": 1, "pad_h": 0, "pad_w": 0, "input_offset": int(rng.integers(-127, 129)),
+         "output_offset": output_offset, "act_min": -128, "act_max": 127}
+    x = i8(ih * iw * ic)
+    # weights up to about 10 outputs of spread per channel (|x + offset| <= 255 over k*k*ic taps)
+    limit = [int(np.clip(round(10 * 2.0 ** (-s) / (math.sqrt(k * k * ic) * 85)), 1, 127)) for s in shifts]
+    w = [int(v) for lim in limit for v in rng.integers(-lim, lim + 1, k * k * ic)]
+    mult = [int(rng.integers(1 << 30, 1 << 31)) for _ in shifts]
+    bias = [int(round(rng.uniform(-40, 40) * 2.0 ** (-s))) for s in shifts]
+    out = conv2d(p, x, w, bias, mult, list(shifts))
+    cases.append({"kernel": "conv2d", "name": name, "params": p, "input": x, "weights": w, "bias": bias,
+                  "multiplier": mult, "shift": list(shifts), "expected": out.tolist()})
+
+
 def fc_case(name, n_in, n_out, saturate=False, no_bias=False):
     zo = zero_point(); lo, hi = activation(zo); zi = zero_point()
     p = {"input_size": n_in, "output_size": n_out, "input_offset": -zi, "output_offset": zo,
@@ -460,6 +478,11 @@ def make_cases():
         pool_case(f"avg_random{i}", "avg", ih, iw, r(1, 6), kh, kw, r(1, 3), r(1, 3), bool(rng.random() < 0.5))
     # The demo classifier's layer shapes (105 -> 20 -> 10 -> 4), for per-layer instructions/MAC on the M4.
     fc_case("fc_demo_105x20", 105, 20); fc_case("fc_demo_20x10", 20, 10); fc_case("fc_demo_10x4", 10, 4)
+    # The M4 row-pair pass's folded output offset at both ends of its shift range, 5 pixels (a lone last one)
+    # and an odd last channel; then one shift past the range, which leaves the layer to the C path.
+    fold = [-2, -3, -6, -9, -13, -17, -20, -21, -22, -22, -12]
+    conv_shift_case("conv2d_fold_low", fold, -128); conv_shift_case("conv2d_fold_high", fold, 127)
+    conv_shift_case("conv2d_fold_mid", fold, 37); conv_shift_case("conv2d_fold_past", fold[:9] + [-23, -22], -5)
     # A column of multipliers for the host's QuantizeMultiplier (src/quant).
     reals = [0.0, 1e-12, 0.5, 0.25, 0.999999999, 1.0, 1.5, 3.0, 123.456, 2.0 ** -31, 0.000123, 7e-10]
     reals += rng.uniform(1e-6, 4, 20).tolist()
