@@ -372,9 +372,9 @@ def fc_extreme_case(name, n_in, n_out, mixed=True):
                   "multiplier": mult, "shift": shift, "expected": out.tolist()})
 
 
-def pool_case(name, kind, ih, iw, c, kh, kw, sh, sw, same):
+def pool_case(name, kind, ih, iw, c, kh, kw, sh, sw, same, full_range=False):
     oh, ph = same_or_valid(ih, kh, sh, same); ow, pw = same_or_valid(iw, kw, sw, same)
-    lo, hi = activation(int(rng.integers(-128, 0)))
+    lo, hi = (-128, 127) if full_range else activation(int(rng.integers(-128, 0)))
     p = {"input": [ih, iw, c], "output": [oh, ow, c], "kernel_h": kh, "kernel_w": kw, "stride_h": sh,
          "stride_w": sw, "pad_h": ph, "pad_w": pw, "act_min": lo, "act_max": hi}
     x = i8(ih * iw * c)
@@ -483,6 +483,11 @@ def make_cases():
     fold = [-2, -3, -6, -9, -13, -17, -20, -21, -22, -22, -12]
     conv_shift_case("conv2d_fold_low", fold, -128); conv_shift_case("conv2d_fold_high", fold, 127)
     conv_shift_case("conv2d_fold_mid", fold, 37); conv_shift_case("conv2d_fold_past", fold[:9] + [-23, -22], -5)
+    # Max pools whose windows all lie inside, channels in whole words, full range: the word-wise path.
+    pool_case("max_inside_1x2", "max", 1, 31, 16, 1, 2, 1, 2, False, full_range=True)
+    pool_case("max_inside_2x1", "max", 6, 3, 8, 2, 1, 2, 1, False, full_range=True)
+    pool_case("max_inside_2x2", "max", 6, 7, 4, 2, 2, 2, 2, False, full_range=True)
+    pool_case("max_inside_3x3_s1", "max", 5, 6, 12, 3, 3, 1, 1, False, full_range=True)
     # A column of multipliers for the host's QuantizeMultiplier (src/quant).
     reals = [0.0, 1e-12, 0.5, 0.25, 0.999999999, 1.0, 1.5, 3.0, 123.456, 2.0 ** -31, 0.000123, 7e-10]
     reals += rng.uniform(1e-6, 4, 20).tolist()
