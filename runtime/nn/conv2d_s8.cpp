@@ -236,9 +236,8 @@ static int8_t requantize_general(int32_t acc, const RequantChannel& c, const Con
 // Every row pair of one pixel pair in one hand-scheduled pass (Cortex-M4): bias, the 2x2 loop, the fold and
 // the four requantizations at 7 instructions per output, no C between row pairs (GCC's epilogue was about 130
 // instructions per row pair: spills around the 13-register loop, per-channel rounding words, chunk bookkeeping).
-// Each row pair's constants come from a table conv_row_table_m4 fills once per call, 8 words:
-// bias0, bias1, then per row multiplier, k = -shift - 1 and the high rounding word with the output offset folded
-// in (2^(k-1) + offset 2^k: (H + offset 2^k) >> k = (H >> k) + offset exactly, in range for k <= 21).
+// Each row pair's constants come from a table conv_row_table_m4 fills once per call, 8 words: bias0, bias1,
+// then each row's channel folded with the output offset (fixed_point.h's requant_fold).
 // The table's end stops the pass; pixel 1's outputs are stored before pixel 0's, so a lone pixel (out1 delta 0)
 // keeps pixel 0's.
 struct ConvRowPairsM4 {
@@ -320,23 +319,16 @@ __attribute__((naked, noinline)) static void conv_row_pairs_m4(ConvRowPairsM4*, 
 #undef MOTE_CONV_M4_OUT
 
 // The row-pair table of conv_row_pairs_m4, or false when the layer does not fit the pass: it needs a bias,
-// full int8 range, blocks <= kPairChunkBlocks, a row pair, and per channel a multiplier >= 0 with a shift in
-// [-22, -2] (k in [1, 21]: the rounding word 2^(k-1) and the folded offset).
+// full int8 range, blocks <= kPairChunkBlocks, a row pair, and every channel in requant_fold's range.
 static bool conv_row_table_m4(const Conv2DS8Params& p, const PerChannelQuant& q, const int32_t* bias, int32_t blocks,
                               int32_t* table) {
   if (!bias || p.act_min != -128 || p.act_max != 127 || blocks > simd::kPairChunkBlocks || p.output.c < 2) return false;
-  const int32_t odd = 2 * p.output_offset + 1;  // 2^(k-1) + offset 2^k = (2 offset + 1) 2^(k-1)
   for (int32_t o = 0; o < (p.output.c & ~1); o += 2, table += kConvTableWords) {
-    const int32_t m0 = q.multiplier[o], s0 = q.shift[o], m1 = q.multiplier[o + 1], s1 = q.shift[o + 1];
-    if (m0 < 0 || m1 < 0 || s0 > -2 || s1 > -2 || s0 < -22 || s1 < -22) return false;
     table[0] = bias[o];
     table[1] = bias[o + 1];
-    table[2] = m0;
-    table[3] = -s0 - 1;
-    table[4] = static_cast<int32_t>(static_cast<uint32_t>(odd) << (-s0 - 2));
-    table[5] = m1;
-    table[6] = -s1 - 1;
-    table[7] = static_cast<int32_t>(static_cast<uint32_t>(odd) << (-s1 - 2));
+    if (!requant_fold(q.multiplier[o], q.shift[o], p.output_offset, table + 2) ||
+        !requant_fold(q.multiplier[o + 1], q.shift[o + 1], p.output_offset, table + 5))
+      return false;
   }
   return true;
 }

@@ -102,19 +102,33 @@ inline int32_t requant_fast(const RequantChannel& c, int32_t x) {
 #endif
 }
 
-// The channels the M4 assembly passes requantize (fully_connected_s8_fast, conv2d's row pairs): multiplier >= 0
-// and shift in [-31, -2], where requant_fast's rounding words are the constant 2^30 and 2^30 >> (32 + shift).
-inline bool requant_channels_fit_asm(const int32_t* multiplier, const int32_t* shift, int32_t n) {
-  for (int32_t c = 0; c < n; ++c)
-    if (multiplier[c] < 0 || shift[c] > -2 || shift[c] < -31) return false;
-  return true;
-}
-
 inline int32_t requant_apply(const RequantChannel& c, int32_t x) {
   return c.fast ? requant_fast(c, x) : multiply_by_quantized_multiplier(x, c.multiplier, c.shift);
 }
 
 inline int32_t clamp_i32(int32_t v, int32_t lo, int32_t hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+// A channel folded for the M4 assembly passes (fully_connected_s8_fast's table, conv2d's row pairs):
+// {multiplier, k = -shift - 1, rounding word (2 offset + 1) 2^(k-1)}, the output offset inside the rounding
+// word because (H + offset 2^k) >> k = (H >> k) + offset exactly while the sum fits int32, which multiplier >= 0
+// and shift in [-22, -2] guarantee (|H| < 2^30, |offset 2^k| <= 2^28). False for a channel outside that range.
+inline bool requant_fold(int32_t multiplier, int32_t shift, int32_t output_offset, int32_t folded[3]) {
+  if (multiplier < 0 || shift > -2 || shift < -22) return false;
+  folded[0] = multiplier;
+  folded[1] = -shift - 1;
+  folded[2] = static_cast<int32_t>(static_cast<uint32_t>(2 * output_offset + 1) << (-shift - 2));
+  return true;
+}
+
+// requant_fast plus the output offset from a folded channel, saturated to int8: (x m + word 2^32 + 2^30
+// - [x < 0] 2^31) >> 32 >> k; the assembly's AND, ADDS, ADC, SMLAL, ASR, SSAT.
+inline int8_t requant_folded(int32_t x, const int32_t* folded) {
+  const int64_t base = static_cast<int64_t>(folded[2]) * (static_cast<int64_t>(1) << 32) + (static_cast<int64_t>(1) << 30) -
+                       (x < 0 ? (static_cast<int64_t>(1) << 31) : 0);
+  const int32_t high = static_cast<int32_t>((static_cast<int64_t>(x) * folded[0] + base) >> 32);
+  const int32_t v = high >> (folded[1] & 31);
+  return static_cast<int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+}
 
 // The common tail of every MAC kernel: accumulator (bias included) -> int8 output.
 inline int8_t requantize(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset, int32_t act_min,

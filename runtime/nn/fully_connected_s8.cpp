@@ -53,32 +53,38 @@ bool fully_connected_s8_pack_weights(int32_t input_size, int32_t output_size, co
   return true;
 }
 
+// acc[r] += row o + r . (input + offset) for the g rows of one group, w at the group's packed weights, decoded
+// weight by weight in plain int32.
+static void accumulate_group(const FullyConnectedS8Params& p, const int8_t* input, const int8_t* w, int32_t g,
+                             int32_t* acc) {
+  const int32_t n4 = p.input_size & ~3;
+  if (g == 1) {
+    for (int32_t i = 0; i < p.input_size; ++i) acc[0] += w[i] * (input[i] + p.input_offset);
+    return;
+  }
+  for (int32_t i = 0; i < n4; i += 4)
+    for (int32_t r = 0; r < g; r += 2)
+      for (int32_t k : simd::kPairTapOrder) {
+        const int32_t xv = input[i + k] + p.input_offset;
+        const int32_t lo = w[0], hi = simd::pair_high_weight(lo, w[1]);
+        w += 2;
+        acc[r] += lo * xv;
+        acc[r + 1] += hi * xv;
+      }
+  for (int32_t r = 0; r < g; ++r)
+    for (int32_t i = n4; i < p.input_size; ++i) acc[r] += *w++ * (input[i] + p.input_offset);
+}
+
 // Decodes the packed order weight by weight and multiplies in plain int32: an independent reading of the
 // layout and the math, and the path of cores without the DSP extension.
 Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                               const int8_t* weights, const int32_t* bias, int8_t* output) {
   MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
-  const int32_t n4 = p.input_size & ~3;
   for (int32_t o = 0; o < p.output_size;) {
     const int32_t g = group_rows(p.output_size, o);
-    const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
     int32_t acc[4];
     for (int32_t r = 0; r < g; ++r) acc[r] = bias ? bias[o + r] : 0;
-    if (g == 1) {
-      for (int32_t i = 0; i < p.input_size; ++i) acc[0] += w[i] * (input[i] + p.input_offset);
-    } else {
-      for (int32_t i = 0; i < n4; i += 4)
-        for (int32_t r = 0; r < g; r += 2)
-          for (int32_t k : simd::kPairTapOrder) {
-            const int32_t xv = input[i + k] + p.input_offset;
-            const int32_t lo = w[0], hi = simd::pair_high_weight(lo, w[1]);
-            w += 2;
-            acc[r] += lo * xv;
-            acc[r + 1] += hi * xv;
-          }
-      for (int32_t r = 0; r < g; ++r)
-        for (int32_t i = n4; i < p.input_size; ++i) acc[r] += *w++ * (input[i] + p.input_offset);
-    }
+    accumulate_group(p, input, weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size), g, acc);
     for (int32_t r = 0; r < g; ++r)
       output[o + r] = requantize(acc[r], q.multiplier[o + r], q.shift[o + r], p.output_offset, p.act_min, p.act_max);
     o += g;
@@ -102,44 +108,56 @@ static void requantize_rows(const int32_t* acc, int32_t rows, const int32_t* mul
   }
 }
 
+size_t fully_connected_s8_fast_table_words(const FullyConnectedS8Params& p) {
+  return p.output_size > 0 ? 4u * static_cast<size_t>(p.output_size) : 0;
+}
+
+bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias,
+                                   int32_t* table) {
+  if (!bias || !q.multiplier || !q.shift || p.output_size <= 0 || p.input_size <= 0 || p.act_min != -128 ||
+      p.act_max != 127 || (p.input_size >> 2) > simd::kPairChunkBlocks || !valid_output_offset(p.output_offset))
+    return false;
+  for (int32_t o = 0; o < p.output_size;) {
+    const int32_t g = group_rows(p.output_size, o);
+    int32_t* t = table + 4 * o;
+    for (int32_t r = 0; r < g; ++r) {
+      t[r] = bias[o + r];
+      if (!requant_fold(q.multiplier[o + r], q.shift[o + r], p.output_offset, t + g + 3 * r)) return false;
+    }
+    o += g;
+  }
+  return true;
+}
+
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-// Every 4-row group of a layer in one hand-scheduled pass (Cortex-M4): bias, the row-pair MAC loop, the fold,
-// the input_size % 4 tail and requantization of the 4 outputs, with no C between groups (GCC's group code
-// spilled around the 13-register loop: about 100 instructions per group, and 20 per output for requantization).
-// Preconditions, checked by the caller: groups >= 1, 0 <= blocks <= kPairChunkBlocks, a bias, full int8 range
-// (SSAT), and every channel multiplier >= 0 with -31 <= shift <= -2, where the rounding word is 2^30 and
-// 2^(k-1) (k = -shift - 1) as in requant_fast. The fields are read at the offsets below.
-struct FcGroups4 {
-  const int8_t* input;         // 0
-  const int8_t* weights;       // 4: advanced group by group
-  const int32_t* bias;         // 8: advanced
-  const int32_t* multiplier;   // 12: advanced
-  const int32_t* shift;        // 16: advanced
-  int8_t* output;              // 20: advanced
-  int32_t groups;              // 24: counted down
-  int32_t blocks;              // 28
-  int32_t tail;                // 32
-  int32_t off2;                // 36: the input offset in both halfwords
-  int32_t input_offset;        // 40
-  int32_t output_offset;       // 44
+// Every 4-row group of a layer in one hand-scheduled pass (Cortex-M4), then a pair the same way: bias, the
+// row-pair MAC loop, the fold, the input_size % 4 tail and requantization at 8 instructions per output from the
+// layer's table (fully_connected_s8_fast_table: a group's biases, then its rows' folded channels), with no C
+// between groups (GCC's group code spilled around the 13-register loop: about 100 instructions per group, and
+// 20 per output for requantization). Preconditions, checked by the caller: 0 <= blocks <= kPairChunkBlocks.
+// The fields are read at the offsets below.
+struct FcFastM4 {
+  const int8_t* input;    // 0
+  const int8_t* weights;  // 4: advanced group by group
+  const int32_t* table;   // 8: advanced
+  int8_t* output;         // 12: advanced
+  int32_t groups;         // 16: 4-row groups, counted down
+  int32_t blocks;         // 20
+  int32_t tail;           // 24
+  int32_t off2;           // 28: the input offset in both halfwords
+  int32_t input_offset;   // 32
 };
 
-// One output: acc (a register) -> int8 at [r2], r0/r1 the multiplier/shift pointers, r3 the output offset,
-// r12 = 2^30; 13 instructions. hi = 2^30 >> (32 + shift) = 2^(k-1); then requant_fast's AND, ADDS, ADC, SMLAL.
-#define MOTE_FC_REQUANT(acc)                     \
-  "ldr     r8, [r0], #4\n\t"                     \
-  "ldr     r9, [r1], #4\n\t"                     \
-  "add     r10, r9, #32\n\t"                     \
-  "lsr     r10, r12, r10\n\t"                    \
-  "mvn     r9, r9\n\t"                           \
-  "and     r11, " acc ", #0x80000000\n\t"        \
-  "adds    r11, r11, r12\n\t"                    \
-  "adc     r10, r10, " acc ", asr #31\n\t"       \
-  "smlal   r11, r10, " acc ", r8\n\t"            \
-  "asr     r10, r10, r9\n\t"                     \
-  "add     r10, r10, r3\n\t"                     \
-  "ssat    r10, #8, r10\n\t"                     \
-  "strb    r10, [r2], #1\n\t"
+// One output: acc (a register) -> int8 at [r2] from the folded channel at r12 (advanced); r0, r1 scratch.
+#define MOTE_FC_OUT(acc)                         \
+  "ldmia   r12!, {r8, r9, r10}\n\t"              \
+  "and     r0, " acc ", #0x80000000\n\t"         \
+  "adds    r0, r0, #0x40000000\n\t"              \
+  "adc     r1, r10, " acc ", asr #31\n\t"        \
+  "smlal   r0, r1, " acc ", r8\n\t"              \
+  "asr     r1, r1, r9\n\t"                       \
+  "ssat    r1, #8, r1\n\t"                       \
+  "strb    r1, [r2], #1\n\t"
 
 // One block of 4 inputs x 4 rows, 16 instructions: LDR input, LDM of the two pairs' 4 words (lr is free in the
 // loop: the argument block's address waits at [sp]), 2 SXTAB16, then per word SMLAD, SXTB16 in place, SMLAD.
@@ -162,17 +180,17 @@ struct FcGroups4 {
   "smlad   r7, lr, r9, r7\n\t"
 
 // r4 = S (rows 0, 1), r5 = y0, r6 = S (rows 2, 3), r7 = y2; lr holds the argument block outside the MAC loop.
-__attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
+__attribute__((naked, noinline)) static void fc_groups4_m4(FcFastM4*) {
   __asm__ volatile(
       "push    {r4-r11, lr}\n\t"
       "str     r0, [sp, #-8]!\n\t"  // the argument block, reloaded into lr after each MAC loop
       "mov     lr, r0\n\t"
       "10:\n\t"
+      "ldr     r12, [lr, #8]\n\t"
       "ldr     r0, [lr, #0]\n\t"
       "ldr     r1, [lr, #4]\n\t"
-      "ldr     r2, [lr, #28]\n\t"
-      "ldr     r3, [lr, #36]\n\t"
-      "ldr     r12, [lr, #8]\n\t"
+      "ldr     r2, [lr, #20]\n\t"
+      "ldr     r3, [lr, #28]\n\t"
       "ldr     r5, [r12, #0]\n\t"  // S and y of a pair both start at the low row's bias: S - y = 256 y[hi]
       "mov     r4, r5\n\t"
       "ldr     r7, [r12, #8]\n\t"
@@ -186,12 +204,10 @@ __attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
       "ldr     r8, [r12, #12]\n\t"
       "sub     r6, r6, r7\n\t"
       "add     r6, r8, r6, asr #8\n\t"  // row 3
-      "add     r12, r12, #16\n\t"
-      "str     r12, [lr, #8]\n\t"
-      "ldr     r10, [lr, #32]\n\t"  // the tail: rows' last input_size % 4 weights, row by row
+      "ldr     r10, [lr, #24]\n\t"  // the tail: rows' last input_size % 4 weights, row by row
       "cmp     r10, #0\n\t"
       "beq     16f\n\t"
-      "ldr     r3, [lr, #40]\n\t"
+      "ldr     r3, [lr, #32]\n\t"
       "add     r12, r10, r10, lsl #1\n\t"
       "mov     r11, r10\n\t"
       "15:\n\t"
@@ -209,94 +225,121 @@ __attribute__((naked, noinline)) static void fc_groups4_m4(FcGroups4*) {
       "subs    r11, r11, #1\n\t"
       "bne     15b\n\t"
       "add     r1, r1, r12\n\t"
+      "ldr     r12, [lr, #8]\n\t"
       "16:\n\t"
       "str     r1, [lr, #4]\n\t"
-      "ldr     r0, [lr, #12]\n\t"
-      "ldr     r1, [lr, #16]\n\t"
-      "ldr     r2, [lr, #20]\n\t"
-      "ldr     r3, [lr, #44]\n\t"
-      "mov     r12, #0x40000000\n\t"
-      MOTE_FC_REQUANT("r5")
-      MOTE_FC_REQUANT("r4")
-      MOTE_FC_REQUANT("r7")
-      MOTE_FC_REQUANT("r6")
-      "str     r0, [lr, #12]\n\t"
-      "str     r1, [lr, #16]\n\t"
-      "str     r2, [lr, #20]\n\t"
-      "ldr     r8, [lr, #24]\n\t"
+      "ldr     r2, [lr, #12]\n\t"
+      "add     r12, r12, #16\n\t"
+      MOTE_FC_OUT("r5")
+      MOTE_FC_OUT("r4")
+      MOTE_FC_OUT("r7")
+      MOTE_FC_OUT("r6")
+      "str     r12, [lr, #8]\n\t"
+      "str     r2, [lr, #12]\n\t"
+      "ldr     r8, [lr, #16]\n\t"
       "subs    r8, r8, #1\n\t"
-      "str     r8, [lr, #24]\n\t"
+      "str     r8, [lr, #16]\n\t"
       "bne     10b\n\t"
       "add     sp, sp, #8\n\t"
       "pop     {r4-r11, pc}\n\t");
 }
-#undef MOTE_FC_REQUANT
-#undef MOTE_FC_GROUP_BLOCK
 
+// One block of 4 inputs x 2 rows, 10 instructions.
+#define MOTE_FC_PAIR_BLOCK                       \
+  "ldr     r8, [r0], #4\n\t"                     \
+  "ldrd    r10, r11, [r1], #8\n\t"               \
+  "sxtab16 r9, r3, r8, ror #8\n\t"               \
+  "sxtab16 r8, r3, r8\n\t"                       \
+  "smlad   r4, r10, r8, r4\n\t"                  \
+  "sxtb16  r10, r10\n\t"                         \
+  "smlad   r5, r10, r8, r5\n\t"                  \
+  "smlad   r4, r11, r9, r4\n\t"                  \
+  "sxtb16  r11, r11\n\t"                         \
+  "smlad   r5, r11, r9, r5\n\t"
+
+// The pair after the groups (output_size % 4 >= 2), where fc_groups4_m4 left the argument block.
+__attribute__((naked, noinline)) static void fc_pair_m4(FcFastM4*) {
+  __asm__ volatile(
+      "push    {r4-r11, lr}\n\t"
+      "mov     lr, r0\n\t"
+      "ldr     r12, [lr, #8]\n\t"
+      "ldr     r0, [lr, #0]\n\t"
+      "ldr     r1, [lr, #4]\n\t"
+      "ldr     r2, [lr, #20]\n\t"
+      "ldr     r3, [lr, #28]\n\t"
+      "ldr     r5, [r12, #0]\n\t"
+      "mov     r4, r5\n\t"
+      MOTE_NN_TWO_BLOCKS_PER_PASS("r2", MOTE_FC_PAIR_BLOCK)
+      "ldr     r8, [r12, #4]\n\t"
+      "sub     r4, r4, r5\n\t"
+      "add     r4, r8, r4, asr #8\n\t"
+      "ldr     r10, [lr, #24]\n\t"
+      "cmp     r10, #0\n\t"
+      "beq     26f\n\t"
+      "ldr     r3, [lr, #32]\n\t"
+      "mov     r11, r10\n\t"
+      "25:\n\t"
+      "ldrsb   r8, [r0], #1\n\t"
+      "add     r8, r8, r3\n\t"
+      "ldrsb   r9, [r1]\n\t"
+      "mla     r5, r9, r8, r5\n\t"
+      "ldrsb   r9, [r1, r10]\n\t"
+      "mla     r4, r9, r8, r4\n\t"
+      "add     r1, r1, #1\n\t"
+      "subs    r11, r11, #1\n\t"
+      "bne     25b\n\t"
+      "add     r1, r1, r10\n\t"
+      "26:\n\t"
+      "str     r1, [lr, #4]\n\t"
+      "ldr     r2, [lr, #12]\n\t"
+      "add     r12, r12, #8\n\t"
+      MOTE_FC_OUT("r5")
+      MOTE_FC_OUT("r4")
+      "str     r12, [lr, #8]\n\t"
+      "str     r2, [lr, #12]\n\t"
+      "pop     {r4-r11, pc}\n\t");
+}
+#undef MOTE_FC_OUT
+#undef MOTE_FC_GROUP_BLOCK
+#undef MOTE_FC_PAIR_BLOCK
 #endif
 
-// What fc_groups4_m4 covers: the layer-wide conditions, then every channel's requantization.
-static bool fast_layer_fits(const FullyConnectedS8Params& p, const int32_t* bias) {
-  return bias && p.act_min == -128 && p.act_max == 127 && (p.input_size >> 2) <= simd::kPairChunkBlocks;
-}
-
-bool fully_connected_s8_fast_fits(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias) {
-  if (!fast_layer_fits(p, bias) || !q.multiplier || !q.shift) return false;
-  return requant_channels_fit_asm(q.multiplier, q.shift, p.output_size);
-}
-
+Status fully_connected_s8_fast(const FullyConnectedS8Params& p, const int32_t* table, const int8_t* input,
+                               const int8_t* weights, int8_t* output) {
+  if (!table || !input || !weights || !output) return MOTE_ERR_ARG;
+  if (p.input_size <= 0 || p.output_size <= 0) return MOTE_ERR_SHAPE;
+  if (!valid_input_offset(p.input_offset)) return MOTE_ERR_ARG;
+  if ((reinterpret_cast<uintptr_t>(weights) & 3u) != 0) return MOTE_ERR_ARG;  // LDM/LDRD on the M4
+  if ((p.input_size >> 2) > simd::kPairChunkBlocks || p.act_min != -128 || p.act_max != 127)
+    return MOTE_ERR_UNSUPPORTED;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-// The 1 to 3 rows after the 4-row groups of a layer that fits: a pair, then a single row, in plain C (few
-// rows; small for flash).
-static void fc_rows_left_m4(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
-                            const int8_t* weights, const int32_t* bias, int8_t* output, int32_t o) {
-  const int32_t off2 = simd::dup16(p.input_offset), n4 = p.input_size & ~3, tail = p.input_size - n4;
-  while (o < p.output_size) {
-    const int32_t g = p.output_size - o >= 2 ? 2 : 1;
+  FcFastM4 a = {input, weights, table, output, p.output_size >> 2, p.input_size >> 2, p.input_size & 3,
+                simd::dup16(p.input_offset), p.input_offset};
+  if (a.groups > 0) fc_groups4_m4(&a);
+  int32_t o = 4 * (p.output_size >> 2);
+  if (p.output_size - o >= 2) {
+    fc_pair_m4(&a);
+    o += 2;
+  }
+  if (o < p.output_size) {  // a last single row, plain int8 (small for flash: no general group code linked)
     const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
-    int32_t s = bias[o], y = bias[o];
-    for (int32_t i = 0; i < n4; i += 4) {
-      const int32_t xw = simd::load32(input + i);
-      const int32_t xa = simd::sxtab16(off2, xw), xb = simd::sxtab16_ror8(off2, xw);
-      if (g == 2) {  // the pair's words: S and y as in the groups
-        simd::pair_block(w, xa, xb, s, y);
-      } else {  // a plain row
-        const int32_t a = simd::load32(w);
-        y = simd::smlad(simd::sxtb16_ror8(a), xb, simd::smlad(simd::sxtb16(a), xa, y));
-      }
-      w += 4 * g;
-    }
-    int32_t acc[2] = {y, g == 2 ? bias[o + 1] + simd::pair_high_row(s, y) : 0};
-    for (int32_t r = 0; r < g; ++r)
-      for (int32_t k = 0; k < tail; ++k) acc[r] += w[r * tail + k] * (input[n4 + k] + p.input_offset);
-    for (int32_t r = 0; r < g; ++r)
-      output[o + r] = static_cast<int8_t>(
-          simd::ssat8(multiply_by_quantized_multiplier(acc[r], q.multiplier[o + r], q.shift[o + r]) + p.output_offset));
+    int32_t acc = table[4 * o];
+    for (int32_t i = 0; i < p.input_size; ++i) acc += w[i] * (input[i] + p.input_offset);
+    output[o] = requant_folded(acc, table + 4 * o + 1);
+  }
+#else
+  for (int32_t o = 0; o < p.output_size;) {  // the reference's sums, the table's requantization
+    const int32_t g = group_rows(p.output_size, o);
+    const int32_t* t = table + 4 * o;
+    int32_t acc[4];
+    for (int32_t r = 0; r < g; ++r) acc[r] = t[r];
+    accumulate_group(p, input, weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size), g, acc);
+    for (int32_t r = 0; r < g; ++r) output[o + r] = requant_folded(acc[r], t + g + 3 * r);
     o += g;
   }
-}
 #endif
-
-Status fully_connected_s8_fast(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
-                               const int8_t* weights, const int32_t* bias, int8_t* output) {
-  MOTE_RETURN_IF_ERROR(check(p, q, input, weights, output));
-  if ((reinterpret_cast<uintptr_t>(weights) & 3u) != 0) return MOTE_ERR_ARG;  // LDRD on the M4
-  if (!fast_layer_fits(p, bias)) return MOTE_ERR_UNSUPPORTED;
-#if MOTE_NN_HW_DSP && defined(__thumb2__)
-  const int32_t groups = p.output_size >> 2, n4 = p.input_size & ~3;
-  if (groups > 0) {
-    FcGroups4 a = {input, weights, bias, q.multiplier, q.shift, output, groups, n4 >> 2, p.input_size - n4,
-                   simd::dup16(p.input_offset), p.input_offset, p.output_offset};
-    fc_groups4_m4(&a);
-  }
-  fc_rows_left_m4(p, q, input, weights, bias, output, 4 * groups);
   return MOTE_OK;
-#else
-  if (!fully_connected_s8_fast_fits(p, q, bias)) return MOTE_ERR_UNSUPPORTED;
-  return fully_connected_s8_dsp(p, q, input, weights, bias, output);
-#endif
 }
-
 
 // Three instructions per four MACs (SMLAD of the pair's word, SXTB16 of it, SMLAD), SXTAB16 adds the input
 // offset while splitting an input word into (0, 2) and (1, 3). Four rows (two pairs) share each input word.
@@ -308,17 +351,7 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
   const int32_t n4 = p.input_size & ~3;
   const int32_t tail = p.input_size - n4;
   const bool full_range = p.act_min == -128 && p.act_max == 127;
-  int32_t o = 0;
-#if MOTE_NN_HW_DSP && defined(__thumb2__)
-  const int32_t groups = p.output_size >> 2;
-  if (groups > 0 && fully_connected_s8_fast_fits(p, q, bias)) {
-    FcGroups4 a = {input, weights, bias, q.multiplier, q.shift, output, groups, n4 >> 2, tail, off2,
-                   p.input_offset, p.output_offset};
-    fc_groups4_m4(&a);
-    o = 4 * groups;
-  }
-#endif
-  while (o < p.output_size) {
+  for (int32_t o = 0; o < p.output_size;) {
     const int32_t g = group_rows(p.output_size, o);
     const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
     // Scalars, not an array: an array kept the accumulators on the stack between chunks.

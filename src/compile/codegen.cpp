@@ -28,6 +28,22 @@ size_t conv2d_scratch_bytes(const quant::QLayer& l) {
   return nn::conv2d_s8_scratch_bytes(p);
 }
 
+}  // namespace
+
+// fully_connected_s8_fast's table for dense layer l, or empty when the layer does not fit it.
+std::vector<int32_t> dense_fast_table(const quant::QLayer& l) {
+  if (l.op != ir::Op::FullyConnected) return {};
+  const nn::FullyConnectedS8Params p{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
+                                     -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
+  if (l.multiplier.size() != l.out.size() || l.shift.size() != l.out.size() || l.bias.size() != l.out.size()) return {};
+  std::vector<int32_t> table(nn::fully_connected_s8_fast_table_words(p));
+  const nn::PerChannelQuant q{l.multiplier.data(), l.shift.data()};
+  if (!nn::fully_connected_s8_fast_table(p, q, l.bias.data(), table.data())) return {};
+  return table;
+}
+
+namespace {
+
 std::string float_literal(float f) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.9gf", static_cast<double>(f));
@@ -100,6 +116,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
     const std::string offsets = std::to_string(-l.input.zero_point) + ", " + std::to_string(l.output.zero_point);
     body << "  // layer " << i << ": " << ir::op_name(l.op) << (l.name.empty() ? "" : " (" + l.name + ")") << " "
          << l.in.h << "x" << l.in.w << "x" << l.in.c << " -> " << l.out.h << "x" << l.out.w << "x" << l.out.c << "\n";
+    std::vector<int32_t> fast_table;
     if (!l.weights.empty()) {
       std::vector<int8_t> weights = l.weights;
       if (l.op == ir::Op::FullyConnected) {  // the kernel's packed order (row pairs as int16), not the IR's rows
@@ -131,10 +148,18 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
                : l.op == ir::Op::Conv2D      ? " (weights in conv2d_s8's packed order)"
                                              : "")
            << "\n"
-           << array("int8_t", id + "_weights", weights, "alignas(4) ") << array("int32_t", id + "_bias", l.bias)
-           << array("int32_t", id + "_multiplier", l.multiplier) << array("int32_t", id + "_shift", l.shift)
-           << "const mote::nn::PerChannelQuant " << id << "_quant = {" << id << "_multiplier, " << id << "_shift};\n";
-      g.const_bytes += weights.size() + 4 * (l.bias.size() + l.multiplier.size() + l.shift.size());
+           << array("int8_t", id + "_weights", weights, "alignas(4) ");
+      g.const_bytes += weights.size();
+      fast_table = dense_fast_table(l);
+      if (!fast_table.empty()) {  // biases and requantization live in the table
+        data << array("int32_t", id + "_table", fast_table);
+        g.const_bytes += 4 * fast_table.size();
+      } else {
+        data << array("int32_t", id + "_bias", l.bias) << array("int32_t", id + "_multiplier", l.multiplier)
+             << array("int32_t", id + "_shift", l.shift) << "const mote::nn::PerChannelQuant " << id << "_quant = {"
+             << id << "_multiplier, " << id << "_shift};\n";
+        g.const_bytes += 4 * (l.bias.size() + l.multiplier.size() + l.shift.size());
+      }
     }
     const std::string window = std::to_string(l.kernel_h) + ", " + std::to_string(l.kernel_w) + ", " +
                                std::to_string(l.stride_h) + ", " + std::to_string(l.stride_w) + ", " +
@@ -143,14 +168,12 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       case ir::Op::FullyConnected:
         data << "const mote::nn::FullyConnectedS8Params " << id << "_params = {" << l.in.size() << ", " << l.out.size()
              << ", " << offsets << ", " << act << "};\n";
-        {  // the generator checks what fully_connected_s8_fast needs, so the device need not
-          const nn::FullyConnectedS8Params fp{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
-                                              -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
-          const nn::PerChannelQuant fq{l.multiplier.data(), l.shift.data()};
-          const bool fast = nn::fully_connected_s8_fast_fits(fp, fq, l.bias.empty() ? nullptr : l.bias.data());
-          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8" << (fast ? "_fast(" : "(") << id << "_params, "
-               << id << "_quant, " << x << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
-        }
+        if (!fast_table.empty())  // the generator checked what fully_connected_s8_fast needs, so the device need not
+          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8_fast(" << id << "_params, " << id << "_table, "
+               << x << ", " << id << "_weights, " << y << "));\n";
+        else
+          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8(" << id << "_params, " << id << "_quant, " << x
+               << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
         break;
       case ir::Op::Conv2D: {
         data << "const mote::nn::Conv2DS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out) << ", "

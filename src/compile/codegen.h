@@ -22,4 +22,8 @@ struct GeneratedModel {
 // `name` becomes the C++ namespace and the file stem; throws mote::Error when it is not an identifier.
 GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name);
 
+// fully_connected_s8_fast's table for a dense layer (what generated code calls for it), or empty when the layer
+// does not fit (then generated code calls fully_connected_s8).
+std::vector<int32_t> dense_fast_table(const quant::QLayer& l);
+
 }  // namespace mote::compile

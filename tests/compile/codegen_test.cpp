@@ -73,7 +73,10 @@ TEST(Codegen, GeneratedModelsCompileAndMatchTheHostExecutor) {
       const nn::FullyConnectedS8Params fp{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
                                           -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
       const nn::PerChannelQuant fq{l.multiplier.data(), l.shift.data()};
-      fast += nn::fully_connected_s8_fast_fits(fp, fq, l.bias.empty() ? nullptr : l.bias.data()) ? 1 : 0;
+      std::vector<int32_t> table(nn::fully_connected_s8_fast_table_words(fp));
+      const bool fits = nn::fully_connected_s8_fast_table(fp, fq, l.bias.empty() ? nullptr : l.bias.data(), table.data());
+      fast += fits ? 1 : 0;
+      EXPECT_EQ(compile::dense_fast_table(l), fits ? table : std::vector<int32_t>{}) << name;
       ++calls;
     }
     auto count = [&](const std::string& what) {

@@ -48,10 +48,12 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
   switch (c.kernel) {
     case kFullyConnected:
       if (!c.fc) return MOTE_ERR_ARG;
-      if (path == 2)  // what generated code calls for a layer that fits; the others run the general path
-        return nn::fully_connected_s8_fast_fits(*c.fc, q, c.bias)
-                   ? nn::fully_connected_s8_fast(*c.fc, q, c.input, c.weights, c.bias, out)
+      if (path == 2) {  // what generated code calls for a layer that fits; the others run the general path
+        int32_t table[4 * kMaxFastRows];
+        return c.fc->output_size <= kMaxFastRows && nn::fully_connected_s8_fast_table(*c.fc, q, c.bias, table)
+                   ? nn::fully_connected_s8_fast(*c.fc, table, c.input, c.weights, out)
                    : nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out);
+      }
       return dsp ? nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out)
                  : nn::fully_connected_s8_ref(*c.fc, q, c.input, c.weights, c.bias, out);
     case kConv2D:

@@ -60,6 +60,9 @@ struct KernelCase {
   int32_t output_size;
 };
 
+// The widest dense layer the "fast" path takes in the harness (its table is on the stack).
+constexpr int32_t kMaxFastRows = 64;
+
 const char* kernel_name(Kernel k);
 // Kernels with a DSP-extension path have two paths: 0 = "ref", 1 = "dsp"; softmax: 0 = "ref" (exp computed),
 // 1 = "table" (exp looked up, the path generated code runs); fully connected a third, 2 = "fast"

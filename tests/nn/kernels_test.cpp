@@ -67,8 +67,9 @@ TEST(NnKernels, FullyConnectedPackedPairsHoldBothRows) {
   EXPECT_FALSE(nn::fully_connected_s8_pack_weights(4, 2, bad, packed));
 }
 
-// fully_connected_s8_fast is what generated code calls for a layer that fits; anything else is refused, not
-// computed with the wrong rounding (the host path checks every channel; on the M4 the generator has).
+// fully_connected_s8_fast is what generated code calls for a layer that fits, with a table the generator
+// computes; a layer that does not fit gets no table (generated code then calls the general kernel), never
+// one with the wrong rounding.
 TEST(NnKernels, FullyConnectedFastRefusesLayersThatDoNotFit) {
   const int32_t in = 8, out = 4;
   std::vector<int8_t> x(in, 3), rows(in * out, 5), packed(rows.size()), y(out);
@@ -76,27 +77,34 @@ TEST(NnKernels, FullyConnectedFastRefusesLayersThatDoNotFit) {
   std::vector<int32_t> bias(out, 7), mult(out, 1 << 30), shift(out, -8);
   const nn::PerChannelQuant q{mult.data(), shift.data()};
   nn::FullyConnectedS8Params p{in, out, 0, 0, -128, 127};
-  ASSERT_TRUE(nn::fully_connected_s8_fast_fits(p, q, bias.data()));
-  ASSERT_EQ(nn::fully_connected_s8_fast(p, q, x.data(), packed.data(), bias.data(), y.data()), MOTE_OK);
+  ASSERT_EQ(nn::fully_connected_s8_fast_table_words(p), 16u);
+  std::vector<int32_t> table(16);
+  ASSERT_TRUE(nn::fully_connected_s8_fast_table(p, q, bias.data(), table.data()));
+  // a group's biases, then per row {multiplier, k = -shift - 1, (2 offset + 1) 2^(k-1)}
+  EXPECT_EQ(std::vector<int32_t>(table.begin(), table.begin() + 7), (std::vector<int32_t>{7, 7, 7, 7, 1 << 30, 7, 64}));
+  ASSERT_EQ(nn::fully_connected_s8_fast(p, table.data(), x.data(), packed.data(), y.data()), MOTE_OK);
   std::vector<int8_t> want(out);
   ASSERT_EQ(nn::fully_connected_s8_ref(p, q, x.data(), packed.data(), bias.data(), want.data()), MOTE_OK);
   EXPECT_EQ(y, want);
-  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(p, q, nullptr));  // no bias
-  EXPECT_EQ(nn::fully_connected_s8_fast(p, q, x.data(), packed.data(), nullptr, y.data()), MOTE_ERR_UNSUPPORTED);
+  EXPECT_FALSE(nn::fully_connected_s8_fast_table(p, q, nullptr, table.data()));  // no bias
   nn::FullyConnectedS8Params relu6 = p;
   relu6.act_max = 20;  // a fused clamp narrower than int8
-  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(relu6, q, bias.data()));
-  EXPECT_EQ(nn::fully_connected_s8_fast(relu6, q, x.data(), packed.data(), bias.data(), y.data()), MOTE_ERR_UNSUPPORTED);
-  shift[2] = -1;  // a multiplier in [0.25, 0.5): the other rounding word
-  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(p, q, bias.data()));
-  EXPECT_EQ(nn::fully_connected_s8_fast(p, q, x.data(), packed.data(), bias.data(), y.data()), MOTE_ERR_UNSUPPORTED);
-  shift[2] = -8;
+  EXPECT_FALSE(nn::fully_connected_s8_fast_table(relu6, q, bias.data(), table.data()));
+  EXPECT_EQ(nn::fully_connected_s8_fast(relu6, table.data(), x.data(), packed.data(), y.data()), MOTE_ERR_UNSUPPORTED);
+  for (int32_t s : {-1, 0, 3, -23, -31}) {  // the other rounding word, left shifts, past the folded offset's range
+    shift[2] = s;
+    EXPECT_FALSE(nn::fully_connected_s8_fast_table(p, q, bias.data(), table.data())) << s;
+  }
+  shift[2] = -22;
+  EXPECT_TRUE(nn::fully_connected_s8_fast_table(p, q, bias.data(), table.data()));
   mult[1] = -5;
-  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(p, q, bias.data()));
+  EXPECT_FALSE(nn::fully_connected_s8_fast_table(p, q, bias.data(), table.data()));
   mult[1] = 1 << 30;
   nn::FullyConnectedS8Params long_input = p;
   long_input.input_size = 4 * 65;  // past one chunk of row pairs
-  EXPECT_FALSE(nn::fully_connected_s8_fast_fits(long_input, q, bias.data()));
+  EXPECT_FALSE(nn::fully_connected_s8_fast_table(long_input, q, bias.data(), table.data()));
+  EXPECT_EQ(nn::fully_connected_s8_fast(long_input, table.data(), x.data(), packed.data(), y.data()), MOTE_ERR_UNSUPPORTED);
+  EXPECT_EQ(nn::fully_connected_s8_fast(p, nullptr, x.data(), packed.data(), y.data()), MOTE_ERR_ARG);
 }
 
 TEST(NnKernels, EveryPathMatchesReferenceBitExact) {

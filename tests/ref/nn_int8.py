@@ -353,6 +353,22 @@ def fc_case(name, n_in, n_out, saturate=False, no_bias=False):
                   "multiplier": mult, "shift": shift, "expected": out.tolist()})
 
 
+def fc_fold_case(name, n_in, shifts, output_offset):
+    """Full int8 range, one row per entry of `shifts`: fully_connected_s8_fast's table folds the output offset
+    into the rounding word for shifts in [-22, -2]. Biases about +-40 outputs away, weights sized for ~10 more."""
+    zi = zero_point()
+    p = {"input_size": n_in, "output_size": len(shifts), "input_offset": -zi, "output_offset": output_offset,
+         "act_min": -128, "act_max": 127}
+    x = i8(n_in)
+    limit = [int(np.clip(round(10 * 2.0 ** (-s) / (math.sqrt(n_in) * 85)), 1, 127)) for s in shifts]
+    w = [int(v) for lim in limit for v in rng.integers(-lim, lim + 1, n_in)]
+    mult = [int(rng.integers(1 << 30, 1 << 31)) for _ in shifts]
+    bias = [int(round(rng.uniform(-40, 40) * 2.0 ** (-s))) for s in shifts]
+    out = fully_connected(p, x, w, bias, mult, list(shifts))
+    cases.append({"kernel": "fully_connected", "name": name, "params": p, "input": x, "weights": w, "bias": bias,
+                  "multiplier": mult, "shift": list(shifts), "expected": out.tolist()})
+
+
 def fc_extreme_case(name, n_in, n_out, mixed=True):
     """|x + offset| = 255 and |w| = 127 throughout: the largest accumulators the paired-row DSP path must
     recover exactly; multipliers map each row to about +-100 so a wrong accumulator cannot hide in saturation."""
@@ -483,6 +499,11 @@ def make_cases():
     fold = [-2, -3, -6, -9, -13, -17, -20, -21, -22, -22, -12]
     conv_shift_case("conv2d_fold_low", fold, -128); conv_shift_case("conv2d_fold_high", fold, 127)
     conv_shift_case("conv2d_fold_mid", fold, 37); conv_shift_case("conv2d_fold_past", fold[:9] + [-23, -22], -5)
+    # fully_connected_s8_fast's folded offsets over every group shape (4 + 2 + 1 rows, 2 + 1, 1) and input tails.
+    fc_fold_case("fc_fold_low", 103, [-2, -5, -9, -13, -17, -20, -22], -128)
+    fc_fold_case("fc_fold_high", 66, [-22, -21, -3, -12, -2, -8, -15], 127)
+    fc_fold_case("fc_fold_pair", 9, [-6, -22, -11], 19); fc_fold_case("fc_fold_one", 2, [-14], -77)
+    fc_fold_case("fc_fold_past", 20, [-7, -23, -9, -10], 5)  # a shift past the fold: the general path
     # Max pools whose windows all lie inside, channels in whole words, full range: the word-wise path.
     pool_case("max_inside_1x2", "max", 1, 31, 16, 1, 2, 1, 2, False, full_range=True)
     pool_case("max_inside_2x1", "max", 6, 3, 8, 2, 1, 2, 1, False, full_range=True)
