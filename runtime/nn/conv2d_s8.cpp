@@ -292,7 +292,7 @@ __attribute__((naked, noinline)) static void conv_row_pairs_m4(ConvRowPairsM4*, 
       "mov     r5, r4\n\t"
       "mov     r6, r4\n\t"
       "mov     r7, r4\n\t"
-      MOTE_NN_TWO_BLOCKS_PER_PASS("r2", MOTE_CONV_M4_BLOCK)
+      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_CONV_M4_BLOCK)
       "ldr     r12, [sp]\n\t"
       "str     r1, [r12, #0]\n\t"
       "ldr     r8, [lr], #4\n\t"  // row 1's bias

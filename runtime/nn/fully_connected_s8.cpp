@@ -195,7 +195,7 @@ __attribute__((naked, noinline)) static void fc_groups4_m4(FcFastM4*) {
       "mov     r4, r5\n\t"
       "ldr     r7, [r12, #8]\n\t"
       "mov     r6, r7\n\t"
-      MOTE_NN_TWO_BLOCKS_PER_PASS("r2", MOTE_FC_GROUP_BLOCK)
+      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_GROUP_BLOCK)
       "ldr     lr, [sp]\n\t"
       "ldr     r12, [lr, #8]\n\t"
       "ldr     r8, [r12, #4]\n\t"
@@ -269,7 +269,7 @@ __attribute__((naked, noinline)) static void fc_pair_m4(FcFastM4*) {
       "ldr     r3, [lr, #28]\n\t"
       "ldr     r5, [r12, #0]\n\t"
       "mov     r4, r5\n\t"
-      MOTE_NN_TWO_BLOCKS_PER_PASS("r2", MOTE_FC_PAIR_BLOCK)
+      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_PAIR_BLOCK)
       "ldr     r8, [r12, #4]\n\t"
       "sub     r4, r4, r5\n\t"
       "add     r4, r8, r4, asr #8\n\t"

@@ -137,6 +137,20 @@ inline void pair_block(const int8_t* w, int32_t xa, int32_t xb, int32_t& s, int3
 // The M4 MAC loops' skeleton: `block` twice per pass, counter register `n` (blocks, as text) counted down; an
 // odd count enters at the second block. No flags change inside a block, so LSRS's carry (odd) and zero (no
 // pairs) serve both branches. Uses the local labels 1 to 4.
+// The same four blocks per pass (2 instructions of loop per 4 blocks) for the naked passes: TBB on count % 4
+// enters the body at the block that leaves whole passes (0: straight to the test), then SUBS + BPL run the
+// count / 4 passes. `tmp` is a free register at entry. Uses the local labels 3 and 5 to 9.
+#define MOTE_NN_FOUR_BLOCKS_PER_PASS(n, tmp, block)                      \
+  "and     " tmp ", " n ", #3\n\t"                                       \
+  "lsr     " n ", " n ", #2\n\t"                                         \
+  "tbb     [pc, " tmp "]\n\t"                                            \
+  "5:\n\t"                                                              \
+  ".byte   (9f - 5b) / 2, (6f - 5b) / 2, (7f - 5b) / 2, (8f - 5b) / 2\n\t" \
+  "3:\n\t" block "8:\n\t" block "7:\n\t" block "6:\n\t" block             \
+  "9:\n\t"                                                              \
+  "subs    " n ", " n ", #1\n\t"                                         \
+  "bpl     3b\n\t"
+
 #define MOTE_NN_TWO_BLOCKS_PER_PASS(n, block) \
   "lsrs    " n ", " n ", #1\n\t"             \
   "bcc     1f\n\t"                           \

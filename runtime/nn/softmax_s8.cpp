@@ -1,6 +1,7 @@
 #include "nn/softmax_s8.h"
 
 #include "nn/fixed_point.h"
+#include "nn/simd.h"
 
 namespace mote {
 namespace nn {
@@ -180,18 +181,35 @@ Status softmax_s8_table(const SoftmaxS8Params& p, const int32_t* exp_table, int3
   if (!exp_table || table_size < 1 || table_size > kSoftmaxExpTableMax || table_size > 1 - p.diff_min ||
       exp_table[0] != INT32_MAX)
     return MOTE_ERR_ARG;
+  const int32_t depth = p.depth;  // locals: the int8 stores below may alias anything, p included
   for (int32_t r = 0; r < p.rows; ++r) {
-    const int8_t* in = input + static_cast<size_t>(r) * p.depth;
-    int8_t* out = output + static_cast<size_t>(r) * p.depth;
-    const int32_t max_in_row = row_max(in, p.depth);
+    const int8_t* in = input + static_cast<size_t>(r) * depth;
+    int8_t* out = output + static_cast<size_t>(r) * depth;
+    const int32_t max_in_row = row_max(in, depth);
     int32_t sum_of_exps = 0;  // Q12.19
-    for (int32_t c = 0; c < p.depth; ++c) {
+    for (int32_t c = 0; c < depth; ++c) {
       const int32_t k = max_in_row - in[c];
       if (k < table_size) sum_of_exps = add_wrap(sum_of_exps, sum_term(exp_table[k]));
     }
     int exponent;
     const int32_t shifted_scale = reciprocal_of_sum(sum_of_exps, &exponent);
-    for (int32_t c = 0; c < p.depth; ++c) {
+    if (exponent <= 31) {
+      // The usual row: output_of's rounding as requant_fast of one channel for the whole row, and exps are >= 0,
+      // so without the negative nudge: (e * scale + base) >> 32 >> k, one SMLAL; and never below -128.
+      const RequantChannel ch = requant_channel(shifted_scale, -exponent);
+      const int64_t base = static_cast<int64_t>(static_cast<uint64_t>(static_cast<uint32_t>(ch.hi)) << 32 | ch.lo);
+      const int32_t scale = ch.multiplier, shift = ch.k;
+      for (int32_t c = 0; c < depth; ++c) {
+        const int32_t k = max_in_row - in[c];
+        int32_t v = -128;
+        if (k < table_size)
+          v = simd::ssat8((static_cast<int32_t>((static_cast<int64_t>(exp_table[k]) * scale + base) >> 32) >> shift) +
+                          kSoftmaxOutputZeroPoint);
+        out[c] = static_cast<int8_t>(v);
+      }
+      continue;
+    }
+    for (int32_t c = 0; c < depth; ++c) {
       const int32_t k = max_in_row - in[c];
       out[c] = k < table_size ? output_of(exp_table[k], shifted_scale, exponent) : static_cast<int8_t>(-128);
     }
