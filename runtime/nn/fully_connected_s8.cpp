@@ -112,6 +112,10 @@ size_t fully_connected_s8_fast_table_words(const FullyConnectedS8Params& p) {
   return p.output_size > 0 ? 4u * static_cast<size_t>(p.output_size) : 0;
 }
 
+// Where row r of a g-row group keeps its bias in the table: 4-row groups store (b0, b2, b1, b3), so one LDRD
+// gives the two pairs' low rows (the accumulators' start) and one the high rows (the folds).
+static inline int32_t bias_slot(int32_t g, int32_t r) { return g == 4 ? ((r & 1) << 1) | (r >> 1) : r; }
+
 bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias,
                                    int32_t* table) {
   if (!bias || !q.multiplier || !q.shift || p.output_size <= 0 || p.input_size <= 0 || p.act_min != -128 ||
@@ -121,7 +125,7 @@ bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerCha
     const int32_t g = group_rows(p.output_size, o);
     int32_t* t = table + 4 * o;
     for (int32_t r = 0; r < g; ++r) {
-      t[r] = bias[o + r];
+      t[bias_slot(g, r)] = bias[o + r];
       if (!requant_fold(q.multiplier[o + r], q.shift[o + r], p.output_offset, t + g + 3 * r)) return false;
     }
     o += g;
@@ -130,37 +134,27 @@ bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerCha
 }
 
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-// Every 4-row group of a layer in one hand-scheduled pass (Cortex-M4), then a pair the same way: bias, the
-// row-pair MAC loop, the fold, the input_size % 4 tail and requantization at 8 instructions per output from the
-// layer's table (fully_connected_s8_fast_table: a group's biases, then its rows' folded channels), with no C
-// between groups (GCC's group code spilled around the 13-register loop: about 100 instructions per group, and
-// 20 per output for requantization). Preconditions, checked by the caller: 0 <= blocks <= kPairChunkBlocks.
-// The fields are read at the offsets below.
-struct FcFastM4 {
-  const int8_t* input;    // 0
-  const int8_t* weights;  // 4: advanced group by group
-  const int32_t* table;   // 8: advanced
-  int8_t* output;         // 12: advanced
-  int32_t groups;         // 16: 4-row groups, counted down
-  int32_t blocks;         // 20
-  int32_t tail;           // 24
-  int32_t off2;           // 28: the input offset in both halfwords
-  int32_t input_offset;   // 32
-};
+// A whole layer in one hand-scheduled pass (Cortex-M4): every 4-row group, then a pair if output_size % 4 >= 2
+// (a last single row is the caller's): bias, the row-pair MAC loop, the fold, the input_size % 4 tail and
+// requantization at 8 instructions per output from the layer's table, no C between groups (GCC's group code
+// spilled around the 13-register loop: about 100 instructions per group, and 20 per output for
+// requantization). The pass keeps its state in a 40-byte frame at sp, so every register is free for the loop.
+// Preconditions, checked by the caller: 0 <= input_size >> 2 <= kPairChunkBlocks. Layer fields at 0 input,
+// 4 weights, 8 table, 12 output, 16 input_size, 20 output_size, 24 input_offset.
 
-// One output: acc (a register) -> int8 at [r2] from the folded channel at r12 (advanced); r0, r1 scratch.
+// One output: acc (a register) -> int8 at [r2] from the folded channel at r12 (advanced); r3, r11 scratch.
 #define MOTE_FC_OUT(acc)                         \
   "ldmia   r12!, {r8, r9, r10}\n\t"              \
-  "and     r0, " acc ", #0x80000000\n\t"         \
-  "adds    r0, r0, #0x40000000\n\t"              \
-  "adc     r1, r10, " acc ", asr #31\n\t"        \
-  "smlal   r0, r1, " acc ", r8\n\t"              \
-  "asr     r1, r1, r9\n\t"                       \
-  "ssat    r1, #8, r1\n\t"                       \
-  "strb    r1, [r2], #1\n\t"
+  "and     r3, " acc ", #0x80000000\n\t"         \
+  "adds    r3, r3, #0x40000000\n\t"              \
+  "adc     r11, r10, " acc ", asr #31\n\t"       \
+  "smlal   r3, r11, " acc ", r8\n\t"             \
+  "asr     r11, r11, r9\n\t"                     \
+  "ssat    r11, #8, r11\n\t"                     \
+  "strb    r11, [r2], #1\n\t"
 
-// One block of 4 inputs x 4 rows, 16 instructions: LDR input, LDM of the two pairs' 4 words (lr is free in the
-// loop: the argument block's address waits at [sp]), 2 SXTAB16, then per word SMLAD, SXTB16 in place, SMLAD.
+// One block of 4 inputs x 4 rows, 16 instructions: LDR input, LDM of the two pairs' 4 words, 2 SXTAB16, then
+// per word SMLAD, SXTB16 in place, SMLAD.
 #define MOTE_FC_GROUP_BLOCK                      \
   "ldr     r8, [r0], #4\n\t"                     \
   "ldmia   r1!, {r10, r11, r12, lr}\n\t"         \
@@ -179,71 +173,6 @@ struct FcFastM4 {
   "sxtb16  lr, lr\n\t"                           \
   "smlad   r7, lr, r9, r7\n\t"
 
-// r4 = S (rows 0, 1), r5 = y0, r6 = S (rows 2, 3), r7 = y2; lr holds the argument block outside the MAC loop.
-__attribute__((naked, noinline)) static void fc_groups4_m4(FcFastM4*) {
-  __asm__ volatile(
-      "push    {r4-r11, lr}\n\t"
-      "str     r0, [sp, #-8]!\n\t"  // the argument block, reloaded into lr after each MAC loop
-      "mov     lr, r0\n\t"
-      "10:\n\t"
-      "ldr     r12, [lr, #8]\n\t"
-      "ldr     r0, [lr, #0]\n\t"
-      "ldr     r1, [lr, #4]\n\t"
-      "ldr     r2, [lr, #20]\n\t"
-      "ldr     r3, [lr, #28]\n\t"
-      "ldr     r5, [r12, #0]\n\t"  // S and y of a pair both start at the low row's bias: S - y = 256 y[hi]
-      "mov     r4, r5\n\t"
-      "ldr     r7, [r12, #8]\n\t"
-      "mov     r6, r7\n\t"
-      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_GROUP_BLOCK)
-      "ldr     lr, [sp]\n\t"
-      "ldr     r12, [lr, #8]\n\t"
-      "ldr     r8, [r12, #4]\n\t"
-      "sub     r4, r4, r5\n\t"
-      "add     r4, r8, r4, asr #8\n\t"  // row 1 = b1 + (S - y0) / 256
-      "ldr     r8, [r12, #12]\n\t"
-      "sub     r6, r6, r7\n\t"
-      "add     r6, r8, r6, asr #8\n\t"  // row 3
-      "ldr     r10, [lr, #24]\n\t"  // the tail: rows' last input_size % 4 weights, row by row
-      "cmp     r10, #0\n\t"
-      "beq     16f\n\t"
-      "ldr     r3, [lr, #32]\n\t"
-      "add     r12, r10, r10, lsl #1\n\t"
-      "mov     r11, r10\n\t"
-      "15:\n\t"
-      "ldrsb   r8, [r0], #1\n\t"
-      "add     r8, r8, r3\n\t"
-      "ldrsb   r9, [r1]\n\t"
-      "mla     r5, r9, r8, r5\n\t"
-      "ldrsb   r9, [r1, r10]\n\t"
-      "mla     r4, r9, r8, r4\n\t"
-      "ldrsb   r9, [r1, r10, lsl #1]\n\t"
-      "mla     r7, r9, r8, r7\n\t"
-      "ldrsb   r9, [r1, r12]\n\t"
-      "mla     r6, r9, r8, r6\n\t"
-      "add     r1, r1, #1\n\t"
-      "subs    r11, r11, #1\n\t"
-      "bne     15b\n\t"
-      "add     r1, r1, r12\n\t"
-      "ldr     r12, [lr, #8]\n\t"
-      "16:\n\t"
-      "str     r1, [lr, #4]\n\t"
-      "ldr     r2, [lr, #12]\n\t"
-      "add     r12, r12, #16\n\t"
-      MOTE_FC_OUT("r5")
-      MOTE_FC_OUT("r4")
-      MOTE_FC_OUT("r7")
-      MOTE_FC_OUT("r6")
-      "str     r12, [lr, #8]\n\t"
-      "str     r2, [lr, #12]\n\t"
-      "ldr     r8, [lr, #16]\n\t"
-      "subs    r8, r8, #1\n\t"
-      "str     r8, [lr, #16]\n\t"
-      "bne     10b\n\t"
-      "add     sp, sp, #8\n\t"
-      "pop     {r4-r11, pc}\n\t");
-}
-
 // One block of 4 inputs x 2 rows, 10 instructions.
 #define MOTE_FC_PAIR_BLOCK                       \
   "ldr     r8, [r0], #4\n\t"                     \
@@ -257,26 +186,97 @@ __attribute__((naked, noinline)) static void fc_groups4_m4(FcFastM4*) {
   "sxtb16  r11, r11\n\t"                         \
   "smlad   r5, r11, r9, r5\n\t"
 
-// The pair after the groups (output_size % 4 >= 2), where fc_groups4_m4 left the argument block.
-__attribute__((naked, noinline)) static void fc_pair_m4(FcFastM4*) {
+// Frame: 0 input, 4 weights (advanced), 8 blocks, 12 input offset in both halfwords, 16 table (advanced),
+// 20 output (advanced), 24 tail, 28 the 4-row groups' table end, 32 input offset, 36 output_size.
+// Groups: r4 = S (rows 0, 1), r5 = y0, r6 = S (rows 2, 3), r7 = y2; pair: r4 = S, r5 = y0.
+__attribute__((naked, noinline)) static void fc_layer_m4(const FullyConnectedS8FastLayer*) {
   __asm__ volatile(
       "push    {r4-r11, lr}\n\t"
-      "mov     lr, r0\n\t"
-      "ldr     r12, [lr, #8]\n\t"
-      "ldr     r0, [lr, #0]\n\t"
-      "ldr     r1, [lr, #4]\n\t"
-      "ldr     r2, [lr, #20]\n\t"
-      "ldr     r3, [lr, #28]\n\t"
-      "ldr     r5, [r12, #0]\n\t"
+      "sub     sp, sp, #40\n\t"
+      "ldr     r4, [r0, #16]\n\t"
+      "ldr     r5, [r0, #24]\n\t"
+      "ldr     r6, [r0, #20]\n\t"
+      "ldmia   r0, {r0, r1, r2, r3}\n\t"  // input, weights, table, output
+      "str     r0, [sp, #0]\n\t"
+      "str     r1, [sp, #4]\n\t"
+      "lsr     r7, r4, #2\n\t"
+      "str     r7, [sp, #8]\n\t"
+      "pkhbt   r7, r5, r5, lsl #16\n\t"
+      "str     r7, [sp, #12]\n\t"
+      "str     r2, [sp, #16]\n\t"
+      "str     r3, [sp, #20]\n\t"
+      "and     r7, r4, #3\n\t"
+      "str     r7, [sp, #24]\n\t"
+      "bic     r7, r6, #3\n\t"
+      "add     r7, r2, r7, lsl #4\n\t"  // 16 bytes of table per row
+      "str     r7, [sp, #28]\n\t"
+      "str     r5, [sp, #32]\n\t"
+      "str     r6, [sp, #36]\n\t"
+      "cmp     r2, r7\n\t"
+      "beq     20f\n\t"
+      "10:\n\t"
+      "ldmia   sp, {r0, r1, r2, r3}\n\t"  // input, weights, blocks, offsets
+      "ldr     r12, [sp, #16]\n\t"
+      "ldrd    r5, r7, [r12]\n\t"  // S and y of a pair both start at the low row's bias: S - y = 256 y[hi]
+      "mov     r4, r5\n\t"
+      "mov     r6, r7\n\t"
+      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_GROUP_BLOCK)
+      "ldr     r12, [sp, #16]\n\t"
+      "ldrd    r8, r9, [r12, #8]\n\t"
+      "sub     r4, r4, r5\n\t"
+      "add     r4, r8, r4, asr #8\n\t"  // row 1 = b1 + (S - y0) / 256
+      "sub     r6, r6, r7\n\t"
+      "add     r6, r9, r6, asr #8\n\t"  // row 3
+      "ldr     r10, [sp, #24]\n\t"  // the tail: rows' last input_size % 4 weights, row by row
+      "cmp     r10, #0\n\t"
+      "beq     16f\n\t"
+      "ldr     r3, [sp, #32]\n\t"
+      "add     lr, r10, r10, lsl #1\n\t"
+      "mov     r11, r10\n\t"
+      "15:\n\t"
+      "ldrsb   r8, [r0], #1\n\t"
+      "add     r8, r8, r3\n\t"
+      "ldrsb   r9, [r1]\n\t"
+      "mla     r5, r9, r8, r5\n\t"
+      "ldrsb   r9, [r1, r10]\n\t"
+      "mla     r4, r9, r8, r4\n\t"
+      "ldrsb   r9, [r1, r10, lsl #1]\n\t"
+      "mla     r7, r9, r8, r7\n\t"
+      "ldrsb   r9, [r1, lr]\n\t"
+      "mla     r6, r9, r8, r6\n\t"
+      "add     r1, r1, #1\n\t"
+      "subs    r11, r11, #1\n\t"
+      "bne     15b\n\t"
+      "add     r1, r1, lr\n\t"
+      "16:\n\t"
+      "str     r1, [sp, #4]\n\t"
+      "ldr     r2, [sp, #20]\n\t"
+      "add     r12, r12, #16\n\t"
+      MOTE_FC_OUT("r5")
+      MOTE_FC_OUT("r4")
+      MOTE_FC_OUT("r7")
+      MOTE_FC_OUT("r6")
+      "str     r12, [sp, #16]\n\t"
+      "str     r2, [sp, #20]\n\t"
+      "ldr     r8, [sp, #28]\n\t"
+      "cmp     r12, r8\n\t"
+      "bne     10b\n\t"
+      "20:\n\t"
+      "ldr     r8, [sp, #36]\n\t"
+      "tst     r8, #2\n\t"
+      "beq     30f\n\t"
+      "ldmia   sp, {r0, r1, r2, r3}\n\t"
+      "ldr     r12, [sp, #16]\n\t"
+      "ldr     r5, [r12]\n\t"
       "mov     r4, r5\n\t"
       MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_PAIR_BLOCK)
       "ldr     r8, [r12, #4]\n\t"
       "sub     r4, r4, r5\n\t"
       "add     r4, r8, r4, asr #8\n\t"
-      "ldr     r10, [lr, #24]\n\t"
+      "ldr     r10, [sp, #24]\n\t"
       "cmp     r10, #0\n\t"
       "beq     26f\n\t"
-      "ldr     r3, [lr, #32]\n\t"
+      "ldr     r3, [sp, #32]\n\t"
       "mov     r11, r10\n\t"
       "25:\n\t"
       "ldrsb   r8, [r0], #1\n\t"
@@ -288,15 +288,13 @@ __attribute__((naked, noinline)) static void fc_pair_m4(FcFastM4*) {
       "add     r1, r1, #1\n\t"
       "subs    r11, r11, #1\n\t"
       "bne     25b\n\t"
-      "add     r1, r1, r10\n\t"
       "26:\n\t"
-      "str     r1, [lr, #4]\n\t"
-      "ldr     r2, [lr, #12]\n\t"
+      "ldr     r2, [sp, #20]\n\t"
       "add     r12, r12, #8\n\t"
       MOTE_FC_OUT("r5")
       MOTE_FC_OUT("r4")
-      "str     r12, [lr, #8]\n\t"
-      "str     r2, [lr, #12]\n\t"
+      "30:\n\t"
+      "add     sp, sp, #40\n\t"
       "pop     {r4-r11, pc}\n\t");
 }
 #undef MOTE_FC_OUT
@@ -304,37 +302,31 @@ __attribute__((naked, noinline)) static void fc_pair_m4(FcFastM4*) {
 #undef MOTE_FC_PAIR_BLOCK
 #endif
 
-Status fully_connected_s8_fast(const FullyConnectedS8Params& p, const int32_t* table, const int8_t* input,
-                               const int8_t* weights, int8_t* output) {
-  if (!table || !input || !weights || !output) return MOTE_ERR_ARG;
-  if (p.input_size <= 0 || p.output_size <= 0) return MOTE_ERR_SHAPE;
-  if (!valid_input_offset(p.input_offset)) return MOTE_ERR_ARG;
-  if ((reinterpret_cast<uintptr_t>(weights) & 3u) != 0) return MOTE_ERR_ARG;  // LDM/LDRD on the M4
-  if ((p.input_size >> 2) > simd::kPairChunkBlocks || p.act_min != -128 || p.act_max != 127)
-    return MOTE_ERR_UNSUPPORTED;
+Status fully_connected_s8_fast(const FullyConnectedS8FastLayer& layer) {
+  if (!layer.table || !layer.input || !layer.weights || !layer.output) return MOTE_ERR_ARG;
+  if (layer.input_size <= 0 || layer.output_size <= 0) return MOTE_ERR_SHAPE;
+  if (!valid_input_offset(layer.input_offset) || (reinterpret_cast<uintptr_t>(layer.weights) & 3u) != 0)
+    return MOTE_ERR_ARG;  // LDM/LDRD on the M4
+  if ((layer.input_size >> 2) > simd::kPairChunkBlocks) return MOTE_ERR_UNSUPPORTED;
+  const int32_t n = layer.input_size;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-  FcFastM4 a = {input, weights, table, output, p.output_size >> 2, p.input_size >> 2, p.input_size & 3,
-                simd::dup16(p.input_offset), p.input_offset};
-  if (a.groups > 0) fc_groups4_m4(&a);
-  int32_t o = 4 * (p.output_size >> 2);
-  if (p.output_size - o >= 2) {
-    fc_pair_m4(&a);
-    o += 2;
-  }
-  if (o < p.output_size) {  // a last single row, plain int8 (small for flash: no general group code linked)
-    const int8_t* w = weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size);
-    int32_t acc = table[4 * o];
-    for (int32_t i = 0; i < p.input_size; ++i) acc += w[i] * (input[i] + p.input_offset);
-    output[o] = requant_folded(acc, table + 4 * o + 1);
+  fc_layer_m4(&layer);
+  if (layer.output_size & 1) {  // a last single row, plain int8 (small for flash: no general group code linked)
+    const int32_t o = layer.output_size - 1;
+    const int8_t* w = layer.weights + static_cast<size_t>(o) * static_cast<size_t>(n);
+    int32_t acc = layer.table[4 * o];
+    for (int32_t i = 0; i < n; ++i) acc += w[i] * (layer.input[i] + layer.input_offset);
+    layer.output[o] = requant_folded(acc, layer.table + 4 * o + 1);
   }
 #else
+  const FullyConnectedS8Params p = {n, layer.output_size, layer.input_offset, 0, -128, 127};
   for (int32_t o = 0; o < p.output_size;) {  // the reference's sums, the table's requantization
     const int32_t g = group_rows(p.output_size, o);
-    const int32_t* t = table + 4 * o;
+    const int32_t* t = layer.table + 4 * o;
     int32_t acc[4];
-    for (int32_t r = 0; r < g; ++r) acc[r] = t[r];
-    accumulate_group(p, input, weights + static_cast<size_t>(o) * static_cast<size_t>(p.input_size), g, acc);
-    for (int32_t r = 0; r < g; ++r) output[o + r] = requant_folded(acc[r], t + g + 3 * r);
+    for (int32_t r = 0; r < g; ++r) acc[r] = t[bias_slot(g, r)];
+    accumulate_group(p, layer.input, layer.weights + static_cast<size_t>(o) * static_cast<size_t>(n), g, acc);
+    for (int32_t r = 0; r < g; ++r) layer.output[o + r] = requant_folded(acc[r], t + g + 3 * r);
     o += g;
   }
 #endif

@@ -43,21 +43,28 @@ Status fully_connected_s8_ref(const FullyConnectedS8Params& p, const PerChannelQ
 Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                               const int8_t* weights, const int32_t* bias, int8_t* output);
 
-// The generated code's entry for layers that fit, with the layer's constants in one table the code generator
-// computes and stores in flash (fully_connected_s8_fast_table, fully_connected_s8_fast_table_words of them):
-// per group of rows (4, then 2, then 1, as the packed weights) the biases, then each row's channel folded with
-// the output offset (fixed_point.h's requant_fold). The table exists only for a layer with a bias, no fused
-// clamp narrower than int8, input_size <= 4 * simd::kPairChunkBlocks + 3, every multiplier >= 0 with shift in
-// [-22, -2]; false otherwise (then generated code calls fully_connected_s8). Same bits as fully_connected_s8.
-// On the M4 it is one hand-scheduled pass over the 4-row groups, one for a pair left, C for a last single row,
-// and links none of the general code (flash); the table's channels are not re-checked per call. Errors:
-// MOTE_ERR_ARG (null pointer, bad input offset, weights not 4-byte aligned), MOTE_ERR_SHAPE (sizes <= 0),
-// MOTE_ERR_UNSUPPORTED (input_size or activation past what a table allows).
+// The generated code's entry for dense layers that fit: the layer as one descriptor the code generator emits
+// in flash, its constants in one table (fully_connected_s8_fast_table, fully_connected_s8_fast_table_words of
+// them): per group of rows (4, then 2, then 1, as the packed weights) the biases (a 4-row group's as b0, b2,
+// b1, b3), then each row's channel folded with the output offset (fixed_point.h's requant_fold). A table
+// exists only for a layer with a bias, no fused clamp narrower than int8, input_size <= 4 *
+// simd::kPairChunkBlocks + 3, every multiplier >= 0 with shift in [-22, -2]; false otherwise (then generated
+// code calls fully_connected_s8). Same bits as fully_connected_s8. On the M4 it is one hand-scheduled pass over
+// the layer (C for a last single row) and links none of the general code (flash); the table's channels are not
+// re-checked per call. Errors: MOTE_ERR_ARG (null pointer, bad input offset, weights not 4-byte aligned),
+// MOTE_ERR_SHAPE (sizes <= 0), MOTE_ERR_UNSUPPORTED (input_size past what a table allows).
+struct FullyConnectedS8FastLayer {
+  const int8_t* input;
+  const int8_t* weights;  // fully_connected_s8_pack_weights's order, 4-byte aligned
+  const int32_t* table;   // fully_connected_s8_fast_table
+  int8_t* output;
+  int32_t input_size, output_size;
+  int32_t input_offset;  // minus the input zero point, [-127, 128]
+};
 size_t fully_connected_s8_fast_table_words(const FullyConnectedS8Params& p);
 bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias,
                                    int32_t* table);
-Status fully_connected_s8_fast(const FullyConnectedS8Params& p, const int32_t* table, const int8_t* input,
-                               const int8_t* weights, int8_t* output);
+Status fully_connected_s8_fast(const FullyConnectedS8FastLayer& layer);
 
 }  // namespace nn
 }  // namespace mote

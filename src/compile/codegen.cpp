@@ -166,14 +166,17 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
                                std::to_string(l.pad_h) + ", " + std::to_string(l.pad_w);
     switch (l.op) {
       case ir::Op::FullyConnected:
-        data << "const mote::nn::FullyConnectedS8Params " << id << "_params = {" << l.in.size() << ", " << l.out.size()
-             << ", " << offsets << ", " << act << "};\n";
-        if (!fast_table.empty())  // the generator checked what fully_connected_s8_fast needs, so the device need not
-          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8_fast(" << id << "_params, " << id << "_table, "
-               << x << ", " << id << "_weights, " << y << "));\n";
-        else
+        if (!fast_table.empty()) {  // the generator checked what fully_connected_s8_fast needs, so the device need not
+          data << "const mote::nn::FullyConnectedS8FastLayer " << id << "_layer = {" << x << ", " << id << "_weights, "
+               << id << "_table, " << y << ", " << l.in.size() << ", " << l.out.size() << ", " << -l.input.zero_point
+               << "};\n";
+          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8_fast(" << id << "_layer));\n";
+        } else {
+          data << "const mote::nn::FullyConnectedS8Params " << id << "_params = {" << l.in.size() << ", "
+               << l.out.size() << ", " << offsets << ", " << act << "};\n";
           body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8(" << id << "_params, " << id << "_quant, " << x
                << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
+        }
         break;
       case ir::Op::Conv2D: {
         data << "const mote::nn::Conv2DS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out) << ", "

@@ -51,7 +51,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
       if (path == 2) {  // what generated code calls for a layer that fits; the others run the general path
         int32_t table[4 * kMaxFastRows];
         return c.fc->output_size <= kMaxFastRows && nn::fully_connected_s8_fast_table(*c.fc, q, c.bias, table)
-                   ? nn::fully_connected_s8_fast(*c.fc, table, c.input, c.weights, out)
+                   ? nn::fully_connected_s8_fast({c.input, c.weights, table, out, c.fc->input_size,
+                                                  c.fc->output_size, c.fc->input_offset})
                    : nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out);
       }
       return dsp ? nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out)

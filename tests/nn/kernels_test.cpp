@@ -80,9 +80,12 @@ TEST(NnKernels, FullyConnectedFastRefusesLayersThatDoNotFit) {
   ASSERT_EQ(nn::fully_connected_s8_fast_table_words(p), 16u);
   std::vector<int32_t> table(16);
   ASSERT_TRUE(nn::fully_connected_s8_fast_table(p, q, bias.data(), table.data()));
-  // a group's biases, then per row {multiplier, k = -shift - 1, (2 offset + 1) 2^(k-1)}
-  EXPECT_EQ(std::vector<int32_t>(table.begin(), table.begin() + 7), (std::vector<int32_t>{7, 7, 7, 7, 1 << 30, 7, 64}));
-  ASSERT_EQ(nn::fully_connected_s8_fast(p, table.data(), x.data(), packed.data(), y.data()), MOTE_OK);
+  // a group's biases (b0, b2, b1, b3), then per row {multiplier, k = -shift - 1, (2 offset + 1) 2^(k-1)}
+  bias = {7, 8, 9, 10};
+  ASSERT_TRUE(nn::fully_connected_s8_fast_table(p, q, bias.data(), table.data()));
+  EXPECT_EQ(std::vector<int32_t>(table.begin(), table.begin() + 7), (std::vector<int32_t>{7, 9, 8, 10, 1 << 30, 7, 64}));
+  const nn::FullyConnectedS8FastLayer layer{x.data(), packed.data(), table.data(), y.data(), in, out, 0};
+  ASSERT_EQ(nn::fully_connected_s8_fast(layer), MOTE_OK);
   std::vector<int8_t> want(out);
   ASSERT_EQ(nn::fully_connected_s8_ref(p, q, x.data(), packed.data(), bias.data(), want.data()), MOTE_OK);
   EXPECT_EQ(y, want);
@@ -90,7 +93,6 @@ TEST(NnKernels, FullyConnectedFastRefusesLayersThatDoNotFit) {
   nn::FullyConnectedS8Params relu6 = p;
   relu6.act_max = 20;  // a fused clamp narrower than int8
   EXPECT_FALSE(nn::fully_connected_s8_fast_table(relu6, q, bias.data(), table.data()));
-  EXPECT_EQ(nn::fully_connected_s8_fast(relu6, table.data(), x.data(), packed.data(), y.data()), MOTE_ERR_UNSUPPORTED);
   for (int32_t s : {-1, 0, 3, -23, -31}) {  // the other rounding word, left shifts, past the folded offset's range
     shift[2] = s;
     EXPECT_FALSE(nn::fully_connected_s8_fast_table(p, q, bias.data(), table.data())) << s;
@@ -103,8 +105,18 @@ TEST(NnKernels, FullyConnectedFastRefusesLayersThatDoNotFit) {
   nn::FullyConnectedS8Params long_input = p;
   long_input.input_size = 4 * 65;  // past one chunk of row pairs
   EXPECT_FALSE(nn::fully_connected_s8_fast_table(long_input, q, bias.data(), table.data()));
-  EXPECT_EQ(nn::fully_connected_s8_fast(long_input, table.data(), x.data(), packed.data(), y.data()), MOTE_ERR_UNSUPPORTED);
-  EXPECT_EQ(nn::fully_connected_s8_fast(p, nullptr, x.data(), packed.data(), y.data()), MOTE_ERR_ARG);
+  nn::FullyConnectedS8FastLayer bad = layer;
+  bad.input_size = 4 * 65;
+  EXPECT_EQ(nn::fully_connected_s8_fast(bad), MOTE_ERR_UNSUPPORTED);
+  bad = layer;
+  bad.table = nullptr;
+  EXPECT_EQ(nn::fully_connected_s8_fast(bad), MOTE_ERR_ARG);
+  bad = layer;
+  bad.output_size = 0;
+  EXPECT_EQ(nn::fully_connected_s8_fast(bad), MOTE_ERR_SHAPE);
+  bad = layer;
+  bad.weights = packed.data() + 1;  // the M4 pass reads words
+  EXPECT_EQ(nn::fully_connected_s8_fast(bad), MOTE_ERR_ARG);
 }
 
 TEST(NnKernels, EveryPathMatchesReferenceBitExact) {
