@@ -193,26 +193,16 @@ __attribute__((naked, noinline)) static void fc_layer_m4(const FullyConnectedS8F
   __asm__ volatile(
       "push    {r4-r11, lr}\n\t"
       "sub     sp, sp, #40\n\t"
-      "ldr     r4, [r0, #16]\n\t"
-      "ldr     r5, [r0, #24]\n\t"
-      "ldr     r6, [r0, #20]\n\t"
-      "ldmia   r0, {r0, r1, r2, r3}\n\t"  // input, weights, table, output
-      "str     r0, [sp, #0]\n\t"
-      "str     r1, [sp, #4]\n\t"
-      "lsr     r7, r4, #2\n\t"
-      "str     r7, [sp, #8]\n\t"
-      "pkhbt   r7, r5, r5, lsl #16\n\t"
-      "str     r7, [sp, #12]\n\t"
-      "str     r2, [sp, #16]\n\t"
-      "str     r3, [sp, #20]\n\t"
-      "and     r7, r4, #3\n\t"
-      "str     r7, [sp, #24]\n\t"
-      "bic     r7, r6, #3\n\t"
-      "add     r7, r2, r7, lsl #4\n\t"  // 16 bytes of table per row
-      "str     r7, [sp, #28]\n\t"
-      "str     r5, [sp, #32]\n\t"
-      "str     r6, [sp, #36]\n\t"
-      "cmp     r2, r7\n\t"
+      "ldr     r8, [r0, #24]\n\t"  // the frame in r0-r9, stored at once
+      "ldrd    r2, r9, [r0, #16]\n\t"
+      "ldmia   r0, {r0, r1, r4, r5}\n\t"  // input, weights, table, output
+      "and     r6, r2, #3\n\t"
+      "bic     r7, r9, #3\n\t"
+      "add     r7, r4, r7, lsl #4\n\t"  // 16 bytes of table per row
+      "lsr     r2, r2, #2\n\t"
+      "pkhbt   r3, r8, r8, lsl #16\n\t"
+      "stmia   sp, {r0-r9}\n\t"
+      "cmp     r4, r7\n\t"
       "beq     20f\n\t"
       "10:\n\t"
       "ldmia   sp, {r0, r1, r2, r3}\n\t"  // input, weights, blocks, offsets

@@ -21,8 +21,16 @@ inline int32_t mul_positive(int32_t a, int32_t b) {
   return static_cast<int32_t>((static_cast<int64_t>(a) * b + (static_cast<int64_t>(1) << 30)) >> 31);
 }
 
-// SaturatingRoundingMultiplyByPOT with a positive exponent: saturating left shift.
+// SaturatingRoundingMultiplyByPOT with a positive exponent: saturating left shift. On cores with the DSP
+// extension, e saturating doublings (QADD; once saturated, doubling again keeps the bound), which are the same.
 inline int32_t sat_shift_left(int32_t x, int e) {
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+  if (e == 1) return __qadd(x, x);
+  if (e == 2) {
+    const int32_t twice = __qadd(x, x);
+    return __qadd(twice, twice);
+  }
+#endif
   const int32_t threshold = static_cast<int32_t>((static_cast<int64_t>(1) << (31 - e)) - 1);
   if (x > threshold) return INT32_MAX;
   if (x < -threshold) return INT32_MIN;
@@ -177,18 +185,20 @@ Status softmax_s8_exp_table(const SoftmaxS8Params& p, int32_t* exp_table, int32_
 
 Status softmax_s8_table(const SoftmaxS8Params& p, const int32_t* exp_table, int32_t table_size,
                         const int8_t* input, int8_t* output) {
-  MOTE_RETURN_IF_ERROR(check(p, input, output));
-  if (!exp_table || table_size < 1 || table_size > kSoftmaxExpTableMax || table_size > 1 - p.diff_min ||
-      exp_table[0] != INT32_MAX)
+  // What the table path reads: the exps are the table's (input_left_shift made them), diff_min is its size.
+  if (!input || !output || !exp_table) return MOTE_ERR_ARG;
+  if (p.rows <= 0 || p.depth <= 0) return MOTE_ERR_SHAPE;
+  if (table_size < 1 || table_size > kSoftmaxExpTableMax || table_size > 1 - p.diff_min || exp_table[0] != INT32_MAX)
     return MOTE_ERR_ARG;
-  const int32_t depth = p.depth;  // locals: the int8 stores below may alias anything, p included
-  for (int32_t r = 0; r < p.rows; ++r) {
+  const int32_t depth = p.depth, rows = p.rows;  // locals: the int8 stores may alias anything, p included
+  for (int32_t r = 0; r < rows; ++r) {
     const int8_t* in = input + static_cast<size_t>(r) * depth;
+    const int8_t* const in_end = in + depth;
     int8_t* out = output + static_cast<size_t>(r) * depth;
     const int32_t max_in_row = row_max(in, depth);
     int32_t sum_of_exps = 0;  // Q12.19
-    for (int32_t c = 0; c < depth; ++c) {
-      const int32_t k = max_in_row - in[c];
+    for (const int8_t* x = in; x != in_end; ++x) {
+      const int32_t k = max_in_row - *x;
       if (k < table_size) sum_of_exps = add_wrap(sum_of_exps, sum_term(exp_table[k]));
     }
     int exponent;
@@ -199,19 +209,19 @@ Status softmax_s8_table(const SoftmaxS8Params& p, const int32_t* exp_table, int3
       const RequantChannel ch = requant_channel(shifted_scale, -exponent);
       const int64_t base = static_cast<int64_t>(static_cast<uint64_t>(static_cast<uint32_t>(ch.hi)) << 32 | ch.lo);
       const int32_t scale = ch.multiplier, shift = ch.k;
-      for (int32_t c = 0; c < depth; ++c) {
-        const int32_t k = max_in_row - in[c];
-        int32_t v = -128;
-        if (k < table_size)
-          v = simd::ssat8((static_cast<int32_t>((static_cast<int64_t>(exp_table[k]) * scale + base) >> 32) >> shift) +
-                          kSoftmaxOutputZeroPoint);
-        out[c] = static_cast<int8_t>(v);
+      for (const int8_t* x = in; x != in_end; ++x, ++out) {
+        const int32_t k = max_in_row - *x;
+        *out = static_cast<int8_t>(
+            k < table_size
+                ? simd::ssat8((static_cast<int32_t>((static_cast<int64_t>(exp_table[k]) * scale + base) >> 32) >> shift) +
+                              kSoftmaxOutputZeroPoint)
+                : -128);
       }
       continue;
     }
-    for (int32_t c = 0; c < depth; ++c) {
-      const int32_t k = max_in_row - in[c];
-      out[c] = k < table_size ? output_of(exp_table[k], shifted_scale, exponent) : static_cast<int8_t>(-128);
+    for (const int8_t* x = in; x != in_end; ++x, ++out) {
+      const int32_t k = max_in_row - *x;
+      *out = k < table_size ? output_of(exp_table[k], shifted_scale, exponent) : static_cast<int8_t>(-128);
     }
   }
   return MOTE_OK;

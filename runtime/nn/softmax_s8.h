@@ -34,8 +34,9 @@ Status softmax_s8(const SoftmaxS8Params& p, const int8_t* input, int8_t* output)
 // change a result: k <= -diff_min, and trailing values <= 2047 are left off (they add 0 to the Q12.19 sum
 // and give output -128, as differences below diff_min do). exp_table holds kSoftmaxExpTableMax entries.
 Status softmax_s8_exp_table(const SoftmaxS8Params& p, int32_t* exp_table, int32_t* size);
-// Differences -k with k >= table_size count as 0 (output -128). Errors as softmax_s8, and MOTE_ERR_ARG for a
-// table that is null, of size outside [1, min(256, 1 - diff_min)], or whose entry 0 is not exp(0) = INT32_MAX.
+// Differences -k with k >= table_size count as 0 (output -128); input_left_shift is the table's, not read
+// here. Errors: MOTE_ERR_ARG (null, or a table of size outside [1, min(256, 1 - diff_min)] or whose entry 0 is
+// not exp(0) = INT32_MAX), MOTE_ERR_SHAPE (rows/depth <= 0).
 Status softmax_s8_table(const SoftmaxS8Params& p, const int32_t* exp_table, int32_t table_size,
                         const int8_t* input, int8_t* output);
 
