@@ -105,6 +105,15 @@ inline int32_t ssat8(int32_t v) {
 #endif
 }
 
+// v clamped to int16 likewise.
+inline int32_t ssat16(int32_t v) {
+#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
+  return __ssat(v, 16);
+#else
+  return v < -32768 ? -32768 : (v > 32767 ? 32767 : v);
+#endif
+}
+
 // All four lanes set to the int8 value v.
 inline int32_t dup8(int32_t v) { return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFu) * 0x01010101u); }
 

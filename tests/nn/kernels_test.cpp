@@ -3,11 +3,13 @@
 #include <cstring>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
 
 #include "nn/fixed_point.h"
+#include "nn/quantize_s8.h"
 #include "nn/kernel_json.h"
 #include "quant/quantize.h"
 #include "support/test_support.h"
@@ -321,6 +323,19 @@ TEST(NnKernels, QuantizeRoundsHalfAwayAndHandlesNonFinite) {
   ASSERT_EQ(nn::quantize_s8(p, in, out), MOTE_OK);
   const int8_t expected[] = {8, -2, 3, 127, -128, 3, 3, 3};  // 4.5 -> 5, -4.5 -> -5, 0.496 -> 0; NaN -> zero point
   for (int i = 0; i < 8; ++i) EXPECT_EQ(out[i], expected[i]) << i;
+  // Against round-half-away in double over halves, near-halves, the int16 clamp's edges and every zero point.
+  std::vector<float> vs = {NAN, INFINITY, -INFINITY, 3e9f, -3e9f, 16383.5f, -16383.5f, 16384.0f, -16384.5f, 65536.0f};
+  for (int k = -600; k <= 600; ++k) {
+    vs.push_back(k * 0.5f);
+    vs.push_back(std::nextafter(k * 0.5f, 1e9f));
+    vs.push_back(std::nextafter(k * 0.5f, -1e9f));
+  }
+  for (int32_t zp = -128; zp <= 127; zp += 5)
+    for (float v : vs) {
+      const double r = std::isnan(v) ? 0.0 : (v < 0 ? -std::floor(-static_cast<double>(v) + 0.5) : std::floor(static_cast<double>(v) + 0.5));
+      const double want = std::min(127.0, std::max(-128.0, r + zp));
+      ASSERT_EQ(nn::quantize_rounded_s8(v, zp), static_cast<int8_t>(want)) << v << " zp " << zp;
+    }
   EXPECT_EQ(nn::quantize_s8({8, 0.0f, 0}, in, out), MOTE_ERR_ARG);
   EXPECT_EQ(nn::quantize_s8({8, 1.0f, 128}, in, out), MOTE_ERR_ARG);
   EXPECT_EQ(nn::quantize_s8({0, 1.0f, 0}, in, out), MOTE_ERR_SHAPE);
