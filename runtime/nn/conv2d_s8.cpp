@@ -265,16 +265,8 @@ static const int32_t kConvTableWords = 8;  // per row pair
   "smlad   r6, r12, r9, r6\n\t"                 \
   "smlad   r7, r3, r10, r7\n\t"                 \
   "smlad   r7, r12, r11, r7\n\t"
-// One output of the channel in r8 (multiplier), r9 (k), r10 (high word): requant_fast with the offset folded,
-// SSAT, store.
-#define MOTE_CONV_M4_OUT(acc, store)            \
-  "and     r0, " acc ", #0x80000000\n\t"        \
-  "adds    r0, r0, #0x40000000\n\t"             \
-  "adc     r1, r10, " acc ", asr #31\n\t"       \
-  "smlal   r0, r1, " acc ", r8\n\t"             \
-  "asr     r1, r1, r9\n\t"                      \
-  "ssat    r1, #8, r1\n\t"                      \
-  store "\n\t"
+// One output of the channel in r8-r10 (fixed_point.h), r0 and r1 scratch.
+#define MOTE_CONV_M4_OUT(acc, store) MOTE_NN_M4_REQUANT_FOLDED(acc, "r0", "r1", store)
 
 // r4 = S pixel 0, r5 = row 0 pixel 0, r6 = S pixel 1, r7 = row 0 pixel 1 (simd.h's row pairs); lr walks the
 // table, [sp] holds the argument block.

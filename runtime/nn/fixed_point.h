@@ -120,6 +120,17 @@ inline bool requant_fold(int32_t multiplier, int32_t shift, int32_t output_offse
   return true;
 }
 
+// requant_folded in the M4 assembly passes: the channel in r8 (multiplier), r9 (k), r10 (rounding word), the
+// accumulator `acc`, scratch registers `lo` and `hi`; `store` writes the int8 in `hi`. 6 instructions + store.
+#define MOTE_NN_M4_REQUANT_FOLDED(acc, lo, hi, store) \
+  "and     " lo ", " acc ", #0x80000000\n\t"           \
+  "adds    " lo ", " lo ", #0x40000000\n\t"            \
+  "adc     " hi ", r10, " acc ", asr #31\n\t"          \
+  "smlal   " lo ", " hi ", " acc ", r8\n\t"            \
+  "asr     " hi ", " hi ", r9\n\t"                     \
+  "ssat    " hi ", #8, " hi "\n\t"                     \
+  store "\n\t"
+
 // requant_fast plus the output offset from a folded channel, saturated to int8: (x m + word 2^32 + 2^30
 // - [x < 0] 2^31) >> 32 >> k; the assembly's AND, ADDS, ADC, SMLAL, ASR, SSAT.
 inline int8_t requant_folded(int32_t x, const int32_t* folded) {

@@ -145,46 +145,40 @@ bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerCha
 // One output: acc (a register) -> int8 at [r2] from the folded channel at r12 (advanced); r3, r11 scratch.
 #define MOTE_FC_OUT(acc)                         \
   "ldmia   r12!, {r8, r9, r10}\n\t"              \
-  "and     r3, " acc ", #0x80000000\n\t"         \
-  "adds    r3, r3, #0x40000000\n\t"              \
-  "adc     r11, r10, " acc ", asr #31\n\t"       \
-  "smlal   r3, r11, " acc ", r8\n\t"             \
-  "asr     r11, r11, r9\n\t"                     \
-  "ssat    r11, #8, r11\n\t"                     \
-  "strb    r11, [r2], #1\n\t"
+  MOTE_NN_M4_REQUANT_FOLDED(acc, "r3", "r11", "strb    r11, [r2], #1")
 
-// One block of 4 inputs x 4 rows, 16 instructions: LDR input, LDM of the two pairs' 4 words, 2 SXTAB16, then
-// per word SMLAD, SXTB16 in place, SMLAD.
-#define MOTE_FC_GROUP_BLOCK                      \
-  "ldr     r8, [r0], #4\n\t"                     \
-  "ldmia   r1!, {r10, r11, r12, lr}\n\t"         \
+// An input word into r8, then widened: r8 = inputs (0, 2) and r9 = (1, 3) as int16, plus the offset in r3.
+#define MOTE_FC_INPUT                            \
+  "ldr     r8, [r0], #4\n\t"
+#define MOTE_FC_WIDEN                            \
   "sxtab16 r9, r3, r8, ror #8\n\t"               \
-  "sxtab16 r8, r3, r8\n\t"                       \
-  "smlad   r4, r10, r8, r4\n\t"                  \
-  "sxtb16  r10, r10\n\t"                         \
-  "smlad   r5, r10, r8, r5\n\t"                  \
-  "smlad   r4, r11, r9, r4\n\t"                  \
-  "sxtb16  r11, r11\n\t"                         \
-  "smlad   r5, r11, r9, r5\n\t"                  \
-  "smlad   r6, r12, r8, r6\n\t"                  \
-  "sxtb16  r12, r12\n\t"                         \
-  "smlad   r7, r12, r8, r7\n\t"                  \
-  "smlad   r6, lr, r9, r6\n\t"                   \
-  "sxtb16  lr, lr\n\t"                           \
-  "smlad   r7, lr, r9, r7\n\t"
+  "sxtab16 r8, r3, r8\n\t"
+
+// One pair's two words (wa: taps 0, 2; wb: 1, 3) against the widened input: S += both rows, y += the low row
+// (SMLAD, SXTB16 in place, SMLAD per word).
+#define MOTE_FC_PAIR_WORDS(wa, wb, s, y)         \
+  "smlad   " s ", " wa ", r8, " s "\n\t"         \
+  "sxtb16  " wa ", " wa "\n\t"                   \
+  "smlad   " y ", " wa ", r8, " y "\n\t"         \
+  "smlad   " s ", " wb ", r9, " s "\n\t"         \
+  "sxtb16  " wb ", " wb "\n\t"                   \
+  "smlad   " y ", " wb ", r9, " y "\n\t"
+
+// One block of 4 inputs x 4 rows, 16 instructions: LDR input, LDM of the two pairs' 4 words, the widening,
+// both pairs' words.
+#define MOTE_FC_GROUP_BLOCK                      \
+  MOTE_FC_INPUT                                  \
+  "ldmia   r1!, {r10, r11, r12, lr}\n\t"         \
+  MOTE_FC_WIDEN                                  \
+  MOTE_FC_PAIR_WORDS("r10", "r11", "r4", "r5")   \
+  MOTE_FC_PAIR_WORDS("r12", "lr", "r6", "r7")
 
 // One block of 4 inputs x 2 rows, 10 instructions.
 #define MOTE_FC_PAIR_BLOCK                       \
-  "ldr     r8, [r0], #4\n\t"                     \
+  MOTE_FC_INPUT                                  \
   "ldrd    r10, r11, [r1], #8\n\t"               \
-  "sxtab16 r9, r3, r8, ror #8\n\t"               \
-  "sxtab16 r8, r3, r8\n\t"                       \
-  "smlad   r4, r10, r8, r4\n\t"                  \
-  "sxtb16  r10, r10\n\t"                         \
-  "smlad   r5, r10, r8, r5\n\t"                  \
-  "smlad   r4, r11, r9, r4\n\t"                  \
-  "sxtb16  r11, r11\n\t"                         \
-  "smlad   r5, r11, r9, r5\n\t"
+  MOTE_FC_WIDEN                                  \
+  MOTE_FC_PAIR_WORDS("r10", "r11", "r4", "r5")
 
 // Frame: 0 input, 4 weights (advanced), 8 blocks, 12 input offset in both halfwords, 16 table (advanced),
 // 20 output (advanced), 24 tail, 28 the 4-row groups' table end, 32 input offset, 36 output_size.
@@ -288,6 +282,9 @@ __attribute__((naked, noinline)) static void fc_layer_m4(const FullyConnectedS8F
       "pop     {r4-r11, pc}\n\t");
 }
 #undef MOTE_FC_OUT
+#undef MOTE_FC_INPUT
+#undef MOTE_FC_WIDEN
+#undef MOTE_FC_PAIR_WORDS
 #undef MOTE_FC_GROUP_BLOCK
 #undef MOTE_FC_PAIR_BLOCK
 #endif

@@ -96,23 +96,19 @@ inline int32_t sxtab16_ror8(int32_t a, int32_t b) { return sxtab16(a, ror8(b)); 
 inline int32_t min8x4(int32_t a, int32_t b) { return pick8x4(a, b, false); }
 #endif
 
-// v clamped to int8: one SSAT on cores with the saturation instructions (GCC emits two compares in loops).
-inline int32_t ssat8(int32_t v) {
+// v clamped to a signed kBits-bit integer: one SSAT on cores with the saturation instructions (GCC emits two
+// compares in loops).
+template <int kBits>
+inline int32_t ssat(int32_t v) {
 #if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
-  return __ssat(v, 8);
+  return __ssat(v, kBits);
 #else
-  return v < -128 ? -128 : (v > 127 ? 127 : v);
+  const int32_t hi = (1 << (kBits - 1)) - 1, lo = -hi - 1;
+  return v < lo ? lo : (v > hi ? hi : v);
 #endif
 }
-
-// v clamped to int16 likewise.
-inline int32_t ssat16(int32_t v) {
-#if defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
-  return __ssat(v, 16);
-#else
-  return v < -32768 ? -32768 : (v > 32767 ? 32767 : v);
-#endif
-}
+inline int32_t ssat8(int32_t v) { return ssat<8>(v); }
+inline int32_t ssat16(int32_t v) { return ssat<16>(v); }
 
 // All four lanes set to the int8 value v.
 inline int32_t dup8(int32_t v) { return static_cast<int32_t>((static_cast<uint32_t>(v) & 0xFFu) * 0x01010101u); }

@@ -18,14 +18,14 @@ std::string hex64(uint64_t v) {
   return buf;
 }
 
-// The scratch the device's conv2d_s8 takes for layer l (its shapes and kernel decide it).
-size_t conv2d_scratch_bytes(const quant::QLayer& l) {
+// Conv layer l's shapes and kernel as conv2d_s8's parameters: what its packed weights and scratch depend on.
+nn::Conv2DS8Params conv2d_shape(const quant::QLayer& l) {
   nn::Conv2DS8Params p{};
   p.kernel_h = l.kernel_h;
   p.kernel_w = l.kernel_w;
   p.input = {l.in.h, l.in.w, l.in.c};
   p.output = {l.out.h, l.out.w, l.out.c};
-  return nn::conv2d_s8_scratch_bytes(p);
+  return p;
 }
 
 }  // namespace
@@ -99,7 +99,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
     }
     if (l.op == ir::Op::Conv2D) {
       scratch_of[i] = static_cast<int>(buffers.size());
-      buffers.push_back({conv2d_scratch_bytes(l), static_cast<int>(i), static_cast<int>(i)});
+      buffers.push_back({nn::conv2d_s8_scratch_bytes(conv2d_shape(l)), static_cast<int>(i), static_cast<int>(i)});
     }
   }
   buffers[tensor_of[n]].last = static_cast<int>(n);  // the output outlives invoke()
@@ -132,11 +132,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         if (l.weights.size() != static_cast<size_t>(l.kernel_h) * l.kernel_w * l.in.c * l.out.c)
           throw Error("generate_cpp: layer " + std::to_string(i) + " has " + std::to_string(l.weights.size()) +
                       " weights, expected out.c x kernel_h x kernel_w x in.c; re-quantize the model");
-        nn::Conv2DS8Params p{};
-        p.input = {l.in.h, l.in.w, l.in.c};
-        p.output = {l.out.h, l.out.w, l.out.c};
-        p.kernel_h = l.kernel_h;
-        p.kernel_w = l.kernel_w;
+        const nn::Conv2DS8Params p = conv2d_shape(l);
         weights.assign(nn::conv2d_s8_packed_bytes(p), 0);
         if (!nn::conv2d_s8_pack_weights(p, l.weights.data(), weights.data()))
           throw Error("generate_cpp: layer " + std::to_string(i) +
@@ -183,7 +179,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
              << window << ", " << offsets << ", " << act << "};\n";
         body << "  MOTE_RETURN_IF_ERROR(mote::nn::conv2d_s8(" << id << "_params, " << id << "_quant, " << x << ", "
              << id << "_weights, " << id << "_bias, " << y << ", " << at(scratch_of[i]) << ", "
-             << conv2d_scratch_bytes(l) << "));\n";
+             << nn::conv2d_s8_scratch_bytes(conv2d_shape(l)) << "));\n";
         break;
       }
       case ir::Op::DepthwiseConv2D:
