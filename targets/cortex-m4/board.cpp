@@ -88,6 +88,48 @@ uint32_t stack_size_bytes() {
   return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(&__stack_top) - reinterpret_cast<uintptr_t>(&__stack_limit));
 }
 
+namespace {
+
+const uint32_t kSysOpen = 0x01, kSysClose = 0x02, kSysRead = 0x06, kSysSeek = 0x0A, kSysFlen = 0x0C;
+const uint32_t kOpenModeRb = 1;  // fopen mode "rb"
+
+int32_t open_read(const char* path) {
+  uint32_t n = 0;
+  while (path[n]) ++n;
+  const uint32_t args[3] = {reinterpret_cast<uint32_t>(path), kOpenModeRb, n};
+  return semihost(kSysOpen, args);
+}
+
+void close_file(int32_t handle) {
+  const uint32_t args[1] = {static_cast<uint32_t>(handle)};
+  semihost(kSysClose, args);
+}
+
+}  // namespace
+
+int32_t file_size(const char* path) {
+  const int32_t h = open_read(path);
+  if (h < 0) return -1;
+  const uint32_t args[1] = {static_cast<uint32_t>(h)};
+  const int32_t len = semihost(kSysFlen, args);
+  close_file(h);
+  return len;
+}
+
+int32_t read_file(const char* path, void* buf, uint32_t max_bytes, uint32_t offset) {
+  const int32_t h = open_read(path);
+  if (h < 0) return -1;
+  int32_t result = -1;
+  const uint32_t seek[2] = {static_cast<uint32_t>(h), offset};
+  if (offset == 0 || semihost(kSysSeek, seek) == 0) {
+    const uint32_t read[3] = {static_cast<uint32_t>(h), reinterpret_cast<uint32_t>(buf), max_bytes};
+    const int32_t not_read = semihost(kSysRead, read);  // SYS_READ returns the bytes it did not read
+    if (not_read >= 0 && static_cast<uint32_t>(not_read) <= max_bytes) result = static_cast<int32_t>(max_bytes - not_read);
+  }
+  close_file(h);
+  return result;
+}
+
 }  // namespace board
 
 extern "C" void SysTick_Handler() { board::systick_wraps = board::systick_wraps + 1; }

@@ -22,6 +22,14 @@ const uint32_t kInstructionsPerTick = 40;
 uint32_t stack_peak_bytes();
 uint32_t stack_size_bytes();
 
+// Host files through semihosting (SYS_OPEN/SEEK/FLEN/READ/CLOSE); under QEMU a relative path resolves against
+// QEMU's working directory. Firmware whose flash must not depend on its input data reads it this way.
+// Size of the file in bytes, or -1 if it cannot be opened.
+int32_t file_size(const char* path);
+// Reads up to max_bytes starting at byte offset into buf; returns the bytes read (fewer at the end of the
+// file), or -1 if the file cannot be opened or read.
+int32_t read_file(const char* path, void* buf, uint32_t max_bytes, uint32_t offset = 0);
+
 }  // namespace board
 
 #endif  // MOTE_TARGET_BOARD_H
