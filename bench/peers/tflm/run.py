@@ -173,18 +173,17 @@ def _compile(cmd, src, obj, deps=()):
 
 
 def _build_lib(build):
-    """libtflm.a via the peer's build.sh (incremental; a lock keeps concurrent callers out of each other)."""
+    """libtflm.a via the peer's build.sh (incremental; it re-archives libtflm.a every time, so callers hold
+    the build lock until they have linked)."""
     lib = build / "lib"
     lib.mkdir(parents=True, exist_ok=True)
-    with open(build / "lib.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        env = dict(os.environ, JOBS=os.environ.get("JOBS", "2"))
-        for k in ("TFLM_RELEASE", "TFLM_KERNELS", "OPT", "EXTRA_FLAGS"):  # the peer's published configuration
-            env.pop(k, None)
-        p = subprocess.run([str(PEER / "build.sh"), str(lib)], env=env, capture_output=True, text=True)
-        (build / "lib-build.log").write_text(p.stdout + p.stderr)
-        if p.returncode != 0:
-            raise TflmError(f"{PEER}/build.sh failed:\n{(p.stdout + p.stderr)[-3000:]}")
+    env = dict(os.environ, JOBS=os.environ.get("JOBS", "2"))
+    for k in ("TFLM_RELEASE", "TFLM_KERNELS", "OPT", "EXTRA_FLAGS"):  # the peer's published configuration
+        env.pop(k, None)
+    p = subprocess.run([str(PEER / "build.sh"), str(lib)], env=env, capture_output=True, text=True)
+    (build / "lib-build.log").write_text(p.stdout + p.stderr)
+    if p.returncode != 0:
+        raise TflmError(f"{PEER}/build.sh failed:\n{(p.stdout + p.stderr)[-3000:]}")
     flags = dict(re.findall(r'^(\w+)="(.*)"$', (lib / "tflm_flags.sh").read_text(), re.M))
     return flags
 
@@ -282,22 +281,11 @@ def _empty_harness(build, flags, common):
     return s
 
 
-def run_tflm(model, inputs_bytes, build_dir=DEFAULT_BUILD, arena_bytes=ARENA_BYTES, all_codes=False):
-    """Builds (incrementally) and runs `model` (.tflite path) under TFLM + CMSIS-NN on QEMU mps2-an386 for
-    the inputs in `inputs_bytes` (N x input size raw bytes); returns the report as a dict (see README.md)."""
-    model = Path(model).resolve()
-    build = Path(build_dir).resolve()
-    data = model.read_bytes()
-    info = model_info(data, all_codes)
-    inputs_bytes = bytes(inputs_bytes)
-    if not inputs_bytes or len(inputs_bytes) % info["input_bytes"]:
-        raise TflmError(f"inputs: {len(inputs_bytes)} bytes is not a positive multiple of the model's input "
-                        f"size {info['input_bytes']} ({info['input_type']} {info['input_shape']})")
-
+def _build_all(build, model, data, info, arena_bytes, all_codes):
+    """The library, the empty harness, and this model's firmware; returns (elf, sizes, empty, model dir)."""
     flags = _build_lib(build)
     common = _common_objects(build, flags)
     empty = _empty_harness(build, flags, common)
-
     d = build / "models" / (f"{model.stem}-{hashlib.sha256(data).hexdigest()[:12]}" + ("-all-codes" if all_codes else ""))
     d.mkdir(parents=True, exist_ok=True)
     (d / "model.tflite").write_bytes(data)  # the firmware embeds this copy: stable path, same bytes
@@ -316,7 +304,25 @@ def run_tflm(model, inputs_bytes, build_dir=DEFAULT_BUILD, arena_bytes=ARENA_BYT
              HERE / "tflm_main.cc", main_obj, deps=[BOARD / "board.h"])
     elf = d / "fw.elf"
     _link(common + [main_obj, model_obj], elf, flags)
-    s = sizes(elf)
+    return elf, sizes(elf), empty, d
+
+
+def run_tflm(model, inputs_bytes, build_dir=DEFAULT_BUILD, arena_bytes=ARENA_BYTES, all_codes=False):
+    """Builds (incrementally) and runs `model` (.tflite path) under TFLM + CMSIS-NN on QEMU mps2-an386 for
+    the inputs in `inputs_bytes` (N x input size raw bytes); returns the report as a dict (see README.md)."""
+    model = Path(model).resolve()
+    build = Path(build_dir).resolve()
+    data = model.read_bytes()
+    info = model_info(data, all_codes)
+    inputs_bytes = bytes(inputs_bytes)
+    if not inputs_bytes or len(inputs_bytes) % info["input_bytes"]:
+        raise TflmError(f"inputs: {len(inputs_bytes)} bytes is not a positive multiple of the model's input "
+                        f"size {info['input_bytes']} ({info['input_type']} {info['input_shape']})")
+
+    build.mkdir(parents=True, exist_ok=True)
+    with open(build / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent callers build one at a time; QEMU runs outside the lock
+        elf, s, empty, d = _build_all(build, model, data, info, arena_bytes, all_codes)
 
     kv, results, _ = run_qemu(elf, inputs_bytes, d)
     n = len(inputs_bytes) // info["input_bytes"]
