@@ -5,6 +5,9 @@
 #include "core/error.h"
 #include "deploy/formats.h"
 #include "deploy/model_formats.h"
+#include "compile/tflite_reader.h"
+#include "core/files.h"
+#include "deploy/model_profile.h"
 #include "deploy/profile.h"
 
 namespace mote::cli {
@@ -42,15 +45,53 @@ void register_deploy(CLI::App& app, Context& ctx) {
   }; });
 }
 
+namespace {
+
+// `mote profile MODEL.tflite`: an int8 model file alone on the emulated device, inputs random or from a file.
+void profile_model_file(const std::string& file, const std::string& inputs_file, size_t random, uint64_t seed,
+                        const std::string& work, bool json) {
+  const auto m = compile::load_tflite(file);
+  if (!m.quantized)
+    throw Error(file + ": a float32 model; quantize it first (int8 .tflite), profile takes int8 models");
+  const size_t in_size = m.q.input_shape.size();
+  std::vector<int8_t> inputs;
+  if (!inputs_file.empty()) {
+    const std::string bytes = read_file(inputs_file, uint64_t{1} << 30);
+    if (bytes.empty() || bytes.size() % in_size != 0)
+      throw Error(inputs_file + ": " + std::to_string(bytes.size()) + " bytes, not a whole number of inputs of " +
+                  std::to_string(in_size) + " int8 values; write N x " + std::to_string(in_size) + " bytes");
+    inputs.assign(bytes.begin(), bytes.end());
+  } else {
+    inputs = deploy::random_inputs(random, in_size, seed);
+  }
+  deploy::ModelProfileOptions o;
+  o.work = work.empty() ? std::filesystem::temp_directory_path() / ("mote-profile-" + std::filesystem::path(file).stem().string())
+                        : std::filesystem::path(work);
+  auto r = deploy::profile_model_cortex_m4(m.q, std::filesystem::path(file).filename().string(), inputs, o);
+  r["model"] = file;
+  if (json) print_json(r);
+  else std::printf("%s  build: %s\n", deploy::model_profile_table(r).c_str(), o.work.string().c_str());
+  if (!r["parity"]["ok"].get<bool>()) throw Error("host/device parity failed; see " + (o.work / "profile.json").string());
+}
+
+}  // namespace
+
 void register_profile(CLI::App& app, Context& ctx) {
-  static std::string target = "cortex-m4";
+  static std::string target = "cortex-m4", model, inputs_file, work;
   static bool json = false;
-  static size_t windows = 8;
+  static size_t windows = 8, random = 8;
+  static uint64_t seed = 1;
   auto* cmd = app.add_subcommand("profile", "RAM, flash, instructions per stage and host/device parity on an emulated device");
+  cmd->add_option("model", model, "An int8 .tflite model to profile alone (default: the project's impulse)");
   cmd->add_option("--target", target, "Device: cortex-m4 (QEMU mps2-an386)")->check(CLI::IsMember({"cortex-m4"}));
   cmd->add_option("--windows", windows, "Testing windows checked on the device (default 8)")->check(CLI::Range(1, 64));
+  cmd->add_option("--inputs", inputs_file, "With a model: int8 inputs, N x input size bytes back to back");
+  cmd->add_option("--random", random, "With a model: this many random int8 inputs (default 8)")->check(CLI::Range(1, 4096));
+  cmd->add_option("--seed", seed, "With a model: the random inputs' seed (default 1)");
+  cmd->add_option("--work", work, "With a model: the build folder (default: a temporary folder named after it)");
   cmd->add_flag("--json", json, "Print the report as JSON");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
+    if (!model.empty()) return profile_model_file(model, inputs_file, random, seed, work, json);
     Project p = ctx.open_project();
     deploy::ProfileOptions o;
     o.windows = windows;

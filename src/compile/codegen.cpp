@@ -81,18 +81,28 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
   for (unsigned char c : quant::to_json(q).dump()) h = (h ^ c) * 1099511628211ULL;
   g.model_hash = hex64(h);
 
-  // Tensors: 0 = the input, then one per layer output; reshape aliases its input. Step i = layer i.
+  // Tensors: 0 = the input, k = layer k - 1's output (the IR's DAG); each gets a buffer alive from its
+  // producer to its last reader, except that reshape aliases its input when nothing else reads that.
+  // Step i = layer i; the planner keeps a layer's inputs and output apart.
   const size_t n = q.layers.size();
-  std::vector<int> tensor_of(n + 1);  // tensor_of[0]: input; tensor_of[i + 1]: output of layer i
+  std::vector<int> readers(n + 1, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (int t : ir::layer_inputs(q.layers[i], i)) {
+      if (t < 0 || static_cast<size_t>(t) > i)
+        throw Error("generate_cpp: layer " + std::to_string(i) + " reads tensor " + std::to_string(t) +
+                    ", not an earlier one; re-import the model");
+      ++readers[t];
+    }
+  std::vector<int> tensor_of(n + 1);  // tensor_of[t]: the buffer holding tensor t
   std::vector<Buffer> buffers = {{q.input_shape.size(), 0, 0}};
   tensor_of[0] = 0;
   std::vector<int> scratch_of(n, -1);
   for (size_t i = 0; i < n; ++i) {
     const auto& l = q.layers[i];
-    const int in = tensor_of[i];
-    buffers[in].last = static_cast<int>(i);
-    if (l.op == ir::Op::Reshape) {
-      tensor_of[i + 1] = in;
+    const auto ins = ir::layer_inputs(l, i);
+    for (int t : ins) buffers[tensor_of[t]].last = static_cast<int>(i);
+    if (l.op == ir::Op::Reshape && readers[ins[0]] == 1) {
+      tensor_of[i + 1] = tensor_of[ins[0]];
     } else {
       tensor_of[i + 1] = static_cast<int>(buffers.size());
       buffers.push_back({l.out.size(), static_cast<int>(i), static_cast<int>(i)});
@@ -111,7 +121,8 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
   for (size_t i = 0; i < n; ++i) {
     const auto& l = q.layers[i];
     const std::string id = "l" + std::to_string(i);
-    const std::string x = at(tensor_of[i]), y = at(tensor_of[i + 1]);
+    const auto ins = ir::layer_inputs(l, i);
+    const std::string x = at(tensor_of[ins[0]]), y = at(tensor_of[i + 1]);
     const std::string act = std::to_string(l.act_min) + ", " + std::to_string(l.act_max);
     const std::string offsets = std::to_string(-l.input.zero_point) + ", " + std::to_string(l.output.zero_point);
     body << "  // layer " << i << ": " << ir::op_name(l.op) << (l.name.empty() ? "" : " (" + l.name + ")") << " "
@@ -196,7 +207,12 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
              << id << "_params, " << x << ", " << y << "));\n";
         break;
       case ir::Op::Reshape:
-        if (full_range(l)) {
+        if (tensor_of[i + 1] != tensor_of[ins[0]]) {  // its input is read again later: a copy
+          body << "  for (size_t i = 0; i < " << l.out.size() << "; ++i) {  // a copy, with the fused activation\n"
+               << "    const int8_t v = " << x << "[i];\n"
+               << "    " << y << "[i] = v < " << l.act_min << " ? " << l.act_min << " : (v > " << l.act_max << " ? "
+               << l.act_max << " : v);\n  }\n";
+        } else if (full_range(l)) {
           body << "  // a no-op: HWC is already the flat order\n";
         } else {
           body << "  for (size_t i = 0; i < " << l.out.size() << "; ++i) {  // the fused activation, in place\n"
@@ -204,6 +220,14 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
                << "    *v = *v < " << l.act_min << " ? " << l.act_min << " : (*v > " << l.act_max << " ? " << l.act_max
                << " : *v);\n  }\n";
         }
+        break;
+      case ir::Op::Add:
+        data << "const mote::nn::AddS8Params " << id << "_params = {" << l.out.size() << ", " << -l.input.zero_point
+             << ", " << -l.input2.zero_point << ", " << l.add_left_shift << ", " << l.add_multiplier1 << ", "
+             << l.add_shift1 << ", " << l.add_multiplier2 << ", " << l.add_shift2 << ", " << l.add_output_multiplier
+             << ", " << l.add_output_shift << ", " << l.output.zero_point << ", " << act << "};\n";
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::add_s8(" << id << "_params, " << x << ", " << at(tensor_of[ins[1]])
+             << ", " << y << "));\n";
         break;
       case ir::Op::Softmax: {
         const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,
@@ -256,7 +280,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
 
   std::ostringstream src;
   src << banner << "#include \"" << name << ".h\"\n\n"
-      << "#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
+      << "#include \"nn/add_s8.h\"\n#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
       << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
       << "namespace " << name << " {\nnamespace {\n\n"
       << "alignas(4) int8_t g_arena[kArenaBytes];\n\n" << data.str() << "\n}  // namespace\n\n";

@@ -112,7 +112,11 @@ class Writer {
                                                 : std::vector<int64_t>{1, in.h, in.w, in.c});
     x_ = "input";
     layout_ = flat_input ? Layout::Flat : Layout::Nhwc;
-    for (const ir::Layer& l : m_.layers) layer(l);
+    for (size_t i = 0; i < m_.layers.size(); ++i) {
+      if (ir::layer_inputs(m_.layers[i], i) != std::vector<int>{static_cast<int>(i)})
+        throw Error("onnx: layer " + std::to_string(i) + " reads a tensor other than the previous layer's; ONNX export handles chains only");
+      layer(m_.layers[i]);
+    }
     const ir::Shape& out = m_.output();
     const bool flat_output = out.h == 1 && out.w == 1;
     to(flat_output ? Layout::Flat : Layout::Nhwc, out);
@@ -212,6 +216,8 @@ class Writer {
         g_.node("Softmax", {x_}, base, {attr_int("axis", 1)});  // over [1, n]: the whole row
         x_ = base;
         break;
+      case ir::Op::Add:  // the writer follows one chain of tensors (and their layouts)
+        throw Error("onnx: layer '" + base + "' is an Add (a residual connection); ONNX export handles chains only");
     }
     activation(base, l.activation);
   }

@@ -8,7 +8,7 @@
 #include <filesystem>
 #include <string>
 
-#include "compile/model.h"
+#include "ir/model.h"
 
 namespace mote::compile {
 

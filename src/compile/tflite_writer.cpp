@@ -21,8 +21,8 @@ std::string where(size_t i, const quant::QLayer& l) {
 // The fused activation from which TFLite's CalculateActivationRangeQuantized derives exactly this
 // layer's int8 clamps (as src/quant computed them).
 tflite::ActivationFunctionType fused_activation(size_t i, const quant::QLayer& l) {
-  auto q = [&](double v) { return l.output.zero_point + static_cast<int32_t>(std::round(v / l.output.scale)); };
-  const int32_t relu_min = std::max(-128, q(0.0)), relu6_max = std::min(127, q(6.0));
+  auto q = [&](float v) { return l.output.zero_point + static_cast<int32_t>(std::round(v / l.output.scale)); };
+  const int32_t relu_min = std::max(-128, q(0.0f)), relu6_max = std::min(127, q(6.0f));
   if (l.act_min == -128 && l.act_max == 127) return tflite::ActivationFunctionType_NONE;
   if (l.act_min == relu_min && l.act_max == 127) return tflite::ActivationFunctionType_RELU;
   if (l.act_min == relu_min && l.act_max == relu6_max) return tflite::ActivationFunctionType_RELU6;
@@ -64,9 +64,15 @@ class Writer {
       throw Error("tflite: the model has a per-channel input map; quantize it with InputScaling::PerTensor for .tflite");
     // A model that starts with a dense layer takes [1, n] as Keras-made models do; others NHWC.
     const bool flat_input = q_.layers[0].op == ir::Op::FullyConnected;
-    int x = activation("input", flat_input ? flat(q_.input_shape) : nhwc(q_.input_shape), q_.input);
-    const int input = x;
-    for (size_t i = 0; i < q_.layers.size(); ++i) x = layer(i, q_.layers[i], x);
+    const int input = activation("input", flat_input ? flat(q_.input_shape) : nhwc(q_.input_shape), q_.input);
+    std::vector<int> of = {input};  // the TFLite tensor of each IR tensor
+    for (size_t i = 0; i < q_.layers.size(); ++i) {
+      const auto ins = ir::layer_inputs(q_.layers[i], i);
+      for (int t : ins)
+        if (t < 0 || static_cast<size_t>(t) > i) throw error_at(where(i, q_.layers[i]), "reads a tensor that is not an earlier one");
+      of.push_back(layer(i, q_.layers[i], of[ins[0]], ins.size() > 1 ? of[ins[1]] : -1));
+    }
+    const int x = of.back();
 
     std::vector<fb::Offset<tflite::OperatorCode>> codes;
     for (const auto& [code, version] : codes_)
@@ -143,7 +149,7 @@ class Writer {
     return y;
   }
 
-  int layer(size_t i, const quant::QLayer& l, int x) {
+  int layer(size_t i, const quant::QLayer& l, int x, int x2) {
     const std::string name = l.name.empty() ? std::string(ir::op_name(l.op)) + "_" + std::to_string(i) : l.name;
     switch (l.op) {
       case ir::Op::FullyConnected: {
@@ -188,6 +194,14 @@ class Writer {
         const int y = activation(name, flat(l.out), l.output);
         op(tflite::BuiltinOperator_SOFTMAX, 2, {x}, y, tflite::BuiltinOptions_SoftmaxOptions,
            tflite::CreateSoftmaxOptions(fbb_, 1.0f).Union());
+        return y;
+      }
+      case ir::Op::Add: {
+        x = reshape(name + "/nhwc", x, nhwc(l.in), l.input);
+        x2 = reshape(name + "/nhwc2", x2, nhwc(l.in), l.input2);
+        const int y = activation(name, nhwc(l.out), l.output);
+        op(tflite::BuiltinOperator_ADD, 2, {x, x2}, y, tflite::BuiltinOptions_AddOptions,
+           tflite::CreateAddOptions(fbb_, fused_activation(i, l)).Union());
         return y;
       }
     }

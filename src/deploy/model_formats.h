@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.h"
+#include "ir/model.h"
 
 namespace mote::deploy {
 

@@ -52,14 +52,6 @@ float from_bits(uint32_t b) {
   return f;
 }
 
-// Multiply-accumulates of one inference: every output value of a weighted layer reads weights / channels.
-uint64_t model_macs(const quant::QModel& q) {
-  uint64_t macs = 0;
-  for (const auto& l : q.layers)
-    if (!l.weights.empty() && l.out.c > 0) macs += static_cast<uint64_t>(l.out.size()) * (l.weights.size() / l.out.c);
-  return macs;
-}
-
 nlohmann::json sizes(const Elf& e, long stack) {
   return {{"flash_bytes", e.flash}, {"static_ram_bytes", e.static_ram}, {"stack_bytes", stack},
           {"ram_bytes", static_cast<long>(e.static_ram) + stack}};
@@ -125,7 +117,7 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
     size_t timed = 0, equal = 0;
     for (auto& kv : fn.windows)
       if (kv.count("invoke")) invoke += std::stoul(kv["invoke"]), ++timed, equal += kv["invoke_out"] == "equal";
-    const uint64_t macs = model_macs(d.q);
+    const uint64_t macs = ir::model_macs(d.q);
     const double inv = timed ? static_cast<double>(invoke) / timed : 0.0, stage = static_cast<double>(nn) / static_cast<double>(tw.count);
     nn_report = {{"macs", macs}, {"invoke_instructions", inv}, {"instructions_per_mac", macs ? inv / macs : 0.0},
                  {"stage_instructions_per_mac", macs ? stage / macs : 0.0}, {"invoke_windows", timed},

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "compile/model.h"
+#include "ir/model.h"
 
 namespace mote::learn {
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "nn/add_s8.h"
 #include "nn/avg_pool2d_s8.h"
 #include "nn/conv2d_s8.h"
 #include "nn/depthwise_conv2d_s8.h"
@@ -40,9 +41,17 @@ std::vector<float> dequantize_output(const QModel& q, const std::vector<int8_t>&
 
 namespace {
 
+nn::AddS8Params add_params(const QLayer& l) {
+  return {static_cast<int32_t>(l.out.size()), -l.input.zero_point, -l.input2.zero_point, l.add_left_shift,
+          l.add_multiplier1, l.add_shift1, l.add_multiplier2, l.add_shift2, l.add_output_multiplier, l.add_output_shift,
+          l.output.zero_point, l.act_min, l.act_max};
+}
+
+
 nn::Dims dims(const ir::Shape& s) { return {s.h, s.w, s.c}; }
 
-Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, std::vector<uint8_t>& scratch) {
+Status run_layer(const QLayer& l, const int8_t* x, const int8_t* x2, int8_t* y, KernelPath path,
+                 std::vector<uint8_t>& scratch) {
   const nn::PerChannelQuant pq{l.multiplier.data(), l.shift.data()};
   const int32_t* bias = l.bias.empty() ? nullptr : l.bias.data();
   const bool ref = path == KernelPath::Reference, dsp = path == KernelPath::Dsp;
@@ -97,6 +106,8 @@ Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, s
       std::copy(x, x + l.in.size(), y);  // HWC is already the flat order: a no-op on the device
       for (size_t i = 0; i < l.out.size(); ++i) y[i] = static_cast<int8_t>(std::clamp<int32_t>(y[i], l.act_min, l.act_max));
       return MOTE_OK;
+    case ir::Op::Add:
+      return nn::add_s8(add_params(l), x, x2, y);
     case ir::Op::Softmax: {
       const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,
                                   l.softmax_diff_min};
@@ -113,18 +124,31 @@ Status run_layer(const QLayer& l, const int8_t* x, int8_t* y, KernelPath path, s
 }  // namespace
 
 std::vector<int8_t> run_int8(const QModel& q, const int8_t* x, KernelPath path) {
-  std::vector<int8_t> cur(x, x + q.input_shape.size()), next;
+  // Every tensor of the DAG: 0 = the input, k = layer k - 1's output (each freed after its last reader).
+  std::vector<std::vector<int8_t>> tensors(q.layers.size() + 1);
+  std::vector<size_t> last_use(q.layers.size() + 1, q.layers.size());
+  for (size_t i = 0; i < q.layers.size(); ++i)
+    for (int t : ir::layer_inputs(q.layers[i], i))
+      if (t >= 0 && static_cast<size_t>(t) <= i) last_use[t] = i;
+  tensors[0].assign(x, x + q.input_shape.size());
   std::vector<uint8_t> scratch;
   for (size_t i = 0; i < q.layers.size(); ++i) {
     const QLayer& l = q.layers[i];
-    next.assign(l.out.size(), 0);
-    const Status s = run_layer(l, cur.data(), next.data(), path, scratch);
-    if (s != MOTE_OK)
-      throw Error("layer " + std::to_string(i) + " (" + (l.name.empty() ? ir::op_name(l.op) : l.name) +
-                  "): int8 kernel refused its parameters: " + status_string(s));
-    cur.swap(next);
+    const auto ins = ir::layer_inputs(l, i);
+    const std::string at = "layer " + std::to_string(i) + " (" + (l.name.empty() ? ir::op_name(l.op) : l.name) + ")";
+    for (int t : ins)
+      if (t < 0 || static_cast<size_t>(t) > i || tensors[t].size() != (t == ins[0] ? l.in.size() : l.out.size()))
+        throw Error(at + ": reads tensor " + std::to_string(t) + ", which is not an earlier tensor of its shape");
+    if (ins.size() != (l.op == ir::Op::Add ? 2u : 1u))
+      throw Error(at + ": reads " + std::to_string(ins.size()) + " tensors; re-import the model");
+    tensors[i + 1].assign(l.out.size(), 0);
+    const Status s = run_layer(l, tensors[ins[0]].data(), ins.size() > 1 ? tensors[ins[1]].data() : nullptr,
+                               tensors[i + 1].data(), path, scratch);
+    if (s != MOTE_OK) throw Error(at + ": int8 kernel refused its parameters: " + status_string(s));
+    for (int t : ins)
+      if (last_use[t] == i) std::vector<int8_t>().swap(tensors[t]);
   }
-  return cur;
+  return tensors.back();
 }
 
 std::vector<float> run_quantized(const QModel& q, const float* x, KernelPath path) {

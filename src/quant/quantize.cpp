@@ -37,19 +37,43 @@ TensorQuant choose_quant(double min, double max) {
   return {static_cast<float>(scale), nudged};
 }
 
+void set_activation_range(QLayer& q, ir::Activation a) {
+  // TFLite's Quantize(f): the quotient in float, as CalculateActivationRangeQuantized computes it.
+  auto quantize = [&](float v) { return q.output.zero_point + static_cast<int32_t>(std::round(v / q.output.scale)); };
+  q.act_min = -128;
+  q.act_max = 127;
+  if (a == ir::Activation::Relu || a == ir::Activation::Relu6) q.act_min = std::max(-128, quantize(0.0f));
+  if (a == ir::Activation::Relu6) q.act_max = std::min(127, quantize(6.0f));
+}
+
+void set_add_params(QLayer& l, const TensorQuant& a, const TensorQuant& b, const TensorQuant& out) {
+  l.input = a;
+  l.input2 = b;
+  l.output = out;
+  l.add_left_shift = 20;
+  const double twice_max = 2 * std::max(a.scale, b.scale);  // a float product, as TFLite's Prepare
+  std::tie(l.add_multiplier1, l.add_shift1) = quantize_multiplier(a.scale / twice_max);
+  std::tie(l.add_multiplier2, l.add_shift2) = quantize_multiplier(b.scale / twice_max);
+  std::tie(l.add_output_multiplier, l.add_output_shift) =
+      quantize_multiplier(twice_max / ((1 << l.add_left_shift) * static_cast<double>(out.scale)));
+}
+
+void set_softmax_params(QLayer& l, double beta, float input_scale) {
+  l.output = {1.0f / 256.0f, -128};
+  const double real = std::min(beta * static_cast<double>(input_scale) * (1 << 26), (1LL << 31) - 1.0);
+  std::tie(l.softmax_multiplier, l.softmax_left_shift) = quantize_multiplier(real);
+  if (l.softmax_left_shift < 0 || l.softmax_left_shift > 31)
+    throw Error("softmax input scale " + std::to_string(input_scale) +
+                " is too small for int8 softmax (its input range is below 2^-26)");
+  const double radius = std::floor(((1 << 5) - 1) * static_cast<double>(1LL << 26) /
+                                   static_cast<double>(1LL << l.softmax_left_shift));
+  l.softmax_diff_min = -static_cast<int32_t>(radius);
+}
+
 namespace {
 
 std::string where(size_t i, const ir::Layer& l) {
   return "layer " + std::to_string(i) + " (" + (l.name.empty() ? ir::op_name(l.op) : l.name) + ")";
-}
-
-// TFLite CalculateActivationRangeQuantized.
-void activation_range(QLayer& q, ir::Activation a) {
-  auto quantize = [&](double v) { return q.output.zero_point + static_cast<int32_t>(std::round(v / q.output.scale)); };
-  q.act_min = -128;
-  q.act_max = 127;
-  if (a == ir::Activation::Relu || a == ir::Activation::Relu6) q.act_min = std::max(-128, quantize(0.0));
-  if (a == ir::Activation::Relu6) q.act_max = std::min(127, quantize(6.0));
 }
 
 // Per output channel symmetric weights, int32 bias and multipliers; channel of weight k: k / per_channel
@@ -114,12 +138,15 @@ QModel quantize_plain(const ir::Model& m, const std::vector<std::vector<float>>&
   q.input = choose_quant(in_min, in_max);
   q.labels = m.labels;
   q.regression = m.regression;
-  TensorQuant current = q.input;
+  std::vector<TensorQuant> tensor_quant = {q.input};  // tensor k: the input, then layer k - 1's output
   for (size_t i = 0; i < m.layers.size(); ++i) {
     const ir::Layer& l = m.layers[i];
+    const auto ins = ir::layer_inputs(l, i);
+    const TensorQuant current = tensor_quant[ins[0]];
     QLayer ql;
     ql.op = l.op;
     ql.name = l.name;
+    ql.inputs = l.inputs;
     ql.in = l.in;
     ql.out = l.out;
     ql.input = current;
@@ -137,28 +164,27 @@ QModel quantize_plain(const ir::Model& m, const std::vector<std::vector<float>>&
         ql.output = choose_quant(lo[i], hi[i]);
         quantize_weights(ql, l, l.op == ir::Op::DepthwiseConv2D ? l.out.c : l.units, l.op == ir::Op::DepthwiseConv2D,
                          opts.per_tensor_dense && l.op == ir::Op::FullyConnected);
-        activation_range(ql, l.activation);
+        set_activation_range(ql, l.activation);
         break;
       case ir::Op::MaxPool2D:
       case ir::Op::AvgPool2D:
       case ir::Op::Reshape:
         ql.output = current;  // TFLite: pools and reshape keep the input's quantization
-        activation_range(ql, l.activation);
+        set_activation_range(ql, l.activation);
         break;
-      case ir::Op::Softmax: {
-        ql.output = {1.0f / 256.0f, -128};
-        const double real = std::min(static_cast<double>(current.scale) * (1 << 26), (1LL << 31) - 1.0);
-        std::tie(ql.softmax_multiplier, ql.softmax_left_shift) = quantize_multiplier(real);
-        if (ql.softmax_left_shift < 0)
-          throw error_at(where(i, l), "softmax input scale " + std::to_string(current.scale) +
-                                          " is too small for int8 softmax (its input range is below 2^-26)");
-        const double radius = std::floor(((1 << 5) - 1) * static_cast<double>(1LL << 26) /
-                                         static_cast<double>(1LL << ql.softmax_left_shift));
-        ql.softmax_diff_min = -static_cast<int32_t>(radius);
+      case ir::Op::Softmax:
+        try {
+          set_softmax_params(ql, 1.0, current.scale);
+        } catch (const Error& e) {
+          throw error_at(where(i, l), e.what());
+        }
         break;
-      }
+      case ir::Op::Add:
+        set_add_params(ql, current, tensor_quant[ins[1]], choose_quant(lo[i], hi[i]));
+        set_activation_range(ql, l.activation);
+        break;
     }
-    current = ql.output;
+    tensor_quant.push_back(ql.output);
     q.layers.push_back(std::move(ql));
   }
   return q;
@@ -172,6 +198,8 @@ struct InputMap {
 };
 
 std::optional<InputMap> input_map(const ir::Model& m, const std::vector<std::vector<float>>& calibration) {
+  for (const auto& l : m.layers)
+    if (!l.inputs.empty()) return std::nullopt;  // a DAG: the input may be read past layer 0
   size_t first = 0;
   bool only_reshape = true;  // an offset commutes with reshape, not with pooling or a convolution's padding
   while (first < m.layers.size() && m.layers[first].weights.empty()) {
@@ -317,6 +345,7 @@ nlohmann::json to_json(const QModel& q) {
   for (const auto& l : q.layers) {
     json j = {{"op", ir::op_name(l.op)}, {"name", l.name}, {"input_quant", tq(l.input)}, {"output_quant", tq(l.output)},
               {"act_min", l.act_min}, {"act_max", l.act_max}};
+    if (!l.inputs.empty()) j["inputs"] = l.inputs;
     switch (l.op) {
       case ir::Op::FullyConnected:
         j.update({{"input_size", l.in.size()}, {"output_size", l.out.size()}});
@@ -334,6 +363,12 @@ nlohmann::json to_json(const QModel& q) {
                   {"input_left_shift", l.softmax_left_shift}, {"diff_min", l.softmax_diff_min}});
         break;
       case ir::Op::Reshape:
+        break;
+      case ir::Op::Add:
+        j.update({{"size", l.in.size()}, {"input2_quant", tq(l.input2)}, {"left_shift", l.add_left_shift},
+                  {"input1_multiplier", l.add_multiplier1}, {"input1_shift", l.add_shift1},
+                  {"input2_multiplier", l.add_multiplier2}, {"input2_shift", l.add_shift2},
+                  {"output_multiplier", l.add_output_multiplier}, {"output_shift", l.add_output_shift}});
         break;
     }
     if (!l.weights.empty()) {

@@ -7,49 +7,28 @@
 #include <utility>
 #include <vector>
 
-#include "compile/model.h"
+#include "ir/qmodel.h"
 
 namespace mote::quant {
 
-// real = scale * (q - zero_point), q int8.
-struct TensorQuant {
-  float scale = 1.0f;
-  int32_t zero_point = 0;
-  bool operator==(const TensorQuant&) const = default;
-};
-
-// One layer with everything its runtime/nn kernel needs.
-struct QLayer {
-  ir::Op op = ir::Op::FullyConnected;
-  std::string name;
-  ir::Shape in, out;
-  TensorQuant input, output;
-  int kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1, pad_h = 0, pad_w = 0, depth_multiplier = 1;
-  int32_t act_min = -128, act_max = 127;  // fused activation, in the output's int8 domain
-  std::vector<int8_t> weights;            // the IR's layout, per output channel symmetric (zero point 0)
-  std::vector<float> weight_scales;       // one per output channel
-  std::vector<int32_t> bias;              // at input.scale * weight_scales[c]
-  std::vector<int32_t> multiplier, shift; // input.scale * weight_scales[c] / output.scale, TFLite encoded
-  // Softmax: input scaling (beta 1) as TFLite's PreprocessSoftmaxScaling; output is 1/256, -128.
-  int32_t softmax_multiplier = 0, softmax_left_shift = 0, softmax_diff_min = 0;
-};
-
-struct QModel {
-  ir::Shape input_shape;
-  TensorQuant input;
-  std::vector<QLayer> layers;
-  std::vector<std::string> labels;
-  bool regression = false;
-  // Per-channel input map (empty: none, the input is x / input.scale as TFLite's). Otherwise the int8 input
-  // is round_half_away(x[i] * input_gain[i % P] + input_offset[i % P]) + input.zero_point, P = input_gain.size()
-  // (runtime/nn/quantize_affine_s8), and layer 0 reads the channels mapped to about [-1, 1] at input.scale.
-  std::vector<float> input_gain, input_offset;
-  const TensorQuant& output() const { return layers.empty() ? input : layers.back().output; }
-  const ir::Shape& output_shape() const { return layers.empty() ? input_shape : layers.back().out; }
-};
+// The int8 IR's types (src/ir/qmodel.h), named here as the quantizer's output.
+using ir::QLayer;
+using ir::QModel;
+using ir::TensorQuant;
 
 // TFLite QuantizeMultiplier: real = multiplier * 2^(shift - 31), multiplier in [2^30, 2^31); 0 -> (0, 0).
 std::pair<int32_t, int32_t> quantize_multiplier(double real);
+
+// TFLite's ADD parameters (left shift 20, QuantizeMultiplierSmallerThanOneExp) for inputs a, b and output
+// out, set on l (add_*), as TFLite's and TFLM's Prepare compute them.
+void set_add_params(QLayer& l, const TensorQuant& a, const TensorQuant& b, const TensorQuant& out);
+
+// TFLite's PreprocessSoftmaxScaling for int8 (5 integer bits) of an input at `input_scale`, set on l
+// (softmax_*). Throws mote::Error when the scale is too small for int8 softmax.
+void set_softmax_params(QLayer& l, double beta, float input_scale);
+
+// TFLite CalculateActivationRangeQuantized for fused activation a on l.output, set on l (act_min/act_max).
+void set_activation_range(QLayer& l, ir::Activation a);
 
 // TFLite ChooseQuantizationParams for int8: the range is widened to include 0 and the zero point nudged to
 // an integer so that 0.0 is exact. A zero-width range gets a tiny positive scale.

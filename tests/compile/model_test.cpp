@@ -1,5 +1,5 @@
 // The float IR evaluator against torch (tests/ref/model_ir.py), JSON round trip and shape errors.
-#include "compile/model.h"
+#include "ir/model.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "compile/model.h"
+#include "ir/model.h"
 
 namespace mote::test {
 

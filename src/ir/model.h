@@ -1,6 +1,8 @@
-// The model IR: what training hands to quantization and code generation. A sequence of layers over
-// HWC tensors (batch 1, TFLite's NHWC without N) with float weights; batch norm is already folded and
-// dropout removed. A 1-D signal is h = 1 (time along w, features as channels).
+// The float model IR: what training (and the ONNX/float .tflite importers) hand to quantization. A DAG over
+// HWC tensors (batch 1, TFLite's NHWC without N) in single-assignment form: tensor 0 is the model input,
+// tensor k + 1 is layer k's output, layers are in topological order and name the tensors they read
+// (residual connections are an Add of two earlier tensors). Float weights; batch norm already folded and
+// dropout removed. A 1-D signal is h = 1 (time along w, features as channels). qmodel.h is its int8 twin.
 #pragma once
 
 #include <cstddef>
@@ -17,7 +19,8 @@ namespace mote::ir {
   X(MaxPool2D, "max_pool2d")                 \
   X(AvgPool2D, "avg_pool2d")                 \
   X(Reshape, "reshape")                      \
-  X(Softmax, "softmax")
+  X(Softmax, "softmax")                      \
+  X(Add, "add")
 
 enum class Op {
 #define MOTE_IR_OP_ENUM(name, text) name,
@@ -41,6 +44,9 @@ struct Shape {
 struct Layer {
   Op op = Op::FullyConnected;
   std::string name;
+  // Tensors read: 0 = the model input, k = layer k - 1's output (always an earlier one). Empty: the previous
+  // layer's output (a chain). Add reads two tensors of the same shape.
+  std::vector<int> inputs;
   Shape in, out;  // out is set by infer_shapes()
   // Convolution and pooling window; FullyConnected reads in.size() and writes units outputs.
   int kernel_h = 1, kernel_w = 1, stride_h = 1, stride_w = 1;
@@ -49,7 +55,7 @@ struct Layer {
   Padding padding = Padding::Valid;
   Activation activation = Activation::None;  // fused after the op
   // FullyConnected: [units][in.size()] (input in HWC order); Conv2D: [out_c][kh][kw][in_c] (OHWI);
-  // DepthwiseConv2D: [kh][kw][in_c * depth_multiplier]. Pools, Reshape, Softmax: empty.
+  // DepthwiseConv2D: [kh][kw][in_c * depth_multiplier]. Pools, Reshape, Softmax, Add: empty.
   std::vector<float> weights;
   std::vector<float> bias;  // one per output channel; may be empty (zero)
 };
@@ -62,6 +68,9 @@ struct Model {
   const Shape& output() const { return layers.empty() ? input : layers.back().out; }
 };
 
+// The tensors layer i reads (its `inputs`, or {i}: the previous layer's output).
+std::vector<int> layer_inputs(const Layer& l, size_t i);
+
 // Sets every layer's in/out from model.input and checks weights, biases and windows; throws mote::Error
 // naming "layer N (name)" and the field.
 void infer_shapes(Model& m);
@@ -72,7 +81,7 @@ int conv_pad_before(int in, int kernel, int stride, Padding p);
 
 // The float reference evaluator (double accumulation): what quantized and generated code are compared to.
 std::vector<float> run_float(const Model& m, const float* input);
-// Output of every layer, in order (for calibration: activation ranges per tensor).
+// Output of every layer, in order (tensor k + 1 = element k; for calibration: activation ranges per tensor).
 std::vector<std::vector<float>> run_float_all(const Model& m, const float* input);
 
 nlohmann::json to_json(const Model& m);

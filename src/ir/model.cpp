@@ -1,4 +1,4 @@
-#include "compile/model.h"
+#include "ir/model.h"
 
 #include <algorithm>
 #include <cmath>
@@ -15,7 +15,7 @@ const char* const kOpNames[] = {
 #undef MOTE_IR_OP_NAME
 };
 constexpr size_t kOpCount = sizeof(kOpNames) / sizeof(kOpNames[0]);
-static_assert(kOpCount == static_cast<size_t>(Op::Softmax) + 1, "op list and names drifted");
+static_assert(kOpCount == static_cast<size_t>(Op::Add) + 1, "op list and names drifted");
 
 std::string where(size_t i, const Layer& l) {
   return "layer " + std::to_string(i) + " (" + (l.name.empty() ? op_name(l.op) : l.name) + ")";
@@ -27,7 +27,7 @@ float activate(double v, Activation a) {
   return static_cast<float>(v);
 }
 
-std::vector<float> run_layer(const Layer& l, const std::vector<float>& x) {
+std::vector<float> run_layer(const Layer& l, const std::vector<float>& x, const std::vector<float>* x2) {
   std::vector<float> y(l.out.size());
   const Shape& in = l.in;
   const Shape& out = l.out;
@@ -80,6 +80,9 @@ std::vector<float> run_layer(const Layer& l, const std::vector<float>& x) {
     case Op::Reshape:
       y = x;
       break;
+    case Op::Add:
+      for (size_t i = 0; i < y.size(); ++i) y[i] = activate(static_cast<double>(x[i]) + (*x2)[i], l.activation);
+      break;
     case Op::Softmax: {
       double m = *std::max_element(x.begin(), x.end()), sum = 0;
       std::vector<double> e(x.size());
@@ -119,12 +122,24 @@ int conv_pad_before(int in, int kernel, int stride, Padding p) {
   return std::max((out - 1) * stride + kernel - in, 0) / 2;
 }
 
+std::vector<int> layer_inputs(const Layer& l, size_t i) {
+  return l.inputs.empty() ? std::vector<int>{static_cast<int>(i)} : l.inputs;
+}
+
 void infer_shapes(Model& m) {
   if (m.input.h < 1 || m.input.w < 1 || m.input.c < 1) throw Error("model.input: every dimension must be >= 1");
-  Shape cur = m.input;
+  std::vector<Shape> tensors = {m.input};
   for (size_t i = 0; i < m.layers.size(); ++i) {
     Layer& l = m.layers[i];
     std::string at = where(i, l);
+    const auto ins = layer_inputs(l, i);
+    for (int t : ins)
+      if (t < 0 || t > static_cast<int>(i))
+        throw error_at(at, "reads tensor " + std::to_string(t) + ", which is not an earlier tensor (0.." + std::to_string(i) + ")");
+    if (ins.size() != (l.op == Op::Add ? 2u : 1u))
+      throw error_at(at, std::string(op_name(l.op)) + " reads " + (l.op == Op::Add ? "2 tensors" : "1 tensor") + ", not " +
+                             std::to_string(ins.size()));
+    const Shape cur = tensors[ins[0]];
     l.in = cur;
     auto need = [&](size_t got, size_t want, const char* what) {
       if (got != want)
@@ -165,18 +180,24 @@ void infer_shapes(Model& m) {
       case Op::Softmax:
         l.out = cur;
         break;
+      case Op::Add:
+        if (!(tensors[ins[1]] == cur)) throw error_at(at, "adds tensors of different shapes");
+        l.out = cur;
+        break;
     }
     if (!l.bias.empty()) need(l.bias.size(), static_cast<size_t>(l.out.c), "bias");
-    cur = l.out;
+    tensors.push_back(l.out);
   }
 }
 
 std::vector<std::vector<float>> run_float_all(const Model& m, const float* input) {
   std::vector<std::vector<float>> outs;
-  std::vector<float> x(input, input + m.input.size());
-  for (const Layer& l : m.layers) {
-    x = run_layer(l, x);
-    outs.push_back(x);
+  const std::vector<float> x(input, input + m.input.size());
+  auto tensor = [&](int t) -> const std::vector<float>& { return t == 0 ? x : outs[static_cast<size_t>(t) - 1]; };
+  for (size_t i = 0; i < m.layers.size(); ++i) {
+    const auto ins = layer_inputs(m.layers[i], i);
+    auto y = run_layer(m.layers[i], tensor(ins[0]), ins.size() > 1 ? &tensor(ins[1]) : nullptr);
+    outs.push_back(std::move(y));
   }
   return outs;
 }
@@ -191,8 +212,9 @@ nlohmann::json to_json(const Model& m) {
   nlohmann::json layers = nlohmann::json::array();
   for (const Layer& l : m.layers) {
     nlohmann::json j = {{"op", op_name(l.op)}, {"name", l.name}, {"out", shape(l.out)}};
+    if (!l.inputs.empty()) j["inputs"] = l.inputs;
     if (l.op == Op::FullyConnected || l.op == Op::Conv2D) j["units"] = l.units;
-    if (l.op != Op::FullyConnected && l.op != Op::Reshape && l.op != Op::Softmax) {
+    if (l.op != Op::FullyConnected && l.op != Op::Reshape && l.op != Op::Softmax && l.op != Op::Add) {
       j["kernel"] = {l.kernel_h, l.kernel_w};
       j["stride"] = {l.stride_h, l.stride_w};
       j["padding"] = padding_name(l.padding);
@@ -224,6 +246,7 @@ Model from_json(const nlohmann::json& j) {
       if (k == kOpCount) throw error_at(at + ".op", "unknown op '" + op + "'");
       l.op = static_cast<Op>(k);
       l.name = lj.value("name", "");
+      l.inputs = lj.value("inputs", std::vector<int>{});
       l.units = lj.value("units", 0);
       if (lj.contains("kernel")) l.kernel_h = lj["kernel"].at(0), l.kernel_w = lj["kernel"].at(1);
       if (lj.contains("stride")) l.stride_h = lj["stride"].at(0), l.stride_w = lj["stride"].at(1);

@@ -1,0 +1,460 @@
+#include "compile/tflite_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/files.h"
+#include "quant/quantize.h"
+#include "tflite_schema_generated.h"
+
+namespace mote::compile {
+namespace {
+
+constexpr const char* kSupported =
+    "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SQUEEZE, SOFTMAX, "
+    "QUANTIZE (first), DEQUANTIZE (last)";
+
+std::string op_code_name(int code) {
+  const char* n = code >= tflite::BuiltinOperator_MIN && code <= tflite::BuiltinOperator_MAX
+                      ? tflite::EnumNameBuiltinOperator(static_cast<tflite::BuiltinOperator>(code))
+                      : "";
+  return n && *n ? n : "operator code " + std::to_string(code);
+}
+
+const char* type_name(tflite::TensorType t) {
+  const char* n = tflite::EnumNameTensorType(t);
+  return n && *n ? n : "an unknown type";
+}
+
+class Reader {
+ public:
+  Reader(const tflite::Model& m, std::string name) : m_(m), name_(std::move(name)) {}
+
+  TfliteModel read() {
+    TfliteModel out;
+    if (m_.description()) out.description = m_.description()->str();
+    if (!m_.subgraphs() || m_.subgraphs()->size() != 1)
+      fail("has " + std::to_string(m_.subgraphs() ? m_.subgraphs()->size() : 0) +
+           " subgraphs; mote imports models with exactly one (no control flow)");
+    sg_ = m_.subgraphs()->Get(0);
+    if (!sg_->tensors() || !sg_->operators() || sg_->operators()->size() == 0) fail("has no tensors or no operators");
+    if (!sg_->inputs() || sg_->inputs()->size() != 1 || !sg_->outputs() || sg_->outputs()->size() != 1)
+      fail("must have exactly one input and one output tensor");
+    const int input = sg_->inputs()->Get(0);
+    const auto* in_t = tensor(input, "the model input");
+    ir_of_.assign(sg_->tensors()->size(), -1);
+
+    const auto& ops = *sg_->operators();
+    size_t first = 0;
+    // A float interface: QUANTIZE first (float -> int8) is the input quantization mote does on the device too.
+    if (in_t->type() == tflite::TensorType_FLOAT32 && code(0) == tflite::BuiltinOperator_QUANTIZE) {
+      at_ = 0;
+      const int y = output_of(*ops.Get(0));
+      if (inputs_of(*ops.Get(0)).at(0) != input) fail_op("QUANTIZE must read the model input");
+      q_.input = activation_quant(y);
+      q_.input_shape = shape_of(y);
+      ir_of_[y] = 0;
+      first = 1;
+      quantized_ = true;
+    } else if (in_t->type() == tflite::TensorType_INT8) {
+      q_.input = activation_quant(input);
+      q_.input_shape = shape_of(input);
+      ir_of_[input] = 0;
+      quantized_ = true;
+    } else if (in_t->type() == tflite::TensorType_FLOAT32) {
+      f_.input = shape_of(input);
+      ir_of_[input] = 0;
+      quantized_ = false;
+    } else {
+      fail("input tensor is " + std::string(type_name(in_t->type())) + "; mote imports int8 and float32 models");
+    }
+
+    const int output = sg_->outputs()->Get(0);
+    for (size_t i = first; i < ops.size(); ++i) {
+      at_ = i;
+      const auto& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
+      // DEQUANTIZE last (int8 -> float) is the output dequantization mote does on the host.
+      if (quantized_ && code(i) == tflite::BuiltinOperator_DEQUANTIZE && i + 1 == ops.size() && output_of(op) == output) {
+        ir_of_[output] = mapped(inputs_of(op).at(0));
+        continue;
+      }
+      read_op(op);
+    }
+    if (ir_of_[output] < 0 || static_cast<size_t>(ir_of_[output]) != layers() || layers() == 0)
+      fail("its output tensor is not the last operator's output; mote imports models whose last operator makes the output");
+    out.quantized = quantized_;
+    if (quantized_) {
+      out.q = std::move(q_);
+    } else {
+      out.f = std::move(f_);
+      ir::infer_shapes(out.f);
+    }
+    return out;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what) const { throw Error(name_ + ": " + what); }
+  [[noreturn]] void fail_op(const std::string& what) const {
+    throw Error(name_ + ": operator " + std::to_string(at_) + " (" + op_code_name(code(at_)) + "): " + what);
+  }
+
+  size_t layers() const { return quantized_ ? q_.layers.size() : f_.layers.size(); }
+
+  int code(size_t i) const {
+    const auto* op = sg_->operators()->Get(static_cast<flatbuffers::uoffset_t>(i));
+    const auto* codes = m_.operator_codes();
+    if (!codes || op->opcode_index() >= codes->size())
+      throw Error(name_ + ": operator " + std::to_string(i) + " names operator code index " +
+                  std::to_string(op->opcode_index()) + ", past the model's operator codes");
+    const auto* c = codes->Get(op->opcode_index());
+    // TFLite's rule: the larger of the deprecated byte and the int field.
+    return std::max<int>(c->deprecated_builtin_code(), static_cast<int>(c->builtin_code()));
+  }
+
+  const tflite::Tensor* tensor(int index, const std::string& what) const {
+    if (index < 0 || static_cast<size_t>(index) >= sg_->tensors()->size())
+      fail(what + " is tensor " + std::to_string(index) + ", past the " + std::to_string(sg_->tensors()->size()) +
+           " tensors");
+    return sg_->tensors()->Get(static_cast<flatbuffers::uoffset_t>(index));
+  }
+
+  std::vector<int> dims(int index) const {
+    const auto* t = tensor(index, "a tensor");
+    std::vector<int> d;
+    if (t->shape())
+      for (int v : *t->shape()) {
+        if (v < 1 || v > (1 << 24)) fail("tensor " + std::to_string(index) + " has dimension " + std::to_string(v) +
+                                         "; mote imports static shapes with every dimension in [1, 2^24]");
+        d.push_back(v);
+      }
+    return d;
+  }
+
+  size_t elements(int index) const {
+    size_t n = 1;
+    for (int v : dims(index)) {
+      n *= static_cast<size_t>(v);
+      if (n > (size_t{1} << 28)) fail("tensor " + std::to_string(index) + " has more than 2^28 elements");
+    }
+    return n;
+  }
+
+  // The IR shape of an activation tensor: [1, h, w, c], [1, w, c], [1, n] or [n] (batch 1).
+  ir::Shape shape_of(int index) const {
+    auto d = dims(index);
+    if (d.size() >= 2 && d[0] != 1) fail("tensor " + std::to_string(index) + " has batch " + std::to_string(d[0]) + "; mote runs batch 1");
+    if (d.size() == 4) return {d[1], d[2], d[3]};
+    if (d.size() == 3) return {1, d[1], d[2]};
+    if (d.size() == 2) return {1, 1, d[1]};
+    if (d.size() == 1) return {1, 1, d[0]};
+    fail("tensor " + std::to_string(index) + " has rank " + std::to_string(d.size()) + "; mote imports ranks 1 to 4");
+  }
+
+  ir::TensorQuant activation_quant(int index) const {
+    const auto* t = tensor(index, "a tensor");
+    if (t->type() != tflite::TensorType_INT8)
+      fail("tensor " + std::to_string(index) + " is " + type_name(t->type()) + " where mote expects int8");
+    const auto* q = t->quantization();
+    if (!q || !q->scale() || q->scale()->size() != 1 || !q->zero_point() || q->zero_point()->size() != 1)
+      fail("tensor " + std::to_string(index) + " has no per-tensor scale and zero point");
+    const float s = q->scale()->Get(0);
+    const int64_t zp = q->zero_point()->Get(0);
+    if (!(s > 0) || !std::isfinite(s) || zp < -128 || zp > 127)
+      fail("tensor " + std::to_string(index) + " has scale " + std::to_string(s) + " and zero point " +
+           std::to_string(zp) + "; int8 needs a positive scale and a zero point in [-128, 127]");
+    return {s, static_cast<int32_t>(zp)};
+  }
+
+  // The bytes of a constant tensor, checked to be exactly `bytes` long.
+  const uint8_t* constant(int index, size_t bytes, const char* what) const {
+    const auto* t = tensor(index, what);
+    const auto* buffers = m_.buffers();
+    if (!buffers || t->buffer() == 0 || t->buffer() >= buffers->size()) fail_op(std::string(what) + " is not a constant tensor");
+    const auto* b = buffers->Get(t->buffer());
+    if (b->offset() != 0 || b->size() != 0) fail_op(std::string(what) + " is stored outside the flatbuffer (models past 2 GB)");
+    if (!b->data() || b->data()->size() != bytes)
+      fail_op(std::string(what) + " holds " + std::to_string(b->data() ? b->data()->size() : 0) + " bytes, expected " +
+              std::to_string(bytes) + " (sparse or mis-sized tensors are not supported)");
+    return b->data()->data();
+  }
+
+  std::vector<int> inputs_of(const tflite::Operator& op) const {
+    return op.inputs() ? std::vector<int>(op.inputs()->begin(), op.inputs()->end()) : std::vector<int>{};
+  }
+  int output_of(const tflite::Operator& op) const {
+    if (!op.outputs() || op.outputs()->size() != 1) fail_op("must have exactly one output");
+    const int y = op.outputs()->Get(0);
+    tensor(y, "its output");
+    return y;
+  }
+
+  // The IR tensor that holds tflite tensor `t` (an earlier operator's output or the input).
+  int mapped(int t) const {
+    tensor(t, "an input");
+    if (ir_of_[t] < 0) fail_op("reads tensor " + std::to_string(t) + ", which no earlier operator produces (or a constant where mote expects an activation)");
+    return ir_of_[t];
+  }
+
+  ir::Activation activation(tflite::ActivationFunctionType a) const {
+    switch (a) {
+      case tflite::ActivationFunctionType_NONE: return ir::Activation::None;
+      case tflite::ActivationFunctionType_RELU: return ir::Activation::Relu;
+      case tflite::ActivationFunctionType_RELU6: return ir::Activation::Relu6;
+      default: fail_op("fused activation " + std::string(tflite::EnumNameActivationFunctionType(a)) +
+                       " is not supported (NONE, RELU, RELU6 are)");
+    }
+  }
+
+  // Per output channel scales of a weight tensor with `channels` outputs along `dim` (one scale: per tensor).
+  std::vector<float> weight_scales(int index, int channels, int dim) const {
+    const auto* t = tensor(index, "the weights");
+    const auto* q = t->quantization();
+    if (!q || !q->scale() || q->scale()->size() == 0) fail_op("its weights have no scale");
+    const size_t n = q->scale()->size();
+    if (n != 1 && (n != static_cast<size_t>(channels) || q->quantized_dimension() != dim))
+      fail_op("its weights have " + std::to_string(n) + " scales along dimension " + std::to_string(q->quantized_dimension()) +
+              "; mote reads one per tensor or one per output channel (dimension " + std::to_string(dim) + ")");
+    if (q->zero_point())
+      for (int64_t z : *q->zero_point())
+        if (z != 0) fail_op("its weights have zero point " + std::to_string(z) + "; int8 weights must be symmetric (0)");
+    std::vector<float> s(static_cast<size_t>(channels));
+    for (int c = 0; c < channels; ++c) {
+      s[c] = q->scale()->Get(n == 1 ? 0 : static_cast<flatbuffers::uoffset_t>(c));
+      if (!(s[c] > 0) || !std::isfinite(s[c])) fail_op("its weights have scale " + std::to_string(s[c]) + "; scales must be positive");
+    }
+    return s;
+  }
+
+  // Weights (int8 or float32 per the model) and bias of a layer with `channels` outputs.
+  template <class L>
+  void read_weights(L& l, const std::vector<int>& ins, size_t count, int channels, int dim) {
+    const auto* w = tensor(ins.at(1), "the weights");
+    if (elements(ins[1]) != count) fail_op("its weights have " + std::to_string(elements(ins[1])) + " values, expected " + std::to_string(count));
+    const bool has_bias = ins.size() > 2 && ins[2] >= 0;
+    if (has_bias && elements(ins[2]) != static_cast<size_t>(channels))
+      fail_op("its bias has " + std::to_string(elements(ins[2])) + " values, expected " + std::to_string(channels));
+    if constexpr (std::is_same_v<L, ir::QLayer>) {
+      if (w->type() != tflite::TensorType_INT8) fail_op(std::string("its weights are ") + type_name(w->type()) + "; int8 models need int8 weights");
+      const auto* p = constant(ins[1], count, "its weights");
+      l.weights.assign(reinterpret_cast<const int8_t*>(p), reinterpret_cast<const int8_t*>(p) + count);
+      l.weight_scales = weight_scales(ins[1], channels, dim);
+      l.bias.assign(static_cast<size_t>(channels), 0);
+      if (has_bias) {
+        if (tensor(ins[2], "the bias")->type() != tflite::TensorType_INT32) fail_op("its bias is not int32");
+        std::memcpy(l.bias.data(), constant(ins[2], 4 * static_cast<size_t>(channels), "its bias"), 4 * static_cast<size_t>(channels));
+      }
+    } else {
+      if (w->type() != tflite::TensorType_FLOAT32) fail_op(std::string("its weights are ") + type_name(w->type()) + "; float models need float32 weights");
+      l.weights.resize(count);
+      std::memcpy(l.weights.data(), constant(ins[1], 4 * count, "its weights"), 4 * count);
+      if (has_bias) {
+        if (tensor(ins[2], "the bias")->type() != tflite::TensorType_FLOAT32) fail_op("its bias is not float32");
+        l.bias.resize(static_cast<size_t>(channels));
+        std::memcpy(l.bias.data(), constant(ins[2], 4 * static_cast<size_t>(channels), "its bias"), 4 * static_cast<size_t>(channels));
+      }
+    }
+  }
+
+  // Per-channel multipliers as TFLM's Prepare computes them: input * weight / output in double; a per-tensor
+  // FULLY_CONNECTED takes the product in float first (GetQuantizedConvolutionMultipler).
+  void multipliers(ir::QLayer& l, bool float_product) const {
+    const size_t n = l.weight_scales.size();
+    l.multiplier.resize(n);
+    l.shift.resize(n);
+    for (size_t c = 0; c < n; ++c) {
+      const double real = float_product ? static_cast<double>(l.input.scale * l.weight_scales[c]) / static_cast<double>(l.output.scale)
+                                        : static_cast<double>(l.input.scale) * static_cast<double>(l.weight_scales[c]) /
+                                              static_cast<double>(l.output.scale);
+      std::tie(l.multiplier[c], l.shift[c]) = quant::quantize_multiplier(real);
+    }
+  }
+
+  void read_op(const tflite::Operator& op) {
+    const int c = code(at_);
+    const auto ins = inputs_of(op);
+    if (ins.empty() || ins[0] < 0) fail_op("has no input");
+    const int y = output_of(op);
+    const int x = mapped(ins[0]);
+    const ir::Shape in = shape_of(ins[0]), out = shape_of(y);
+    ir::Layer f;  // geometry common to both paths
+    f.name = tensor(y, "its output")->name() ? tensor(y, "its output")->name()->str() : "";
+    f.in = in;
+    f.out = out;
+    f.inputs = {x};
+    int channels = 0, dim = 0;
+    size_t weight_count = 0;
+    float softmax_beta = 1.0f;
+    auto window = [&](tflite::Padding p, int stride_w, int stride_h, int kh, int kw) {
+      if (stride_w < 1 || stride_h < 1 || kh < 1 || kw < 1) fail_op("has a stride or window below 1");
+      f.padding = p == tflite::Padding_SAME ? ir::Padding::Same : ir::Padding::Valid;
+      f.stride_h = stride_h;
+      f.stride_w = stride_w;
+      f.kernel_h = kh;
+      f.kernel_w = kw;
+      const ir::Shape want{ir::conv_out_size(in.h, kh, stride_h, f.padding), ir::conv_out_size(in.w, kw, stride_w, f.padding), out.c};
+      if (!(want == out))
+        fail_op("output is " + std::to_string(out.h) + "x" + std::to_string(out.w) + ", its window gives " +
+                std::to_string(want.h) + "x" + std::to_string(want.w));
+    };
+    auto rank4 = [&](int t) {
+      if (dims(t).size() != 4) fail_op("input is not a 4-D NHWC tensor");
+    };
+    switch (c) {
+      case tflite::BuiltinOperator_CONV_2D: {
+        const auto* o = op.builtin_options_as_Conv2DOptions();
+        if (!o) fail_op("has no Conv2DOptions");
+        if (o->dilation_w_factor() != 1 || o->dilation_h_factor() != 1) fail_op("is dilated; mote supports dilation 1");
+        rank4(ins[0]);
+        const auto wd = dims(ins.at(1));
+        if (wd.size() != 4 || wd[0] != out.c || wd[3] != in.c)
+          fail_op("weights are not [out_channels, kh, kw, in_channels] for this input and output (grouped convolution is not supported)");
+        f.op = ir::Op::Conv2D;
+        f.units = out.c;
+        window(o->padding(), o->stride_w(), o->stride_h(), wd[1], wd[2]);
+        f.activation = activation(o->fused_activation_function());
+        channels = out.c, dim = 0, weight_count = static_cast<size_t>(wd[0]) * wd[1] * wd[2] * wd[3];
+        break;
+      }
+      case tflite::BuiltinOperator_DEPTHWISE_CONV_2D: {
+        const auto* o = op.builtin_options_as_DepthwiseConv2DOptions();
+        if (!o) fail_op("has no DepthwiseConv2DOptions");
+        if (o->dilation_w_factor() != 1 || o->dilation_h_factor() != 1) fail_op("is dilated; mote supports dilation 1");
+        rank4(ins[0]);
+        const auto wd = dims(ins.at(1));
+        if (wd.size() != 4 || wd[0] != 1 || wd[3] != out.c || out.c % in.c != 0)
+          fail_op("weights are not [1, kh, kw, out_channels] with out_channels a multiple of the input's");
+        f.op = ir::Op::DepthwiseConv2D;
+        f.depth_multiplier = out.c / in.c;
+        if (o->depth_multiplier() != 0 && o->depth_multiplier() != f.depth_multiplier)
+          fail_op("depth_multiplier " + std::to_string(o->depth_multiplier()) + " disagrees with its shapes");
+        window(o->padding(), o->stride_w(), o->stride_h(), wd[1], wd[2]);
+        f.activation = activation(o->fused_activation_function());
+        channels = out.c, dim = 3, weight_count = static_cast<size_t>(wd[1]) * wd[2] * wd[3];
+        break;
+      }
+      case tflite::BuiltinOperator_FULLY_CONNECTED: {
+        const auto* o = op.builtin_options_as_FullyConnectedOptions();
+        if (o && o->weights_format() != tflite::FullyConnectedOptionsWeightsFormat_DEFAULT)
+          fail_op("has shuffled weights; mote reads the DEFAULT weights format");
+        const auto wd = dims(ins.at(1));
+        if (wd.size() != 2 || static_cast<size_t>(wd[1]) != in.size() || static_cast<size_t>(wd[0]) != out.size())
+          fail_op("weights are not [outputs, inputs] for a batch-1 input of " + std::to_string(in.size()) + " values");
+        f.op = ir::Op::FullyConnected;
+        f.units = wd[0];
+        f.out = {1, 1, wd[0]};
+        f.activation = o ? activation(o->fused_activation_function()) : ir::Activation::None;
+        channels = wd[0], dim = 0, weight_count = static_cast<size_t>(wd[0]) * wd[1];
+        break;
+      }
+      case tflite::BuiltinOperator_AVERAGE_POOL_2D:
+      case tflite::BuiltinOperator_MAX_POOL_2D: {
+        const auto* o = op.builtin_options_as_Pool2DOptions();
+        if (!o) fail_op("has no Pool2DOptions");
+        rank4(ins[0]);
+        if (out.c != in.c) fail_op("changes the channel count");
+        f.op = c == tflite::BuiltinOperator_MAX_POOL_2D ? ir::Op::MaxPool2D : ir::Op::AvgPool2D;
+        window(o->padding(), o->stride_w(), o->stride_h(), o->filter_height(), o->filter_width());
+        f.activation = activation(o->fused_activation_function());
+        break;
+      }
+      case tflite::BuiltinOperator_RESHAPE:
+      case tflite::BuiltinOperator_SQUEEZE:
+        if (in.size() != out.size()) fail_op("changes the element count");
+        f.op = ir::Op::Reshape;
+        break;
+      case tflite::BuiltinOperator_SOFTMAX: {
+        const auto* o = op.builtin_options_as_SoftmaxOptions();
+        softmax_beta = o ? o->beta() : 1.0f;
+        if (!(softmax_beta > 0) || !std::isfinite(softmax_beta)) fail_op("beta must be positive");
+        const auto d = dims(ins[0]);
+        if (d.empty() || static_cast<size_t>(d.back()) != in.size())
+          fail_op("has more than one row; mote's softmax takes one row (batch 1, one vector)");
+        if (!(in == out)) fail_op("changes its shape");
+        f.op = ir::Op::Softmax;
+        break;
+      }
+      case tflite::BuiltinOperator_ADD: {
+        const auto* o = op.builtin_options_as_AddOptions();
+        if (ins.size() != 2 || ins[1] < 0) fail_op("needs two inputs");
+        if (dims(ins[0]) != dims(ins[1]) || dims(ins[0]) != dims(y))
+          fail_op("adds tensors of different shapes; mote's Add does not broadcast");
+        f.op = ir::Op::Add;
+        f.inputs = {x, mapped(ins[1])};
+        f.activation = o ? activation(o->fused_activation_function()) : ir::Activation::None;
+        break;
+      }
+      default:
+        fail_op(std::string("is not supported; mote imports ") + kSupported);
+    }
+    if (quantized_) {
+      ir::QLayer l;
+      l.op = f.op;
+      l.name = f.name;
+      l.inputs = f.inputs;
+      l.in = f.in;
+      l.out = f.out;
+      l.kernel_h = f.kernel_h, l.kernel_w = f.kernel_w, l.stride_h = f.stride_h, l.stride_w = f.stride_w;
+      l.depth_multiplier = f.depth_multiplier;
+      l.pad_h = ir::conv_pad_before(in.h, f.kernel_h, f.stride_h, f.padding);
+      l.pad_w = ir::conv_pad_before(in.w, f.kernel_w, f.stride_w, f.padding);
+      l.input = activation_quant(ins[0]);
+      l.output = activation_quant(y);
+      if (weight_count) {
+        read_weights(l, ins, weight_count, channels, dim);
+        const bool per_tensor_fc = f.op == ir::Op::FullyConnected &&
+                                   tensor(ins[1], "the weights")->quantization()->scale()->size() == 1;
+        multipliers(l, per_tensor_fc);
+      }
+      if (f.op == ir::Op::Softmax) {
+        const ir::TensorQuant file_output = l.output;
+        try {
+          quant::set_softmax_params(l, softmax_beta, l.input.scale);
+        } catch (const Error& e) {
+          fail_op(e.what());
+        }
+        if (std::fabs(file_output.scale - 1.0f / 256) > 0.001f / 256 || file_output.zero_point != -128)
+          fail_op("int8 softmax output must have scale 1/256 and zero point -128 (TFLite's int8 spec)");
+        l.output = file_output;
+      }
+      if (f.op == ir::Op::Add) quant::set_add_params(l, l.input, activation_quant(ins[1]), l.output);
+      quant::set_activation_range(l, f.activation);
+      q_.layers.push_back(std::move(l));
+    } else {
+      if (f.op == ir::Op::Softmax && softmax_beta != 1.0f) fail_op("softmax beta must be 1 in float models mote quantizes");
+      if (weight_count) read_weights(f, ins, weight_count, channels, dim);
+      f_.layers.push_back(std::move(f));
+    }
+    ir_of_[y] = static_cast<int>(layers());
+  }
+
+  const tflite::Model& m_;
+  std::string name_;
+  const tflite::SubGraph* sg_ = nullptr;
+  size_t at_ = 0;
+  bool quantized_ = true;
+  std::vector<int> ir_of_;  // tflite tensor -> IR tensor (0 = the input, k = layer k - 1's output), -1: none
+  ir::QModel q_;
+  ir::Model f_;
+};
+
+}  // namespace
+
+TfliteModel read_tflite(const uint8_t* bytes, size_t size, const std::string& name) {
+  if (size < 8 || !tflite::ModelBufferHasIdentifier(bytes))
+    throw Error(name + ": not a TensorFlow Lite model (no TFL3 identifier); export a .tflite flatbuffer");
+  flatbuffers::Verifier verifier(bytes, size);
+  if (!tflite::VerifyModelBuffer(verifier))
+    throw Error(name + ": the TensorFlow Lite flatbuffer is corrupt or truncated");
+  const auto* m = tflite::GetModel(bytes);
+  if (m->version() != 3) throw Error(name + ": schema version " + std::to_string(m->version()) + "; mote reads version 3");
+  return Reader(*m, name).read();
+}
+
+TfliteModel load_tflite(const std::filesystem::path& file) {
+  const std::string bytes = read_file(file, uint64_t{1} << 30);
+  return read_tflite(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), file.string());
+}
+
+}  // namespace mote::compile

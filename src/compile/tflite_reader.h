@@ -1,0 +1,29 @@
+// A TensorFlow Lite flatbuffer (schema 3, src/compile/tflite_schema.fbs) read into mote's IR: an int8 model
+// becomes an ir::QModel that keeps the file's exact quantization (its kernel parameters computed as TFLite
+// Micro's Prepare computes them, so outputs match TFLM bit for bit); a float32 model becomes an ir::Model for
+// mote's post-training quantization. Supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD,
+// AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SQUEEZE, SOFTMAX, with fused NONE/RELU/RELU6 (docs/import.md).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "ir/qmodel.h"
+
+namespace mote::compile {
+
+struct TfliteModel {
+  bool quantized = false;  // int8: `q` holds the model; float32: `f` does
+  ir::QModel q;
+  ir::Model f;
+  std::string description;  // the file's description field
+};
+
+// Parses and checks `bytes`; `name` (the file) prefixes every error. Throws mote::Error with one line naming
+// the operator (index and code) or tensor and what mote supports; never reads past the buffer.
+TfliteModel read_tflite(const uint8_t* bytes, size_t size, const std::string& name);
+TfliteModel load_tflite(const std::filesystem::path& file);
+
+}  // namespace mote::compile

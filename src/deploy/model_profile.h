@@ -1,0 +1,35 @@
+// `mote profile MODEL --target cortex-m4`: one int8 model alone (an imported .tflite, or any ir::QModel) as
+// Cortex-M4 firmware under QEMU — the generated C++ and the runtime/nn kernels, with inputs read at run time
+// from a host file through semihosting (so flash does not depend on them). Reports RAM (static + painted
+// stack), flash (whole firmware and minus the same harness around an empty model, with and without
+// weights), instructions per invoke(), and parity: every device output against the host executor's.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ir/qmodel.h"
+
+namespace mote::deploy {
+
+struct ModelProfileOptions {
+  int timeout_s = 900;         // per QEMU run
+  std::filesystem::path work;  // build folder (required)
+};
+
+// `inputs` holds N inputs of q.input_shape.size() int8 values back to back. Throws mote::Error when the
+// toolchain is missing, the model cannot be generated or built, or QEMU fails; parity failures are
+// reported (parity.ok = false), not thrown.
+nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& model_name, const std::vector<int8_t>& inputs,
+                                       const ModelProfileOptions& opts);
+
+// N random int8 inputs (uniform over [-128, 127]) from a fixed seed, for a model of `input_size` values.
+std::vector<int8_t> random_inputs(size_t n, size_t input_size, uint64_t seed);
+
+// The human table of a model profile report.
+std::string model_profile_table(const nlohmann::json& r);
+
+}  // namespace mote::deploy
