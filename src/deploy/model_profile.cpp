@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 
 // The harness around the generated model: reads each input from the host file into input(), times invoke()
 // alone and prints the output bytes in hex. -DMOTE_EMPTY_MODEL: the same harness around a stub (the baseline).
-std::string model_firmware_main(const std::string& name, const fs::path& inputs_file) {
+std::string model_firmware_main(const std::string& name, const fs::path& inputs_file, size_t input_bytes) {
   std::string path;
   for (char c : inputs_file.string()) path += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
   std::ostringstream s;
@@ -29,16 +29,19 @@ std::string model_firmware_main(const std::string& name, const fs::path& inputs_
     << "const char kInputsPath[] = \"" << path << "\";\n\n"
     << "#ifdef MOTE_EMPTY_MODEL\n"
     << "// The stub's tensors; noipa + volatile: the compiler must not see that it does nothing.\n"
-    << "alignas(4) int8_t g_stub[16];\nvolatile uint32_t g_empty_bytes = 16;\nvolatile int g_empty_status = 0;\n"
+    << "alignas(4) int8_t g_stub[16];\nvolatile uint32_t g_input_bytes = " << input_bytes << ", g_empty_bytes = 16;\n"
+    << "volatile int g_empty_status = 0;\n"
     << "__attribute__((noipa)) int8_t* model_input() { return g_stub; }\n"
     << "__attribute__((noipa)) const int8_t* model_output() { return g_stub; }\n"
-    << "__attribute__((noipa)) uint32_t input_bytes() { return g_empty_bytes; }\n"
+    << "__attribute__((noipa)) uint32_t input_bytes() { return g_input_bytes; }  // an input in the file\n"
+    << "__attribute__((noipa)) uint32_t read_bytes() { return g_empty_bytes; }   // what the stub reads of it\n"
     << "__attribute__((noipa)) uint32_t output_bytes() { return g_empty_bytes; }\n"
     << "__attribute__((noipa)) int model_invoke() { return g_empty_status; }\n"
     << "#else\n"
     << "int8_t* model_input() { return " << name << "::input(); }\n"
     << "const int8_t* model_output() { return " << name << "::output(); }\n"
     << "uint32_t input_bytes() { return " << name << "::kInputSize; }\n"
+    << "uint32_t read_bytes() { return " << name << "::kInputSize; }\n"
     << "uint32_t output_bytes() { return " << name << "::kOutputSize; }\n"
     << "int model_invoke() { return " << name << "::invoke(); }\n"
     << "#endif\n\n"
@@ -70,7 +73,7 @@ int main() {
   }
   const uint32_t n = static_cast<uint32_t>(file_bytes) / in_bytes;
   for (uint32_t i = 0; i < n; ++i) {
-    if (board::read_file(kInputsPath, model_input(), in_bytes, i * in_bytes) != static_cast<int32_t>(in_bytes)) {
+    if (board::read_file(kInputsPath, model_input(), read_bytes(), i * in_bytes) != static_cast<int32_t>(read_bytes())) {
       board::print("error: cannot read the inputs file\n");
       board::exit(3);
     }
@@ -169,7 +172,7 @@ nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& m
     f.write(reinterpret_cast<const char*>(inputs.data()), static_cast<std::streamsize>(inputs.size()));
     if (!f) throw Error(inputs_file.string() + ": cannot write");
   }
-  write_firmware_sources(work / "src", g, model_firmware_main("mote_model", inputs_file));
+  write_firmware_sources(work / "src", g, model_firmware_main("mote_model", inputs_file, in_size));
   const Elf fw = build_firmware(work / "src", work, "model", false);
   const Elf base = build_firmware(work / "src", work, "empty", true, "-DMOTE_EMPTY_MODEL");
   int rc_fw = 0, rc_base = 0;

@@ -366,6 +366,8 @@ nlohmann::json to_json(const QModel& q) {
         break;
       case ir::Op::Add:
         j.update({{"size", l.in.size()}, {"input2_quant", tq(l.input2)}, {"left_shift", l.add_left_shift},
+                  {"input1_offset", -l.input.zero_point}, {"input2_offset", -l.input2.zero_point},
+                  {"output_offset", l.output.zero_point},
                   {"input1_multiplier", l.add_multiplier1}, {"input1_shift", l.add_shift1},
                   {"input2_multiplier", l.add_multiplier2}, {"input2_shift", l.add_shift2},
                   {"output_multiplier", l.add_output_multiplier}, {"output_shift", l.add_output_shift}});

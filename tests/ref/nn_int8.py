@@ -517,7 +517,10 @@ def make_cases():
 
 # ---- a whole quantized model (src/quant's JSON) ----
 def run_model(qm, x):
-    for L in qm["layers"]:
+    tensors = [np.asarray(x, np.int64).ravel()]  # the DAG: 0 = the input, k = layer k - 1's output
+    for i, L in enumerate(qm["layers"]):
+        ins = L.get("inputs", [i])
+        x = tensors[ins[0]]
         op = L["op"]
         if op == "fully_connected":
             x = fully_connected(L, x, L["weights"], L["bias"], L["multiplier"], L["shift"])
@@ -527,10 +530,12 @@ def run_model(qm, x):
             x = pool(L, x, op[:3])
         elif op == "softmax":
             x = softmax(L, x)
+        elif op == "add":
+            x = add(L, x, tensors[ins[1]])
         elif op != "reshape":
             raise SystemExit(f"nn_int8.py: unknown op {op}")
-        x = np.asarray(x, np.int64).ravel()
-    return [int(v) for v in x]
+        tensors.append(np.asarray(x, np.int64).ravel())
+    return [int(v) for v in tensors[-1]]
 
 
 if __name__ == "__main__":

@@ -43,6 +43,11 @@ fs::path dataset(const std::string& name) {
   return fs::exists(p) ? p : fs::path();
 }
 
+fs::path peer(const std::string& name) {
+  fs::path p = fs::path(MOTE_DATASETS_DIR).parent_path() / "peers" / name;
+  return fs::exists(p) ? p : fs::path();
+}
+
 void write_text(const fs::path& p, const std::string& text) {
   fs::create_directories(p.parent_path());
   std::ofstream out(p, std::ios::binary);

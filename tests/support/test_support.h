@@ -29,6 +29,8 @@ RunResult run_mote(const std::string& args);
 
 // ../shared/datasets/<name> when present, else an empty path (callers GTEST_SKIP with a message).
 std::filesystem::path dataset(const std::string& name);
+// ../shared/peers/<name> when present, else an empty path (callers GTEST_SKIP with a message).
+std::filesystem::path peer(const std::string& name);
 
 void write_text(const std::filesystem::path& p, const std::string& text);
 std::string read_text(const std::filesystem::path& p);
