@@ -47,6 +47,8 @@ def main():
     ap.add_argument("--models", default=",".join(MODELS))
     ap.add_argument("--build", default=str(ROOT / "build"))
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "mlperf.json"))
+    ap.add_argument("--tflm-build", choices=["release", "default"], default="release",
+                    help="TFLM's release build (no error strings or asserts: its smallest; the default) or its default one")
     a = ap.parse_args()
     if not (PEERS / "mlperf-tiny").is_dir() or not (PEERS / "tflm").is_dir():
         print(f"skipping: {PEERS}/mlperf-tiny and {PEERS}/tflm are not here")
@@ -70,7 +72,9 @@ def main():
         t0 = time.time()
         m = mote_profile(mote, model, inputs_file, work / "mote")
         t1 = time.time()
-        t = tflm.run_tflm(model, inputs.tobytes(), build_dir=build / "peers" / "tflm")
+        release = a.tflm_build == "release"
+        t = tflm.run_tflm(model, inputs.tobytes(), build_dir=build / "peers" / ("tflm-release" if release else "tflm"),
+                          release=release)
         t2 = time.time()
         device = [p["device"] for p in m["per_input"]]
         equal = sum(1 for d, o in zip(device, t["outputs"]) if list(d) == list(o))
@@ -115,6 +119,7 @@ def main():
               f"{r['outputs_equal_tflm']:>3}/{r['inputs']}")
     print("targets: RAM <= 0.75x, flash <= 0.9x, flash other than weights <= 0.5x, instructions <= 0.85x; outputs equal")
     out = {"bench": "mlperf", "board": "QEMU mps2-an386 (Cortex-M4F), -icount shift=0, SysTick instruction counts",
+           "tflm_build": a.tflm_build,
            "targets": TARGETS, "models": rows,
            "notes": "RAM = static (.data+.bss, mote's arena included; TFLM's arena_used instead of its 1 MiB buffer) "
                     "+ painted stack peak, whole firmware with the same board harness; flash = firmware minus the same "

@@ -172,7 +172,7 @@ def _compile(cmd, src, obj, deps=()):
     stamp.write_text(h.hexdigest())
 
 
-def _build_lib(build):
+def _build_lib(build, release=False):
     """libtflm.a via the peer's build.sh (incremental; it re-archives libtflm.a every time, so callers hold
     the build lock until they have linked)."""
     lib = build / "lib"
@@ -180,6 +180,8 @@ def _build_lib(build):
     env = dict(os.environ, JOBS=os.environ.get("JOBS", "2"))
     for k in ("TFLM_RELEASE", "TFLM_KERNELS", "OPT", "EXTRA_FLAGS"):  # the peer's published configuration
         env.pop(k, None)
+    if release:  # TFLM's BUILD_TYPE=release: -DNDEBUG -DTF_LITE_STRIP_ERROR_STRINGS (its smallest build)
+        env["TFLM_RELEASE"] = "1"
     p = subprocess.run([str(PEER / "build.sh"), str(lib)], env=env, capture_output=True, text=True)
     (build / "lib-build.log").write_text(p.stdout + p.stderr)
     if p.returncode != 0:
@@ -281,9 +283,9 @@ def _empty_harness(build, flags, common):
     return s
 
 
-def _build_all(build, model, data, info, arena_bytes, all_codes):
+def _build_all(build, model, data, info, arena_bytes, all_codes, release=False):
     """The library, the empty harness, and this model's firmware; returns (elf, sizes, empty, model dir)."""
-    flags = _build_lib(build)
+    flags = _build_lib(build, release)
     common = _common_objects(build, flags)
     empty = _empty_harness(build, flags, common)
     d = build / "models" / (f"{model.stem}-{hashlib.sha256(data).hexdigest()[:12]}" + ("-all-codes" if all_codes else ""))
@@ -307,7 +309,7 @@ def _build_all(build, model, data, info, arena_bytes, all_codes):
     return elf, sizes(elf), empty, d
 
 
-def run_tflm(model, inputs_bytes, build_dir=DEFAULT_BUILD, arena_bytes=ARENA_BYTES, all_codes=False):
+def run_tflm(model, inputs_bytes, build_dir=DEFAULT_BUILD, arena_bytes=ARENA_BYTES, all_codes=False, release=False):
     """Builds (incrementally) and runs `model` (.tflite path) under TFLM + CMSIS-NN on QEMU mps2-an386 for
     the inputs in `inputs_bytes` (N x input size raw bytes); returns the report as a dict (see README.md)."""
     model = Path(model).resolve()
@@ -322,7 +324,7 @@ def run_tflm(model, inputs_bytes, build_dir=DEFAULT_BUILD, arena_bytes=ARENA_BYT
     build.mkdir(parents=True, exist_ok=True)
     with open(build / "build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # concurrent callers build one at a time; QEMU runs outside the lock
-        elf, s, empty, d = _build_all(build, model, data, info, arena_bytes, all_codes)
+        elf, s, empty, d = _build_all(build, model, data, info, arena_bytes, all_codes, release)
 
     kv, results, _ = run_qemu(elf, inputs_bytes, d)
     n = len(inputs_bytes) // info["input_bytes"]
@@ -357,7 +359,9 @@ def run_tflm(model, inputs_bytes, build_dir=DEFAULT_BUILD, arena_bytes=ARENA_BYT
         "arena_buffer_bytes": s["arena_buffer"],
         "sections": s["sections"],
         "elf": str(elf),
-        "setup": ("TFLM + CMSIS-NN (" + str(PEER) + "), libtflm.a default build (-O2, error strings on); "
+        "release": release,
+        "setup": ("TFLM + CMSIS-NN (" + str(PEER) + "), libtflm.a " +
+                  ("release build (-O2, -DNDEBUG -DTF_LITE_STRIP_ERROR_STRINGS); " if release else "default build (-O2, error strings on); ") +
                   "firmware with mote's board support and flags; QEMU mps2-an386 -icount shift=0"),
     }
 
