@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "cli/cli.h"
+#include "deploy/model_file.h"
+#include "quant/executor.h"
 #include "core/error.h"
 #include "core/files.h"
 #include "device/forwarder.h"
@@ -23,7 +25,7 @@ namespace mote::cli {
 namespace {
 
 struct ClassifyArgs {
-  std::string file, serial;
+  std::string file, serial, model, calibration;
   bool json = false, continuous = false, stdin_input = false;
   double frequency_hz = 0, detect_timeout_s = 10;
   int baud = 115200;
@@ -190,6 +192,26 @@ void classify_stream(Project& p, const ClassifyArgs& a) {
                g_stop ? "interrupted" : "the stream ended", fw.garbage_lines(), fw.skipped_lines());
 }
 
+// `mote classify INPUTS --model MODEL.tflite`: every input (a .npy of real values or raw int8 bytes) through the
+// model alone on the host executor (the device's arithmetic), its dequantized outputs and argmax.
+void classify_with_model(const ClassifyArgs& a) {
+  const ir::QModel q = deploy::load_model_file(a.model, a.calibration);
+  const auto inputs = deploy::read_model_inputs(q, a.file);
+  const size_t n = q.input_shape.size();
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < inputs.size() / n; ++i) {
+    const auto y = quant::run_int8(q, inputs.data() + i * n);
+    const auto f = quant::dequantize_output(q, y);
+    const size_t best = static_cast<size_t>(std::max_element(f.begin(), f.end()) - f.begin());
+    out.push_back({{"input", i}, {"int8", y}, {"output", f}, {"argmax", best}});
+    if (a.json) continue;
+    std::printf("input %zu: argmax %zu (%.4f)", i, best, static_cast<double>(f[best]));
+    for (size_t k = 0; k < f.size() && k < 16; ++k) std::printf("%s%.4f", k ? " " : "  [", static_cast<double>(f[k]));
+    std::printf("%s]\n", f.size() > 16 ? " ..." : "");
+  }
+  if (a.json) print_json({{"model", a.model}, {"inputs", inputs.size() / n}, {"results", out}});
+}
+
 }  // namespace
 
 void register_classify(CLI::App& app, Context& ctx) {
@@ -206,8 +228,14 @@ void register_classify(CLI::App& app, Context& ctx) {
   cmd->add_option("--smooth", a.smooth, "Average the last N window results (default: window / stride)")->check(CLI::PositiveNumber);
   cmd->add_option("--detect-timeout", a.detect_timeout_s, "Give up when no device data arrives within this (s)");
   cmd->add_flag("--json", a.json, "JSON output (streams: one JSON object per line)");
+  cmd->add_option("--model", a.model, "Run FILE (a .npy of inputs or raw int8 bytes) through this .tflite model alone, no project");
+  cmd->add_option("--calibration", a.calibration, "With a float --model: a .npy of representative inputs to quantize it");
   cmd->callback([&ctx] {
     ctx.run = [&ctx] {
+      if (!a.model.empty()) {
+        if (a.file.empty()) throw Error("classify --model: give the inputs FILE (.npy of real values or raw int8 bytes)");
+        return classify_with_model(a);
+      }
       bool stream = a.stdin_input || !a.serial.empty();
       if (stream && !a.file.empty()) throw error_at(a.file, "give a FILE or --stdin/--serial, not both");
       if (!stream && a.file.empty()) throw Error("classify: give a FILE, or --stdin / --serial DEV for a live stream");

@@ -7,13 +7,14 @@
 #include "deploy/model_formats.h"
 #include "compile/tflite_reader.h"
 #include "core/files.h"
+#include "deploy/model_file.h"
 #include "deploy/model_profile.h"
 #include "deploy/profile.h"
 
 namespace mote::cli {
 
 void register_deploy(CLI::App& app, Context& ctx) {
-  static std::string format, out;
+  static std::string format, out, model, calibration;
   static bool json = false;
   std::string help = "Package the trained impulse for a device; formats:";
   for (const auto& f : deploy::deploy_formats()) help += std::string(" ") + f.name;
@@ -25,7 +26,17 @@ void register_deploy(CLI::App& app, Context& ctx) {
   cmd->add_option("--format", format, fhelp)->required();
   cmd->add_option("-o,--output", out, "Output folder (must not exist or be empty)")->required();
   cmd->add_flag("--json", json, "Print the report as JSON");
+  cmd->add_option("model", model, "A .tflite model to package alone (formats cpp, arduino, firmware; no project needed)");
+  cmd->add_option("--calibration", calibration, "With a float model: a .npy of representative inputs to quantize it");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
+    if (!model.empty()) {
+      const auto q = deploy::load_model_file(model, calibration);
+      auto r = deploy::deploy_model_file(q, deploy::model_identifier(model), format, out);
+      if (json) return print_json(r);
+      std::printf("deployed %s as %s into %s (%zu files)\n", model.c_str(), format.c_str(), out.c_str(), r["files"].get<size_t>());
+      if (r.contains("run")) std::printf("  run: %s\n", r["run"].get<std::string>().c_str());
+      return;
+    }
     Project p = ctx.open_project();
     auto r = deploy::deploy(p, format, out);
     if (json) return print_json(r);
@@ -48,22 +59,14 @@ void register_deploy(CLI::App& app, Context& ctx) {
 namespace {
 
 // `mote profile MODEL.tflite`: an int8 model file alone on the emulated device, inputs random or from a file.
-void profile_model_file(const std::string& file, const std::string& inputs_file, size_t random, uint64_t seed,
-                        const std::string& work, bool json) {
-  const auto m = compile::load_tflite(file);
-  if (!m.quantized)
-    throw Error(file + ": a float32 model; quantize it first (int8 .tflite), profile takes int8 models");
+void profile_model_file(const std::string& file, const std::string& calibration, const std::string& inputs_file, size_t random,
+                        uint64_t seed, const std::string& work, bool json) {
+  struct {
+    ir::QModel q;
+  } m{deploy::load_model_file(file, calibration)};
   const size_t in_size = m.q.input_shape.size();
-  std::vector<int8_t> inputs;
-  if (!inputs_file.empty()) {
-    const std::string bytes = read_file(inputs_file, uint64_t{1} << 30);
-    if (bytes.empty() || bytes.size() % in_size != 0)
-      throw Error(inputs_file + ": " + std::to_string(bytes.size()) + " bytes, not a whole number of inputs of " +
-                  std::to_string(in_size) + " int8 values; write N x " + std::to_string(in_size) + " bytes");
-    inputs.assign(bytes.begin(), bytes.end());
-  } else {
-    inputs = deploy::random_inputs(random, in_size, seed);
-  }
+  const std::vector<int8_t> inputs =
+      inputs_file.empty() ? deploy::random_inputs(random, in_size, seed) : deploy::read_model_inputs(m.q, inputs_file);
   deploy::ModelProfileOptions o;
   o.work = work.empty() ? std::filesystem::temp_directory_path() / ("mote-profile-" + std::filesystem::path(file).stem().string())
                         : std::filesystem::path(work);
@@ -77,7 +80,7 @@ void profile_model_file(const std::string& file, const std::string& inputs_file,
 }  // namespace
 
 void register_profile(CLI::App& app, Context& ctx) {
-  static std::string target = "cortex-m4", model, inputs_file, work;
+  static std::string target = "cortex-m4", model, inputs_file, work, calibration;
   static bool json = false;
   static size_t windows = 8, random = 8;
   static uint64_t seed = 1;
@@ -85,13 +88,14 @@ void register_profile(CLI::App& app, Context& ctx) {
   cmd->add_option("model", model, "An int8 .tflite model to profile alone (default: the project's impulse)");
   cmd->add_option("--target", target, "Device: cortex-m4 (QEMU mps2-an386)")->check(CLI::IsMember({"cortex-m4"}));
   cmd->add_option("--windows", windows, "Testing windows checked on the device (default 8)")->check(CLI::Range(1, 64));
-  cmd->add_option("--inputs", inputs_file, "With a model: int8 inputs, N x input size bytes back to back");
+  cmd->add_option("--inputs", inputs_file, "With a model: its inputs, a .npy of real values or raw int8 bytes (N x input size)");
+  cmd->add_option("--calibration", calibration, "With a float model: a .npy of representative inputs to quantize it");
   cmd->add_option("--random", random, "With a model: this many random int8 inputs (default 8)")->check(CLI::Range(1, 4096));
   cmd->add_option("--seed", seed, "With a model: the random inputs' seed (default 1)");
   cmd->add_option("--work", work, "With a model: the build folder (default: a temporary folder named after it)");
   cmd->add_flag("--json", json, "Print the report as JSON");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
-    if (!model.empty()) return profile_model_file(model, inputs_file, random, seed, work, json);
+    if (!model.empty()) return profile_model_file(model, calibration, inputs_file, random, seed, work, json);
     Project p = ctx.open_project();
     deploy::ProfileOptions o;
     o.windows = windows;

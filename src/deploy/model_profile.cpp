@@ -12,8 +12,6 @@
 #include "quant/executor.h"
 
 namespace mote::deploy {
-namespace {
-
 namespace fs = std::filesystem;
 
 // The harness around the generated model: reads each input from the host file into input(), times invoke()
@@ -98,6 +96,8 @@ int main() {
 )";
   return s.str();
 }
+
+namespace {
 
 std::vector<int8_t> from_hex(const std::string& h) {
   std::vector<int8_t> v;

@@ -26,6 +26,12 @@ struct ModelProfileOptions {
 nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& model_name, const std::vector<int8_t>& inputs,
                                        const ModelProfileOptions& opts);
 
+// The proof firmware's main.cpp around generated model `name` (name.h): reads each input of `inputs_file`
+// (input_bytes each; relative paths are QEMU's working directory) through semihosting, times invoke() and prints
+// "input I status=S instructions=N output=HEX", then the stack peak and "RESULT ok". -DMOTE_EMPTY_MODEL builds the
+// same harness around a stub (the baseline).
+std::string model_firmware_main(const std::string& name, const std::filesystem::path& inputs_file, size_t input_bytes);
+
 // N random int8 inputs (uniform over [-128, 127]) from a fixed seed, for a model of `input_size` values.
 std::vector<int8_t> random_inputs(size_t n, size_t input_size, uint64_t seed);
 
