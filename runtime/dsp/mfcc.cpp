@@ -34,19 +34,18 @@ size_t mfcc_output_len(const MfccConfig& cfg, size_t signal_len) {
 }
 
 size_t mfcc_scratch_bytes(const MfccConfig& cfg) {
-  // Log mel energies, the power spectrum, then the frame buffer and FFT scratch.
-  return (static_cast<size_t>(cfg.mel.num_filters) + cfg.frames.fft.n / 2u + 1u) * sizeof(float) +
-         audio_power_scratch_bytes(cfg.frames);
+  // Log mel energies, then the FFT's buffer (the power spectrum is left in its first n/2 + 1 floats).
+  return static_cast<size_t>(cfg.mel.num_filters) * sizeof(float) + audio_power_scratch_bytes(cfg.frames);
 }
 
 Status mfcc_rows_f32(const MfccConfig& cfg, const float* signal, size_t first, size_t count, float* out,
                      void* scratch, size_t scratch_bytes) {
-  const size_t filters = cfg.mel.num_filters, ceps = cfg.num_cepstral, bins = cfg.mel.num_bins;
+  const size_t filters = cfg.mel.num_filters, ceps = cfg.num_cepstral;
   float* log_e = static_cast<float*>(scratch);
   float* power = log_e + filters;
-  const size_t power_scratch_bytes = scratch_bytes - (filters + bins) * sizeof(float);
+  const size_t power_scratch_bytes = scratch_bytes - filters * sizeof(float);
   for (size_t f = first; f < first + count; ++f) {
-    MOTE_RETURN_IF_ERROR(audio_power_frame(cfg.frames, signal, f, power, power + bins, power_scratch_bytes));
+    MOTE_RETURN_IF_ERROR(audio_power_frame(cfg.frames, signal, f, power, power, power_scratch_bytes));
     mel_energies_f32(cfg.mel, power, log_e);
     for (size_t m = 0; m < filters; ++m) log_e[m] = log_f32(log_e[m] > kLogFloor ? log_e[m] : kLogFloor);
     float* row = out + f * ceps;

@@ -31,8 +31,8 @@ size_t mfe_output_len(const MfeConfig& cfg, size_t signal_len) {
 }
 
 size_t mfe_scratch_bytes(const MfeConfig& cfg) {
-  // The power spectrum, then the frame buffer and FFT scratch.
-  return (cfg.frames.fft.n / 2u + 1u) * sizeof(float) + audio_power_scratch_bytes(cfg.frames);
+  // The FFT's buffer; the power spectrum is left in its first n/2 + 1 floats.
+  return audio_power_scratch_bytes(cfg.frames);
 }
 
 Status mfe_f32(const MfeConfig& cfg, const float* signal, size_t signal_len, float* out, size_t out_len,
@@ -44,11 +44,9 @@ Status mfe_f32(const MfeConfig& cfg, const float* signal, size_t signal_len, flo
   if (out_len != mfe_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < mfe_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
   const size_t frames = audio_frame_count(cfg.frames, signal_len);
-  const size_t bins = cfg.mel.num_bins;
   float* power = static_cast<float*>(scratch);
   for (size_t f = 0; f < frames; ++f) {
-    MOTE_RETURN_IF_ERROR(audio_power_frame(cfg.frames, signal, f, power, power + bins,
-                                           scratch_bytes - bins * sizeof(float)));
+    MOTE_RETURN_IF_ERROR(audio_power_frame(cfg.frames, signal, f, power, power, scratch_bytes));
     float* row = out + f * cfg.mel.num_filters;
     mel_energies_f32(cfg.mel, power, row);
     for (uint16_t m = 0; m < cfg.mel.num_filters; ++m) row[m] = power_to_db(row[m], cfg.noise_floor_db, cfg.scale);

@@ -27,6 +27,7 @@ float magnitude(float v) { return v < 0 ? -v : v; }
 bool valid(const SpectralConfig& cfg) {
   const uint32_t n = cfg.fft.n;
   if (cfg.frames == 0 || cfg.axes == 0 || !(cfg.sample_rate_hz > 0.0f) || !cfg.window) return false;
+  if (!cfg.fft.cos || !cfg.fft.sin || !cfg.fft.bitrev) return false;
   if (n < 16 || n > 4096 || (n & (n - 1)) != 0 || cfg.peaks > n / 2) return false;
   if (cfg.filter.sections && !cfg.filter.sos) return false;
   if (cfg.bands && !cfg.skip_power) {
@@ -62,6 +63,26 @@ float* write_peaks(const SpectralConfig& cfg, float* density, float threshold, f
   return o;
 }
 
+// One Welch segment, times scale, minus the mean and windowed, written where the FFT reads it (fft.h: sample
+// 2j at buf[bitrev[j]], 2j + 1 at buf[n/2 + bitrev[j]]): x holds `avail` samples (stride apart) of the
+// segment, the rest of its n samples are zero padding. (x * 1 is x: an unscaled axis gets the same floats.)
+void pack_segment(const float* x, size_t stride, uint32_t avail, float scale, float mean, const float* window,
+                  const uint16_t* bitrev, uint32_t n, float* buf) {
+  const uint32_t m = n / 2, pairs = avail / 2 < m ? avail / 2 : m;
+  uint32_t j = 0;
+  for (; j < pairs; ++j, x += 2 * stride) {
+    const float a = x[0] * scale - mean, b = x[stride] * scale - mean;
+    const uint32_t p = bitrev[j];
+    buf[p] = a * window[2 * j];
+    buf[m + p] = b * window[2 * j + 1];
+  }
+  for (; j < m; ++j, x += 2 * stride) {  // past the last full pair: padding (an odd last sample keeps its value)
+    const uint32_t i = 2 * j, p = bitrev[j];
+    buf[p] = (i < avail ? x[0] * scale - mean : 0.0f) * window[i];
+    buf[m + p] = 0.0f * window[i + 1];
+  }
+}
+
 }  // namespace
 
 size_t spectral_output_len(const SpectralConfig& cfg) {
@@ -70,10 +91,10 @@ size_t spectral_output_len(const SpectralConfig& cfg) {
 
 size_t spectral_scratch_bytes(const SpectralConfig& cfg) {
   const size_t n = cfg.fft.n;
-  // [filtered signal] + segment (its power spectrum overwrites it) + FFT scratch + density + filter state;
-  // without a filter the axis is read in place (strided), so no copy of it.
+  // [filtered signal] + the FFT's buffer (the segment goes in already in its input order; its power spectrum
+  // overwrites it) + density + filter state; without a filter the axis is read in place (strided).
   const size_t sig = cfg.filter.sections ? cfg.frames : 0;
-  return (sig + n + rfft_scratch_bytes(static_cast<uint32_t>(n)) / sizeof(float) + (n / 2 + 1)) * sizeof(float) +
+  return (sig + rfft_scratch_bytes(static_cast<uint32_t>(n)) / sizeof(float) + (n / 2 + 1)) * sizeof(float) +
          sosfilt_state_bytes(cfg.filter);
 }
 
@@ -85,9 +106,8 @@ Status spectral_f32(const SpectralConfig& cfg, const float* in, float* out, size
   const uint32_t n = cfg.fft.n, half = n / 2;
   const bool filtered = cfg.filter.sections != 0;
   float* sig = static_cast<float*>(scratch);
-  float* seg = sig + (filtered ? cfg.frames : 0);
-  float* fft_scratch = seg + n;
-  float* density = fft_scratch + rfft_scratch_bytes(n) / sizeof(float);
+  float* buf = sig + (filtered ? cfg.frames : 0);
+  float* density = buf + rfft_scratch_bytes(n) / sizeof(float);
   float* state = density + (half + 1);
 
   // Welch scaling: one-sided density = 2 |X|^2 / (fs sum(w^2)), averaged over the segments.
@@ -116,13 +136,14 @@ Status spectral_f32(const SpectralConfig& cfg, const float* in, float* out, size
     *o++ = m.skewness;
     *o++ = m.kurtosis;
 
-    for (uint32_t k = 0; k <= half; ++k) density[k] = 0.0f;
+    // The segments' power spectra summed in order (the first one lands in density itself: 0 + p is p).
     for (uint32_t s = 0; s < segments; ++s) {
       const uint32_t start = s * hop;
-      for (uint32_t j = 0; j < n; ++j)
-        seg[j] = (start + j < cfg.frames ? x[(start + j) * stride] * x_scale - m.mean : 0.0f) * cfg.window[j];
-      MOTE_RETURN_IF_ERROR(rfft_power_f32(cfg.fft, seg, seg, fft_scratch, rfft_scratch_bytes(n)));
-      for (uint32_t k = 0; k <= half; ++k) density[k] += seg[k];
+      const uint32_t avail = cfg.frames - start < n ? cfg.frames - start : n;
+      pack_segment(x + start * stride, stride, avail, x_scale, m.mean, cfg.window, cfg.fft.bitrev, n, buf);
+      rfft_power_packed_f32(cfg.fft, buf, s == 0 ? density : buf, 1.0f);
+      if (s > 0)
+        for (uint32_t k = 0; k <= half; ++k) density[k] += buf[k];
     }
     // Every bin but DC and Nyquist stands for its mirror image too.
     for (uint32_t k = 0; k <= half; ++k) density[k] *= (k > 0 && k < half ? 2.0f : 1.0f) * scale;

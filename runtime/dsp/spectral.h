@@ -52,7 +52,7 @@ struct SpectralConfig {
 
 // Floats the block writes: axes * (3 + P + 2 * peaks), P as above.
 size_t spectral_output_len(const SpectralConfig& cfg);
-// Scratch: (frames + 2 n + n/2 + 1) floats + filter state (2 floats per section), or (2 n + n/2 + 1) floats
+// Scratch: (frames + n + n/2 + 1) floats + filter state (2 floats per section), or (n + n/2 + 1) floats
 // without a filter (the axis is then read in place); 4-byte aligned.
 size_t spectral_scratch_bytes(const SpectralConfig& cfg);
 // in: frames x axes, frame-major. out: spectral_output_len floats.

@@ -8,6 +8,7 @@ namespace dsp {
 namespace {
 
 bool fft_length_ok(uint32_t n) { return n >= 16u && n <= 4096u && (n & (n - 1u)) == 0u; }
+bool fft_ok(const RfftTables& t) { return fft_length_ok(t.n) && t.cos && t.sin && t.bitrev; }
 
 // A float within [lo, hi]; false for NaN.
 bool in_range(float v, float lo, float hi) { return v >= lo && v <= hi; }
@@ -28,7 +29,7 @@ size_t audio_frame_count(const AudioFrameConfig& cfg, size_t signal_len) {
 }
 
 Status audio_frames_check(const AudioFrameConfig& cfg, const float* signal, size_t signal_len) {
-  if (signal == 0 || !fft_length_ok(cfg.fft.n) || !in_range(cfg.sample_rate_hz, 1e-3f, 1e9f) ||
+  if (signal == 0 || !fft_ok(cfg.fft) || !in_range(cfg.sample_rate_hz, 1e-3f, 1e9f) ||
       !in_range(cfg.preemphasis, -1.0f, 1.0f)) {
     return MOTE_ERR_ARG;
   }
@@ -41,35 +42,83 @@ Status audio_frames_check(const AudioFrameConfig& cfg, const float* signal, size
 
 size_t audio_power_scratch_bytes(const AudioFrameConfig& cfg) {
   if (!fft_length_ok(cfg.fft.n)) return 0;
-  return static_cast<size_t>(cfg.fft.n) * sizeof(float) + rfft_scratch_bytes(cfg.fft.n);
+  return rfft_scratch_bytes(cfg.fft.n);
 }
+
+namespace {
+
+// The frame's samples y[i] (pre-emphasis, then window) written straight where the FFT reads them (fft.h:
+// sample 2j at re[bitrev[j]], 2j + 1 at im[bitrev[j]]), zero past `take`: no frame buffer. The very
+// operations of the plain definition, y[i] = (x[i] - c x[i-1]) * w[i], with y[0] = x[0] * w[0] at the start
+// of the signal; kPre / kWin drop the steps that are off (c == 0, no window), as the definition does.
+template <bool kPre, bool kWin>
+void pack_frame(const float* x, bool at_start, size_t take, float c, const float* w, const uint16_t* bitrev,
+                float* re, float* im, uint32_t m) {
+  float prev = at_start ? 0.0f : x[-1];
+  const size_t pairs = take / 2;
+  size_t j = 0;
+  if (at_start && take >= 2) {  // y[0] has no predecessor
+    float y0 = x[0], y1 = kPre ? x[1] - c * x[0] : x[1];
+    if (kWin) {
+      y0 = y0 * w[0];
+      y1 = y1 * w[1];
+    }
+    re[bitrev[0]] = y0;
+    im[bitrev[0]] = y1;
+    prev = x[1];
+    j = 1;
+  }
+  for (; j < pairs; ++j) {
+    const float a = x[2 * j], b = x[2 * j + 1];
+    float y0 = kPre ? a - c * prev : a, y1 = kPre ? b - c * a : b;
+    prev = b;
+    if (kWin) {
+      y0 = y0 * w[2 * j];
+      y1 = y1 * w[2 * j + 1];
+    }
+    const uint32_t p = bitrev[j];
+    re[p] = y0;
+    im[p] = y1;
+  }
+  if (take & 1u) {  // the last sample, then zero padding
+    const size_t i = take - 1;
+    float y0 = kPre && !(at_start && i == 0) ? x[i] - c * prev : x[i];
+    if (kWin) y0 = y0 * w[i];
+    re[bitrev[j]] = y0;
+    im[bitrev[j]] = 0.0f;
+    ++j;
+  }
+  for (; j < m; ++j) {
+    const uint32_t p = bitrev[j];
+    re[p] = 0.0f;
+    im[p] = 0.0f;
+  }
+}
+
+}  // namespace
 
 Status audio_power_frame(const AudioFrameConfig& cfg, const float* signal, size_t frame, float* power,
                          float* scratch, size_t scratch_bytes) {
-  if (power == 0 || scratch == 0 || !fft_length_ok(cfg.fft.n)) return MOTE_ERR_ARG;
+  if (power == 0 || scratch == 0 || !fft_ok(cfg.fft)) return MOTE_ERR_ARG;
   if (scratch_bytes < audio_power_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
-  const size_t n = cfg.fft.n;
+  const uint32_t n = cfg.fft.n, m = n / 2;
   const size_t len = audio_frame_samples(cfg.frame_length_s, cfg.sample_rate_hz);
   const size_t start = frame * audio_frame_samples(cfg.frame_stride_s, cfg.sample_rate_hz);
   const size_t take = len < n ? len : n;  // frames longer than the FFT are truncated, like numpy's rfft(x, n)
-  float* buf = scratch;
   const float* x = signal + start;
   const float c = cfg.preemphasis;
-  // Branch-free loops (the host compiler vectorises them); y[0] of the whole signal has no predecessor.
-  size_t i = 0;
-  if (start == 0 && take > 0) buf[i++] = x[0];
+  const float* w = cfg.window;
+  const uint16_t* br = cfg.fft.bitrev;
+  float* re = scratch;
+  float* im = scratch + m;
   if (c != 0.0f) {
-    for (; i < take; ++i) buf[i] = x[i] - c * signal[start + i - 1];  // start + i >= 1 here
+    if (w) pack_frame<true, true>(x, start == 0, take, c, w, br, re, im, m);
+    else pack_frame<true, false>(x, start == 0, take, c, w, br, re, im, m);
   } else {
-    for (; i < take; ++i) buf[i] = x[i];
+    if (w) pack_frame<false, true>(x, start == 0, take, c, w, br, re, im, m);
+    else pack_frame<false, false>(x, start == 0, take, c, w, br, re, im, m);
   }
-  if (cfg.window) {
-    for (i = 0; i < take; ++i) buf[i] = buf[i] * cfg.window[i];
-  }
-  for (i = take; i < n; ++i) buf[i] = 0.0f;
-  MOTE_RETURN_IF_ERROR(rfft_power_f32(cfg.fft, buf, power, scratch + n, scratch_bytes - n * sizeof(float)));
-  const float inv_n = 1.0f / static_cast<float>(n);  // exact: n is a power of two
-  for (size_t k = 0; k <= n / 2; ++k) power[k] *= inv_n;
+  rfft_power_packed_f32(cfg.fft, scratch, power, 1.0f / static_cast<float>(n));  // 1/n: exact, n a power of two
   return MOTE_OK;
 }
 

@@ -50,9 +50,11 @@ size_t audio_frame_count(const AudioFrameConfig& cfg, size_t signal_len);
 // MOTE_OK, MOTE_ERR_ARG for a bad config or null signal, MOTE_ERR_SHAPE when the signal is shorter than a frame.
 Status audio_frames_check(const AudioFrameConfig& cfg, const float* signal, size_t signal_len);
 
-// Scratch of audio_power_frame, 4-byte aligned: the frame buffer plus the FFT's scratch.
+// Scratch of audio_power_frame, 4-byte aligned: the FFT's buffer (n floats). The frame is written into it
+// already in the FFT's input order (fft.h: rfft_pack_f32), so there is no separate frame buffer.
 size_t audio_power_scratch_bytes(const AudioFrameConfig& cfg);
 // power[0 .. n/2] = |X|^2 / n of frame `frame` (assumes audio_frames_check passed and frame < frame count).
+// power may be scratch itself: the spectrum then fills its first n/2 + 1 floats.
 Status audio_power_frame(const AudioFrameConfig& cfg, const float* signal, size_t frame, float* power,
                          float* scratch, size_t scratch_bytes);
 

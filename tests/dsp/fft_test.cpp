@@ -131,3 +131,32 @@ TEST(Fft, StageTwiddlesAreASpeedupOnlySameBits) {
     EXPECT_EQ(0, std::memcmp(a.data(), b.data(), (n / 2 + 1) * sizeof(float)));
   }
 }
+
+TEST(Fft, PackedInPlaceIsRfftPowerBitForBit) {
+  // rfft_power_f32 is rfft_pack_f32 + rfft_power_packed_f32; in place (out = buf) and with an exact power-of-
+  // two scale (1/n, as the audio blocks use it) the bits are those of the plain call, on both table kinds.
+  uint32_t seed = 777;
+  auto next = [&seed] {
+    seed = seed * 1664525u + 1013904223u;
+    return static_cast<float>(static_cast<int32_t>(seed >> 8) - (1 << 23)) / static_cast<float>(1 << 23);
+  };
+  for (uint32_t n = 16; n <= 4096; n *= 2) {
+    SCOPED_TRACE(n);
+    RfftTableData t = make_rfft_tables(n);
+    for (int stage = 0; stage < 2; ++stage) {
+      dsp::RfftTables tab = t.view();
+      if (!stage) tab.stage_cos = tab.stage_sin = nullptr;
+      std::vector<float> in(n), want(n / 2 + 1), buf(n), scratch(n);
+      for (auto& v : in) v = next();
+      ASSERT_EQ(dsp::rfft_power_f32(tab, in.data(), want.data(), scratch.data(), n * 4), MOTE_OK);
+      dsp::rfft_pack_f32(tab, in.data(), buf.data());
+      dsp::rfft_power_packed_f32(tab, buf.data(), buf.data(), 1.0f);
+      EXPECT_EQ(0, std::memcmp(buf.data(), want.data(), want.size() * sizeof(float)));
+      const float inv_n = 1.0f / static_cast<float>(n);
+      std::vector<float> scaled(n / 2 + 1);
+      dsp::rfft_pack_f32(tab, in.data(), buf.data());
+      dsp::rfft_power_packed_f32(tab, buf.data(), scaled.data(), inv_n);
+      for (uint32_t k = 0; k <= n / 2; ++k) EXPECT_EQ(scaled[k], want[k] * inv_n) << k;
+    }
+  }
+}

@@ -155,6 +155,7 @@ TEST(Spectral, RefusesBadConfigs) {
   EXPECT_TRUE(refused([](dsp::SpectralConfig& c) { c.sample_rate_hz = 0; }));
   EXPECT_TRUE(refused([](dsp::SpectralConfig& c) { c.fft.n = 48; }));
   EXPECT_TRUE(refused([](dsp::SpectralConfig& c) { c.window = nullptr; }));
+  EXPECT_TRUE(refused([](dsp::SpectralConfig& c) { c.fft.sin = nullptr; }));
   EXPECT_TRUE(refused([](dsp::SpectralConfig& c) { c.peaks = 17; }));
   EXPECT_TRUE(refused([](dsp::SpectralConfig& c) { c.band_edges = nullptr; }));
   EXPECT_TRUE(refused([](dsp::SpectralConfig& c) { c.frames = 0; }));

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -115,6 +116,45 @@ TEST(Spectrogram, ToneLandsInItsBin) {
   EXPECT_LT(out[40], -60.0f);
 }
 
+TEST(Spectrogram, FramePowerIsTheFrameDefinitionBitForBit) {
+  // audio_power_frame writes the frame straight into the FFT's buffer (and may leave the power there); the
+  // bits must be those of the plain definition: the frame built in a buffer (pre-emphasis, window, zero
+  // padding or truncation), rfft_power_f32, then / n. Odd and even frame lengths, frames shorter and longer
+  // than the FFT, the first frame (no predecessor sample) and later ones, with and without window.
+  std::vector<float> signal(3000);
+  for (size_t i = 0; i < signal.size(); ++i)
+    signal[i] = static_cast<float>(0.4 * std::sin(0.031 * double(i)) + 0.2 * std::sin(1.37 * double(i * i % 1013)));
+  for (uint32_t n : {16u, 64u, 256u, 512u})
+    for (float len_s : {0.0125f, 0.02f, 0.02125f, 0.0011f, 0.07f})
+      for (float pre : {0.0f, 0.98f, -0.5f})
+        for (int win = 0; win < 2; ++win) {
+          RfftTableData fft = make_rfft_tables(n);
+          dsp::AudioFrameConfig f{8000.0f, len_s, 0.01f, pre, nullptr, fft.view()};
+          const size_t len = dsp::audio_frame_samples(len_s, 8000.0f), take = std::min<size_t>(len, n);
+          std::vector<float> window = build_hamming_window(int(len));
+          if (win) f.window = window.data();
+          SCOPED_TRACE("n " + std::to_string(n) + " frame " + std::to_string(len) + " pre " + std::to_string(pre) +
+                       " window " + std::to_string(win));
+          const size_t frames = dsp::audio_frame_count(f, signal.size());
+          ASSERT_GT(frames, 2u);
+          for (size_t fr : {size_t(0), size_t(1), frames - 1}) {
+            const size_t start = fr * dsp::audio_frame_samples(0.01f, 8000.0f);
+            std::vector<float> frame(n, 0.0f), want(n / 2 + 1), scratch(n);
+            for (size_t i = 0; i < take; ++i) {
+              const size_t s = start + i;
+              frame[i] = s == 0 || pre == 0.0f ? signal[s] : signal[s] - pre * signal[s - 1];
+              if (win) frame[i] = frame[i] * window[i];
+            }
+            ASSERT_EQ(dsp::rfft_power_f32(f.fft, frame.data(), want.data(), scratch.data(), n * 4), MOTE_OK);
+            for (auto& v : want) v *= 1.0f / static_cast<float>(n);
+            std::vector<float> buf(dsp::audio_power_scratch_bytes(f) / sizeof(float), -1.0f);
+            ASSERT_EQ(buf.size(), n);
+            ASSERT_EQ(dsp::audio_power_frame(f, signal.data(), fr, buf.data(), buf.data(), n * 4), MOTE_OK);
+            EXPECT_EQ(0, std::memcmp(buf.data(), want.data(), want.size() * sizeof(float))) << "frame " << fr;
+          }
+        }
+}
+
 TEST(Spectrogram, RejectsBadArguments) {
   json c = {{"sample_rate_hz", 8000}, {"frame_length_s", 0.032}, {"frame_stride_s", 0.016}, {"preemphasis", 0.98},
             {"window", "hamming"},    {"fft_length", 256},        {"noise_floor_db", -52.0},  {"scale", "normalized"}};
@@ -140,6 +180,9 @@ TEST(Spectrogram, RejectsBadArguments) {
   EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
   bad = s.cfg;
   bad.frames.frame_stride_s = 0.0f;
+  EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
+  bad = s.cfg;
+  bad.frames.fft.bitrev = nullptr;  // the tables are checked once, not per frame
   EXPECT_EQ(run(bad, in.size(), out.size(), bytes), MOTE_ERR_ARG);
   EXPECT_EQ(dsp::spectrogram_f32(s.cfg, nullptr, in.size(), out.data(), out.size(), scratch.data(), bytes),
             MOTE_ERR_ARG);
