@@ -17,12 +17,6 @@ using fastmath_detail::LogParts;
 // NaN tested on the bits: x != x is folded away by compilers told to assume finite math.
 inline bool is_nan_bits(uint32_t u) { return (u & 0x7fffffffu) > 0x7f800000u; }
 
-// Constants split into a short high part (k * hi is exact for |k| < 2^8) and the float remainder.
-const float kLog10Of2Hi = 0.301025390625f;
-const float kLog10Of2Lo = 4.605039066518657e-06f;
-const float kInvLn10Hi = 0.4342041015625f;
-const float kInvLn10Lo = 9.038033749675378e-05f;
-
 // Returns false (and the final result in *special) for 0, negative, NaN and infinite inputs.
 bool log_reduce(float x, LogParts* p, float* special) {
   uint32_t u = bits_of(x);
@@ -60,14 +54,38 @@ float log_f32(float x) {
   return fastmath_detail::log_from_parts(p);
 }
 
+namespace {
+
+// log10 of 0, negative, infinite and NaN inputs.
+float log10_special(float x) {
+  const uint32_t u = bits_of(x);
+  if (is_nan_bits(u) || u == 0x7f800000u) return x;  // NaN, +inf
+  if ((u << 1) == 0) return -float_of(0x7f800000u);  // +-0
+  return float_of(0x7fc00000u);                      // negative
+}
+
+}  // namespace
+
+void log10_f32_inplace(float* v, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    const float x = v[i];
+    uint32_t u = bits_of(x);
+    int e_bias = 0;
+    if (!fastmath_detail::positive_normal(u)) {
+      if (u - 1u >= 0x007fffffu) {  // not a positive subnormal: 0, negative, infinite or NaN
+        v[i] = log10_special(x);
+        continue;
+      }
+      u = bits_of(x * 16777216.0f);  // subnormal: scale into the normal range first (exact)
+      e_bias = -24;
+    }
+    v[i] = fastmath_detail::log10_from_parts(fastmath_detail::log_parts(u, e_bias));
+  }
+}
+
 float log10_f32(float x) {
-  LogParts p;
-  float special;
-  if (!log_reduce(x, &p, &special)) return special;
-  // hi keeps 12 significant bits so hi * kInvLn10Hi is exact; lo carries what hi dropped.
-  const float hi = float_of(bits_of(p.f - p.hfsq) & 0xfffff000u);
-  const float lo = ((p.f - hi) - p.hfsq) + p.tail;
-  return ((((p.k * kLog10Of2Lo + (lo + hi) * kInvLn10Lo) + lo * kInvLn10Hi) + hi * kInvLn10Hi) + p.k * kLog10Of2Hi);
+  log10_f32_inplace(&x, 1);
+  return x;
 }
 
 float exp_f32(float x) {

@@ -49,7 +49,7 @@ Status mfe_f32(const MfeConfig& cfg, const float* signal, size_t signal_len, flo
     MOTE_RETURN_IF_ERROR(audio_power_frame(cfg.frames, signal, f, power, power, scratch_bytes));
     float* row = out + f * cfg.mel.num_filters;
     mel_energies_f32(cfg.mel, power, row);
-    for (uint16_t m = 0; m < cfg.mel.num_filters; ++m) row[m] = power_to_db(row[m], cfg.noise_floor_db, cfg.scale);
+    power_to_db_inplace(row, cfg.mel.num_filters, cfg.noise_floor_db, cfg.scale);
   }
   return MOTE_OK;
 }

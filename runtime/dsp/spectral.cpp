@@ -150,14 +150,20 @@ Status spectral_f32(const SpectralConfig& cfg, const float* in, float* out, size
     const float mean_square = m.rms * m.rms;
     const float floor = kRelativeFloor * mean_square > kAbsoluteFloor ? kRelativeFloor * mean_square : kAbsoluteFloor;
 
+    // The power values, floored, then their log10 in one pass (shaped()'s operations, no call per value).
+    float* power = o;
     if (!cfg.skip_power && cfg.bands) {
       for (uint16_t b = 0; b < cfg.bands; ++b) {
         float sum = 0.0f;
         for (uint32_t k = cfg.band_edges[b]; k < cfg.band_edges[b + 1]; ++k) sum += density[k];
-        *o++ = shaped(cfg, sum / static_cast<float>(cfg.band_edges[b + 1] - cfg.band_edges[b]), floor);
+        *o++ = sum / static_cast<float>(cfg.band_edges[b + 1] - cfg.band_edges[b]);
       }
     } else if (!cfg.skip_power) {
-      for (uint32_t k = 1; k <= half; ++k) *o++ = shaped(cfg, density[k], floor);
+      for (uint32_t k = 1; k <= half; ++k) *o++ = density[k];
+    }
+    if (cfg.take_log) {
+      for (float* p = power; p < o; ++p) *p = *p > floor ? *p : floor;
+      log10_f32_inplace(power, static_cast<size_t>(o - power));
     }
     const float threshold = cfg.peaks_threshold > floor ? cfg.peaks_threshold : floor;
     o = write_peaks(cfg, density, threshold, floor, o);

@@ -128,12 +128,31 @@ Status db_scale_check(float noise_floor_db, DbScale scale) {
   return MOTE_ERR_ARG;
 }
 
-float power_to_db(float power, float noise_floor_db, DbScale scale) {
+namespace {
+
+inline float to_db(float power, float noise_floor_db, DbScale scale, float range) {
   const float floored = power > 1e-30f ? power : 1e-30f;  // also maps NaN to the floor
-  const float db = 10.0f * log10_f32(floored);
+  const uint32_t u = fastmath_detail::bits_of(floored);  // a positive normal float, or +inf
+  const float lg = u < 0x7f800000u ? fastmath_detail::log10_normal(u) : log10_f32(floored);
+  const float db = 10.0f * lg;
   if (scale == DB_SCALE_DECIBELS) return db > noise_floor_db ? db : noise_floor_db;
-  const float v = (db - noise_floor_db) / (12.0f - noise_floor_db);
+  const float v = (db - noise_floor_db) / range;
   return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v);
+}
+
+}  // namespace
+
+float power_to_db(float power, float noise_floor_db, DbScale scale) {
+  return to_db(power, noise_floor_db, scale, 12.0f - noise_floor_db);
+}
+
+void power_to_db_inplace(float* v, size_t count, float noise_floor_db, DbScale scale) {
+  const float range = 12.0f - noise_floor_db;
+  if (scale == DB_SCALE_DECIBELS) {
+    for (size_t i = 0; i < count; ++i) v[i] = to_db(v[i], noise_floor_db, DB_SCALE_DECIBELS, range);
+  } else {
+    for (size_t i = 0; i < count; ++i) v[i] = to_db(v[i], noise_floor_db, DB_SCALE_NORMALIZED, range);
+  }
 }
 
 size_t spectrogram_output_len(const SpectrogramConfig& cfg, size_t signal_len) {
@@ -156,7 +175,7 @@ Status spectrogram_f32(const SpectrogramConfig& cfg, const float* signal, size_t
     float* row = out + f * bins;  // the power spectrum lands in the output row, then becomes dB in place
     MOTE_RETURN_IF_ERROR(
         audio_power_frame(cfg.frames, signal, f, row, static_cast<float*>(scratch), scratch_bytes));
-    for (size_t k = 0; k < bins; ++k) row[k] = power_to_db(row[k], cfg.noise_floor_db, cfg.scale);
+    power_to_db_inplace(row, bins, cfg.noise_floor_db, cfg.scale);
   }
   return MOTE_OK;
 }

@@ -60,6 +60,8 @@ Status audio_power_frame(const AudioFrameConfig& cfg, const float* signal, size_
 
 // One power value in the block's units (see above).
 float power_to_db(float power, float noise_floor_db, DbScale scale);
+// v[i] = power_to_db(v[i], ...) for i < count, in place (the same bits, no call per value).
+void power_to_db_inplace(float* v, size_t count, float noise_floor_db, DbScale scale);
 // MOTE_ERR_ARG unless the floor is finite and usable with the scale.
 Status db_scale_check(float noise_floor_db, DbScale scale);
 

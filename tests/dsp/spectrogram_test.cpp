@@ -155,6 +155,27 @@ TEST(Spectrogram, FramePowerIsTheFrameDefinitionBitForBit) {
         }
 }
 
+TEST(Spectrogram, PowerToDbInPlaceIsPowerToDbBitForBit) {
+  // power_to_db_inplace (the blocks' loop) against power_to_db, value by value, on both scales: powers over
+  // the whole float range, below the 1e-30 floor, zero, infinite and NaN.
+  std::vector<float> in;
+  for (uint32_t u = 0; u < 0x7f800000u; u += 32749u) {
+    float v;
+    std::memcpy(&v, &u, sizeof v);
+    in.push_back(v);
+  }
+  for (float v : {0.0f, -1.0f, 1e-30f, 1e-31f, 1.0f, 3.4e38f, INFINITY, NAN}) in.push_back(v);
+  for (dsp::DbScale scale : {dsp::DB_SCALE_DECIBELS, dsp::DB_SCALE_NORMALIZED})
+    for (float floor_db : {-52.0f, -100.0f, 6.0f}) {
+      std::vector<float> out = in;
+      dsp::power_to_db_inplace(out.data(), out.size(), floor_db, scale);
+      for (size_t i = 0; i < in.size(); ++i) {
+        const float want = dsp::power_to_db(in[i], floor_db, scale);
+        ASSERT_EQ(0, std::memcmp(&out[i], &want, sizeof want)) << in[i] << " scale " << int(scale) << " floor " << floor_db;
+      }
+    }
+}
+
 TEST(Spectrogram, RejectsBadArguments) {
   json c = {{"sample_rate_hz", 8000}, {"frame_length_s", 0.032}, {"frame_stride_s", 0.016}, {"preemphasis", 0.98},
             {"window", "hamming"},    {"fft_length", 256},        {"noise_floor_db", -52.0},  {"scale", "normalized"}};
