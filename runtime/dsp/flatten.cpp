@@ -5,22 +5,30 @@
 namespace mote {
 namespace dsp {
 
-void axis_moments(const float* x, size_t n, size_t stride, float scale, Moments* m) {
+namespace {
+
+// axis_moments, with (kExtrema) or without min and max. The pointer walks the axis; every value is
+// x * scale (x * 1 is x, so an unscaled axis gets the same floats).
+template <bool kExtrema>
+void moments(const float* x, size_t n, size_t stride, float scale, Moments* m) {
   const float fn = static_cast<float>(n);
+  const float* const end = x + n * stride;
   float sum = 0.0f, lo = x[0] * scale, hi = lo;
-  for (size_t i = 0; i < n; ++i) {
-    const float v = x[i * stride] * scale;
+  for (const float* p = x; p != end; p += stride) {
+    const float v = *p * scale;
     sum += v;
-    lo = v < lo ? v : lo;
-    hi = v > hi ? v : hi;
+    if (kExtrema) {
+      lo = v < lo ? v : lo;
+      hi = v > hi ? v : hi;
+    }
   }
   // The float sum of a large offset is off by many ulps of the mean; the mean residual corrects it.
   float mean = sum / fn, residual = 0.0f;
-  for (size_t i = 0; i < n; ++i) residual += x[i * stride] * scale - mean;
+  for (const float* p = x; p != end; p += stride) residual += *p * scale - mean;
   mean += residual / fn;
   float m2 = 0.0f, m3 = 0.0f, m4 = 0.0f;
-  for (size_t i = 0; i < n; ++i) {
-    const float d = x[i * stride] * scale - mean;
+  for (const float* p = x; p != end; p += stride) {
+    const float d = *p * scale - mean;
     const float d2 = d * d;
     m2 += d2;
     m3 += d2 * d;
@@ -30,13 +38,23 @@ void axis_moments(const float* x, size_t n, size_t stride, float scale, Moments*
   m3 /= fn;
   m4 /= fn;
   m->mean = mean;
-  m->min = lo;
-  m->max = hi;
+  m->min = kExtrema ? lo : 0.0f;
+  m->max = kExtrema ? hi : 0.0f;
   m->rms = sqrtf(mean * mean + m2);  // mean(x^2) without summing large squares
   m->stdev = sqrtf(m2);
   const bool flat = m2 <= 1e-12f * mean * mean;  // also m2 == 0 with mean == 0
   m->skewness = flat ? 0.0f : m3 / (m2 * sqrtf(m2));
   m->kurtosis = flat ? 0.0f : m4 / (m2 * m2) - 3.0f;
+}
+
+}  // namespace
+
+void axis_moments(const float* x, size_t n, size_t stride, float scale, Moments* m) {
+  moments<true>(x, n, stride, scale, m);
+}
+
+void axis_moments_no_extrema(const float* x, size_t n, size_t stride, float scale, Moments* m) {
+  moments<false>(x, n, stride, scale, m);
 }
 
 size_t flatten_output_len(const FlattenConfig& cfg) {

@@ -36,6 +36,9 @@ struct Moments {
 // A flat signal (variance <= 1e-12 mean^2, i.e. only float rounding noise) has skewness and kurtosis 0
 // where scipy would give NaN.
 void axis_moments(const float* x, size_t n, size_t stride, float scale, Moments* m);
+// The same without min and max (left 0), for blocks that do not output them (spectral): the other fields
+// are the same floats, for less work per value.
+void axis_moments_no_extrema(const float* x, size_t n, size_t stride, float scale, Moments* m);
 
 struct FlattenConfig {
   uint16_t frames, axes;  // window shape, both > 0

@@ -131,7 +131,7 @@ Status spectral_f32(const SpectralConfig& cfg, const float* in, float* out, size
       x_scale = 1.0f;
     }
     Moments m;
-    axis_moments(x, cfg.frames, stride, x_scale, &m);
+    axis_moments_no_extrema(x, cfg.frames, stride, x_scale, &m);
     *o++ = m.rms;
     *o++ = m.skewness;
     *o++ = m.kurtosis;

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <vector>
+
 #include "support/test_support.h"
 
 using namespace mote;
@@ -53,4 +56,21 @@ TEST(Flatten, AxisMomentsReadsEveryStrideAndScales) {
   EXPECT_EQ(m.max, -2.0f);
   EXPECT_FLOAT_EQ(m.rms, std::sqrt((4.0f + 16.0f + 144.0f) / 3.0f));
   EXPECT_LT(m.skewness, 0.0f);  // one large negative value
+}
+
+TEST(Flatten, MomentsWithoutExtremaAreTheSameFloats) {
+  // The spectral block's variant skips min and max; every other field is the same float.
+  std::vector<float> x(3 * 211);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>(9.81 * (i % 3 == 2) + 0.5 * std::sin(0.37 * double(i)));
+  for (float scale : {1.0f, -0.25f})
+    for (size_t a = 0; a < 3; ++a) {
+      dsp::Moments all, some;
+      dsp::axis_moments(x.data() + a, 211, 3, scale, &all);
+      dsp::axis_moments_no_extrema(x.data() + a, 211, 3, scale, &some);
+      EXPECT_EQ(some.mean, all.mean);
+      EXPECT_EQ(some.rms, all.rms);
+      EXPECT_EQ(some.stdev, all.stdev);
+      EXPECT_EQ(some.skewness, all.skewness);
+      EXPECT_EQ(some.kurtosis, all.kurtosis);
+    }
 }
