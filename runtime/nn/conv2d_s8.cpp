@@ -4,6 +4,7 @@
 
 #include "nn/fixed_point.h"
 #include "nn/simd.h"  // MOTE_NN_HW_DSP
+#include "nn/window_overlap.h"
 
 namespace mote {
 namespace nn {
@@ -17,6 +18,10 @@ size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p) {
   const int32_t k = dot_length(p);
   return k > 0 ? 5u * static_cast<size_t>(padded_length(p)) + 16u * static_cast<size_t>(p.output.c > 0 ? p.output.c & ~1 : 0)
                : 0;
+}
+
+size_t conv2d_s8_overlap_bytes(const Conv2DS8Params& p) {
+  return window_overlap_bytes(p.input, p.output, p.stride_h, p.stride_w, p.pad_h, p.pad_w);
 }
 
 size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p) {

@@ -28,6 +28,11 @@ struct Conv2DS8Params {
 // the Cortex-M4 pass's row-pair table, 16 bytes per channel of a row pair; both paths take it (one contract for
 // the arena planner), the reference leaves it unused.
 size_t conv2d_s8_scratch_bytes(const Conv2DS8Params& p);
+// How far before its input the output may start, overlapping it (the input then dies as it is read): every
+// path walks output pixels in raster order and reads a pixel's taps before writing its channels, so output
+// pixel j may overwrite input bytes no pixel >= j reads. A planner gives the pair max(overlap + input bytes,
+// output bytes) instead of their sum (a 3x3 stride-1 layer: one input row + 2 pixels).
+size_t conv2d_s8_overlap_bytes(const Conv2DS8Params& p);
 // The packed weights' size: out.c * k4 bytes.
 size_t conv2d_s8_packed_bytes(const Conv2DS8Params& p);
 // OHWI rows [out.c][kernel_h * kernel_w * in.c] in [-127, 127] -> conv2d_s8_packed_bytes of packed weights:

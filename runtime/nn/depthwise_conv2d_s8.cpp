@@ -2,11 +2,16 @@
 
 #include "nn/fixed_point.h"
 #include "nn/simd.h"
+#include "nn/window_overlap.h"
 
 namespace mote {
 namespace nn {
 
 size_t depthwise_conv2d_s8_scratch_bytes(const DepthwiseConv2DS8Params&) { return 0; }
+
+size_t depthwise_conv2d_s8_overlap_bytes(const DepthwiseConv2DS8Params& p) {
+  return window_overlap_bytes(p.input, p.output, p.stride_h, p.stride_w, p.pad_h, p.pad_w);
+}
 
 static Status check(const DepthwiseConv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,
                     const int8_t* weights, const int8_t* output) {

@@ -24,6 +24,9 @@ struct DepthwiseConv2DS8Params {
 
 // 0: neither path needs scratch.
 size_t depthwise_conv2d_s8_scratch_bytes(const DepthwiseConv2DS8Params& p);
+// How far before its input the output may start, overlapping it: both paths walk output pixels in raster order
+// (nn/window_overlap.h), so a planner gives the pair max(overlap + input bytes, output bytes).
+size_t depthwise_conv2d_s8_overlap_bytes(const DepthwiseConv2DS8Params& p);
 
 // Errors: MOTE_ERR_ARG (null pointer, bad offset/activation/stride/padding), MOTE_ERR_SHAPE (dims <= 0 or
 // out.c != in.c * depth_multiplier). The DSP path takes four output channels at a time (with

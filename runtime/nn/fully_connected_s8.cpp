@@ -133,6 +133,26 @@ bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerCha
   return true;
 }
 
+size_t fully_connected_s8_fast_shared_table_words(const FullyConnectedS8Params& p) {
+  return p.output_size > 0 ? 3u + static_cast<size_t>(p.output_size) : 0;
+}
+
+bool fully_connected_s8_fast_shared_table(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias,
+                                          int32_t* table) {
+  if (!bias || !q.multiplier || !q.shift || p.output_size <= 0 || p.input_size <= 0 || p.act_min != -128 ||
+      p.act_max != 127 || (p.input_size >> 2) > simd::kPairChunkBlocks || !valid_output_offset(p.output_offset))
+    return false;
+  for (int32_t o = 1; o < p.output_size; ++o)
+    if (q.multiplier[o] != q.multiplier[0] || q.shift[o] != q.shift[0]) return false;
+  if (!requant_fold(q.multiplier[0], q.shift[0], p.output_offset, table)) return false;
+  for (int32_t o = 0; o < p.output_size;) {
+    const int32_t g = group_rows(p.output_size, o);
+    for (int32_t r = 0; r < g; ++r) table[3 + o + bias_slot(g, r)] = bias[o + r];
+    o += g;
+  }
+  return true;
+}
+
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
 // A whole layer in one hand-scheduled pass (Cortex-M4): every 4-row group, then a pair if output_size % 4 >= 2
 // (a last single row is the caller's): bias, the row-pair MAC loop, the fold, the input_size % 4 tail and
@@ -146,6 +166,8 @@ bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerCha
 #define MOTE_FC_OUT(acc)                         \
   "ldmia   r12!, {r8, r9, r10}\n\t"              \
   MOTE_NN_M4_REQUANT_FOLDED(acc, "r3", "r11", "strb    r11, [r2], #1")
+// The same with the layer's one channel already in r8-r10.
+#define MOTE_FC_OUT_SHARED(acc) MOTE_NN_M4_REQUANT_FOLDED(acc, "r3", "r11", "strb    r11, [r2], #1")
 
 // An input word into r8, then widened: r8 = inputs (0, 2) and r9 = (1, 3) as int16, plus the offset in r3.
 #define MOTE_FC_INPUT                            \
@@ -181,106 +203,126 @@ bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerCha
   MOTE_FC_PAIR_WORDS("r10", "r11", "r4", "r5")
 
 // Frame: 0 input, 4 weights (advanced), 8 blocks, 12 input offset in both halfwords, 16 table (advanced),
-// 20 output (advanced), 24 tail, 28 the 4-row groups' table end, 32 input offset, 36 output_size.
+// 20 output (advanced), 24 tail, 28 the 4-row groups' table end, 32 input offset, 36 output_size; the shared
+// variant also 40 its one folded channel (the table's first 3 words; biases follow, 4 bytes per row).
 // Groups: r4 = S (rows 0, 1), r5 = y0, r6 = S (rows 2, 3), r7 = y2; pair: r4 = S, r5 = y0.
+// One text for both passes: FRAME (stack bytes), SETUP (after the descriptor's load: the shared table's channel
+// and first bias), SHIFT (table bytes per row: lsl #4 = 16, lsl #2 = 4), GROUP_OUT / PAIR_OUT (the outputs).
+#define MOTE_FC_LAYER_PASS(FRAME, SETUP, SHIFT, GROUP_OUT, PAIR_OUT)                                          \
+  __asm__ volatile(                                                                                           \
+      "push    {r4-r11, lr}\n\t"                                                                               \
+      "sub     sp, sp, #" FRAME "\n\t"                                                                        \
+      "ldr     r8, [r0, #24]\n\t" /* the frame in r0-r9, stored at once */                                   \
+      "ldrd    r2, r9, [r0, #16]\n\t"                                                                        \
+      "ldmia   r0, {r0, r1, r4, r5}\n\t" /* input, weights, table, output */                                  \
+      SETUP                                                                                                   \
+      "and     r6, r2, #3\n\t"                                                                               \
+      "bic     r7, r9, #3\n\t"                                                                               \
+      "add     r7, r4, r7, " SHIFT "\n\t"                                                                     \
+      "lsr     r2, r2, #2\n\t"                                                                               \
+      "pkhbt   r3, r8, r8, lsl #16\n\t"                                                                      \
+      "stmia   sp, {r0-r9}\n\t"                                                                              \
+      "cmp     r4, r7\n\t"                                                                                   \
+      "beq     20f\n\t"                                                                                      \
+      "10:\n\t"                                                                                              \
+      "ldmia   sp, {r0, r1, r2, r3}\n\t" /* input, weights, blocks, offsets */                                \
+      "ldr     r12, [sp, #16]\n\t"                                                                           \
+      "ldrd    r5, r7, [r12]\n\t" /* S and y of a pair both start at the low row's bias */                    \
+      "mov     r4, r5\n\t"                                                                                   \
+      "mov     r6, r7\n\t"                                                                                   \
+      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_GROUP_BLOCK)                                           \
+      "ldr     r12, [sp, #16]\n\t"                                                                           \
+      "ldrd    r8, r9, [r12, #8]\n\t"                                                                        \
+      "sub     r4, r4, r5\n\t"                                                                               \
+      "add     r4, r8, r4, asr #8\n\t" /* row 1 = b1 + (S - y0) / 256 */                                      \
+      "sub     r6, r6, r7\n\t"                                                                               \
+      "add     r6, r9, r6, asr #8\n\t" /* row 3 */                                                           \
+      "ldr     r10, [sp, #24]\n\t" /* the tail: rows' last input_size % 4 weights, row by row */             \
+      "cmp     r10, #0\n\t"                                                                                  \
+      "beq     16f\n\t"                                                                                      \
+      "ldr     r3, [sp, #32]\n\t"                                                                            \
+      "add     lr, r10, r10, lsl #1\n\t"                                                                     \
+      "mov     r11, r10\n\t"                                                                                 \
+      "15:\n\t"                                                                                              \
+      "ldrsb   r8, [r0], #1\n\t"                                                                             \
+      "add     r8, r8, r3\n\t"                                                                               \
+      "ldrsb   r9, [r1]\n\t"                                                                                 \
+      "mla     r5, r9, r8, r5\n\t"                                                                           \
+      "ldrsb   r9, [r1, r10]\n\t"                                                                            \
+      "mla     r4, r9, r8, r4\n\t"                                                                           \
+      "ldrsb   r9, [r1, r10, lsl #1]\n\t"                                                                    \
+      "mla     r7, r9, r8, r7\n\t"                                                                           \
+      "ldrsb   r9, [r1, lr]\n\t"                                                                             \
+      "mla     r6, r9, r8, r6\n\t"                                                                           \
+      "add     r1, r1, #1\n\t"                                                                               \
+      "subs    r11, r11, #1\n\t"                                                                             \
+      "bne     15b\n\t"                                                                                      \
+      "add     r1, r1, lr\n\t"                                                                               \
+      "16:\n\t"                                                                                              \
+      "str     r1, [sp, #4]\n\t"                                                                             \
+      "ldr     r2, [sp, #20]\n\t"                                                                            \
+      GROUP_OUT                                                                                               \
+      "str     r2, [sp, #20]\n\t"                                                                            \
+      "ldr     r8, [sp, #28]\n\t"                                                                            \
+      "cmp     r12, r8\n\t"                                                                                  \
+      "bne     10b\n\t"                                                                                      \
+      "20:\n\t"                                                                                              \
+      "ldr     r8, [sp, #36]\n\t"                                                                            \
+      "tst     r8, #2\n\t"                                                                                   \
+      "beq     30f\n\t"                                                                                      \
+      "ldmia   sp, {r0, r1, r2, r3}\n\t"                                                                     \
+      "ldr     r12, [sp, #16]\n\t"                                                                           \
+      "ldr     r5, [r12]\n\t"                                                                                \
+      "mov     r4, r5\n\t"                                                                                   \
+      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_PAIR_BLOCK)                                            \
+      "ldr     r8, [r12, #4]\n\t"                                                                            \
+      "sub     r4, r4, r5\n\t"                                                                               \
+      "add     r4, r8, r4, asr #8\n\t"                                                                       \
+      "ldr     r10, [sp, #24]\n\t"                                                                           \
+      "cmp     r10, #0\n\t"                                                                                  \
+      "beq     26f\n\t"                                                                                      \
+      "ldr     r3, [sp, #32]\n\t"                                                                            \
+      "mov     r11, r10\n\t"                                                                                 \
+      "25:\n\t"                                                                                              \
+      "ldrsb   r8, [r0], #1\n\t"                                                                             \
+      "add     r8, r8, r3\n\t"                                                                               \
+      "ldrsb   r9, [r1]\n\t"                                                                                 \
+      "mla     r5, r9, r8, r5\n\t"                                                                           \
+      "ldrsb   r9, [r1, r10]\n\t"                                                                            \
+      "mla     r4, r9, r8, r4\n\t"                                                                           \
+      "add     r1, r1, #1\n\t"                                                                               \
+      "subs    r11, r11, #1\n\t"                                                                             \
+      "bne     25b\n\t"                                                                                      \
+      "26:\n\t"                                                                                              \
+      "ldr     r2, [sp, #20]\n\t"                                                                            \
+      PAIR_OUT                                                                                                \
+      "30:\n\t"                                                                                              \
+      "add     sp, sp, #" FRAME "\n\t"                                                                        \
+      "pop     {r4-r11, pc}\n\t")
+
+// Per-channel table: after the 4 biases each output reads its own folded channel (LDM with writeback).
 __attribute__((naked, noinline)) static void fc_layer_m4(const FullyConnectedS8FastLayer*) {
-  __asm__ volatile(
-      "push    {r4-r11, lr}\n\t"
-      "sub     sp, sp, #40\n\t"
-      "ldr     r8, [r0, #24]\n\t"  // the frame in r0-r9, stored at once
-      "ldrd    r2, r9, [r0, #16]\n\t"
-      "ldmia   r0, {r0, r1, r4, r5}\n\t"  // input, weights, table, output
-      "and     r6, r2, #3\n\t"
-      "bic     r7, r9, #3\n\t"
-      "add     r7, r4, r7, lsl #4\n\t"  // 16 bytes of table per row
-      "lsr     r2, r2, #2\n\t"
-      "pkhbt   r3, r8, r8, lsl #16\n\t"
-      "stmia   sp, {r0-r9}\n\t"
-      "cmp     r4, r7\n\t"
-      "beq     20f\n\t"
-      "10:\n\t"
-      "ldmia   sp, {r0, r1, r2, r3}\n\t"  // input, weights, blocks, offsets
-      "ldr     r12, [sp, #16]\n\t"
-      "ldrd    r5, r7, [r12]\n\t"  // S and y of a pair both start at the low row's bias: S - y = 256 y[hi]
-      "mov     r4, r5\n\t"
-      "mov     r6, r7\n\t"
-      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_GROUP_BLOCK)
-      "ldr     r12, [sp, #16]\n\t"
-      "ldrd    r8, r9, [r12, #8]\n\t"
-      "sub     r4, r4, r5\n\t"
-      "add     r4, r8, r4, asr #8\n\t"  // row 1 = b1 + (S - y0) / 256
-      "sub     r6, r6, r7\n\t"
-      "add     r6, r9, r6, asr #8\n\t"  // row 3
-      "ldr     r10, [sp, #24]\n\t"  // the tail: rows' last input_size % 4 weights, row by row
-      "cmp     r10, #0\n\t"
-      "beq     16f\n\t"
-      "ldr     r3, [sp, #32]\n\t"
-      "add     lr, r10, r10, lsl #1\n\t"
-      "mov     r11, r10\n\t"
-      "15:\n\t"
-      "ldrsb   r8, [r0], #1\n\t"
-      "add     r8, r8, r3\n\t"
-      "ldrsb   r9, [r1]\n\t"
-      "mla     r5, r9, r8, r5\n\t"
-      "ldrsb   r9, [r1, r10]\n\t"
-      "mla     r4, r9, r8, r4\n\t"
-      "ldrsb   r9, [r1, r10, lsl #1]\n\t"
-      "mla     r7, r9, r8, r7\n\t"
-      "ldrsb   r9, [r1, lr]\n\t"
-      "mla     r6, r9, r8, r6\n\t"
-      "add     r1, r1, #1\n\t"
-      "subs    r11, r11, #1\n\t"
-      "bne     15b\n\t"
-      "add     r1, r1, lr\n\t"
-      "16:\n\t"
-      "str     r1, [sp, #4]\n\t"
-      "ldr     r2, [sp, #20]\n\t"
-      "add     r12, r12, #16\n\t"
-      MOTE_FC_OUT("r5")
-      MOTE_FC_OUT("r4")
-      MOTE_FC_OUT("r7")
-      MOTE_FC_OUT("r6")
-      "str     r12, [sp, #16]\n\t"
-      "str     r2, [sp, #20]\n\t"
-      "ldr     r8, [sp, #28]\n\t"
-      "cmp     r12, r8\n\t"
-      "bne     10b\n\t"
-      "20:\n\t"
-      "ldr     r8, [sp, #36]\n\t"
-      "tst     r8, #2\n\t"
-      "beq     30f\n\t"
-      "ldmia   sp, {r0, r1, r2, r3}\n\t"
-      "ldr     r12, [sp, #16]\n\t"
-      "ldr     r5, [r12]\n\t"
-      "mov     r4, r5\n\t"
-      MOTE_NN_FOUR_BLOCKS_PER_PASS("r2", "r8", MOTE_FC_PAIR_BLOCK)
-      "ldr     r8, [r12, #4]\n\t"
-      "sub     r4, r4, r5\n\t"
-      "add     r4, r8, r4, asr #8\n\t"
-      "ldr     r10, [sp, #24]\n\t"
-      "cmp     r10, #0\n\t"
-      "beq     26f\n\t"
-      "ldr     r3, [sp, #32]\n\t"
-      "mov     r11, r10\n\t"
-      "25:\n\t"
-      "ldrsb   r8, [r0], #1\n\t"
-      "add     r8, r8, r3\n\t"
-      "ldrsb   r9, [r1]\n\t"
-      "mla     r5, r9, r8, r5\n\t"
-      "ldrsb   r9, [r1, r10]\n\t"
-      "mla     r4, r9, r8, r4\n\t"
-      "add     r1, r1, #1\n\t"
-      "subs    r11, r11, #1\n\t"
-      "bne     25b\n\t"
-      "26:\n\t"
-      "ldr     r2, [sp, #20]\n\t"
-      "add     r12, r12, #8\n\t"
-      MOTE_FC_OUT("r5")
-      MOTE_FC_OUT("r4")
-      "30:\n\t"
-      "add     sp, sp, #40\n\t"
-      "pop     {r4-r11, pc}\n\t");
+  MOTE_FC_LAYER_PASS("40", "", "lsl #4",
+                     "add     r12, r12, #16\n\t" MOTE_FC_OUT("r5") MOTE_FC_OUT("r4") MOTE_FC_OUT("r7") MOTE_FC_OUT("r6")
+                     "str     r12, [sp, #16]\n\t",
+                     "add     r12, r12, #8\n\t" MOTE_FC_OUT("r5") MOTE_FC_OUT("r4"));
 }
+
+// Shared table (one requantization for the layer, e.g. a per-tensor quantized model): the folded channel is
+// loaded once per group and the table walks 4 bytes per row.
+__attribute__((naked, noinline)) static void fc_layer_shared_m4(const FullyConnectedS8FastLayer*) {
+  MOTE_FC_LAYER_PASS("48", "str     r4, [sp, #40]\n\tadd     r4, r4, #12\n\t", "lsl #2",
+                     "add     r12, r12, #16\n\t"
+                     "str     r12, [sp, #16]\n\t"
+                     "ldr     r12, [sp, #40]\n\t"
+                     "ldmia   r12, {r8, r9, r10}\n\t" MOTE_FC_OUT_SHARED("r5") MOTE_FC_OUT_SHARED("r4")
+                     MOTE_FC_OUT_SHARED("r7") MOTE_FC_OUT_SHARED("r6")
+                     "ldr     r12, [sp, #16]\n\t",
+                     "ldr     r12, [sp, #40]\n\t"
+                     "ldmia   r12, {r8, r9, r10}\n\t" MOTE_FC_OUT_SHARED("r5") MOTE_FC_OUT_SHARED("r4"));
+}
+#undef MOTE_FC_LAYER_PASS
+#undef MOTE_FC_OUT_SHARED
 #undef MOTE_FC_OUT
 #undef MOTE_FC_INPUT
 #undef MOTE_FC_WIDEN
@@ -289,7 +331,9 @@ __attribute__((naked, noinline)) static void fc_layer_m4(const FullyConnectedS8F
 #undef MOTE_FC_PAIR_BLOCK
 #endif
 
-Status fully_connected_s8_fast(const FullyConnectedS8FastLayer& layer) {
+// Both table forms; each public entry instantiates one, so a firmware links only the pass it calls.
+template <bool kShared>
+static Status fast_layer(const FullyConnectedS8FastLayer& layer) {
   if (!layer.table || !layer.input || !layer.weights || !layer.output) return MOTE_ERR_ARG;
   if (layer.input_size <= 0 || layer.output_size <= 0) return MOTE_ERR_SHAPE;
   if (!valid_input_offset(layer.input_offset) || (reinterpret_cast<uintptr_t>(layer.weights) & 3u) != 0)
@@ -297,28 +341,33 @@ Status fully_connected_s8_fast(const FullyConnectedS8FastLayer& layer) {
   if ((layer.input_size >> 2) > simd::kPairChunkBlocks) return MOTE_ERR_UNSUPPORTED;
   const int32_t n = layer.input_size;
 #if MOTE_NN_HW_DSP && defined(__thumb2__)
-  fc_layer_m4(&layer);
+  if (kShared) fc_layer_shared_m4(&layer);
+  else fc_layer_m4(&layer);
   if (layer.output_size & 1) {  // a last single row, plain int8 (small for flash: no general group code linked)
     const int32_t o = layer.output_size - 1;
     const int8_t* w = layer.weights + static_cast<size_t>(o) * static_cast<size_t>(n);
-    int32_t acc = layer.table[4 * o];
+    int32_t acc = kShared ? layer.table[3 + o] : layer.table[4 * o];
     for (int32_t i = 0; i < n; ++i) acc += w[i] * (layer.input[i] + layer.input_offset);
-    layer.output[o] = requant_folded(acc, layer.table + 4 * o + 1);
+    layer.output[o] = requant_folded(acc, kShared ? layer.table : layer.table + 4 * o + 1);
   }
 #else
   const FullyConnectedS8Params p = {n, layer.output_size, layer.input_offset, 0, -128, 127};
   for (int32_t o = 0; o < p.output_size;) {  // the reference's sums, the table's requantization
     const int32_t g = group_rows(p.output_size, o);
-    const int32_t* t = layer.table + 4 * o;
+    const int32_t* t = kShared ? layer.table + 3 + o : layer.table + 4 * o;
     int32_t acc[4];
     for (int32_t r = 0; r < g; ++r) acc[r] = t[bias_slot(g, r)];
     accumulate_group(p, layer.input, layer.weights + static_cast<size_t>(o) * static_cast<size_t>(n), g, acc);
-    for (int32_t r = 0; r < g; ++r) layer.output[o + r] = requant_folded(acc[r], t + g + 3 * r);
+    for (int32_t r = 0; r < g; ++r)
+      layer.output[o + r] = requant_folded(acc[r], kShared ? layer.table : t + g + 3 * r);
     o += g;
   }
 #endif
   return MOTE_OK;
 }
+
+Status fully_connected_s8_fast(const FullyConnectedS8FastLayer& layer) { return fast_layer<false>(layer); }
+Status fully_connected_s8_fast_shared(const FullyConnectedS8FastLayer& layer) { return fast_layer<true>(layer); }
 
 // Three instructions per four MACs (SMLAD of the pair's word, SXTB16 of it, SMLAD), SXTAB16 adds the input
 // offset while splitting an input word into (0, 2) and (1, 3). Four rows (two pairs) share each input word.

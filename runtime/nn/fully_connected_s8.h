@@ -64,6 +64,13 @@ struct FullyConnectedS8FastLayer {
 size_t fully_connected_s8_fast_table_words(const FullyConnectedS8Params& p);
 bool fully_connected_s8_fast_table(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias,
                                    int32_t* table);
+// A layer whose channels all share one multiplier and shift (per-tensor quantized weights) may keep one folded
+// channel for all rows instead: the table is that channel (3 words) then the biases in the same group order,
+// 4 bytes per row instead of 16; false when the channels differ or the layer does not fit a table.
+size_t fully_connected_s8_fast_shared_table_words(const FullyConnectedS8Params& p);
+bool fully_connected_s8_fast_shared_table(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias,
+                                          int32_t* table);
+Status fully_connected_s8_fast_shared(const FullyConnectedS8FastLayer& layer);  // with a shared table
 Status fully_connected_s8_fast(const FullyConnectedS8FastLayer& layer);
 
 }  // namespace nn

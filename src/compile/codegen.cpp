@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "nn/conv2d_s8.h"
+#include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/softmax_s8.h"
 
@@ -19,6 +20,18 @@ std::string hex64(uint64_t v) {
 }
 
 // Conv layer l's shapes and kernel as conv2d_s8's parameters: what its packed weights and scratch depend on.
+nn::Conv2DS8Params conv2d_shape(const quant::QLayer& l);
+
+// Conv layer l's geometry with strides and padding: what conv2d_s8_overlap_bytes reads.
+nn::Conv2DS8Params conv2d_params(const quant::QLayer& l) {
+  nn::Conv2DS8Params p = conv2d_shape(l);
+  p.stride_h = l.stride_h;
+  p.stride_w = l.stride_w;
+  p.pad_h = l.pad_h;
+  p.pad_w = l.pad_w;
+  return p;
+}
+
 nn::Conv2DS8Params conv2d_shape(const quant::QLayer& l) {
   nn::Conv2DS8Params p{};
   p.kernel_h = l.kernel_h;
@@ -39,6 +52,18 @@ std::vector<int32_t> dense_fast_table(const quant::QLayer& l) {
   std::vector<int32_t> table(nn::fully_connected_s8_fast_table_words(p));
   const nn::PerChannelQuant q{l.multiplier.data(), l.shift.data()};
   if (!nn::fully_connected_s8_fast_table(p, q, l.bias.data(), table.data())) return {};
+  return table;
+}
+
+// The shared-channel table of a dense layer whose channels share one multiplier and shift, or empty.
+std::vector<int32_t> dense_fast_shared_table(const quant::QLayer& l) {
+  if (l.op != ir::Op::FullyConnected) return {};
+  const nn::FullyConnectedS8Params p{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
+                                     -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
+  if (l.multiplier.size() != l.out.size() || l.shift.size() != l.out.size() || l.bias.size() != l.out.size()) return {};
+  std::vector<int32_t> table(nn::fully_connected_s8_fast_shared_table_words(p));
+  const nn::PerChannelQuant q{l.multiplier.data(), l.shift.data()};
+  if (!nn::fully_connected_s8_fast_shared_table(p, q, l.bias.data(), table.data())) return {};
   return table;
 }
 
@@ -93,41 +118,108 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
                     ", not an earlier one; re-import the model");
       ++readers[t];
     }
-  std::vector<int> tensor_of(n + 1);  // tensor_of[t]: the buffer holding tensor t
-  std::vector<Buffer> buffers = {{q.input_shape.size(), 0, 0}};
-  tensor_of[0] = 0;
-  std::vector<int> scratch_of(n, -1);
-  for (size_t i = 0; i < n; ++i) {
-    const auto& l = q.layers[i];
-    const auto ins = ir::layer_inputs(l, i);
-    for (int t : ins) buffers[tensor_of[t]].last = static_cast<int>(i);
-    if (l.op == ir::Op::Reshape && readers[ins[0]] == 1) {
-      tensor_of[i + 1] = tensor_of[ins[0]];
-    } else {
-      tensor_of[i + 1] = static_cast<int>(buffers.size());
-      buffers.push_back({l.out.size(), static_cast<int>(i), static_cast<int>(i)});
+  std::vector<size_t> last_use(n + 1, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (int t : ir::layer_inputs(q.layers[i], i)) last_use[t] = i;
+  last_use[n] = n;  // the output outlives invoke()
+  struct Layout {
+    std::vector<int> tensor_of;  // tensor t lives in buffer tensor_of[t] at byte tensor_off[t]
+    std::vector<size_t> tensor_off;
+    std::vector<int> scratch_of;
+    ArenaPlan plan;
+  };
+  auto layout = [&](bool chains) {
+    // tensor t lives in buffer tensor_of[t] at byte tensor_off[t]; a buffer may hold several tensors whose lives
+    // follow each other: a reshape's view, a convolution's output over its dying input (conv2d_s8_overlap_bytes),
+    // an Add's output over a dying input (element by element, read before written).
+    std::vector<int> tensor_of(n + 1);
+    std::vector<size_t> tensor_off(n + 1, 0);
+    std::vector<std::vector<int>> held = {{0}};  // the tensors of each buffer
+    std::vector<Buffer> buffers = {{q.input_shape.size(), 0, 0}};
+    tensor_of[0] = 0;
+    std::vector<int> scratch_of(n, -1);
+    auto dies_here = [&](int t, size_t i) {  // every tensor of t's buffer is read for the last time by layer i
+      for (int u : held[tensor_of[t]])
+        if (last_use[u] > i) return false;
+      return true;
+    };
+    auto share = [&](size_t i, int t, size_t off) {  // layer i's output into t's buffer at `off`
+      const int b = tensor_of[t];
+      tensor_of[i + 1] = b;
+      tensor_off[i + 1] = off;
+      held[b].push_back(static_cast<int>(i + 1));
+      buffers[b].bytes = std::max(buffers[b].bytes, off + q.layers[i].out.size());
+    };
+    for (size_t i = 0; i < n; ++i) {
+      const auto& l = q.layers[i];
+      const auto ins = ir::layer_inputs(l, i);
+      for (int t : ins) buffers[tensor_of[t]].last = static_cast<int>(i);
+      size_t lag = 0;
+      if (l.op == ir::Op::Conv2D) lag = (nn::conv2d_s8_overlap_bytes(conv2d_params(l)) + 3) & ~size_t{3};
+      if (l.op == ir::Op::DepthwiseConv2D) {
+        nn::DepthwiseConv2DS8Params p{};
+        p.input = {l.in.h, l.in.w, l.in.c};
+        p.output = {l.out.h, l.out.w, l.out.c};
+        p.stride_h = l.stride_h, p.stride_w = l.stride_w, p.pad_h = l.pad_h, p.pad_w = l.pad_w;
+        lag = (nn::depthwise_conv2d_s8_overlap_bytes(p) + 3) & ~size_t{3};
+      }
+      const bool windowed = l.op == ir::Op::Conv2D || l.op == ir::Op::DepthwiseConv2D;
+      if (l.op == ir::Op::Reshape && readers[ins[0]] == 1) {
+        share(i, ins[0], tensor_off[ins[0]]);
+      } else if (windowed && dies_here(ins[0], i) && lag < l.out.size() &&
+                 (chains || held[tensor_of[ins[0]]].size() == 1 || lag <= tensor_off[ins[0]])) {
+        // The output starts `lag` bytes before the input; a buffer holding only the input moves it up (moving a
+        // chain would grow the buffer over its whole life).
+        const int b = tensor_of[ins[0]];
+        const size_t up = lag > tensor_off[ins[0]] ? lag - tensor_off[ins[0]] : 0;
+        for (int u : held[b]) {
+          tensor_off[u] += up;
+          const size_t bytes = u ? q.layers[u - 1].out.size() : q.input_shape.size();
+          buffers[b].bytes = std::max(buffers[b].bytes, tensor_off[u] + bytes);
+        }
+        share(i, ins[0], tensor_off[ins[0]] - lag);
+      } else if (l.op == ir::Op::Add && dies_here(ins[1], i)) {
+        share(i, ins[1], tensor_off[ins[1]]);
+      } else if (l.op == ir::Op::Add && dies_here(ins[0], i)) {
+        share(i, ins[0], tensor_off[ins[0]]);
+      } else {
+        tensor_of[i + 1] = static_cast<int>(buffers.size());
+        held.push_back({static_cast<int>(i + 1)});
+        buffers.push_back({l.out.size(), static_cast<int>(i), static_cast<int>(i)});
+      }
+      if (l.op == ir::Op::Conv2D) {
+        scratch_of[i] = static_cast<int>(buffers.size());
+        held.push_back({});
+        buffers.push_back({nn::conv2d_s8_scratch_bytes(conv2d_shape(l)), static_cast<int>(i), static_cast<int>(i)});
+      }
     }
-    if (l.op == ir::Op::Conv2D) {
-      scratch_of[i] = static_cast<int>(buffers.size());
-      buffers.push_back({nn::conv2d_s8_scratch_bytes(conv2d_shape(l)), static_cast<int>(i), static_cast<int>(i)});
-    }
-  }
-  buffers[tensor_of[n]].last = static_cast<int>(n);  // the output outlives invoke()
-  const ArenaPlan plan = plan_arena(buffers, 4);
+    buffers[tensor_of[n]].last = static_cast<int>(n);
+    return Layout{tensor_of, tensor_off, scratch_of, plan_arena(buffers, 4)};
+  };
+  // Chained overlaps (a buffer reused down a chain of convolutions) save most on some networks and grow one
+  // buffer's whole life on others: both layouts are planned and the smaller arena kept.
+  const Layout a = layout(false), b = layout(true);
+  const Layout& lay = b.plan.arena_bytes < a.plan.arena_bytes ? b : a;
+  const auto& tensor_of = lay.tensor_of;
+  const auto& tensor_off = lay.tensor_off;
+  const auto& scratch_of = lay.scratch_of;
+  const ArenaPlan& plan = lay.plan;
   g.arena_bytes = std::max<size_t>(plan.arena_bytes, 4);
-  auto at = [&](int tensor) { return "g_arena + " + std::to_string(plan.offsets[tensor]); };
+  auto at = [&](int buffer) { return "g_arena + " + std::to_string(plan.offsets[buffer]); };
+  auto at_t = [&](int t) { return "g_arena + " + std::to_string(plan.offsets[tensor_of[t]] + tensor_off[t]); };
 
   std::ostringstream data, body;
   for (size_t i = 0; i < n; ++i) {
     const auto& l = q.layers[i];
     const std::string id = "l" + std::to_string(i);
     const auto ins = ir::layer_inputs(l, i);
-    const std::string x = at(tensor_of[ins[0]]), y = at(tensor_of[i + 1]);
+    const std::string x = at_t(ins[0]), y = at_t(static_cast<int>(i + 1));
     const std::string act = std::to_string(l.act_min) + ", " + std::to_string(l.act_max);
     const std::string offsets = std::to_string(-l.input.zero_point) + ", " + std::to_string(l.output.zero_point);
     body << "  // layer " << i << ": " << ir::op_name(l.op) << (l.name.empty() ? "" : " (" + l.name + ")") << " "
          << l.in.h << "x" << l.in.w << "x" << l.in.c << " -> " << l.out.h << "x" << l.out.w << "x" << l.out.c << "\n";
     std::vector<int32_t> fast_table;
+    bool shared_table = false;
     if (!l.weights.empty()) {
       std::vector<int8_t> weights = l.weights;
       if (l.op == ir::Op::FullyConnected) {  // the kernel's packed order (row pairs as int16), not the IR's rows
@@ -157,7 +249,9 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
            << "\n"
            << array("int8_t", id + "_weights", weights, "alignas(4) ");
       g.const_bytes += weights.size();
-      fast_table = dense_fast_table(l);
+      fast_table = dense_fast_shared_table(l);  // one channel for all rows when they share it (per-tensor weights)
+      shared_table = !fast_table.empty();
+      if (!shared_table) fast_table = dense_fast_table(l);
       if (!fast_table.empty()) {  // biases and requantization live in the table
         data << array("int32_t", id + "_table", fast_table);
         g.const_bytes += 4 * fast_table.size();
@@ -177,7 +271,8 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
           data << "const mote::nn::FullyConnectedS8FastLayer " << id << "_layer = {" << x << ", " << id << "_weights, "
                << id << "_table, " << y << ", " << l.in.size() << ", " << l.out.size() << ", " << -l.input.zero_point
                << "};\n";
-          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8_fast(" << id << "_layer));\n";
+          body << "  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8_fast" << (shared_table ? "_shared" : "") << "(" << id
+               << "_layer));\n";
         } else {
           data << "const mote::nn::FullyConnectedS8Params " << id << "_params = {" << l.in.size() << ", "
                << l.out.size() << ", " << offsets << ", " << act << "};\n";
@@ -207,7 +302,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
              << id << "_params, " << x << ", " << y << "));\n";
         break;
       case ir::Op::Reshape:
-        if (tensor_of[i + 1] != tensor_of[ins[0]]) {  // its input is read again later: a copy
+        if (tensor_of[i + 1] != tensor_of[ins[0]] || tensor_off[i + 1] != tensor_off[ins[0]]) {  // a copy
           body << "  for (size_t i = 0; i < " << l.out.size() << "; ++i) {  // a copy, with the fused activation\n"
                << "    const int8_t v = " << x << "[i];\n"
                << "    " << y << "[i] = v < " << l.act_min << " ? " << l.act_min << " : (v > " << l.act_max << " ? "
@@ -226,7 +321,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
              << ", " << -l.input2.zero_point << ", " << l.add_left_shift << ", " << l.add_multiplier1 << ", "
              << l.add_shift1 << ", " << l.add_multiplier2 << ", " << l.add_shift2 << ", " << l.add_output_multiplier
              << ", " << l.add_output_shift << ", " << l.output.zero_point << ", " << act << "};\n";
-        body << "  MOTE_RETURN_IF_ERROR(mote::nn::add_s8(" << id << "_params, " << x << ", " << at(tensor_of[ins[1]])
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::add_s8(" << id << "_params, " << x << ", " << at_t(ins[1])
              << ", " << y << "));\n";
         break;
       case ir::Op::Softmax: {
@@ -311,8 +406,8 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         << "const float kInputOffset[kInputPeriod] = {" << floats(q.input_offset) << "\n};\n\n";
     g.const_bytes += 8 * q.input_gain.size();
   }
-  src << "int8_t* input() { return " << at(tensor_of[0]) << "; }\n"
-      << "const int8_t* output() { return " << at(tensor_of[n]) << "; }\n\n"
+  src << "int8_t* input() { return " << at_t(0) << "; }\n"
+      << "const int8_t* output() { return " << at_t(static_cast<int>(n)) << "; }\n\n"
       << "mote::Status invoke() {\n" << body.str() << "  return mote::MOTE_OK;\n}\n\n}  // namespace " << name << "\n";
   g.header = hdr.str();
   g.source = src.str();

@@ -25,5 +25,8 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name);
 // fully_connected_s8_fast's table for a dense layer (what generated code calls for it), or empty when the layer
 // does not fit (then generated code calls fully_connected_s8).
 std::vector<int32_t> dense_fast_table(const quant::QLayer& l);
+// Its shared-channel form (fully_connected_s8_fast_shared_table) when every channel has the same multiplier and
+// shift (per-tensor weights, as imported .tflite dense layers have), else empty; generated code prefers it.
+std::vector<int32_t> dense_fast_shared_table(const quant::QLayer& l);
 
 }  // namespace mote::compile

@@ -340,3 +340,32 @@ TEST(NnKernels, QuantizeRoundsHalfAwayAndHandlesNonFinite) {
   EXPECT_EQ(nn::quantize_s8({8, 1.0f, 128}, in, out), MOTE_ERR_ARG);
   EXPECT_EQ(nn::quantize_s8({0, 1.0f, 0}, in, out), MOTE_ERR_SHAPE);
 }
+
+// The shared-channel table (per-tensor weights: one multiplier and shift for the layer) gives the reference's
+// bits for every group shape (4-row groups, a pair, a last single row) and input tail, and is refused when any
+// channel differs.
+TEST(NnKernels, FullyConnectedFastSharedTableMatchesReference) {
+  std::mt19937 rng(9);
+  for (int32_t out = 1; out <= 11; ++out)
+    for (int32_t in : {1, 4, 7, 33, 256, 259}) {
+      std::vector<int8_t> x(in), rows(static_cast<size_t>(in) * out), packed(rows.size()), y(out), want(out);
+      for (auto& v : x) v = static_cast<int8_t>(rng() % 256 - 128);
+      for (auto& v : rows) v = static_cast<int8_t>(rng() % 255 - 127);
+      ASSERT_TRUE(nn::fully_connected_s8_pack_weights(in, out, rows.data(), packed.data()));
+      std::vector<int32_t> bias(out), mult(out, 1518500250), shift(out, -9);
+      for (auto& b : bias) b = static_cast<int32_t>(rng() % 20000) - 10000;
+      const nn::PerChannelQuant q{mult.data(), shift.data()};
+      const nn::FullyConnectedS8Params p{in, out, 5, -3, -128, 127};
+      std::vector<int32_t> table(nn::fully_connected_s8_fast_shared_table_words(p));
+      ASSERT_EQ(table.size(), 3u + static_cast<size_t>(out));
+      ASSERT_TRUE(nn::fully_connected_s8_fast_shared_table(p, q, bias.data(), table.data()));
+      const nn::FullyConnectedS8FastLayer layer{x.data(), packed.data(), table.data(), y.data(), in, out, 5};
+      ASSERT_EQ(nn::fully_connected_s8_fast_shared(layer), MOTE_OK);
+      ASSERT_EQ(nn::fully_connected_s8_ref(p, q, x.data(), packed.data(), bias.data(), want.data()), MOTE_OK);
+      EXPECT_EQ(y, want) << in << " inputs, " << out << " outputs";
+      if (out > 1) {
+        shift[out - 1] = -10;
+        EXPECT_FALSE(nn::fully_connected_s8_fast_shared_table(p, q, bias.data(), table.data()));
+      }
+    }
+}
