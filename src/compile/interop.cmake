@@ -8,3 +8,7 @@ add_custom_command(OUTPUT ${MOTE_TFLITE_SCHEMA_H}
   COMMENT "flatc: src/compile/tflite_schema.fbs")
 target_sources(${MOTE_HOST_TARGET} PRIVATE ${MOTE_TFLITE_SCHEMA_H})
 target_include_directories(${MOTE_HOST_TARGET} PUBLIC ${MOTE_GENERATED_DIR})
+# The ONNX reader parses with Debian's libonnx-dev (onnx-ml.pb.h, libonnx_proto on libprotobuf).
+find_package(Protobuf REQUIRED)
+find_package(ONNX REQUIRED)
+target_link_libraries(${MOTE_HOST_TARGET} PUBLIC onnx_proto)
