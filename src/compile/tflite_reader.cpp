@@ -52,7 +52,8 @@ class Reader {
     if (in_t->type() == tflite::TensorType_FLOAT32 && code(0) == tflite::BuiltinOperator_QUANTIZE) {
       at_ = 0;
       const int y = output_of(*ops.Get(0));
-      if (inputs_of(*ops.Get(0)).at(0) != input) fail_op("QUANTIZE must read the model input");
+      const auto ins = inputs_of(*ops.Get(0));
+      if (ins.empty() || ins[0] != input) fail_op("QUANTIZE must read the model input");
       q_.input = activation_quant(y);
       q_.input_shape = shape_of(y);
       ir_of_[y] = 0;
@@ -72,12 +73,15 @@ class Reader {
     }
 
     const int output = sg_->outputs()->Get(0);
+    tensor(output, "the model output");  // an index past the tensors is refused before it is used
     for (size_t i = first; i < ops.size(); ++i) {
       at_ = i;
       const auto& op = *ops.Get(static_cast<flatbuffers::uoffset_t>(i));
       // DEQUANTIZE last (int8 -> float) is the output dequantization mote does on the host.
       if (quantized_ && code(i) == tflite::BuiltinOperator_DEQUANTIZE && i + 1 == ops.size() && output_of(op) == output) {
-        ir_of_[output] = mapped(inputs_of(op).at(0));
+        const auto ins = inputs_of(op);
+        if (ins.empty()) fail_op("has no input");
+        ir_of_[output] = mapped(ins[0]);
         continue;
       }
       read_op(op);
@@ -180,6 +184,12 @@ class Reader {
     return b->data()->data();
   }
 
+  // The operator's k-th input tensor, which must be present.
+  int arg(const std::vector<int>& ins, size_t k, const char* what) const {
+    if (ins.size() <= k || ins[k] < 0) fail_op(std::string("has no ") + what + " (input " + std::to_string(k) + ")");
+    return ins[k];
+  }
+
   std::vector<int> inputs_of(const tflite::Operator& op) const {
     return op.inputs() ? std::vector<int>(op.inputs()->begin(), op.inputs()->end()) : std::vector<int>{};
   }
@@ -230,7 +240,7 @@ class Reader {
   // Weights (int8 or float32 per the model) and bias of a layer with `channels` outputs.
   template <class L>
   void read_weights(L& l, const std::vector<int>& ins, size_t count, int channels, int dim) {
-    const auto* w = tensor(ins.at(1), "the weights");
+    const auto* w = tensor(arg(ins, 1, "weights"), "the weights");
     if (elements(ins[1]) != count) fail_op("its weights have " + std::to_string(elements(ins[1])) + " values, expected " + std::to_string(count));
     const bool has_bias = ins.size() > 2 && ins[2] >= 0;
     if (has_bias && elements(ins[2]) != static_cast<size_t>(channels))
@@ -307,7 +317,7 @@ class Reader {
         if (!o) fail_op("has no Conv2DOptions");
         if (o->dilation_w_factor() != 1 || o->dilation_h_factor() != 1) fail_op("is dilated; mote supports dilation 1");
         rank4(ins[0]);
-        const auto wd = dims(ins.at(1));
+        const auto wd = dims(arg(ins, 1, "weights"));
         if (wd.size() != 4 || wd[0] != out.c || wd[3] != in.c)
           fail_op("weights are not [out_channels, kh, kw, in_channels] for this input and output (grouped convolution is not supported)");
         f.op = ir::Op::Conv2D;
@@ -322,7 +332,7 @@ class Reader {
         if (!o) fail_op("has no DepthwiseConv2DOptions");
         if (o->dilation_w_factor() != 1 || o->dilation_h_factor() != 1) fail_op("is dilated; mote supports dilation 1");
         rank4(ins[0]);
-        const auto wd = dims(ins.at(1));
+        const auto wd = dims(arg(ins, 1, "weights"));
         if (wd.size() != 4 || wd[0] != 1 || wd[3] != out.c || out.c % in.c != 0)
           fail_op("weights are not [1, kh, kw, out_channels] with out_channels a multiple of the input's");
         f.op = ir::Op::DepthwiseConv2D;
@@ -338,7 +348,7 @@ class Reader {
         const auto* o = op.builtin_options_as_FullyConnectedOptions();
         if (o && o->weights_format() != tflite::FullyConnectedOptionsWeightsFormat_DEFAULT)
           fail_op("has shuffled weights; mote reads the DEFAULT weights format");
-        const auto wd = dims(ins.at(1));
+        const auto wd = dims(arg(ins, 1, "weights"));
         if (wd.size() != 2 || static_cast<size_t>(wd[1]) != in.size() || static_cast<size_t>(wd[0]) != out.size())
           fail_op("weights are not [outputs, inputs] for a batch-1 input of " + std::to_string(in.size()) + " values");
         f.op = ir::Op::FullyConnected;

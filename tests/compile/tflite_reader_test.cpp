@@ -235,6 +235,10 @@ TEST(TfliteReader, RefusesCorruptFiles) {
     refused += !error_of(flipped).empty();
   }
   EXPECT_GT(refused, 0u);
+  // Found by tflite_fuzz: an output tensor index past the tensors was used before it was checked.
+  const std::string crash = test::read_text(std::filesystem::path(MOTE_SOURCE_DIR) / "tests" / "fuzz" / "corpus" /
+                                            "tflite_fuzz" / "crash_output_index.tflite");
+  EXPECT_FALSE(error_of({crash.begin(), crash.end()}).empty());
 }
 
 namespace {
