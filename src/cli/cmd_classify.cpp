@@ -228,7 +228,7 @@ void register_classify(CLI::App& app, Context& ctx) {
   cmd->add_option("--smooth", a.smooth, "Average the last N window results (default: window / stride)")->check(CLI::PositiveNumber);
   cmd->add_option("--detect-timeout", a.detect_timeout_s, "Give up when no device data arrives within this (s)");
   cmd->add_flag("--json", a.json, "JSON output (streams: one JSON object per line)");
-  cmd->add_option("--model", a.model, "Run FILE (a .npy of inputs or raw int8 bytes) through this .tflite model alone, no project");
+  cmd->add_option("--model", a.model, "Run FILE (a .npy of inputs or raw int8 bytes) through this .tflite or .onnx model alone, no project");
   cmd->add_option("--calibration", a.calibration, "With a float --model: a .npy of representative inputs to quantize it");
   cmd->callback([&ctx] {
     ctx.run = [&ctx] {

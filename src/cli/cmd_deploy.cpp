@@ -26,7 +26,7 @@ void register_deploy(CLI::App& app, Context& ctx) {
   cmd->add_option("--format", format, fhelp)->required();
   cmd->add_option("-o,--output", out, "Output folder (must not exist or be empty)")->required();
   cmd->add_flag("--json", json, "Print the report as JSON");
-  cmd->add_option("model", model, "A .tflite model to package alone (formats cpp, arduino, firmware; no project needed)");
+  cmd->add_option("model", model, "A .tflite or .onnx model to package alone (formats cpp, arduino, firmware; no project needed)");
   cmd->add_option("--calibration", calibration, "With a float model: a .npy of representative inputs to quantize it");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
     if (!model.empty()) {
@@ -85,7 +85,7 @@ void register_profile(CLI::App& app, Context& ctx) {
   static size_t windows = 8, random = 8;
   static uint64_t seed = 1;
   auto* cmd = app.add_subcommand("profile", "RAM, flash, instructions per stage and host/device parity on an emulated device");
-  cmd->add_option("model", model, "An int8 .tflite model to profile alone (default: the project's impulse)");
+  cmd->add_option("model", model, "A .tflite or .onnx model to profile alone (default: the project's impulse)");
   cmd->add_option("--target", target, "Device: cortex-m4 (QEMU mps2-an386)")->check(CLI::IsMember({"cortex-m4"}));
   cmd->add_option("--windows", windows, "Testing windows checked on the device (default 8)")->check(CLI::Range(1, 64));
   cmd->add_option("--inputs", inputs_file, "With a model: its inputs, a .npy of real values or raw int8 bytes (N x input size)");

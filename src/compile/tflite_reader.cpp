@@ -452,6 +452,14 @@ class Reader {
 }  // namespace
 
 TfliteModel read_tflite(const uint8_t* bytes, size_t size, const std::string& name) {
+  // The verifier checks alignment relative to the buffer's start, so the start itself must be aligned for the
+  // widest scalar (int64 zero points): a misaligned caller's bytes are read from an aligned copy.
+  std::vector<uint64_t> aligned;
+  if (reinterpret_cast<uintptr_t>(bytes) % alignof(uint64_t) != 0) {
+    aligned.resize((size + 7) / 8);
+    std::memcpy(aligned.data(), bytes, size);
+    bytes = reinterpret_cast<const uint8_t*>(aligned.data());
+  }
   if (size < 8 || !tflite::ModelBufferHasIdentifier(bytes))
     throw Error(name + ": not a TensorFlow Lite model (no TFL3 identifier); export a .tflite flatbuffer");
   flatbuffers::Verifier verifier(bytes, size);

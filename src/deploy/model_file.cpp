@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "compile/codegen.h"
+#include "compile/onnx_reader.h"
 #include "compile/tflite_reader.h"
 #include "core/error.h"
 #include "core/files.h"
@@ -42,8 +43,15 @@ std::vector<std::vector<float>> read_npy_rows(const fs::path& file, size_t row) 
 
 ir::QModel load_model_file(const fs::path& file, const fs::path& calibration) {
   const std::string ext = file.extension().string();
+  if (ext == ".onnx") {  // float32: always quantized by mote's PTQ
+    const ir::Model f = compile::load_onnx(file);
+    if (calibration.empty())
+      throw Error(file.string() + ": an ONNX model is float32; pass --calibration FILE.npy (N x " + std::to_string(f.input.size()) +
+                  " representative inputs, HWC order) so mote can quantize it to int8");
+    return quant::quantize(f, read_npy_rows(calibration, f.input.size()), quant::QuantizeOptions{false, quant::InputScaling::PerTensor});
+  }
   if (ext != ".tflite")
-    throw Error(file.string() + ": mote reads .tflite model files here (int8, or float32 with --calibration)");
+    throw Error(file.string() + ": mote reads .tflite (int8, or float32 with --calibration) and .onnx (float32, with --calibration) model files");
   auto m = compile::load_tflite(file);
   if (m.quantized) return std::move(m.q);
   if (calibration.empty())

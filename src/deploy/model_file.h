@@ -1,5 +1,5 @@
 // A model file given on the command line instead of a project's trained block (`mote profile|deploy|classify
-// MODEL.tflite`): loaded (int8 as is; float32 quantized by mote's PTQ on calibration inputs the user gives),
+// MODEL.tflite|.onnx`): loaded (int8 as is; float32 quantized by mote's PTQ on calibration inputs the user gives),
 // packaged (cpp, arduino, firmware) and run on inputs read from .npy or raw int8 files.
 #pragma once
 

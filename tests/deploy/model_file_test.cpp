@@ -4,15 +4,18 @@
 // refusals, end to end through the CLI.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 
+#include "compile/onnx_writer.h"
 #include "core/error.h"
 #include "core/npy.h"
 #include "deploy/firmware.h"
 #include "deploy/model_file.h"
 #include "quant/executor.h"
+#include "support/model_fixtures.h"
 #include "support/test_support.h"
 #include "tflite_schema_generated.h"
 
@@ -145,6 +148,36 @@ TEST(ModelFile, ClassifyAndDeployAModelFileThroughTheCli) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(std::filesystem::exists(dir / "fw" / "firmware.elf"));
   r = test::run_mote("profile " + m + " --inputs " + (dir / "x.npy").string() + " --work " + (dir / "work").string() + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["parity"]["outputs_equal"].get<int>(), 3);
+}
+
+TEST(ModelFile, OnnxModelIsQuantizedProfiledAndClassified) {
+  test::TempDir dir;
+  const auto models = test::classifier_models();
+  const ir::Model& m = models[0];  // dense on 33 features
+  compile::save_onnx(m, dir / "dense.onnx");
+  std::vector<float> calib;
+  for (const auto& x : test::random_inputs(m, 100, 3)) calib.insert(calib.end(), x.begin(), x.end());
+  test::write_text(dir / "calib.npy", npy("<f4", "(100, " + std::to_string(m.input.size()) + ")", floats(calib)));
+  auto r = test::run_mote("classify " + (dir / "calib.npy").string() + " --model " + (dir / "dense.onnx").string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--calibration"), std::string::npos) << r.err;
+  r = test::run_mote("classify " + (dir / "calib.npy").string() + " --model " + (dir / "dense.onnx").string() +
+                     " --calibration " + (dir / "calib.npy").string() + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["results"].size(), 100u);
+  size_t agree = 0;
+  const auto xs = test::random_inputs(m, 100, 3);
+  for (size_t i = 0; i < xs.size(); ++i) {
+    const auto f = ir::run_float(m, xs[i].data());
+    agree += static_cast<size_t>(std::max_element(f.begin(), f.end()) - f.begin()) == j["results"][i]["argmax"].get<size_t>();
+  }
+  EXPECT_GE(agree, 90u) << "int8 argmax agrees with the float ONNX model on " << agree << " of 100";
+  if (!deploy::missing_m4_tools().empty()) GTEST_SKIP() << "no Cortex-M4 toolchain/QEMU: " << deploy::missing_m4_tools();
+  r = test::run_mote("profile " + (dir / "dense.onnx").string() + " --calibration " + (dir / "calib.npy").string() +
+                     " --random 3 --work " + (dir / "work").string() + " --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["parity"]["outputs_equal"].get<int>(), 3);
 }
