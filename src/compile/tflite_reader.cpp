@@ -23,6 +23,14 @@ std::string op_code_name(int code) {
   return n && *n ? n : "operator code " + std::to_string(code);
 }
 
+// Element i of an int64 vector, read bytewise: the verifier checks a vector's length word is 4-byte aligned,
+// not that its 8-byte elements are (a crafted file misaligns them; tflite_fuzz found it).
+int64_t int64_at(const flatbuffers::Vector<int64_t>& v, size_t i) {
+  int64_t x;
+  std::memcpy(&x, reinterpret_cast<const uint8_t*>(v.Data()) + 8 * i, 8);
+  return flatbuffers::EndianScalar(x);
+}
+
 const char* type_name(tflite::TensorType t) {
   const char* n = tflite::EnumNameTensorType(t);
   return n && *n ? n : "an unknown type";
@@ -164,7 +172,7 @@ class Reader {
     if (!q || !q->scale() || q->scale()->size() != 1 || !q->zero_point() || q->zero_point()->size() != 1)
       fail("tensor " + std::to_string(index) + " has no per-tensor scale and zero point");
     const float s = q->scale()->Get(0);
-    const int64_t zp = q->zero_point()->Get(0);
+    const int64_t zp = int64_at(*q->zero_point(), 0);
     if (!(s > 0) || !std::isfinite(s) || zp < -128 || zp > 127)
       fail("tensor " + std::to_string(index) + " has scale " + std::to_string(s) + " and zero point " +
            std::to_string(zp) + "; int8 needs a positive scale and a zero point in [-128, 127]");
@@ -227,8 +235,9 @@ class Reader {
       fail_op("its weights have " + std::to_string(n) + " scales along dimension " + std::to_string(q->quantized_dimension()) +
               "; mote reads one per tensor or one per output channel (dimension " + std::to_string(dim) + ")");
     if (q->zero_point())
-      for (int64_t z : *q->zero_point())
-        if (z != 0) fail_op("its weights have zero point " + std::to_string(z) + "; int8 weights must be symmetric (0)");
+      for (size_t k = 0; k < q->zero_point()->size(); ++k)
+        if (const int64_t z = int64_at(*q->zero_point(), k); z != 0)
+          fail_op("its weights have zero point " + std::to_string(z) + "; int8 weights must be symmetric (0)");
     std::vector<float> s(static_cast<size_t>(channels));
     for (int c = 0; c < channels; ++c) {
       s[c] = q->scale()->Get(n == 1 ? 0 : static_cast<flatbuffers::uoffset_t>(c));
