@@ -303,6 +303,27 @@ Elf build_firmware(const fs::path& src, const fs::path& build, const std::string
   return out;
 }
 
+FirmwareOutput parse_firmware_output(const std::string& text, const std::string& row_prefix) {
+  FirmwareOutput o;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind(row_prefix, 0) == 0) {
+      std::map<std::string, std::string> kv;
+      std::istringstream ts(line);
+      std::string tok;
+      while (ts >> tok)
+        if (auto eq = tok.find('='); eq != std::string::npos) kv[tok.substr(0, eq)] = tok.substr(eq + 1);
+      o.rows.push_back(std::move(kv));
+    } else if (line.rfind("stack_peak_bytes=", 0) == 0) {
+      o.stack_peak = std::stol(line.substr(17));
+    } else if (line == "RESULT ok") {
+      o.result_ok = true;
+    }
+  }
+  return o;
+}
+
 std::string run_qemu(const fs::path& elf, int timeout_s, int* exit_status) {
   const fs::path log = fs::path(elf).replace_extension(".qemu.log");
   *exit_status = run_tool("timeout " + std::to_string(timeout_s) +

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,15 @@ struct Elf {
 // invoke() timed alone). Throws mote::Error with the compiler's message on failure.
 Elf build_firmware(const std::filesystem::path& src, const std::filesystem::path& build, const std::string& name, bool empty,
                    const std::string& defines = "");
+
+// What a proof firmware printed: the key=value tokens of each line starting with `row_prefix` ("window ",
+// "input "), the painted stack peak (-1 when absent) and whether it ended with "RESULT ok".
+struct FirmwareOutput {
+  std::vector<std::map<std::string, std::string>> rows;
+  long stack_peak = -1;
+  bool result_ok = false;
+};
+FirmwareOutput parse_firmware_output(const std::string& text, const std::string& row_prefix);
 
 // Runs the ELF under QEMU (-icount shift=0, at most timeout_s seconds); returns its semihosting output.
 // *exit_status: QEMU's exit status (the firmware's code; 124 on timeout).

@@ -32,15 +32,7 @@ nlohmann::json write_format_firmware(const DeployContext& ctx, const fs::path& o
     fs::remove_all(tmp);
     throw;
   }
-  size_t files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(tmp / "src"))
-    if (e.is_regular_file()) {
-      std::ifstream f(e.path(), std::ios::binary);
-      std::ostringstream text;
-      text << f.rdbuf();
-      dir.write(fs::path("src") / fs::relative(e.path(), tmp / "src"), text.str());
-      ++files;
-    }
+  const size_t files = write_tree(dir, tmp / "src", "src");
   std::ifstream ef(elf.path, std::ios::binary);
   std::ostringstream bin;
   bin << ef.rdbuf();

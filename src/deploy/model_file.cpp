@@ -114,9 +114,7 @@ nlohmann::json deploy_firmware(const ir::QModel& q, const std::string& name, con
     fs::remove_all(tmp);
     throw;
   }
-  size_t files = 0;
-  for (const auto& e : fs::recursive_directory_iterator(tmp / "src"))
-    if (e.is_regular_file()) dir.write(fs::path("src") / fs::relative(e.path(), tmp / "src"), read_binary(e.path())), ++files;
+  const size_t files = write_tree(dir, tmp / "src", "src");
   dir.write("firmware.elf", read_binary(elf.path));
   const auto inputs = random_inputs(4, q.input_shape.size(), 1);
   dir.write("inputs.bin", std::string(inputs.begin(), inputs.end()));

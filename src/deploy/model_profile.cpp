@@ -106,33 +106,6 @@ std::vector<int8_t> from_hex(const std::string& h) {
   return v;
 }
 
-struct Run {
-  std::vector<std::map<std::string, std::string>> inputs;
-  long stack_peak = -1;
-  bool ok = false;
-};
-
-Run parse(const std::string& text) {
-  Run r;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("input ", 0) == 0) {
-      std::map<std::string, std::string> kv;
-      std::istringstream ts(line);
-      std::string tok;
-      while (ts >> tok)
-        if (auto eq = tok.find('='); eq != std::string::npos) kv[tok.substr(0, eq)] = tok.substr(eq + 1);
-      r.inputs.push_back(kv);
-    } else if (line.rfind("stack_peak_bytes=", 0) == 0) {
-      r.stack_peak = std::stol(line.substr(17));
-    } else if (line == "RESULT ok") {
-      r.ok = true;
-    }
-  }
-  return r;
-}
-
 }  // namespace
 
 std::vector<int8_t> random_inputs(size_t n, size_t input_size, uint64_t seed) {
@@ -180,15 +153,15 @@ nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& m
   const std::string out_base = run_qemu(base.path, opts.timeout_s, &rc_base);
   if (rc_fw == 124 || rc_base == 124)
     throw Error("QEMU did not finish within " + std::to_string(opts.timeout_s) + " s (" + work.string() + ")");
-  Run f = parse(out_fw), b = parse(out_base);
-  if (f.inputs.size() != n || f.stack_peak < 0 || b.stack_peak < 0)
+  FirmwareOutput f = parse_firmware_output(out_fw, "input "), b = parse_firmware_output(out_base, "input ");
+  if (f.rows.size() != n || f.stack_peak < 0 || b.stack_peak < 0)
     throw Error("the firmware did not report every input (exit " + std::to_string(rc_fw) + "):\n" + out_fw.substr(0, 2000));
 
   size_t equal = 0;
   uint64_t instructions = 0, lo = UINT64_MAX, hi = 0;
   nlohmann::json per_input = nlohmann::json::array();
   for (size_t i = 0; i < n; ++i) {
-    auto& kv = f.inputs[i];
+    auto& kv = f.rows[i];
     const auto device = from_hex(kv["output"]);
     const bool same = std::stol(kv["status"]) == 0 && device == host[i];
     equal += same;
@@ -205,7 +178,7 @@ nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& m
       {"board", "QEMU mps2-an386 (-icount shift=0: instructions from SysTick, 40-instruction resolution)"},
       {"model_hash", gm.model_hash},
       {"inputs", n},
-      {"parity", {{"ok", f.ok && rc_fw == 0 && equal == n}, {"inputs", n}, {"outputs_equal", equal}}},
+      {"parity", {{"ok", f.result_ok && rc_fw == 0 && equal == n}, {"inputs", n}, {"outputs_equal", equal}}},
       {"instructions", {{"mean", mean}, {"min", lo}, {"max", hi}}},
       {"macs", macs},
       {"instructions_per_mac", macs ? mean / static_cast<double>(macs) : 0.0},

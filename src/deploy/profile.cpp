@@ -16,36 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// "key=value" tokens of each "window ..." line, and the firmware's other key=value lines.
-struct FirmwareOutput {
-  std::vector<std::map<std::string, std::string>> windows;
-  long stack_peak = -1;
-  bool result_ok = false;
-};
-
-FirmwareOutput parse(const std::string& text) {
-  FirmwareOutput o;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("window ", 0) == 0) {
-      std::map<std::string, std::string> kv;
-      std::istringstream ts(line);
-      std::string tok;
-      while (ts >> tok) {
-        auto eq = tok.find('=');
-        if (eq != std::string::npos) kv[tok.substr(0, eq)] = tok.substr(eq + 1);
-      }
-      o.windows.push_back(kv);
-    } else if (line.rfind("stack_peak_bytes=", 0) == 0) {
-      o.stack_peak = std::stol(line.substr(17));
-    } else if (line == "RESULT ok") {
-      o.result_ok = true;
-    }
-  }
-  return o;
-}
-
 float from_bits(uint32_t b) {
   float f;
   std::memcpy(&f, &b, 4);
@@ -83,8 +53,8 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
   if (d.has_nn) out_nn = run_qemu(build_firmware(work / "src", work, "nn", false, "-DMOTE_PROFILE_NN").path, opts.timeout_s, &rc_nn);
   if (rc_fw == 124 || rc_base == 124 || rc_nn == 124)
     throw Error("QEMU did not finish within " + std::to_string(opts.timeout_s) + " s (" + work.string() + ")");
-  FirmwareOutput f = parse(out_fw), b = parse(out_base);
-  if (f.windows.size() != tw.count || f.stack_peak < 0 || b.stack_peak < 0)
+  FirmwareOutput f = parse_firmware_output(out_fw, "window "), b = parse_firmware_output(out_base, "window ");
+  if (f.rows.size() != tw.count || f.stack_peak < 0 || b.stack_peak < 0)
     throw Error("the firmware did not report every window (exit " + std::to_string(rc_fw) + "):\n" + out_fw);
 
   // Parity, window by window.
@@ -93,7 +63,7 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
   uint64_t dsp = 0, nn = 0, an = 0;
   nlohmann::json per_window = nlohmann::json::array();
   for (size_t w = 0; w < tw.count; ++w) {
-    auto& kv = f.windows[w];
+    auto& kv = f.rows[w];
     const long status = std::stol(kv["status"]);
     const long fm = std::stol(kv["feature_mismatches"]);
     const double diff = from_bits(static_cast<uint32_t>(std::stoul(kv["max_abs_diff_bits"])));
@@ -112,10 +82,10 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
   }
   nlohmann::json nn_report = nullptr;
   if (d.has_nn) {
-    FirmwareOutput fn = parse(out_nn);
+    FirmwareOutput fn = parse_firmware_output(out_nn, "window ");
     uint64_t invoke = 0;
     size_t timed = 0, equal = 0;
-    for (auto& kv : fn.windows)
+    for (auto& kv : fn.rows)
       if (kv.count("invoke")) invoke += std::stoul(kv["invoke"]), ++timed, equal += kv["invoke_out"] == "equal";
     const uint64_t macs = ir::model_macs(d.q);
     const double inv = timed ? static_cast<double>(invoke) / timed : 0.0, stage = static_cast<double>(nn) / static_cast<double>(tw.count);

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include "core/error.h"
 #include "deploy/runtime_files.h"
@@ -40,6 +41,19 @@ void StagedDir::commit() {
   if (fs::exists(out_)) fs::remove(out_);  // an empty folder (checked in the constructor)
   fs::rename(tmp_, out_);
   committed_ = true;
+}
+
+size_t write_tree(StagedDir& dir, const fs::path& from, const fs::path& to) {
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(from))
+    if (e.is_regular_file()) {
+      std::ifstream f(e.path(), std::ios::binary);
+      std::ostringstream text;
+      text << f.rdbuf();
+      dir.write(to / fs::relative(e.path(), from), text.str());
+      ++files;
+    }
+  return files;
 }
 
 void write_runtime(StagedDir& dir, const std::string& prefix, const std::string& strip,

@@ -27,6 +27,9 @@ class StagedDir {
   bool committed_ = false;
 };
 
+// Copies every file under `from` (a built tree) into the package under `to`; returns how many.
+size_t write_tree(StagedDir& dir, const std::filesystem::path& from, const std::filesystem::path& to);
+
 // Copies the embedded runtime files under `prefix` whose runtime-relative path starts with one of
 // `folders` ("include/", "nn/", "port/"), each to <prefix>/<path with `strip` removed from its front>.
 void write_runtime(StagedDir& dir, const std::string& prefix, const std::string& strip = "",
