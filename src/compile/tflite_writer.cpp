@@ -21,7 +21,10 @@ std::string where(size_t i, const quant::QLayer& l) {
 // The fused activation from which TFLite's CalculateActivationRangeQuantized derives exactly this
 // layer's int8 clamps (as src/quant computed them).
 tflite::ActivationFunctionType fused_activation(size_t i, const quant::QLayer& l) {
-  auto q = [&](float v) { return l.output.zero_point + static_cast<int32_t>(std::round(v / l.output.scale)); };
+  auto q = [&](float v) {  // as set_activation_range: saturated before the cast
+    const float r = std::round(v / l.output.scale);
+    return l.output.zero_point + (r > 1e9f ? 1000000000 : r < -1e9f ? -1000000000 : static_cast<int32_t>(r));
+  };
   const int32_t relu_min = std::max(-128, q(0.0f)), relu6_max = std::min(127, q(6.0f));
   if (l.act_min == -128 && l.act_max == 127) return tflite::ActivationFunctionType_NONE;
   if (l.act_min == relu_min && l.act_max == 127) return tflite::ActivationFunctionType_RELU;

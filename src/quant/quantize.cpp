@@ -12,6 +12,7 @@ namespace mote::quant {
 
 std::pair<int32_t, int32_t> quantize_multiplier(double real) {
   if (real == 0.0) return {0, 0};
+  if (!std::isfinite(real) || real > 1e300) return {std::numeric_limits<int32_t>::max(), 30};  // saturates, as shift > 30
   int shift = 0;
   const double q = std::frexp(real, &shift);
   auto fixed = static_cast<int64_t>(std::round(q * static_cast<double>(1LL << 31)));
@@ -39,7 +40,11 @@ TensorQuant choose_quant(double min, double max) {
 
 void set_activation_range(QLayer& q, ir::Activation a) {
   // TFLite's Quantize(f): the quotient in float, as CalculateActivationRangeQuantized computes it.
-  auto quantize = [&](float v) { return q.output.zero_point + static_cast<int32_t>(std::round(v / q.output.scale)); };
+  // Saturated before the cast: an imported file may hold a scale so small that the quotient leaves int32.
+  auto quantize = [&](float v) {
+    const float r = std::round(v / q.output.scale);
+    return q.output.zero_point + (r > 1e9f ? 1000000000 : r < -1e9f ? -1000000000 : static_cast<int32_t>(r));
+  };
   q.act_min = -128;
   q.act_max = 127;
   if (a == ir::Activation::Relu || a == ir::Activation::Relu6) q.act_min = std::max(-128, quantize(0.0f));
