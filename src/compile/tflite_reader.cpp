@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kSupported =
     "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SQUEEZE, SOFTMAX, "
-    "QUANTIZE (first), DEQUANTIZE (last)";
+    "RELU and RELU6 (after the layer making their input), QUANTIZE (first), DEQUANTIZE (last)";
 
 std::string op_code_name(int code) {
   const char* n = code >= tflite::BuiltinOperator_MIN && code <= tflite::BuiltinOperator_MAX
@@ -53,6 +53,11 @@ class Reader {
     const int input = sg_->inputs()->Get(0);
     const auto* in_t = tensor(input, "the model input");
     ir_of_.assign(sg_->tensors()->size(), -1);
+    readers_.assign(sg_->tensors()->size(), 0);
+    for (const auto* op : *sg_->operators())
+      if (op->inputs())
+        for (int t : *op->inputs())
+          if (t >= 0 && static_cast<size_t>(t) < readers_.size()) ++readers_[t];
 
     const auto& ops = *sg_->operators();
     size_t first = 0;
@@ -290,11 +295,39 @@ class Reader {
     }
   }
 
+  // A standalone RELU / RELU6 after the layer that made its input (read by nothing else), with the same
+  // quantization on both sides: TFLite's int8 ReLU is then a clamp, folded into that layer's activation (the
+  // two clamps compose; bits unchanged). Other placements are refused.
+  void fuse_relu(int c, const std::vector<int>& ins, int y) {
+    const bool six = c == tflite::BuiltinOperator_RELU6;
+    const int t = ins[0];
+    if (mapped(t) != static_cast<int>(layers()) || layers() == 0 || readers_[t] != 1)
+      fail_op("follows something other than the layer just before it, or its input has other readers; mote fuses a "
+              "standalone RELU/RELU6 into the layer that makes its input");
+    if (dims(t) != dims(y)) fail_op("changes its shape");
+    if (quantized_) {
+      if (!(activation_quant(t) == activation_quant(y)))
+        fail_op("rescales (its input and output quantization differ); mote fuses only a RELU/RELU6 that keeps them");
+      ir::QLayer& l = q_.layers.back();
+      ir::QLayer clamp = l;
+      quant::set_activation_range(clamp, six ? ir::Activation::Relu6 : ir::Activation::Relu);
+      l.act_min = std::max(l.act_min, clamp.act_min);
+      l.act_max = std::min(l.act_max, clamp.act_max);
+      if (l.act_min > l.act_max) fail_op("leaves no value between its clamps");
+    } else {
+      ir::Layer& l = f_.layers.back();
+      if (l.op == ir::Op::Reshape || l.op == ir::Op::Softmax) fail_op("follows a " + std::string(ir::op_name(l.op)) + ", which has no fused activation");
+      l.activation = six || l.activation == ir::Activation::Relu6 ? ir::Activation::Relu6 : ir::Activation::Relu;
+    }
+    ir_of_[y] = static_cast<int>(layers());
+  }
+
   void read_op(const tflite::Operator& op) {
     const int c = code(at_);
     const auto ins = inputs_of(op);
     if (ins.empty() || ins[0] < 0) fail_op("has no input");
     const int y = output_of(op);
+    if (c == tflite::BuiltinOperator_RELU || c == tflite::BuiltinOperator_RELU6) return fuse_relu(c, ins, y);
     const int x = mapped(ins[0]);
     const ir::Shape in = shape_of(ins[0]), out = shape_of(y);
     ir::Layer f;  // geometry common to both paths
@@ -453,6 +486,7 @@ class Reader {
   const tflite::SubGraph* sg_ = nullptr;
   size_t at_ = 0;
   bool quantized_ = true;
+  std::vector<int> readers_;  // operators reading each tflite tensor
   std::vector<int> ir_of_;  // tflite tensor -> IR tensor (0 = the input, k = layer k - 1's output), -1: none
   ir::QModel q_;
   ir::Model f_;

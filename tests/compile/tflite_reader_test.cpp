@@ -291,3 +291,59 @@ TEST(TfliteReader, MlperfResidualAndDenseModelsRunBitExactOnCortexM4) {
     EXPECT_GE(r["flash"]["minus_harness_bytes"].get<long>(), static_cast<long>(r["flash"]["weight_bytes"].get<uint64_t>())) << file;
   }
 }
+
+namespace {
+
+// input [1, 4, 4, 2] -> CONV_2D 3x3 SAME (fused `act`) -> t1 [, then `relu` (RELU/RELU6 standalone) -> out at
+// `relu_scale`].
+std::vector<uint8_t> conv_then_relu(tflite::ActivationFunctionType act, int relu, float relu_scale) {
+  flatbuffers::FlatBufferBuilder b;
+  auto quant = [&](float s, int64_t z) {
+    std::vector<float> sc{s};
+    std::vector<int64_t> zp{z};
+    return tflite::CreateQuantizationParametersDirect(b, nullptr, nullptr, &sc, &zp);
+  };
+  std::vector<int32_t> shape{1, 4, 4, 2}, wshape{2, 3, 3, 2};
+  std::vector<uint8_t> w(36);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<uint8_t>(static_cast<int8_t>(static_cast<int>(i * 37 % 61) - 30));
+  std::vector<flatbuffers::Offset<tflite::Buffer>> buffers{tflite::CreateBuffer(b), tflite::CreateBufferDirect(b, &w)};
+  std::vector<flatbuffers::Offset<tflite::Tensor>> tensors{
+      tflite::CreateTensorDirect(b, &shape, tflite::TensorType_INT8, 0, "in", quant(0.05f, 3)),
+      tflite::CreateTensorDirect(b, &shape, tflite::TensorType_INT8, 0, "t1", quant(0.02f, -10)),
+      tflite::CreateTensorDirect(b, &wshape, tflite::TensorType_INT8, 1, "w", quant(0.01f, 0)),
+      tflite::CreateTensorDirect(b, &shape, tflite::TensorType_INT8, 0, "out", quant(relu_scale, -10))};
+  std::vector<int32_t> conv_in{0, 2, -1}, conv_out{1}, relu_in{1}, relu_out{3}, ins{0}, outs{relu ? 3 : 1};
+  std::vector<flatbuffers::Offset<tflite::Operator>> ops{tflite::CreateOperatorDirect(
+      b, 0, &conv_in, &conv_out, tflite::BuiltinOptions_Conv2DOptions,
+      tflite::CreateConv2DOptions(b, tflite::Padding_SAME, 1, 1, act).Union())};
+  std::vector<flatbuffers::Offset<tflite::OperatorCode>> codes{
+      tflite::CreateOperatorCode(b, tflite::BuiltinOperator_CONV_2D, 0, 1, tflite::BuiltinOperator_CONV_2D)};
+  if (relu) {
+    codes.push_back(tflite::CreateOperatorCode(b, static_cast<int8_t>(relu), 0, 1, static_cast<tflite::BuiltinOperator>(relu)));
+    ops.push_back(tflite::CreateOperatorDirect(b, 1, &relu_in, &relu_out));
+  }
+  std::vector<flatbuffers::Offset<tflite::SubGraph>> sgs{tflite::CreateSubGraphDirect(b, &tensors, &ins, &outs, &ops, "main")};
+  b.Finish(tflite::CreateModelDirect(b, 3, &codes, &sgs, "relu", &buffers), tflite::ModelIdentifier());
+  return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
+}
+
+}  // namespace
+
+TEST(TfliteReader, StandaloneReluFoldsIntoTheLayerBeforeIt) {
+  for (auto [act, code] : {std::pair{tflite::ActivationFunctionType_RELU, tflite::BuiltinOperator_RELU},
+                           std::pair{tflite::ActivationFunctionType_RELU6, tflite::BuiltinOperator_RELU6}}) {
+    const auto fused = read(conv_then_relu(act, 0, 0.02f)).q;
+    const auto standalone = read(conv_then_relu(tflite::ActivationFunctionType_NONE, code, 0.02f)).q;
+    ASSERT_EQ(standalone.layers.size(), 1u);
+    EXPECT_EQ(standalone.layers[0].act_min, fused.layers[0].act_min);
+    EXPECT_EQ(standalone.layers[0].act_max, fused.layers[0].act_max);
+    EXPECT_GT(standalone.layers[0].act_min, -128);
+    for (unsigned s = 0; s < 10; ++s) {
+      const auto x = random_int8(32, s);
+      EXPECT_EQ(quant::run_int8(standalone, x.data()), quant::run_int8(fused, x.data()));
+    }
+  }
+  const std::string e = error_of(conv_then_relu(tflite::ActivationFunctionType_NONE, tflite::BuiltinOperator_RELU, 0.03f));
+  EXPECT_NE(e.find("operator 1 (RELU)"), std::string::npos) << e;
+  EXPECT_NE(e.find("rescales"), std::string::npos) << e;
+}
