@@ -5,8 +5,6 @@
 #include "core/error.h"
 #include "deploy/formats.h"
 #include "deploy/model_formats.h"
-#include "compile/tflite_reader.h"
-#include "core/files.h"
 #include "deploy/model_file.h"
 #include "deploy/model_profile.h"
 #include "deploy/profile.h"
@@ -61,16 +59,13 @@ namespace {
 // `mote profile MODEL.tflite`: an int8 model file alone on the emulated device, inputs random or from a file.
 void profile_model_file(const std::string& file, const std::string& calibration, const std::string& inputs_file, size_t random,
                         uint64_t seed, const std::string& work, bool json) {
-  struct {
-    ir::QModel q;
-  } m{deploy::load_model_file(file, calibration)};
-  const size_t in_size = m.q.input_shape.size();
-  const std::vector<int8_t> inputs =
-      inputs_file.empty() ? deploy::random_inputs(random, in_size, seed) : deploy::read_model_inputs(m.q, inputs_file);
+  const ir::QModel q = deploy::load_model_file(file, calibration);
+  const std::vector<int8_t> inputs = inputs_file.empty() ? deploy::random_inputs(random, q.input_shape.size(), seed)
+                                                         : deploy::read_model_inputs(q, inputs_file);
   deploy::ModelProfileOptions o;
   o.work = work.empty() ? std::filesystem::temp_directory_path() / ("mote-profile-" + std::filesystem::path(file).stem().string())
                         : std::filesystem::path(work);
-  auto r = deploy::profile_model_cortex_m4(m.q, std::filesystem::path(file).filename().string(), inputs, o);
+  auto r = deploy::profile_model_cortex_m4(q, std::filesystem::path(file).filename().string(), inputs, o);
   r["model"] = file;
   if (json) print_json(r);
   else std::printf("%s  build: %s\n", deploy::model_profile_table(r).c_str(), o.work.string().c_str());
