@@ -31,7 +31,10 @@ PEERS = (ROOT.parent / "shared" / "peers").resolve()
 SDK = PEERS / "edge-impulse-sdk"
 SDK_M4 = PEERS / "edge-impulse-sdk-m4"  # its model-parameters/model_metadata.h stand-in, used in place
 DATASETS = ROOT.parent / "shared" / "datasets"
-BOARD = ROOT / "targets" / "cortex-m4"
+BOARD = ROOT / "targets" / "cortex-m4"  # board_config.h and the linker script; the rest is common to every target
+BOARD_COMMON = ROOT / "targets" / "common"
+BOARD_SOURCES = {"startup": ROOT / "targets" / "arm" / "startup.cpp", "board": BOARD_COMMON / "board.cpp"}
+BOARD_INCLUDES = [f"-I{BOARD_COMMON}", f"-I{BOARD}"]
 sys.path.insert(0, str(ROOT / "tests" / "ref"))
 import spectral as ref_spectral  # noqa: E402  (mote's definition, scipy.signal.welch)
 
@@ -45,7 +48,8 @@ EI_COMMON = EI_ARCH + ("-O2 -ffunction-sections -fdata-sections -fno-unwind-tabl
                        "-fomit-frame-pointer -DARM_MATH_LOOPUNROLL").split() + [f"-I{PEERS}", f"-I{SDK_M4}"]
 EI_CFLAGS = ["-std=gnu11"] + EI_COMMON + ["-w"]
 EI_CXXFLAGS = ["-std=gnu++17", "-fno-rtti", "-fno-exceptions", "-fno-threadsafe-statics"] + EI_COMMON
-LINK = EI_ARCH[:4] + ["--specs=nano.specs", "-nostartfiles", "-Wl,--gc-sections", f"-T{BOARD / 'mps2_an386.ld'}"]
+LINK = EI_ARCH[:4] + ["--specs=nano.specs", "-nostartfiles", "-Wl,--gc-sections", f"-L{BOARD_COMMON}",
+                        f"-T{BOARD / 'mps2_an386.ld'}"]
 WRAP = ["-Wl,--wrap=malloc,--wrap=free,--wrap=calloc,--wrap=realloc"]  # the harness counts the heap
 QEMU = ["qemu-system-arm", "-M", "mps2-an386", "-nographic", "-monitor", "none", "-serial", "none",
         "-semihosting-config", "enable=on,target=native", "-icount", "shift=0", "-kernel"]
@@ -362,8 +366,8 @@ class Builder:
         c = self.common
         jobs = []
         for f in ("startup", "board"):
-            jobs.append((["arm-none-eabi-gcc"] + MOTE_FLAGS + ["-x", "c++", "-c", BOARD / f"{f}.cpp", "-o", c / f"{f}.o"],))
-        jobs.append((["arm-none-eabi-g++"] + EI_CXXFLAGS + [f"-I{BOARD}", "-c", EI_GLUE / "ei_port_m4.cpp", "-o", c / "ei_port.o"],))
+            jobs.append((["arm-none-eabi-gcc"] + MOTE_FLAGS + BOARD_INCLUDES + ["-x", "c++", "-c", BOARD_SOURCES[f], "-o", c / f"{f}.o"],))
+        jobs.append((["arm-none-eabi-g++"] + EI_CXXFLAGS + BOARD_INCLUDES + ["-c", EI_GLUE / "ei_port_m4.cpp", "-o", c / "ei_port.o"],))
         jobs.append((["arm-none-eabi-g++"] + EI_CXXFLAGS + ["-c", SDK / "dsp" / "memory.cpp", "-o", c / "ei_memory.o"],))
         # mote's runtime/dsp, compiled as build_firmware compiles the runtime (gc-sections keeps what is used)
         rt = c / "mote_dsp"
@@ -383,7 +387,7 @@ class Builder:
 
     def harness(self, d, case_dir, name):
         o = d / f"{name}.o"
-        run(["arm-none-eabi-gcc"] + MOTE_FLAGS + [f"-I{case_dir}", f"-I{BOARD}", "-x", "c++", "-c", HERE / "fw_harness.cpp", "-o", o])
+        run(["arm-none-eabi-gcc"] + MOTE_FLAGS + [f"-I{case_dir}"] + BOARD_INCLUDES + ["-x", "c++", "-c", HERE / "fw_harness.cpp", "-o", o])
         return o
 
     def firmware(self, d, side, ei_defs=None):
@@ -410,7 +414,7 @@ class Builder:
         sd = d / "stages"
         sd.mkdir(exist_ok=True)
         o1, o2 = sd / "fw_stages.o", sd / "ei_stages.o"
-        run(["arm-none-eabi-gcc"] + MOTE_FLAGS + [f"-DMOTE_STAGES_KIND={kind}", f"-I{d / 'mote'}", f"-I{BOARD}",
+        run(["arm-none-eabi-gcc"] + MOTE_FLAGS + [f"-DMOTE_STAGES_KIND={kind}", f"-I{d / 'mote'}"] + BOARD_INCLUDES + [
                                                 f"-I{ROOT / 'runtime' / 'include'}", f"-I{ROOT / 'runtime'}",
                                                 "-x", "c++", "-c", HERE / "fw_stages.cpp", "-o", o1])
         run(["arm-none-eabi-g++"] + EI_CXXFLAGS + ei_defs + ["-c", EI_GLUE / "ei_stages.cpp", "-o", o2])

@@ -114,7 +114,7 @@ void register_demo(CLI::App& app, Context& ctx) {
     std::string device_skipped;
     if (no_profile) device_skipped = "--no-profile";
     else if (!(device_skipped = deploy::missing_m4_tools()).empty()) device_skipped = "needs " + device_skipped;
-    else device = deploy::profile_cortex_m4(p, {});
+    else device = deploy::profile_impulse(p, {});
 
     double total_ms = 0;
     for (auto& s : samples) total_ms += s.length_ms();

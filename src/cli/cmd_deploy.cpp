@@ -1,4 +1,4 @@
-// `mote deploy --format F -o OUT` and `mote profile --target cortex-m4`: a trained impulse to a device.
+// `mote deploy --format F -o OUT [--target T]` and `mote profile --target T`: a trained impulse to a device.
 #include <cstdio>
 
 #include "cli/cli.h"
@@ -8,11 +8,22 @@
 #include "deploy/model_file.h"
 #include "deploy/model_profile.h"
 #include "deploy/profile.h"
+#include "deploy/targets.h"
 
 namespace mote::cli {
 
+namespace {
+
+std::string targets_help() {
+  std::string h = "Device (targets/targets.def):";
+  for (const auto& t : deploy::targets()) h += std::string(" ") + t.name + (std::string(t.name) == "cortex-m4" ? " (default)" : "");
+  return h;
+}
+
+}  // namespace
+
 void register_deploy(CLI::App& app, Context& ctx) {
-  static std::string format, out, model, calibration;
+  static std::string format, out, model, calibration, target = "cortex-m4";
   static bool json = false;
   std::string help = "Package the trained impulse for a device; formats:";
   for (const auto& f : deploy::deploy_formats()) help += std::string(" ") + f.name;
@@ -23,6 +34,8 @@ void register_deploy(CLI::App& app, Context& ctx) {
   for (const auto& m : deploy::model_formats()) fhelp += std::string("; ") + m.name + ": " + m.help;
   cmd->add_option("--format", format, fhelp)->required();
   cmd->add_option("-o,--output", out, "Output folder (must not exist or be empty)")->required();
+  cmd->add_option("--target", target, targets_help() + "; for --format firmware")
+      ->check(CLI::IsMember(deploy::target_names()));
   cmd->add_flag("--json", json, "Print the report as JSON");
   cmd->add_option("model", model, "A .tflite or .onnx model to package alone (formats cpp, arduino, firmware; no project needed)");
   cmd->add_option("--calibration", calibration, "With a float model: a .npy of representative inputs to quantize it");
@@ -36,7 +49,7 @@ void register_deploy(CLI::App& app, Context& ctx) {
       return;
     }
     Project p = ctx.open_project();
-    auto r = deploy::deploy(p, format, out);
+    auto r = deploy::deploy(p, format, out, target);
     if (json) return print_json(r);
     if (!r.contains("impulse_hash")) {  // a model-only format: one file
       std::printf("wrote %s/%s%s (%s, %zu bytes) from block '%s'\n", out.c_str(), r["block"].get<std::string>().c_str(),
@@ -58,14 +71,15 @@ namespace {
 
 // `mote profile MODEL.tflite`: an int8 model file alone on the emulated device, inputs random or from a file.
 void profile_model_file(const std::string& file, const std::string& calibration, const std::string& inputs_file, size_t random,
-                        uint64_t seed, const std::string& work, bool json) {
+                        uint64_t seed, const std::string& work, const std::string& target, bool json) {
   const ir::QModel q = deploy::load_model_file(file, calibration);
   const std::vector<int8_t> inputs = inputs_file.empty() ? deploy::random_inputs(random, q.input_shape.size(), seed)
                                                          : deploy::read_model_inputs(q, inputs_file);
   deploy::ModelProfileOptions o;
   o.work = work.empty() ? std::filesystem::temp_directory_path() / ("mote-profile-" + std::filesystem::path(file).stem().string())
                         : std::filesystem::path(work);
-  auto r = deploy::profile_model_cortex_m4(q, std::filesystem::path(file).filename().string(), inputs, o);
+  o.target = target;
+  auto r = deploy::profile_model(q, std::filesystem::path(file).filename().string(), inputs, o);
   r["model"] = file;
   if (json) print_json(r);
   else std::printf("%s  build: %s\n", deploy::model_profile_table(r).c_str(), o.work.string().c_str());
@@ -81,7 +95,7 @@ void register_profile(CLI::App& app, Context& ctx) {
   static uint64_t seed = 1;
   auto* cmd = app.add_subcommand("profile", "RAM, flash, instructions per stage and host/device parity on an emulated device");
   cmd->add_option("model", model, "A .tflite or .onnx model to profile alone (default: the project's impulse)");
-  cmd->add_option("--target", target, "Device: cortex-m4 (QEMU mps2-an386)")->check(CLI::IsMember({"cortex-m4"}));
+  cmd->add_option("--target", target, targets_help())->check(CLI::IsMember(deploy::target_names()));
   cmd->add_option("--windows", windows, "Testing windows checked on the device (default 8)")->check(CLI::Range(1, 64));
   cmd->add_option("--inputs", inputs_file, "With a model: its inputs, a .npy of real values or raw int8 bytes (N x input size)");
   cmd->add_option("--calibration", calibration, "With a float model: a .npy of representative inputs to quantize it");
@@ -90,14 +104,16 @@ void register_profile(CLI::App& app, Context& ctx) {
   cmd->add_option("--work", work, "With a model: the build folder (default: a temporary folder named after it)");
   cmd->add_flag("--json", json, "Print the report as JSON");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
-    if (!model.empty()) return profile_model_file(model, calibration, inputs_file, random, seed, work, json);
+    if (!model.empty()) return profile_model_file(model, calibration, inputs_file, random, seed, work, target, json);
     Project p = ctx.open_project();
     deploy::ProfileOptions o;
     o.windows = windows;
-    auto r = deploy::profile_cortex_m4(p, o);
+    o.target = target;
+    auto r = deploy::profile_impulse(p, o);
     if (json) print_json(r);
-    else std::printf("%s  report: %s\n", deploy::profile_table(r).c_str(), (p.out_dir() / "profile-cortex-m4.txt").string().c_str());
-    if (!r["parity"]["ok"].get<bool>()) throw Error("host/device parity failed; see " + (p.out_dir() / "profile-cortex-m4.json").string());
+    else std::printf("%s  report: %s\n", deploy::profile_table(r).c_str(), (p.out_dir() / ("profile-" + target + ".txt")).string().c_str());
+    if (!r["parity"]["ok"].get<bool>())
+      throw Error("host/device parity failed; see " + (p.out_dir() / ("profile-" + target + ".json")).string());
   }; });
 }
 

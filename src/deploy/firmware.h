@@ -1,6 +1,7 @@
-// The Cortex-M4 firmware of an impulse (QEMU mps2-an386): a main that runs the generated impulse on
-// embedded testing windows, compares every stage with the host's results, and prints them; built with
-// arm-none-eabi-g++ straight from the embedded runtime and board sources, run under QEMU with -icount.
+// The proof firmware of an impulse for a target (deploy/targets.h; default cortex-m4 on QEMU mps2-an386): a
+// main that runs the generated impulse on embedded testing windows, compares every stage with the host's
+// results, and prints them; built with the target's GCC straight from the embedded runtime and board sources,
+// run under the target's QEMU machine with -icount.
 #pragma once
 
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "deploy/impulse_codegen.h"
+#include "deploy/targets.h"
 
 namespace mote::deploy {
 
@@ -31,25 +33,26 @@ class CancelExternalTools {
 // status (128 + signal when killed by one). Honours CancelExternalTools.
 int run_tool(const std::string& command, const std::filesystem::path& log);
 
-// Empty when arm-none-eabi-g++, arm-none-eabi-size and qemu-system-arm are on PATH; else what is missing.
+// missing_tools(default_target()): empty when arm-none-eabi-gcc, -size and qemu-system-arm are on PATH.
 std::string missing_m4_tools();
 
 // The firmware's main.cpp: windows and the host's features, int8 outputs and anomaly scores for them.
 // Built with -DMOTE_EMPTY_IMPULSE it keeps the same test data but never calls the impulse (the baseline).
 std::string firmware_main(const GeneratedImpulse& g, const TestWindows& tw, const std::vector<WindowResult>& host);
 
-// Writes the firmware sources (runtime subset, board, generated impulse, main) under `dir`.
-void write_firmware_sources(const std::filesystem::path& dir, const GeneratedImpulse& g, const std::string& main_cpp);
+// Writes the firmware sources (runtime subset, the target's board support, generated impulse, main) under `dir`.
+void write_firmware_sources(const std::filesystem::path& dir, const GeneratedImpulse& g, const std::string& main_cpp,
+                            const Target& t = default_target());
 
 struct Elf {
   std::filesystem::path path;
-  size_t flash = 0, static_ram = 0;  // .text+.rodata+.data (+ other code-region sections); .data+.bss
+  size_t flash = 0, static_ram = 0;  // sections in the target's flash region + .data's image; .data+.bss
 };
 // Compiles the sources in `src` (write_firmware_sources) into `build`/<name>.elf: the impulse firmware
 // and, with empty, the baseline; `defines` adds compiler flags (e.g. -DMOTE_PROFILE_NN: the classifier's
 // invoke() timed alone). Throws mote::Error with the compiler's message on failure.
 Elf build_firmware(const std::filesystem::path& src, const std::filesystem::path& build, const std::string& name, bool empty,
-                   const std::string& defines = "");
+                   const std::string& defines = "", const Target& t = default_target());
 
 // What a proof firmware printed: the key=value tokens of each line starting with `row_prefix` ("window ",
 // "input "), the painted stack peak (-1 when absent) and whether it ended with "RESULT ok".
@@ -62,6 +65,6 @@ FirmwareOutput parse_firmware_output(const std::string& text, const std::string&
 
 // Runs the ELF under QEMU (-icount shift=0, at most timeout_s seconds); returns its semihosting output.
 // *exit_status: QEMU's exit status (the firmware's code; 124 on timeout).
-std::string run_qemu(const std::filesystem::path& elf, int timeout_s, int* exit_status);
+std::string run_qemu(const std::filesystem::path& elf, int timeout_s, int* exit_status, const Target& t = default_target());
 
 }  // namespace mote::deploy

@@ -26,7 +26,7 @@ DeployContext prepare_deploy(Project& p) {
   return ctx;
 }
 
-nlohmann::json deploy(Project& p, const std::string& format, const std::filesystem::path& out) {
+nlohmann::json deploy(Project& p, const std::string& format, const std::filesystem::path& out, const std::string& target) {
   std::string names;
   for (const auto& m : model_formats()) {
     if (format == m.name) {
@@ -39,6 +39,7 @@ nlohmann::json deploy(Project& p, const std::string& format, const std::filesyst
   for (const auto& f : deploy_formats()) {
     if (format == f.name) {
       DeployContext ctx = prepare_deploy(p);
+      ctx.target = target;
       nlohmann::json j = f.write(ctx, out);
       j["format"] = format;
       j["output"] = out.string();

@@ -20,6 +20,7 @@ struct DeployContext {
   GeneratedImpulse generated;
   TestWindows example;          // one window
   WindowResult example_result;  // the host's int8 results for it
+  std::string target = "cortex-m4";  // --target: the device of formats that build for one (firmware)
 };
 DeployContext prepare_deploy(Project& p);
 
@@ -37,8 +38,10 @@ struct DeployFormat {
 };
 const std::vector<DeployFormat>& deploy_formats();
 
-// Runs the named format; throws mote::Error listing the formats when the name is unknown.
-nlohmann::json deploy(Project& p, const std::string& format, const std::filesystem::path& out);
+// Runs the named format for `target` (targets/targets.def; used by firmware); throws mote::Error listing the
+// formats when the name is unknown.
+nlohmann::json deploy(Project& p, const std::string& format, const std::filesystem::path& out,
+                      const std::string& target = "cortex-m4");
 
 // The lines the example programs print for a result (host and device print them alike): one per label,
 // "<label> <score %.9g> <int8>", then "anomaly <score %.9g>".

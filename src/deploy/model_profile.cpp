@@ -116,12 +116,12 @@ std::vector<int8_t> random_inputs(size_t n, size_t input_size, uint64_t seed) {
   return v;
 }
 
-nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& model_name, const std::vector<int8_t>& inputs,
-                                       const ModelProfileOptions& opts) {
-  const std::string missing = missing_m4_tools();
+nlohmann::json profile_model(const ir::QModel& q, const std::string& model_name, const std::vector<int8_t>& inputs,
+                             const ModelProfileOptions& opts) {
+  const Target& t = find_target(opts.target);
+  const std::string missing = missing_tools(t);
   if (!missing.empty())
-    throw Error("profile --target cortex-m4 needs " + missing +
-                " on PATH; install gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm (scripts/setup)");
+    throw Error("profile --target " + opts.target + " needs " + missing + " on PATH; install " + tool_packages(t) + " (scripts/setup)");
   const size_t in_size = q.input_shape.size();
   if (inputs.empty() || inputs.size() % in_size != 0)
     throw Error("profile: the inputs hold " + std::to_string(inputs.size()) + " bytes, not a whole number of inputs of " +
@@ -145,12 +145,12 @@ nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& m
     f.write(reinterpret_cast<const char*>(inputs.data()), static_cast<std::streamsize>(inputs.size()));
     if (!f) throw Error(inputs_file.string() + ": cannot write");
   }
-  write_firmware_sources(work / "src", g, model_firmware_main("mote_model", inputs_file, in_size));
-  const Elf fw = build_firmware(work / "src", work, "model", false);
-  const Elf base = build_firmware(work / "src", work, "empty", true, "-DMOTE_EMPTY_MODEL");
+  write_firmware_sources(work / "src", g, model_firmware_main("mote_model", inputs_file, in_size), t);
+  const Elf fw = build_firmware(work / "src", work, "model", false, "", t);
+  const Elf base = build_firmware(work / "src", work, "empty", true, "-DMOTE_EMPTY_MODEL", t);
   int rc_fw = 0, rc_base = 0;
-  const std::string out_fw = run_qemu(fw.path, opts.timeout_s, &rc_fw);
-  const std::string out_base = run_qemu(base.path, opts.timeout_s, &rc_base);
+  const std::string out_fw = run_qemu(fw.path, opts.timeout_s, &rc_fw, t);
+  const std::string out_base = run_qemu(base.path, opts.timeout_s, &rc_base, t);
   if (rc_fw == 124 || rc_base == 124)
     throw Error("QEMU did not finish within " + std::to_string(opts.timeout_s) + " s (" + work.string() + ")");
   FirmwareOutput f = parse_firmware_output(out_fw, "input "), b = parse_firmware_output(out_base, "input ");
@@ -174,8 +174,8 @@ nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& m
   const double mean = static_cast<double>(instructions) / static_cast<double>(n);
   const long flash_own = static_cast<long>(fw.flash) - static_cast<long>(base.flash);
   nlohmann::json r = {
-      {"target", "cortex-m4"},
-      {"board", "QEMU mps2-an386 (-icount shift=0: instructions from SysTick, 40-instruction resolution)"},
+      {"target", t.name},
+      {"board", board_description(t)},
       {"model_hash", gm.model_hash},
       {"inputs", n},
       {"parity", {{"ok", f.result_ok && rc_fw == 0 && equal == n}, {"inputs", n}, {"outputs_equal", equal}}},

@@ -1,8 +1,8 @@
-// `mote profile MODEL --target cortex-m4`: one int8 model alone (an imported .tflite, or any ir::QModel) as
-// Cortex-M4 firmware under QEMU — the generated C++ and the runtime/nn kernels, with inputs read at run time
-// from a host file through semihosting (so flash does not depend on them). Reports RAM (static + painted
-// stack), flash (whole firmware and minus the same harness around an empty model, with and without
-// weights), instructions per invoke(), and parity: every device output against the host executor's.
+// `mote profile MODEL --target T`: one int8 model alone (an imported .tflite, or any ir::QModel) as firmware
+// for target T (deploy/targets.h; default cortex-m4) under QEMU — the generated C++ and the runtime/nn kernels,
+// with inputs read at run time from a host file through semihosting (so flash does not depend on them). Reports
+// RAM (static + painted stack), flash (whole firmware and minus the same harness around an empty model, with
+// and without weights), instructions per invoke(), and parity: every device output against the host executor's.
 #pragma once
 
 #include <cstdint>
@@ -18,13 +18,19 @@ namespace mote::deploy {
 struct ModelProfileOptions {
   int timeout_s = 900;         // per QEMU run
   std::filesystem::path work;  // build folder (required)
+  std::string target = "cortex-m4";  // targets/targets.def
 };
 
 // `inputs` holds N inputs of q.input_shape.size() int8 values back to back. Throws mote::Error when the
 // toolchain is missing, the model cannot be generated or built, or QEMU fails; parity failures are
 // reported (parity.ok = false), not thrown.
-nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& model_name, const std::vector<int8_t>& inputs,
-                                       const ModelProfileOptions& opts);
+nlohmann::json profile_model(const ir::QModel& q, const std::string& model_name, const std::vector<int8_t>& inputs,
+                             const ModelProfileOptions& opts);
+// Its name from before the targets table (opts.target says the target).
+inline nlohmann::json profile_model_cortex_m4(const ir::QModel& q, const std::string& model_name, const std::vector<int8_t>& inputs,
+                                              const ModelProfileOptions& opts) {
+  return profile_model(q, model_name, inputs, opts);
+}
 
 // The proof firmware's main.cpp around generated model `name` (name.h): reads each input of `inputs_file`
 // (input_bytes each; relative paths are QEMU's working directory) through semihosting, times invoke() and prints

@@ -29,28 +29,28 @@ nlohmann::json sizes(const Elf& e, long stack) {
 
 }  // namespace
 
-nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
-  const std::string missing = missing_m4_tools();
+nlohmann::json profile_impulse(Project& p, const ProfileOptions& opts) {
+  const Target& t = find_target(opts.target);
+  const std::string missing = missing_tools(t);
   if (!missing.empty())
-    throw Error("profile --target cortex-m4 needs " + missing +
-                " on PATH; install gcc-arm-none-eabi, libnewlib-arm-none-eabi and qemu-system-arm (scripts/setup)");
+    throw Error("profile --target " + opts.target + " needs " + missing + " on PATH; install " + tool_packages(t) + " (scripts/setup)");
   DeployableImpulse d = load_deployable(p);
   GeneratedImpulse g = generate_impulse(d);
   TestWindows tw = testing_windows(p, d, opts.windows);
   std::vector<WindowResult> host;
   for (size_t w = 0; w < tw.count; ++w) host.push_back(run_host(d, tw.data.data() + w * tw.values));
 
-  const fs::path work = opts.work.empty() ? p.dir() / "out" / "profile-cortex-m4" : opts.work;
+  const fs::path work = opts.work.empty() ? p.dir() / "out" / ("profile-" + opts.target) : opts.work;
   fs::remove_all(work);
-  write_firmware_sources(work / "src", g, firmware_main(g, tw, host));
-  const Elf fw = build_firmware(work / "src", work, "impulse", false);
-  const Elf base = build_firmware(work / "src", work, "empty", true);
+  write_firmware_sources(work / "src", g, firmware_main(g, tw, host), t);
+  const Elf fw = build_firmware(work / "src", work, "impulse", false, "", t);
+  const Elf base = build_firmware(work / "src", work, "empty", true, "", t);
   int rc_fw = 0, rc_base = 0, rc_nn = 0;
-  const std::string out_fw = run_qemu(fw.path, opts.timeout_s, &rc_fw);
-  const std::string out_base = run_qemu(base.path, opts.timeout_s, &rc_base);
+  const std::string out_fw = run_qemu(fw.path, opts.timeout_s, &rc_fw, t);
+  const std::string out_base = run_qemu(base.path, opts.timeout_s, &rc_base, t);
   // A third build times the classifier's invoke() alone (its own firmware: the measured one stays as shipped).
   std::string out_nn;
-  if (d.has_nn) out_nn = run_qemu(build_firmware(work / "src", work, "nn", false, "-DMOTE_PROFILE_NN").path, opts.timeout_s, &rc_nn);
+  if (d.has_nn) out_nn = run_qemu(build_firmware(work / "src", work, "nn", false, "-DMOTE_PROFILE_NN", t).path, opts.timeout_s, &rc_nn, t);
   if (rc_fw == 124 || rc_base == 124 || rc_nn == 124)
     throw Error("QEMU did not finish within " + std::to_string(opts.timeout_s) + " s (" + work.string() + ")");
   FirmwareOutput f = parse_firmware_output(out_fw, "window "), b = parse_firmware_output(out_base, "window ");
@@ -119,8 +119,8 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
   own["ram_bytes"] = own["static_ram_bytes"].get<long>() + own["stack_bytes"].get<long>();
   const size_t test_data = tw.data.size() * 4 + host.size() * (host[0].features.size() * 4 + host[0].nn_output.size() + 4);
   nlohmann::json r = {
-      {"target", "cortex-m4"},
-      {"board", "QEMU mps2-an386 (-icount shift=0: instructions from SysTick, 40-instruction resolution)"},
+      {"target", t.name},
+      {"board", board_description(t)},
       {"impulse_hash", g.hash},
       {"windows", tw.count},
       {"parity", {{"ok", parity}, {"windows", tw.count}, {"features_bit_exact_windows", features_exact},
@@ -139,8 +139,8 @@ nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts) {
                  {"ram_bytes", 6600}, {"flash_bytes", 20000}}},
       {"elf", fw.path.string()}};
   fs::create_directories(p.dir() / "out");
-  std::ofstream(p.dir() / "out" / "profile-cortex-m4.json") << r.dump(2) << "\n";
-  std::ofstream(p.dir() / "out" / "profile-cortex-m4.txt") << profile_table(r);
+  std::ofstream(p.dir() / "out" / ("profile-" + opts.target + ".json")) << r.dump(2) << "\n";
+  std::ofstream(p.dir() / "out" / ("profile-" + opts.target + ".txt")) << profile_table(r);
   return r;
 }
 

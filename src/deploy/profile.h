@@ -1,4 +1,4 @@
-// `mote profile --target cortex-m4`: the project's impulse as Cortex-M4 firmware under QEMU — RAM, flash,
+// `mote profile --target T`: the project's impulse as firmware for target T (deploy/targets.h) under QEMU — RAM, flash,
 // instructions per stage (the impulse's own cost: firmware minus the same firmware with an empty impulse),
 // and parity: the device's features, int8 outputs and anomaly scores against the host's, window by window.
 #pragma once
@@ -13,13 +13,14 @@ namespace mote::deploy {
 struct ProfileOptions {
   size_t windows = 8;      // testing windows checked on the device
   int timeout_s = 60;      // per QEMU run
-  std::filesystem::path work;  // build folder (default: <project>/out/profile-cortex-m4)
+  std::filesystem::path work;  // build folder (default: <project>/out/profile-<target>)
+  std::string target = "cortex-m4";  // targets/targets.def
 };
 
 // Throws mote::Error when the toolchain is missing (naming the packages), a build fails, or QEMU does not
 // finish; parity failures are reported (parity.ok = false), not thrown. Writes the report as
-// out/profile-cortex-m4.json and .txt.
-nlohmann::json profile_cortex_m4(Project& p, const ProfileOptions& opts);
+// out/profile-<target>.json and .txt.
+nlohmann::json profile_impulse(Project& p, const ProfileOptions& opts);
 
 // The human table of a profile report.
 std::string profile_table(const nlohmann::json& r);

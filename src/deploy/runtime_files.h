@@ -12,7 +12,8 @@ struct EmbeddedFile {
 
 extern const EmbeddedFile kRuntimeFiles[];
 extern const size_t kRuntimeFileCount;
-// targets/cortex-m4 board support (startup.cpp, board.cpp, board.h, mps2_an386.ld), embedded the same way.
+// targets/ board support, embedded the same way: paths relative to targets/ ("common/board.cpp",
+// "arm/startup.cpp", "cortex-m0/board_config.h", "cortex-m0/microbit.ld"; see src/deploy/deploy.cmake).
 extern const EmbeddedFile kBoardFiles[];
 extern const size_t kBoardFileCount;
 

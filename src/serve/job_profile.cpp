@@ -1,5 +1,6 @@
-// The profile job: `mote profile --target cortex-m4` from the studio (QEMU; RAM, flash, instructions per stage,
-// parity). params {windows: N (default 8)}; the report also goes to out/profile-cortex-m4.json.
+// The profile job: `mote profile --target T` from the studio (QEMU; RAM, flash, instructions per stage,
+// parity). params {windows: N (default 8), target: T (default cortex-m4)}; the report also goes to
+// out/profile-<target>.json.
 #include <sstream>
 
 #include "core/error.h"
@@ -14,12 +15,14 @@ nlohmann::json run_profile_job(JobContext& ctx) {
   int windows = ctx.params().value("windows", 8);
   if (windows < 1 || windows > 64) throw Error("params.windows: expected 1..64 testing windows");
   o.windows = static_cast<size_t>(windows);
-  ctx.log("profile: building the impulse and an empty firmware for the Cortex-M4, then running both under QEMU");
+  o.target = ctx.params().value("target", std::string("cortex-m4"));
+  const deploy::Target& t = deploy::find_target(o.target);  // an unknown name fails before any work
+  ctx.log(std::string("profile: building the impulse and an empty firmware for ") + t.help + ", then running both under QEMU");
   ctx.check_cancelled();
   deploy::CancelExternalTools stop_tools([&ctx] { return ctx.cancelled(); });  // QEMU is killed, not awaited
   nlohmann::json r;
   try {
-    r = deploy::profile_cortex_m4(ctx.project(), o);
+    r = deploy::profile_impulse(ctx.project(), o);
   } catch (const Error&) {
     ctx.check_cancelled();  // a killed tool's error is the cancellation
     throw;

@@ -1,14 +1,3 @@
-# arm-none-eabi GCC for the Cortex-M4F (mps2-an386 under QEMU). Floats round as on the host: no FMA contraction.
-set(CMAKE_SYSTEM_NAME Generic)
-set(CMAKE_SYSTEM_PROCESSOR arm)
-set(CMAKE_C_COMPILER arm-none-eabi-gcc)
-set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
-set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
-set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
-set(MOTE_M4_CPU_FLAGS "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16")
-set(CMAKE_C_FLAGS_INIT "${MOTE_M4_CPU_FLAGS} -ffunction-sections -fdata-sections -ffp-contract=off")
-set(CMAKE_CXX_FLAGS_INIT "${MOTE_M4_CPU_FLAGS} -ffunction-sections -fdata-sections -ffp-contract=off -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "${MOTE_M4_CPU_FLAGS} --specs=nano.specs -nostartfiles -Wl,--gc-sections")
-set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
-set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
-set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+# The cortex-m4 target (targets/targets.def) for CMake: -DCMAKE_TOOLCHAIN_FILE=targets/cortex-m4/toolchain.cmake
+set(MOTE_TARGET cortex-m4)
+include(${CMAKE_CURRENT_LIST_DIR}/../common/toolchain.cmake)

@@ -28,7 +28,10 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 PEER = Path(os.environ.get("MOTE_TFLM_PEER", ROOT.parent / "shared" / "peers" / "tflm"))
-BOARD = ROOT / "targets" / "cortex-m4"
+BOARD = ROOT / "targets" / "cortex-m4"  # board_config.h and the linker script; the rest is common to every target
+BOARD_COMMON = ROOT / "targets" / "common"
+BOARD_SOURCES = {"startup": ROOT / "targets" / "arm" / "startup.cpp", "board": BOARD_COMMON / "board.cpp"}
+BOARD_INCLUDES = f"-I{shlex.quote(str(BOARD_COMMON))} -I{shlex.quote(str(BOARD))}"
 DEFAULT_BUILD = ROOT / "build" / "peers" / "tflm"
 
 # Exactly what mote's firmware is built with (src/deploy/firmware.cpp: kCpuFlags, build_firmware).
@@ -194,11 +197,12 @@ def _firmware_flags(flags):
     # mote's flags first, then what TFLM's headers need (C++17, the ABI-changing defines, include paths).
     return " ".join([f"arm-none-eabi-gcc {MOTE_CFLAGS}", flags["TFLM_CXXFLAGS"], flags["TFLM_PREFIX_MAP"],
                      f"-fmacro-prefix-map={ROOT}/=", flags["TFLM_DEFINES"], flags["TFLM_INCLUDES"],
-                     f"-I{shlex.quote(str(BOARD))}"])
+                     BOARD_INCLUDES])
 
 
 def _link(objs, elf, flags):
-    cmd = (f"arm-none-eabi-gcc {CPU_FLAGS} {MOTE_LDFLAGS} -T{shlex.quote(str(BOARD / 'mps2_an386.ld'))}"
+    cmd = (f"arm-none-eabi-gcc {CPU_FLAGS} {MOTE_LDFLAGS} -L{shlex.quote(str(BOARD_COMMON))}"
+           f" -T{shlex.quote(str(BOARD / 'mps2_an386.ld'))}"
            f" -Wl,-Map={shlex.quote(str(elf.with_suffix('.map')))} -o {shlex.quote(str(elf))} "
            + " ".join(shlex.quote(str(o)) for o in objs)
            + f" -Wl,--start-group {shlex.quote(flags['TFLM_LIB'])} -lm -lc -lgcc -Wl,--end-group")
@@ -207,14 +211,14 @@ def _link(objs, elf, flags):
 
 def _common_objects(build, flags):
     """Board support with mote's exact flags, and the runtime symbols TFLM needs."""
-    board_cmd = f"arm-none-eabi-gcc {MOTE_CFLAGS} -I{shlex.quote(str(BOARD))}"
+    board_cmd = f"arm-none-eabi-gcc {MOTE_CFLAGS} {BOARD_INCLUDES}"
     objs = []
     for name in ("startup", "board"):
         obj = build / "board" / f"{name}.o"
-        _compile(board_cmd, BOARD / f"{name}.cpp", obj, deps=[BOARD / "board.h"])
+        _compile(board_cmd, BOARD_SOURCES[name], obj, deps=[BOARD_COMMON / "board.h"])
         objs.append(obj)
     obj = build / "harness" / "tflm_runtime.o"
-    _compile(board_cmd, HERE / "tflm_runtime.cc", obj, deps=[BOARD / "board.h"])
+    _compile(board_cmd, HERE / "tflm_runtime.cc", obj, deps=[BOARD_COMMON / "board.h"])
     objs.append(obj)
     return objs
 
@@ -272,7 +276,7 @@ def _empty_harness(build, flags, common):
     """The baseline firmware: same harness, no model, no TFLM. Built and run once per build dir."""
     d = build / "empty"
     obj = d / "tflm_main_empty.o"
-    _compile(_firmware_flags(flags) + " -DTFLM_EMPTY", HERE / "tflm_main.cc", obj, deps=[BOARD / "board.h"])
+    _compile(_firmware_flags(flags) + " -DTFLM_EMPTY", HERE / "tflm_main.cc", obj, deps=[BOARD_COMMON / "board.h"])
     elf = d / "empty.elf"
     _link(common + [obj], elf, flags)
     s = sizes(elf)
@@ -303,7 +307,7 @@ def _build_all(build, model, data, info, arena_bytes, all_codes, release=False):
     ops_macro = " ".join(f"X({m})" for m in info["resolver"])
     main_obj = d / "tflm_main.o"
     _compile(_firmware_flags(flags) + f" -DTFLM_ARENA_BYTES={arena_bytes} " + shlex.quote(f"-DTFLM_OPS(X)={ops_macro}"),
-             HERE / "tflm_main.cc", main_obj, deps=[BOARD / "board.h"])
+             HERE / "tflm_main.cc", main_obj, deps=[BOARD_COMMON / "board.h"])
     elf = d / "fw.elf"
     _link(common + [main_obj, model_obj], elf, flags)
     return elf, sizes(elf), empty, d

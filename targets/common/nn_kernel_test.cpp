@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "board_config.h"
 #include "nn/kernel_case.h"
 
 namespace mote {
@@ -18,13 +19,15 @@ using namespace mote::nntest;
 namespace {
 const int kRepeats = 10;     // 40-instruction timer resolution / 10 runs = 4 instructions
 const int kGuard = 4;        // bytes after the output that must stay untouched
-int8_t g_out[8192 + kGuard];
-uint32_t g_scratch[2048];  // 8 KB, word aligned
+// 8 KB each, 3 KB on a small board (cortex-m0: 16 kB of RAM; the largest case's output is 1 KB).
+const int kBufferBytes = MOTE_BOARD_RAM_BYTES < 65536 ? 3072 : 8192;
+int8_t g_out[kBufferBytes + kGuard];
+uint32_t g_scratch[kBufferBytes / 4];  // word aligned
 }  // namespace
 
 int main() {
   int runs = 0, failures = 0;
-  board::print("mote nn kernel test: cortex-m4, ");
+  board::print("mote nn kernel test: ");
   board::print_int(kKernelCaseCount);
   board::print(" cases\n");
   for (int i = 0; i < kKernelCaseCount; ++i) {

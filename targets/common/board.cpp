@@ -1,19 +1,22 @@
+// Board services common to every target (board.h): the line buffer, exit, the painted stack, host files, all
+// over the architecture's semihosting call and counter (<arch>/startup.cpp).
 #include "board.h"
+#include "board_config.h"
 
-extern "C" uint32_t __stack_limit, __stack_top;
+#include <string.h>
+
+extern "C" {
+extern uint32_t _sidata, _sdata, _edata, _sbss, _ebss, __stack_limit, __stack_top;
+extern void (*__init_array_start[])();
+extern void (*__init_array_end[])();
+int main();
+}
 
 namespace board {
 namespace {
 
 const uint32_t kSysWrite0 = 0x04, kSysExitExtended = 0x20, kAdpStoppedApplicationExit = 0x20026;
 const uint32_t kStackPaint = 0xA5A5A5A5u;
-
-int semihost(uint32_t op, const void* arg) {
-  register uint32_t r0 asm("r0") = op;
-  register const void* r1 asm("r1") = arg;
-  asm volatile("bkpt 0xab" : "+r"(r0) : "r"(r1) : "memory");
-  return static_cast<int>(r0);
-}
 
 char line[160];
 unsigned line_len = 0;
@@ -23,12 +26,6 @@ void flush() {
   if (line_len) semihost(kSysWrite0, line);
   line_len = 0;
 }
-
-volatile uint32_t* const kSysTickCsr = reinterpret_cast<volatile uint32_t*>(0xE000E010);
-volatile uint32_t* const kSysTickRvr = reinterpret_cast<volatile uint32_t*>(0xE000E014);
-volatile uint32_t* const kSysTickCvr = reinterpret_cast<volatile uint32_t*>(0xE000E018);
-volatile uint32_t systick_wraps = 0;
-bool systick_started = false;
 
 }  // namespace
 
@@ -63,19 +60,9 @@ void exit(int code) {
 }
 
 uint64_t instructions() {
-  if (!systick_started) {
-    *kSysTickRvr = 0xFFFFFF;
-    *kSysTickCvr = 0;
-    *kSysTickCsr = 7;  // processor clock, interrupt on wrap, enable
-    systick_started = true;
-  }
-  uint32_t wraps, cvr;
-  do {  // a wrap between the two reads would pair a new count with an old wrap total
-    wraps = systick_wraps;
-    cvr = *kSysTickCvr;
-  } while (wraps != systick_wraps);
-  const uint64_t ticks = static_cast<uint64_t>(wraps) * 0x1000000u + (0xFFFFFFu - cvr);
-  return ticks * kInstructionsPerTick;
+  // Counter ticks to instructions: MOTE_BOARD_TICK_INSTRUCTIONS_NUM / _DEN per tick (1 / 1 where the counter
+  // counts instructions itself).
+  return counter() * MOTE_BOARD_TICK_INSTRUCTIONS_NUM / MOTE_BOARD_TICK_INSTRUCTIONS_DEN;
 }
 
 uint32_t stack_peak_bytes() {
@@ -130,6 +117,20 @@ int32_t read_file(const char* path, void* buf, uint32_t max_bytes, uint32_t offs
   return result;
 }
 
-}  // namespace board
+void run_main() {
+  memcpy(&_sdata, &_sidata, static_cast<size_t>(reinterpret_cast<char*>(&_edata) - reinterpret_cast<char*>(&_sdata)));
+  memset(&_sbss, 0, static_cast<size_t>(reinterpret_cast<char*>(&_ebss) - reinterpret_cast<char*>(&_sbss)));
+  // Paint the stack below this frame (keep 64 bytes of margin) so stack_peak_bytes() can find the high mark.
+  uint32_t* sp;
+#if defined(__riscv)
+  asm volatile("mv %0, sp" : "=r"(sp));
+#else
+  asm volatile("mov %0, sp" : "=r"(sp));
+#endif
+  for (uint32_t* p = &__stack_limit; p < sp - 16; ++p) *p = kStackPaint;
+  instructions();  // starts the counter now, so no measurement spans its first reload
+  for (void (**f)() = __init_array_start; f < __init_array_end; ++f) (*f)();
+  exit(main());
+}
 
-extern "C" void SysTick_Handler() { board::systick_wraps = board::systick_wraps + 1; }
+}  // namespace board

@@ -1,0 +1,73 @@
+# Shared by the ctest drivers (cmake -P) for the target TARGET of targets/targets.def (default cortex-m4): tool
+# discovery, section sizes, and a bounded QEMU run.
+include(${CMAKE_CURRENT_LIST_DIR}/target_table.cmake)
+if(NOT TARGET)
+  set(TARGET cortex-m4)
+endif()
+mote_target_load(${TARGET})
+find_program(FW_GXX ${MOTE_TARGET_PREFIX}g++)
+find_program(FW_SIZE ${MOTE_TARGET_PREFIX}size)
+find_program(QEMU ${MOTE_TARGET_QEMU})
+set(FW_TOOLS_MISSING FALSE)
+if(NOT FW_GXX OR NOT FW_SIZE OR NOT QEMU)
+  set(FW_TOOLS_MISSING TRUE)
+  message("SKIPPED: ${TARGET} needs ${MOTE_TARGET_PREFIX}g++ and ${MOTE_TARGET_QEMU} (scripts/setup installs them)")
+else()
+  # A QEMU without this machine (e.g. an older build) skips too.
+  string(REGEX MATCH "-M ([^ ]+)" _ "${MOTE_TARGET_MACHINE}")
+  set(machine ${CMAKE_MATCH_1})
+  execute_process(COMMAND ${QEMU} -M help OUTPUT_VARIABLE machines ERROR_QUIET)
+  if(NOT machines MATCHES "(^|\n)${machine} ")
+    set(FW_TOOLS_MISSING TRUE)
+    message("SKIPPED: ${TARGET} needs QEMU machine ${machine}, which ${QEMU} does not have")
+  endif()
+endif()
+set(M4_TOOLS_MISSING ${FW_TOOLS_MISSING})
+
+function(fw_check what)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${what} failed (${rc}):\n${out}\n${err}")
+  endif()
+endfunction()
+
+# Flash = everything placed in the target's flash region plus .data's load image; static RAM = .data + .bss.
+function(fw_sizes elf out_flash out_static_ram)
+  execute_process(COMMAND ${FW_SIZE} -A ${elf} OUTPUT_VARIABLE sections)
+  set(flash 0)
+  set(ram 0)
+  math(EXPR flash_end "${MOTE_TARGET_FLASH_ORIGIN} + ${MOTE_TARGET_FLASH_BYTES}")
+  string(REPLACE "\n" ";" lines "${sections}")
+  foreach(line IN LISTS lines)
+    if(line MATCHES "^(\\.[A-Za-z_.]+)[ \t]+([0-9]+)[ \t]+([0-9]+)")
+      set(name ${CMAKE_MATCH_1})
+      set(bytes ${CMAKE_MATCH_2})
+      set(addr ${CMAKE_MATCH_3})
+      if(name STREQUAL ".data")
+        math(EXPR flash "${flash} + ${bytes}")
+        math(EXPR ram "${ram} + ${bytes}")
+      elseif(name STREQUAL ".bss")
+        math(EXPR ram "${ram} + ${bytes}")
+      elseif(NOT addr LESS MOTE_TARGET_FLASH_ORIGIN AND addr LESS flash_end
+             AND NOT name MATCHES "^\\.(debug|comment|stack)|attributes")
+        math(EXPR flash "${flash} + ${bytes}")
+      endif()
+    endif()
+  endforeach()
+  set(${out_flash} ${flash} PARENT_SCOPE)
+  set(${out_static_ram} ${ram} PARENT_SCOPE)
+endfunction()
+
+# Runs the firmware under QEMU (deterministic -icount, 120 s bound); fails unless it exits with status 0.
+function(fw_run elf out_output)
+  separate_arguments(machine_args UNIX_COMMAND "${MOTE_TARGET_MACHINE}")
+  execute_process(
+    COMMAND ${QEMU} ${machine_args} -nographic -monitor none -serial none
+      -semihosting-config enable=on,target=native -icount shift=0 -kernel ${elf}
+    TIMEOUT 120 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)  # semihosting writes to stderr
+  message("${out}")
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "QEMU (${TARGET}) run of ${elf} failed (exit status '${rc}')")
+  endif()
+  set(${out_output} "${out}" PARENT_SCOPE)
+endfunction()

@@ -1,0 +1,35 @@
+# mote_target_load(NAME): reads NAME's entry of targets/targets.def into MOTE_TARGET_<FIELD> variables of the
+# caller (ARCH, PREFIX, CPU_FLAGS, SPECS, QEMU, MACHINE, LD, FLASH_ORIGIN, FLASH_BYTES, RAM_ORIGIN, RAM_BYTES,
+# FPU, DSP, HELP) and MOTE_TARGET_DIR; fails naming the known targets when NAME has no entry.
+# mote_target_names(OUT): every target's name, in the table's order.
+set(MOTE_TARGETS_DEF ${CMAKE_CURRENT_LIST_DIR}/../targets.def)
+
+function(mote_target_names out)
+  file(STRINGS ${MOTE_TARGETS_DEF} lines REGEX "^MOTE_TARGET\\(")
+  set(names "")
+  foreach(line IN LISTS lines)
+    string(REGEX MATCH "^MOTE_TARGET\\(\"([^\"]+)\"" _ "${line}")
+    list(APPEND names ${CMAKE_MATCH_1})
+  endforeach()
+  set(${out} ${names} PARENT_SCOPE)
+endfunction()
+
+macro(mote_target_load name)
+  file(STRINGS ${MOTE_TARGETS_DEF} _mote_line REGEX "^MOTE_TARGET\\(\"${name}\",")
+  if(NOT _mote_line)
+    mote_target_names(_mote_names)
+    message(FATAL_ERROR "no target '${name}' in targets/targets.def (known: ${_mote_names})")
+  endif()
+  string(REGEX MATCHALL "\"[^\"]*\"|0x[0-9a-fA-F]+|[0-9]+" _mote_fields "${_mote_line}")
+  set(_mote_i 0)
+  foreach(_mote_key NAME ARCH PREFIX CPU_FLAGS SPECS QEMU MACHINE LD FLASH_ORIGIN FLASH_BYTES RAM_ORIGIN RAM_BYTES FPU DSP HELP)
+    list(GET _mote_fields ${_mote_i} _mote_v)
+    string(REGEX REPLACE "^\"(.*)\"$" "\\1" _mote_v "${_mote_v}")
+    if(_mote_v MATCHES "^0x")
+      math(EXPR _mote_v "${_mote_v}")
+    endif()
+    set(MOTE_TARGET_${_mote_key} "${_mote_v}")
+    math(EXPR _mote_i "${_mote_i} + 1")
+  endforeach()
+  get_filename_component(MOTE_TARGET_DIR ${CMAKE_CURRENT_LIST_DIR}/../${name} ABSOLUTE)
+endmacro()
