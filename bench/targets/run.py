@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Every device target (targets/targets.def) under QEMU: `mote profile --target T` of the demo's accelerometer
+impulse and, when ../shared/datasets is present, the ei-gestures impulse and the FSDD spoken-digit model
+(examples/fsdd) -> per target and impulse: RAM, flash (the impulse's own cost: firmware minus the same
+firmware around an empty impulse), instructions per window (DSP / NN / anomaly), NN instructions per MAC,
+host/device parity on 8 testing windows. The peer is the Cortex-M4 row (the core the runtime is tuned for)
+and issue 17's goals. Writes bench/results/targets.json and prints a table.
+Usage: bench/targets/run.py [--targets a,b] [--quick] (--quick: the demo impulse only)."""
+import argparse, json, os, subprocess, sys, tempfile
+
+root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+mote = os.environ.get("MOTE", os.path.join(root, "build", "mote"))
+datasets = os.path.join(root, "..", "shared", "datasets")
+ALL = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", "riscv32"]
+# issue 17: NN instructions per MAC, and the demo impulse's own RAM / flash on every target
+GOALS = {"nn_instructions_per_mac": {"cortex-m0": 3.0, "riscv32": 3.0, "cortex-m4": 1.5, "cortex-m7": 1.5,
+                                     "cortex-m33": 1.5, "cortex-m55": 0.6},
+         "demo_ram_bytes": 4000, "demo_flash_bytes": {"arm": 14000, "riscv32": 16000}}
+
+
+def run(*args, check=True):
+    r = subprocess.run([mote, *args], capture_output=True, text=True)
+    if check and r.returncode != 0:
+        sys.exit(f"mote {' '.join(args)} failed: {r.stderr.strip()}")
+    return r
+
+
+def profile(proj, target):
+    r = run("-C", proj, "profile", "--target", target, "--json", check=False)
+    if r.returncode != 0 and not r.stdout.strip().startswith("{"):
+        return {"error": (r.stderr.strip().splitlines() or ["failed"])[-1][:300]}
+    return json.loads(r.stdout)
+
+
+def row(impulse, target, p):
+    if "error" in p:
+        return {"impulse": impulse, "target": target, "error": p["error"]}
+    nn = p.get("nn") or {}
+    return {"impulse": impulse, "target": target, "board": p["board"],
+            "ram_bytes": p["impulse"]["ram_bytes"], "flash_bytes": p["impulse"]["flash_bytes"],
+            "firmware_ram_bytes": p["firmware"]["ram_bytes"], "firmware_flash_bytes": p["firmware"]["flash_bytes"],
+            "instructions": p["instructions"], "nn_macs": nn.get("macs"),
+            "nn_invoke_instructions": nn.get("invoke_instructions"),
+            "nn_instructions_per_mac": nn.get("instructions_per_mac"),
+            "parity_ok": p["parity"]["ok"], "parity_windows": p["parity"]["windows"],
+            "features_bit_exact_windows": p["parity"]["features_bit_exact_windows"],
+            "int8_equal_windows": p["parity"]["int8_equal_windows"],
+            "anomaly_equal_windows": p["parity"]["anomaly_equal_windows"]}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--targets", default=",".join(ALL))
+    ap.add_argument("--quick", action="store_true")
+    a = ap.parse_args()
+    targets = a.targets.split(",")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        projects = []
+        demo = os.path.join(tmp, "demo")
+        run("demo", demo, "--no-serve", "--no-profile", "--json")
+        projects.append(("demo", demo))
+        gestures = os.path.join(datasets, "ei-gestures")
+        if not a.quick and os.path.isdir(gestures):
+            proj = os.path.join(tmp, "gestures")
+            run("init", proj)
+            run("-C", proj, "import", gestures)
+            run("-C", proj, "train", "--json")
+            projects.append(("ei-gestures", proj))
+        elif not a.quick:
+            print("skipping ei-gestures: ../shared/datasets/ei-gestures is not here")
+        fsdd = os.path.join(datasets, "fsdd", "recordings")
+        if not a.quick and os.path.isdir(fsdd):
+            proj = os.path.join(tmp, "fsdd")
+            run("init", proj)
+            run("-C", proj, "import", fsdd, "--label-pattern", r"^(\d)_", "--test-pattern", r"^\d_[a-z]+_[0-4]\.wav$")
+            run("-C", proj, "impulse", "set", os.path.join(root, "examples", "fsdd", "impulse.json"))
+            run("-C", proj, "train", "--json")
+            projects.append(("fsdd", proj))
+        elif not a.quick:
+            print("skipping fsdd: ../shared/datasets/fsdd is not here")
+        for name, proj in projects:
+            for t in targets:
+                rows.append(row(name, t, profile(proj, t)))
+                r = rows[-1]
+                print(f"  {name} on {t}: " + (r["error"] if "error" in r else "parity " + ("ok" if r["parity_ok"] else "FAILED")),
+                      flush=True)
+    out = {"benchmark": "targets", "harness": "mote profile --target T (QEMU -icount shift=0; 8 testing windows)",
+           "peer": "cortex-m4 (the runtime's tuned core) and issue 17's goals", "goals": GOALS, "results": rows}
+    os.makedirs(os.path.join(root, "bench", "results"), exist_ok=True)
+    with open(os.path.join(root, "bench", "results", "targets.json"), "w") as f:
+        json.dump(out, f, indent=2)
+    print(f"{'impulse':12} {'target':11} {'RAM B':>6} {'flash B':>8} {'DSP':>9} {'NN':>8} {'anomaly':>8} {'NN/MAC':>7} "
+          f"{'vs M4':>6} parity")
+    m4 = {r["impulse"]: r for r in rows if r["target"] == "cortex-m4" and "error" not in r}
+    for r in rows:
+        if "error" in r:
+            print(f"{r['impulse']:12} {r['target']:11} {r['error']}")
+            continue
+        i = r["instructions"]
+        per_mac = r["nn_instructions_per_mac"] or 0
+        base = m4.get(r["impulse"])
+        ratio = f"{i['total'] / base['instructions']['total']:.1f}x" if base else "-"
+        print(f"{r['impulse']:12} {r['target']:11} {r['ram_bytes']:6d} {r['flash_bytes']:8d} {int(i['dsp']):9d} "
+              f"{int(i['nn']):8d} {int(i['anomaly']):8d} {per_mac:7.2f} {ratio:>6} "
+              f"{'ok' if r['parity_ok'] else 'FAILED'} ({r['int8_equal_windows']}/{r['parity_windows']})")
+
+
+if __name__ == "__main__":
+    main()
