@@ -324,6 +324,13 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
         body << "  MOTE_RETURN_IF_ERROR(mote::nn::add_s8(" << id << "_params, " << x << ", " << at_t(ins[1])
              << ", " << y << "));\n";
         break;
+      case ir::Op::Mean:
+        if (l.multiplier.size() != 1 || l.shift.size() != 1)
+          throw Error("generate_cpp: mean layer " + std::to_string(i) + " needs one multiplier and shift; re-import the model");
+        data << "const mote::nn::MeanS8Params " << id << "_params = {" << dims(l.in) << ", " << offsets << ", "
+             << l.multiplier[0] << ", " << l.shift[0] << ", " << act << "};\n";
+        body << "  MOTE_RETURN_IF_ERROR(mote::nn::mean_s8(" << id << "_params, " << x << ", " << y << "));\n";
+        break;
       case ir::Op::Softmax: {
         const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,
                                     l.softmax_diff_min};
@@ -376,7 +383,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
   std::ostringstream src;
   src << banner << "#include \"" << name << ".h\"\n\n"
       << "#include \"nn/add_s8.h\"\n#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
-      << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
+      << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/mean_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
       << "namespace " << name << " {\nnamespace {\n\n"
       << "alignas(4) int8_t g_arena[kArenaBytes];\n\n" << data.str() << "\n}  // namespace\n\n";
   if (q.labels.size() == q.output_shape().size()) {

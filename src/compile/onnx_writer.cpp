@@ -218,6 +218,8 @@ class Writer {
         break;
       case ir::Op::Add:  // the writer follows one chain of tensors (and their layouts)
         throw Error("onnx: layer '" + base + "' is an Add (a residual connection); ONNX export handles chains only");
+      case ir::Op::Mean:  // int8 models only: a float model holds a global average pool instead
+        throw Error("onnx: layer '" + base + "' is an int8 mean; float models express it as a global average pool");
     }
     activation(base, l.activation);
   }

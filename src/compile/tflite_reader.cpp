@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
+#include <optional>
+#include <set>
 
 #include "core/error.h"
 #include "core/files.h"
+#include "nn/types.h"
 #include "quant/quantize.h"
 #include "tflite_schema_generated.h"
 
@@ -13,7 +17,8 @@ namespace mote::compile {
 namespace {
 
 constexpr const char* kSupported =
-    "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SQUEEZE, SOFTMAX, "
+    "CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, AVERAGE_POOL_2D, MAX_POOL_2D, MEAN (over height and width), "
+    "RESHAPE, SQUEEZE, SOFTMAX, PAD and PADV2 (of height and width, before a convolution or max pool), "
     "RELU and RELU6 (after the layer making their input), QUANTIZE (first), DEQUANTIZE (last)";
 
 std::string op_code_name(int code) {
@@ -112,6 +117,12 @@ class Reader {
   }
 
  private:
+  struct PendingPad {
+    size_t op;   // the PAD's operator index
+    int source;  // the tflite tensor it pads
+    int top, bottom, left, right;
+  };
+
   [[noreturn]] void fail(const std::string& what) const { throw Error(name_ + ": " + what); }
   [[noreturn]] void fail_op(const std::string& what) const {
     throw Error(name_ + ": operator " + std::to_string(at_) + " (" + op_code_name(code(at_)) + "): " + what);
@@ -216,6 +227,10 @@ class Reader {
   // The IR tensor that holds tflite tensor `t` (an earlier operator's output or the input).
   int mapped(int t) const {
     tensor(t, "an input");
+    if (const auto p = pads_.find(t); p != pads_.end())
+      throw Error(name_ + ": operator " + std::to_string(p->second.op) + " (" + op_code_name(code(p->second.op)) +
+                  "): its output is read by operator " + std::to_string(at_) + " (" + op_code_name(code(at_)) +
+                  "); mote folds a PAD only into the CONV_2D, DEPTHWISE_CONV_2D or MAX_POOL_2D reading it");
     if (ir_of_[t] < 0) fail_op("reads tensor " + std::to_string(t) + ", which no earlier operator produces (or a constant where mote expects an activation)");
     return ir_of_[t];
   }
@@ -322,13 +337,137 @@ class Reader {
     ir_of_[y] = static_cast<int>(layers());
   }
 
+  // The int32 or int64 values of a constant integer tensor (PAD's paddings, MEAN's axes).
+  std::vector<int64_t> constant_ints(int index, const char* what) const {
+    const auto* t = tensor(index, what);
+    const size_t n = elements(index);
+    std::vector<int64_t> v(n);
+    if (t->type() == tflite::TensorType_INT32) {
+      const uint8_t* p = constant(index, 4 * n, what);
+      for (size_t i = 0; i < n; ++i) {
+        int32_t x;
+        std::memcpy(&x, p + 4 * i, 4);
+        v[i] = flatbuffers::EndianScalar(x);
+      }
+    } else if (t->type() == tflite::TensorType_INT64) {
+      const uint8_t* p = constant(index, 8 * n, what);
+      for (size_t i = 0; i < n; ++i) {
+        int64_t x;
+        std::memcpy(&x, p + 8 * i, 8);
+        v[i] = flatbuffers::EndianScalar(x);
+      }
+    } else {
+      fail_op(std::string(what) + " is " + type_name(t->type()) + ", not int32 or int64");
+    }
+    return v;
+  }
+
+  // PAD / PADV2 of height and width with zero (the zero point in int8): held until the one layer reading its
+  // output, a convolution or max pool, takes the padding as its own (explicit, possibly asymmetric) padding.
+  void read_pad(int c, const std::vector<int>& ins, int y) {
+    const int x = ins[0];
+    mapped(x);  // an activation made earlier (a PAD of a PAD is refused here too)
+    const auto d = dims(x), dy = dims(y);
+    if (d.size() != 4 || dy.size() != 4)
+      fail_op("pads a rank-" + std::to_string(d.size()) + " tensor; mote folds the PAD of a 4-D NHWC tensor (height and width)");
+    const int pt = arg(ins, 1, "paddings");
+    if (elements(pt) != 8) fail_op("paddings hold " + std::to_string(elements(pt)) + " values, not 4 x 2");
+    const auto pads = constant_ints(pt, "its paddings");
+    for (size_t k = 0; k < 8; ++k)
+      if (pads[k] < 0 || pads[k] > (1 << 16)) fail_op("pads by " + std::to_string(pads[k]) + "; mote folds padding in [0, 65536] (no cropping)");
+    if (pads[0] || pads[1] || pads[6] || pads[7])
+      fail_op("pads the batch or channel axis; mote folds padding of height and width only");
+    for (size_t k = 0; k < 4; ++k)
+      if (dy[k] != d[k] + pads[2 * k] + pads[2 * k + 1])
+        fail_op("output is not its input plus the paddings (dimension " + std::to_string(k) + ")");
+    if (tensor(y, "its output")->type() != tensor(x, "its input")->type()) fail_op("changes the tensor type");
+    // The pad value: PAD's is 0 (the output's zero point in int8); PADV2's is its third input, which must be the same.
+    if (quantized_ && !(activation_quant(x) == activation_quant(y)))
+      fail_op("rescales (its input and output quantization differ); mote folds a PAD that keeps them");
+    if (c == tflite::BuiltinOperator_PADV2 && ins.size() > 2 && ins[2] >= 0) {
+      const int v = ins[2];
+      if (elements(v) != 1 || tensor(v, "its pad value")->type() != tensor(x, "its input")->type())
+        fail_op("pad value is not one value of the input's type");
+      if (quantized_) {
+        const int8_t value = static_cast<int8_t>(*constant(v, 1, "its pad value"));
+        if (value != activation_quant(y).zero_point)
+          fail_op("pads with " + std::to_string(value) + ", not the zero point " + std::to_string(activation_quant(y).zero_point) +
+                  "; mote folds padding with zero");
+      } else {
+        float value;
+        std::memcpy(&value, constant(v, 4, "its pad value"), 4);
+        if (value != 0.0f) fail_op("pads with " + std::to_string(value) + "; mote folds padding with zero");
+      }
+    }
+    if (y == sg_->outputs()->Get(0) || readers_[y] != 1)
+      fail_op("its output is read by " + std::to_string(readers_[y]) + " operators" +
+              (y == sg_->outputs()->Get(0) ? " and is the model output" : "") +
+              "; mote folds a PAD into the one CONV_2D, DEPTHWISE_CONV_2D or MAX_POOL_2D reading it");
+    pads_[y] = PendingPad{at_, x, static_cast<int>(pads[2]), static_cast<int>(pads[3]), static_cast<int>(pads[4]),
+                          static_cast<int>(pads[5])};
+  }
+
+  // Layer f (a window over the padded tensor, its own SAME/VALID padding in f.padding) reads pad's source
+  // instead: the two paddings add up. int8: l gets the explicit padding before (after is implied by the
+  // output size; the kernels' padded taps are the input zero point, as PAD's are). float: the IR has SAME and
+  // VALID only, so the sum must equal one of them.
+  void fold_pad(const PendingPad& pad, ir::Layer& f, const ir::Shape& padded, int* pad_h, int* pad_w) {
+    const ir::Shape src = shape_of(pad.source);
+    const int top = pad.top + ir::conv_pad_before(padded.h, f.kernel_h, f.stride_h, f.padding);
+    const int left = pad.left + ir::conv_pad_before(padded.w, f.kernel_w, f.stride_w, f.padding);
+    if (f.op == ir::Op::MaxPool2D) {
+      // TFLite's max pool sees the PAD's zeros; mote's skips padded taps. The same when every window holds an
+      // input value and no input value is below the pad value (a ReLU before it).
+      const bool inside = top < f.kernel_h && left < f.kernel_w && (f.out.h - 1) * f.stride_h - top < src.h &&
+                          (f.out.w - 1) * f.stride_w - left < src.w;
+      const int t = ir_of_[pad.source];
+      bool above = false;
+      if (quantized_) {
+        const int zp = activation_quant(pad.source).zero_point;
+        above = t > 0 ? q_.layers[t - 1].act_min >= zp : zp == -128;
+      } else {
+        above = t > 0 && f_.layers[t - 1].activation != ir::Activation::None;
+      }
+      if (!inside || !above)
+        throw Error(name_ + ": operator " + std::to_string(pad.op) + " (" + op_code_name(code(pad.op)) +
+                    "): pads the input of a MAX_POOL_2D whose " + (inside ? "input may hold values below the pad value" : "windows reach past it") +
+                    "; mote folds a PAD into a max pool only after a RELU/RELU6 with every window on the input");
+    }
+    f.in = src;
+    if (quantized_) {
+      *pad_h = top;
+      *pad_w = left;
+      return;
+    }
+    auto is = [&](ir::Padding p) {
+      return ir::conv_out_size(src.h, f.kernel_h, f.stride_h, p) == f.out.h && ir::conv_out_size(src.w, f.kernel_w, f.stride_w, p) == f.out.w &&
+             ir::conv_pad_before(src.h, f.kernel_h, f.stride_h, p) == top && ir::conv_pad_before(src.w, f.kernel_w, f.stride_w, p) == left;
+    };
+    if (is(ir::Padding::Valid)) f.padding = ir::Padding::Valid;
+    else if (is(ir::Padding::Same)) f.padding = ir::Padding::Same;
+    else
+      throw Error(name_ + ": operator " + std::to_string(pad.op) + " (" + op_code_name(code(pad.op)) + "): pads by (" +
+                  std::to_string(pad.top) + ", " + std::to_string(pad.bottom) + ", " + std::to_string(pad.left) + ", " +
+                  std::to_string(pad.right) + "), which with operator " + std::to_string(at_) +
+                  "'s window is neither SAME nor VALID padding; mote's float IR has those two (int8 models take any)");
+  }
+
   void read_op(const tflite::Operator& op) {
     const int c = code(at_);
     const auto ins = inputs_of(op);
     if (ins.empty() || ins[0] < 0) fail_op("has no input");
     const int y = output_of(op);
     if (c == tflite::BuiltinOperator_RELU || c == tflite::BuiltinOperator_RELU6) return fuse_relu(c, ins, y);
-    const int x = mapped(ins[0]);
+    if (c == tflite::BuiltinOperator_PAD || c == tflite::BuiltinOperator_PADV2) return read_pad(c, ins, y);
+    // The input of a layer a PAD folds into is the PAD's own input.
+    std::optional<PendingPad> pad;
+    if (const auto p = pads_.find(ins[0]); p != pads_.end() &&
+        (c == tflite::BuiltinOperator_CONV_2D || c == tflite::BuiltinOperator_DEPTHWISE_CONV_2D ||
+         c == tflite::BuiltinOperator_MAX_POOL_2D)) {
+      pad = p->second;
+      pads_.erase(p);
+    }
+    const int x = mapped(pad ? pad->source : ins[0]);
     const ir::Shape in = shape_of(ins[0]), out = shape_of(y);
     ir::Layer f;  // geometry common to both paths
     f.name = tensor(y, "its output")->name() ? tensor(y, "its output")->name()->str() : "";
@@ -411,6 +550,29 @@ class Reader {
         f.activation = activation(o->fused_activation_function());
         break;
       }
+      case tflite::BuiltinOperator_MEAN: {
+        // Over height and width only (global average pooling); keep_dims either way.
+        const auto d = dims(ins[0]);
+        const int rank = static_cast<int>(d.size());
+        if (rank != 4 && rank != 3) fail_op("input is rank " + std::to_string(rank) + "; mote reads MEAN of a 4-D NHWC (or 3-D NWC) tensor");
+        std::set<int64_t> axes;
+        for (int64_t a : constant_ints(arg(ins, 1, "axes"), "its axes")) {
+          if (a < -rank || a >= rank) fail_op("names axis " + std::to_string(a) + " of a rank-" + std::to_string(rank) + " tensor");
+          axes.insert(a < 0 ? a + rank : a);
+        }
+        if (axes.count(rank - 1)) fail_op("averages over channels; mote's MEAN averages over height and width (global average pooling)");
+        for (int a = 1; a < rank - 1; ++a)
+          if (d[static_cast<size_t>(a)] > 1 && !axes.count(a))
+            fail_op("keeps axis " + std::to_string(a) + "; mote's MEAN averages over every axis but the channels (global average pooling)");
+        if (!(out == ir::Shape{1, 1, in.c})) fail_op("output has " + std::to_string(out.size()) + " values, not one per channel (" + std::to_string(in.c) + ")");
+        if (static_cast<int64_t>(in.h) * in.w > nn::kMaxDotLength)
+          fail_op("averages " + std::to_string(static_cast<int64_t>(in.h) * in.w) + " values per channel; mote's mean takes at most " +
+                  std::to_string(nn::kMaxDotLength));
+        // int8: TFLM's own arithmetic (nn/mean_s8); float: a global average pool.
+        f.op = quantized_ ? ir::Op::Mean : ir::Op::AvgPool2D;
+        f.kernel_h = in.h, f.kernel_w = in.w;
+        break;
+      }
       case tflite::BuiltinOperator_RESHAPE:
       case tflite::BuiltinOperator_SQUEEZE:
         if (in.size() != out.size()) fail_op("changes the element count");
@@ -440,6 +602,9 @@ class Reader {
       default:
         fail_op(std::string("is not supported; mote imports ") + kSupported);
     }
+    int pad_h = ir::conv_pad_before(in.h, f.kernel_h, f.stride_h, f.padding);
+    int pad_w = ir::conv_pad_before(in.w, f.kernel_w, f.stride_w, f.padding);
+    if (pad) fold_pad(*pad, f, in, &pad_h, &pad_w);
     if (quantized_) {
       ir::QLayer l;
       l.op = f.op;
@@ -449,8 +614,8 @@ class Reader {
       l.out = f.out;
       l.kernel_h = f.kernel_h, l.kernel_w = f.kernel_w, l.stride_h = f.stride_h, l.stride_w = f.stride_w;
       l.depth_multiplier = f.depth_multiplier;
-      l.pad_h = ir::conv_pad_before(in.h, f.kernel_h, f.stride_h, f.padding);
-      l.pad_w = ir::conv_pad_before(in.w, f.kernel_w, f.stride_w, f.padding);
+      l.pad_h = pad_h;
+      l.pad_w = pad_w;
       l.input = activation_quant(ins[0]);
       l.output = activation_quant(y);
       if (weight_count) {
@@ -471,6 +636,11 @@ class Reader {
         l.output = file_output;
       }
       if (f.op == ir::Op::Add) quant::set_add_params(l, l.input, activation_quant(ins[1]), l.output);
+      if (f.op == ir::Op::Mean) {  // input / output scale as TFLM's Prepare computes it; nn/mean_s8 folds in 1 / n
+        const auto [m, s] = quant::quantize_multiplier(static_cast<double>(l.input.scale) / static_cast<double>(l.output.scale));
+        l.multiplier = {m};
+        l.shift = {s};
+      }
       quant::set_activation_range(l, f.activation);
       q_.layers.push_back(std::move(l));
     } else {
@@ -487,6 +657,7 @@ class Reader {
   size_t at_ = 0;
   bool quantized_ = true;
   std::vector<int> readers_;  // operators reading each tflite tensor
+  std::map<int, PendingPad> pads_;  // PADs by output tensor, until the layer reading it folds them
   std::vector<int> ir_of_;  // tflite tensor -> IR tensor (0 = the input, k = layer k - 1's output), -1: none
   ir::QModel q_;
   ir::Model f_;

@@ -2,7 +2,11 @@
 // becomes an ir::QModel that keeps the file's exact quantization (its kernel parameters computed as TFLite
 // Micro's Prepare computes them, so outputs match TFLM bit for bit); a float32 model becomes an ir::Model for
 // mote's post-training quantization. Supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD,
-// AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SQUEEZE, SOFTMAX, with fused NONE/RELU/RELU6 (docs/import.md).
+// AVERAGE_POOL_2D, MAX_POOL_2D, RESHAPE, SQUEEZE, SOFTMAX, with fused NONE/RELU/RELU6; MEAN over height and
+// width (int8: ir::Op::Mean, TFLM's arithmetic in nn/mean_s8; float: a global avg_pool2d); PAD/PADV2 of height
+// and width with zero, folded into the one CONV_2D / DEPTHWISE_CONV_2D (or, after a ReLU, MAX_POOL_2D) reading
+// it as explicit padding (float: when it sums to SAME or VALID); standalone RELU/RELU6 folded into the layer
+// before (docs/models.md).
 #pragma once
 
 #include <cstdint>

@@ -33,6 +33,13 @@ tflite::ActivationFunctionType fused_activation(size_t i, const quant::QLayer& l
                                   "] is no TFLite fused activation (none, relu, relu6)");
 }
 
+bool fits_padding(const quant::QLayer& l, ir::Padding p) {
+  return ir::conv_out_size(l.in.h, l.kernel_h, l.stride_h, p) == l.out.h &&
+         ir::conv_out_size(l.in.w, l.kernel_w, l.stride_w, p) == l.out.w &&
+         ir::conv_pad_before(l.in.h, l.kernel_h, l.stride_h, p) == l.pad_h &&
+         ir::conv_pad_before(l.in.w, l.kernel_w, l.stride_w, p) == l.pad_w;
+}
+
 // SAME or VALID, whichever reproduces the layer's output size and leading pad.
 tflite::Padding padding(size_t i, const quant::QLayer& l) {
   auto fits = [&](ir::Padding p) {
@@ -152,6 +159,20 @@ class Writer {
     return y;
   }
 
+  // PAD x (layer l's input, at the input zero point) by l's leading padding and what its last window needs
+  // after; `valid` becomes l over the padded tensor without padding of its own.
+  int pad(const std::string& name, int x, const quant::QLayer& l, quant::QLayer* valid) {
+    const int bottom = std::max(0, (l.out.h - 1) * l.stride_h + l.kernel_h - l.in.h - l.pad_h);
+    const int right = std::max(0, (l.out.w - 1) * l.stride_w + l.kernel_w - l.in.w - l.pad_w);
+    const std::vector<int32_t> pads{0, 0, l.pad_h, bottom, l.pad_w, right, 0, 0};
+    const int p = tensor(name + "/paddings", {4, 2}, tflite::TensorType_INT32, buffer(pads.data(), 32), 0);
+    valid->in = {l.in.h + l.pad_h + bottom, l.in.w + l.pad_w + right, l.in.c};
+    valid->pad_h = valid->pad_w = 0;
+    const int y = activation(name, nhwc(valid->in), l.input);
+    op(tflite::BuiltinOperator_PAD, 2, {x, p}, y, tflite::BuiltinOptions_PadOptions, tflite::CreatePadOptions(fbb_).Union());
+    return y;
+  }
+
   int layer(size_t i, const quant::QLayer& l, int x, int x2) {
     const std::string name = l.name.empty() ? std::string(ir::op_name(l.op)) + "_" + std::to_string(i) : l.name;
     switch (l.op) {
@@ -166,17 +187,22 @@ class Writer {
       case ir::Op::Conv2D:
       case ir::Op::DepthwiseConv2D: {
         x = reshape(name + "/nhwc", x, nhwc(l.in), l.input);
+        quant::QLayer valid = l;  // explicit padding (an imported PAD folded in): a PAD, then the VALID window
+        if (!fits_padding(l, ir::Padding::Valid) && !fits_padding(l, ir::Padding::Same)) {
+          x = pad(name + "/pad", x, l, &valid);
+          if (!fits_padding(valid, ir::Padding::Valid)) throw error_at(where(i, l), "its padding has no TFLite form");
+        }
         const bool dw = l.op == ir::Op::DepthwiseConv2D;
         auto [w, b] = dw ? weights(name, l, {1, l.kernel_h, l.kernel_w, l.out.c}, 3)
                          : weights(name, l, {l.out.c, l.kernel_h, l.kernel_w, l.in.c}, 0);
         const int y = activation(name, nhwc(l.out), l.output);
         if (dw)
           op(tflite::BuiltinOperator_DEPTHWISE_CONV_2D, 3, {x, w, b}, y, tflite::BuiltinOptions_DepthwiseConv2DOptions,
-             tflite::CreateDepthwiseConv2DOptions(fbb_, padding(i, l), l.stride_w, l.stride_h, l.depth_multiplier,
+             tflite::CreateDepthwiseConv2DOptions(fbb_, padding(i, valid), l.stride_w, l.stride_h, l.depth_multiplier,
                                                   fused_activation(i, l)).Union());
         else
           op(tflite::BuiltinOperator_CONV_2D, 3, {x, w, b}, y, tflite::BuiltinOptions_Conv2DOptions,
-             tflite::CreateConv2DOptions(fbb_, padding(i, l), l.stride_w, l.stride_h, fused_activation(i, l)).Union());
+             tflite::CreateConv2DOptions(fbb_, padding(i, valid), l.stride_w, l.stride_h, fused_activation(i, l)).Union());
         return y;
       }
       case ir::Op::MaxPool2D:
@@ -197,6 +223,16 @@ class Writer {
         const int y = activation(name, flat(l.out), l.output);
         op(tflite::BuiltinOperator_SOFTMAX, 2, {x}, y, tflite::BuiltinOptions_SoftmaxOptions,
            tflite::CreateSoftmaxOptions(fbb_, 1.0f).Union());
+        return y;
+      }
+      case ir::Op::Mean: {  // TFLite's MEAN over height and width; its multiplier follows from the two scales
+        if (l.act_min != -128 || l.act_max != 127) throw error_at(where(i, l), "TFLite's MEAN has no fused activation");
+        x = reshape(name + "/nhwc", x, nhwc(l.in), l.input);
+        const std::vector<int32_t> axes{1, 2};
+        const int a = tensor(name + "/axes", {2}, tflite::TensorType_INT32, buffer(axes.data(), 8), 0);
+        const int y = activation(name, nhwc(l.out), l.output);
+        op(tflite::BuiltinOperator_MEAN, 2, {x, a}, y, tflite::BuiltinOptions_ReducerOptions,
+           tflite::CreateReducerOptions(fbb_, true).Union());
         return y;
       }
       case ir::Op::Add: {

@@ -10,6 +10,7 @@
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/max_pool2d_s8.h"
+#include "nn/mean_s8.h"
 #include "nn/quantize_affine_s8.h"
 #include "nn/quantize_s8.h"
 #include "nn/softmax_s8.h"
@@ -47,8 +48,11 @@ nn::AddS8Params add_params(const QLayer& l) {
           l.output.zero_point, l.act_min, l.act_max};
 }
 
-
 nn::Dims dims(const ir::Shape& s) { return {s.h, s.w, s.c}; }
+
+nn::MeanS8Params mean_params(const QLayer& l) {
+  return {dims(l.in), -l.input.zero_point, l.output.zero_point, l.multiplier.at(0), l.shift.at(0), l.act_min, l.act_max};
+}
 
 Status run_layer(const QLayer& l, const int8_t* x, const int8_t* x2, int8_t* y, KernelPath path,
                  std::vector<uint8_t>& scratch) {
@@ -108,6 +112,11 @@ Status run_layer(const QLayer& l, const int8_t* x, const int8_t* x2, int8_t* y, 
       return MOTE_OK;
     case ir::Op::Add:
       return nn::add_s8(add_params(l), x, x2, y);
+    case ir::Op::Mean: {
+      if (l.multiplier.size() != 1 || l.shift.size() != 1 || !(l.out == ir::Shape{1, 1, l.in.c}))
+        throw Error("run_int8: mean layer '" + l.name + "' needs one multiplier and shift and a 1x1xC output; re-import the model");
+      return nn::mean_s8(mean_params(l), x, y);
+    }
     case ir::Op::Softmax: {
       const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,
                                   l.softmax_diff_min};

@@ -188,6 +188,8 @@ QModel quantize_plain(const ir::Model& m, const std::vector<std::vector<float>>&
         set_add_params(ql, current, tensor_quant[ins[1]], choose_quant(lo[i], hi[i]));
         set_activation_range(ql, l.activation);
         break;
+      case ir::Op::Mean:  // infer_shapes refuses it in float models
+        throw error_at(where(i, l), "mean is an int8 layer; quantize a float model with avg_pool2d");
     }
     tensor_quant.push_back(ql.output);
     q.layers.push_back(std::move(ql));
@@ -368,6 +370,10 @@ nlohmann::json to_json(const QModel& q) {
                   {"input_left_shift", l.softmax_left_shift}, {"diff_min", l.softmax_diff_min}});
         break;
       case ir::Op::Reshape:
+        break;
+      case ir::Op::Mean:  // multiplier/shift: input / output scale (TFLM's Prepare); nn/mean_s8 folds in 1 / (h w)
+        j.update({{"input", dims(l.in)}, {"input_offset", -l.input.zero_point}, {"output_offset", l.output.zero_point},
+                  {"multiplier", l.multiplier.empty() ? 0 : l.multiplier[0]}, {"shift", l.shift.empty() ? 0 : l.shift[0]}});
         break;
       case ir::Op::Add:
         j.update({{"size", l.in.size()}, {"input2_quant", tq(l.input2)}, {"left_shift", l.add_left_shift},

@@ -79,6 +79,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
       return c.quantize ? nn::quantize_s8(*c.quantize, c.input_f32, out) : MOTE_ERR_ARG;
     case kQuantizeAffine:
       return c.quantize_affine ? nn::quantize_affine_s8(*c.quantize_affine, c.input_f32, out) : MOTE_ERR_ARG;
+    case kMean:
+      return c.mean ? nn::mean_s8(*c.mean, c.input, out) : MOTE_ERR_ARG;
     case kKernelCount:
       break;
   }

@@ -12,6 +12,7 @@
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/max_pool2d_s8.h"
+#include "nn/mean_s8.h"
 #include "nn/quantize_affine_s8.h"
 #include "nn/quantize_s8.h"
 #include "nn/softmax_s8.h"
@@ -28,7 +29,8 @@ namespace nntest {
   X(Add, "add", 1)                          \
   X(Softmax, "softmax", 2)                  \
   X(Quantize, "quantize", 1)               \
-  X(QuantizeAffine, "quantize_affine", 1)
+  X(QuantizeAffine, "quantize_affine", 1) \
+  X(Mean, "mean", 1)
 
 enum Kernel {
 #define MOTE_NN_KERNEL_ENUM(name, text, paths) k##name,
@@ -49,6 +51,7 @@ struct KernelCase {
   const nn::SoftmaxS8Params* softmax;
   const nn::QuantizeS8Params* quantize;
   const nn::QuantizeAffineS8Params* quantize_affine;  // points at its own gain, offset and select arrays
+  const nn::MeanS8Params* mean;
   const int8_t* input;
   const float* input_f32;  // quantize and quantize_affine only
   const int8_t* input2;  // add only

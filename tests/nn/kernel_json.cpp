@@ -108,6 +108,11 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
         c->input_f32 = j.at("input_f32").get<std::vector<float>>();
         v.quantize_affine = &c->quantize_affine;
         break;
+      case kMean:
+        c->mean = {dims(p.at("input")), p.at("input_offset"), p.at("output_offset"), p.at("multiplier"), p.at("shift"),
+                   p.at("act_min"), p.at("act_max")};
+        v.mean = &c->mean;
+        break;
       case kKernelCount:
         break;
     }

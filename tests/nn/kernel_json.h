@@ -20,6 +20,7 @@ struct OwnedCase {
   nn::SoftmaxS8Params softmax{};
   nn::QuantizeS8Params quantize{};
   nn::QuantizeAffineS8Params quantize_affine{};
+  nn::MeanS8Params mean{};
   std::vector<float> gain, offset;  // quantize_affine's arrays
   std::vector<uint16_t> select;
   std::vector<float> input_f32;

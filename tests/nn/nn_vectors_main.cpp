@@ -106,6 +106,13 @@ std::string params(const OwnedCase& c, const std::string& id) {
         << (c.select.empty() ? "0" : id + "_sel");
       break;
     }
+    case kMean: {
+      const auto& p = c.mean;
+      o << "static const nn::MeanS8Params " << id << "_p = {" << dims(p.input) << ", " << s(p.input_offset) << ", "
+        << s(p.output_offset) << ", " << s(p.multiplier) << ", " << s(p.shift) << ", " << s(p.act_min) << ", "
+        << s(p.act_max);
+      break;
+    }
     case kKernelCount:
       break;
   }
@@ -137,7 +144,7 @@ int main(int argc, char** argv) {
         host = out;
       }
       const std::string id = "c" + std::to_string(n++);
-      const char* slots[] = {"fc", "conv", "dw", "pool", "pool", "add", "softmax", "quantize", "quantize_affine"};
+      const char* slots[] = {"fc", "conv", "dw", "pool", "pool", "add", "softmax", "quantize", "quantize_affine", "mean"};
       static_assert(sizeof(slots) / sizeof(slots[0]) == kKernelCount, "a params slot per kernel");
       body << "// " << c->name << "\n"
            << params(*c, id) << array("int8_t", id + "_in", c->input) << array("int8_t", id + "_in2", c->input2)
@@ -147,7 +154,7 @@ int main(int argc, char** argv) {
       auto ptr = [&](const std::string& suffix, bool present) { return present ? id + suffix : std::string("0"); };
       const std::string which = slots[c->view.kernel];
       std::string entry = "    {\"" + c->name + "\", static_cast<Kernel>(" + std::to_string(c->view.kernel) + ")";
-      for (const char* slot : {"fc", "conv", "dw", "pool", "add", "softmax", "quantize", "quantize_affine"})
+      for (const char* slot : {"fc", "conv", "dw", "pool", "add", "softmax", "quantize", "quantize_affine", "mean"})
         entry += ", " + (which == slot ? "&" + id + "_p" : std::string("0"));
       entry += ", " + ptr("_in", !c->input.empty()) + ", " + ptr("_inf", !c->input_f32.empty()) + ", " +
                ptr("_in2", !c->input2.empty()) + ", " +

@@ -139,6 +139,28 @@ def add(p, x1, x2):
     return out
 
 
+def mean_count_multiplier(mult, shift, n):
+    """TFLite Micro's int8 MEAN folds 1/n into input_scale / output_scale's (multiplier, shift):
+    k = min(floor(log2 n), 32, 31 + shift), multiplier' = floor(multiplier * 2^k / n), shift' = shift - k."""
+    k = min(n.bit_length() - 1, 32, 31 + shift)
+    return (mult << k) // n, shift - k
+
+
+def mean(p, x):
+    """Mean over height and width: the int32 sum of each channel minus zero point * n, requantized by
+    the count-folded multiplier, plus the output zero point, clamped."""
+    h, w, c = p["input"]; n = h * w
+    X = np.asarray(x, np.int64).reshape(n, c)
+    acc = X.sum(axis=0) + p["input_offset"] * n
+    assert np.all(np.abs(acc) < (1 << 31)), "mean: sum leaves int32"
+    m, s = mean_count_multiplier(p["multiplier"], p["shift"], n)
+    out = np.clip(mbqm(acc, m, s) + p["output_offset"], p["act_min"], p["act_max"])
+    f = np.clip(np.round(acc / n * real_multiplier(p["multiplier"], p["shift"])) + p["output_offset"],
+                p["act_min"], p["act_max"])
+    assert np.max(np.abs(f - out)) <= 1, "mean: fixed point disagrees with float by > 1 LSB"
+    return out.ravel()
+
+
 # gemmlowp fixed-point exp and reciprocal, scalar Python ints (raw int32 values).
 def _i32(v):
     return int(wrap32(v))
@@ -412,6 +434,18 @@ def add_case(name, n):
                   "expected": add(p, x1, x2).tolist()})
 
 
+def mean_case(name, h, w, c, ratio, zi=None, zo=None, full_range=True):
+    """ratio = input_scale / output_scale (> 1: a positive shift; tiny: the shift clamp 31 + shift binds)."""
+    zi = zero_point() if zi is None else zi
+    zo = zero_point() if zo is None else zo
+    lo, hi = (-128, 127) if full_range else activation(zo)
+    m, sh = quantize_multiplier(ratio)
+    p = {"input": [h, w, c], "input_offset": -zi, "output_offset": zo, "multiplier": m, "shift": sh,
+         "act_min": lo, "act_max": hi}
+    x = i8(h * w * c)
+    cases.append({"kernel": "mean", "name": name, "params": p, "input": x, "expected": mean(p, x).tolist()})
+
+
 def softmax_case(name, rows, depth, scale, spread=127):
     p = {"rows": rows, "depth": depth, **softmax_params(scale)}
     x = i8(rows * depth, -spread - 1, spread)
@@ -512,6 +546,14 @@ def make_cases():
     # A column of multipliers for the host's QuantizeMultiplier (src/quant).
     reals = [0.0, 1e-12, 0.5, 0.25, 0.999999999, 1.0, 1.5, 3.0, 123.456, 2.0 ** -31, 0.000123, 7e-10]
     reals += rng.uniform(1e-6, 4, 20).tolist()
+    # MEAN over height and width (TFLM's arithmetic): ratios below, at and above 1, the shift clamp, 1-D, 1x1.
+    mean_case("mean_7x7", 7, 7, 16, 0.83); mean_case("mean_same_scale", 5, 3, 10, 1.0)
+    mean_case("mean_gain", 4, 4, 6, 5.7); mean_case("mean_1d", 1, 49, 8, 0.31)
+    mean_case("mean_1x1", 1, 1, 5, 1.6); mean_case("mean_12x12", 12, 12, 3, 0.05, zi=-128, zo=-100)
+    mean_case("mean_clamp", 7, 7, 4, 2.0 ** -29, zi=127, zo=-128)  # 31 + shift < log2(49): k clamps
+    mean_case("mean_32x32", 32, 32, 4, 0.9, full_range=False); mean_case("mean_saturate", 3, 3, 9, 40.0)
+    for i in range(4):
+        mean_case(f"mean_random{i}", r(1, 10), r(1, 10), r(1, 20), float(rng.uniform(0.05, 3)))
     return {"cases": cases, "multipliers": [[r, *quantize_multiplier(r)] for r in reals]}
 
 
@@ -532,6 +574,11 @@ def run_model(qm, x):
             x = softmax(L, x)
         elif op == "add":
             x = add(L, x, tensors[ins[1]])
+        elif op == "mean":
+            # the multiplier as TFLM's Prepare makes it from the two float32 scales, checked against the model's
+            m, s = quantize_multiplier(float(L["input_quant"]["scale"]) / float(L["output_quant"]["scale"]))
+            assert (m, s) == (L["multiplier"], L["shift"]), f"mean: multiplier {L['multiplier']}, {L['shift']} != {m}, {s}"
+            x = mean({**L, "multiplier": m, "shift": s}, x)
         elif op != "reshape":
             raise SystemExit(f"nn_int8.py: unknown op {op}")
         tensors.append(np.asarray(x, np.int64).ravel())
