@@ -35,7 +35,8 @@ void register_keys(CLI::App& app, Context& ctx);
 void register_train(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
-void register_export_model(CLI::App& app, Context& ctx);  // to be folded into `deploy --format`
+void register_export_model(CLI::App& app, Context& ctx);
+void register_model(CLI::App& app, Context& ctx);  // mote model import  // to be folded into `deploy --format`
 
 // `mote serve`'s foreground loop (also ends `mote demo`): prints the studio link, serves until Ctrl-C.
 }  // namespace mote::cli

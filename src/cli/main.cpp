@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   register_serve(app, ctx);
   register_keys(app, ctx);
   register_export_model(app, ctx);
+  register_model(app, ctx);
 
   try {
     app.parse(argc, argv);

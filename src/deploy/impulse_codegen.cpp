@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "impulse/window.h"
+#include "learn/block_net.h"
 #include "quant/executor.h"
 
 namespace mote::deploy {
@@ -88,15 +89,15 @@ DeployableImpulse load_deployable(Project& p) {
   if (!d.has_nn && !d.has_anomaly) throw Error("the impulse has no trained learning block; run `mote train`");
   for (size_t i = 0; i < d.impulse->blocks().size(); ++i) d.impulse->blocks()[i]->device_code("check");  // throws early
   if (d.has_nn) {
-    // Calibration: the training windows' features, as the host int8 path uses them.
-    SampleFilter f;
-    f.category = Category::Training;
-    FeatureTable t = generate_features(p.store(), *d.impulse, f, true);
-    if (t.rows.empty()) throw Error("no training windows to calibrate int8 quantization; import training data");
+    const learn::BlockNet net = learn::block_net(*nn);
     std::vector<std::vector<float>> cal;
-    for (size_t r = 0; r < t.rows.size(); ++r) cal.push_back(pick(std::vector<float>(t.row(r), t.row(r) + t.width), d.nn_cols));
-    d.ir = learn::trained_ir(*nn);
-    d.q = quant::quantize(d.ir, cal, learn::trained_quantize_options(*nn));
+    if (!net.fixed) {  // calibration: the training windows' features, as the host int8 path uses them
+      SampleFilter f;
+      f.category = Category::Training;
+      FeatureTable t = generate_features(p.store(), *d.impulse, f, true);
+      for (size_t r = 0; r < t.rows.size(); ++r) cal.push_back(pick(std::vector<float>(t.row(r), t.row(r) + t.width), d.nn_cols));
+    }
+    d.q = net.int8(cal, learn::trained_quantize_options(*nn));
     d.labels = d.q.labels;
     const size_t outs = d.q.output_shape().size();
     if (d.labels.size() != outs) {

@@ -22,7 +22,6 @@ struct DeployableImpulse {
   std::unique_ptr<Impulse> impulse;
   bool has_nn = false, has_anomaly = false;
   std::string nn_block, anomaly_block;
-  ir::Model ir;                    // the neural block's float model (for float exporters, e.g. ONNX)
   quant::QModel q;                 // classifier, quantized on the training windows' features
   learn::BlockColumns nn_cols, anomaly_cols;
   learn::AnomalyModel anomaly;     // k-means only (GMM has no device glue yet)

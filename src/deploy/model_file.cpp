@@ -1,5 +1,6 @@
 #include "deploy/model_file.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <fstream>
@@ -41,23 +42,50 @@ std::vector<std::vector<float>> read_npy_rows(const fs::path& file, size_t row) 
   return rows;
 }
 
-ir::QModel load_model_file(const fs::path& file, const fs::path& calibration) {
-  const std::string ext = file.extension().string();
+ModelFile parse_model_file(const std::string& bytes, const std::string& name) {
+  const std::string ext = fs::path(name).extension().string();
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  ModelFile m;
   if (ext == ".onnx") {  // float32: always quantized by mote's PTQ
-    const ir::Model f = compile::load_onnx(file);
-    if (calibration.empty())
-      throw Error(file.string() + ": an ONNX model is float32; pass --calibration FILE.npy (N x " + std::to_string(f.input.size()) +
-                  " representative inputs, HWC order) so mote can quantize it to int8");
-    return quant::quantize(f, read_npy_rows(calibration, f.input.size()), quant::QuantizeOptions{false, quant::InputScaling::PerTensor});
+    m.f = compile::read_onnx(data, bytes.size(), name);
+    m.format = "onnx";
+    return m;
   }
   if (ext != ".tflite")
-    throw Error(file.string() + ": mote reads .tflite (int8, or float32 with --calibration) and .onnx (float32, with --calibration) model files");
-  auto m = compile::load_tflite(file);
+    throw Error(name + ": mote reads .tflite (int8, or float32 with --calibration) and .onnx (float32, with --calibration) model files");
+  auto t = compile::read_tflite(data, bytes.size(), name);
+  m.quantized = t.quantized;
+  m.q = std::move(t.q);
+  m.f = std::move(t.f);
+  m.format = "tflite";
+  return m;
+}
+
+ModelFile read_model_file(const fs::path& file) {
+  return parse_model_file(read_file(file, uint64_t{1} << 31), file.string());
+}
+
+std::vector<std::vector<float>> read_calibration(const fs::path& path, size_t row) {
+  if (!fs::is_directory(path)) return read_npy_rows(path, row);
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(path))
+    if (e.is_regular_file() && e.path().extension() == ".npy") files.push_back(e.path());
+  if (files.empty()) throw Error(path.string() + ": the folder holds no .npy files; put the calibration inputs there as .npy arrays");
+  std::sort(files.begin(), files.end());
+  std::vector<std::vector<float>> rows;
+  for (const auto& f : files)
+    for (auto& r : read_npy_rows(f, row)) rows.push_back(std::move(r));
+  return rows;
+}
+
+ir::QModel load_model_file(const fs::path& file, const fs::path& calibration) {
+  ModelFile m = read_model_file(file);
   if (m.quantized) return std::move(m.q);
   if (calibration.empty())
-    throw Error(file.string() + ": a float32 model; pass --calibration FILE.npy (N x " + std::to_string(m.f.input.size()) +
-                " representative inputs) so mote can quantize it to int8");
-  return quant::quantize(m.f, read_npy_rows(calibration, m.f.input.size()),
+    throw Error(file.string() + ": " + (m.format == "onnx" ? "an ONNX model is float32" : "a float32 model") +
+                "; pass --calibration FILE.npy or a folder of them (N x " + std::to_string(m.f.input.size()) +
+                " representative inputs" + (m.format == "onnx" ? ", HWC order" : "") + ") so mote can quantize it to int8");
+  return quant::quantize(m.f, read_calibration(calibration, m.f.input.size()),
                          quant::QuantizeOptions{false, quant::InputScaling::PerTensor});
 }
 

@@ -12,9 +12,25 @@
 
 namespace mote::deploy {
 
-// The model as int8. A float model needs `calibration` (a .npy of N x input-size float32/float64 values);
-// an int8 one ignores it. Throws mote::Error naming the file and what to pass.
+// A model file as read: an int8 .tflite (q, exact) or a float32 .tflite/.onnx (f, still to be quantized).
+struct ModelFile {
+  bool quantized = false;
+  ir::QModel q;
+  ir::Model f;
+  std::string format;  // "tflite" | "onnx"
+};
+// Throws mote::Error naming the file when its extension or contents are not a model mote reads.
+ModelFile read_model_file(const std::filesystem::path& file);
+// The same from a file's bytes (an upload); `name` gives the format by its extension and prefixes errors.
+ModelFile parse_model_file(const std::string& bytes, const std::string& name);
+
+// The model as int8. A float model needs `calibration` (read_calibration: a .npy or a folder of them); an
+// int8 one ignores it. Throws mote::Error naming the file and what to pass.
 ir::QModel load_model_file(const std::filesystem::path& file, const std::filesystem::path& calibration = {});
+
+// Calibration inputs for a float model with `row` inputs: one .npy (N x row values) or a folder whose .npy
+// files (in name order) each hold whole rows.
+std::vector<std::vector<float>> read_calibration(const std::filesystem::path& path, size_t row);
 
 // The file's stem as a C++ identifier (letters, digits, _; a leading digit gets "m_"): the package name.
 std::string model_identifier(const std::filesystem::path& file);

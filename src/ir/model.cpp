@@ -15,7 +15,7 @@ const char* const kOpNames[] = {
 #undef MOTE_IR_OP_NAME
 };
 constexpr size_t kOpCount = sizeof(kOpNames) / sizeof(kOpNames[0]);
-static_assert(kOpCount == static_cast<size_t>(Op::Mean) + 1, "op list and names drifted");
+static_assert(kOpCount == static_cast<size_t>(Op::Add) + 1, "op list and names drifted");
 
 std::string where(size_t i, const Layer& l) {
   return "layer " + std::to_string(i) + " (" + (l.name.empty() ? op_name(l.op) : l.name) + ")";
@@ -83,8 +83,6 @@ std::vector<float> run_layer(const Layer& l, const std::vector<float>& x, const 
     case Op::Add:
       for (size_t i = 0; i < y.size(); ++i) y[i] = activate(static_cast<double>(x[i]) + (*x2)[i], l.activation);
       break;
-    case Op::Mean:  // infer_shapes refuses it in float models
-      break;
     case Op::Softmax: {
       double m = *std::max_element(x.begin(), x.end()), sum = 0;
       std::vector<double> e(x.size());
@@ -108,6 +106,13 @@ E parse_enum(const nlohmann::json& j, const char* field, const std::string& at, 
 }  // namespace
 
 const char* op_name(Op op) { return kOpNames[static_cast<size_t>(op)]; }
+
+Op op_from_name(const std::string& name, const std::string& at) {
+  size_t k = 0;
+  while (k < kOpCount && name != kOpNames[k]) ++k;
+  if (k == kOpCount) throw error_at(at, "unknown op '" + name + "'");
+  return static_cast<Op>(k);
+}
 const char* activation_name(Activation a) {
   return a == Activation::Relu ? "relu" : a == Activation::Relu6 ? "relu6" : "none";
 }
@@ -186,8 +191,6 @@ void infer_shapes(Model& m) {
         if (!(tensors[ins[1]] == cur)) throw error_at(at, "adds tensors of different shapes");
         l.out = cur;
         break;
-      case Op::Mean:
-        throw error_at(at, "mean is an int8 layer (an imported MEAN); a float model averages with avg_pool2d over its whole input");
     }
     if (!l.bias.empty()) need(l.bias.size(), static_cast<size_t>(l.out.c), "bias");
     tensors.push_back(l.out);
@@ -244,11 +247,7 @@ Model from_json(const nlohmann::json& j) {
       const auto& lj = layers[i];
       std::string at = "model.layers[" + std::to_string(i) + "]";
       Layer l;
-      std::string op = lj.at("op").get<std::string>();
-      size_t k = 0;
-      while (k < kOpCount && op != kOpNames[k]) ++k;
-      if (k == kOpCount) throw error_at(at + ".op", "unknown op '" + op + "'");
-      l.op = static_cast<Op>(k);
+      l.op = op_from_name(lj.at("op").get<std::string>(), at + ".op");
       l.name = lj.value("name", "");
       l.inputs = lj.value("inputs", std::vector<int>{});
       l.units = lj.value("units", 0);

@@ -12,8 +12,6 @@
 
 namespace mote::ir {
 
-// Mean (over height and width) is int8 only: an imported MEAN with TFLM's arithmetic (runtime/nn/mean_s8); a
-// float model averages with avg_pool2d over its whole input.
 #define MOTE_IR_OPS(X)                       \
   X(FullyConnected, "fully_connected")       \
   X(Conv2D, "conv2d")                        \
@@ -22,8 +20,7 @@ namespace mote::ir {
   X(AvgPool2D, "avg_pool2d")                 \
   X(Reshape, "reshape")                      \
   X(Softmax, "softmax")                      \
-  X(Add, "add")                              \
-  X(Mean, "mean")
+  X(Add, "add")
 
 enum class Op {
 #define MOTE_IR_OP_ENUM(name, text) name,
@@ -35,6 +32,8 @@ enum class Activation { None, Relu, Relu6 };
 enum class Padding { Valid, Same };  // Same: TFLite's, the extra pixel after (pad_before = total / 2)
 
 const char* op_name(Op op);
+// The op named `name` (as op_name spells it); throws mote::Error naming `at` when there is none.
+Op op_from_name(const std::string& name, const std::string& at);
 const char* activation_name(Activation a);
 const char* padding_name(Padding p);
 

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "core/error.h"
+#include "learn/block_net.h"
 
 using nlohmann::json;
 
@@ -13,7 +14,7 @@ namespace mote::learn {
 struct ContinuousClassifier::Block {
   std::string name, type;
   BlockColumns cols;
-  ir::Model net;        // classifier, regression
+  BlockNet net;         // classifier, regression
   AnomalyModel anomaly; // kmeans, gmm
   double min_confidence = 0.6;
   std::deque<std::vector<float>> history;  // the last `smooth` windows' outputs
@@ -43,7 +44,7 @@ ContinuousClassifier::ContinuousClassifier(const ImpulseSpec& spec, size_t axes,
     b->type = models[i].type;
     b->cols = block_columns(*impulse_, impulse_->spec().learn[i]);
     if (b->neural()) {
-      b->net = trained_ir(models[i]);
+      b->net = block_net(models[i]);
       b->min_confidence = models[i].model.value("min_confidence", 0.6);
     } else {
       b->anomaly = anomaly_from_json(models[i].model);
@@ -137,7 +138,7 @@ ContinuousResult ContinuousClassifier::run_window(const float* window) {
       r.blocks.push_back(std::move(cb));
       continue;
     }
-    cb.scores = ir::run_float(b.net, b.input.data());
+    cb.scores = b.net.run(b.input.data());
     b.history.push_back(cb.scores);
     if (b.history.size() > smooth_) b.history.pop_front();
     // The mean over the windows seen so far (at most smooth_): no zero-filled warm-up that would read as uncertain.

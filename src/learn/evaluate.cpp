@@ -13,6 +13,7 @@
 #include "core/plot.h"
 #include "learn/anomaly.h"
 #include "learn/metrics.h"
+#include "learn/block_net.h"
 #include "learn/pipeline.h"
 
 using nlohmann::json;
@@ -62,9 +63,8 @@ std::vector<std::vector<float>> run_rows(const Runner& run, const FeatureTable& 
 json test_classifier(Project& p, const TrainedBlock& tb, const FeatureTable& t, const BlockColumns& cols,
                      const std::vector<SampleRows>& samples, std::vector<int64_t>* unknown_ids, const Runner& run,
                      const std::string& plot_suffix = "", std::vector<size_t>* window_pred = nullptr) {
-  ir::Model m = trained_ir(tb);
   double min_conf = tb.model.value("min_confidence", 0.6);
-  const auto& classes = m.labels;
+  const std::vector<std::string> classes = block_net(tb).labels;
   Confusion c = make_confusion(classes, {"uncertain"});
   size_t win_right = 0, win_total = 0, uncertain = 0, unknown = 0;
   json detail = json::array();
@@ -284,19 +284,19 @@ json test_impulse(Project& p, bool quiet, bool int8) {
   for (size_t i = 0; i < models.size(); ++i) {
     BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
     if (models[i].type != "classifier" && models[i].type != "regression") continue;
-    ir::Model m = trained_ir(models[i]);
-    Runner run_float = [&m](const float* x) { return ir::run_float(m, x); };
+    const BlockNet net = block_net(models[i]);
+    Runner run_float = [&net](const float* x) { return net.run(x); };
     std::optional<quant::QModel> q;
     std::vector<std::vector<float>> calibration;
     if (int8) {
       calibration = calibration_rows(train, cols);
-      if (calibration.empty()) throw Error("test --int8: the training set has no windows to calibrate quantization with");
-      q = quant::quantize(m, calibration, trained_quantize_options(models[i]));
+      if (calibration.empty() && !net.fixed) throw Error("test --int8: the training set has no windows to calibrate quantization with");
+      q = net.int8(calibration, trained_quantize_options(models[i]));
     }
     if (models[i].type == "classifier") {
       std::vector<size_t> windows;
       blocks.push_back(test_classifier(p, models[i], t, cols, samples, &unknown_ids, run_float, "", &windows));
-      for (auto& l : m.labels) trained_labels.insert(l);
+      for (auto& l : net.labels) trained_labels.insert(l);
       if (q) blocks.back()["int8"] = int8_classifier(p, models[i], blocks.back(), windows, t, cols, samples, *q, calibration.size());
     } else {
       std::vector<float> values;
@@ -304,6 +304,11 @@ json test_impulse(Project& p, bool quiet, bool int8) {
       if (q) blocks.back()["int8"] = int8_regression(models[i], blocks.back(), values, t, cols, samples, *q, calibration.size());
     }
   }
+  for (size_t i = 0, k = 0; i < models.size(); ++i)  // say which results come from an imported model
+    if (models[i].type == "classifier" || models[i].type == "regression") {
+      if (models[i].model.contains("imported")) blocks[k]["imported"] = models[i].model["imported"];
+      ++k;
+    }
   bool any_classifier = !trained_labels.empty();
   if (!any_classifier) {  // without a classifier, labels seen in training are the normal ones
     SampleFilter tf;
@@ -335,10 +340,10 @@ json classify_sample(Project& p, const Sample& s) {
     BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
     std::vector<float> x = gather(t, cols, all);
     if (tb.type == "classifier" || tb.type == "regression") {
-      ir::Model m = trained_ir(tb);
-      std::vector<double> mean(m.output().size(), 0);
+      const BlockNet m = block_net(tb);
+      std::vector<double> mean(m.outputs(), 0);
       for (size_t r = 0; r < all.size(); ++r) {
-        auto o = ir::run_float(m, x.data() + r * cols.width);
+        auto o = m.run(x.data() + r * cols.width);
         json scores = json::object();
         for (size_t k = 0; k < o.size(); ++k) scores[m.labels.at(k)] = o[k], mean[k] += o[k] / all.size();
         windows[r][tb.name] = scores;

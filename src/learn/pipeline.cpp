@@ -15,6 +15,7 @@
 #include "core/plot.h"
 #include "core/progress.h"
 #include "learn/anomaly.h"
+#include "learn/import_model.h"
 #include "learn/rotate.h"
 #include "store/sqlite.h"
 
@@ -93,7 +94,8 @@ std::vector<TrainedBlock> current_models(Store& store, const Impulse& impulse) {
     auto it = std::find_if(stored.begin(), stored.end(), [&](const TrainedBlock& t) { return t.name == b.name; });
     if (it == stored.end()) throw error_at("learning block '" + b.name + "'", "is not trained yet; run mote train");
     if (it->features_hash != impulse.hash() || it->spec_hash != block_spec_hash(b) || it->type != b.type)
-      throw error_at("learning block '" + b.name + "'", "was trained on another version of the impulse; run mote train");
+      throw error_at("learning block '" + b.name + "'", imported_file(b).empty() ? "was trained on another version of the impulse; run mote train"
+                                                       : "holds a model imported for another version of the impulse; import it again (mote model import)");
     out.push_back(*it);
   }
   return out;
@@ -109,6 +111,8 @@ quant::QuantizeOptions trained_quantize_options(const TrainedBlock& b) {
 
 ir::Model trained_ir(const TrainedBlock& b) {
   if (b.type != "classifier" && b.type != "regression") throw error_at("learning block '" + b.name + "'", "is not a neural network");
+  if (!b.model.contains("ir"))
+    throw error_at("learning block '" + b.name + "'", "holds an imported int8 model, not a float one; use the file it was imported from");
   return ir::from_json(b.model.at("ir"));
 }
 
@@ -266,7 +270,17 @@ TrainReport train_impulse(Project& p, const TrainOptions& opts) {
   if (t.rows.empty()) throw Error("train: the training set has no windows; import training data (mote import)");
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const auto stored = load_trained(p.store());
   for (const auto& b : impulse.spec().learn) {
+    if (const std::string file = imported_file(b); !file.empty()) {  // kept, not trained over
+      auto it = std::find_if(stored.begin(), stored.end(), [&](const TrainedBlock& s) { return s.name == b.name; });
+      if (it == stored.end() || it->features_hash != impulse.hash() || it->spec_hash != block_spec_hash(b))
+        throw error_at("learning block '" + b.name + "'", "holds a model imported for another impulse (" + file +
+                       "); import it again (mote model import FILE --block " + b.name + ") or remove params.imported to train it");
+      if (!opts.quiet) std::printf("%s: keeps its imported model %s (remove params.imported to train it)\n", b.name.c_str(), file.c_str());
+      rep.blocks.push_back(*it);
+      continue;
+    }
     BlockColumns cols = block_columns(impulse, b);
     TrainedBlock tb = b.type == "classifier" || b.type == "regression" ? train_network_block(p, impulse, b, cols, t, rows, opts)
                                                                        : train_anomaly_block(b, cols, t, rows, opts);

@@ -3,6 +3,7 @@
 // impulse.learn[i].<field>.
 #include "core/error.h"
 #include "learn/anomaly.h"
+#include "learn/import_model.h"
 #include "learn/pipeline.h"
 
 namespace mote::learn {
@@ -15,7 +16,9 @@ void check_learn_blocks(const Impulse& impulse) {
     if (!is_learn_type(b.type))
       throw error_at(at + ".type", "'" + b.type + "' is not a learning block; use classifier, regression, kmeans or gmm");
     BlockColumns cols = block_columns(impulse, b);
-    if (b.type == "classifier" || b.type == "regression")
+    if (!imported_file(b).empty()) {
+      if (b.type != "classifier" && b.type != "regression") throw error_at(at + ".params.imported", "only neural blocks hold imported models");
+    } else if (b.type == "classifier" || b.type == "regression")
       parse_network_config(b.params, cols.info, 2, b.type == "regression", at);  // classes are known only at training
     else
       check_anomaly_params(b.type, b.params, at, cols.width);

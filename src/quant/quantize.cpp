@@ -188,8 +188,6 @@ QModel quantize_plain(const ir::Model& m, const std::vector<std::vector<float>>&
         set_add_params(ql, current, tensor_quant[ins[1]], choose_quant(lo[i], hi[i]));
         set_activation_range(ql, l.activation);
         break;
-      case ir::Op::Mean:  // infer_shapes refuses it in float models
-        throw error_at(where(i, l), "mean is an int8 layer; quantize a float model with avg_pool2d");
     }
     tensor_quant.push_back(ql.output);
     q.layers.push_back(std::move(ql));
@@ -342,58 +340,6 @@ QModel quantize(const ir::Model& model, const std::vector<std::vector<float>>& c
   }
   if (opts.input_scaling == InputScaling::PerChannel) return q;
   return disagreement(q, reference) < one_scale ? q : plain;
-}
-
-nlohmann::json to_json(const QModel& q) {
-  using nlohmann::json;
-  auto dims = [](const ir::Shape& s) { return json::array({s.h, s.w, s.c}); };
-  auto tq = [](const TensorQuant& t) { return json{{"scale", t.scale}, {"zero_point", t.zero_point}}; };
-  json layers = json::array();
-  for (const auto& l : q.layers) {
-    json j = {{"op", ir::op_name(l.op)}, {"name", l.name}, {"input_quant", tq(l.input)}, {"output_quant", tq(l.output)},
-              {"act_min", l.act_min}, {"act_max", l.act_max}};
-    if (!l.inputs.empty()) j["inputs"] = l.inputs;
-    switch (l.op) {
-      case ir::Op::FullyConnected:
-        j.update({{"input_size", l.in.size()}, {"output_size", l.out.size()}});
-        break;
-      case ir::Op::Conv2D:
-      case ir::Op::DepthwiseConv2D:
-      case ir::Op::MaxPool2D:
-      case ir::Op::AvgPool2D:
-        j.update({{"input", dims(l.in)}, {"output", dims(l.out)}, {"kernel_h", l.kernel_h}, {"kernel_w", l.kernel_w},
-                  {"stride_h", l.stride_h}, {"stride_w", l.stride_w}, {"pad_h", l.pad_h}, {"pad_w", l.pad_w}});
-        if (l.op == ir::Op::DepthwiseConv2D) j["depth_multiplier"] = l.depth_multiplier;
-        break;
-      case ir::Op::Softmax:
-        j.update({{"rows", 1}, {"depth", l.in.size()}, {"input_multiplier", l.softmax_multiplier},
-                  {"input_left_shift", l.softmax_left_shift}, {"diff_min", l.softmax_diff_min}});
-        break;
-      case ir::Op::Reshape:
-        break;
-      case ir::Op::Mean:  // multiplier/shift: input / output scale (TFLM's Prepare); nn/mean_s8 folds in 1 / (h w)
-        j.update({{"input", dims(l.in)}, {"input_offset", -l.input.zero_point}, {"output_offset", l.output.zero_point},
-                  {"multiplier", l.multiplier.empty() ? 0 : l.multiplier[0]}, {"shift", l.shift.empty() ? 0 : l.shift[0]}});
-        break;
-      case ir::Op::Add:
-        j.update({{"size", l.in.size()}, {"input2_quant", tq(l.input2)}, {"left_shift", l.add_left_shift},
-                  {"input1_offset", -l.input.zero_point}, {"input2_offset", -l.input2.zero_point},
-                  {"output_offset", l.output.zero_point},
-                  {"input1_multiplier", l.add_multiplier1}, {"input1_shift", l.add_shift1},
-                  {"input2_multiplier", l.add_multiplier2}, {"input2_shift", l.add_shift2},
-                  {"output_multiplier", l.add_output_multiplier}, {"output_shift", l.add_output_shift}});
-        break;
-    }
-    if (!l.weights.empty()) {
-      j.update({{"input_offset", -l.input.zero_point}, {"output_offset", l.output.zero_point}, {"weights", l.weights},
-                {"weight_scales", l.weight_scales}, {"bias", l.bias}, {"multiplier", l.multiplier}, {"shift", l.shift}});
-    }
-    layers.push_back(std::move(j));
-  }
-  json j = {{"input_shape", dims(q.input_shape)}, {"input_quant", tq(q.input)}, {"labels", q.labels},
-            {"regression", q.regression}, {"layers", std::move(layers)}};
-  if (!q.input_gain.empty()) j.update({{"input_gain", q.input_gain}, {"input_offset", q.input_offset}});
-  return j;
 }
 
 }  // namespace mote::quant

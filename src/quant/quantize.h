@@ -52,7 +52,10 @@ struct QuantizeOptions {
 };
 QModel quantize(const ir::Model& m, const std::vector<std::vector<float>>& calibration, const QuantizeOptions& opts);
 
-// The QModel as JSON (layers carry the runtime/nn parameter names); tests/ref/nn_int8.py --model reads it.
+// The QModel as JSON (layers carry the runtime/nn parameter names; every field, so from_json restores it
+// exactly): tests/ref/nn_int8.py --model reads it, and a project stores an imported int8 model in it.
 nlohmann::json to_json(const QModel& q);
+// Throws mote::Error naming the field when `j` is not a consistent int8 model (sizes, tensor indices).
+QModel from_json(const nlohmann::json& j);
 
 }  // namespace mote::quant

@@ -1,5 +1,7 @@
 // The learning results over HTTP: the stored models' training metrics and the last test run's evaluation.
+#include "learn/import_model.h"
 #include "learn/pipeline.h"
+#include "serve/paths.h"
 #include "serve/http.h"
 #include "serve/job_kinds.h"
 
@@ -29,6 +31,29 @@ void add_model_routes(std::vector<Route>& r) {
                    models[i]["current"] = current;
                  }
                  reply_json(res, {{"models", models}});
+               }});
+  r.push_back({"POST", "/api/models/import", "/api/models/import",
+               "multipart: field 'model' (.tflite int8/float32 or .onnx float32), optional 'block' and 'labels' (comma-separated): "
+               "the model of a neural block, as mote model import",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 if (!req.is_multipart_form_data()) throw HttpError{400, "send multipart/form-data with the model file in field 'model'"};
+                 const httplib::MultipartFormData* file = nullptr;
+                 learn::ImportOptions o;
+                 for (auto& [field, part] : req.files) {
+                   if (field == "model") file = &part;
+                   if (field == "block") o.block = part.content;
+                   if (field == "labels")
+                     for (size_t at = 0; at <= part.content.size() && !part.content.empty();) {
+                       const size_t comma = std::min(part.content.find(',', at), part.content.size());
+                       o.labels.push_back(part.content.substr(at, comma - at));
+                       at = comma + 1;
+                     }
+                 }
+                 if (!file || file->content.empty()) throw HttpError{400, "multipart body has no model file in field 'model'"};
+                 const std::string name = checked_file_name(file->filename, "multipart field 'model' filename");
+                 Project p = Project::open(api.pool.dir());
+                 const learn::TrainedBlock b = learn::import_model(p, name, file->content, o);
+                 reply_json(res, {{"block", b.name}, {"type", b.type}, {"created_at", b.created_at}, {"metrics", b.metrics}});
                }});
   r.push_back({"GET", "/api/test", "/api/test",
                "the last finished test job's evaluation: accuracy, confusion matrix, per-class F1, per-sample results, anomaly scores",

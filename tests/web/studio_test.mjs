@@ -134,6 +134,15 @@ try {
   const classifier = (impulse.impulse ?? impulse).learn.find((b) => b.type === 'classifier');
   assert.equal(classifier.params.epochs, 5, 'the epochs field was saved into the impulse');
   await shot('4-training');
+  // Import a model trained elsewhere: the classifier just trained, written as an int8 .tflite, comes back in
+  // through the page's file input (POST /api/models/import) and replaces the block's model.
+  execFileSync(mote, ['-C', project, 'deploy', '--format', 'tflite', '-o', join(work, 'tflite')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await page.setInputFiles('#import-model-file', join(work, 'tflite', 'classifier.tflite'));
+  await page.click('#import-model');
+  await page.waitForFunction(() => /Imported classifier\.tflite \(tflite int8\)/.test(document.querySelector('#import-model-result').textContent));
+  await page.waitForFunction(() => /imported from classifier\.tflite/.test(document.querySelector('#models').textContent));
+  const imported = JSON.parse(execFileSync(mote, ['-C', project, 'impulse', 'show', '--json']).toString());
+  assert.equal((imported.impulse ?? imported).learn.find((b) => b.type === 'classifier').params.imported, 'classifier.tflite');
 
   await page.goto(link.replace(/\?token=.*/, '#/impulse'));
   await page.waitForSelector('#impulse-sizes table');

@@ -1,5 +1,6 @@
-// Training: neural parameters, start a train job with its live log and loss/accuracy chart, the models' results.
-import { get, put, startJob, followJob, Job, ApiError } from '../api';
+// Training: neural parameters, start a train job with its live log and loss/accuracy chart, import a model
+// trained elsewhere (.tflite/.onnx), the models' results.
+import { get, put, post, startJob, followJob, Job, ApiError } from '../api';
 import { lineChart } from '../charts';
 import { h, clear, card, JobLog, attempt, pct, fixed, badge } from '../ui';
 import { confusionMatrix, classTable, trainingCurves, anomalyScores } from '../results';
@@ -91,8 +92,13 @@ export async function trainingPage(root: HTMLElement) {
     if (!r.models.length) { clear(models, h('p', { class: 'muted' }, 'Nothing trained yet.')); return; }
     clear(models, r.models.map((m) => {
       const mt = m.metrics;
-      const head = h('div', { class: 'model-head' }, h('b', {}, m.block), h('span', { class: 'muted' }, ` ${m.type} · trained ${m.created_at.replace('T', ' ').replace('Z', '')} `),
-        m.current ? badge('current', 'done') : badge('impulse changed: retrain', 'failed'));
+      const head = h('div', { class: 'model-head' }, h('b', {}, m.block), h('span', { class: 'muted' }, ` ${m.type} · ${mt.imported ? 'imported' : 'trained'} ${m.created_at.replace('T', ' ').replace('Z', '')} `),
+        m.current ? badge('current', 'done') : badge(mt.imported ? 'impulse changed: import again' : 'impulse changed: retrain', 'failed'));
+      if (mt.imported) {
+        const im = mt.imported;
+        return h('div', { class: 'model' }, head,
+          h('p', {}, `imported from ${im.file} (${im.format}, ${im.dtype}${im.dtype === 'float32' ? ', quantized on ' + (typeof im.calibration === 'string' ? 'the ' + im.calibration : im.calibration.inputs + ' calibration inputs') : ''}); outputs ${(mt.labels ?? []).join(', ')}`));
+      }
       if (mt.curve) {
         const reg = m.type === 'regression';
         return h('div', { class: 'model' }, head,
@@ -128,8 +134,30 @@ export async function trainingPage(root: HTMLElement) {
       }));
   }
 
+  // A model trained elsewhere replaces a neural block's (POST /api/models/import, as `mote model import`).
+  const importFile = h('input', { type: 'file', id: 'import-model-file', accept: '.tflite,.onnx' }) as HTMLInputElement;
+  const importLabels = h('input', { id: 'import-model-labels', placeholder: 'labels in output order (default: training labels, sorted)' }) as HTMLInputElement;
+  const importResult = h('div', { id: 'import-model-result' });
+  const importBtn = h('button', { id: 'import-model', onclick: async () => {
+    const f = importFile.files?.[0];
+    if (!f) { clear(importResult, h('div', { class: 'error-box' }, 'Choose a .tflite or .onnx file first.')); return; }
+    const form = new FormData();
+    form.append('model', f, f.name);
+    if (importLabels.value.trim()) form.append('labels', importLabels.value.trim());
+    try {
+      const r = await post('/api/models/import', form);
+      const m = r.metrics.imported;
+      clear(importResult, h('p', {}, `Imported ${m.file} (${m.format} ${m.dtype}) as block ${r.block}: outputs ${r.metrics.labels.join(', ')}. Evaluate it on the testing set, or deploy it.`));
+      await Promise.all([loadParams(), loadModels()]);
+    } catch (e) {
+      clear(importResult, h('div', { class: 'error-box' }, (e as Error).message));
+    }
+  } }, 'Import model');
+
   root.append(
     card('Train', params, paramErrors, h('div', { class: 'row' }, trainBtn, testBtn), log.el, live),
+    card('Import a model trained elsewhere', h('p', { class: 'muted' }, 'An int8 or float32 .tflite, or a float32 .onnx, whose input is the impulse\'s features: it replaces the neural block, and training keeps it.'),
+      h('div', { class: 'row' }, importFile, importLabels, importBtn), importResult),
     card('Models', models),
     card('Evaluation on the testing set', evaluation));
   await Promise.all([loadParams(), loadModels(), loadEvaluation()]);
