@@ -14,11 +14,11 @@ mote = os.environ.get("MOTE", os.path.join(root, "build", "mote"))
 datasets = os.path.join(root, "..", "shared", "datasets")
 mlperf = os.path.join(root, "..", "shared", "peers", "mlperf-tiny")
 MLPERF = {"kws": "kws_ref_model.tflite", "vww": "vww_96_int8.tflite", "ic": "ic_resnet8_int8.tflite", "ad": "ad01_int8.tflite"}
-ALL = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", "riscv32"]
+ALL = ["cortex-m0", "cortex-m3", "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", "riscv32", "riscv32f"]
 # issue 17: NN instructions per MAC, and the demo impulse's own RAM / flash on every target
-GOALS = {"nn_instructions_per_mac": {"cortex-m0": 3.0, "riscv32": 3.0, "cortex-m4": 1.5, "cortex-m7": 1.5,
+GOALS = {"nn_instructions_per_mac": {"cortex-m0": 3.0, "riscv32": 3.0, "riscv32f": 3.0, "cortex-m4": 1.5, "cortex-m7": 1.5,
                                      "cortex-m33": 1.5, "cortex-m55": 0.6},
-         "demo_ram_bytes": 4000, "demo_flash_bytes": {"arm": 14000, "riscv32": 16000}}
+         "demo_ram_bytes": 4000, "demo_flash_bytes": {"arm": 14000, "riscv": 16000}}
 
 
 def run(*args, check=True):

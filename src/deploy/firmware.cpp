@@ -247,11 +247,14 @@ void write_firmware_sources(const fs::path& dir, const GeneratedImpulse& g, cons
     for (const auto& f : g.runtime_folders) wanted = wanted || p.rfind(f, 0) == 0;
     if (wanted && p.find("README") == std::string::npos) write_text(dir / "mote" / p, kRuntimeFiles[i].text);
   }
-  // The board, flat: common/*, <arch>/startup.cpp, <target>/board_config.h and linker script.
+  // The board, flat: common/*, <arch>/startup.cpp, <target>/board_config.h and its linker script (which may
+  // be another target's: the path is relative to targets/<target>/).
   const std::string arch = std::string(t.arch) + "/", own = std::string(t.name) + "/";
+  const std::string ld = (fs::path(t.name) / t.linker_script).lexically_normal().generic_string();
   for (size_t i = 0; i < kBoardFileCount; ++i) {
     const std::string p = kBoardFiles[i].path;
-    if (p.rfind("common/", 0) == 0 || p.rfind(arch, 0) == 0 || p.rfind(own, 0) == 0)
+    const bool is_ld = fs::path(p).extension() == ".ld" && p.rfind("common/", 0) != 0;
+    if (p.rfind("common/", 0) == 0 || p.rfind(arch, 0) == 0 || (p.rfind(own, 0) == 0 && !is_ld) || p == ld)
       write_text(dir / "board" / fs::path(p).filename(), kBoardFiles[i].text);
   }
   for (const auto& [name, text] : g.files) write_text(dir / "impulse" / name, text);
@@ -277,7 +280,7 @@ Elf build_firmware(const fs::path& src, const fs::path& build, const std::string
   const fs::path elf = build / (name + ".elf");
   // Linked by the C driver's libraries: the runtime needs no libstdc++. libm: sqrtf (exactly rounded).
   cmd += " " + std::string(t.specs) + " -nostartfiles -Wl,--gc-sections -L" + quote((src / "board").string()) + " -T" +
-         quote((src / "board" / t.linker_script).string()) +
+         quote((src / "board" / fs::path(t.linker_script).filename()).string()) +
          " -o " + quote(elf.string()) + " -lm";
   const fs::path log = build / (name + ".log");
   if (run_tool(cmd, log) != 0) throw Error(gcc + " failed building " + elf.string() + ":\n" + read_text(log));
