@@ -15,7 +15,7 @@ const char* const kOpNames[] = {
 #undef MOTE_IR_OP_NAME
 };
 constexpr size_t kOpCount = sizeof(kOpNames) / sizeof(kOpNames[0]);
-static_assert(kOpCount == static_cast<size_t>(Op::Add) + 1, "op list and names drifted");
+static_assert(kOpCount == static_cast<size_t>(Op::Mean) + 1, "op list and names drifted");
 
 std::string where(size_t i, const Layer& l) {
   return "layer " + std::to_string(i) + " (" + (l.name.empty() ? op_name(l.op) : l.name) + ")";
@@ -82,6 +82,8 @@ std::vector<float> run_layer(const Layer& l, const std::vector<float>& x, const 
       break;
     case Op::Add:
       for (size_t i = 0; i < y.size(); ++i) y[i] = activate(static_cast<double>(x[i]) + (*x2)[i], l.activation);
+      break;
+    case Op::Mean:  // infer_shapes refuses it in float models
       break;
     case Op::Softmax: {
       double m = *std::max_element(x.begin(), x.end()), sum = 0;
@@ -191,6 +193,8 @@ void infer_shapes(Model& m) {
         if (!(tensors[ins[1]] == cur)) throw error_at(at, "adds tensors of different shapes");
         l.out = cur;
         break;
+      case Op::Mean:
+        throw error_at(at, "mean is an int8 layer (an imported MEAN); a float model averages with avg_pool2d over its whole input");
     }
     if (!l.bias.empty()) need(l.bias.size(), static_cast<size_t>(l.out.c), "bias");
     tensors.push_back(l.out);

@@ -12,6 +12,8 @@
 
 namespace mote::ir {
 
+// Mean (over height and width) is int8 only: an imported MEAN with TFLM's arithmetic (runtime/nn/mean_s8); a
+// float model averages with avg_pool2d over its whole input.
 #define MOTE_IR_OPS(X)                       \
   X(FullyConnected, "fully_connected")       \
   X(Conv2D, "conv2d")                        \
@@ -20,7 +22,8 @@ namespace mote::ir {
   X(AvgPool2D, "avg_pool2d")                 \
   X(Reshape, "reshape")                      \
   X(Softmax, "softmax")                      \
-  X(Add, "add")
+  X(Add, "add")                              \
+  X(Mean, "mean")
 
 enum class Op {
 #define MOTE_IR_OP_ENUM(name, text) name,

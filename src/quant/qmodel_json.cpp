@@ -49,6 +49,10 @@ nlohmann::json to_json(const QModel& q) {
         break;
       case ir::Op::Reshape:
         break;
+      case ir::Op::Mean:  // multiplier/shift: input / output scale (TFLM's Prepare); nn/mean_s8 folds in 1 / (h w)
+        j.update({{"input", dims(l.in)}, {"input_offset", -l.input.zero_point}, {"output_offset", l.output.zero_point},
+                  {"multiplier", l.multiplier.empty() ? 0 : l.multiplier[0]}, {"shift", l.shift.empty() ? 0 : l.shift[0]}});
+        break;
       case ir::Op::Add:
         j.update({{"size", l.in.size()}, {"input2_quant", tq(l.input2)}, {"left_shift", l.add_left_shift},
                   {"input1_offset", -l.input.zero_point}, {"input2_offset", -l.input2.zero_point},
@@ -104,6 +108,10 @@ QModel from_json(const json& j) {
       if (l.op == ir::Op::Softmax) {
         l.softmax_multiplier = lj.at("input_multiplier"), l.softmax_left_shift = lj.at("input_left_shift");
         l.softmax_diff_min = lj.at("diff_min");
+      }
+      if (l.op == ir::Op::Mean) {
+        l.multiplier = {lj.at("multiplier").get<int32_t>()}, l.shift = {lj.at("shift").get<int32_t>()};
+        if (!(l.out == ir::Shape{1, 1, l.in.c})) throw error_at(at + ".out", "a mean's output is 1x1 by its input's channels");
       }
       if (l.op == ir::Op::Add) {
         l.input2 = quant_of(lj.at("input2_quant"));

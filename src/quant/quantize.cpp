@@ -188,6 +188,8 @@ QModel quantize_plain(const ir::Model& m, const std::vector<std::vector<float>>&
         set_add_params(ql, current, tensor_quant[ins[1]], choose_quant(lo[i], hi[i]));
         set_activation_range(ql, l.activation);
         break;
+      case ir::Op::Mean:  // infer_shapes refuses it in float models
+        throw error_at(where(i, l), "mean is an int8 layer; quantize a float model with avg_pool2d");
     }
     tensor_quant.push_back(ql.output);
     q.layers.push_back(std::move(ql));
