@@ -115,7 +115,9 @@ Status run_layer(const QLayer& l, const int8_t* x, const int8_t* x2, int8_t* y, 
     case ir::Op::Mean: {
       if (l.multiplier.size() != 1 || l.shift.size() != 1 || !(l.out == ir::Shape{1, 1, l.in.c}))
         throw Error("run_int8: mean layer '" + l.name + "' needs one multiplier and shift and a 1x1xC output; re-import the model");
-      return nn::mean_s8(mean_params(l), x, y);
+      return ref ? nn::mean_s8_ref(mean_params(l), x, y)
+             : dsp ? nn::mean_s8_dsp(mean_params(l), x, y)
+                   : nn::mean_s8(mean_params(l), x, y);
     }
     case ir::Op::Softmax: {
       const nn::SoftmaxS8Params p{1, static_cast<int32_t>(l.in.size()), l.softmax_multiplier, l.softmax_left_shift,

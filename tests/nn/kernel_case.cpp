@@ -80,7 +80,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
     case kQuantizeAffine:
       return c.quantize_affine ? nn::quantize_affine_s8(*c.quantize_affine, c.input_f32, out) : MOTE_ERR_ARG;
     case kMean:
-      return c.mean ? nn::mean_s8(*c.mean, c.input, out) : MOTE_ERR_ARG;
+      if (!c.mean) return MOTE_ERR_ARG;
+      return dsp ? nn::mean_s8_dsp(*c.mean, c.input, out) : nn::mean_s8_ref(*c.mean, c.input, out);
     case kKernelCount:
       break;
   }

@@ -30,7 +30,7 @@ namespace nntest {
   X(Softmax, "softmax", 2)                  \
   X(Quantize, "quantize", 1)               \
   X(QuantizeAffine, "quantize_affine", 1) \
-  X(Mean, "mean", 1)
+  X(Mean, "mean", 2)
 
 enum Kernel {
 #define MOTE_NN_KERNEL_ENUM(name, text, paths) k##name,

@@ -434,7 +434,7 @@ def add_case(name, n):
                   "expected": add(p, x1, x2).tolist()})
 
 
-def mean_case(name, h, w, c, ratio, zi=None, zo=None, full_range=True):
+def mean_case(name, h, w, c, ratio, zi=None, zo=None, full_range=True, x=None):
     """ratio = input_scale / output_scale (> 1: a positive shift; tiny: the shift clamp 31 + shift binds)."""
     zi = zero_point() if zi is None else zi
     zo = zero_point() if zo is None else zo
@@ -442,7 +442,7 @@ def mean_case(name, h, w, c, ratio, zi=None, zo=None, full_range=True):
     m, sh = quantize_multiplier(ratio)
     p = {"input": [h, w, c], "input_offset": -zi, "output_offset": zo, "multiplier": m, "shift": sh,
          "act_min": lo, "act_max": hi}
-    x = i8(h * w * c)
+    x = i8(h * w * c) if x is None else x
     cases.append({"kernel": "mean", "name": name, "params": p, "input": x, "expected": mean(p, x).tolist()})
 
 
@@ -552,6 +552,8 @@ def make_cases():
     mean_case("mean_1x1", 1, 1, 5, 1.6); mean_case("mean_12x12", 12, 12, 3, 0.05, zi=-128, zo=-100)
     mean_case("mean_clamp", 7, 7, 4, 2.0 ** -29, zi=127, zo=-128)  # 31 + shift < log2(49): k clamps
     mean_case("mean_32x32", 32, 32, 4, 0.9, full_range=False); mean_case("mean_saturate", 3, 3, 9, 40.0)
+    # Every value at an end of int8 over 289 pixels: the DSP path's int16 lanes take 255 pixels, then widen.
+    mean_case("mean_extremes", 17, 17, 8, 0.5, zi=0, zo=0, x=[-128 if k % 8 < 4 else 127 for k in range(17 * 17 * 8)])
     for i in range(4):
         mean_case(f"mean_random{i}", r(1, 10), r(1, 10), r(1, 20), float(rng.uniform(0.05, 3)))
     return {"cases": cases, "multipliers": [[r, *quantize_multiplier(r)] for r in reals]}
