@@ -308,6 +308,10 @@ TEST(TflitePadMean, PadDepthwiseMeanRunsBitExactThroughWriterAndOnCortexM4) {
   EXPECT_EQ(again.q.layers[0].pad_h, 1);
   EXPECT_EQ(again.q.layers[1].multiplier, m.q.layers[1].multiplier);
   for (const auto& x : xs) EXPECT_EQ(quant::run_int8(again.q, x.data()), quant::run_int8(m.q, x.data()));
+  // A project stores an imported int8 model as quant::to_json: the mean and the explicit padding come back.
+  const auto stored = quant::from_json(quant::to_json(m.q));
+  EXPECT_EQ(stored.layers[0].pad_h, 1);
+  for (const auto& x : xs) EXPECT_EQ(quant::run_int8(stored, x.data()), quant::run_int8(m.q, x.data()));
   if (!deploy::missing_m4_tools().empty()) GTEST_SKIP() << "no Cortex-M4 toolchain/QEMU: " << deploy::missing_m4_tools();
   test::TempDir dir;
   deploy::ModelProfileOptions o;
