@@ -426,7 +426,7 @@ Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const in
 
 Status conv2d_s8(const Conv2DS8Params& p, const PerChannelQuant& q, const int8_t* input, const int8_t* weights,
                  const int32_t* bias, int8_t* output, void* scratch, size_t scratch_bytes) {
-#if MOTE_NN_HW_DSP
+#if MOTE_NN_PAIRED_CONV
   return conv2d_s8_dsp(p, q, input, weights, bias, output, scratch, scratch_bytes);
 #else
   return conv2d_s8_ref(p, q, input, weights, bias, output, scratch, scratch_bytes);

@@ -147,7 +147,7 @@ Status depthwise_conv2d_s8_dsp(const DepthwiseConv2DS8Params& p, const PerChanne
 
 Status depthwise_conv2d_s8(const DepthwiseConv2DS8Params& p, const PerChannelQuant& q, const int8_t* input,
                            const int8_t* weights, const int32_t* bias, int8_t* output) {
-#if MOTE_NN_HW_DSP
+#if MOTE_NN_PAIRED_CONV
   return depthwise_conv2d_s8_dsp(p, q, input, weights, bias, output);
 #else
   return depthwise_conv2d_s8_ref(p, q, input, weights, bias, output);

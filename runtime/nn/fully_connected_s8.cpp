@@ -471,7 +471,7 @@ Status fully_connected_s8_dsp(const FullyConnectedS8Params& p, const PerChannelQ
 
 Status fully_connected_s8(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int8_t* input,
                           const int8_t* weights, const int32_t* bias, int8_t* output) {
-#if MOTE_NN_HW_DSP
+#if MOTE_NN_PAIRED_DENSE
   return fully_connected_s8_dsp(p, q, input, weights, bias, output);
 #else
   return fully_connected_s8_ref(p, q, input, weights, bias, output);

@@ -16,6 +16,23 @@
 #define MOTE_NN_HW_DSP 0
 #endif
 
+// Which path the generic entry points run, picked at compile time per core. With the DSP extension (M4, M7, M33,
+// M55): the _dsp paths. Without it the _dsp paths' pair form (the C definitions below) is still the faster
+// portable code for convolutions on every device core measured under QEMU (instructions per MAC, conv2d / depthwise,
+// _ref -> _dsp: Cortex-M0 41 -> 17 / 49 -> 46, M3 21 -> 5 / 30 -> 13, RV32 25 -> 10 / 27 -> 24), and for dense
+// layers on the M3 (11 -> 4.5; on the M0 and RV32 it is slower: 16 -> 22, 11 -> 12). The host keeps _ref, the
+// form every other path is checked against. Every path gives the same bits (tests/nn, on every target).
+#if MOTE_NN_HW_DSP || defined(__arm__) || defined(__riscv)
+#define MOTE_NN_PAIRED_CONV 1
+#else
+#define MOTE_NN_PAIRED_CONV 0
+#endif
+#if MOTE_NN_HW_DSP || defined(__ARM_ARCH_7M__)
+#define MOTE_NN_PAIRED_DENSE 1
+#else
+#define MOTE_NN_PAIRED_DENSE 0
+#endif
+
 namespace mote {
 namespace nn {
 namespace simd {
