@@ -36,7 +36,8 @@ void register_train(CLI::App& app, Context& ctx);
 void register_test(CLI::App& app, Context& ctx);
 void register_classify(CLI::App& app, Context& ctx);
 void register_export_model(CLI::App& app, Context& ctx);
-void register_model(CLI::App& app, Context& ctx);  // mote model import  // to be folded into `deploy --format`
+void register_model(CLI::App& app, Context& ctx);  // mote model import
+void register_tune(CLI::App& app, Context& ctx);   // mote tune, tune-candidate  // to be folded into `deploy --format`
 
 // `mote serve`'s foreground loop (also ends `mote demo`): prints the studio link, serves until Ctrl-C.
 }  // namespace mote::cli

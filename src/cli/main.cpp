@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   register_keys(app, ctx);
   register_export_model(app, ctx);
   register_model(app, ctx);
+  register_tune(app, ctx);
 
   try {
     app.parse(argc, argv);

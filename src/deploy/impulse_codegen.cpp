@@ -58,12 +58,16 @@ std::string float_list(const float* v, size_t n) {
 }
 
 DeployableImpulse load_deployable(Project& p) {
+  const ImpulseSpec spec = load_impulse(p);
+  const Impulse impulse(spec, impulse_axes(p, spec));
+  return make_deployable(p, spec, learn::current_models(p.store(), impulse));
+}
+
+DeployableImpulse make_deployable(Project& p, const ImpulseSpec& spec, const std::vector<learn::TrainedBlock>& models) {
   DeployableImpulse d;
-  ImpulseSpec spec = load_impulse(p);
   d.impulse = std::make_unique<Impulse>(spec, impulse_axes(p, spec));
   if (spec.input.type != InputType::TimeSeries)
     throw error_at("impulse.input.type", "only time-series impulses can be deployed so far; image input is not wired to the device yet");
-  auto models = learn::current_models(p.store(), *d.impulse);
   const learn::TrainedBlock* nn = nullptr;
   for (const auto& b : models) {
     const BlockSpec* bs = nullptr;

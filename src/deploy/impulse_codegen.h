@@ -31,6 +31,9 @@ struct DeployableImpulse {
 // Loads the project's impulse and current models; throws mote::Error saying what to run or change
 // (no models: `mote train`; more than one classifier or anomaly block, a GMM, or an undeployable DSP block).
 DeployableImpulse load_deployable(Project& p);
+// The same for an impulse and its trained blocks given directly (a tuner candidate; the project gives the
+// axes and the training windows that calibrate int8).
+DeployableImpulse make_deployable(Project& p, const ImpulseSpec& spec, const std::vector<learn::TrainedBlock>& models);
 
 // The host's results for one window, through the same runtime sources the device compiles.
 struct WindowResult {

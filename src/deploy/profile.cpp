@@ -34,7 +34,9 @@ nlohmann::json profile_impulse(Project& p, const ProfileOptions& opts) {
   const std::string missing = missing_tools(t);
   if (!missing.empty())
     throw Error("profile --target " + opts.target + " needs " + missing + " on PATH; install " + tool_packages(t) + " (scripts/setup)");
-  DeployableImpulse d = load_deployable(p);
+  DeployableImpulse loaded;
+  if (!opts.deployable) loaded = load_deployable(p);
+  const DeployableImpulse& d = opts.deployable ? *opts.deployable : loaded;
   GeneratedImpulse g = generate_impulse(d);
   TestWindows tw = testing_windows(p, d, opts.windows);
   std::vector<WindowResult> host;
@@ -138,6 +140,7 @@ nlohmann::json profile_impulse(Project& p, const ProfileOptions& opts) {
       {"claim", {{"text", "DSP + anomaly detection + NN classifier on 3-axis accelerometer data on a Cortex-M4 in 6.6 kB RAM and 20 kB flash"},
                  {"ram_bytes", 6600}, {"flash_bytes", 20000}}},
       {"elf", fw.path.string()}};
+  if (opts.deployable) return r;
   fs::create_directories(p.dir() / "out");
   std::ofstream(p.dir() / "out" / ("profile-" + opts.target + ".json")) << r.dump(2) << "\n";
   std::ofstream(p.dir() / "out" / ("profile-" + opts.target + ".txt")) << profile_table(r);

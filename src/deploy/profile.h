@@ -10,11 +10,14 @@
 
 namespace mote::deploy {
 
+struct DeployableImpulse;
+
 struct ProfileOptions {
   size_t windows = 8;      // testing windows checked on the device
   int timeout_s = 60;      // per QEMU run
   std::filesystem::path work;  // build folder (default: <project>/out/profile-<target>)
   std::string target = "cortex-m4";  // targets/targets.def
+  const DeployableImpulse* deployable = nullptr;  // profile this (a tuner candidate), not the project's; no report files
 };
 
 // Throws mote::Error when the toolchain is missing (naming the packages), a build fails, or QEMU does not

@@ -85,6 +85,22 @@ CREATE TABLE models(
 );
 CREATE INDEX models_block ON models(block, id);
 )sql",
+      // 5: tuner runs (mote tune) and every candidate measured in them: its impulse and its scores/footprint.
+      R"sql(
+CREATE TABLE tune_runs(
+  id INTEGER PRIMARY KEY,
+  options TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE tune_candidates(
+  run INTEGER NOT NULL REFERENCES tune_runs(id),
+  idx INTEGER NOT NULL,
+  impulse TEXT NOT NULL,
+  result TEXT NOT NULL,
+  PRIMARY KEY(run, idx)
+);
+)sql",
   };
   return steps;
 }

@@ -1,0 +1,182 @@
+#include "tune/candidate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <regex>
+#include <set>
+
+#include "core/error.h"
+#include "deploy/impulse_codegen.h"
+#include "deploy/profile.h"
+#include "impulse/features.h"
+#include "learn/anomaly.h"
+#include "learn/pipeline.h"
+#include "learn/train.h"
+#include "quant/executor.h"
+#include "quant/quantize.h"
+
+using nlohmann::json;
+
+namespace mote::tune {
+
+std::map<int64_t, std::string> sample_groups(Project& p, const std::string& group_by) {
+  SampleFilter f;
+  f.category = Category::Training;
+  std::map<int64_t, std::string> out;
+  std::optional<std::regex> re;
+  try {
+    if (!group_by.empty()) re.emplace(group_by);
+  } catch (const std::regex_error& e) {
+    throw error_at("--group-by", "'" + group_by + "' is not a regular expression (" + e.what() + ")");
+  }
+  size_t matched = 0;
+  for (const auto& s : p.store().list(f)) {
+    std::smatch m;
+    if (re && std::regex_search(s.name, m, *re)) {
+      out[s.id] = m.size() > 1 && m[1].matched ? m[1].str() : m[0].str();
+      ++matched;
+    } else {
+      out[s.id] = "#" + std::to_string(s.id);  // its own group
+    }
+  }
+  if (re && matched == 0) throw error_at("--group-by", "'" + group_by + "' matches no training sample's name; check it with mote samples");
+  return out;
+}
+
+namespace {
+
+double macro_f1(const std::vector<int>& truth, const std::vector<int>& pred, int classes) {
+  double sum = 0;
+  int counted = 0;
+  for (int c = 0; c < classes; ++c) {
+    size_t tp = 0, fp = 0, fn = 0;
+    for (size_t i = 0; i < truth.size(); ++i) tp += truth[i] == c && pred[i] == c, fp += truth[i] != c && pred[i] == c, fn += truth[i] == c && pred[i] != c;
+    if (tp + fn == 0) continue;  // a class absent from validation
+    sum += tp ? 2.0 * tp / (2.0 * tp + fp + fn) : 0.0;
+    ++counted;
+  }
+  return counted ? sum / counted : 0;
+}
+
+}  // namespace
+
+json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const ImpulseSpec spec = parse_impulse(impulse_json);
+  const Impulse impulse(spec, impulse_axes(p, spec));
+  const BlockSpec* nn = nullptr;
+  for (const auto& b : spec.learn)
+    if (b.type == "classifier" || b.type == "regression") nn = &b;
+  if (!nn) throw error_at("impulse.learn", "has no classifier or regression block to tune");
+  SampleFilter f;
+  f.category = Category::Training;
+  const FeatureTable t = generate_features(p.store(), impulse, f, true);
+  if (t.rows.empty()) throw Error("tune: the training set has no windows for this impulse");
+  const learn::BlockColumns cols = learn::block_columns(impulse, *nn);
+  const bool regression = nn->type == "regression";
+
+  std::vector<size_t> rows(t.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  learn::Dataset d;
+  d.x = learn::gather(t, cols, rows);
+  std::vector<std::string> classes;
+  if (!regression) {
+    std::set<std::string> seen;
+    for (const auto& r : t.rows) seen.insert(r.label);
+    classes.assign(seen.begin(), seen.end());
+  }
+  const auto groups = sample_groups(p, o.group_by);
+  std::map<std::string, int64_t> group_id;
+  for (const auto& [id, g] : groups) group_id.emplace(g, static_cast<int64_t>(group_id.size()));
+  for (const auto& r : t.rows) {
+    auto it = groups.find(r.sample_id);
+    d.group.push_back(it == groups.end() ? -1 - r.sample_id : group_id[it->second]);
+    if (regression) d.target.push_back(std::strtof(r.label.c_str(), nullptr));
+    else d.y.push_back(static_cast<int>(std::lower_bound(classes.begin(), classes.end(), r.label) - classes.begin()));
+  }
+  learn::NetworkConfig cfg = learn::parse_network_config(nn->params, cols.info, static_cast<int>(classes.size()), regression,
+                                                         "impulse.learn." + nn->name);
+  d.shape = cfg.input;
+  if (o.epochs > 0) cfg.epochs = o.epochs;
+  cfg.seed = o.seed;
+  cfg.threads = 1;
+  cfg.augment.rotate = 0;  // rotated copies are made from raw samples by the pipeline; the tuner leaves them out
+  if (cfg.validation <= 0) cfg.validation = 0.2;
+  const learn::TrainResult r = learn::train_network(d, cfg);
+  learn::TrainResult trained = r;
+  trained.model.labels = regression ? std::vector<std::string>{"value"} : classes;
+
+  // int8, calibrated on (up to 2000 of) the training windows, scored on the validation windows.
+  const std::vector<bool> is_val = learn::validation_split(d, cfg.validation, cfg.seed, regression);
+  std::vector<std::vector<float>> cal;
+  std::vector<size_t> val;
+  size_t train_n = 0;
+  for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? val.push_back(i) : void(++train_n));
+  const size_t width = cols.width, step = std::max<size_t>(1, train_n / 2000);
+  for (size_t i = 0, k = 0; i < d.size(); ++i)
+    if (!is_val[i] && k++ % step == 0) cal.emplace_back(d.x.begin() + i * width, d.x.begin() + (i + 1) * width);
+  quant::QuantizeOptions qo;
+  qo.input_scaling = cfg.int8_input == "per-tensor" ? quant::InputScaling::PerTensor
+                     : cfg.int8_input == "per-channel" ? quant::InputScaling::PerChannel : quant::InputScaling::Auto;
+  const quant::QModel q = quant::quantize(trained.model, cal, qo);
+  json out = {{"train_windows", train_n}, {"validation_windows", val.size()}, {"groups", group_id.size()},
+              {"epochs", cfg.epochs}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}, {"macs", ir::model_macs(q)},
+              {"weight_bytes", ir::weight_bytes(q)}};
+  if (val.empty()) throw Error("tune: no validation windows; add training samples (or groups) so that some can be held out");
+  if (regression) {
+    double se = 0;
+    for (size_t i : val) {
+      const float y = quant::run_quantized(q, d.x.data() + i * width)[0];
+      se += (y - d.target[i]) * (y - d.target[i]);
+    }
+    out["rmse"] = std::sqrt(se / val.size());
+    out["score"] = -out["rmse"].get<double>();
+  } else {
+    std::vector<int> truth, pred;
+    for (size_t i : val) {
+      const auto y = quant::run_quantized(q, d.x.data() + i * width);
+      truth.push_back(d.y[i]);
+      pred.push_back(static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin()));
+    }
+    size_t right = 0;
+    for (size_t i = 0; i < truth.size(); ++i) right += truth[i] == pred[i];
+    out["accuracy"] = static_cast<double>(right) / truth.size();
+    out["f1"] = macro_f1(truth, pred, static_cast<int>(classes.size()));
+    out["score"] = o.metric == "f1" ? out["f1"] : out["accuracy"];
+  }
+
+  if (o.profile) {  // a finalist: the whole impulse as the device would run it, measured on QEMU
+    std::vector<learn::TrainedBlock> models;
+    for (const auto& b : spec.learn) {
+      learn::TrainedBlock tb;
+      tb.name = b.name;
+      tb.type = b.type;
+      tb.features_hash = impulse.hash();
+      tb.spec_hash = learn::block_spec_hash(b);
+      if (&b == nn) {
+        tb.model = {{"ir", ir::to_json(trained.model)}, {"int8_input", cfg.int8_input}, {"min_confidence", 0.6}};
+      } else if (b.type == "kmeans" || b.type == "gmm") {
+        const learn::BlockColumns ac = learn::block_columns(impulse, b);
+        const std::vector<float> x = learn::gather(t, ac, rows);
+        tb.model = learn::anomaly_to_json(learn::fit_anomaly(b.type, b.params, "impulse.learn." + b.name, x.data(), rows.size(), ac.width));
+      } else {
+        throw error_at("impulse.learn." + b.name, "a tuner candidate holds one neural block and k-means/GMM anomaly blocks");
+      }
+      models.push_back(std::move(tb));
+    }
+    const deploy::DeployableImpulse di = deploy::make_deployable(p, spec, models);
+    deploy::ProfileOptions po;
+    po.target = o.target;
+    po.deployable = &di;
+    po.work = std::filesystem::temp_directory_path() / ("mote-tune-" + impulse.hash() + "-" + std::to_string(::getpid()));
+    const json rep = deploy::profile_impulse(p, po);
+    std::filesystem::remove_all(po.work);
+    out["profile"] = {{"ram_bytes", rep["impulse"]["ram_bytes"]}, {"flash_bytes", rep["impulse"]["flash_bytes"]},
+                      {"instructions", rep["instructions"]}, {"parity_ok", rep["parity"]["ok"]}};
+  }
+  out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+}  // namespace mote::tune

@@ -1,0 +1,168 @@
+#include "tune/space.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+using nlohmann::json;
+
+namespace mote::tune {
+
+namespace {
+
+// Deterministic on every platform (std::uniform_int_distribution is not specified bit for bit).
+struct Draw {
+  std::mt19937_64 rng;
+  size_t below(size_t n) { return n ? static_cast<size_t>(rng() % n) : 0; }
+  template <class T>
+  T pick(const std::vector<T>& v) { return v[below(v.size())]; }
+  bool coin() { return rng() & 1; }
+};
+
+// A stack of `depth` convolution blocks (conv + max pool, widths doubling from `width`), then flatten.
+json conv_stack(const std::string& conv, int depth, int width, bool dropout) {
+  json layers = json::array();
+  for (int i = 0; i < depth; ++i) {
+    layers.push_back({{"type", conv}, {"filters", width << i}, {"kernel", 3}, {"padding", "same"}});
+    layers.push_back({{"type", "max_pool"}, {"pool", 2}});
+    if (dropout) layers.push_back({{"type", "dropout"}, {"rate", 0.25}});
+  }
+  layers.push_back({{"type", "flatten"}});
+  return layers;
+}
+
+// `depth` dense layers, widths halving from `width` (at least 4).
+json dense_stack(int depth, int width, bool dropout, bool flatten_first) {
+  json layers = json::array();
+  if (flatten_first) layers.push_back({{"type", "flatten"}});
+  for (int i = 0; i < depth; ++i) {
+    layers.push_back({{"type", "dense"}, {"units", std::max(4, width >> i)}});
+    if (dropout && i + 1 < depth) layers.push_back({{"type", "dropout"}, {"rate", 0.2}});
+  }
+  return layers;
+}
+
+json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string* kind) {
+  const double frames = window_ms * f.frequency_hz / 1000.0;
+  if (f.frequency_hz >= 4000) {  // audio: frames of 20-32 ms; cepstra, filterbank energies or the spectrogram
+    *kind = "audio";
+    const std::string type = d.pick<std::string>({"mfcc", "mfcc", "mfe", "spectrogram"});
+    json p = {{"frame_length_s", d.pick<double>({0.02, 0.025, 0.032})}, {"frame_stride_s", d.pick<double>({0.01, 0.016, 0.02})}};
+    if (type == "mfcc") p["num_cepstral"] = d.pick<int>({10, 13, 16}), p["num_filters"] = d.pick<int>({32, 40});
+    if (type == "mfe") p["num_filters"] = d.pick<int>({32, 40, 48});
+    return {{"name", type}, {"type", type}, {"params", p}};
+  }
+  *kind = "flat";
+  if (d.below(4) == 0) return {{"name", "flatten"}, {"type", "flatten"}, {"params", json::object()}};
+  std::vector<int> ffts;
+  for (int n = 16; n <= 256; n *= 2)
+    if (n <= frames) ffts.push_back(n);
+  if (ffts.empty()) return {{"name", "flatten"}, {"type", "flatten"}, {"params", json::object()}};
+  const int fft = d.pick(ffts);
+  json p = {{"fft_length", fft}, {"take_log", d.below(4) != 0}};
+  if (d.coin()) p["spectral_bands"] = std::min(fft / 2, d.pick<int>({4, 8, 16}));
+  if (d.below(3) == 0) p["filter_type"] = "low", p["filter_cutoff_hz"] = f.frequency_hz / 2 * d.pick<double>({0.25, 0.5});
+  return {{"name", "spectral"}, {"type", "spectral"}, {"params", p}};
+}
+
+}  // namespace
+
+std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f, size_t n, uint64_t seed) {
+  std::vector<json> out;
+  const json base_json = impulse_to_json(base);
+  if (n == 0) return out;
+  out.push_back(base_json);
+  Draw d{std::mt19937_64(seed)};
+  const BlockSpec* nn = nullptr;
+  for (const auto& b : base.learn)
+    if (b.type == "classifier" || b.type == "regression") nn = &b;
+  while (out.size() < n) {
+    json c = base_json;
+    std::string kind = "flat";
+    json dsp;
+    if (f.type == InputType::TimeSeries) {
+      const double frame_ms = 1000.0 / std::max(1e-9, f.frequency_hz);
+      double window = base.input.window_ms * d.pick<double>({0.5, 0.75, 1.0, 1.0, 1.25, 1.5, 2.0});
+      if (f.median_length_ms > 0) window = std::min(window, std::max(base.input.window_ms, f.median_length_ms));
+      window = std::max(window, 16 * frame_ms);
+      window = std::round(window / frame_ms) * frame_ms;
+      c["input"]["window_ms"] = window;
+      c["input"]["stride_ms"] = std::max(frame_ms, std::round(window * d.pick<double>({0.1, 0.25, 0.5}) / frame_ms) * frame_ms);
+      dsp = time_series_dsp(f, window, d, &kind);
+    } else {  // images: size and colour; the image block as the base has it
+      kind = "image";
+      const int side = d.pick<int>({32, 48, 64, 96});
+      c["input"]["width"] = std::min<int>(side, static_cast<int>(base.input.width));
+      c["input"]["height"] = std::min<int>(side, static_cast<int>(base.input.height));
+      c["input"]["color"] = d.pick<std::string>({"grayscale", "rgb"});
+      dsp = base_json["dsp"].empty() ? json{{"name", "image"}, {"type", "image"}, {"params", json::object()}} : base_json["dsp"][0];
+    }
+    c["dsp"] = json::array({dsp});
+    for (auto& l : c["learn"]) l["dsp"] = json::array({dsp["name"]});
+    if (nn) {
+      json layers;
+      const int depth = 1 + static_cast<int>(d.below(3));
+      const bool dropout = d.coin();
+      if (kind == "audio" && !f.regression && d.below(4) != 0)
+        layers = conv_stack(d.coin() ? "conv1d" : "separable_conv1d", depth, d.pick<int>({8, 16, 32}), dropout);
+      else if (kind == "image" && !f.regression)
+        layers = conv_stack(d.coin() ? "conv2d" : "separable_conv2d", std::min(depth + 1, 3), d.pick<int>({8, 16}), dropout);
+      else
+        layers = dense_stack(depth, d.pick<int>({8, 16, 32, 64}), dropout, kind != "flat");
+      for (auto& l : c["learn"])
+        if (l["name"] == nn->name) {
+          json& p = l["params"];
+          if (!p.is_object()) p = json::object();
+          p["layers"] = layers;
+          p["learning_rate"] = d.pick<double>({0.0005, 0.001, 0.002, 0.005});
+          p.erase("imported");
+        }
+    }
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string describe(const json& impulse) {
+  std::string s;
+  const json& in = impulse["input"];
+  if (in.value("type", "time-series") == "image")
+    s += std::to_string(in.value("width", 0)) + "x" + std::to_string(in.value("height", 0)) + " " + in.value("color", "rgb");
+  else
+    s += "win " + std::to_string(static_cast<int>(in.value("window_ms", 0.0))) + "/" + std::to_string(static_cast<int>(in.value("stride_ms", 0.0))) + " ms";
+  for (const auto& b : impulse["dsp"]) {
+    s += " | " + b.value("type", "");
+    const json& p = b.value("params", json::object());
+    if (p.contains("fft_length")) s += " fft" + std::to_string(p["fft_length"].get<int>());
+    if (p.value("take_log", true) == false) s += " lin";
+    if (p.value("spectral_bands", 0) > 0) s += " bands" + std::to_string(p["spectral_bands"].get<int>());
+    if (p.contains("filter_type") && p["filter_type"] != "none") s += " lp";
+    if (p.contains("num_cepstral")) s += " c" + std::to_string(p["num_cepstral"].get<int>());
+    if (p.contains("num_filters")) s += " f" + std::to_string(p["num_filters"].get<int>());
+    if (p.contains("frame_length_s")) s += " " + std::to_string(static_cast<int>(std::lround(1000 * p["frame_length_s"].get<double>()))) + "ms";
+  }
+  for (const auto& b : impulse["learn"]) {
+    if (b.value("type", "") != "classifier" && b.value("type", "") != "regression") continue;
+    const json& p = b.value("params", json::object());
+    if (!p.contains("layers")) {
+      s += " | default net";
+      continue;
+    }
+    std::string net;
+    for (const auto& l : p["layers"]) {
+      const std::string t = l.value("type", "");
+      if (t == "dense") net += (net.empty() ? "dense " : "-") + std::to_string(l.value("units", 0));
+      if (t.find("conv") != std::string::npos)
+        net += (net.empty() ? (t.find("separable") != std::string::npos ? "sep " : "conv ") : "-") + std::to_string(l.value("filters", 0));
+    }
+    s += " | " + net;
+    if (p.contains("learning_rate")) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, " lr %g", p["learning_rate"].get<double>());
+      s += buf;
+    }
+  }
+  return s;
+}
+
+}  // namespace mote::tune

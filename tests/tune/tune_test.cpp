@@ -1,0 +1,122 @@
+// `mote tune` on the demo: determinism, the budget, SIGINT, grouped validation, the search space.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "deploy/firmware.h"
+#include "impulse/spec.h"
+#include "support/test_support.h"
+#include "tune/space.h"
+
+using mote::test::run_mote;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string make_demo(const mote::test::TempDir& dir, const std::string& name) {
+  const std::string proj = (dir / name).string();
+  EXPECT_EQ(run_mote("demo " + proj + " --no-serve --no-profile --json").exit_code, 0);
+  return proj;
+}
+
+json tune_json(const std::string& proj, const std::string& args) {
+  auto r = run_mote("-C " + proj + " tune --json " + args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.exit_code == 0 ? json::parse(r.out) : json();
+}
+
+// index -> score of every candidate that has one.
+std::map<int, double> scores(const json& run) {
+  std::map<int, double> out;
+  for (const auto& c : run["candidates"])
+    if (c.contains("score")) out[c["index"].get<int>()] = c["score"].get<double>();
+  return out;
+}
+
+}  // namespace
+
+TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
+  mote::ImpulseSpec base = mote::parse_impulse(json::parse(R"({"input": {"type": "time-series", "window_ms": 2000, "stride_ms": 200,
+    "frequency_hz": 62.5, "axes": ["x", "y", "z"]}, "dsp": [{"name": "spectral", "type": "spectral"}],
+    "learn": [{"name": "nn", "type": "classifier", "dsp": ["spectral"]}, {"name": "anomaly", "type": "kmeans", "dsp": ["spectral"]}]})"));
+  mote::tune::DataFacts f;
+  f.frequency_hz = 62.5, f.median_length_ms = 10000, f.axes = 3;
+  const auto a = mote::tune::sample_candidates(base, f, 20, 5), b = mote::tune::sample_candidates(base, f, 20, 5);
+  ASSERT_EQ(a.size(), 20u);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, mote::tune::sample_candidates(base, f, 20, 6));
+  EXPECT_EQ(a[0], mote::impulse_to_json(base));
+  std::set<std::string> kinds;
+  for (const auto& c : a) {
+    EXPECT_EQ(c["learn"].size(), 2u);  // the anomaly block stays, reading the candidate's DSP block
+    EXPECT_EQ(c["learn"][1]["dsp"], json::array({c["dsp"][0]["name"]}));
+    kinds.insert(c["dsp"][0]["type"].get<std::string>());
+    EXPECT_FALSE(mote::tune::describe(c).empty());
+  }
+  EXPECT_TRUE(kinds.count("spectral") && kinds.count("flatten")) << "motion data: spectral and flatten are both drawn";
+  f.frequency_hz = 16000;
+  base.input.frequency_hz = 16000, base.input.window_ms = 1000;
+  for (const auto& c : mote::tune::sample_candidates(base, f, 10, 1))
+    if (c != mote::impulse_to_json(base)) EXPECT_NE(std::string("spectral flatten").find(c["dsp"][0]["type"].get<std::string>()), 0u);
+}
+
+TEST(Tune, SameSeedSameTableAndNothingOfferedOverBudget) {
+  if (!mote::deploy::missing_m4_tools().empty()) GTEST_SKIP() << "no Cortex-M4 toolchain/QEMU: " << mote::deploy::missing_m4_tools();
+  mote::test::TempDir dir;
+  const std::string a = make_demo(dir, "a"), b = make_demo(dir, "b");
+  // A tight RAM budget (2 kB): the demo's own impulse needs 2.7 kB, so it must not be offered.
+  const std::string args = "--candidates 4 --finalists 2 --seed 3 --ram 2k --time 10m";
+  const json ra = tune_json(a, args), rb = tune_json(b, args);
+  ASSERT_TRUE(ra.contains("candidates") && rb.contains("candidates"));
+  EXPECT_EQ(scores(ra), scores(rb));
+  EXPECT_GE(scores(ra).size(), 4u);
+  size_t measured = 0;
+  for (const auto& c : ra["candidates"]) {
+    EXPECT_GE(c["rungs"].size(), 1u);
+    if (!c.contains("profile")) continue;
+    ++measured;
+    EXPECT_TRUE(c["profile"]["parity_ok"].get<bool>());
+    EXPECT_EQ(c["fits"].get<bool>(), c["profile"]["ram_bytes"].get<double>() <= 2048 && c["profile"]["flash_bytes"].get<double>() <= 262144 &&
+                                         c["latency_ms"].get<double>() <= 100);
+    if (c["index"] == 0) EXPECT_FALSE(c["fits"].get<bool>()) << "the demo impulse needs more than 2 kB of RAM";
+  }
+  EXPECT_GE(measured, 2u);  // the two best finalists (the project's impulse is always one of those measured)
+  // Offered means fits: --apply refuses the rest, --show lists the stored run again.
+  auto r = run_mote("-C " + a + " tune --apply 0");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("does not fit the run's budget"), std::string::npos) << r.err;
+  const json shown = tune_json(a, "--show");
+  EXPECT_EQ(scores(shown), scores(ra));
+  EXPECT_TRUE(fs::exists(fs::path(a) / "out" / "tune-latency.svg"));
+}
+
+TEST(Tune, GroupByHoldsWholeGroupsOutAndSigintKeepsFinishedCandidates) {
+  mote::test::TempDir dir;
+  const std::string proj = make_demo(dir, "demo");
+  auto bad = run_mote("-C " + proj + " tune --group-by '(' --candidates 2");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--group-by"), std::string::npos) << bad.err;
+  bad = run_mote("-C " + proj + " tune --group-by 'nomatch_(\\d)' --candidates 2");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("matches no training sample"), std::string::npos) << bad.err;
+
+  // SIGINT while candidates train: the run stops launching more, keeps what finished, and lists them.
+  const std::string out = (dir / "tune.out").string();
+  const fs::path script = dir / "interrupt.sh";
+  mote::test::write_text(script, "'" + std::string(MOTE_BINARY) + "' -C '" + proj + "' tune --time 10m --group-by '(\\d)$' --finalists 0 > '" + out +
+                                     "' 2>&1 &\npid=$!\nfor i in $(seq 1 900); do\n  n=$(grep -c ' epochs ' '" + out +
+                                     "' 2>/dev/null)\n  [ \"${n:-0}\" -ge 3 ] && break\n  sleep 0.2\ndone\nkill -INT $pid\nwait $pid\n");
+  const int rc = std::system(("sh '" + script.string() + "'").c_str());
+  EXPECT_EQ(rc, 0);
+  const json shown = tune_json(proj, "--show");
+  ASSERT_TRUE(shown.contains("summary"));
+  EXPECT_TRUE(shown["summary"]["interrupted"].get<bool>());
+  EXPECT_GE(scores(shown).size(), 3u);
+  EXPECT_LT(shown["summary"]["evaluations"].get<size_t>(), 40u);
+  for (const auto& c : shown["candidates"])
+    for (const auto& rung : c["rungs"])
+      if (rung.contains("groups")) EXPECT_EQ(rung["groups"].get<int>(), 10) << "the demo's names end in one digit: 10 groups";
+}
