@@ -85,7 +85,8 @@ TEST(CliFeatures, FreshAudioProjectGetsMfccAndReportsDeviceCost) {
   EXPECT_GT(block["flash_bytes"].get<int>(), 256 * 8);  // at least the FFT twiddles
 
   auto text = run_mote("-C " + proj.string() + " impulse show");
-  EXPECT_NE(text.out.find("looks like audio -> MFCC"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("-> audio, kept at 16000 Hz"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("-> MFCC"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("(37 x 13); device RAM"), std::string::npos) << text.out;
 
   auto first = run_mote("-C " + proj.string() + " features --json");

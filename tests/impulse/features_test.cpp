@@ -94,6 +94,10 @@ TEST(Suggest, MotionGetsSpectralAndAnomalyAudioGetsMfcc) {
   motion.values.assign(3 * 625, 0.5f);
   motion.label = "idle";
   p.store().insert(motion);
+  Sample moving = motion;  // a classifier needs two labels
+  moving.values.assign(3 * 625, 0.25f);
+  moving.label = "moving";
+  p.store().insert(moving);
   Suggestion s = suggest_impulse(p.store());
   EXPECT_EQ(s.spec.dsp[0].type, "spectral");
   EXPECT_EQ(s.spec.learn.size(), 2u);
