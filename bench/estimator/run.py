@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""The estimator's proof: 30 seeded generated networks (dense, conv1d, conv2d, separable; various widths and depths)
+and 8 whole impulses (spectral, MFCC, MFE, spectrogram, flatten, raw blocks; dense, conv and separable networks;
+k-means), none of them used by calibrate.py. Each is estimated (src/tune/estimate.h, the compiled-in cost table)
+and measured on QEMU (mote_estimator_bench: `mote profile`'s firmware, minus the empty harness); prints estimate
+beside measurement and writes the "proof" section of bench/results/estimator.json with the max and mean errors.
+Issue 16 asks <= 10 % on instructions and <= 5 % on RAM and flash.
+Usage: /usr/bin/python3 bench/estimator/run.py [--bench ...] [--work build-est/estimator/proof] [--reuse] [--jobs 2]"""
+import argparse, json, os, subprocess, sys
+from concurrent.futures import ThreadPoolExecutor
+
+here = os.path.dirname(os.path.abspath(__file__))
+root = os.path.dirname(os.path.dirname(here))
+sys.path.insert(0, here)
+import cases  # noqa: E402
+
+BOUNDS = {"instructions": 0.10, "ram": 0.05, "flash": 0.05}
+
+
+def bench_run(bench, job, path):
+    with open(path, "w") as f:
+        json.dump(job, f)
+    r = subprocess.run([bench, path], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{job['name']}: {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bench", default=os.path.join(root, "build-est", "bench", "estimator", "mote_estimator_bench"))
+    ap.add_argument("--work", default=os.path.join(root, "build-est", "estimator", "proof"))
+    ap.add_argument("--reuse", action="store_true", help="reuse QEMU measurements already in --work (estimates are always fresh)")
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    jobs = cases.proof_networks() + cases.proof_impulses()
+
+    def one(job):
+        cache = os.path.join(args.work, job["name"] + ".json")
+        if args.reuse and os.path.exists(cache):
+            with open(cache) as f:
+                measured = json.load(f)["measured"]
+        else:
+            fw = os.path.join(args.work, "fw-" + job["name"])
+            measured = bench_run(args.bench, dict(job, measure=True, work=fw), cache + ".job")["measured"]
+            with open(cache, "w") as f:
+                json.dump({"measured": measured}, f)
+            subprocess.run(["rm", "-rf", fw])
+        est = bench_run(args.bench, dict(job, measure=False), cache + ".est")
+        return job, est, measured
+
+    with ThreadPoolExecutor(args.jobs) as ex:
+        results = list(ex.map(one, jobs))
+
+    rows = []
+    for job, est, m in results:
+        e = est["estimate"]
+        row = {"name": job["name"], "kind": job["kind"], "layers": est.get("layers"), "macs": est.get("macs"),
+               "measured": {"instructions": m["instructions"], "dsp": m["dsp"], "nn": m["nn"], "anomaly": m["anomaly"],
+                            "ram_bytes": m["ram_bytes"], "flash_bytes": m["flash_bytes"]},
+               "estimated": {"instructions": e["instructions"], "dsp": e["dsp"], "nn": e["nn"], "anomaly": e["anomaly"],
+                             "ram_bytes": e["ram_bytes"], "flash_bytes": e["flash_bytes"]}}
+        row["error"] = {"instructions": (e["instructions"] - m["instructions"]) / m["instructions"],
+                        "ram": (e["ram_bytes"] - m["ram_bytes"]) / m["ram_bytes"],
+                        "flash": (e["flash_bytes"] - m["flash_bytes"]) / m["flash_bytes"]}
+        rows.append(row)
+
+    def summary(rs):
+        return {k: {"max_abs": max(abs(r["error"][k]) for r in rs), "mean_abs": sum(abs(r["error"][k]) for r in rs) / len(rs)}
+                for k in BOUNDS}
+
+    s_all = summary(rows)
+    ok = all(s_all[k]["max_abs"] <= BOUNDS[k] for k in BOUNDS)
+    print(f"{'case':46} {'instr':>9} {'est':>9} {'err':>7} {'RAM':>6} {'est':>6} {'err':>6} {'flash':>7} {'est':>7} {'err':>6}")
+    for r in rows:
+        m, e, x = r["measured"], r["estimated"], r["error"]
+        print(f"{r['name'][:46]:46} {m['instructions']:9.0f} {e['instructions']:9d} {x['instructions']:7.1%} "
+              f"{m['ram_bytes']:6d} {e['ram_bytes']:6d} {x['ram']:6.1%} {m['flash_bytes']:7d} {e['flash_bytes']:7d} {x['flash']:6.1%}")
+    for k in BOUNDS:
+        print(f"{k:12} max |error| {s_all[k]['max_abs']:6.1%}  mean {s_all[k]['mean_abs']:6.1%}  (bound {BOUNDS[k]:.0%})")
+    print("within the bounds" if ok else "OUTSIDE THE BOUNDS")
+
+    out = os.path.join(root, "bench", "results", "estimator.json")
+    doc = {}
+    if os.path.exists(out):
+        with open(out) as f:
+            doc = json.load(f)
+    doc.update({"benchmark": "estimator", "target": "cortex-m4 (QEMU mps2-an386, -icount shift=0)"})
+    doc["proof"] = {"bounds": BOUNDS, "within_bounds": ok, "cases": len(rows),
+                    "networks": summary([r for r in rows if r["kind"] == "model"]),
+                    "impulses": summary([r for r in rows if r["kind"] == "impulse"]), "all": s_all, "per_case": rows}
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=2)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,495 @@
+#include "tune/estimate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "anomaly/kmeans.h"
+#include "compile/codegen.h"
+#include "core/error.h"
+#include "nn/add_s8.h"
+#include "nn/conv2d_s8.h"
+#include "nn/depthwise_conv2d_s8.h"
+#include "nn/fully_connected_s8.h"
+#include "nn/max_pool2d_s8.h"
+#include "nn/mean_s8.h"
+#include "nn/simd.h"
+#include "nn/softmax_s8.h"
+#include "quant/quantize.h"
+
+namespace mote::tune {
+
+namespace {
+
+// The cost tables, one per calibrated target: MOTE_COST(term, constant) lines and one MOTE_COST_NOTE.
+struct Table {
+  const char* target;
+  std::map<std::string, double> costs;
+  const char* note;
+};
+
+#define MOTE_COST(term, value) {#term, value},
+#define MOTE_COST_NOTE(text)
+const std::map<std::string, double> kCortexM4 = {
+#include "tune/cost_cortex_m4.def"
+};
+#undef MOTE_COST_NOTE
+#undef MOTE_COST
+#define MOTE_COST(term, value)
+#define MOTE_COST_NOTE(text) text
+const char* const kCortexM4Note =
+#include "tune/cost_cortex_m4.def"
+    ;
+#undef MOTE_COST_NOTE
+#undef MOTE_COST
+
+const std::vector<Table>& tables() {
+  static const std::vector<Table> t = {{"cortex-m4", kCortexM4, kCortexM4Note}};
+  return t;
+}
+
+const Table* find_table(const std::string& target) {
+  for (const auto& t : tables())
+    if (target == t.target) return &t;
+  return nullptr;
+}
+
+double log2i(double n) { return n > 1 ? std::log2(n) : 0.0; }
+
+// Valid taps of a window along one dimension, summed over the outputs (padding skipped).
+uint64_t valid_taps(int in, int out, int kernel, int stride, int pad) {
+  uint64_t n = 0;
+  for (int o = 0; o < out; ++o) {
+    const int start = o * stride - pad;
+    for (int k = 0; k < kernel; ++k) n += (start + k >= 0 && start + k < in);
+  }
+  return n;
+}
+
+bool full_range(const ir::QLayer& l) { return l.act_min == -128 && l.act_max == 127; }
+
+// Device sizes of the kernels' parameter structs (all int32 but the fast dense layer's four pointers).
+constexpr size_t kFastLayerBytes = 4 * 4 + 3 * 4, kPerChannelQuantBytes = 8;
+
+}  // namespace
+
+const std::map<std::string, double>& cost_table(const std::string& target) {
+  const Table* t = find_table(target);
+  return t ? t->costs : tables().front().costs;
+}
+bool has_cost_table(const std::string& target) { return find_table(target) != nullptr; }
+std::string cost_table_note(const std::string& target) {
+  const Table* t = find_table(target);
+  return t ? t->note : std::string("no table of its own: cortex-m4's constants");
+}
+
+CostTerms model_terms(const ir::QModel& q) {
+  CostTerms t;
+  auto& ins = t.nn;
+  auto& code = t.flash;
+  const compile::GeneratedModel g = compile::generate_cpp(q, "mote_model");
+  t.exact_ram = g.arena_bytes;
+  t.exact_flash = g.const_bytes;
+  const size_t n = q.layers.size();
+  std::vector<int> readers(n + 1, 0);
+  for (size_t i = 0; i < n; ++i)
+    for (int r : ir::layer_inputs(q.layers[i], i)) ++readers[r];
+  ins["invoke_call"] = 1;
+  code["code_invoke"] = 1;
+  auto kernel = [&](const std::string& k) {
+    code["code_" + k] = 1;
+    t.stack["stack_" + k] = 1;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const auto& l = q.layers[i];
+    const double in = static_cast<double>(l.in.size()), out = static_cast<double>(l.out.size());
+    const double pixels = static_cast<double>(l.out.h) * l.out.w;
+    if (!l.weights.empty()) t.exact_flash += (4 - l.weights.size() % 4) % 4;  // alignas(4) weight arrays
+    bool call = true;
+    switch (l.op) {
+      case ir::Op::FullyConnected: {
+        const bool shared = !compile::dense_fast_shared_table(l).empty();
+        const bool fast = shared || !compile::dense_fast_table(l).empty();
+        const double odd = static_cast<double>(l.out.size() % 2), even = out - odd;
+        if (fast) {
+          kernel(shared ? "fc_shared" : "fc_fast");
+          ins["fc_fast_call"] += 1;
+          ins["fc_fast_mac"] += in * even;
+          ins["fc_fast_row"] += even;
+          ins["fc_fast_odd_mac"] += odd * in;
+          ins["fc_fast_tail"] += static_cast<double>(l.in.size() % 4) * out;
+          t.exact_flash += kFastLayerBytes;
+        } else {
+          // fully_connected_s8: rows by groups of 4, then a pair, then a plain single row; inputs in chunks.
+          kernel("fc");
+          const int rows = l.out.c * l.out.h * l.out.w, g4 = rows / 4 * 4, g2 = (rows - g4) / 2 * 2, g1 = rows - g4 - g2;
+          const double chunks = std::ceil(in / (4.0 * nn::simd::kPairChunkBlocks));
+          ins["fc_call"] += 1;
+          ins["fc_mac4"] += in * g4;
+          ins["fc_mac2"] += in * g2;
+          ins["fc_mac1"] += in * g1;
+          ins["fc_chunk"] += chunks * (g4 / 4 + g2 / 2);
+          ins["fc_row"] += out;
+          ins["fc_tail"] += static_cast<double>(l.in.size() % 4) * out;
+          t.exact_flash += sizeof(nn::FullyConnectedS8Params) + kPerChannelQuantBytes;
+        }
+        break;
+      }
+      case ir::Op::Conv2D: {
+        kernel("conv");
+        const double k = static_cast<double>(l.kernel_h) * l.kernel_w * l.in.c, k4 = std::ceil(k / 4) * 4;
+        const double pairs = std::ceil(pixels / 2);
+        ins["conv_call"] += 1;
+        ins["conv_mac"] += 2 * pairs * l.out.c * k4;
+        ins["conv_col"] += pixels * k;
+        ins["conv_out"] += pixels * l.out.c;
+        ins["conv_pixel"] += pixels;
+        // Pixels whose taps are not one run of the input are copied into a column first (conv2d_s8's column()):
+        // per kernel row a memset/memcpy/memset, per tap a byte.
+        double copied = 0;
+        for (int oy = 0; oy < l.out.h; ++oy)
+          for (int ox = 0; ox < l.out.w; ++ox) {
+            const int y0 = oy * l.stride_h - l.pad_h, x0 = ox * l.stride_w - l.pad_w;
+            const bool inside = y0 >= 0 && x0 >= 0 && y0 + l.kernel_h <= l.in.h && x0 + l.kernel_w <= l.in.w;
+            copied += !(inside && (l.kernel_h == 1 || l.kernel_w == l.in.w));
+          }
+        ins["conv_copy_row"] += copied * l.kernel_h;
+        ins["conv_copy_tap"] += copied * k;
+        ins["conv_chan"] += l.out.c;
+        t.exact_flash += sizeof(nn::Conv2DS8Params) + kPerChannelQuantBytes;
+        break;
+      }
+      case ir::Op::DepthwiseConv2D: {
+        kernel("dw");
+        const double taps = static_cast<double>(valid_taps(l.in.h, l.out.h, l.kernel_h, l.stride_h, l.pad_h)) *
+                            static_cast<double>(valid_taps(l.in.w, l.out.w, l.kernel_w, l.stride_w, l.pad_w));
+        const int c4 = l.depth_multiplier == 1 ? (l.in.c & ~3) : 0;
+        ins["dw_call"] += 1;
+        ins["dw_mac4"] += taps * (c4 / 4);
+        ins["dw_group"] += pixels * (c4 / 4);
+        ins["dw_tail_mac"] += taps * (l.out.c - c4 * l.depth_multiplier);
+        ins["dw_tail_out"] += pixels * (l.out.c - c4 * l.depth_multiplier);
+        ins["dw_pixel"] += pixels;
+        t.exact_flash += sizeof(nn::DepthwiseConv2DS8Params) + kPerChannelQuantBytes;
+        break;
+      }
+      case ir::Op::MaxPool2D:
+      case ir::Op::AvgPool2D: {
+        const std::string k = l.op == ir::Op::MaxPool2D ? "maxpool" : "avgpool";
+        kernel(k);
+        const double taps = static_cast<double>(valid_taps(l.in.h, l.out.h, l.kernel_h, l.stride_h, l.pad_h)) *
+                            static_cast<double>(valid_taps(l.in.w, l.out.w, l.kernel_w, l.stride_w, l.pad_w));
+        ins[k + "_call"] += 1;
+        ins[k + "_tap"] += taps * l.out.c;
+        ins[k + "_out"] += out;
+        ins[k + "_pixel"] += pixels;
+        t.exact_flash += sizeof(nn::PoolS8Params);
+        break;
+      }
+      case ir::Op::Reshape: {
+        const int src = ir::layer_inputs(l, i)[0];
+        if (readers[src] == 1 && full_range(l)) {
+          call = false;  // a view: no code
+        } else {
+          ins["copy_elem"] += out;
+          code["code_copy"] += 1;
+          call = false;
+        }
+        break;
+      }
+      case ir::Op::Softmax:
+        kernel("softmax");
+        ins["softmax_call"] += 1;
+        ins["softmax_elem"] += in;
+        t.exact_flash += sizeof(nn::SoftmaxS8Params);
+        break;
+      case ir::Op::Add:
+        kernel("add");
+        ins["add_call"] += 1;
+        ins["add_elem"] += out;
+        t.exact_flash += sizeof(nn::AddS8Params);
+        break;
+      case ir::Op::Mean:
+        kernel("mean");
+        ins["mean_call"] += 1;
+        ins["mean_tap"] += in;
+        ins["mean_out"] += out;
+        t.exact_flash += sizeof(nn::MeanS8Params);
+        break;
+    }
+    if (call) code["code_call"] += 1;
+  }
+  return t;
+}
+
+CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features) {
+  CostTerms t;
+  if (nn) {
+    t = model_terms(*nn);
+    // run_impulse quantizes the features into the model's input, then dequantizes every output.
+    const double inputs = static_cast<double>(nn->input_shape.size());
+    t.nn[nn->input_gain.empty() ? "quantize_elem" : "quantize_affine_elem"] += inputs;
+    t.nn["dequantize_elem"] += static_cast<double>(nn->output_shape().size());
+    t.nn["nn_stage"] += 1;
+    t.flash[nn->input_gain.empty() ? "code_quantize" : "code_quantize_affine"] = 1;
+    t.flash["code_nn_glue"] = 1;
+    t.exact_flash += 8 * nn->output_shape().size();  // label name pointers and their strings (about 4 chars)
+  }
+  const auto& in = impulse.spec().input;
+  const double frames = static_cast<double>(in.window_frames()), axes = static_cast<double>(impulse.axes());
+  size_t scratch = 0;
+  for (size_t b = 0; b < impulse.blocks().size(); ++b) {
+    const DspBlock& blk = *impulse.blocks()[b];
+    const std::string type = impulse.spec().dsp[b].type;
+    const nlohmann::json p = blk.params();
+    const double ax = static_cast<double>(impulse.block_axes(b).size());
+    const double outs = static_cast<double>(blk.output_size());
+    const bool gather = impulse.block_axes(b).size() != impulse.axes();
+    scratch = std::max(scratch, (gather ? in.window_frames() * impulse.block_axes(b).size() * 4 : 0) +
+                                    (blk.scratch_bytes() + 7) / 8 * 8);
+    if (gather) t.dsp["dsp_gather"] += frames * ax;
+    t.exact_flash += blk.flash_bytes();
+    t.dsp["dsp_block"] += 1;
+    t.flash["code_dsp_block"] += 1;
+    t.flash["code_" + type] = 1;
+    t.stack["stack_dsp_" + type] = 1;  // stack_dsp_*: measured under run_impulse itself
+    if (type == "spectral") {
+      const double n = p.value("fft_length", 64.0), half = n / 2;
+      const double segs = frames >= n ? std::floor((frames - n) / half) + 1 : 1;
+      const std::string filter = p.value("filter_type", std::string("none"));
+      const double sections = filter == "none" ? 0 : std::ceil(p.value("filter_order", 0.0) / 2);
+      const double bands = p.value("spectral_bands", 0.0), peaks = p.value("peaks", 0.0);
+      const double powers = bands > 0 ? bands : half + 1;
+      t.dsp["spectral_call"] += 1;
+      t.dsp["spectral_axis"] += ax;
+      t.dsp["spectral_sample"] += frames * ax;
+      t.dsp["spectral_filter"] += frames * ax * sections;
+      t.dsp["spectral_fft"] += ax * segs * n * log2i(n);
+      t.dsp["spectral_seg"] += ax * segs * n;
+      t.dsp["spectral_bin"] += ax * (half + 1);
+      t.dsp["spectral_log"] += p.value("take_log", false) ? ax * powers : 0;
+      t.dsp["spectral_peak"] += ax * peaks * (half + 1);
+      t.dsp["spectral_out"] += outs;
+    } else if (type == "mfcc" || type == "mfe" || type == "spectrogram") {
+      const double n = p.value("fft_length", 256.0);
+      const double nframes = static_cast<double>(blk.output_shape()[0]);
+      const double frame = std::round(p.value("frame_length_s", 0.02) * in.frequency_hz);
+      t.dsp[type + "_call"] += 1;
+      t.dsp["audio_signal"] += frames;
+      t.dsp["audio_frame"] += nframes * frame;
+      t.dsp["audio_fft"] += nframes * n * log2i(n);
+      t.dsp["audio_bin"] += nframes * (n / 2 + 1);
+      if (type != "spectrogram") {
+        const double filters = p.value("num_filters", 32.0);
+        t.dsp["mel_filter"] += nframes * filters;
+        if (type == "mfcc") t.dsp["mfcc_dct"] += nframes * filters * p.value("num_cepstral", 13.0);
+      }
+      t.dsp[type + "_out"] += outs;
+    } else if (type == "flatten") {
+      const double stats = static_cast<double>(p.value("stats", nlohmann::json::array()).size());
+      t.dsp["flatten_call"] += 1;
+      t.dsp["flatten_sample"] += frames * ax;
+      t.dsp["flatten_stat_sample"] += frames * ax * stats;
+      t.dsp["flatten_out"] += outs;
+    } else if (type == "raw") {
+      t.dsp["raw_call"] += 1;
+      t.dsp["raw_out"] += outs;
+    } else {  // image, and any block without formulas of its own: per output value
+      t.dsp[type + "_call"] += 1;
+      t.dsp[type + "_out"] += outs;
+    }
+  }
+  if (scratch == 0) scratch = 8;
+  t.dsp["dsp_stage"] += 1;
+  // Static buffers of the glue: the largest block's scratch, one window, the features.
+  t.exact_ram += scratch + static_cast<uint64_t>(frames * axes) * 4 + impulse.width() * 4;
+  t.flash["code_impulse"] = 1;
+  if (anomaly_clusters > 0) {
+    const double k = static_cast<double>(anomaly_clusters), f = static_cast<double>(anomaly_features);
+    const double chunks = std::ceil(k / anomaly::kKmeansChunk);
+    t.anomaly["kmeans_call"] += 1;
+    t.anomaly["kmeans_feature"] += f * chunks;
+    t.anomaly["kmeans_mac"] += f * k;
+    t.anomaly["kmeans_cluster"] += k;
+    t.flash["code_kmeans"] = 1;
+    t.stack["stack_dsp_kmeans"] = 1;
+    // int8 centres, mean and gain per feature, inverse radius per cluster, a feature index each (when selected)
+    t.exact_flash += anomaly_clusters * anomaly_features + 8 * anomaly_features + 4 * anomaly_clusters;
+    if (anomaly_features != impulse.width()) t.exact_flash += 2 * anomaly_features;
+  }
+  t.anomaly["anomaly_stage"] += 1;
+  return t;
+}
+
+Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& table) {
+  auto sum = [&](const std::map<std::string, double>& terms) {
+    double s = 0;
+    for (const auto& [name, count] : terms) {
+      auto it = table.find(name);
+      if (it != table.end()) s += count * it->second;
+    }
+    return std::max(0.0, s);
+  };
+  // The deepest stack of any kernel or block; inside an impulse the network's kernels run one run_impulse
+  // frame deeper than in the model proof firmware they were measured in (stack_impulse_nn).
+  const bool in_impulse = !t.dsp.empty();
+  auto cost = [&](const char* name) {
+    auto it = table.find(name);
+    return it == table.end() ? 0.0 : it->second;
+  };
+  // (The constants are relative to the empty harness, so some are negative: the stub's own buffers.)
+  double stack = 0;
+  bool any = false;
+  for (const auto& [name, count] : t.stack) {
+    auto it = table.find(name);
+    if (it == table.end() || count <= 0) continue;
+    const bool nn_kernel = name.rfind("stack_dsp_", 0) != 0;
+    const double s = it->second + (in_impulse && nn_kernel ? cost("stack_impulse_nn") : 0.0);
+    stack = any ? std::max(stack, s) : s;
+    any = true;
+  }
+  Footprint f;
+  f.dsp_instructions = static_cast<uint64_t>(std::llround(sum(t.dsp)));
+  f.nn_instructions = static_cast<uint64_t>(std::llround(sum(t.nn)));
+  f.anomaly_instructions = static_cast<uint64_t>(std::llround(sum(t.anomaly)));
+  f.ram_bytes = static_cast<uint64_t>(std::max<long long>(0, static_cast<long long>(t.exact_ram) + std::llround(stack)));
+  f.flash_bytes = t.exact_flash + static_cast<uint64_t>(std::llround(sum(t.flash)));
+  return f;
+}
+
+Footprint estimate_model(const ir::QModel& q, const std::string& target) {
+  return apply_costs(model_terms(q), cost_table(target));
+}
+
+Footprint estimate_impulse(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
+                           const std::string& target) {
+  return apply_costs(impulse_terms(impulse, nn, anomaly_clusters, anomaly_features), cost_table(target));
+}
+
+// ---- placeholder networks -------------------------------------------------------------------------------
+
+namespace {
+
+struct Placeholder {
+  std::mt19937_64 rng;
+  explicit Placeholder(uint64_t seed) : rng(seed) {}
+  float uniform(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(rng); }
+
+  // Output quantization as calibration gives it: after ReLU the range starts at 0 (zero point -128).
+  ir::TensorQuant output_quant(ir::Activation a) {
+    if (a == ir::Activation::None) return {uniform(0.05f, 0.12f), static_cast<int32_t>(uniform(-20, 20))};
+    if (a == ir::Activation::Relu6) return {6.0f / 255.0f, -128};
+    return {uniform(0.02f, 0.06f), -128};
+  }
+
+  void weighted(ir::QLayer& l, size_t count, int channels, ir::Activation a) {
+    l.weights.resize(count);
+    std::uniform_int_distribution<int> w(-127, 127);
+    for (auto& v : l.weights) v = static_cast<int8_t>(w(rng));
+    l.output = output_quant(a);
+    l.weight_scales.resize(channels);
+    l.bias.resize(channels);
+    l.multiplier.resize(channels);
+    l.shift.resize(channels);
+    std::uniform_int_distribution<int32_t> b(-2000, 2000);
+    for (int c = 0; c < channels; ++c) {
+      l.weight_scales[c] = uniform(0.002f, 0.02f);
+      l.bias[c] = b(rng);
+      auto [m, s] = quant::quantize_multiplier(static_cast<double>(l.input.scale) * l.weight_scales[c] / l.output.scale);
+      l.multiplier[c] = m, l.shift[c] = s;
+    }
+    quant::set_activation_range(l, a);
+  }
+};
+
+}  // namespace
+
+ir::QModel placeholder_qmodel(const learn::NetworkConfig& cfg, uint64_t seed, size_t input_scaling_channels) {
+  Placeholder ph(seed);
+  ir::QModel q;
+  q.input_shape = cfg.input;
+  q.input = {ph.uniform(0.02f, 0.05f), 0};
+  q.regression = cfg.regression;
+  if (input_scaling_channels > 0) {
+    q.input_gain.assign(input_scaling_channels, 1.0f);
+    q.input_offset.assign(input_scaling_channels, 0.0f);
+    q.input = {1.0f / 127.0f, 0};
+  }
+  std::vector<learn::NetLayer> layers = cfg.layers;
+  learn::NetLayer out;
+  out.kind = learn::NetLayer::Dense;
+  out.units = cfg.outputs;
+  out.in = layers.empty() ? cfg.input : layers.back().out;
+  out.out = {1, 1, cfg.outputs};
+  layers.push_back(out);
+  ir::TensorQuant cur = q.input;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const learn::NetLayer& nl = layers[i];
+    ir::QLayer l;
+    l.name = "layer" + std::to_string(i);
+    l.in = nl.in;
+    l.out = nl.out;
+    l.input = cur;
+    switch (nl.kind) {
+      case learn::NetLayer::Dense:
+        l.op = ir::Op::FullyConnected;
+        ph.weighted(l, nl.in.size() * static_cast<size_t>(nl.units), nl.units, nl.activation);
+        break;
+      case learn::NetLayer::Conv:
+      case learn::NetLayer::SepConv: {
+        l.kernel_h = nl.kernel_h, l.kernel_w = nl.kernel_w, l.stride_h = nl.stride_h, l.stride_w = nl.stride_w;
+        l.pad_h = ir::conv_pad_before(nl.in.h, nl.kernel_h, nl.stride_h, nl.padding);
+        l.pad_w = ir::conv_pad_before(nl.in.w, nl.kernel_w, nl.stride_w, nl.padding);
+        if (nl.kind == learn::NetLayer::Conv) {
+          l.op = ir::Op::Conv2D;
+          ph.weighted(l, static_cast<size_t>(nl.units) * nl.kernel_h * nl.kernel_w * nl.in.c, nl.units, nl.activation);
+          break;
+        }
+        ir::QLayer d = l;  // depthwise (no activation), then the 1x1 pointwise convolution
+        d.op = ir::Op::DepthwiseConv2D;
+        d.name += "_depthwise";
+        d.out = {nl.out.h, nl.out.w, nl.in.c};
+        ph.weighted(d, static_cast<size_t>(nl.kernel_h) * nl.kernel_w * nl.in.c, nl.in.c, ir::Activation::None);
+        cur = d.output;
+        q.layers.push_back(std::move(d));
+        l.op = ir::Op::Conv2D;
+        l.name += "_pointwise";
+        l.in = {nl.out.h, nl.out.w, nl.in.c};
+        l.input = cur;
+        l.kernel_h = l.kernel_w = l.stride_h = l.stride_w = 1;
+        l.pad_h = l.pad_w = 0;
+        ph.weighted(l, static_cast<size_t>(nl.units) * nl.in.c, nl.units, nl.activation);
+        break;
+      }
+      case learn::NetLayer::MaxPool:
+      case learn::NetLayer::AvgPool:
+        l.op = nl.kind == learn::NetLayer::MaxPool ? ir::Op::MaxPool2D : ir::Op::AvgPool2D;
+        l.kernel_h = nl.kernel_h, l.kernel_w = nl.kernel_w, l.stride_h = nl.stride_h, l.stride_w = nl.stride_w;
+        l.output = cur;
+        quant::set_activation_range(l, ir::Activation::None);
+        break;
+      case learn::NetLayer::Flatten:
+        l.op = ir::Op::Reshape;
+        l.output = cur;
+        quant::set_activation_range(l, ir::Activation::None);
+        break;
+      case learn::NetLayer::Dropout:
+        continue;
+    }
+    cur = l.output;
+    q.layers.push_back(std::move(l));
+  }
+  if (!cfg.regression) {
+    ir::QLayer sm;
+    sm.op = ir::Op::Softmax;
+    sm.name = "softmax";
+    sm.in = sm.out = {1, 1, cfg.outputs};
+    sm.input = cur;
+    sm.output = {1.0f / 256.0f, -128};
+    quant::set_softmax_params(sm, 1.0, cur.scale);
+    q.layers.push_back(std::move(sm));
+  }
+  return q;
+}
+
+}  // namespace mote::tune
