@@ -102,7 +102,7 @@ TEST(Suggest, LongRecordingsAt48kHzGetMfeResampledTo16kHz) {
   EXPECT_NO_THROW(Impulse(s.spec, 1));
 }
 
-TEST(Suggest, Motion100HzGetsOneHzBinsAndALowPass) {
+TEST(Suggest, MotionAt100And400HzGetsFftBinsOfAtMost2Hz) {
   test::TempDir dir;
   auto p = Project::init(dir / "p");
   for (int i = 0; i < 10; ++i) add(p, series(100, 3, 1000, i % 2 ? "walk" : "run", i, "acc"));
@@ -111,18 +111,38 @@ TEST(Suggest, Motion100HzGetsOneHzBinsAndALowPass) {
   EXPECT_DOUBLE_EQ(s.spec.input.window_ms, 2000);
   EXPECT_DOUBLE_EQ(s.spec.input.stride_ms, 200);  // window/10: 5 x 41 windows per label
   ASSERT_EQ(s.spec.dsp[0].type, "spectral");
-  EXPECT_EQ(s.spec.dsp[0].params["fft_length"], 128);
-  EXPECT_EQ(s.spec.dsp[0].params["filter_type"], "low");
-  EXPECT_EQ(s.spec.dsp[0].params["filter_cutoff_hz"], 20);
-  EXPECT_TRUE(mentions(s.why, "FFT 128")) << all(s.why);
-  EXPECT_TRUE(mentions(s.why, "low-pass at 20 Hz")) << all(s.why);
+  EXPECT_EQ(s.spec.dsp[0].params["fft_length"], 64);  // 1.6 Hz bins
+  EXPECT_FALSE(s.spec.dsp[0].params.contains("filter_type"));
+  EXPECT_TRUE(mentions(s.why, "FFT 64 (1.6 Hz bins, 64 at least)")) << all(s.why);
+  EXPECT_TRUE(mentions(s.why, "Nyquist frequency, 50 Hz")) << all(s.why);
   EXPECT_TRUE(mentions(s.why, "every 200 ms (window/10")) << all(s.why);
   ASSERT_EQ(s.spec.learn.size(), 2u);
   EXPECT_EQ(s.spec.learn[0].type, "classifier");
   EXPECT_EQ(s.spec.learn[0].params["layers"][0]["units"], 20);
   EXPECT_EQ(s.spec.learn[1].type, "kmeans");
   Impulse built(s.spec, 3);
-  EXPECT_EQ(built.width(), 3u * (3u + 64u));
+  EXPECT_EQ(built.width(), 3u * (3u + 32u));
+
+  auto q = Project::init(dir / "q");
+  for (int i = 0; i < 10; ++i) add(q, series(400, 3, 4000, i % 2 ? "walk" : "run", i, "acc"));
+  Suggestion t = suggest_impulse(q.store());
+  EXPECT_EQ(t.spec.dsp[0].params["fft_length"], 256);  // 1.56 Hz bins
+  EXPECT_TRUE(mentions(t.why, "FFT 256 (1.6 Hz bins")) << all(t.why);
+}
+
+TEST(Suggest, SixAxisImuGetsStatisticsBesideTheSpectrum) {
+  test::TempDir dir;
+  auto p = Project::init(dir / "p");
+  for (int i = 0; i < 12; ++i) add(p, series(50, 6, 1000, "a" + std::to_string(i % 6), i, "imu"));
+  Suggestion s = suggest_impulse(p.store());
+  ASSERT_EQ(s.spec.dsp.size(), 2u);
+  EXPECT_EQ(s.spec.dsp[1].type, "flatten");
+  EXPECT_EQ(s.spec.learn[0].inputs, (std::vector<std::string>{"spectral", "stats"}));
+  EXPECT_EQ(s.spec.learn[0].params["layers"][0]["units"], 30);  // 5 per class for 6 classes
+  EXPECT_TRUE(mentions(s.why, "6 axes (an IMU: activities and postures) -> per-axis statistics")) << all(s.why);
+  EXPECT_TRUE(mentions(s.why, "6 classes")) << all(s.why);
+  Impulse built(s.spec, 6);
+  EXPECT_EQ(built.width(), 6u * (3u + 32u) + 6u * 7u);
 }
 
 TEST(Suggest, DemoLikeMotionKeepsTheDemoImpulse) {
@@ -137,7 +157,7 @@ TEST(Suggest, DemoLikeMotionKeepsTheDemoImpulse) {
   EXPECT_FALSE(s.spec.dsp[0].params.contains("filter_type"));
   EXPECT_EQ(s.spec.learn[0].params["layers"], nlohmann::json::parse(R"([{"type":"dense","units":20},{"type":"dense","units":10}])"));
   EXPECT_EQ(s.spec.learn[1].type, "kmeans");
-  EXPECT_TRUE(mentions(s.why, "no filter")) << all(s.why);
+  EXPECT_TRUE(mentions(s.why, "FFT 64 (0.98 Hz bins")) << all(s.why);
 }
 
 TEST(Suggest, Vibration20kHzGetsBoundedWindowsAndA256Fft) {
