@@ -143,10 +143,11 @@ void register_demo(CLI::App& app, Context& ctx) {
                       b["block"].get<std::string>().c_str(), 100 * b["accuracy"].get<double>(), b["samples"].get<int>(),
                       b["uncertain"].get<int>(), b["plot"].get<std::string>().c_str());
         else if (b.contains("roc_auc") && b["roc_auc"].is_number())
-          std::printf("  %s: ROC AUC %.3f on %d anomalous vs %d normal samples; detection %.0f %%, false positives %.0f %%\n",
+          std::printf("  %s: ROC AUC %.3f on %d anomalous vs %d normal samples; detection %.0f %%, false positives %.0f %% of "
+                      "samples, %.1f %% of windows\n",
                       b["block"].get<std::string>().c_str(), b["roc_auc"].get<double>(), b["anomalous_samples"].get<int>(),
                       b["normal_samples"].get<int>(), 100 * b["detection_rate"].get<double>(),
-                      100 * b["false_positive_rate"].get<double>());
+                      100 * b["false_positive_rate"].get<double>(), 100 * b.value("window_false_positive_rate", 0.0));
       }
       std::printf("deployed impulse %s as a C++ library (mote deploy --format cpp) into %s (%d files)\n",
                   deploy_report["impulse_hash"].get<std::string>().c_str(), deployed.string().c_str(),

@@ -77,12 +77,15 @@ void print_anomaly(const nlohmann::json& b) {
   std::printf("%s (%s): threshold %s; %d normal and %d anomalous testing samples\n", b["block"].get<std::string>().c_str(),
               b["type"].get<std::string>().c_str(), fixed(b["threshold"], "%.4g").c_str(), b["normal_samples"].get<int>(),
               b["anomalous_samples"].get<int>());
+  if (b.contains("stated_false_positive_rate"))
+    std::printf("  threshold from held-out training samples at %s false positives per window\n", pct(b["stated_false_positive_rate"]).c_str());
   if (b["roc_auc"].is_number())
-    std::printf("  ROC AUC %s (per window %s); detection rate %s at the threshold, false positives %s\n",
+    std::printf("  ROC AUC %s (per window %s); detection rate %s at the threshold, false positives %s of normal samples (%s of windows)\n",
                 fixed(b["roc_auc"]).c_str(), fixed(b["window_roc_auc"]).c_str(), pct(b["detection_rate"]).c_str(),
-                pct(b["false_positive_rate"]).c_str());
+                pct(b["false_positive_rate"]).c_str(), pct(b["window_false_positive_rate"]).c_str());
   else
-    std::printf("  no testing sample has a label unseen in training: false positives %s\n", pct(b["false_positive_rate"]).c_str());
+    std::printf("  no testing sample has a label unseen in training: false positives %s of samples (%s of windows)\n",
+                pct(b["false_positive_rate"]).c_str(), pct(b["window_false_positive_rate"]).c_str());
   std::printf("  score distribution:      %9s %9s %9s %9s %9s\n", "min", "median", "p90", "p99", "max");
   for (const char* k : {"training_windows", "normal_samples", "anomalous_samples"}) {
     const auto& d = b["scores"][k];

@@ -4,6 +4,9 @@
 #include <armadillo>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <random>
+#include <set>
 
 #include "anomaly/gmm.h"
 #include "anomaly/kmeans.h"
@@ -80,8 +83,9 @@ AnomalyModel parse_anomaly_params(const std::string& type, const json& params_in
   json params = params_in.is_null() ? json::object() : params_in;
   if (!params.is_object()) throw error_at(where, "must be an object");
   bool km = type == "kmeans";
+  static const char* const common[] = {"features", "seed", "holdout", "false_positive_rate", "threshold_percentile", "threshold_margin"};
   for (auto& [k, v] : params.items())
-    if (k != "features" && k != "threshold_percentile" && k != "threshold_margin" && k != "seed" && k != (km ? "clusters" : "components") &&
+    if (std::find(std::begin(common), std::end(common), k) == std::end(common) && k != (km ? "clusters" : "components") &&
         (km || k != "covariance"))
       throw error_at(where + "." + k, "is not a parameter of a " + type + " block; see docs/learn.md");
   AnomalyModel m;
@@ -105,6 +109,22 @@ AnomalyModel parse_anomaly_params(const std::string& type, const json& params_in
   m.k = static_cast<int>(number(params, km ? "clusters" : "components", km ? 16 : 4, where, 1, km ? 256 : anomaly::kGmmMaxComponents));
   m.percentile = number(params, "threshold_percentile", 99, where, 50, 100);
   m.margin = number(params, "threshold_margin", 2, where, 0, 1000);
+  m.holdout = number(params, "holdout", 0.2, where, 0, 0.9);
+  m.false_positive_rate = number(params, "false_positive_rate", 0.01, where, 0, 0.5);
+  // An explicit threshold_percentile / threshold_margin (projects from before the hold-out) keeps the
+  // threshold from the training windows; so does holdout 0. Mixing the two rules is refused.
+  const char* old_rule = params.contains("threshold_percentile") ? "threshold_percentile"
+                         : params.contains("threshold_margin")   ? "threshold_margin" : nullptr;
+  if (old_rule && params.contains("false_positive_rate"))
+    throw error_at(where + ".false_positive_rate", std::string("cannot be combined with ") + old_rule +
+                   " (that sets the threshold from the training windows); remove one");
+  if (old_rule && m.holdout > 0 && params.contains("holdout"))
+    throw error_at(where + ".holdout", std::string("cannot be combined with ") + old_rule +
+                   " (that fits on every training window); remove one, or set holdout 0");
+  if (!old_rule && params.contains("false_positive_rate") && m.holdout == 0)
+    throw error_at(where + ".false_positive_rate", "needs held-out windows, but holdout is 0; set holdout (e.g. 0.2)");
+  m.threshold_rule = old_rule || m.holdout == 0 ? "training" : "holdout";
+  if (m.threshold_rule == "training") m.holdout = 0;
   *seed = static_cast<uint64_t>(number(params, "seed", 1, where, 0, 4294967295.0));
   *cov = "diag";
   if (!km) {
@@ -125,13 +145,11 @@ void check_anomaly_params(const std::string& type, const json& params, const std
   parse_anomaly_params(type, params, where, width, &seed, &cov);
 }
 
-AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const std::string& where_in, const float* rows,
-                         size_t n, size_t width) {
-  uint64_t seed = 1;
-  std::string cov;
-  AnomalyModel m = parse_anomaly_params(type, params_in, where_in, width, &seed, &cov);
-  const json params = params_in.is_null() ? json::object() : params_in;
-  bool km = type == "kmeans";
+namespace {
+
+// Fits m (parsed, not yet fitted) on n rows of `width` features.
+void fit_rows(AnomalyModel& m, uint64_t seed, const std::string& where_in, const float* rows, size_t n, size_t width) {
+  bool km = m.type == "kmeans";
   if (n < 2) throw error_at(where_in, "needs at least 2 training windows to fit; import more training data");
   size_t dim = m.select.size();
   int max_k = static_cast<int>(std::min<size_t>(km ? 256 : anomaly::kGmmMaxComponents, n / 2));
@@ -214,18 +232,104 @@ AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const s
     }
     set_gmm_components(m, w, mu, cv, where_in);
   }
-  std::vector<double> scores(n);
-  for (size_t r = 0; r < n; ++r) scores[r] = anomaly_score(m, rows + r * width);
-  // Unseen windows of known classes score higher than the windows the model was fitted on: the threshold
-  // sits `margin` times the training scores' spread (percentile - median) above the percentile. Scale-free,
-  // so one default serves distances (k-means) and log-likelihoods (GMM) alike.
-  double base = percentile(scores, m.percentile), median = percentile(scores, 50);
-  m.threshold = static_cast<float>(base + m.margin * (base - median));
-  m.params = {{km ? "clusters" : "components", m.k}, {"threshold_percentile", m.percentile}, {"threshold_margin", m.margin},
-              {"seed", seed}};
+}
+
+}  // namespace
+
+float threshold_at_rate(std::vector<double> v, double rate) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t above = static_cast<size_t>(std::floor(rate * v.size() + 1e-9));
+  above = std::min(above, v.size() - 1);
+  return static_cast<float>(v[v.size() - 1 - above]);
+}
+
+std::vector<bool> holdout_rows(const AnomalyRows& rows, double fraction, uint64_t seed) {
+  std::vector<bool> held(rows.n, false);
+  if (fraction <= 0) return held;
+  auto sample = [&](size_t r) { return rows.sample.empty() ? static_cast<int64_t>(r) : rows.sample[r]; };
+  std::map<std::string, std::set<int64_t>> by_label;
+  for (size_t r = 0; r < rows.n; ++r) by_label[rows.label.empty() ? std::string() : rows.label[r]].insert(sample(r));
+  std::mt19937_64 rng(seed);
+  std::set<int64_t> out;
+  for (auto& [label, ids] : by_label) {
+    std::vector<int64_t> v(ids.begin(), ids.end());
+    std::shuffle(v.begin(), v.end(), rng);
+    size_t k = static_cast<size_t>(std::lround(fraction * v.size()));
+    if (v.size() >= 2) k = std::clamp<size_t>(k, 1, v.size() - 1);
+    else k = 0;
+    out.insert(v.begin(), v.begin() + k);
+  }
+  for (size_t r = 0; r < rows.n; ++r) held[r] = out.count(sample(r)) > 0;
+  return held;
+}
+
+AnomalyModel fit_anomaly(const std::string& type, const json& params_in, const std::string& where_in, const AnomalyRows& rows) {
+  uint64_t seed = 1;
+  std::string cov;
+  AnomalyModel m = parse_anomaly_params(type, params_in, where_in, rows.width, &seed, &cov);
+  const json params = params_in.is_null() ? json::object() : params_in;
+  const bool km = type == "kmeans";
+  if ((!rows.sample.empty() && rows.sample.size() != rows.n) || (!rows.label.empty() && rows.label.size() != rows.n))
+    throw Error("fit_anomaly: sample/label lists do not match the rows");
+  const size_t width = rows.width;
+  if (m.threshold_rule == "training") {
+    fit_rows(m, seed, where_in, rows.x, rows.n, width);
+    std::vector<double> scores(rows.n);
+    for (size_t r = 0; r < rows.n; ++r) scores[r] = anomaly_score(m, rows.x + r * width);
+    // The rule before the hold-out: windows the model was fitted on score lower than unseen ones, so the
+    // threshold sits `margin` times the training spread (percentile - median) above the percentile.
+    double base = percentile(scores, m.percentile), median = percentile(scores, 50);
+    m.threshold = static_cast<float>(base + m.margin * (base - median));
+    m.score = AnomalyScore{};
+    m.score.threshold = m.threshold;
+    m.score.fpr = m.score.separation = m.score.median = m.score.p99 = m.score.max = NAN;
+    m.score.fit_windows = rows.n;
+    m.params = {{"threshold_percentile", m.percentile}, {"threshold_margin", m.margin}, {"holdout", 0}};
+  } else {
+    std::vector<bool> held = holdout_rows(rows, m.holdout, seed);
+    std::vector<float> fit, out;
+    std::set<int64_t> fit_ids, out_ids;
+    for (size_t r = 0; r < rows.n; ++r) {
+      (held[r] ? out : fit).insert((held[r] ? out : fit).end(), rows.x + r * width, rows.x + (r + 1) * width);
+      (held[r] ? out_ids : fit_ids).insert(rows.sample.empty() ? static_cast<int64_t>(r) : rows.sample[r]);
+    }
+    if (out_ids.empty())
+      throw error_at(where_in + ".params.holdout", "holds out whole samples, but no label has 2 training samples; import more "
+                                                   "recordings, or set holdout 0 (threshold from the training windows)");
+    size_t n_fit = fit.size() / width, n_out = out.size() / width;
+    fit_rows(m, seed, where_in, fit.data(), n_fit, width);
+    std::vector<double> scores(n_out);
+    for (size_t r = 0; r < n_out; ++r) scores[r] = anomaly_score(m, out.data() + r * width);
+    m.threshold = threshold_at_rate(scores, m.false_positive_rate);
+    AnomalyScore& s = m.score;
+    s = AnomalyScore{};
+    s.threshold = m.threshold;
+    s.fpr = double(std::count_if(scores.begin(), scores.end(), [&](double v) { return v > m.threshold; })) / n_out;
+    s.median = percentile(scores, 50), s.p99 = percentile(scores, 99), s.max = percentile(scores, 100);
+    std::vector<double> dev(n_out);
+    for (size_t r = 0; r < n_out; ++r) dev[r] = std::fabs(scores[r] - s.median);
+    const double spread = 1.4826 * percentile(dev, 50);  // MAD, scaled to a normal's standard deviation
+    s.separation = spread > 0 ? (m.threshold - s.median) / spread : NAN;
+    s.fit_windows = n_fit, s.fit_samples = fit_ids.size(), s.holdout_windows = n_out, s.holdout_samples = out_ids.size();
+    m.params = {{"holdout", m.holdout}, {"false_positive_rate", m.false_positive_rate}};
+  }
+  m.params[km ? "clusters" : "components"] = m.k;
+  m.params["seed"] = seed;
   if (params.contains("features")) m.params["features"] = params["features"];
   if (!km) m.params["covariance"] = cov;
   return m;
+}
+
+AnomalyModel fit_anomaly(const std::string& type, const json& params, const std::string& where, const float* rows, size_t n,
+                         size_t width) {
+  AnomalyRows r;
+  r.x = rows, r.n = n, r.width = width;
+  return fit_anomaly(type, params, where, r);
+}
+
+AnomalyScore score_anomaly_holdout(const std::string& type, const json& params, const std::string& where, const AnomalyRows& rows) {
+  return fit_anomaly(type, params, where, rows).score;
 }
 
 void quantize_kmeans(AnomalyModel& m) {
@@ -266,8 +370,10 @@ float anomaly_score(const AnomalyModel& m, const float* row) {
 
 json anomaly_to_json(const AnomalyModel& m) {
   json j = {{"type", m.type}, {"input_width", m.input_width}, {"select", m.select}, {"mean", m.mean},
-            {"inv_scale", m.inv_scale}, {"k", m.k}, {"threshold", m.threshold}, {"percentile", m.percentile},
+            {"inv_scale", m.inv_scale}, {"k", m.k}, {"threshold", m.threshold}, {"threshold_rule", m.threshold_rule},
             {"params", m.params}};
+  if (m.threshold_rule == "training") j["percentile"] = m.percentile, j["margin"] = m.margin;
+  else j["false_positive_rate"] = m.false_positive_rate, j["holdout"] = m.holdout;
   if (m.type == "kmeans") {
     j["centers"] = m.centers;
     j["inv_radius"] = m.inv_radius;
@@ -290,7 +396,11 @@ AnomalyModel anomaly_from_json(const json& j) {
     m.inv_scale = j.at("inv_scale").get<std::vector<float>>();
     m.k = j.at("k").get<int>();
     m.threshold = j.at("threshold").get<float>();
+    m.threshold_rule = j.value("threshold_rule", "training");  // models from before the hold-out
     m.percentile = j.value("percentile", 99.0);
+    m.margin = j.value("margin", 2.0);
+    m.false_positive_rate = j.value("false_positive_rate", 0.01);
+    m.holdout = j.value("holdout", m.threshold_rule == "training" ? 0.0 : 0.2);
     m.params = j.value("params", json::object());
     if (m.type == "kmeans") {
       m.centers = j.at("centers").get<std::vector<float>>();

@@ -1,5 +1,6 @@
 // Anomaly blocks on the host: fit k-means or a Gaussian mixture (Armadillo) on the training windows'
-// features, then score with the device's own scorers (runtime/anomaly) so both agree.
+// features, then score with the device's own scorers (runtime/anomaly) so both agree. The threshold comes
+// from whole training samples held out of the fit, at a stated false-positive rate (docs/learn.md).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,26 @@
 #include <vector>
 
 namespace mote::learn {
+
+// How held-out normal windows score against the threshold set from them: what `mote train` reports for an
+// anomaly block and what the tuner ranks anomaly blocks by (beside ROC AUC where testing has unseen labels).
+struct AnomalyScore {
+  double threshold = 0;   // scores above it are anomalous
+  double fpr = 0;         // measured: share of held-out windows above the threshold (<= the stated rate)
+  double separation = 0;  // (threshold - median) / (1.4826 x MAD) of held-out window scores; NaN when they do not spread
+  double median = 0, p99 = 0, max = 0;  // held-out window scores
+  size_t fit_windows = 0, fit_samples = 0, holdout_windows = 0, holdout_samples = 0;
+};
+
+// An anomaly block's training windows: n rows of `width` features, and per row the sample it was cut from
+// and that sample's label. Windows of one sample stay on one side of the hold-out split, which is stratified
+// by label. `sample` empty: every row is a sample of its own; `label` empty: one label.
+struct AnomalyRows {
+  const float* x = nullptr;
+  size_t n = 0, width = 0;
+  std::vector<int64_t> sample;
+  std::vector<std::string> label;
+};
 
 struct AnomalyModel {
   std::string type;              // "kmeans" or "gmm"
@@ -24,14 +45,40 @@ struct AnomalyModel {
   bool full = false;  // gmm covariance
   int k = 0;
   float threshold = 0;       // scores above it are anomalous
-  double percentile = 99;    // of the training scores, that set the threshold
-  double margin = 2;         // threshold = P + margin x (P - median), P = the training scores' percentile
+  // "holdout": fitted on the training samples not held out; threshold = the held-out windows' score with
+  // floor(false_positive_rate x n) of the n held-out windows above it (threshold_at_rate). "training" (an
+  // explicit threshold_percentile / threshold_margin, or holdout 0): fitted on every training window;
+  // threshold = P + margin x (P - median), P = that percentile of their scores.
+  std::string threshold_rule = "holdout";
+  double false_positive_rate = 0.01;  // stated, per held-out window
+  double holdout = 0.2;               // fraction of training samples held out (per label)
+  double percentile = 99;
+  double margin = 2;
+  AnomalyScore score;        // "holdout": the held-out windows against the threshold (not stored in JSON)
   nlohmann::json params;     // resolved parameters
 };
 
-// Parses params (errors name `where`.params.<field>) and fits on n rows of `width` features.
+// Parses params (errors name `where`.params.<field>), holds out whole samples (params.holdout, seeded by
+// params.seed, stratified by label), fits on the rest and sets the threshold from the held-out windows.
+AnomalyModel fit_anomaly(const std::string& type, const nlohmann::json& params, const std::string& where,
+                         const AnomalyRows& rows);
+// The same over rows that are independent of each other (each its own sample).
 AnomalyModel fit_anomaly(const std::string& type, const nlohmann::json& params, const std::string& where,
                          const float* rows, size_t n, size_t width);
+
+// For the tuner: fits as `mote train` does and returns how the held-out normal windows score: the threshold,
+// the measured false-positive rate and the separation. Pure (no I/O); deterministic for given params.seed.
+AnomalyScore score_anomaly_holdout(const std::string& type, const nlohmann::json& params, const std::string& where,
+                                   const AnomalyRows& rows);
+
+// The rows held out: per label, round(fraction x its samples) whole samples, at least 1 when the label has
+// 2 or more and at most all but one, chosen by shuffling the label's sample ids (sorted) with mt19937_64(seed).
+std::vector<bool> holdout_rows(const AnomalyRows& rows, double fraction, uint64_t seed);
+
+// The threshold at false-positive rate `rate` over `scores`: the (n - a)-th smallest of the n scores with
+// a = floor(rate x n), so exactly a scores lie strictly above it (fewer when scores tie there); a = 0 gives
+// the largest score.
+float threshold_at_rate(std::vector<double> scores, double rate);
 
 // Checks a kmeans/gmm block's params against an input of `width` features without fitting (for
 // `mote impulse set`); errors name `where`.params.<field>.

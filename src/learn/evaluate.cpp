@@ -183,12 +183,16 @@ json test_anomaly(Project& p, const TrainedBlock& tb, const FeatureTable& train,
   std::filesystem::create_directories(p.out_dir());
   write_file_atomic(plot, score_plot(tb.name + ": anomaly scores", {{"training windows", &train_scores}, {"normal samples", &neg},
                                                                     {"anomalous samples", &pos}}, m.threshold));
-  return {{"block", tb.name}, {"type", tb.type}, {"threshold", m.threshold}, {"percentile", m.percentile}, {"plot", plot.string()},
+  json r = {{"block", tb.name}, {"type", tb.type}, {"threshold", m.threshold}, {"threshold_rule", m.threshold_rule}, {"plot", plot.string()},
           {"anomalous_samples", pos.size()}, {"normal_samples", neg.size()}, {"roc_auc", num(roc_auc(pos, neg))},
           {"window_roc_auc", num(roc_auc(pos_win, neg_win))}, {"detection_rate", num(above(pos))},
-          {"false_positive_rate", num(above(neg))},
+          {"window_detection_rate", num(above(pos_win))}, {"false_positive_rate", num(above(neg))},
+          {"window_false_positive_rate", num(above(neg_win))},
           {"scores", {{"training_windows", distribution(train_scores)}, {"normal_samples", distribution(neg)},
                       {"anomalous_samples", distribution(pos)}}}};
+  if (m.threshold_rule == "holdout") r["stated_false_positive_rate"] = m.false_positive_rate;
+  else r["percentile"] = m.percentile;
+  return r;
 }
 
 // Calibration inputs for int8 quantization: the block's columns of the training windows, at most

@@ -235,20 +235,35 @@ TrainedBlock train_network_block(Project& p, const Impulse& impulse, const Block
 TrainedBlock train_anomaly_block(const BlockSpec& b, const BlockColumns& cols, const FeatureTable& t,
                                  const std::vector<size_t>& rows, const TrainOptions& opts) {
   std::vector<float> x = gather(t, cols, rows);
-  AnomalyModel m = fit_anomaly(b.type, b.params, "impulse.learn." + b.name, x.data(), rows.size(), cols.width);
+  AnomalyRows in;
+  in.x = x.data(), in.n = rows.size(), in.width = cols.width;
+  for (size_t r : rows) in.sample.push_back(t.rows[r].sample_id), in.label.push_back(t.rows[r].label);
+  AnomalyModel m = fit_anomaly(b.type, b.params, "impulse.learn." + b.name, in);
   std::vector<double> scores(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) scores[i] = anomaly_score(m, x.data() + i * cols.width);
   TrainedBlock out;
   out.name = b.name;
   out.type = b.type;
   out.model = anomaly_to_json(m);
+  const AnomalyScore& s = m.score;
+  auto num = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
   out.metrics = {{"params", m.params}, {"train_windows", rows.size()}, {"features", m.select.size()}, {"threshold", m.threshold},
+                 {"threshold_rule", m.threshold_rule}, {"fit_windows", s.fit_windows},
                  {"scores", {{"p50", percentile(scores, 50)}, {"p90", percentile(scores, 90)}, {"p99", percentile(scores, 99)},
                              {"max", percentile(scores, 100)}}}};
-  if (!opts.quiet)
-    std::printf("%s (%s): %d %s on %zu features of %zu training windows; threshold %.3g (%gth percentile)\n", b.name.c_str(),
-                b.type.c_str(), m.k, b.type == "kmeans" ? "clusters" : "components", m.select.size(), rows.size(), m.threshold,
-                m.percentile);
+  if (m.threshold_rule == "holdout")
+    out.metrics["holdout"] = {{"samples", s.holdout_samples}, {"windows", s.holdout_windows}, {"fit_samples", s.fit_samples},
+                              {"false_positive_rate", s.fpr}, {"stated_false_positive_rate", m.false_positive_rate},
+                              {"separation", num(s.separation)}, {"p50", s.median}, {"p99", s.p99}, {"max", s.max}};
+  if (!opts.quiet) {
+    std::printf("%s (%s): %d %s on %zu features of %zu training windows; ", b.name.c_str(), b.type.c_str(), m.k,
+                b.type == "kmeans" ? "clusters" : "components", m.select.size(), s.fit_windows);
+    if (m.threshold_rule == "holdout")
+      std::printf("threshold %.4g: %.1f %% of %zu held-out windows (%zu samples) above it (stated %g %%), separation %.2f\n",
+                  m.threshold, 100 * s.fpr, s.holdout_windows, s.holdout_samples, 100 * m.false_positive_rate, s.separation);
+    else
+      std::printf("threshold %.4g (%gth percentile of the training windows, margin %g)\n", m.threshold, m.percentile, m.margin);
+  }
   return out;
 }
 

@@ -248,7 +248,8 @@ TEST_F(StudioApiTest, AnomalyViewStandardizesFeaturesAndHistogramsEveryWindow) {
   for (auto* part : {"training", "testing_known", "testing_other"})
     for (auto& c : a["histogram"][part]) hist += c.get<size_t>();
   EXPECT_EQ(hist, windows);
-  // The scaler is fit on the training windows: there the chosen features have mean 0 and unit spread.
+  // The scaler is fit on the training samples not held out for the threshold (docs/learn.md, 80 % of them):
+  // over every training window the chosen features have mean about 0 and spread about 1.
   double n = 0, sx = 0, sxx = 0;
   size_t anomalous_high = 0, anomalous = 0, training_low = 0, training = 0;
   const double th = a["threshold"];
@@ -260,8 +261,8 @@ TEST_F(StudioApiTest, AnomalyViewStandardizesFeaturesAndHistogramsEveryWindow) {
     }
     if (pt["label"] == "anomaly") ++anomalous, anomalous_high += pt["score"].get<double>() > th;
   }
-  EXPECT_NEAR(sx / n, 0.0, 1e-3);
-  EXPECT_NEAR(std::sqrt(sxx / n - (sx / n) * (sx / n)), 1.0, 0.02);
+  EXPECT_NEAR(sx / n, 0.0, 0.1);
+  EXPECT_NEAR(std::sqrt(sxx / n - (sx / n) * (sx / n)), 1.0, 0.1);
   EXPECT_GE(training_low * 100, training * 95);
   EXPECT_GT(anomalous, 0u);
   EXPECT_GE(anomalous_high * 10, anomalous * 8) << "anomalous recordings score above the threshold";
