@@ -159,7 +159,10 @@ void add_learning(Suggestion& s, const Labels& labels, const LearnFacts& f) {
   s.why.push_back(fmt("%zu %s features, %zu %s, the rarest label '%s' has %zu training windows -> %s %s", f.features,
                       names.c_str(), labels.regression ? size_t{1} : classes, labels.regression ? "output" : "classes",
                       f.min_label.c_str(), f.min_windows, net.c_str(), type.c_str()) +
-                  (tiny ? " (few windows: a small, regularised network)" : small ? " (under 100 windows: dropout)" : ""));
+                  (!small                    ? ""
+                   : f.family == "conv1d" && f.dsp == "raw" ? " (few windows: dropout and augmentation)"
+                   : tiny && f.family != "conv2d"          ? " (few windows: a small, regularised network)"
+                                                           : " (under 100 windows: more dropout)"));
   if (f.anomaly) {
     s.spec.learn.push_back({"anomaly", "kmeans", inputs, {}});
     s.why.push_back(f.anomaly_reason);
@@ -408,7 +411,7 @@ Suggestion suggest_impulse(Store& store) {
   for (auto& sn : first->sensors) in.axes.push_back(sn.name);
   in.zero_pad = true;
   const bool vibration = rate >= 1000;
-  s.why.push_back(fmt("%zu %s at %.4g Hz look like %s -> kept at %.4g Hz (%s)", n_axes, n_axes == 1 ? "axis" : "axes", rate,
+  s.why.push_back(fmt("%zu %s at %.6g Hz look like %s -> kept at %.6g Hz (%s)", n_axes, n_axes == 1 ? "axis" : "axes", rate,
                       vibration ? "vibration" : "motion", rate,
                       vibration ? "faults show at high frequencies"
                                 : "the rate the device samples at; the host resamples linearly, without an anti-alias filter"));
@@ -460,7 +463,7 @@ Suggestion suggest_impulse(Store& store) {
     params["fft_length"] = fft;
     // No filter: sharp motions (flicks, taps) and faults carry energy up to the Nyquist frequency, and the
     // spectrum already separates the bands. Measured: a 20 Hz low-pass cost ei-gestures 6 points of windows.
-    const std::string filter = fmt("no filter (the spectrum keeps every band up to the Nyquist frequency, %.4g Hz)", rate / 2);
+    const std::string filter = fmt("no filter (the spectrum keeps every band up to the Nyquist frequency, %.6g Hz)", rate / 2);
     s.spec.dsp.push_back({"spectral", "spectral", {}, params});
     if (n_axes >= 6) {
       // An IMU (accelerometer + gyroscope) usually tells activities and postures: the per-axis mean (the
@@ -472,7 +475,8 @@ Suggestion suggest_impulse(Store& store) {
                       "the direction of gravity, min, max, RMS, spread, skewness, kurtosis)", n_axes);
     }
     s.why.push_back(fmt("continuous recordings, %zu frames per window -> spectral analysis (RMS, skewness, kurtosis and "
-                        "the power spectrum of every axis), FFT %zu (%.2g Hz bins", frames, fft, rate / double(fft)) +
+                        "the power spectrum of every axis), FFT %zu (%s Hz bins", frames, fft,
+                        fmt(rate / double(fft) < 10 ? "%.2g" : "%.0f", rate / double(fft)).c_str()) +
                     (fft == longest && fft < 64 ? ", the window's length" : fft == 256 ? ", 256 at most" : fft == 64 ? ", 64 at least" : ", at most 2 Hz") + "), " +
                     filter);
     if (!stats_why.empty()) s.why.push_back(stats_why);

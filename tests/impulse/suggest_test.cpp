@@ -169,7 +169,8 @@ TEST(Suggest, Vibration20kHzGetsBoundedWindowsAndA256Fft) {
   EXPECT_DOUBLE_EQ(s.spec.input.window_ms, 102);  // 2048 frames at most
   EXPECT_EQ(s.spec.dsp[0].params["fft_length"], 256);
   EXPECT_FALSE(s.spec.dsp[0].params.contains("filter_type"));
-  EXPECT_TRUE(mentions(s.why, "look like vibration")) << all(s.why);
+  EXPECT_TRUE(mentions(s.why, "1 axis at 20000 Hz look like vibration -> kept at 20000 Hz")) << all(s.why);
+  EXPECT_TRUE(mentions(s.why, "FFT 256 (78 Hz bins, 256 at most)")) << all(s.why);
   EXPECT_TRUE(mentions(s.why, "2048 frames at most")) << all(s.why);
   EXPECT_TRUE(mentions(s.why, "FFT 256")) << all(s.why);
   ASSERT_EQ(s.spec.learn.size(), 2u);
@@ -215,6 +216,7 @@ TEST(Suggest, OneEventPerRecordingGetsRawAndAConvolution) {
   EXPECT_EQ(s.spec.learn[0].params["augment"]["shift"], 4);
   EXPECT_TRUE(mentions(s.why, "one event")) << all(s.why);
   EXPECT_TRUE(mentions(s.why, "1-D conv 16 -> 32")) << all(s.why);
+  EXPECT_TRUE(mentions(s.why, "few windows: dropout and augmentation")) << all(s.why);
   Impulse built(s.spec, 6);
   EXPECT_EQ(built.width(), 119u * 6u);
 }
