@@ -331,6 +331,60 @@ __attribute__((naked, noinline)) static void fc_layer_shared_m4(const FullyConne
 #undef MOTE_FC_PAIR_BLOCK
 #endif
 
+// Thumb-1 (ARMv6-M: the Cortex-M0) keeps the reference's sums: its eight low registers and register-offset-only
+// LDRSH made this form longer there (fc_demo_105x20: 46 631 instructions against 39 480).
+#if (MOTE_NN_HW_DSP && defined(__thumb2__)) || (defined(__thumb__) && !defined(__thumb2__))
+#define MOTE_FC_FAST_MUL 0
+#else
+#define MOTE_FC_FAST_MUL 1
+#endif
+#if MOTE_FC_FAST_MUL
+// The fast path's sums without the DSP extension, in plain 32-bit C with no branch per MAC: a pair's stored
+// int16 h = 256 w[hi] + w[lo] (simd.h's row pairs) times the input is both rows' products in one multiply
+// (S += h x), its low byte times the input the low row's (y[lo] += w[lo] x), and y[hi] = (S - y[lo]) / 256 at
+// the end: two multiplies per two MACs. Exact while |y[hi]| < 2^23, which the fast path's input_size (at most
+// 4 kPairChunkBlocks + 3) guarantees. acc[] holds the group's rows in order, w points at its packed weights.
+static inline int32_t pair_word(const int8_t* w) {
+  int16_t h;
+  memcpy(&h, w, 2);
+  return h;
+}
+
+template <int kPairs>
+static void accumulate_pairs_mul(const int8_t* input, int32_t offset, int32_t n, const int8_t* w, int32_t* acc) {
+  const int32_t n4 = n & ~3, tail = n - n4;
+  uint32_t s0 = 0, s1 = 0;  // modulo 2^32, as SMLAD: 256 y[hi] + y[lo] may pass 2^31, (S - y[lo]) does not
+  int32_t y0 = 0, y1 = 0;
+  for (int32_t i = 0; i < n4; i += 4, w += 8 * kPairs) {
+    const int32_t x0 = input[i] + offset, x1 = input[i + 1] + offset, x2 = input[i + 2] + offset, x3 = input[i + 3] + offset;
+    // A block's halfwords in simd::kPairTapOrder: inputs 0, 2, 1, 3.
+    s0 += static_cast<uint32_t>(pair_word(w) * x0 + pair_word(w + 2) * x2 + pair_word(w + 4) * x1 + pair_word(w + 6) * x3);
+    y0 += w[0] * x0 + w[2] * x2 + w[4] * x1 + w[6] * x3;
+    if (kPairs == 2) {
+      s1 += static_cast<uint32_t>(pair_word(w + 8) * x0 + pair_word(w + 10) * x2 + pair_word(w + 12) * x1 +
+                                  pair_word(w + 14) * x3);
+      y1 += w[8] * x0 + w[10] * x2 + w[12] * x1 + w[14] * x3;
+    }
+  }
+  acc[0] += y0;
+  acc[1] += simd::pair_high_row(static_cast<int32_t>(s0), y0);
+  if (kPairs == 2) {
+    acc[2] += y1;
+    acc[3] += simd::pair_high_row(static_cast<int32_t>(s1), y1);
+  }
+  for (int32_t r = 0; r < 2 * kPairs; ++r, w += tail)
+    for (int32_t k = 0; k < tail; ++k) acc[r] += w[k] * (input[n4 + k] + offset);
+}
+
+static void accumulate_group_mul(const int8_t* input, int32_t offset, int32_t n, const int8_t* w, int32_t g, int32_t* acc) {
+  if (g == 4) return accumulate_pairs_mul<2>(input, offset, n, w, acc);
+  if (g == 2) return accumulate_pairs_mul<1>(input, offset, n, w, acc);
+  int32_t a = acc[0];
+  for (int32_t i = 0; i < n; ++i) a += w[i] * (input[i] + offset);
+  acc[0] = a;
+}
+#endif
+
 // Both table forms; each public entry instantiates one, so a firmware links only the pass it calls.
 template <bool kShared>
 static Status fast_layer(const FullyConnectedS8FastLayer& layer) {
@@ -352,12 +406,16 @@ static Status fast_layer(const FullyConnectedS8FastLayer& layer) {
   }
 #else
   const FullyConnectedS8Params p = {n, layer.output_size, layer.input_offset, 0, -128, 127};
-  for (int32_t o = 0; o < p.output_size;) {  // the reference's sums, the table's requantization
+  for (int32_t o = 0; o < p.output_size;) {  // two multiplies per two MACs, the table's requantization
     const int32_t g = group_rows(p.output_size, o);
     const int32_t* t = kShared ? layer.table + 3 + o : layer.table + 4 * o;
     int32_t acc[4];
     for (int32_t r = 0; r < g; ++r) acc[r] = t[bias_slot(g, r)];
+#if MOTE_FC_FAST_MUL
+    accumulate_group_mul(layer.input, p.input_offset, n, layer.weights + static_cast<size_t>(o) * static_cast<size_t>(n), g, acc);
+#else
     accumulate_group(p, layer.input, layer.weights + static_cast<size_t>(o) * static_cast<size_t>(n), g, acc);
+#endif
     for (int32_t r = 0; r < g; ++r)
       layer.output[o + r] = requant_folded(acc[r], kShared ? layer.table : t + g + 3 * r);
     o += g;
