@@ -17,7 +17,9 @@
 #include "impulse/features.h"
 #include "learn/pipeline.h"
 #include "store/sqlite.h"
+#include "learn/train.h"
 #include "tune/candidate.h"
+#include "tune/estimate.h"
 #include "tune/space.h"
 
 using nlohmann::json;
@@ -140,6 +142,34 @@ void store_candidate(Project& p, int64_t run, size_t index, const json& impulse,
   st.run();
 }
 
+// The candidate's footprint before any training (src/tune/estimate): its network with placeholder weights,
+// its DSP blocks, its k-means block.
+json estimate_candidate(const ImpulseSpec& s, const Impulse& built, int classes, const TuneOptions& o) {
+  const ir::QModel* nn = nullptr;
+  ir::QModel q;
+  size_t clusters = 0, features = 0;
+  for (const auto& b : s.learn) {
+    const learn::BlockColumns cols = learn::block_columns(built, b);
+    if (b.type == "classifier" || b.type == "regression") {
+      q = placeholder_qmodel(learn::parse_network_config(b.params, cols.info, classes, b.type == "regression", "impulse.learn." + b.name));
+      nn = &q;
+    } else if (b.type == "kmeans") {
+      clusters = b.params.is_object() ? b.params.value("clusters", 16) : 16;
+      features = b.params.is_object() && b.params.contains("features") ? b.params["features"].size() : cols.width;
+    }
+  }
+  const Footprint f = estimate_impulse(built, nn, clusters, features, o.target);
+  json e = {{"ram_bytes", f.ram_bytes}, {"flash_bytes", f.flash_bytes},
+            {"instructions", {{"dsp", f.dsp_instructions}, {"nn", f.nn_instructions}, {"anomaly", f.anomaly_instructions}, {"total", f.instructions()}}},
+            {"latency_ms", f.latency_ms(o.clock_mhz)}};
+  std::string over;
+  if (f.ram_bytes > o.ram_bytes) over = "RAM " + std::to_string(f.ram_bytes) + " B";
+  else if (f.flash_bytes > o.flash_bytes) over = "flash " + std::to_string(f.flash_bytes) + " B";
+  else if (f.latency_ms(o.clock_mhz) > o.latency_ms) over = "latency " + std::to_string(f.latency_ms(o.clock_mhz)) + " ms";
+  if (!over.empty()) e["over_budget"] = over;
+  return e;
+}
+
 std::string pct(double v) {
   char b[32];
   std::snprintf(b, sizeof b, "%.1f %%", 100 * v);
@@ -164,19 +194,29 @@ json run_tune(Project& p, const TuneOptions& o) {
 
   // Candidates: the project's impulse first, then seeded draws; a draw the project cannot build is redrawn.
   const size_t want = o.max_candidates ? o.max_candidates : 9 * 64;
-  std::vector<json> impulses;
-  for (auto& c : sample_candidates(base, facts, 4 * want + 1, o.seed)) {
+  // Every candidate is estimated first; one estimated over budget is stored as such and never trained (the
+  // project's impulse, the reference, is trained whatever its estimate).
+  int classes = 0;
+  for (const auto& lc : p.store().label_counts()) classes += lc.training > 0;
+  std::vector<json> impulses, estimates;
+  size_t over_budget = 0;
+  for (auto& c : sample_candidates(base, facts, 8 * want + 1, o.seed)) {
     if (impulses.size() >= want) break;
     try {
       const ImpulseSpec s = parse_impulse(c);
       const Impulse built(s, facts.axes);
-      for (const auto& b : s.learn) learn::block_columns(built, b);
+      json e = estimate_candidate(s, built, std::max(2, classes), o);
+      if (e.contains("over_budget") && !impulses.empty()) {
+        if (over_budget++ < 64) store_candidate(p, run, 100000 + over_budget, c, {{"estimate", e}, {"rungs", json::array()}});
+        continue;
+      }
       impulses.push_back(std::move(c));
+      estimates.push_back(std::move(e));
     } catch (const Error&) {
     }
   }
   std::vector<json> results(impulses.size(), json::object());
-  for (size_t i = 0; i < results.size(); ++i) results[i] = {{"rungs", json::array()}};
+  for (size_t i = 0; i < results.size(); ++i) results[i] = {{"rungs", json::array()}, {"estimate", estimates[i]}};
   const int E = full_epochs(impulses[0], facts);
   const std::vector<int> rungs = {std::max(2, E / 9), std::max(3, E / 3), E};
 
@@ -250,6 +290,11 @@ json run_tune(Project& p, const TuneOptions& o) {
         r["latency_ms"] = instructions / (o.clock_mhz * 1000.0);
         r["fits"] = pr["ram_bytes"].get<double>() <= o.ram_bytes && pr["flash_bytes"].get<double>() <= o.flash_bytes &&
                     r["latency_ms"].get<double>() <= o.latency_ms && pr["parity_ok"].get<bool>();
+        const json& e = r["estimate"];  // the estimator's error on this finalist: (estimated - measured) / measured
+        auto err = [](double est, double measured) { return measured > 0 ? (est - measured) / measured : 0.0; };
+        r["estimate_error"] = {{"ram", err(e["ram_bytes"].get<double>(), pr["ram_bytes"].get<double>())},
+                               {"flash", err(e["flash_bytes"].get<double>(), pr["flash_bytes"].get<double>())},
+                               {"instructions", err(e["instructions"]["total"].get<double>(), instructions)}};
       } else {
         r["profile_error"] = j.result.value("error", "no profile");
         r["fits"] = false;
@@ -260,7 +305,12 @@ json run_tune(Project& p, const TuneOptions& o) {
   progress.finish();
   std::signal(SIGINT, old_handler);
 
+  json worst = {{"ram", 0.0}, {"flash", 0.0}, {"instructions", 0.0}};
+  for (const auto& r : results)
+    if (r.contains("estimate_error"))
+      for (auto& [k, v] : worst.items()) v = std::max(v.get<double>(), std::fabs(r["estimate_error"][k].get<double>()));
   json summary = {{"candidates", impulses.size()}, {"evaluations", evaluations}, {"full_epochs", E}, {"rungs", rungs},
+                  {"over_budget_estimated", over_budget}, {"estimator_max_error", worst},
                   {"interrupted", g_interrupted.load()},
                   {"seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()}};
   sql::Stmt up(p.store().db(), "UPDATE tune_runs SET summary = ? WHERE id = ?");
@@ -297,9 +347,14 @@ json show_tune(Project& p, int64_t run) {
   sql::Stmt cs(p.store().db(), "SELECT idx, impulse, result FROM tune_candidates WHERE run = ? ORDER BY idx");
   cs.bind(1, run);
   json cands = json::array();
+  json rejected = json::array();
   while (cs.step()) {
     json c = json::parse(cs.text(2));
     c["index"] = cs.int64(0);
+    if (cs.int64(0) >= 100000) {  // estimated over budget: never trained, never offered
+      rejected.push_back({{"impulse", json::parse(cs.text(1))}, {"description", describe(json::parse(cs.text(1)))}, {"estimate", c["estimate"]}});
+      continue;
+    }
     c["impulse"] = json::parse(cs.text(1));
     c["description"] = describe(c["impulse"]);
     cands.push_back(std::move(c));
@@ -312,6 +367,7 @@ json show_tune(Project& p, int64_t run) {
     return key(a) != key(b) ? key(a) > key(b) : better(a, b);
   });
   out["candidates"] = cands;
+  out["over_budget_estimated"] = rejected;
   return out;
 }
 
@@ -337,6 +393,14 @@ std::string tune_table(const json& shown) {
                   measured ? std::to_string(c["latency_ms"].get<double>()).substr(0, 6).c_str() : "-",
                   measured ? (c["fits"].get<bool>() ? "yes" : "no") : "-", c["index"] == 0 ? "(the project's impulse) " : "",
                   c["description"].get<std::string>().c_str());
+    s += line;
+  }
+  const json& sum = shown["summary"];
+  if (sum.contains("estimator_max_error")) {
+    const json& e = sum["estimator_max_error"];
+    std::snprintf(line, sizeof line, "estimator on the measured finalists: max error RAM %.1f %%, flash %.1f %%, instructions %.1f %%; %zu candidates estimated over budget, not trained\n",
+                  100 * e["ram"].get<double>(), 100 * e["flash"].get<double>(), 100 * e["instructions"].get<double>(),
+                  sum.value("over_budget_estimated", size_t{0}));
     s += line;
   }
   return s;
