@@ -159,7 +159,15 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
       } else if (b.type == "kmeans" || b.type == "gmm") {
         const learn::BlockColumns ac = learn::block_columns(impulse, b);
         const std::vector<float> x = learn::gather(t, ac, rows);
-        tb.model = learn::anomaly_to_json(learn::fit_anomaly(b.type, b.params, "impulse.learn." + b.name, x.data(), rows.size(), ac.width));
+        learn::AnomalyRows in;  // whole samples held out, as mote train does
+        in.x = x.data(), in.n = rows.size(), in.width = ac.width;
+        for (size_t r : rows) in.sample.push_back(t.rows[r].sample_id), in.label.push_back(t.rows[r].label);
+        const learn::AnomalyModel am = learn::fit_anomaly(b.type, b.params, "impulse.learn." + b.name, in);
+        tb.model = learn::anomaly_to_json(am);
+        auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+        out["anomaly"] = {{"block", b.name}, {"rule", am.threshold_rule}, {"threshold", am.threshold},
+                          {"holdout_false_positive_rate", finite(am.score.fpr)}, {"separation", finite(am.score.separation)},
+                          {"holdout_windows", am.score.holdout_windows}};
       } else {
         throw error_at("impulse.learn." + b.name, "a tuner candidate holds one neural block and k-means/GMM anomaly blocks");
       }

@@ -287,6 +287,7 @@ json run_tune(Project& p, const TuneOptions& o) {
         const json& pr = j.result["profile"];
         const double instructions = pr["instructions"]["total"].get<double>();
         r["profile"] = pr;
+        if (j.result.contains("anomaly")) r["anomaly"] = j.result["anomaly"];  // held-out false positives, separation
         r["latency_ms"] = instructions / (o.clock_mhz * 1000.0);
         r["fits"] = pr["ram_bytes"].get<double>() <= o.ram_bytes && pr["flash_bytes"].get<double>() <= o.flash_bytes &&
                     r["latency_ms"].get<double>() <= o.latency_ms && pr["parity_ok"].get<bool>();
