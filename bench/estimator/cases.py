@@ -88,6 +88,10 @@ def calibration_cases():
           impulse("flatten_3stats_1axis", ts(4000, 50), [{"name": "f", "type": "flatten", "params": {"stats": ["min", "max", "stdev"]}}], 1),
           impulse("raw_accel", ACCEL, [{"name": "r", "type": "raw", "params": {}}], 3),
           impulse("raw_long", ts(2000, 200), [{"name": "r", "type": "raw", "params": {"scale_axes": 0.5}}], 2)]
+    # two DSP blocks in one impulse (each block's call site apart from its code)
+    c += [impulse("two_blocks_flatten_raw", ACCEL, [{"name": "f", "type": "flatten", "params": {"stats": ["mean", "max"]}},
+                                                     {"name": "r", "type": "raw", "params": {}}], 3),
+          impulse("two_blocks_raw_spectral", ts(1000, 100), [{"name": "r", "type": "raw", "params": {}}, sp(fft_length=16)], 2)]
     # network glue (input quantization, dequantization) and k-means anomaly
     c += [impulse("glue_flatten_dense", ACCEL, [{"name": "f", "type": "flatten", "params": {}}], 3, nn={"layers": [dense(8)]}),
           impulse("glue_spectral_dense_pc", ACCEL, [sp(fft_length=32)], 3, nn={"layers": [dense(20), dense(10)]}, per_channel_input=-1),

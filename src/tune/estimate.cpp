@@ -89,7 +89,9 @@ CostTerms model_terms(const ir::QModel& q) {
   auto& code = t.flash;
   const compile::GeneratedModel g = compile::generate_cpp(q, "mote_model");
   t.exact_ram = g.arena_bytes;
-  t.exact_flash = g.const_bytes;
+  // The per-channel input map (kInputGain/kInputOffset) is read by the impulse's input quantization, not by
+  // invoke(): a model alone drops it (impulse_terms adds it back).
+  t.exact_flash = g.const_bytes - 8 * q.input_gain.size();
   const size_t n = q.layers.size();
   std::vector<int> readers(n + 1, 0);
   for (size_t i = 0; i < n; ++i)
@@ -234,6 +236,7 @@ CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t ano
     t.flash[nn->input_gain.empty() ? "code_quantize" : "code_quantize_affine"] = 1;
     t.flash["code_nn_glue"] = 1;
     t.exact_flash += 8 * nn->output_shape().size();  // label name pointers and their strings (about 4 chars)
+    t.exact_flash += 8 * nn->input_gain.size();        // the per-channel input map
   }
   const auto& in = impulse.spec().input;
   const double frames = static_cast<double>(in.window_frames()), axes = static_cast<double>(impulse.axes());
