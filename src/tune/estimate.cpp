@@ -413,6 +413,9 @@ ir::QModel placeholder_qmodel(const learn::NetworkConfig& cfg, uint64_t seed, si
   q.input_shape = cfg.input;
   q.input = {ph.uniform(0.02f, 0.05f), 0};
   q.regression = cfg.regression;
+  // A network told to map its inputs per channel gets the map (one per feature of a flat input, per channel of HWC);
+  // "auto" decides only after training (then pass input_scaling_channels for the conservative estimate).
+  if (input_scaling_channels == 0 && cfg.int8_input == "per-channel") input_scaling_channels = static_cast<size_t>(cfg.input.c);
   if (input_scaling_channels > 0) {
     q.input_gain.assign(input_scaling_channels, 1.0f);
     q.input_offset.assign(input_scaling_channels, 0.0f);
