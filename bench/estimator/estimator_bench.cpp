@@ -51,7 +51,7 @@ json run_model(const json& job) {
   const auto cfg = learn::parse_network_config(job["params"], input_info(job["input"], job.value("input_kind", "other")),
                                                outputs, false, "bench");
   const int pc = job.value("per_channel_input", 0);  // -1: one per input channel
-  ir::QModel q = tune::placeholder_qmodel(cfg, job.value("seed", 1), pc < 0 ? static_cast<size_t>(cfg.input.c) : static_cast<size_t>(pc));
+  ir::QModel q = tune::placeholder_qmodel(cfg, job.value("seed", 1), pc < 0 ? static_cast<size_t>(cfg.input.c) : static_cast<size_t>(pc), false);
   const size_t keep = job.value("keep", 0);
   if (keep > 0 && keep < q.layers.size()) q.layers.resize(keep);
   const tune::CostTerms t = tune::model_terms(q);
@@ -105,7 +105,7 @@ json run_impulse(const json& job) {
     d.nn_cols = learn::block_columns(imp, nn);
     const auto cfg = learn::parse_network_config(job["nn"], d.nn_cols.info, outputs, false, "bench");
     const int pc = job.value("per_channel_input", 0);  // -1: one per input channel
-    d.q = tune::placeholder_qmodel(cfg, job.value("seed", 1), pc < 0 ? static_cast<size_t>(cfg.input.c) : static_cast<size_t>(pc));
+    d.q = tune::placeholder_qmodel(cfg, job.value("seed", 1), pc < 0 ? static_cast<size_t>(cfg.input.c) : static_cast<size_t>(pc), false);
     d.has_nn = true;
     d.nn_block = "nn";
     for (int i = 0; i < outputs; ++i) d.labels.push_back("c" + std::to_string(i));

@@ -407,7 +407,8 @@ struct Placeholder {
 
 }  // namespace
 
-ir::QModel placeholder_qmodel(const learn::NetworkConfig& cfg, uint64_t seed, size_t input_scaling_channels) {
+ir::QModel placeholder_qmodel(const learn::NetworkConfig& cfg, uint64_t seed, size_t input_scaling_channels,
+                              bool widest_softmax_table) {
   Placeholder ph(seed);
   ir::QModel q;
   q.input_shape = cfg.input;
@@ -484,6 +485,18 @@ ir::QModel placeholder_qmodel(const learn::NetworkConfig& cfg, uint64_t seed, si
     }
     cur = l.output;
     q.layers.push_back(std::move(l));
+  }
+  if (!cfg.regression && widest_softmax_table && !q.layers.empty() && q.layers.back().op == ir::Op::FullyConnected) {
+    // Logits at a scale of 1/24: softmax's exp table then takes all 256 entries (exp(-k x scale) stays above 2^-20
+    // for every int8 difference k), the most a trained classifier's can.
+    ir::QLayer& l = q.layers.back();
+    l.output.scale = 1.0f / 24.0f;
+    for (size_t c = 0; c < l.multiplier.size(); ++c) {
+      auto [m, sh] = quant::quantize_multiplier(static_cast<double>(l.input.scale) * l.weight_scales[c] / l.output.scale);
+      l.multiplier[c] = m, l.shift[c] = sh;
+    }
+    quant::set_activation_range(l, ir::Activation::None);
+    cur = l.output;
   }
   if (!cfg.regression) {
     ir::QLayer sm;

@@ -71,6 +71,10 @@ Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& t
 // that period (what quant::InputScaling::PerChannel adds: 8 bytes of flash and a multiply-add per channel); a cfg
 // with int8_input "per-channel" gets one per input channel by itself, "auto" none (pass cfg.input.c for the
 // conservative estimate: auto may choose the map after training).
-ir::QModel placeholder_qmodel(const learn::NetworkConfig& cfg, uint64_t seed = 1, size_t input_scaling_channels = 0);
+// widest_softmax_table: a classifier's logits at a scale that gives softmax its longest exp table (1 kB; a trained
+// network's length follows its logits' scale), so a budget check never counts too little; false keeps the placeholder's
+// own random scale (bench/estimator's cases).
+ir::QModel placeholder_qmodel(const learn::NetworkConfig& cfg, uint64_t seed = 1, size_t input_scaling_channels = 0,
+                              bool widest_softmax_table = true);
 
 }  // namespace mote::tune
