@@ -132,9 +132,10 @@ void add_learning(Suggestion& s, const Labels& labels, const LearnFacts& f) {
     json conv1 = {{"type", "conv1d"}, {"filters", c1}, {"kernel", k}, {"padding", "same"}};
     json conv2 = {{"type", "conv1d"}, {"filters", c2}, {"kernel", k}, {"padding", "same"}};
     json mp = {{"type", "max_pool"}, {"pool", pool}}, dr = {{"type", "dropout"}, {"rate", drop}};
+    json bn = {{"type", "batch_norm"}};  // folded into the convolution: free on the device
     layers = audio ? json::array({conv1, mp, dr, conv2, mp, dr, {{"type", "flatten"}}})
-                   : json::array({conv1, mp, conv2, mp, {{"type", "flatten"}}, dr});
-    net = fmt("1-D conv %d -> %d (kernel %d, pool %d, dropout %.2g)", c1, c2, k, pool, drop);
+                   : json::array({conv1, bn, mp, conv2, bn, mp, {{"type", "flatten"}}, dr});
+    net = fmt("1-D conv %d -> %d (kernel %d, pool %d, %sdropout %.2g)", c1, c2, k, pool, audio ? "" : "batch norm, ", drop);
     if (!audio) {
       // Raw windows of one event: learn from jittered copies (noise, gain, a shift of a few frames).
       params["epochs"] = 100;
@@ -153,6 +154,12 @@ void add_learning(Suggestion& s, const Labels& labels, const LearnFacts& f) {
     net = fmt("2-D conv %d -> %d, dropout %.2g", c1, c2, small ? 0.5 : 0.25);
   }
   params["layers"] = layers;
+  if (tiny) {
+    // A handful of held-out windows measures noise: train on all of them for a fixed number of epochs.
+    params["validation"] = 0;
+    params["patience"] = 0;
+    net += ", no validation split (fixed epochs)";
+  }
   const std::string type = labels.regression ? "regression" : "classifier";
   s.spec.learn.push_back({type, type, inputs, params});
   if (labels.regression) s.why.push_back(labels.regression_reason);
@@ -477,16 +484,19 @@ Suggestion suggest_impulse(Store& store) {
     s.why.push_back(fmt("continuous recordings, %zu frames per window -> spectral analysis (RMS, skewness, kurtosis and "
                         "the power spectrum of every axis), FFT %zu (%s Hz bins", frames, fft,
                         fmt(rate / double(fft) < 10 ? "%.2g" : "%.0f", rate / double(fft)).c_str()) +
-                    (fft == longest && fft < 64 ? ", the window's length" : fft == 256 ? ", 256 at most" : fft == 64 ? ", 64 at least" : ", at most 2 Hz") + "), " +
-                    filter);
+                    (fft == longest && fft < 64 ? ", the window's length"
+                     : fft == 256               ? ", 256 at most"
+                     : fft == 64                ? ", 64 at least"
+                                                : ", at most 2 Hz") +
+                    "), " + filter);
     if (!stats_why.empty()) s.why.push_back(stats_why);
   }
   lf.dsp = s.spec.dsp.front().name;
   lf.features = Impulse(s.spec, n_axes).width();
   std::tie(lf.min_label, lf.min_windows) = rarest(windows_per_label(recs, in));
   lf.anomaly = true;
-  lf.anomaly_reason = (lf.inputs.empty() ? lf.dsp : "spectral + stats") + " features -> k-means anomaly detection on the same features (flags motion unlike any "
-                               "label)";
+  lf.anomaly_reason = (lf.inputs.empty() ? lf.dsp : "spectral + stats") +
+                      " features -> k-means anomaly detection on the same features (flags windows unlike any label)";
   add_learning(s, labels, lf);
   return s;
 }

@@ -217,6 +217,9 @@ TEST(Suggest, OneEventPerRecordingGetsRawAndAConvolution) {
   EXPECT_TRUE(mentions(s.why, "one event")) << all(s.why);
   EXPECT_TRUE(mentions(s.why, "1-D conv 16 -> 32")) << all(s.why);
   EXPECT_TRUE(mentions(s.why, "few windows: dropout and augmentation")) << all(s.why);
+  EXPECT_EQ(s.spec.learn[0].params["layers"][1]["type"], "batch_norm");
+  EXPECT_EQ(s.spec.learn[0].params["validation"], 0);  // 20 windows per label: none held out
+  EXPECT_TRUE(mentions(s.why, "no validation split (fixed epochs)")) << all(s.why);
   Impulse built(s.spec, 6);
   EXPECT_EQ(built.width(), 119u * 6u);
 }
