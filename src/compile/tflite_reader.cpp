@@ -389,6 +389,11 @@ class Reader {
       if (elements(v) != 1 || tensor(v, "its pad value")->type() != tensor(x, "its input")->type())
         fail_op("pad value is not one value of the input's type");
       if (quantized_) {
+        const auto* vq = tensor(v, "its pad value")->quantization();
+        const ir::TensorQuant out_q = activation_quant(y);
+        if (!vq || !vq->scale() || vq->scale()->size() != 1 || !vq->zero_point() || vq->zero_point()->size() != 1 ||
+            vq->scale()->Get(0) != out_q.scale || int64_at(*vq->zero_point(), 0) != out_q.zero_point)
+          fail_op("pad value is not quantized as its output; TFLite Micro requires the same scale and zero point");
         const int8_t value = static_cast<int8_t>(*constant(v, 1, "its pad value"));
         if (value != activation_quant(y).zero_point)
           fail_op("pads with " + std::to_string(value) + ", not the zero point " + std::to_string(activation_quant(y).zero_point) +

@@ -83,6 +83,9 @@ class Graph {
     return {b_.GetBufferPointer(), b_.GetBufferPointer() + b_.GetSize()};
   }
   flatbuffers::FlatBufferBuilder& builder() { return b_; }
+  flatbuffers::Offset<tfl::QuantizationParameters> quant_of(float scale, int64_t zp) {
+    return quant(std::vector<float>{scale}, std::vector<int64_t>{zp});
+  }
 
  private:
   flatbuffers::Offset<tfl::QuantizationParameters> quant(const std::vector<float>& s, const std::vector<int64_t>& zp, int dim = 0) {
@@ -111,6 +114,7 @@ struct PadCase {
   bool int8 = true, padv2 = false, relu_first = false, mean_after = false, keep_dims = false;
   int64_t zp = -3;  // of the input (and the PAD's output)
   int8_t pad_value = -3;  // PADV2's
+  bool value_quantized = true;  // PADV2's value at the output's scale and zero point (TFLM requires it)
 };
 
 // input [1, h, w, c] (-> CONV 1x1 + RELU when relu_first) -> PAD -> layer (-> MEAN over 1, 2).
@@ -131,7 +135,8 @@ std::vector<uint8_t> pad_model(const PadCase& p) {
   const int padded = g.act({1 + p.pads[0] + p.pads[1], ph, pw, p.c + p.pads[6] + p.pads[7]}, scale, zp);
   const int paddings = g.ints({4, 2}, std::vector<int32_t>(p.pads.begin(), p.pads.end()));
   if (p.padv2) {
-    const int v = p.int8 ? g.constant({1}, std::vector<int8_t>{p.pad_value}, tfl::TensorType_INT8)
+    const int v = p.int8 ? g.constant({1}, std::vector<int8_t>{p.pad_value}, tfl::TensorType_INT8,
+                                      p.value_quantized ? g.quant_of(scale, zp) : 0)
                          : g.constant({1}, std::vector<float>{static_cast<float>(p.pad_value)}, tfl::TensorType_FLOAT32);
     g.op(tfl::BuiltinOperator_PADV2, {x, paddings, v}, padded);
   } else {
@@ -385,6 +390,9 @@ TEST(TflitePadMean, RefusesPadAndMeanFormsMoteDoesNotRun) {
   PadCase value;
   value.padv2 = true, value.pad_value = 9;
   expect_error(pad_model(value), {"operator 0 (PADV2)", "pads with 9, not the zero point -3"});
+  PadCase unquantized_value;
+  unquantized_value.padv2 = true, unquantized_value.value_quantized = false;
+  expect_error(pad_model(unquantized_value), {"operator 0 (PADV2)", "not quantized as its output"});
   PadCase float_value;
   float_value.int8 = false, float_value.padv2 = true, float_value.pad_value = 1;
   expect_error(pad_model(float_value), {"operator 0 (PADV2)", "pads with 1", "zero"});
