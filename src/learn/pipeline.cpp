@@ -116,6 +116,14 @@ ir::Model trained_ir(const TrainedBlock& b) {
   return ir::from_json(b.model.at("ir"));
 }
 
+AnomalyRows anomaly_rows(const FeatureTable& t, const BlockColumns& cols, const std::vector<size_t>& rows, std::vector<float>* x) {
+  *x = gather(t, cols, rows);
+  AnomalyRows in;
+  in.x = x->data(), in.n = rows.size(), in.width = cols.width;
+  for (size_t r : rows) in.sample.push_back(t.rows[r].sample_id), in.label.push_back(t.rows[r].label);
+  return in;
+}
+
 namespace {
 
 double parse_number(const std::string& label, const std::string& where) {
@@ -234,11 +242,8 @@ TrainedBlock train_network_block(Project& p, const Impulse& impulse, const Block
 
 TrainedBlock train_anomaly_block(const BlockSpec& b, const BlockColumns& cols, const FeatureTable& t,
                                  const std::vector<size_t>& rows, const TrainOptions& opts) {
-  std::vector<float> x = gather(t, cols, rows);
-  AnomalyRows in;
-  in.x = x.data(), in.n = rows.size(), in.width = cols.width;
-  for (size_t r : rows) in.sample.push_back(t.rows[r].sample_id), in.label.push_back(t.rows[r].label);
-  AnomalyModel m = fit_anomaly(b.type, b.params, "impulse.learn." + b.name, in);
+  std::vector<float> x;
+  AnomalyModel m = fit_anomaly(b.type, b.params, "impulse.learn." + b.name, anomaly_rows(t, cols, rows, &x));
   std::vector<double> scores(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) scores[i] = anomaly_score(m, x.data() + i * cols.width);
   TrainedBlock out;

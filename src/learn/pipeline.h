@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "impulse/features.h"
+#include "learn/anomaly.h"
 #include "learn/train.h"
 #include "quant/quantize.h"
 #include "store/project.h"
@@ -32,6 +33,9 @@ struct BlockColumns {
 BlockColumns block_columns(const Impulse& impulse, const BlockSpec& block);
 // Rows of `t` (all, or those listed) restricted to the block's columns, row-major.
 std::vector<float> gather(const FeatureTable& t, const BlockColumns& cols, const std::vector<size_t>& rows);
+// An anomaly block's training windows for fit_anomaly / score_anomaly_holdout: the block's columns of `rows`
+// gathered into *x (which must outlive the result), with each row's sample id and label for the hold-out split.
+AnomalyRows anomaly_rows(const FeatureTable& t, const BlockColumns& cols, const std::vector<size_t>& rows, std::vector<float>* x);
 
 // A trained learning block as stored (table `models`, newest row per block).
 struct TrainedBlock {

@@ -60,6 +60,15 @@ TEST(LearnPipeline, StoresReloadsAndRefusesStaleModels) {
   EXPECT_EQ(m.input.size(), impulse.width());
   EXPECT_EQ(learn::anomaly_from_json(models[1].model).type, "kmeans");
   EXPECT_THROW(learn::trained_ir(models[1]), Error);
+  // The anomaly threshold comes from one of the 3 training recordings of each gesture, held out whole.
+  const json& h = models[1].metrics.at("holdout");
+  EXPECT_EQ(h["samples"], 4);
+  EXPECT_EQ(h["fit_samples"], 8);
+  EXPECT_EQ(models[1].metrics["threshold_rule"], "holdout");
+  EXPECT_EQ(h["windows"].get<size_t>() + models[1].metrics["fit_windows"].get<size_t>(), models[1].metrics["train_windows"].get<size_t>());
+  EXPECT_EQ(h["windows"].get<size_t>() * 2, models[1].metrics["fit_windows"].get<size_t>()) << "recordings are of one length";
+  EXPECT_LE(h["false_positive_rate"].get<double>(), 0.01);
+  EXPECT_EQ(learn::anomaly_from_json(models[1].model).threshold, models[1].metrics["threshold"].get<float>());
 
   // Editing the classifier's params makes its stored model stale.
   spec.learn[0].params = {{"epochs", 2}};
