@@ -134,11 +134,14 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     out["score"] = -out["rmse"].get<double>();
   } else {
     std::vector<int> truth, pred;
+    double loss = 0;  // mean cross-entropy of the int8 probabilities: separates candidates of equal accuracy
     for (size_t i : val) {
       const auto y = quant::run_quantized(q, d.x.data() + i * width);
       truth.push_back(d.y[i]);
       pred.push_back(static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin()));
+      loss -= std::log(std::max(1.0 / 256, static_cast<double>(y[d.y[i]]))) / val.size();  // 1/256: int8 softmax's step
     }
+    out["loss"] = loss;
     size_t right = 0;
     for (size_t i = 0; i < truth.size(); ++i) right += truth[i] == pred[i];
     out["accuracy"] = static_cast<double>(right) / truth.size();

@@ -99,14 +99,17 @@ void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulse
 
 double score_of(const json& c) { return c.contains("score") && c["score"].is_number() ? c["score"].get<double>() : -INFINITY; }
 
-// Ranking: the higher score; on a tie the smaller network (multiply-accumulates of the last rung run).
-double macs_of(const json& c) {
+// Ranking: the higher score; on a tie the lower validation loss (small validation sets tie often), then
+// the smaller network (multiply-accumulates). Both from the last rung run.
+double last_rung(const json& c, const char* key) {
   for (auto it = c["rungs"].rbegin(); it != c["rungs"].rend(); ++it)
-    if (it->contains("macs")) return (*it)["macs"].get<double>();
+    if (it->contains(key)) return (*it)[key].get<double>();
   return INFINITY;
 }
 bool better(const json& a, const json& b) {
-  return score_of(a) != score_of(b) ? score_of(a) > score_of(b) : macs_of(a) < macs_of(b);
+  if (score_of(a) != score_of(b)) return score_of(a) > score_of(b);
+  if (last_rung(a, "loss") != last_rung(b, "loss")) return last_rung(a, "loss") < last_rung(b, "loss");
+  return last_rung(a, "macs") < last_rung(b, "macs");
 }
 
 int full_epochs(const json& impulse, const DataFacts& f) {
