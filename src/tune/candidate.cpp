@@ -15,6 +15,7 @@
 #include "learn/train.h"
 #include "quant/executor.h"
 #include "quant/quantize.h"
+#include "tune/estimate.h"
 
 using nlohmann::json;
 
@@ -185,6 +186,11 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     std::filesystem::remove_all(po.work);
     out["profile"] = {{"ram_bytes", rep["impulse"]["ram_bytes"]}, {"flash_bytes", rep["impulse"]["flash_bytes"]},
                       {"instructions", rep["instructions"]}, {"parity_ok", rep["parity"]["ok"]}};
+    // The estimator on the model as deployed (the search's own estimate, made before training, is conservative).
+    const Footprint f = estimate_impulse(*di.impulse, di.has_nn ? &di.q : nullptr, di.has_anomaly ? static_cast<size_t>(di.anomaly.k) : 0,
+                                         di.has_anomaly ? (di.anomaly.select.empty() ? di.anomaly.input_width : di.anomaly.select.size()) : 0, o.target);
+    out["estimate"] = {{"ram_bytes", f.ram_bytes}, {"flash_bytes", f.flash_bytes},
+                       {"instructions", {{"dsp", f.dsp_instructions}, {"nn", f.nn_instructions}, {"anomaly", f.anomaly_instructions}, {"total", f.instructions()}}}};
   }
   out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
