@@ -51,6 +51,7 @@ void register_tune(CLI::App& app, Context& ctx) {
   cmd->add_option("--group-by", o.group_by, "Regex over sample names whose first group is the group held out together (a speaker, a volunteer)");
   cmd->add_option("--seed", o.seed, "Seed of the search and of training");
   cmd->add_option("--workers", o.workers, "Candidates trained at once (processes)");
+  cmd->add_option("--repeats", o.repeats, "Trainings averaged per candidate at full epochs, each holding out other groups");
   cmd->add_flag("--show", show, "List the newest run's table (or --run N's) instead of searching");
   cmd->add_option("--run", show_run, "With --show or --apply: that run instead of the newest");
   cmd->add_option("--apply", apply, "Write candidate N's impulse to mote.json and train it");
@@ -99,6 +100,7 @@ void register_tune(CLI::App& app, Context& ctx) {
   worker->add_option("--metric", c.metric, "accuracy or f1");
   worker->add_option("--target", c.target, "Target of the profile");
   worker->add_flag("--profile", c.profile, "Also train the anomaly blocks and profile on QEMU");
+  worker->add_option("--repeats", c.repeats, "Trainings averaged (other held-out groups and seeds)");
   worker->callback([&ctx] {
     ctx.run = [&ctx] {
       Project p = ctx.open_project();

@@ -104,51 +104,70 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
   cfg.threads = 1;
   cfg.augment.rotate = 0;  // rotated copies are made from raw samples by the pipeline; the tuner leaves them out
   if (cfg.validation <= 0) cfg.validation = 0.2;
-  const learn::TrainResult r = learn::train_network(d, cfg);
-  learn::TrainResult trained = r;
-  trained.model.labels = regression ? std::vector<std::string>{"value"} : classes;
+  // Each repeat holds out other groups (the split's seed) and starts from other weights; the scores are
+  // averaged. The first repeat's model is the one a finalist deploys.
+  const size_t width = cols.width;
+  learn::TrainResult trained;
+  json out, folds = json::array();
+  for (int k = 0; k < std::max(1, o.repeats); ++k) {
+    learn::NetworkConfig fc = cfg;
+    fc.seed = o.seed + static_cast<uint64_t>(k);
+    learn::TrainResult r = learn::train_network(d, fc);
+    r.model.labels = regression ? std::vector<std::string>{"value"} : classes;
 
-  // int8, calibrated on (up to 2000 of) the training windows, scored on the validation windows.
-  const std::vector<bool> is_val = learn::validation_split(d, cfg.validation, cfg.seed, regression);
-  std::vector<std::vector<float>> cal;
-  std::vector<size_t> val;
-  size_t train_n = 0;
-  for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? val.push_back(i) : void(++train_n));
-  const size_t width = cols.width, step = std::max<size_t>(1, train_n / 2000);
-  for (size_t i = 0, k = 0; i < d.size(); ++i)
-    if (!is_val[i] && k++ % step == 0) cal.emplace_back(d.x.begin() + i * width, d.x.begin() + (i + 1) * width);
-  quant::QuantizeOptions qo;
-  qo.input_scaling = cfg.int8_input == "per-tensor" ? quant::InputScaling::PerTensor
-                     : cfg.int8_input == "per-channel" ? quant::InputScaling::PerChannel : quant::InputScaling::Auto;
-  const quant::QModel q = quant::quantize(trained.model, cal, qo);
-  json out = {{"train_windows", train_n}, {"validation_windows", val.size()}, {"groups", group_id.size()},
-              {"epochs", cfg.epochs}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}, {"macs", ir::model_macs(q)},
-              {"weight_bytes", ir::weight_bytes(q)}};
-  if (val.empty()) throw Error("tune: no validation windows; add training samples (or groups) so that some can be held out");
-  if (regression) {
-    double se = 0;
-    for (size_t i : val) {
-      const float y = quant::run_quantized(q, d.x.data() + i * width)[0];
-      se += (y - d.target[i]) * (y - d.target[i]);
+    // int8, calibrated on (up to 2000 of) the training windows, scored on the validation windows.
+    const std::vector<bool> is_val = learn::validation_split(d, fc.validation, fc.seed, regression);
+    std::vector<std::vector<float>> cal;
+    std::vector<size_t> val;
+    size_t train_n = 0;
+    for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? val.push_back(i) : void(++train_n));
+    const size_t step = std::max<size_t>(1, train_n / 2000);
+    for (size_t i = 0, n = 0; i < d.size(); ++i)
+      if (!is_val[i] && n++ % step == 0) cal.emplace_back(d.x.begin() + i * width, d.x.begin() + (i + 1) * width);
+    if (val.empty()) throw Error("tune: no validation windows; add training samples (or groups) so that some can be held out");
+    quant::QuantizeOptions qo;
+    qo.input_scaling = cfg.int8_input == "per-tensor" ? quant::InputScaling::PerTensor
+                       : cfg.int8_input == "per-channel" ? quant::InputScaling::PerChannel : quant::InputScaling::Auto;
+    const quant::QModel q = quant::quantize(r.model, cal, qo);
+    json f = {{"train_windows", train_n}, {"validation_windows", val.size()}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}};
+    if (regression) {
+      double se = 0;
+      for (size_t i : val) {
+        const float y = quant::run_quantized(q, d.x.data() + i * width)[0];
+        se += (y - d.target[i]) * (y - d.target[i]);
+      }
+      f["rmse"] = std::sqrt(se / val.size());
+      f["score"] = -f["rmse"].get<double>();
+    } else {
+      std::vector<int> truth, pred;
+      double loss = 0;  // mean cross-entropy of the int8 probabilities: separates candidates of equal accuracy
+      for (size_t i : val) {
+        const auto y = quant::run_quantized(q, d.x.data() + i * width);
+        truth.push_back(d.y[i]);
+        pred.push_back(static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin()));
+        loss -= std::log(std::max(1.0 / 256, static_cast<double>(y[d.y[i]]))) / val.size();  // 1/256: int8 softmax's step
+      }
+      size_t right = 0;
+      for (size_t i = 0; i < truth.size(); ++i) right += truth[i] == pred[i];
+      f["loss"] = loss;
+      f["accuracy"] = static_cast<double>(right) / truth.size();
+      f["f1"] = macro_f1(truth, pred, static_cast<int>(classes.size()));
+      f["score"] = o.metric == "f1" ? f["f1"] : f["accuracy"];
     }
-    out["rmse"] = std::sqrt(se / val.size());
-    out["score"] = -out["rmse"].get<double>();
-  } else {
-    std::vector<int> truth, pred;
-    double loss = 0;  // mean cross-entropy of the int8 probabilities: separates candidates of equal accuracy
-    for (size_t i : val) {
-      const auto y = quant::run_quantized(q, d.x.data() + i * width);
-      truth.push_back(d.y[i]);
-      pred.push_back(static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin()));
-      loss -= std::log(std::max(1.0 / 256, static_cast<double>(y[d.y[i]]))) / val.size();  // 1/256: int8 softmax's step
+    if (k == 0) {
+      trained = std::move(r);
+      out = {{"groups", group_id.size()}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
+      out.update(f);
     }
-    out["loss"] = loss;
-    size_t right = 0;
-    for (size_t i = 0; i < truth.size(); ++i) right += truth[i] == pred[i];
-    out["accuracy"] = static_cast<double>(right) / truth.size();
-    out["f1"] = macro_f1(truth, pred, static_cast<int>(classes.size()));
-    out["score"] = o.metric == "f1" ? out["f1"] : out["accuracy"];
+    folds.push_back(std::move(f));
   }
+  for (const char* key : {"score", "loss", "accuracy", "f1", "rmse"}) {  // the mean over repeats
+    if (!folds[0].contains(key)) continue;
+    double sum = 0;
+    for (const auto& f : folds) sum += f[key].get<double>();
+    out[key] = sum / folds.size();
+  }
+  if (folds.size() > 1) out["repeats"] = folds;
 
   if (o.profile) {  // a finalist: the whole impulse as the device would run it, measured on QEMU
     std::vector<learn::TrainedBlock> models;

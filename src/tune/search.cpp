@@ -41,6 +41,7 @@ struct Job {
   size_t candidate = 0;
   int epochs = 0;
   bool profile = false;
+  int repeats = 1;
   json result;  // the child's JSON, or {error}
 };
 
@@ -66,7 +67,7 @@ void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulse
       write_file_atomic(spec, impulses[j.candidate].dump());
       std::string cmd = quote(o.mote_binary.string()) + " -C " + quote(p.dir().string()) + " tune-candidate --impulse " +
                         quote(spec.string()) + " --epochs " + std::to_string(j.epochs) + " --seed " + std::to_string(o.seed) +
-                        " --metric " + quote(o.metric) + " --target " + quote(o.target) + (j.profile ? " --profile" : "") +
+                        " --metric " + quote(o.metric) + " --target " + quote(o.target) + (j.profile ? " --profile" : "") + " --repeats " + std::to_string(j.repeats) +
                         (o.group_by.empty() ? "" : " --group-by " + quote(o.group_by)) + " 2>" + quote(err.string());
       std::string out;
       if (FILE* f = ::popen(cmd.c_str(), "r")) {
@@ -192,7 +193,7 @@ json run_tune(Project& p, const TuneOptions& o) {
   const json options = {{"target", o.target}, {"ram_bytes", o.ram_bytes}, {"flash_bytes", o.flash_bytes},
                         {"latency_ms", o.latency_ms}, {"clock_mhz", o.clock_mhz}, {"time_s", o.time_s},
                         {"max_candidates", o.max_candidates}, {"finalists", o.finalists}, {"metric", o.metric},
-                        {"group_by", o.group_by}, {"seed", o.seed}, {"workers", o.workers}};
+                        {"group_by", o.group_by}, {"seed", o.seed}, {"workers", o.workers}, {"repeats", o.repeats}};
   sql::Stmt ins(p.store().db(), "INSERT INTO tune_runs(options, created_at) VALUES(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
   ins.bind(1, options.dump()).run();
   const int64_t run = p.store().db().last_insert_id();
@@ -263,8 +264,9 @@ json run_tune(Project& p, const TuneOptions& o) {
     for (size_t i = start; i < std::min(start + 9, impulses.size()); ++i) alive.push_back(i);
     for (size_t r = 0; r < rungs.size() && !alive.empty() && !out_of_time(); ++r) {
       std::vector<Job> jobs;
-      for (size_t c : alive) jobs.push_back({c, rungs[r], false, {}});
-      if (start == 0 && r == 0) jobs.push_back({0, E, false, {}});
+      const int repeats = r + 1 == rungs.size() ? o.repeats : 1;
+      for (size_t c : alive) jobs.push_back({c, rungs[r], false, repeats, {}});
+      if (start == 0 && r == 0) jobs.push_back({0, E, false, o.repeats, {}});
       run_jobs(p, o, impulses, jobs, record);
       std::stable_sort(alive.begin(), alive.end(), [&](size_t a, size_t b) { return better(results[a], results[b]); });
       alive.erase(std::remove_if(alive.begin(), alive.end(), [&](size_t c) { return !std::isfinite(score_of(results[c])) || c == 0; }), alive.end());
@@ -285,7 +287,7 @@ json run_tune(Project& p, const TuneOptions& o) {
   if (!g_interrupted && !full.empty()) {
     if (!o.quiet) std::printf("profiling %zu finalist(s) on %s (QEMU)\n", full.size(), o.target.c_str());
     std::vector<Job> jobs;
-    for (size_t c : full) jobs.push_back({c, E, true, {}});
+    for (size_t c : full) jobs.push_back({c, E, true, 1, {}});
     run_jobs(p, o, impulses, jobs, [&](Job& j) {
       json& r = results[j.candidate];
       if (j.result.contains("profile")) {
