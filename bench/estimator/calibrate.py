@@ -73,9 +73,7 @@ def fit(rows, names):
 
 def main():
     ap = argparse.ArgumentParser()
-    builds = [os.environ.get("MOTE_BUILD", "build"), "build-est"]
-    found = [os.path.join(root, b, "bench", "estimator", "mote_estimator_bench") for b in builds]
-    ap.add_argument("--bench", default=next((f for f in found if os.path.exists(f)), found[0]),
+    ap.add_argument("--bench", default=cases.bench_binary(root),
                     help="mote_estimator_bench (default: build/ or build-est/, $MOTE_BUILD first)")
     ap.add_argument("--work", default=os.path.join(root, "build-est", "estimator", "calibration"))
     ap.add_argument("--reuse", action="store_true", help="reuse measurements already in --work")

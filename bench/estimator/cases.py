@@ -2,7 +2,15 @@
 mote_estimator_bench (estimator_bench.cpp). Calibration cases isolate one kernel or one DSP block each (a network
 cut to its first layers, an impulse of one block); proof cases are whole generated networks and impulses (seeded,
 never used in the fit)."""
+import os
 import random
+
+
+def bench_binary(root):
+    """The built mote_estimator_bench: $MOTE_BUILD (default build/) first, then build-est/."""
+    builds = [os.environ.get("MOTE_BUILD", "build"), "build-est"]
+    found = [os.path.join(root, b, "bench", "estimator", "mote_estimator_bench") for b in builds]
+    return next((f for f in found if os.path.exists(f)), found[0])
 
 
 def model(name, dims, kind, layers, outputs=4, keep=0, seed=1, per_channel_input=0):

@@ -79,4 +79,10 @@ uint64_t parse_byte_size(const std::string& text, const std::string& what) {
   return n * mul;
 }
 
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 }  // namespace mote

@@ -19,4 +19,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view data)
 // "12", "4k", "512M", "2G" -> bytes; throws mote::Error naming `what` on bad input.
 uint64_t parse_byte_size(const std::string& text, const std::string& what);
 
+// `s` as one word for /bin/sh: single-quoted, embedded quotes escaped.
+std::string shell_quote(const std::string& s);
+
 }  // namespace mote

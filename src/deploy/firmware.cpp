@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/files.h"
 #include "deploy/runtime_files.h"
 
 namespace mote::deploy {
@@ -23,11 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 std::string read_text(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -270,23 +266,23 @@ Elf build_firmware(const fs::path& src, const fs::path& build, const std::string
   const std::string gcc = std::string(t.prefix) + "gcc";
   std::string cmd = gcc + " " + t.cpu_flags +
                     " -std=c++11 -O2 -g -ffunction-sections -fdata-sections -ffp-contract=off -fno-math-errno -fno-exceptions -fno-rtti"
-                    " -fno-threadsafe-statics -fno-use-cxa-atexit -I" + quote((src / "mote" / "include").string()) +
-                    " -I" + quote((src / "mote").string()) + " -I" + quote((src / "board").string()) + " -I" +
-                    quote((src / "impulse").string());
+                    " -fno-threadsafe-statics -fno-use-cxa-atexit -I" + shell_quote((src / "mote" / "include").string()) +
+                    " -I" + shell_quote((src / "mote").string()) + " -I" + shell_quote((src / "board").string()) + " -I" +
+                    shell_quote((src / "impulse").string());
   if (empty) cmd += " -DMOTE_EMPTY_IMPULSE";
   if (!defines.empty()) cmd += " " + defines;
   for (const auto& e : fs::recursive_directory_iterator(src))
-    if (e.path().extension() == ".cpp") cmd += " " + quote(e.path().string());
+    if (e.path().extension() == ".cpp") cmd += " " + shell_quote(e.path().string());
   const fs::path elf = build / (name + ".elf");
   // Linked by the C driver's libraries: the runtime needs no libstdc++. libm: sqrtf (exactly rounded).
-  cmd += " " + std::string(t.specs) + " -nostartfiles -Wl,--gc-sections -L" + quote((src / "board").string()) + " -T" +
-         quote((src / "board" / fs::path(t.linker_script).filename()).string()) +
-         " -o " + quote(elf.string()) + " -lm";
+  cmd += " " + std::string(t.specs) + " -nostartfiles -Wl,--gc-sections -L" + shell_quote((src / "board").string()) + " -T" +
+         shell_quote((src / "board" / fs::path(t.linker_script).filename()).string()) +
+         " -o " + shell_quote(elf.string()) + " -lm";
   const fs::path log = build / (name + ".log");
   if (run_tool(cmd, log) != 0) throw Error(gcc + " failed building " + elf.string() + ":\n" + read_text(log));
   Elf out{elf};
   const fs::path sizes = build / (name + ".sizes");
-  if (run_tool(std::string(t.prefix) + "size -A " + quote(elf.string()), sizes) != 0)
+  if (run_tool(std::string(t.prefix) + "size -A " + shell_quote(elf.string()), sizes) != 0)
     throw Error(std::string(t.prefix) + "size failed on " + elf.string());
   std::istringstream lines(read_text(sizes));
   std::string sec;
@@ -331,7 +327,7 @@ FirmwareOutput parse_firmware_output(const std::string& text, const std::string&
 
 std::string run_qemu(const fs::path& elf, int timeout_s, int* exit_status, const Target& t) {
   const fs::path log = fs::path(elf).replace_extension(".qemu.log");
-  *exit_status = run_tool("timeout " + std::to_string(timeout_s) + " " + qemu_command(t, quote(elf.string())), log);
+  *exit_status = run_tool("timeout " + std::to_string(timeout_s) + " " + qemu_command(t, shell_quote(elf.string())), log);
   return read_text(log);
 }
 

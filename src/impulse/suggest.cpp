@@ -95,6 +95,13 @@ struct LearnFacts {
   std::string anomaly_reason;
 };
 
+// Audio and images: a k-means block only when the testing set has labels training lacks (something to flag).
+void flag_unseen_labels(LearnFacts& f, const Labels& labels) {
+  if (labels.unseen.empty()) return;
+  f.anomaly = true;
+  f.anomaly_reason = "the testing set has labels training lacks ('" + labels.unseen.front() + "') -> k-means anomaly detection to flag them";
+}
+
 void add_learning(Suggestion& s, const Labels& labels, const LearnFacts& f) {
   const size_t classes = labels.training.size();
   const std::vector<std::string> inputs = f.inputs.empty() ? std::vector<std::string>{f.dsp} : f.inputs;
@@ -236,11 +243,7 @@ Suggestion images(Store& store, const std::vector<Sample>& samples, const Labels
   f.min_windows = per_label.empty() ? 0 : SIZE_MAX;
   for (auto& [label, n] : per_label)
     if (n < f.min_windows) f.min_windows = n, f.min_label = label;
-  if (!labels.unseen.empty()) {
-    f.anomaly = true;
-    f.anomaly_reason = "the testing set has labels training lacks ('" + labels.unseen.front() +
-                       "') -> k-means anomaly detection to flag them";
-  }
+  flag_unseen_labels(f, labels);
   add_learning(s, labels, f);
   return s;
 }
@@ -374,11 +377,7 @@ Suggestion audio(const std::vector<Recording>& recs, double rate, const std::str
   f.family = "conv1d";
   f.features = Impulse(s.spec, 1).width();
   std::tie(f.min_label, f.min_windows) = rarest(windows_per_label(recs, in));
-  if (!labels.unseen.empty()) {
-    f.anomaly = true;
-    f.anomaly_reason = "the testing set has labels training lacks ('" + labels.unseen.front() +
-                       "') -> k-means anomaly detection to flag them";
-  }
+  flag_unseen_labels(f, labels);
   add_learning(s, labels, f);
   return s;
 }

@@ -60,11 +60,10 @@ std::vector<std::vector<float>> run_rows(const Runner& run, const FeatureTable& 
 }
 
 // `window_pred` (optional) receives every window's argmax in sample order, for float/int8 agreement.
-json test_classifier(Project& p, const TrainedBlock& tb, const FeatureTable& t, const BlockColumns& cols,
-                     const std::vector<SampleRows>& samples, std::vector<int64_t>* unknown_ids, const Runner& run,
+json test_classifier(Project& p, const TrainedBlock& tb, const std::vector<std::string>& classes, const FeatureTable& t,
+                     const BlockColumns& cols, const std::vector<SampleRows>& samples, std::vector<int64_t>* unknown_ids, const Runner& run,
                      const std::string& plot_suffix = "", std::vector<size_t>* window_pred = nullptr) {
   double min_conf = tb.model.value("min_confidence", 0.6);
-  const std::vector<std::string> classes = block_net(tb).labels;
   Confusion c = make_confusion(classes, {"uncertain"});
   size_t win_right = 0, win_total = 0, uncertain = 0, unknown = 0;
   json detail = json::array();
@@ -227,12 +226,13 @@ Runner int8_runner(const quant::QModel& q) {
 
 // The int8 model's report beside the float one: accuracy and F1 as `mote test` computes them, how often the
 // two predict the same (per sample and per window), and the accuracy lost in percentage points.
-json int8_classifier(Project& p, const TrainedBlock& tb, const json& fl, const std::vector<size_t>& float_windows,
+json int8_classifier(Project& p, const TrainedBlock& tb, const std::vector<std::string>& classes, const json& fl,
+                     const std::vector<size_t>& float_windows,
                      const FeatureTable& t, const BlockColumns& cols, const std::vector<SampleRows>& samples,
                      const quant::QModel& q, size_t calibration) {
   std::vector<int64_t> ignored;
   std::vector<size_t> windows;
-  json r = test_classifier(p, tb, t, cols, samples, &ignored, int8_runner(q), "-int8", &windows);
+  json r = test_classifier(p, tb, classes, t, cols, samples, &ignored, int8_runner(q), "-int8", &windows);
   size_t agree = 0, win_agree = 0;
   for (size_t k = 0; k < samples.size(); ++k) agree += fl["predictions"][k]["prediction"] == r["predictions"][k]["prediction"];
   for (size_t k = 0; k < windows.size(); ++k) win_agree += windows[k] == float_windows.at(k);
@@ -299,9 +299,9 @@ json test_impulse(Project& p, bool quiet, bool int8) {
     }
     if (models[i].type == "classifier") {
       std::vector<size_t> windows;
-      blocks.push_back(test_classifier(p, models[i], t, cols, samples, &unknown_ids, run_float, "", &windows));
+      blocks.push_back(test_classifier(p, models[i], net.labels, t, cols, samples, &unknown_ids, run_float, "", &windows));
       for (auto& l : net.labels) trained_labels.insert(l);
-      if (q) blocks.back()["int8"] = int8_classifier(p, models[i], blocks.back(), windows, t, cols, samples, *q, calibration.size());
+      if (q) blocks.back()["int8"] = int8_classifier(p, models[i], net.labels, blocks.back(), windows, t, cols, samples, *q, calibration.size());
     } else {
       std::vector<float> values;
       blocks.push_back(test_regression(models[i], t, cols, samples, run_float, &values));

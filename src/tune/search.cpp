@@ -31,11 +31,6 @@ namespace {
 
 std::atomic<bool> g_interrupted{false};
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 struct Job {
   size_t candidate = 0;
@@ -65,10 +60,10 @@ void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulse
       const fs::path spec = tmp / ("candidate-" + std::to_string(k) + ".json");
       const fs::path err = tmp / ("candidate-" + std::to_string(k) + ".err");
       write_file_atomic(spec, impulses[j.candidate].dump());
-      std::string cmd = quote(o.mote_binary.string()) + " -C " + quote(p.dir().string()) + " tune-candidate --impulse " +
-                        quote(spec.string()) + " --epochs " + std::to_string(j.epochs) + " --seed " + std::to_string(o.seed) +
-                        " --metric " + quote(o.metric) + " --target " + quote(o.target) + (j.profile ? " --profile" : "") + " --repeats " + std::to_string(j.repeats) +
-                        (o.group_by.empty() ? "" : " --group-by " + quote(o.group_by)) + " 2>" + quote(err.string());
+      std::string cmd = shell_quote(o.mote_binary.string()) + " -C " + shell_quote(p.dir().string()) + " tune-candidate --impulse " +
+                        shell_quote(spec.string()) + " --epochs " + std::to_string(j.epochs) + " --seed " + std::to_string(o.seed) +
+                        " --metric " + shell_quote(o.metric) + " --target " + shell_quote(o.target) + (j.profile ? " --profile" : "") + " --repeats " + std::to_string(j.repeats) +
+                        (o.group_by.empty() ? "" : " --group-by " + shell_quote(o.group_by)) + " 2>" + shell_quote(err.string());
       std::string out;
       if (FILE* f = ::popen(cmd.c_str(), "r")) {
         char buf[4096];
