@@ -1,0 +1,44 @@
+// Gradient boosting: deterministic, more rounds fit better, shrinkage and depth respected, softmax
+// probabilities that sum to one.
+#include <gtest/gtest.h>
+
+#include "learn/trees/block.h"
+#include "learn/trees/blobs.h"
+
+using namespace mote::learn::trees;
+using nlohmann::json;
+
+namespace {
+TreeTrained fit(const mote::test::Blobs& b, json params, bool regression = false) {
+  if (regression) params["task"] = "regression";
+  TreeData d{b.x.data(), b.rows, b.width, b.labels};
+  if (regression) {
+    d.labels.clear();
+    for (float v : b.target) d.labels.push_back(std::to_string(v));
+  }
+  return train_trees(parse_tree_config("gradient_boosting", params, b.width, "g"), d, "g");
+}
+}  // namespace
+
+TEST(GradientBoosting, DeterministicAndRoundMajor) {
+  const auto b = mote::test::make_blobs(300, 6, 3, 4);
+  const auto a = fit(b, {{"trees", 10}, {"max_features", 3}, {"seed", 2}});
+  EXPECT_EQ(to_json(a.model).dump(), to_json(fit(b, {{"trees", 10}, {"max_features", 3}, {"seed", 2}}).model).dump());
+  ASSERT_EQ(a.model.trees.size(), 30u);  // 10 rounds x 3 classes
+  for (size_t t = 0; t < a.model.trees.size(); ++t) EXPECT_EQ(a.model.trees[t].output, static_cast<int>(t % 3));
+  const auto p = predict_float(a.model, b.x.data());
+  double sum = 0;
+  for (float v : p) sum += v;
+  EXPECT_NEAR(sum, 1.0, 1e-5);
+}
+
+TEST(GradientBoosting, MoreRoundsFitBetter) {
+  const auto b = mote::test::make_blobs(500, 6, 4, 8);
+  const double few = fit(b, {{"trees", 2}, {"max_depth", 2}}).metrics["accuracy"], many = fit(b, {{"trees", 60}, {"max_depth", 2}}).metrics["accuracy"];
+  EXPECT_GE(many, few);
+  EXPECT_GT(many, 0.9);
+  const double r_few = fit(b, {{"trees", 3}}, true).metrics["rmse"], r_many = fit(b, {{"trees", 80}, {"learning_rate", 0.2}}, true).metrics["rmse"];
+  EXPECT_LT(r_many, 0.6 * r_few);
+  const auto stump = fit(b, {{"trees", 5}, {"max_depth", 1}});
+  EXPECT_EQ(stump.metrics["depth"], 1);
+}
