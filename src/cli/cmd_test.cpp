@@ -23,8 +23,8 @@ std::string fixed(const nlohmann::json& v, const char* f = "%.3f") {
 }
 
 void print_classifier(const nlohmann::json& b) {
-  std::printf("%s (classifier): accuracy %s on %d testing samples (%s of %d windows); %d uncertain (confidence < %.2f)\n",
-              b["block"].get<std::string>().c_str(), pct(b["accuracy"]).c_str(), b["samples"].get<int>(),
+  std::printf("%s (%s): accuracy %s on %d testing samples (%s of %d windows); %d uncertain (confidence < %.2f)\n",
+              b["block"].get<std::string>().c_str(), b["type"].get<std::string>().c_str(), pct(b["accuracy"]).c_str(), b["samples"].get<int>(),
               pct(b["window_accuracy"]).c_str(), b["windows"].get<int>(), b["uncertain"].get<int>(),
               b["min_confidence"].get<double>());
   std::printf("  %-14s %9s %9s %9s %8s\n", "label", "precision", "recall", "F1", "samples");
@@ -50,7 +50,7 @@ void print_classifier(const nlohmann::json& b) {
 // Float and int8 side by side (mote test --int8).
 void print_int8(const nlohmann::json& b) {
   const auto& q = b["int8"];
-  if (b["type"] == "regression") {
+  if (b["type"] == "regression" || b.value("task", "") == "regression") {
     std::printf("  int8: RMSE %s (float %s), MAE %s; window predictions differ from float by %s on average, %s at most;"
                 " input scaling %s\n",
                 fixed(q["rmse"], "%.4g").c_str(), fixed(b["rmse"], "%.4g").c_str(), fixed(q["mae"], "%.4g").c_str(),
@@ -114,6 +114,7 @@ void register_test(CLI::App& app, Context& ctx) {
       std::printf("testing set: %d samples, %d windows\n", r["testing_samples"].get<int>(), r["testing_windows"].get<int>());
       for (auto& b : r["blocks"]) {
         std::string type = b["type"];
+        if (b.contains("task")) type = b["task"] == "regression" ? "regression" : "classifier";  // tree blocks
         if (type == "classifier") print_classifier(b);
         else if (type == "regression")
           std::printf("%s (regression): RMSE %s, MAE %s on %d samples (window RMSE %s)\n", b["block"].get<std::string>().c_str(),

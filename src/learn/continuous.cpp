@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "learn/block_net.h"
+#include "learn/tree_block.h"
 
 using nlohmann::json;
 
@@ -41,7 +42,7 @@ ContinuousClassifier::ContinuousClassifier(const ImpulseSpec& spec, size_t axes,
   for (size_t i = 0; i < models.size(); ++i) {
     auto b = std::make_unique<Block>();
     b->name = models[i].name;
-    b->type = models[i].type;
+    b->type = block_role(models[i]);  // a tree block streams as the classifier or regression it is
     b->cols = block_columns(*impulse_, impulse_->spec().learn[i]);
     if (b->neural()) {
       b->net = block_net(models[i]);

@@ -15,6 +15,7 @@
 #include "learn/metrics.h"
 #include "learn/block_net.h"
 #include "learn/pipeline.h"
+#include "learn/tree_block.h"
 
 using nlohmann::json;
 
@@ -224,15 +225,23 @@ Runner int8_runner(const quant::QModel& q) {
   return [&q](const float* x) { return quant::run_quantized(q, x); };
 }
 
+// The int8 model as the reports see it: how to run it, its constant bytes, how its input became int8.
+struct Int8Model {
+  Runner run;
+  size_t weight_bytes = 0;
+  std::string input_scaling;
+};
+Int8Model int8_model(const quant::QModel& q) { return {int8_runner(q), int8_weight_bytes(q), input_scaling(q)}; }
+
 // The int8 model's report beside the float one: accuracy and F1 as `mote test` computes them, how often the
 // two predict the same (per sample and per window), and the accuracy lost in percentage points.
 json int8_classifier(Project& p, const TrainedBlock& tb, const std::vector<std::string>& classes, const json& fl,
                      const std::vector<size_t>& float_windows,
                      const FeatureTable& t, const BlockColumns& cols, const std::vector<SampleRows>& samples,
-                     const quant::QModel& q, size_t calibration) {
+                     const Int8Model& q, size_t calibration) {
   std::vector<int64_t> ignored;
   std::vector<size_t> windows;
-  json r = test_classifier(p, tb, classes, t, cols, samples, &ignored, int8_runner(q), "-int8", &windows);
+  json r = test_classifier(p, tb, classes, t, cols, samples, &ignored, q.run, "-int8", &windows);
   size_t agree = 0, win_agree = 0;
   for (size_t k = 0; k < samples.size(); ++k) agree += fl["predictions"][k]["prediction"] == r["predictions"][k]["prediction"];
   for (size_t k = 0; k < windows.size(); ++k) win_agree += windows[k] == float_windows.at(k);
@@ -243,14 +252,14 @@ json int8_classifier(Project& p, const TrainedBlock& tb, const std::vector<std::
           {"agreement", num(samples.empty() ? NAN : double(agree) / samples.size())}, {"agreeing_samples", agree},
           {"window_agreement", num(windows.empty() ? NAN : double(win_agree) / windows.size())},
           {"agreeing_windows", win_agree}, {"compared_windows", windows.size()}, {"accuracy_drop_pp", num(drop)}, {"calibration_windows", calibration},
-          {"weight_bytes", int8_weight_bytes(q)}, {"input_scaling", input_scaling(q)}};
+          {"weight_bytes", q.weight_bytes}, {"input_scaling", q.input_scaling}};
 }
 
 json int8_regression(const TrainedBlock& tb, const json& fl, const std::vector<float>& float_values, const FeatureTable& t,
-                     const BlockColumns& cols, const std::vector<SampleRows>& samples, const quant::QModel& q,
+                     const BlockColumns& cols, const std::vector<SampleRows>& samples, const Int8Model& q,
                      size_t calibration) {
   std::vector<float> values;
-  json r = test_regression(tb, t, cols, samples, int8_runner(q), &values);
+  json r = test_regression(tb, t, cols, samples, q.run, &values);
   double sum = 0, worst = 0;
   for (size_t k = 0; k < values.size(); ++k) {
     double d = std::fabs(values[k] - float_values.at(k));
@@ -259,7 +268,7 @@ json int8_regression(const TrainedBlock& tb, const json& fl, const std::vector<f
   return {{"rmse", r["rmse"]}, {"mae", r["mae"]}, {"window_rmse", r["window_rmse"]},
           {"mean_abs_difference", num(values.empty() ? NAN : sum / values.size())}, {"max_abs_difference", worst},
           {"rmse_change", num(r["rmse"].is_number() && fl["rmse"].is_number() ? r["rmse"].get<double>() - fl["rmse"].get<double>() : NAN)},
-          {"calibration_windows", calibration}, {"weight_bytes", int8_weight_bytes(q)}, {"input_scaling", input_scaling(q)}};
+          {"calibration_windows", calibration}, {"weight_bytes", q.weight_bytes}, {"input_scaling", q.input_scaling}};
 }
 
 FeatureTable training_features(Project& p, const Impulse& impulse, bool quiet) {
@@ -287,29 +296,39 @@ json test_impulse(Project& p, bool quiet, bool int8) {
   std::set<std::string> trained_labels;
   for (size_t i = 0; i < models.size(); ++i) {
     BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
-    if (models[i].type != "classifier" && models[i].type != "regression") continue;
+    const std::string role = block_role(models[i]);
+    if (role != "classifier" && role != "regression") continue;
     const BlockNet net = block_net(models[i]);
     Runner run_float = [&net](const float* x) { return net.run(x); };
-    std::optional<quant::QModel> q;
+    std::optional<quant::QModel> qm;
+    std::optional<Int8Model> q;
+    std::optional<trees::Tables> tables;
     std::vector<std::vector<float>> calibration;
-    if (int8) {
+    if (int8 && net.trees) {  // a tree block's int8 form: its tables through runtime/trees
+      tables = trees::make_tables(*net.trees);
+      q = Int8Model{[&net, &tables](const float* x) { return trees::dequantize(*net.trees, trees::predict_int8(*net.trees, *tables, x)); },
+                    tables->const_bytes(), "per-feature (" + std::to_string(net.trees->width) + " features)"};
+    } else if (int8) {
       calibration = calibration_rows(train, cols);
       if (calibration.empty() && !net.fixed) throw Error("test --int8: the training set has no windows to calibrate quantization with");
-      q = net.int8(calibration, trained_quantize_options(models[i]));
+      qm = net.int8(calibration, trained_quantize_options(models[i]));
+      q = int8_model(*qm);
     }
-    if (models[i].type == "classifier") {
+    if (role == "classifier") {
       std::vector<size_t> windows;
       blocks.push_back(test_classifier(p, models[i], net.labels, t, cols, samples, &unknown_ids, run_float, "", &windows));
+      if (net.trees) blocks.back()["task"] = "classification";
       for (auto& l : net.labels) trained_labels.insert(l);
       if (q) blocks.back()["int8"] = int8_classifier(p, models[i], net.labels, blocks.back(), windows, t, cols, samples, *q, calibration.size());
     } else {
       std::vector<float> values;
       blocks.push_back(test_regression(models[i], t, cols, samples, run_float, &values));
+      if (net.trees) blocks.back()["task"] = "regression";
       if (q) blocks.back()["int8"] = int8_regression(models[i], blocks.back(), values, t, cols, samples, *q, calibration.size());
     }
   }
   for (size_t i = 0, k = 0; i < models.size(); ++i)  // say which results come from an imported model
-    if (models[i].type == "classifier" || models[i].type == "regression") {
+    if (block_role(models[i]) == "classifier" || block_role(models[i]) == "regression") {
       if (models[i].model.contains("imported")) blocks[k]["imported"] = models[i].model["imported"];
       ++k;
     }
@@ -343,7 +362,7 @@ json classify_sample(Project& p, const Sample& s) {
     const TrainedBlock& tb = models[i];
     BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
     std::vector<float> x = gather(t, cols, all);
-    if (tb.type == "classifier" || tb.type == "regression") {
+    if (block_role(tb) == "classifier" || block_role(tb) == "regression") {
       const BlockNet m = block_net(tb);
       std::vector<double> mean(m.outputs(), 0);
       for (size_t r = 0; r < all.size(); ++r) {
@@ -352,7 +371,7 @@ json classify_sample(Project& p, const Sample& s) {
         for (size_t k = 0; k < o.size(); ++k) scores[m.labels.at(k)] = o[k], mean[k] += o[k] / all.size();
         windows[r][tb.name] = scores;
       }
-      if (tb.type == "regression") {
+      if (m.regression) {
         summary[tb.name] = {{"value", mean[0]}};
       } else {
         size_t best = std::max_element(mean.begin(), mean.end()) - mean.begin();

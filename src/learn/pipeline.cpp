@@ -17,13 +17,17 @@
 #include "learn/anomaly.h"
 #include "learn/import_model.h"
 #include "learn/rotate.h"
+#include "learn/tree_block.h"
+#include "learn/trees/block.h"
 #include "store/sqlite.h"
 
 using nlohmann::json;
 
 namespace mote::learn {
 
-bool is_learn_type(const std::string& t) { return t == "classifier" || t == "regression" || t == "kmeans" || t == "gmm"; }
+bool is_learn_type(const std::string& t) {
+  return t == "classifier" || t == "regression" || t == "kmeans" || t == "gmm" || trees::is_tree_type(t);
+}
 
 BlockColumns block_columns(const Impulse& impulse, const BlockSpec& block) {
   BlockColumns c;
@@ -281,7 +285,7 @@ TrainReport train_impulse(Project& p, const TrainOptions& opts) {
   for (size_t i = 0; i < spec.learn.size(); ++i)
     if (!is_learn_type(spec.learn[i].type))
       throw error_at("impulse.learn[" + std::to_string(i) + "].type",
-                     "'" + spec.learn[i].type + "' is not a learning block; use classifier, regression, kmeans or gmm");
+                     "'" + spec.learn[i].type + "' is not a learning block; use classifier, regression, kmeans, gmm, random_forest or gradient_boosting");
   Impulse impulse(spec, impulse_axes(p, spec));
   SampleFilter f;
   f.category = Category::Training;
@@ -303,7 +307,8 @@ TrainReport train_impulse(Project& p, const TrainOptions& opts) {
     }
     BlockColumns cols = block_columns(impulse, b);
     TrainedBlock tb = b.type == "classifier" || b.type == "regression" ? train_network_block(p, impulse, b, cols, t, rows, opts)
-                                                                       : train_anomaly_block(b, cols, t, rows, opts);
+                      : trees::is_tree_type(b.type)                     ? train_tree_block(b, cols, t, rows, opts.quiet)
+                                                                        : train_anomaly_block(b, cols, t, rows, opts);
     tb.features_hash = impulse.hash();
     tb.spec_hash = block_spec_hash(b);
     save_trained(p.store(), tb);

@@ -15,7 +15,8 @@
 
 namespace mote::learn {
 
-// The learning block types: neural "classifier" and "regression", anomaly "kmeans" and "gmm".
+// The learning block types: neural "classifier" and "regression", anomaly "kmeans" and "gmm", trees
+// "random_forest" and "gradient_boosting" (classification or regression, learn/tree_block.h).
 bool is_learn_type(const std::string& type);
 
 // Checks every learning block's type and params against the built impulse without data; throws mote::Error

@@ -5,6 +5,7 @@
 #include "learn/anomaly.h"
 #include "learn/import_model.h"
 #include "learn/pipeline.h"
+#include "learn/trees/block.h"
 
 namespace mote::learn {
 
@@ -14,12 +15,14 @@ void check_learn_blocks(const Impulse& impulse) {
     const BlockSpec& b = learn[i];
     const std::string at = "impulse.learn[" + std::to_string(i) + "]";
     if (!is_learn_type(b.type))
-      throw error_at(at + ".type", "'" + b.type + "' is not a learning block; use classifier, regression, kmeans or gmm");
+      throw error_at(at + ".type", "'" + b.type + "' is not a learning block; use classifier, regression, kmeans, gmm, random_forest or gradient_boosting");
     BlockColumns cols = block_columns(impulse, b);
     if (!imported_file(b).empty()) {
       if (b.type != "classifier" && b.type != "regression") throw error_at(at + ".params.imported", "only neural blocks hold imported models");
     } else if (b.type == "classifier" || b.type == "regression")
       parse_network_config(b.params, cols.info, 2, b.type == "regression", at);  // classes are known only at training
+    else if (trees::is_tree_type(b.type))
+      trees::parse_tree_config(b.type, b.params, cols.width, at);
     else
       check_anomaly_params(b.type, b.params, at, cols.width);
   }
