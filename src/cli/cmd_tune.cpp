@@ -47,11 +47,11 @@ void register_tune(CLI::App& app, Context& ctx) {
   cmd->add_option("--time", time, "Search time (e.g. 30m, 90s)");
   cmd->add_option("--candidates", o.max_candidates, "Stop after this many candidates (same seed + count = same table)");
   cmd->add_option("--finalists", o.finalists, "Best candidates profiled on the device");
-  cmd->add_option("--metric", o.metric, "accuracy or f1 (validation windows, int8)")->check(CLI::IsMember({"accuracy", "f1"}));
+  cmd->add_option("--metric", o.metric, "accuracy or f1 (held-out samples, int8, as mote test judges them)")->check(CLI::IsMember({"accuracy", "f1"}));
   cmd->add_option("--group-by", o.group_by, "Regex over sample names whose first group is the group held out together (a speaker, a volunteer)");
   cmd->add_option("--seed", o.seed, "Seed of the search and of training");
   cmd->add_option("--workers", o.workers, "Candidates trained at once (processes)");
-  cmd->add_option("--repeats", o.repeats, "Trainings averaged per candidate at full epochs, each holding out other groups");
+  cmd->add_option("--folds", o.folds, "Cross-validation folds of whole samples (groups); at full epochs every fold is trained and scored")->check(CLI::Range(2, 20));
   cmd->add_flag("--show", show, "List the newest run's table (or --run N's) instead of searching");
   cmd->add_option("--run", show_run, "With --show or --apply: that run instead of the newest");
   cmd->add_option("--apply", apply, "Write candidate N's impulse to mote.json and train it");
@@ -100,7 +100,8 @@ void register_tune(CLI::App& app, Context& ctx) {
   worker->add_option("--metric", c.metric, "accuracy or f1");
   worker->add_option("--target", c.target, "Target of the profile");
   worker->add_flag("--profile", c.profile, "Also train the anomaly blocks and profile on QEMU");
-  worker->add_option("--repeats", c.repeats, "Trainings averaged (other held-out groups and seeds)");
+  worker->add_option("--folds", c.folds, "Folds of the split (fold 0 held out)");
+  worker->add_flag("--all-folds", c.all_folds, "Train once per fold and score every training sample");
   worker->callback([&ctx] {
     ctx.run = [&ctx] {
       Project p = ctx.open_project();

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 #include <random>
+#include <set>
 
 #include "core/error.h"
 #include "core/json_fields.h"
@@ -235,10 +236,10 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   return c;
 }
 
-std::vector<bool> validation_split(const Dataset& d, double fraction, uint64_t seed, bool regression) {
-  std::vector<bool> val(d.size(), false);
-  if (fraction <= 0) return val;
-  // Samples (groups) by stratum: the label, or for regression the target's quintile.
+namespace {
+
+// Samples (groups) by stratum: the label, or for regression the target's quintile; each list in order of id.
+std::map<int, std::vector<int64_t>> groups_by_stratum(const Dataset& d, bool regression) {
   std::map<int64_t, int> stratum;
   std::vector<float> sorted;
   if (regression) {
@@ -257,17 +258,42 @@ std::vector<bool> validation_split(const Dataset& d, double fraction, uint64_t s
   }
   std::map<int, std::vector<int64_t>> groups;
   for (auto& [g, s] : stratum) groups[s].push_back(g);
+  return groups;
+}
+
+std::vector<bool> held_rows(const Dataset& d, const std::set<int64_t>& held) {
+  std::vector<bool> val(d.size(), false);
+  for (size_t i = 0; i < d.size(); ++i) val[i] = held.count(d.group[i]) > 0;
+  return val;
+}
+
+}  // namespace
+
+std::vector<bool> validation_split(const Dataset& d, double fraction, uint64_t seed, bool regression) {
+  if (fraction <= 0) return std::vector<bool>(d.size(), false);
   std::mt19937_64 rng(seed);
-  std::map<int64_t, bool> held;
-  for (auto& [s, gs] : groups) {
+  std::set<int64_t> held;
+  for (auto& [s, gs] : groups_by_stratum(d, regression)) {
     std::shuffle(gs.begin(), gs.end(), rng);
     size_t k = static_cast<size_t>(std::lround(fraction * gs.size()));
     if (k == 0 && gs.size() >= 3) k = 1;  // every class shows up in validation when it can spare a sample
     if (k >= gs.size()) k = gs.size() - 1;
-    for (size_t i = 0; i < k; ++i) held[gs[i]] = true;
+    held.insert(gs.begin(), gs.begin() + static_cast<std::ptrdiff_t>(k));
   }
-  for (size_t i = 0; i < d.size(); ++i) val[i] = held.count(d.group[i]) > 0;
-  return val;
+  return held_rows(d, held);
+}
+
+std::vector<bool> fold_split(const Dataset& d, int folds, int fold, uint64_t seed, bool regression) {
+  if (folds < 2 || fold < 0 || fold >= folds) throw Error("train: fold " + std::to_string(fold) + " of " + std::to_string(folds) + " is not a fold");
+  std::mt19937_64 rng(seed);
+  std::set<int64_t> held;
+  size_t dealt = 0;  // continues across labels, so that the folds' sizes differ by one sample at most
+  for (auto& [s, gs] : groups_by_stratum(d, regression)) {
+    std::shuffle(gs.begin(), gs.end(), rng);
+    for (int64_t g : gs)
+      if (dealt++ % static_cast<size_t>(folds) == static_cast<size_t>(fold)) held.insert(g);
+  }
+  return held_rows(d, held);
 }
 
 }  // namespace mote::learn

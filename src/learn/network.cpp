@@ -321,7 +321,8 @@ TrainResult train_impl(const Dataset& d, const NetworkConfig& cfg, const std::fu
   if (d.x.size() != d.size() * width) throw Error("train: features do not match the network's input shape");
   torch::manual_seed(cfg.seed);
   torch::set_num_threads(cfg.threads);
-  std::vector<bool> is_val = validation_split(d, cfg.validation, cfg.seed, cfg.regression);
+  std::vector<bool> is_val = cfg.folds > 1 ? fold_split(d, cfg.folds, cfg.fold, cfg.seed, cfg.regression)
+                                            : validation_split(d, cfg.validation, cfg.seed, cfg.regression);
   std::vector<int64_t> tr, va;
   for (size_t i = 0; i < d.size(); ++i) {
     if (is_val[i] && i < d.synthetic.size() && d.synthetic[i]) continue;  // validate on recorded data only

@@ -45,6 +45,7 @@ struct NetworkConfig {
   double learning_rate = 0.0005;
   int batch_size = 32;
   double validation = 0.2;  // fraction of training samples (stratified, by sample) held out
+  int folds = 0, fold = 0;  // folds > 1: hold out fold `fold` of a stratified k-fold split instead (the tuner)
   int patience = 10;        // early stopping: epochs without a better validation loss; 0 = off
   bool class_weights = false;
   Augment augment;
@@ -95,6 +96,10 @@ struct TrainResult {
 // Which examples are validation: per label (or per target bin), round(fraction x samples) whole samples,
 // chosen by a seeded shuffle. Deterministic for a given seed.
 std::vector<bool> validation_split(const Dataset& d, double fraction, uint64_t seed, bool regression);
+
+// Which examples are in fold `fold` of `folds`: whole samples (groups), dealt out per label (or target bin)
+// after a seeded shuffle, so that every sample is in exactly one fold and each fold holds every label it can.
+std::vector<bool> fold_split(const Dataset& d, int folds, int fold, uint64_t seed, bool regression);
 
 // Trains with Adam; `on_epoch` sees every epoch as it ends. Throws mote::Error on bad data.
 TrainResult train_network(const Dataset& d, const NetworkConfig& cfg,

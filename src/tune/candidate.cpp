@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <regex>
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -60,6 +61,49 @@ double macro_f1(const std::vector<int>& truth, const std::vector<int>& pred, int
   return counted ? sum / counted : 0;
 }
 
+// The score over every held-out window, judged per sample as `mote test` does: the mean of its windows'
+// int8 probabilities, "uncertain" (wrong) below min_confidence. Loss: the samples' mean cross-entropy of
+// those means, which still ranks candidates that classify every sample right.
+json score_held_out(const learn::Dataset& d, const FeatureTable& t, const std::vector<std::vector<float>>& held_out, bool regression,
+                    int classes, double min_conf, const std::string& metric) {
+  if (regression) {
+    double se = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < d.size(); ++i)
+      if (!held_out[i].empty()) se += (held_out[i][0] - d.target[i]) * (held_out[i][0] - d.target[i]), ++n;
+    const double rmse = std::sqrt(se / static_cast<double>(n));
+    return {{"rmse", rmse}, {"score", -rmse}, {"validation_windows_scored", n}};
+  }
+  std::map<int64_t, std::pair<int, std::vector<double>>> samples;  // sample id -> (label, summed probabilities)
+  size_t right = 0, n = 0;
+  for (size_t i = 0; i < d.size(); ++i) {
+    const auto& y = held_out[i];
+    if (y.empty()) continue;
+    ++n;
+    right += static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin()) == d.y[i];
+    auto& [label, sum] = samples[t.rows[i].sample_id];
+    label = d.y[i];
+    sum.resize(y.size());
+    for (size_t c = 0; c < y.size(); ++c) sum[c] += y[c];
+  }
+  std::vector<int> truth, pred;
+  double loss = 0;
+  for (auto& [id, ls] : samples) {
+    auto& [label, sum] = ls;
+    double total = 0;
+    for (double v : sum) total += v;
+    const int best = static_cast<int>(std::max_element(sum.begin(), sum.end()) - sum.begin());
+    truth.push_back(label);
+    pred.push_back(sum[best] / total < min_conf ? -1 : best);  // -1: uncertain, wrong for every class
+    loss -= std::log(std::max(1.0 / 256, sum[label] / total)) / static_cast<double>(samples.size());  // 1/256: int8 softmax's step
+  }
+  size_t sample_right = 0;
+  for (size_t i = 0; i < truth.size(); ++i) sample_right += truth[i] == pred[i];
+  const double accuracy = static_cast<double>(sample_right) / truth.size(), f1 = macro_f1(truth, pred, classes);
+  return {{"accuracy", accuracy}, {"f1", f1}, {"loss", loss}, {"score", metric == "f1" ? f1 : accuracy},
+          {"window_accuracy", static_cast<double>(right) / n}, {"samples_scored", truth.size()}, {"validation_windows_scored", n}};
+}
+
 }  // namespace
 
 json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOptions& o) {
@@ -70,9 +114,9 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
   for (const auto& b : spec.learn)
     if (b.type == "classifier" || b.type == "regression") nn = &b;
   if (!nn) throw error_at("impulse.learn", "has no classifier or regression block to tune");
-  SampleFilter f;
-  f.category = Category::Training;
-  const FeatureTable t = generate_features(p.store(), impulse, f, true);
+  SampleFilter training;
+  training.category = Category::Training;
+  const FeatureTable t = generate_features(p.store(), impulse, training, true);
   if (t.rows.empty()) throw Error("tune: the training set has no windows for this impulse");
   const learn::BlockColumns cols = learn::block_columns(impulse, *nn);
   const bool regression = nn->type == "regression";
@@ -103,71 +147,47 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
   cfg.seed = o.seed;
   cfg.threads = 1;
   cfg.augment.rotate = 0;  // rotated copies are made from raw samples by the pipeline; the tuner leaves them out
-  if (cfg.validation <= 0) cfg.validation = 0.2;
-  // Each repeat holds out other groups (the split's seed) and starts from other weights; the scores are
-  // averaged. The first repeat's model is the one a finalist deploys.
+  // The split: k folds of whole samples (or groups). Lower rungs hold out fold 0; the last rung trains once
+  // per fold, so that every training sample is predicted once by a model that never saw it (a score that a
+  // small validation set does not saturate). Every candidate sees the same folds (the seed).
+  std::set<int64_t> distinct(d.group.begin(), d.group.end());
+  const int folds = static_cast<int>(std::min<size_t>(std::max(2, o.folds), distinct.size()));
+  if (folds < 2) throw Error("tune: one sample (group) only; add training samples so that some can be held out");
   const size_t width = cols.width;
+  const double min_conf = cfg.resolved.value("min_confidence", 0.6);
   learn::TrainResult trained;
-  json out, folds = json::array();
-  for (int k = 0; k < std::max(1, o.repeats); ++k) {
+  json out, per_fold = json::array();
+  std::vector<std::vector<float>> held_out(d.size());  // int8 outputs of each row, from the fold that held it out
+  for (int k = 0; k < (o.all_folds ? folds : 1); ++k) {
     learn::NetworkConfig fc = cfg;
-    fc.seed = o.seed + static_cast<uint64_t>(k);
+    fc.folds = folds, fc.fold = k;
     learn::TrainResult r = learn::train_network(d, fc);
     r.model.labels = regression ? std::vector<std::string>{"value"} : classes;
 
-    // int8, calibrated on (up to 2000 of) the training windows, scored on the validation windows.
-    const std::vector<bool> is_val = learn::validation_split(d, fc.validation, fc.seed, regression);
+    // int8, calibrated on (up to 2000 of) the training windows, run on the held-out windows.
+    const std::vector<bool> is_val = learn::fold_split(d, folds, k, fc.seed, regression);
     std::vector<std::vector<float>> cal;
-    std::vector<size_t> val;
-    size_t train_n = 0;
-    for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? val.push_back(i) : void(++train_n));
+    size_t train_n = 0, val_n = 0;
+    for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? ++val_n : ++train_n);
     const size_t step = std::max<size_t>(1, train_n / 2000);
     for (size_t i = 0, n = 0; i < d.size(); ++i)
       if (!is_val[i] && n++ % step == 0) cal.emplace_back(d.x.begin() + i * width, d.x.begin() + (i + 1) * width);
-    if (val.empty()) throw Error("tune: no validation windows; add training samples (or groups) so that some can be held out");
+    if (val_n == 0) throw Error("tune: no validation windows; add training samples (or groups) so that some can be held out");
     quant::QuantizeOptions qo;
     qo.input_scaling = cfg.int8_input == "per-tensor" ? quant::InputScaling::PerTensor
                        : cfg.int8_input == "per-channel" ? quant::InputScaling::PerChannel : quant::InputScaling::Auto;
     const quant::QModel q = quant::quantize(r.model, cal, qo);
-    json f = {{"train_windows", train_n}, {"validation_windows", val.size()}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}};
-    if (regression) {
-      double se = 0;
-      for (size_t i : val) {
-        const float y = quant::run_quantized(q, d.x.data() + i * width)[0];
-        se += (y - d.target[i]) * (y - d.target[i]);
-      }
-      f["rmse"] = std::sqrt(se / val.size());
-      f["score"] = -f["rmse"].get<double>();
-    } else {
-      std::vector<int> truth, pred;
-      double loss = 0;  // mean cross-entropy of the int8 probabilities: separates candidates of equal accuracy
-      for (size_t i : val) {
-        const auto y = quant::run_quantized(q, d.x.data() + i * width);
-        truth.push_back(d.y[i]);
-        pred.push_back(static_cast<int>(std::max_element(y.begin(), y.end()) - y.begin()));
-        loss -= std::log(std::max(1.0 / 256, static_cast<double>(y[d.y[i]]))) / val.size();  // 1/256: int8 softmax's step
-      }
-      size_t right = 0;
-      for (size_t i = 0; i < truth.size(); ++i) right += truth[i] == pred[i];
-      f["loss"] = loss;
-      f["accuracy"] = static_cast<double>(right) / truth.size();
-      f["f1"] = macro_f1(truth, pred, static_cast<int>(classes.size()));
-      f["score"] = o.metric == "f1" ? f["f1"] : f["accuracy"];
-    }
+    for (size_t i = 0; i < d.size(); ++i)
+      if (is_val[i]) held_out[i] = quant::run_quantized(q, d.x.data() + i * width);
+    per_fold.push_back({{"train_windows", train_n}, {"validation_windows", val_n}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}});
     if (k == 0) {
+      out = {{"groups", distinct.size()}, {"folds", folds}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
       trained = std::move(r);
-      out = {{"groups", group_id.size()}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
-      out.update(f);
     }
-    folds.push_back(std::move(f));
   }
-  for (const char* key : {"score", "loss", "accuracy", "f1", "rmse"}) {  // the mean over repeats
-    if (!folds[0].contains(key)) continue;
-    double sum = 0;
-    for (const auto& f : folds) sum += f[key].get<double>();
-    out[key] = sum / folds.size();
-  }
-  if (folds.size() > 1) out["repeats"] = folds;
+  out.update(score_held_out(d, t, held_out, regression, static_cast<int>(classes.size()), min_conf, o.metric));
+  out.update(per_fold[0]);
+  if (per_fold.size() > 1) out["per_fold"] = per_fold;
 
   if (o.profile) {  // a finalist: the whole impulse as the device would run it, measured on QEMU
     std::vector<learn::TrainedBlock> models;

@@ -20,7 +20,8 @@ struct CandidateOptions {
   uint64_t seed = 1;
   std::string group_by;      // regex over sample names; its first capture group (or the match) is the group
   std::string metric = "accuracy";  // accuracy | f1 (classifier); regression scores -RMSE
-  int repeats = 1;           // trainings with other held-out groups and seeds, scores averaged (lower variance)
+  int folds = 4;             // k-fold split of whole samples (groups); fold 0 is held out
+  bool all_folds = false;    // train once per fold and score every training sample (the last rung)
   bool profile = false;      // finalist: also train the anomaly blocks and profile the impulse on QEMU
   std::string target = "cortex-m4";
 };

@@ -36,7 +36,7 @@ struct Job {
   size_t candidate = 0;
   int epochs = 0;
   bool profile = false;
-  int repeats = 1;
+  bool all_folds = false;  // the last rung: one training per fold
   json result;  // the child's JSON, or {error}
 };
 
@@ -62,7 +62,7 @@ void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulse
       write_file_atomic(spec, impulses[j.candidate].dump());
       std::string cmd = shell_quote(o.mote_binary.string()) + " -C " + shell_quote(p.dir().string()) + " tune-candidate --impulse " +
                         shell_quote(spec.string()) + " --epochs " + std::to_string(j.epochs) + " --seed " + std::to_string(o.seed) +
-                        " --metric " + shell_quote(o.metric) + " --target " + shell_quote(o.target) + (j.profile ? " --profile" : "") + " --repeats " + std::to_string(j.repeats) +
+                        " --metric " + shell_quote(o.metric) + " --target " + shell_quote(o.target) + (j.profile ? " --profile" : "") + " --folds " + std::to_string(o.folds) + (j.all_folds ? " --all-folds" : "") +
                         (o.group_by.empty() ? "" : " --group-by " + shell_quote(o.group_by)) + " 2>" + shell_quote(err.string());
       std::string out;
       if (FILE* f = ::popen(cmd.c_str(), "r")) {
@@ -95,15 +95,20 @@ void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulse
 
 double score_of(const json& c) { return c.contains("score") && c["score"].is_number() ? c["score"].get<double>() : -INFINITY; }
 
-// Ranking: the higher score; on a tie the lower validation loss (small validation sets tie often), then
-// the smaller network (multiply-accumulates). Both from the last rung run.
+// Ranking: the higher score; on a tie the cheaper impulse (estimated instructions per window), then the lower
+// validation loss, then the smaller network. Cheaper first: on small sets many candidates tie at 100 %, and
+// the smallest of them generalised best to unseen recordings where the most confident did not (docs/tune.md).
 double last_rung(const json& c, const char* key) {
   for (auto it = c["rungs"].rbegin(); it != c["rungs"].rend(); ++it)
     if (it->contains(key)) return (*it)[key].get<double>();
   return INFINITY;
 }
+double estimated_instructions(const json& c) {
+  return c.contains("estimate") ? c["estimate"]["instructions"]["total"].get<double>() : INFINITY;
+}
 bool better(const json& a, const json& b) {
   if (score_of(a) != score_of(b)) return score_of(a) > score_of(b);
+  if (estimated_instructions(a) != estimated_instructions(b)) return estimated_instructions(a) < estimated_instructions(b);
   if (last_rung(a, "loss") != last_rung(b, "loss")) return last_rung(a, "loss") < last_rung(b, "loss");
   return last_rung(a, "macs") < last_rung(b, "macs");
 }
@@ -188,7 +193,7 @@ json run_tune(Project& p, const TuneOptions& o) {
   const json options = {{"target", o.target}, {"ram_bytes", o.ram_bytes}, {"flash_bytes", o.flash_bytes},
                         {"latency_ms", o.latency_ms}, {"clock_mhz", o.clock_mhz}, {"time_s", o.time_s},
                         {"max_candidates", o.max_candidates}, {"finalists", o.finalists}, {"metric", o.metric},
-                        {"group_by", o.group_by}, {"seed", o.seed}, {"workers", o.workers}, {"repeats", o.repeats}};
+                        {"group_by", o.group_by}, {"seed", o.seed}, {"workers", o.workers}, {"folds", o.folds}};
   sql::Stmt ins(p.store().db(), "INSERT INTO tune_runs(options, created_at) VALUES(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
   ins.bind(1, options.dump()).run();
   const int64_t run = p.store().db().last_insert_id();
@@ -259,9 +264,9 @@ json run_tune(Project& p, const TuneOptions& o) {
     for (size_t i = start; i < std::min(start + 9, impulses.size()); ++i) alive.push_back(i);
     for (size_t r = 0; r < rungs.size() && !alive.empty() && !out_of_time(); ++r) {
       std::vector<Job> jobs;
-      const int repeats = r + 1 == rungs.size() ? o.repeats : 1;
-      for (size_t c : alive) jobs.push_back({c, rungs[r], false, repeats, {}});
-      if (start == 0 && r == 0) jobs.push_back({0, E, false, o.repeats, {}});
+      const bool all_folds = r + 1 == rungs.size();
+      for (size_t c : alive) jobs.push_back({c, rungs[r], false, all_folds, {}});
+      if (start == 0 && r == 0) jobs.push_back({0, E, false, true, {}});
       run_jobs(p, o, impulses, jobs, record);
       std::stable_sort(alive.begin(), alive.end(), [&](size_t a, size_t b) { return better(results[a], results[b]); });
       alive.erase(std::remove_if(alive.begin(), alive.end(), [&](size_t c) { return !std::isfinite(score_of(results[c])) || c == 0; }), alive.end());
@@ -282,7 +287,7 @@ json run_tune(Project& p, const TuneOptions& o) {
   if (!g_interrupted && !full.empty()) {
     if (!o.quiet) std::printf("profiling %zu finalist(s) on %s (QEMU)\n", full.size(), o.target.c_str());
     std::vector<Job> jobs;
-    for (size_t c : full) jobs.push_back({c, E, true, 1, {}});
+    for (size_t c : full) jobs.push_back({c, E, true, false, {}});
     run_jobs(p, o, impulses, jobs, [&](Job& j) {
       json& r = results[j.candidate];
       if (j.result.contains("profile")) {
@@ -379,7 +384,7 @@ std::string tune_table(const json& shown) {
   std::string s;
   char line[512];
   const json& o = shown["options"];
-  std::snprintf(line, sizeof line, "tune run %lld: %zu candidates, %s on validation windows (int8); budget %s: %llu B RAM, %llu B flash, %.0f ms at %.0f MHz\n",
+  std::snprintf(line, sizeof line, "tune run %lld: %zu candidates, %s on held-out training samples (int8, cross-validated); budget %s: %llu B RAM, %llu B flash, %.0f ms at %.0f MHz\n",
                 static_cast<long long>(shown["run"].get<int64_t>()), shown["candidates"].size(), o["metric"].get<std::string>().c_str(),
                 o["target"].get<std::string>().c_str(), static_cast<unsigned long long>(o["ram_bytes"].get<uint64_t>()),
                 static_cast<unsigned long long>(o["flash_bytes"].get<uint64_t>()), o["latency_ms"].get<double>(), o["clock_mhz"].get<double>());

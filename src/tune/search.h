@@ -21,7 +21,7 @@ struct TuneOptions {
   double time_s = 30 * 60;
   size_t max_candidates = 0;  // 0: as many as the time allows
   size_t finalists = 3;
-  int repeats = 3;  // at the last rung (full epochs): trainings averaged, each holding out other groups
+  int folds = 4;  // k-fold split of whole samples (groups); the last rung (full epochs) trains once per fold
   std::string metric = "accuracy";
   std::string group_by;
   uint64_t seed = 1;

@@ -65,6 +65,14 @@ json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string*
   return {{"name", "spectral"}, {"type", "spectral"}, {"params", p}};
 }
 
+// Training-time augmentation (src/learn/network: per-batch noise, gain, time shift): it buys robustness to
+// recordings unlike the training ones, which a validation split of the same recordings cannot measure.
+json augmentation(const std::string& kind, Draw& d) {
+  if (kind == "audio") return d.pick<json>({json::object(), {{"noise", 0.1}, {"shift", 2}}, {{"noise", 0.2}, {"shift", 4}}, {{"noise", 0.1}, {"scale", 0.2}, {"shift", 2}}});
+  if (kind == "image") return d.pick<json>({json::object(), {{"shift", 2}}, {{"shift", 4}, {"noise", 0.05}}});
+  return d.pick<json>({json::object(), {{"noise", 0.1}}, {{"scale", 0.2}}, {{"noise", 0.2}, {"scale", 0.1}}});
+}
+
 }  // namespace
 
 std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f, size_t n, uint64_t seed) {
@@ -115,6 +123,7 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
           if (!p.is_object()) p = json::object();
           p["layers"] = layers;
           p["learning_rate"] = d.pick<double>({0.0005, 0.001, 0.002, 0.005});
+          p["augment"] = augmentation(kind, d);
           p.erase("imported");
         }
     }
@@ -160,6 +169,11 @@ std::string describe(const json& impulse) {
       char buf[32];
       std::snprintf(buf, sizeof buf, " lr %g", p["learning_rate"].get<double>());
       s += buf;
+    }
+    if (p.contains("augment") && !p["augment"].empty()) {
+      std::string a;
+      for (const auto& [k, v] : p["augment"].items()) a += (a.empty() ? "" : ",") + k + (v.is_boolean() ? "" : " " + v.dump());
+      s += " aug " + a;
     }
   }
   return s;

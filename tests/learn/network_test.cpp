@@ -138,6 +138,26 @@ TEST(Network, ValidationSplitKeepsSamplesWholeAndStratified) {
   EXPECT_NE(validation_split(d, 0.2, 2, false), val);
 }
 
+TEST(Network, FoldSplitDealsEverySampleToExactlyOneStratifiedFold) {
+  Dataset d = easy(40, 3, 4, 1);  // 3 classes of 20 samples, 2 windows each
+  std::map<int64_t, int> fold_of;
+  for (int k = 0; k < 4; ++k) {
+    auto val = fold_split(d, 4, k, 7, false);
+    std::map<int, std::set<int64_t>> per_class;
+    for (size_t i = 0; i < d.size(); ++i)
+      if (val[i]) {
+        auto [it, added] = fold_of.emplace(d.group[i], k);
+        EXPECT_EQ(it->second, k) << "sample " << d.group[i] << " in two folds";
+        per_class[d.y[i]].insert(d.group[i]);
+      }
+    for (int c = 0; c < 3; ++c) EXPECT_EQ(per_class[c].size(), 5u) << "fold " << k << " class " << c;  // 20 / 4
+    EXPECT_EQ(fold_split(d, 4, k, 7, false), val);
+  }
+  EXPECT_EQ(fold_of.size(), 60u) << "every sample is held out by one fold";
+  EXPECT_NE(fold_split(d, 4, 0, 8, false), fold_split(d, 4, 0, 7, false));
+  EXPECT_THROW(fold_split(d, 4, 4, 7, false), mote::Error);
+}
+
 TEST(Network, LearnsAndIsBitIdenticalWithASeed) {
   Dataset d = easy(60, 3, 5, 3);
   NetworkConfig cfg = parse_network_config({{"epochs", 15}, {"learning_rate", 0.01}, {"seed", 42}, {"augment", {{"noise", 0.1}, {"scale", 0.1}}}},
