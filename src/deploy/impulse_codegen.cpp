@@ -7,6 +7,8 @@
 #include "core/error.h"
 #include "impulse/window.h"
 #include "learn/block_net.h"
+#include "learn/trees/block.h"
+#include "learn/trees/codegen.h"
 #include "quant/executor.h"
 
 namespace mote::deploy {
@@ -74,8 +76,8 @@ DeployableImpulse make_deployable(Project& p, const ImpulseSpec& spec, const std
     for (const auto& l : spec.learn)
       if (l.name == b.name) bs = &l;
     if (!bs) continue;
-    if (b.type == "classifier" || b.type == "regression") {
-      if (nn) throw error_at("impulse.learn." + b.name, "a device impulse holds one neural block; remove one of '" + nn->name + "' and '" + b.name + "'");
+    if (b.type == "classifier" || b.type == "regression" || learn::trees::is_tree_type(b.type)) {
+      if (nn) throw error_at("impulse.learn." + b.name, "a device impulse holds one classifier or regression block; remove one of '" + nn->name + "' and '" + b.name + "'");
       nn = &b;
       d.has_nn = true;
       d.nn_block = b.name;
@@ -92,7 +94,12 @@ DeployableImpulse make_deployable(Project& p, const ImpulseSpec& spec, const std
   }
   if (!d.has_nn && !d.has_anomaly) throw Error("the impulse has no trained learning block; run `mote train`");
   for (size_t i = 0; i < d.impulse->blocks().size(); ++i) d.impulse->blocks()[i]->device_code("check");  // throws early
-  if (d.has_nn) {
+  if (d.has_nn && learn::trees::is_tree_type(nn->type)) {  // trees carry their own int8 map and tables
+    d.trees = *learn::block_net(*nn).trees;
+    d.tree_tables = learn::trees::make_tables(*d.trees);
+    d.labels = d.trees->labels;
+    d.tree_form = nn->model.value("device_form", std::string("auto"));
+  } else if (d.has_nn) {
     const learn::BlockNet net = learn::block_net(*nn);
     std::vector<std::vector<float>> cal;
     if (!net.fixed) {  // calibration: the training windows' features, as the host int8 path uses them
@@ -117,7 +124,10 @@ WindowResult run_host(const DeployableImpulse& d, const float* window) {
   const auto& in = d.impulse->spec().input;
   r.features.resize(d.impulse->width());
   d.impulse->run({window, in.window_frames(), d.impulse->axes(), nullptr}, r.features.data());
-  if (d.has_nn) {
+  if (d.has_nn && d.trees) {
+    r.nn_output = learn::trees::predict_int8(*d.trees, *d.tree_tables, pick(r.features, d.nn_cols).data());
+    for (int8_t v : r.nn_output) r.classification.push_back(d.trees->output_scale() * static_cast<float>(v - d.trees->output_zero_point()));
+  } else if (d.has_nn) {
     const auto x = quant::quantize_input(d.q, pick(r.features, d.nn_cols).data());
     r.nn_output = quant::run_int8(d.q, x.data());
     r.classification = quant::dequantize_output(d.q, r.nn_output);
@@ -155,7 +165,9 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   const auto& in = imp.spec().input;
   const size_t frames = in.window_frames(), axes = imp.axes(), window = frames * axes;
   compile::GeneratedModel model;
-  if (d.has_nn) model = compile::generate_cpp(d.q, "mote_model");
+  if (d.has_nn) model = d.trees ? learn::trees::generate_trees_cpp(*d.trees, "mote_model", d.tree_form == "tables" ? learn::trees::TreeForm::Tables
+                                                                                  : d.tree_form == "if-else" ? learn::trees::TreeForm::IfElse
+                                                                                                             : learn::trees::TreeForm::Auto).model : compile::generate_cpp(d.q, "mote_model");
   std::string hash_src = imp.hash() + model.model_hash;
   if (d.has_anomaly) hash_src += learn::anomaly_to_json(d.anomaly).dump();
   g.hash = fnv_hex(hash_src);
@@ -243,7 +255,11 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   }
   src << "}  // namespace\n\nnamespace mote {\n\nextern const ImpulseModel kImpulse = {\n    " << frames << ", " << axes
       << ", " << imp.width() << ", run_dsp, g_window, g_features,\n";
-  if (d.has_nn)
+  if (d.has_nn && d.trees)  // per-feature int8 map, votes or int8 scores out
+    src << "    " << d.trees->width << ", " << nn_select << ", 1.0f, 0, mote_model::kInputGain, mote_model::kInputOffset, "
+        << "mote_model::kInputPeriod, mote::quantize_nn_input_per_channel, mote_model::input, mote_model::invoke, mote_model::output,\n    "
+        << d.labels.size() << ", kLabelNames, " << c_float(d.trees->output_scale()) << ", " << d.trees->output_zero_point() << ",\n";
+  else if (d.has_nn)
     src << "    " << d.q.input_shape.size() << ", " << nn_select << ", " << c_float(d.q.input.scale) << ", "
         << d.q.input.zero_point << ", "
         << (d.q.input_gain.empty() ? "0, 0, 0, mote::quantize_nn_input_per_tensor"
@@ -260,6 +276,7 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   g.files["mote_impulse.cpp"] = src.str();
   // run_impulse calls quantize_s8 and the k-means scorer whatever the impulse holds (unused code is not linked).
   g.runtime_folders = {"include/", "impulse/", "dsp/", "port/", "anomaly/", "nn/"};
+  if (d.trees) g.runtime_folders.push_back("trees/");
   if (d.has_anomaly) g.runtime_folders.push_back("anomaly/");
   return g;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include "impulse/features.h"
 #include "learn/anomaly.h"
 #include "learn/pipeline.h"
+#include "learn/trees/ensemble.h"
 #include "quant/quantize.h"
 #include "store/project.h"
 
@@ -23,6 +25,10 @@ struct DeployableImpulse {
   bool has_nn = false, has_anomaly = false;
   std::string nn_block, anomaly_block;
   quant::QModel q;                 // classifier, quantized on the training windows' features
+  std::optional<learn::trees::Ensemble> trees;        // or a tree block (random_forest, gradient_boosting) as the "nn"
+  std::optional<learn::trees::Tables> tree_tables;    // its int8 tables (what the host runs)
+  std::string tree_form = "auto";                     // params.device_form: auto, tables or if-else
+  bool regression() const { return trees ? trees->regression : q.regression; }
   learn::BlockColumns nn_cols, anomaly_cols;
   learn::AnomalyModel anomaly;     // k-means only (GMM has no device glue yet)
   std::vector<std::string> labels; // one per classifier output

@@ -100,7 +100,7 @@ nlohmann::json profile_impulse(Project& p, const ProfileOptions& opts) {
 
   // Host int8 accuracy over every testing window (cheap: the same executor).
   nlohmann::json host_int8 = nullptr;
-  if (d.has_nn && !d.q.regression) {
+  if (d.has_nn && !d.regression()) {
     TestWindows all = testing_windows(p, d, 100000);
     size_t correct = 0, known = 0;
     for (size_t w = 0; w < all.count; ++w) {

@@ -31,6 +31,7 @@ TrainedBlock train_tree_block(const BlockSpec& b, const BlockColumns& cols, cons
   out.type = b.type;
   out.model = {{"trees", trees::to_json(tt.model)}};
   if (!cfg.regression) out.model["min_confidence"] = cfg.min_confidence;
+  out.model["device_form"] = cfg.device_form;
   out.metrics = tt.metrics;
   if (!quiet) {
     const json& q = tt.metrics["quantization"];

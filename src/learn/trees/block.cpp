@@ -28,6 +28,7 @@ const Param kParams[] = {
     {"class_weights", "class_weights", 0, 1e6, "false", "false", "false, \"balanced\", or {label: weight}"},
     {"seed", "int", 0, 9007199254740991.0, "1", "1", "random seed; the same seed gives the same trees"},
     {"min_confidence", "number", 0, 1, "0.6", "0.6", "classification: below it a sample is \"uncertain\""},
+    {"device_form", "enum", 0, 0, "\"auto\"", "\"auto\"", "device code: auto (the smaller in flash), tables or if-else"},
 };
 const size_t kParamCount = sizeof kParams / sizeof kParams[0];
 
@@ -101,6 +102,9 @@ TreeConfig parse_tree_config(const std::string& type, const json& params_in, siz
     c.learning_rate = num("learning_rate");
     c.lambda = num("lambda");
   }
+  const json form = raw(*find_param("device_form"));
+  if (form != "auto" && form != "tables" && form != "if-else") throw error_at(where + ".device_form", "must be \"auto\", \"tables\" or \"if-else\"");
+  c.device_form = form.get<std::string>();
   c.class_weights = raw(*find_param("class_weights"));
   if (!(c.class_weights.is_boolean() || c.class_weights == "balanced" || c.class_weights.is_object()))
     throw error_at(where + ".class_weights", "must be false, true or \"balanced\", or {label: weight}");
@@ -112,7 +116,7 @@ TreeConfig parse_tree_config(const std::string& type, const json& params_in, siz
   if (c.regression && c.class_weights != false) throw error_at(where + ".class_weights", "applies to classification only");
   c.resolved = {{"task", c.regression ? "regression" : "classification"}, {"trees", c.trees}, {"max_depth", c.max_depth},
                 {"min_samples_leaf", c.min_samples_leaf}, {"max_features", c.max_features_rule}, {"class_weights", c.class_weights},
-                {"seed", c.seed}};
+                {"seed", c.seed}, {"device_form", c.device_form}};
   if (forest) c.resolved["criterion"] = c.criterion, c.resolved["bootstrap"] = c.bootstrap;
   else c.resolved["learning_rate"] = c.learning_rate, c.resolved["lambda"] = c.lambda;
   if (!c.regression) c.resolved["min_confidence"] = c.min_confidence;

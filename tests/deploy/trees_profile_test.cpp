@@ -1,0 +1,63 @@
+// Tree blocks on the emulated Cortex-M4: the demo's classifier swapped for a random forest (node tables, then
+// if-else code) and a gradient-boosted ensemble, each profiled with `mote profile`: the int8 outputs of every
+// testing window equal the host's (runtime/trees on both sides), and the impulse costs stay in bounds.
+// About 12 s per profile; skipped without the arm toolchain and QEMU.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using mote::test::run_mote;
+using nlohmann::json;
+
+namespace {
+
+bool have(const char* tool) { return std::system((std::string("command -v ") + tool + " > /dev/null 2>&1").c_str()) == 0; }
+
+// Replaces the demo's neural classifier with `block`, trains, profiles; returns the profile JSON.
+json profile_with(const fs::path& project, const json& block) {
+  std::ifstream in(project / "mote.json");
+  json j = json::parse(in);
+  for (auto& l : j["impulse"]["learn"])
+    if (l["name"] == "classifier" || l["name"] == "trees") l = block;
+  std::ofstream(project / "mote.json") << j.dump(2);
+  auto t = run_mote("-C " + project.string() + " train");
+  EXPECT_EQ(t.exit_code, 0) << t.err;
+  auto r = run_mote("-C " + project.string() + " profile --target cortex-m4 --json");
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  return r.exit_code == 0 ? json::parse(r.out) : json::object();
+}
+
+}  // namespace
+
+TEST(TreesOnCortexM4, ForestAndBoostingAreBitExactWithTheHost) {
+  if (!have("arm-none-eabi-g++") || !have("qemu-system-arm")) GTEST_SKIP() << "SKIPPED: needs arm-none-eabi-g++ and qemu-system-arm";
+  mote::test::TempDir dir;
+  const fs::path project = dir.path() / "demo";
+  ASSERT_EQ(run_mote("demo " + project.string() + " --no-serve --no-profile").exit_code, 0);
+  const json blocks[] = {
+      {{"name", "trees"}, {"type", "random_forest"}, {"dsp", {"spectral"}}, {"params", {{"trees", 10}, {"max_depth", 6}, {"device_form", "tables"}}}},
+      {{"name", "trees"}, {"type", "random_forest"}, {"dsp", {"spectral"}}, {"params", {{"trees", 10}, {"max_depth", 6}, {"device_form", "if-else"}}}},
+      {{"name", "trees"}, {"type", "gradient_boosting"}, {"dsp", {"spectral"}}, {"params", {{"trees", 8}, {"max_depth", 3}}}},
+  };
+  long flash[3] = {0, 0, 0};
+  for (int i = 0; i < 3; ++i) {
+    const json j = profile_with(project, blocks[i]);
+    ASSERT_TRUE(j.contains("parity")) << blocks[i].dump();
+    const auto& p = j["parity"];
+    EXPECT_TRUE(p["ok"].get<bool>()) << blocks[i].dump();
+    EXPECT_EQ(p["int8_equal_windows"].get<int>(), p["windows"].get<int>());
+    EXPECT_EQ(j["nn"]["invoke_outputs_equal"].get<int>(), p["windows"].get<int>());
+    EXPECT_GT(j["instructions"]["nn"].get<double>(), 0);
+    EXPECT_GT(j["host_int8"]["window_accuracy"].get<double>(), 0.5);
+    flash[i] = j["impulse"]["flash_bytes"].get<long>();
+    EXPECT_GT(flash[i], 0);
+    std::printf("%s (%s): impulse %ld B flash, %ld B RAM, nn stage %.0f instructions, invoke %.0f\n", blocks[i]["type"].get<std::string>().c_str(),
+                blocks[i]["params"].value("device_form", "auto").c_str(), flash[i], j["impulse"]["ram_bytes"].get<long>(),
+                j["instructions"]["nn"].get<double>(), j["nn"]["invoke_instructions"].get<double>());
+  }
+}
