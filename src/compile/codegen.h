@@ -16,6 +16,8 @@ struct GeneratedModel {
   std::string source;       // <name>.cpp
   size_t arena_bytes = 0;   // the one static buffer: every activation and scratch
   size_t const_bytes = 0;   // weights, biases, multipliers, shifts and softmax exp tables (flash)
+  size_t wide_const_bytes = 0;  // the same on a core without the DSP extension (MOTE_NN_WIDE_DENSE: dense layers
+                                // in fully_connected_s8_wide's form, 2 bytes per weight)
   std::string model_hash;   // FNV-1a 64 of the quantized model's JSON, in the banner
 };
 
@@ -28,5 +30,8 @@ std::vector<int32_t> dense_fast_table(const quant::QLayer& l);
 // Its shared-channel form (fully_connected_s8_fast_shared_table) when every channel has the same multiplier and
 // shift (per-tensor weights, as imported .tflite dense layers have), else empty; generated code prefers it.
 std::vector<int32_t> dense_fast_shared_table(const quant::QLayer& l);
+// fully_connected_s8_wide's words and table for a dense layer (what generated code calls on a core without the DSP
+// extension), or false when the layer does not fit that form.
+bool dense_wide_form(const quant::QLayer& l, std::vector<int32_t>* words, std::vector<int32_t>* table);
 
 }  // namespace mote::compile

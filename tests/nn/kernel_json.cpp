@@ -49,6 +49,18 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
         if (c->weights.size() != static_cast<size_t>(c->fc.input_size) * static_cast<size_t>(c->fc.output_size))
           throw std::runtime_error("weights: expected input_size * output_size values");
         {
+          c->wide_weights.resize(nn::fully_connected_s8_wide_weight_words(c->fc.input_size, c->fc.output_size));
+          if (!nn::fully_connected_s8_wide_pack_weights(c->fc.input_size, c->fc.output_size, c->weights.data(),
+                                                        c->wide_weights.data()))
+            throw std::runtime_error("weights: -128 is outside symmetric int8");
+          c->wide_table.resize(nn::fully_connected_s8_wide_table_words(c->fc));
+          if (!nn::fully_connected_s8_wide_table(c->fc, {c->multiplier.data(), c->shift.data()},
+                                                 c->bias.empty() ? nullptr : c->bias.data(), c->wide_weights.data(),
+                                                 c->wide_table.data()))
+            c->wide_table.clear();
+          if (c->wide_table.empty()) c->wide_weights.clear();
+        }
+        {
           std::vector<int8_t> packed(c->weights.size());
           if (!nn::fully_connected_s8_pack_weights(c->fc.input_size, c->fc.output_size, c->weights.data(),
                                                    packed.data()))
@@ -127,6 +139,8 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
   v.input2 = ptr8(c->input2);
   v.input_f32 = c->input_f32.empty() ? nullptr : c->input_f32.data();
   v.weights = ptr8(c->weights);
+  v.wide_weights = ptr32(c->wide_weights);
+  v.wide_table = ptr32(c->wide_table);
   v.expected = ptr8(c->expected);
   v.bias = ptr32(c->bias);
   v.multiplier = ptr32(c->multiplier);

@@ -26,6 +26,7 @@ struct OwnedCase {
   std::vector<float> input_f32;
   std::vector<int8_t> input, input2, weights, expected;
   std::vector<int32_t> bias, multiplier, shift;
+  std::vector<int32_t> wide_weights, wide_table;  // fully connected: empty when the layer does not fit the wide form
   KernelCase view{};  // points into this object: keep it where it is (held by unique_ptr)
 };
 

@@ -1,0 +1,214 @@
+#include "nn/fully_connected_s8_wide.h"
+
+#include "nn/fixed_point.h"
+
+namespace mote {
+namespace nn {
+
+size_t fully_connected_s8_wide_scratch_bytes(const FullyConnectedS8Params&) { return 0; }
+
+// Rows per group starting at row o: 4 while 4 remain, then 2, then 1 (a pair with an all-zero partner).
+static inline int32_t group_rows(int32_t output_size, int32_t o) {
+  const int32_t left = output_size - o;
+  return left >= 4 ? 4 : (left >= 2 ? 2 : 1);
+}
+
+static const uint32_t kFieldBias = 32768u;  // per chunk: the low field into [0, 65536)
+
+size_t fully_connected_s8_wide_weight_words(int32_t input_size, int32_t output_size) {
+  if (input_size <= 0 || output_size <= 0) return 0;
+  return static_cast<size_t>((output_size + 1) / 2) * static_cast<size_t>(input_size);
+}
+
+bool fully_connected_s8_wide_pack_weights(int32_t input_size, int32_t output_size, const int8_t* rows,
+                                          int32_t* packed) {
+  const size_t n = static_cast<size_t>(input_size);
+  for (size_t k = 0; k < n * static_cast<size_t>(output_size); ++k)
+    if (rows[k] == -128) return false;
+  for (int32_t o = 0; o < output_size;) {
+    const int32_t g = group_rows(output_size, o), pairs = g == 4 ? 2 : 1;
+    int32_t* dst = packed + static_cast<size_t>(o / 2) * n;
+    // Pair p's word for input i: both rows' weights in 16-bit fields (a missing high row is zero).
+    auto word = [&](int32_t p, size_t i) {
+      const int32_t lo_row = o + 2 * p, hi_row = lo_row + 1;
+      const int32_t lo = rows[static_cast<size_t>(lo_row) * n + i];
+      const int32_t hi = hi_row < output_size ? rows[static_cast<size_t>(hi_row) * n + i] : 0;
+      return static_cast<int32_t>(static_cast<uint32_t>(lo) + (static_cast<uint32_t>(hi) << 16));
+    };
+    for (size_t i = 0; i < n; i += 2)
+      for (int32_t p = 0; p < pairs; ++p) {
+        *dst++ = word(p, i);
+        if (i + 1 < n) *dst++ = word(p, i + 1);
+      }
+    o += g;
+  }
+  return true;
+}
+
+size_t fully_connected_s8_wide_table_words(const FullyConnectedS8Params& p) {
+  return p.output_size > 0 ? 8u * static_cast<size_t>((p.output_size + 1) / 2) : 0;
+}
+
+bool fully_connected_s8_wide_table(const FullyConnectedS8Params& p, const PerChannelQuant& q, const int32_t* bias,
+                                   const int32_t* packed, int32_t* table) {
+  if (!q.multiplier || !q.shift || !packed || p.output_size <= 0 || p.input_size <= 0 ||
+      p.input_size > kMaxDotLength || p.act_min != -128 || p.act_max != 127 ||
+      !valid_input_offset(p.input_offset) || !valid_output_offset(p.output_offset))
+    return false;
+  const int32_t n = p.input_size;
+  const uint32_t chunks = static_cast<uint32_t>((n + 1) / 2);
+  for (int32_t o = 0; o < p.output_size;) {
+    const int32_t g = group_rows(p.output_size, o), pairs = g == 4 ? 2 : 1;
+    const int32_t* w = packed + static_cast<size_t>(o / 2) * static_cast<size_t>(n);
+    for (int32_t pr = 0; pr < pairs; ++pr) {
+      // Row sums of the pair's weights, read back from its words (the chunk order: pairs interleaved).
+      int32_t sum_lo = 0, sum_hi = 0;
+      for (int32_t i = 0; i < n; ++i) {
+        const int32_t chunk_start = i & ~1, width = chunk_start + 1 < n ? 2 : 1;
+        const uint32_t v = static_cast<uint32_t>(w[chunk_start * pairs + pr * width + (i - chunk_start)]);
+        const int32_t lo = static_cast<int16_t>(v & 0xFFFFu);
+        sum_lo += lo;
+        sum_hi += static_cast<int32_t>(v - static_cast<uint32_t>(lo)) >> 16;
+      }
+      const int32_t row = o + 2 * pr;
+      int32_t* t = table + 4 * static_cast<size_t>(row);
+      const uint32_t b_lo = bias ? static_cast<uint32_t>(bias[row]) : 0u;
+      const uint32_t b_hi = bias && row + 1 < p.output_size ? static_cast<uint32_t>(bias[row + 1]) : 0u;
+      t[0] = static_cast<int32_t>(b_lo + static_cast<uint32_t>(p.input_offset * sum_lo) - kFieldBias * chunks);
+      t[1] = static_cast<int32_t>(b_hi + static_cast<uint32_t>(p.input_offset * sum_hi));
+      if (!requant_fold(q.multiplier[row], q.shift[row], p.output_offset, t + 2)) return false;
+      if (row + 1 < p.output_size) {
+        if (!requant_fold(q.multiplier[row + 1], q.shift[row + 1], p.output_offset, t + 5)) return false;
+      } else {
+        t[5] = t[6] = t[7] = 0;
+      }
+    }
+    o += g;
+  }
+  return true;
+}
+
+// One pair's sums to its outputs: y[hi] = bias + accH, y[lo] = bias' + accR - 65536 accH (mod 2^32).
+static inline void store_pair(uint32_t acc_r, int32_t acc_h, const int32_t* t, int8_t* out, bool both) {
+  const int32_t lo = static_cast<int32_t>(static_cast<uint32_t>(t[0]) + acc_r - (static_cast<uint32_t>(acc_h) << 16));
+  out[0] = requant_folded(lo, t + 2);
+  if (both) out[1] = requant_folded(static_cast<int32_t>(static_cast<uint32_t>(t[1]) + static_cast<uint32_t>(acc_h)), t + 5);
+}
+
+// One chunk's sum for one pair: both rows' products of two inputs, the low field biased non-negative.
+static inline uint32_t chunk2(const int32_t* w, int32_t x0, int32_t x1) {
+  return static_cast<uint32_t>(w[0]) * static_cast<uint32_t>(x0) + static_cast<uint32_t>(w[1]) * static_cast<uint32_t>(x1) +
+         kFieldBias;
+}
+
+// A group of two pairs (4 rows): the inputs' pairs of words, then an odd last input.
+static void group4(const int8_t* x, int32_t n, const int32_t* w, const int32_t* t, int8_t* out) {
+  uint32_t r0 = 0, r1 = 0;
+  int32_t h0 = 0, h1 = 0;
+  const int8_t* end = x + (n & ~1);
+  for (; x != end; x += 2, w += 4) {
+    const int32_t x0 = x[0], x1 = x[1];
+    const uint32_t s0 = chunk2(w, x0, x1), s1 = chunk2(w + 2, x0, x1);
+    r0 += s0;
+    h0 += static_cast<int32_t>(s0) >> 16;
+    r1 += s1;
+    h1 += static_cast<int32_t>(s1) >> 16;
+  }
+  if (n & 1) {
+    const uint32_t xv = static_cast<uint32_t>(static_cast<int32_t>(x[0]));
+    const uint32_t s0 = static_cast<uint32_t>(w[0]) * xv + kFieldBias, s1 = static_cast<uint32_t>(w[1]) * xv + kFieldBias;
+    r0 += s0;
+    h0 += static_cast<int32_t>(s0) >> 16;
+    r1 += s1;
+    h1 += static_cast<int32_t>(s1) >> 16;
+  }
+  store_pair(r0, h0, t, out, true);
+  store_pair(r1, h1, t + 8, out + 2, true);
+}
+
+#if defined(__riscv)
+// Two groups of 4 rows in one pass over the input (RISC-V's 31 registers hold the 8 sums): each input pair
+// loaded once for 8 rows. Group b's words start 2 n words after group a's.
+static void group8(const int8_t* x, int32_t n, const int32_t* wa, const int32_t* t, int8_t* out) {
+  const int32_t* wb = wa + 2 * static_cast<size_t>(n);
+  uint32_t r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+  int32_t h0 = 0, h1 = 0, h2 = 0, h3 = 0;
+  const int8_t* end = x + (n & ~1);
+  for (; x != end; x += 2, wa += 4, wb += 4) {
+    const int32_t x0 = x[0], x1 = x[1];
+    const uint32_t s0 = chunk2(wa, x0, x1), s1 = chunk2(wa + 2, x0, x1), s2 = chunk2(wb, x0, x1),
+                   s3 = chunk2(wb + 2, x0, x1);
+    r0 += s0;
+    h0 += static_cast<int32_t>(s0) >> 16;
+    r1 += s1;
+    h1 += static_cast<int32_t>(s1) >> 16;
+    r2 += s2;
+    h2 += static_cast<int32_t>(s2) >> 16;
+    r3 += s3;
+    h3 += static_cast<int32_t>(s3) >> 16;
+  }
+  if (n & 1) {
+    const uint32_t xv = static_cast<uint32_t>(static_cast<int32_t>(x[0]));
+    const uint32_t s0 = static_cast<uint32_t>(wa[0]) * xv + kFieldBias, s1 = static_cast<uint32_t>(wa[1]) * xv + kFieldBias;
+    const uint32_t s2 = static_cast<uint32_t>(wb[0]) * xv + kFieldBias, s3 = static_cast<uint32_t>(wb[1]) * xv + kFieldBias;
+    r0 += s0;
+    h0 += static_cast<int32_t>(s0) >> 16;
+    r1 += s1;
+    h1 += static_cast<int32_t>(s1) >> 16;
+    r2 += s2;
+    h2 += static_cast<int32_t>(s2) >> 16;
+    r3 += s3;
+    h3 += static_cast<int32_t>(s3) >> 16;
+  }
+  store_pair(r0, h0, t, out, true);
+  store_pair(r1, h1, t + 8, out + 2, true);
+  store_pair(r2, h2, t + 16, out + 4, true);
+  store_pair(r3, h3, t + 24, out + 6, true);
+}
+#endif
+
+// One pair (2 rows, or a last single row with its zero partner).
+static void group2(const int8_t* x, int32_t n, const int32_t* w, const int32_t* t, int8_t* out, bool both) {
+  uint32_t r0 = 0;
+  int32_t h0 = 0;
+  const int8_t* end = x + (n & ~1);
+  for (; x != end; x += 2, w += 2) {
+    const uint32_t s0 = chunk2(w, x[0], x[1]);
+    r0 += s0;
+    h0 += static_cast<int32_t>(s0) >> 16;
+  }
+  if (n & 1) {
+    const uint32_t s0 = static_cast<uint32_t>(w[0]) * static_cast<uint32_t>(static_cast<int32_t>(x[0])) + kFieldBias;
+    r0 += s0;
+    h0 += static_cast<int32_t>(s0) >> 16;
+  }
+  store_pair(r0, h0, t, out, both);
+}
+
+Status fully_connected_s8_wide(const FullyConnectedS8WideLayer& layer) {
+  if (!layer.input || !layer.weights || !layer.table || !layer.output) return MOTE_ERR_ARG;
+  if (layer.input_size <= 0 || layer.output_size <= 0) return MOTE_ERR_SHAPE;
+  if (layer.input_size > kMaxDotLength) return MOTE_ERR_UNSUPPORTED;
+  const int32_t n = layer.input_size;
+  for (int32_t o = 0; o < layer.output_size;) {
+    const int32_t g = group_rows(layer.output_size, o);
+    const int32_t* w = layer.weights + static_cast<size_t>(o / 2) * static_cast<size_t>(n);
+    const int32_t* t = layer.table + 4 * static_cast<size_t>(o);
+#if defined(__riscv)
+    if (g == 4 && layer.output_size - o >= 8) {
+      group8(layer.input, n, w, t, layer.output + o);
+      o += 8;
+      continue;
+    }
+#endif
+    if (g == 4)
+      group4(layer.input, n, w, t, layer.output + o);
+    else
+      group2(layer.input, n, w, t, layer.output + o, g == 2);
+    o += g;
+  }
+  return MOTE_OK;
+}
+
+}  // namespace nn
+}  // namespace mote
