@@ -13,6 +13,7 @@
 #include "impulse/features.h"
 #include "learn/anomaly.h"
 #include "learn/pipeline.h"
+#include "learn/rotate.h"
 #include "learn/train.h"
 #include "quant/executor.h"
 #include "quant/quantize.h"
@@ -123,34 +124,53 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
 
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  learn::Dataset d;
-  d.x = learn::gather(t, cols, rows);
   std::vector<std::string> classes;
   if (!regression) {
     std::set<std::string> seen;
     for (const auto& r : t.rows) seen.insert(r.label);
     classes.assign(seen.begin(), seen.end());
   }
+  learn::NetworkConfig cfg = learn::parse_network_config(nn->params, cols.info, static_cast<int>(classes.size()), regression,
+                                                         "impulse.learn." + nn->name);
+  if (o.epochs > 0) cfg.epochs = o.epochs;
+  cfg.seed = o.seed;
+  cfg.threads = 1;
+  // Rotation augmentation, as mote train does it: rotated copies of the raw samples as extra windows, marked
+  // synthetic (trained on only where their sample is not held out; never scored).
+  FeatureTable turned;
+  if (cfg.augment.rotate > 0) {
+    std::vector<int64_t> ids;
+    for (const auto& r : t.rows)
+      if (ids.empty() || ids.back() != r.sample_id) ids.push_back(r.sample_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    turned = learn::rotated_features(p.store(), impulse, ids, cfg.augment.rotate, cfg.augment.rotate_copies, cfg.seed,
+                                     "impulse.learn." + nn->name + ".params.augment.rotate");
+  }
+  learn::Dataset d;
+  d.shape = cfg.input;
+  d.x = learn::gather(t, cols, rows);
+  std::vector<size_t> turned_rows(turned.rows.size());
+  for (size_t i = 0; i < turned_rows.size(); ++i) turned_rows[i] = i;
+  const std::vector<float> extra = learn::gather(turned, cols, turned_rows);
+  d.x.insert(d.x.end(), extra.begin(), extra.end());
+  d.synthetic.assign(t.rows.size(), false);
+  d.synthetic.resize(t.rows.size() + turned.rows.size(), true);
   const auto groups = sample_groups(p, o.group_by);
   std::map<std::string, int64_t> group_id;
   for (const auto& [id, g] : groups) group_id.emplace(g, static_cast<int64_t>(group_id.size()));
-  for (const auto& r : t.rows) {
+  auto add_row = [&](const FeatureRow& r) {
     auto it = groups.find(r.sample_id);
     d.group.push_back(it == groups.end() ? -1 - r.sample_id : group_id[it->second]);
     if (regression) d.target.push_back(std::strtof(r.label.c_str(), nullptr));
     else d.y.push_back(static_cast<int>(std::lower_bound(classes.begin(), classes.end(), r.label) - classes.begin()));
-  }
-  learn::NetworkConfig cfg = learn::parse_network_config(nn->params, cols.info, static_cast<int>(classes.size()), regression,
-                                                         "impulse.learn." + nn->name);
-  d.shape = cfg.input;
-  if (o.epochs > 0) cfg.epochs = o.epochs;
-  cfg.seed = o.seed;
-  cfg.threads = 1;
-  cfg.augment.rotate = 0;  // rotated copies are made from raw samples by the pipeline; the tuner leaves them out
+  };
+  for (const auto& r : t.rows) add_row(r);
+  for (const auto& r : turned.rows) add_row(r);
   // The split: k folds of whole samples (or groups). Lower rungs hold out fold 0; the last rung trains once
   // per fold, so that every training sample is predicted once by a model that never saw it (a score that a
   // small validation set does not saturate). Every candidate sees the same folds (the seed).
-  std::set<int64_t> distinct(d.group.begin(), d.group.end());
+  const std::set<int64_t> distinct(d.group.begin(), d.group.end());
   const int folds = static_cast<int>(std::min<size_t>(std::max(2, o.folds), distinct.size()));
   if (folds < 2) throw Error("tune: one sample (group) only; add training samples so that some can be held out");
   const size_t width = cols.width;
@@ -168,7 +188,7 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     const std::vector<bool> is_val = learn::fold_split(d, folds, k, fc.seed, regression);
     std::vector<std::vector<float>> cal;
     size_t train_n = 0, val_n = 0;
-    for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? ++val_n : ++train_n);
+    for (size_t i = 0; i < d.size(); ++i) (is_val[i] ? val_n += !d.synthetic[i] : ++train_n);
     const size_t step = std::max<size_t>(1, train_n / 2000);
     for (size_t i = 0, n = 0; i < d.size(); ++i)
       if (!is_val[i] && n++ % step == 0) cal.emplace_back(d.x.begin() + i * width, d.x.begin() + (i + 1) * width);
@@ -177,11 +197,11 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     qo.input_scaling = cfg.int8_input == "per-tensor" ? quant::InputScaling::PerTensor
                        : cfg.int8_input == "per-channel" ? quant::InputScaling::PerChannel : quant::InputScaling::Auto;
     const quant::QModel q = quant::quantize(r.model, cal, qo);
-    for (size_t i = 0; i < d.size(); ++i)
+    for (size_t i = 0; i < t.rows.size(); ++i)  // recorded windows only: rotated copies are never scored
       if (is_val[i]) held_out[i] = quant::run_quantized(q, d.x.data() + i * width);
     per_fold.push_back({{"train_windows", train_n}, {"validation_windows", val_n}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}});
     if (k == 0) {
-      out = {{"groups", distinct.size()}, {"folds", folds}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
+      out = {{"groups", distinct.size()}, {"folds", folds}, {"windows", t.rows.size()}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
       trained = std::move(r);
     }
   }

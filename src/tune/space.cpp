@@ -67,7 +67,9 @@ json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string*
 
 // Training-time augmentation (src/learn/network: per-batch noise, gain, time shift): it buys robustness to
 // recordings unlike the training ones, which a validation split of the same recordings cannot measure.
-json augmentation(const std::string& kind, Draw& d) {
+json augmentation(const std::string& kind, size_t axes, Draw& d) {
+  if (kind == "flat" && axes % 3 == 0 && d.below(3) == 0)  // motion in (x, y, z) triples: the device held another way
+    return d.pick<json>({{{"rotate", 15}, {"rotate_copies", 2}}, {{"rotate", 30}, {"rotate_copies", 2}, {"noise", 0.1}}});
   if (kind == "audio") return d.pick<json>({json::object(), {{"noise", 0.1}, {"shift", 2}}, {{"noise", 0.2}, {"shift", 4}}, {{"noise", 0.1}, {"scale", 0.2}, {"shift", 2}}});
   if (kind == "image") return d.pick<json>({json::object(), {{"shift", 2}}, {{"shift", 4}, {"noise", 0.05}}});
   return d.pick<json>({json::object(), {{"noise", 0.1}}, {{"scale", 0.2}}, {{"noise", 0.2}, {"scale", 0.1}}});
@@ -107,6 +109,12 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
     }
     c["dsp"] = json::array({dsp});
     for (auto& l : c["learn"]) l["dsp"] = json::array({dsp["name"]});
+    if (kind == "flat" && dsp["type"] == "spectral" && d.coin()) {  // the spectrum plus each axis's statistics (mean: posture)
+      c["dsp"].push_back({{"name", "stats"}, {"type", "flatten"}, {"params", json::object()}});
+      if (nn)
+        for (auto& l : c["learn"])
+          if (l["name"] == nn->name) l["dsp"].push_back("stats");
+    }
     if (nn) {
       json layers;
       const int depth = 1 + static_cast<int>(d.below(3));
@@ -123,7 +131,7 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
           if (!p.is_object()) p = json::object();
           p["layers"] = layers;
           p["learning_rate"] = d.pick<double>({0.0005, 0.001, 0.002, 0.005});
-          p["augment"] = augmentation(kind, d);
+          p["augment"] = augmentation(kind, f.axes, d);
           p.erase("imported");
         }
     }
