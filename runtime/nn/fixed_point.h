@@ -141,6 +141,24 @@ inline int8_t requant_folded(int32_t x, const int32_t* folded) {
   return static_cast<int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
 }
 
+// requant_folded without a 64-bit multiply, for cores that have none (ARMv6-M): the same sum x m + word 2^32 +
+// 2^30 - [x < 0] 2^31, its high word from four 16 x 16 -> 32 products. For x < 0, x m = (x + 2^32) m - m 2^32
+// (the folded multiplier is >= 0), and 2^30 - 2^31 = -2^32 + 0xC0000000. Same result as requant_folded for every
+// x and folded channel (tests/nn/kernels_test.cpp).
+inline int8_t requant_folded_16x16(int32_t x, const int32_t* folded) {
+  const uint32_t a = static_cast<uint32_t>(x), b = static_cast<uint32_t>(folded[0]);
+  const uint32_t a0 = a & 0xFFFFu, a1 = a >> 16, b0 = b & 0xFFFFu, b1 = b >> 16;
+  const uint32_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0;
+  const uint32_t mid = (p00 >> 16) + (p01 & 0xFFFFu) + (p10 & 0xFFFFu);
+  const uint32_t lo = (mid << 16) | (p00 & 0xFFFFu);
+  const uint32_t add = x < 0 ? 0xC0000000u : 0x40000000u;
+  uint32_t hi = a1 * b1 + (p01 >> 16) + (p10 >> 16) + (mid >> 16) + static_cast<uint32_t>(folded[2]);
+  if (x < 0) hi -= b + 1u;
+  hi += lo + add < lo ? 1u : 0u;
+  const int32_t v = static_cast<int32_t>(hi) >> (folded[1] & 31);
+  return static_cast<int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+}
+
 // The common tail of every MAC kernel: accumulator (bias included) -> int8 output.
 inline int8_t requantize(int32_t acc, int32_t multiplier, int32_t shift, int32_t output_offset, int32_t act_min,
                          int32_t act_max) {

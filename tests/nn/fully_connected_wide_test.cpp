@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nn/fully_connected_s8.h"
+#include "nn/fixed_point.h"
 #include "nn/fully_connected_s8_wide.h"
 
 using namespace mote;
@@ -130,4 +131,30 @@ TEST(NnKernels, FullyConnectedWidePacksTwoRowsPerWordAndRefusesWhatDoesNotFit) {
   bad = {out, words.data(), table.data(), out, nn::kMaxDotLength + 1, 5};
   EXPECT_EQ(nn::fully_connected_s8_wide(bad), MOTE_ERR_UNSUPPORTED);
   EXPECT_EQ(nn::fully_connected_s8_wide_scratch_bytes(p), 0u);
+}
+
+// The Cortex-M0's requantization (four 16 x 16 products, no 64-bit multiply) equals requant_folded for every
+// folded channel requant_fold makes, at the int32 edges and on random accumulators.
+TEST(NnKernels, RequantFolded16x16EqualsTheInt64Form) {
+  std::mt19937 rng(29);
+  std::uniform_int_distribution<int32_t> any(INT32_MIN, INT32_MAX), mult(0, 0x7fffffff), zp(-128, 127);
+  const int32_t edges[] = {0, 1, -1, 2, -2, 65535, 65536, -65536, -65537, 1 << 30, -(1 << 30), INT32_MAX, INT32_MIN,
+                           INT32_MIN + 1, 0x7fff8000, -0x7fff8000};
+  int checked = 0;
+  for (int32_t shift = -22; shift <= -2; ++shift)
+    for (int trial = 0; trial < 300; ++trial) {
+      int32_t folded[3];
+      const int32_t m = trial < 3 ? (trial == 0 ? 0 : trial == 1 ? 0x7fffffff : 1 << 30) : mult(rng);
+      ASSERT_TRUE(nn::requant_fold(m, shift, zp(rng), folded));
+      for (int32_t x : edges) {
+        ASSERT_EQ(nn::requant_folded_16x16(x, folded), nn::requant_folded(x, folded)) << x << " " << m << " " << shift;
+        ++checked;
+      }
+      for (int k = 0; k < 20; ++k) {
+        const int32_t x = k & 1 ? any(rng) : any(rng) >> 8;
+        ASSERT_EQ(nn::requant_folded_16x16(x, folded), nn::requant_folded(x, folded)) << x << " " << m << " " << shift;
+        ++checked;
+      }
+    }
+  EXPECT_EQ(checked, 21 * 300 * 36);
 }
