@@ -1,6 +1,7 @@
 #include "learn/trees/block.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <map>
 #include <set>
@@ -35,8 +36,12 @@ const size_t kParamCount = sizeof kParams / sizeof kParams[0];
 std::string params_markdown() {
   std::string s = "| parameter | random_forest | gradient_boosting | range | meaning |\n|---|---|---|---|---|\n";
   for (const auto& p : kParams) {
-    std::string range = std::string(p.kind) == "int" || std::string(p.kind) == "number"
-                            ? json(p.lo).dump() + " to " + json(p.hi).dump() : std::string(p.kind);
+    auto num = [](double v) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, v == std::floor(v) ? "%.0f" : "%g", v);
+      return std::string(buf);
+    };
+    std::string range = std::string(p.kind) == "int" || std::string(p.kind) == "number" ? num(p.lo) + " to " + num(p.hi) : std::string(p.kind);
     s += std::string("| ") + p.name + " | " + p.forest_default + " | " + p.boosting_default + " | " + range + " | " + p.help + " |\n";
   }
   return s;

@@ -10,9 +10,10 @@ namespace mote::learn::trees {
 
 namespace {
 
-// Measured on arm-none-eabi-gcc 12.2 -Os -mcpu=cortex-m4 (docs/trees.md): the table kernel's code, and per
-// node of the if-else form (load, compare, branch) and per leaf (a return or an add).
-constexpr size_t kKernelCode = 236, kIfElseNode = 10, kIfElseLeaf = 6, kIfElseTree = 8, kWrapper = 64;
+// Fitted to bench/trees (arm-none-eabi-gcc 12.2 -O2, Cortex-M4, three forests of 79-483 nodes; docs/trees.md):
+// tables cost their constants + 280 bytes of kernel and wrapper; if-else about 10 bytes per decision node (its
+// leaves included) and 80 per tree (function, call, vote).
+constexpr size_t kKernelCode = 216, kIfElseNode = 10, kIfElseLeaf = 0, kIfElseTree = 80, kWrapper = 64;
 
 std::string fnv_hex(const std::string& s) {
   uint64_t h = 1469598103934665603ull;
@@ -99,17 +100,27 @@ TreeCode generate_trees_cpp(const Ensemble& e, const std::string& name, TreeForm
     s << "// " << t.roots.size() << " trees, " << t.feature.size() << " decision nodes in pre-order; child codes >= " << t.leaf_base
       << " are leaves (" << (votes ? "the class" : "an index into the tree's leaf values") << ").\n";
     s << ints("uint16_t", "kRoots", t.roots);
-    s << (t.feature8 ? ints("uint8_t", "kFeature", t.feature_u8) : ints("uint16_t", "kFeature", t.feature));
-    s << ints("int8_t", "kThreshold", t.threshold);
-    s << (t.child8 ? ints("uint8_t", "kLeft", t.left_u8) + ints("uint8_t", "kRight", t.right_u8)
-                   : ints("uint16_t", "kLeft", t.left) + ints("uint16_t", "kRight", t.right));
+    if (t.packed) {
+      s << "// One word per node: feature | left << 8 | right << 16 | (uint8)threshold << 24 (trees::tree_node_word).\n"
+        << "const uint32_t kNodes[" << t.words.size() << "] = {";
+      for (size_t i = 0; i < t.words.size(); ++i) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "0x%08xu,", static_cast<unsigned>(t.words[i]));
+        s << (i % 8 ? " " : "\n    ") << buf;
+      }
+      s << "\n};\n";
+    } else {
+      s << ints("uint16_t", "kFeature", t.feature) << ints("int8_t", "kThreshold", t.threshold) << ints("uint16_t", "kLeft", t.left)
+        << ints("uint16_t", "kRight", t.right);
+    }
     if (!votes) s << ints("uint16_t", "kLeafStart", t.leaf_start) << ints("int16_t", "kLeafValues", t.leaf_values) << ints("int32_t", "kBias", t.bias);
-    const std::string f8 = t.feature8 ? "kFeature, 0" : "0, kFeature", c = t.child8 ? "kLeft, kRight, 0, 0" : "0, 0, kLeft, kRight";
     s << "\nconst mote::trees::TreeEnsembleS8 kTrees = {" << t.roots.size() << ", " << k << ", "
-      << (votes ? "mote::trees::kTreeVote" : "mote::trees::kTreeSum") << ", " << t.leaf_base << ", kRoots, " << f8 << ", kThreshold, " << c
+      << (votes ? "mote::trees::kTreeVote" : "mote::trees::kTreeSum") << ", " << t.leaf_base << ", kRoots, "
+      << (t.packed ? "kNodes, 0, 0, 0, 0" : "0, kFeature, kThreshold, kLeft, kRight")
       << (votes ? ", 0, 0, 0, 0};\n" : ", kLeafStart, kLeafValues, kBias, " + std::to_string(e.shift) + "};\n");
     s << "\n}  // namespace\n\nint8_t* input() { return g_input; }\nconst int8_t* output() { return g_output; }\n"
-      << "mote::Status invoke() { return mote::trees::tree_ensemble_s8(kTrees, g_input, g_output); }\n";
+      << "mote::Status invoke() { return mote::trees::tree_" << (votes ? "vote" : "sum") << "_s8_" << (t.packed ? "packed" : "wide")
+      << "(kTrees, g_input, g_output); }\n";
     bytes += t.const_bytes();
   } else {
     for (size_t i = 0; i < t.roots.size(); ++i) {

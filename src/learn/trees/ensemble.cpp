@@ -167,10 +167,9 @@ Tables make_tables(const Ensemble& e) {
       t.bias.push_back(static_cast<int32_t>(std::clamp(std::llround(b), -(1LL << 30), 1LL << 30)));
     }
   }
-  t.feature8 = std::all_of(t.feature.begin(), t.feature.end(), [](uint16_t f) { return f < 256; });
-  t.child8 = t.leaf_base + max_payload < 256;
-  if (t.feature8) t.feature_u8.assign(t.feature.begin(), t.feature.end());
-  if (t.child8) t.left_u8.assign(t.left.begin(), t.left.end()), t.right_u8.assign(t.right.begin(), t.right.end());
+  t.packed = t.leaf_base + max_payload < 256 && std::all_of(t.feature.begin(), t.feature.end(), [](uint16_t f) { return f < 256; });
+  if (t.packed)
+    for (size_t i = 0; i < t.feature.size(); ++i) t.words.push_back(mote::trees::tree_node_word(t.feature[i], t.threshold[i], t.left[i], t.right[i]));
   return t;
 }
 
@@ -181,20 +180,18 @@ mote::trees::TreeEnsembleS8 Tables::kernel(const Ensemble& e) const {
   k.kind = e.votes() ? mote::trees::kTreeVote : mote::trees::kTreeSum;
   k.leaf_base = leaf_base;
   k.roots = roots.data();
-  k.feature8 = feature8 ? feature_u8.data() : nullptr;
-  k.feature16 = feature8 ? nullptr : feature.data();
-  k.threshold = threshold.data();
-  k.left8 = child8 ? left_u8.data() : nullptr;
-  k.right8 = child8 ? right_u8.data() : nullptr;
-  k.left16 = child8 ? nullptr : left.data();
-  k.right16 = child8 ? nullptr : right.data();
+  if (packed) {
+    k.nodes = words.data();
+  } else {
+    k.feature16 = feature.data(), k.threshold = threshold.data(), k.left16 = left.data(), k.right16 = right.data();
+  }
   if (!e.votes()) k.leaf_start = leaf_start.data(), k.leaf_values = leaf_values.data(), k.bias = bias.data(), k.shift = e.shift;
   return k;
 }
 
 size_t Tables::const_bytes() const {
   size_t nodes = feature.size();
-  size_t b = roots.size() * 2 + nodes * ((feature8 ? 1 : 2) + 1 + (child8 ? 2 : 4));
+  size_t b = roots.size() * 2 + nodes * (packed ? 4 : 7);
   if (!bias.empty()) b += leaf_start.size() * 2 + leaf_values.size() * 2 + bias.size() * 4;
   return b;
 }

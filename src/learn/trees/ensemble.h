@@ -51,7 +51,8 @@ std::vector<double> raw_scores(const Ensemble& e, const float* x);
 // Sets leaf_scale, shift and zero_point from the float outputs the model gives on `rows` training rows.
 void calibrate_int8(Ensemble& e, const float* x, size_t rows);
 
-// The device tables: one per node array, at the narrowest width that fits.
+// The device tables (runtime/trees/tree_ensemble_s8.h): packed node words when every feature index and
+// child code fits a byte, else the wide arrays.
 struct Tables {
   std::vector<uint16_t> roots, feature, leaf_start;
   std::vector<int8_t> threshold;
@@ -59,8 +60,8 @@ struct Tables {
   std::vector<int16_t> leaf_values;
   std::vector<int32_t> bias;
   uint16_t leaf_base = 0;
-  bool feature8 = true, child8 = true;
-  std::vector<uint8_t> feature_u8, left_u8, right_u8;  // the narrow copies when they fit
+  bool packed = true;
+  std::vector<uint32_t> words;  // packed: tree_node_word per node
   mote::trees::TreeEnsembleS8 kernel(const Ensemble& e) const;
   size_t const_bytes() const;  // every array as the generated code stores it
 };

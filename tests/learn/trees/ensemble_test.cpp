@@ -2,6 +2,9 @@
 // and threshold / int8 quantization changes on the training set, counted and bounded.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "core/error.h"
 #include "learn/trees/block.h"
 #include "learn/trees/ensemble.h"
@@ -72,8 +75,8 @@ TEST(TreeEnsemble, KernelCountsVotesAsTheHostDoes) {
   const auto b = mote::test::make_blobs(300, 5, 3, 3);
   const TreeTrained t = train("random_forest", false, b, {{"trees", 9}});
   const Tables tab = make_tables(t.model);
-  EXPECT_TRUE(tab.feature8);
-  EXPECT_TRUE(tab.child8);
+  EXPECT_TRUE(tab.packed);
+  EXPECT_EQ(tab.words.size(), t.model.internal_nodes());
   for (size_t r = 0; r < b.rows; ++r) {
     const float* row = &b.x[r * b.width];
     const auto q = predict_int8(t.model, tab, row);
@@ -136,4 +139,11 @@ TEST(TreeParams, ErrorsNameTheField) {
   EXPECT_NE(err("random_forest", {{"max_features", "half"}}).find("params.max_features"), std::string::npos);
   EXPECT_EQ(err("gradient_boosting", {{"trees", 20}, {"max_depth", 4}, {"class_weights", true}}), "");
   EXPECT_NE(params_markdown().find("| learning_rate |"), std::string::npos);
+}
+
+TEST(TreeParams, DocsTableIsTheParameterTable) {
+  std::ifstream f(std::string(MOTE_SOURCE_DIR) + "/docs/trees.md");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  EXPECT_NE(ss.str().find(params_markdown()), std::string::npos) << "docs/trees.md should hold:\n" << params_markdown();
 }
