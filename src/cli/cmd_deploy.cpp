@@ -1,8 +1,9 @@
-// `mote deploy --format F -o OUT [--target T]` and `mote profile --target T`: a trained impulse to a device.
+// `mote deploy --format F -o OUT [--target T]` and `mote profile --target T | --board B`: a trained impulse to a device.
 #include <cstdio>
 
 #include "cli/cli.h"
 #include "core/error.h"
+#include "deploy/boards.h"
 #include "deploy/formats.h"
 #include "deploy/model_formats.h"
 #include "deploy/model_file.h"
@@ -71,7 +72,8 @@ namespace {
 
 // `mote profile MODEL.tflite`: an int8 model file alone on the emulated device, inputs random or from a file.
 void profile_model_file(const std::string& file, const std::string& calibration, const std::string& inputs_file, size_t random,
-                        uint64_t seed, const std::string& work, const std::string& target, bool json) {
+                        uint64_t seed, const std::string& work, const std::string& target, const deploy::Board* board,
+                        bool json) {
   const ir::QModel q = deploy::load_model_file(file, calibration);
   const std::vector<int8_t> inputs = inputs_file.empty() ? deploy::random_inputs(random, q.input_shape.size(), seed)
                                                          : deploy::read_model_inputs(q, inputs_file);
@@ -81,21 +83,30 @@ void profile_model_file(const std::string& file, const std::string& calibration,
   o.target = target;
   auto r = deploy::profile_model(q, std::filesystem::path(file).filename().string(), inputs, o);
   r["model"] = file;
+  if (board)
+    r["board_fit"] = deploy::board_fit(*board, r["ram"]["total_bytes"].get<long>(), r["flash"]["total_bytes"].get<long>(),
+                                       {{"inference", r["instructions"]["mean"]}});
   if (json) print_json(r);
-  else std::printf("%s  build: %s\n", deploy::model_profile_table(r).c_str(), o.work.string().c_str());
+  else
+    std::printf("%s%s  build: %s\n", deploy::model_profile_table(r).c_str(),
+                board ? deploy::board_fit_table(r["board_fit"]).c_str() : "", o.work.string().c_str());
   if (!r["parity"]["ok"].get<bool>()) throw Error("host/device parity failed; see " + (o.work / "profile.json").string());
 }
 
 }  // namespace
 
 void register_profile(CLI::App& app, Context& ctx) {
-  static std::string target = "cortex-m4", model, inputs_file, work, calibration;
+  static std::string target = "cortex-m4", model, inputs_file, work, calibration, board_name;
   static bool json = false;
   static size_t windows = 8, random = 8;
   static uint64_t seed = 1;
   auto* cmd = app.add_subcommand("profile", "RAM, flash, instructions per stage and host/device parity on an emulated device");
   cmd->add_option("model", model, "A .tflite or .onnx model to profile alone (default: the project's impulse)");
-  cmd->add_option("--target", target, targets_help())->check(CLI::IsMember(deploy::target_names()));
+  auto* target_opt = cmd->add_option("--target", target, targets_help())->check(CLI::IsMember(deploy::target_names()));
+  std::string bhelp = "A board (targets/boards.def): profile on its core, then fits / does not fit its RAM and flash, and the "
+                      "latency at its clock:";
+  for (const auto& b : deploy::boards()) bhelp += std::string(" ") + b.name;
+  cmd->add_option("--board", board_name, bhelp)->excludes(target_opt);
   cmd->add_option("--windows", windows, "Testing windows checked on the device (default 8)")->check(CLI::Range(1, 64));
   cmd->add_option("--inputs", inputs_file, "With a model: its inputs, a .npy of real values or raw int8 bytes (N x input size)");
   cmd->add_option("--calibration", calibration, "With a float model: a .npy of representative inputs to quantize it");
@@ -104,14 +115,22 @@ void register_profile(CLI::App& app, Context& ctx) {
   cmd->add_option("--work", work, "With a model: the build folder (default: a temporary folder named after it)");
   cmd->add_flag("--json", json, "Print the report as JSON");
   cmd->callback([&ctx] { ctx.run = [&ctx] {
-    if (!model.empty()) return profile_model_file(model, calibration, inputs_file, random, seed, work, target, json);
+    const deploy::Board* board = board_name.empty() ? nullptr : &deploy::find_board(board_name);  // before any work
+    if (board) target = board->target;
+    if (!model.empty()) return profile_model_file(model, calibration, inputs_file, random, seed, work, target, board, json);
     Project p = ctx.open_project();
     deploy::ProfileOptions o;
     o.windows = windows;
     o.target = target;
     auto r = deploy::profile_impulse(p, o);
+    if (board)  // the impulse's own cost: what an application adds by calling it
+      r["board_fit"] = deploy::board_fit(*board, r["impulse"]["ram_bytes"].get<long>(), r["impulse"]["flash_bytes"].get<long>(),
+                                         r["instructions"]);
     if (json) print_json(r);
-    else std::printf("%s  report: %s\n", deploy::profile_table(r).c_str(), (p.out_dir() / ("profile-" + target + ".txt")).string().c_str());
+    else
+      std::printf("%s%s  report: %s\n", deploy::profile_table(r).c_str(),
+                  board ? deploy::board_fit_table(r["board_fit"]).c_str() : "",
+                  (p.out_dir() / ("profile-" + target + ".txt")).string().c_str());
     if (!r["parity"]["ok"].get<bool>())
       throw Error("host/device parity failed; see " + (p.out_dir() / ("profile-" + target + ".json")).string());
   }; });

@@ -79,10 +79,17 @@ mote::test::TempDir* TargetsOnDevice::dir_ = nullptr;
 
 TEST_F(TargetsOnDevice, CortexM0ProfileIsBitExactWithSoftFloat) {
   if (!missing("cortex-m0").empty()) GTEST_SKIP() << "SKIPPED: cortex-m0 needs " << missing("cortex-m0") << " (scripts/setup)";
-  auto r = run_mote("-C " + project().string() + " profile --target cortex-m0 --json");
+  auto r = run_mote("-C " + project().string() + " profile --board microbit --json");  // the micro:bit's core
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["target"], "cortex-m0");
+  // The board's verdict on the impulse's own cost (16 kB RAM, 256 kB flash; 16 MHz).
+  const auto& fit = j["board_fit"];
+  EXPECT_EQ(fit["board"], "microbit");
+  EXPECT_EQ(fit["ram"]["needed_bytes"], j["impulse"]["ram_bytes"]);
+  EXPECT_TRUE(fit["fits"].get<bool>());
+  EXPECT_NEAR(fit["latency_ms"]["total"]["nominal"].get<double>(),
+              j["instructions"]["total"].get<double>() * fit["cpi"]["nominal"].get<double>() / 16e3, 1e-6);
   const auto& p = j["parity"];
   EXPECT_TRUE(p["ok"].get<bool>());
   EXPECT_EQ(p["features_bit_exact_windows"].get<int>(), 8);
