@@ -109,14 +109,15 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   if (c.int8_input != "auto" && c.int8_input != "per-tensor" && c.int8_input != "per-channel")
     throw error_at(where + ".int8_input", "must be \"auto\", \"per-tensor\" or \"per-channel\" (how the int8 model's input is scaled)");
   json aug = params.value("augment", json::object());
-  if (!aug.is_object()) throw error_at(where + ".augment", "must be an object {noise, scale, shift, flip, rotate, rotate_copies}");
+  if (!aug.is_object()) throw error_at(where + ".augment", "must be an object {noise, scale, shift, warp, flip, rotate, rotate_copies}");
   for (auto& [k, v] : aug.items())
-    if (k != "noise" && k != "scale" && k != "shift" && k != "flip" && k != "rotate" && k != "rotate_copies")
-      throw error_at(where + ".augment." + k, "unknown; use noise, scale, shift, flip, rotate or rotate_copies");
+    if (k != "noise" && k != "scale" && k != "shift" && k != "warp" && k != "flip" && k != "rotate" && k != "rotate_copies")
+      throw error_at(where + ".augment." + k, "unknown; use noise, scale, shift, warp, flip, rotate or rotate_copies");
   // Audio gets light noise and a time shift by default (+0.3 % on FSDD, see docs/learn.md).
   c.augment.noise = number(aug, "noise", audio && !params.contains("augment") ? 0.1 : 0, where + ".augment", 0, 10);
   c.augment.scale = number(aug, "scale", 0, where + ".augment", 0, 0.99);
   c.augment.shift = integer(aug, "shift", audio && !params.contains("augment") ? 2 : 0, where + ".augment", 0, 100000);
+  c.augment.warp = number(aug, "warp", 0, where + ".augment", 0, 0.5);
   c.augment.flip = boolean(aug, "flip", false, where + ".augment");
   c.augment.rotate = number(aug, "rotate", 0, where + ".augment", 0, 180);
   c.augment.rotate_copies = integer(aug, "rotate_copies", 4, where + ".augment", 1, 64);
@@ -231,7 +232,7 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
                 {"batch_size", c.batch_size}, {"validation", c.validation}, {"patience", c.patience},
                 {"class_weights", c.class_weights}, {"seed", c.seed}, {"threads", c.threads}, {"normalize", c.normalize}, {"int8_input", c.int8_input},
                 {"augment", {{"noise", c.augment.noise}, {"scale", c.augment.scale}, {"shift", c.augment.shift}, {"flip", c.augment.flip},
-                              {"rotate", c.augment.rotate}, {"rotate_copies", c.augment.rotate_copies}}}};
+                              {"warp", c.augment.warp}, {"rotate", c.augment.rotate}, {"rotate_copies", c.augment.rotate_copies}}}};
   if (!regression) c.resolved["min_confidence"] = min_confidence;
   return c;
 }

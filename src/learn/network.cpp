@@ -306,6 +306,17 @@ torch::Tensor augment(torch::Tensor x, const NetworkConfig& cfg, const torch::Te
     }
     x = v.reshape({n, -1});
   }
+  if (a.warp > 0 && s.c > 1) {
+    // Vocal tract length perturbation on filterbank features: channel j reads channel j x alpha (linear
+    // interpolation, the top channel repeated), one alpha per example.
+    auto v = x.view({n, s.h * s.w, s.c});
+    auto alpha = 1 + (torch::rand({n, 1}) * 2 - 1) * a.warp;
+    auto pos = (torch::arange(s.c, torch::kFloat32).view({1, s.c}) * alpha).clamp(0, s.c - 1);
+    auto i0 = pos.floor().to(torch::kInt64), i1 = (i0 + 1).clamp_max(s.c - 1);
+    auto frac = (pos - i0.to(torch::kFloat32)).unsqueeze(1);
+    auto expand = [&](const torch::Tensor& i) { return i.unsqueeze(1).expand({n, s.h * s.w, s.c}); };
+    x = (v.gather(2, expand(i0)) * (1 - frac) + v.gather(2, expand(i1)) * frac).reshape({n, -1});
+  }
   if (a.scale > 0) x = x * (1 + (torch::rand({n, 1}) * 2 - 1) * a.scale);
   if (a.noise > 0) x = x + torch::randn_like(x) * (a.noise * feature_std);
   return x;

@@ -13,6 +13,7 @@
 #include "impulse/features.h"
 #include "learn/anomaly.h"
 #include "learn/pipeline.h"
+#include "learn/metrics.h"
 #include "learn/rotate.h"
 #include "learn/train.h"
 #include "quant/executor.h"
@@ -105,22 +106,16 @@ json score_held_out(const learn::Dataset& d, const FeatureTable& t, const std::v
           {"window_accuracy", static_cast<double>(right) / n}, {"samples_scored", truth.size()}, {"validation_windows_scored", n}};
 }
 
-}  // namespace
+// A neural candidate: trained per fold (see CandidateOptions), scored on the held-out samples in int8.
+struct NetworkRun {
+  learn::NetworkConfig cfg;
+  learn::TrainResult trained;  // fold 0's: the model a finalist deploys
+  double min_confidence = 0.6;
+};
 
-json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOptions& o) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const ImpulseSpec spec = parse_impulse(impulse_json);
-  const Impulse impulse(spec, impulse_axes(p, spec));
-  const BlockSpec* nn = nullptr;
-  for (const auto& b : spec.learn)
-    if (b.type == "classifier" || b.type == "regression") nn = &b;
-  if (!nn) throw error_at("impulse.learn", "has no classifier or regression block to tune");
-  SampleFilter training;
-  training.category = Category::Training;
-  const FeatureTable t = generate_features(p.store(), impulse, training, true);
-  if (t.rows.empty()) throw Error("tune: the training set has no windows for this impulse");
-  const learn::BlockColumns cols = learn::block_columns(impulse, *nn);
-  const bool regression = nn->type == "regression";
+json score_network(Project& p, const Impulse& impulse, const BlockSpec& nn, const FeatureTable& t, const CandidateOptions& o, NetworkRun* run) {
+  const learn::BlockColumns cols = learn::block_columns(impulse, nn);
+  const bool regression = nn.type == "regression";
 
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
@@ -130,8 +125,9 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     for (const auto& r : t.rows) seen.insert(r.label);
     classes.assign(seen.begin(), seen.end());
   }
-  learn::NetworkConfig cfg = learn::parse_network_config(nn->params, cols.info, static_cast<int>(classes.size()), regression,
-                                                         "impulse.learn." + nn->name);
+  learn::NetworkConfig& cfg = run->cfg;
+  cfg = learn::parse_network_config(nn.params, cols.info, static_cast<int>(classes.size()), regression,
+                                                         "impulse.learn." + nn.name);
   if (o.epochs > 0) cfg.epochs = o.epochs;
   cfg.seed = o.seed;
   cfg.threads = 1;
@@ -145,7 +141,7 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     turned = learn::rotated_features(p.store(), impulse, ids, cfg.augment.rotate, cfg.augment.rotate_copies, cfg.seed,
-                                     "impulse.learn." + nn->name + ".params.augment.rotate");
+                                     "impulse.learn." + nn.name + ".params.augment.rotate");
   }
   learn::Dataset d;
   d.shape = cfg.input;
@@ -174,8 +170,10 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
   const int folds = static_cast<int>(std::min<size_t>(std::max(2, o.folds), distinct.size()));
   if (folds < 2) throw Error("tune: one sample (group) only; add training samples so that some can be held out");
   const size_t width = cols.width;
-  const double min_conf = cfg.resolved.value("min_confidence", 0.6);
-  learn::TrainResult trained;
+  // The "uncertain" rule at full epochs only: a short run's probabilities are still soft, and a rung must rank
+  // a slow learner by what it gets right, not by how sure it already is.
+  const double min_conf = run->min_confidence = cfg.resolved.value("min_confidence", 0.6);
+  const double scored_min_conf = o.all_folds ? min_conf : 0.0;
   json out, per_fold = json::array();
   std::vector<std::vector<float>> held_out(d.size());  // int8 outputs of each row, from the fold that held it out
   for (int k = 0; k < (o.all_folds ? folds : 1); ++k) {
@@ -202,12 +200,85 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     per_fold.push_back({{"train_windows", train_n}, {"validation_windows", val_n}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}});
     if (k == 0) {
       out = {{"groups", distinct.size()}, {"folds", folds}, {"windows", t.rows.size()}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
-      trained = std::move(r);
+      run->trained = std::move(r);
     }
   }
-  out.update(score_held_out(d, t, held_out, regression, static_cast<int>(classes.size()), min_conf, o.metric));
+  out.update(score_held_out(d, t, held_out, regression, static_cast<int>(classes.size()), scored_min_conf, o.metric));
   out.update(per_fold[0]);
   if (per_fold.size() > 1) out["per_fold"] = per_fold;
+  return out;
+}
+
+// An anomaly-only candidate, fitted as mote train fits it (whole samples held out; the threshold at the stated
+// false-positive rate from them). Scored by ROC AUC of the held-out normal windows against the testing set's
+// windows of labels never trained on, where it has some (the only measure of detection there is); otherwise
+// by how compact the held-out normal scores sit below the threshold (-separation), a weaker proxy.
+json score_anomaly(Project& p, const Impulse& impulse, const ImpulseSpec& spec, const FeatureTable& t) {
+  const BlockSpec* ab = nullptr;
+  for (const auto& b : spec.learn)
+    if (!ab && (b.type == "kmeans" || b.type == "gmm")) ab = &b;
+  const learn::BlockColumns cols = learn::block_columns(impulse, *ab);
+  std::vector<size_t> rows(t.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  std::vector<float> x;
+  const learn::AnomalyRows in = learn::anomaly_rows(t, cols, rows, &x);
+  const learn::AnomalyModel m = learn::fit_anomaly(ab->type, ab->params, "impulse.learn." + ab->name, in);
+  std::vector<double> normal;  // the held-out normal windows' scores (every window's, for the "training" rule)
+  const bool holdout = m.threshold_rule == "holdout";
+  const std::vector<bool> held = holdout ? learn::holdout_rows(in, m.holdout, m.params.value("seed", uint64_t{1})) : std::vector<bool>(in.n, true);
+  for (size_t i = 0; i < in.n; ++i)
+    if (held[i]) normal.push_back(learn::anomaly_score(m, x.data() + i * in.width));
+
+  std::set<std::string> known;
+  for (const auto& r : t.rows) known.insert(r.label);
+  SampleFilter testing;
+  testing.category = Category::Testing;
+  const FeatureTable tt = generate_features(p.store(), impulse, testing, true);
+  std::vector<size_t> unseen;
+  for (size_t i = 0; i < tt.rows.size(); ++i)
+    if (!known.count(tt.rows[i].label)) unseen.push_back(i);
+  const std::vector<float> ux = learn::gather(tt, cols, unseen);
+  std::vector<double> anomalous;
+  size_t detected = 0;
+  for (size_t i = 0; i < unseen.size(); ++i) {
+    anomalous.push_back(learn::anomaly_score(m, ux.data() + i * cols.width));
+    detected += anomalous.back() > m.threshold;
+  }
+  auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  json out = {{"anomaly", {{"block", ab->name}, {"rule", m.threshold_rule}, {"threshold", m.threshold},
+                           {"holdout_false_positive_rate", finite(m.score.fpr)}, {"separation", finite(m.score.separation)},
+                           {"holdout_windows", normal.size()}, {"anomalous_windows", anomalous.size()}}},
+              {"windows", t.rows.size()}};
+  if (!anomalous.empty() && !normal.empty()) {
+    const double auc = learn::roc_auc(anomalous, normal);
+    out["anomaly"]["roc_auc"] = auc;
+    out["anomaly"]["detection_rate"] = static_cast<double>(detected) / anomalous.size();
+    out["score"] = auc;
+  } else {
+    out["score"] = std::isfinite(m.score.separation) ? -m.score.separation : -1e9;
+  }
+  return out;
+}
+
+}  // namespace
+
+json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const ImpulseSpec spec = parse_impulse(impulse_json);
+  const Impulse impulse(spec, impulse_axes(p, spec));
+  const BlockSpec* nn = nullptr;
+  for (const auto& b : spec.learn)
+    if (b.type == "classifier" || b.type == "regression") nn = &b;
+  if (!nn && std::none_of(spec.learn.begin(), spec.learn.end(), [](const BlockSpec& b) { return b.type == "kmeans" || b.type == "gmm"; }))
+    throw error_at("impulse.learn", "has no classifier, regression or anomaly block to tune");
+  SampleFilter training;
+  training.category = Category::Training;
+  const FeatureTable t = generate_features(p.store(), impulse, training, true);
+  if (t.rows.empty()) throw Error("tune: the training set has no windows for this impulse");
+  std::vector<size_t> rows(t.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  NetworkRun net;
+  json out = nn ? score_network(p, impulse, *nn, t, o, &net) : score_anomaly(p, impulse, spec, t);
 
   if (o.profile) {  // a finalist: the whole impulse as the device would run it, measured on QEMU
     std::vector<learn::TrainedBlock> models;
@@ -218,7 +289,7 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
       tb.features_hash = impulse.hash();
       tb.spec_hash = learn::block_spec_hash(b);
       if (&b == nn) {
-        tb.model = {{"ir", ir::to_json(trained.model)}, {"int8_input", cfg.int8_input}, {"min_confidence", 0.6}};
+        tb.model = {{"ir", ir::to_json(net.trained.model)}, {"int8_input", net.cfg.int8_input}, {"min_confidence", net.min_confidence}};
       } else if (b.type == "kmeans" || b.type == "gmm") {
         const learn::BlockColumns ac = learn::block_columns(impulse, b);
         const std::vector<float> x = learn::gather(t, ac, rows);
@@ -228,9 +299,10 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
         const learn::AnomalyModel am = learn::fit_anomaly(b.type, b.params, "impulse.learn." + b.name, in);
         tb.model = learn::anomaly_to_json(am);
         auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-        out["anomaly"] = {{"block", b.name}, {"rule", am.threshold_rule}, {"threshold", am.threshold},
-                          {"holdout_false_positive_rate", finite(am.score.fpr)}, {"separation", finite(am.score.separation)},
-                          {"holdout_windows", am.score.holdout_windows}};
+        if (!out.contains("anomaly"))  // an anomaly-only candidate has it already, with its ROC AUC
+          out["anomaly"] = {{"block", b.name}, {"rule", am.threshold_rule}, {"threshold", am.threshold},
+                            {"holdout_false_positive_rate", finite(am.score.fpr)}, {"separation", finite(am.score.separation)},
+                            {"holdout_windows", am.score.holdout_windows}};
       } else {
         throw error_at("impulse.learn." + b.name, "a tuner candidate holds one neural block and k-means/GMM anomaly blocks");
       }

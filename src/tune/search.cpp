@@ -223,8 +223,11 @@ json run_tune(Project& p, const TuneOptions& o) {
   }
   std::vector<json> results(impulses.size(), json::object());
   for (size_t i = 0; i < results.size(); ++i) results[i] = {{"rungs", json::array()}, {"estimate", estimates[i]}};
-  const int E = full_epochs(impulses[0], facts);
-  const std::vector<int> rungs = {std::max(2, E / 9), std::max(3, E / 3), E};
+  // An anomaly-only impulse has no epochs: one rung, every candidate fitted once.
+  bool has_network = false;
+  for (const auto& b : impulses[0]["learn"]) has_network = has_network || b["type"] == "classifier" || b["type"] == "regression";
+  const int E = has_network ? full_epochs(impulses[0], facts) : 1;
+  const std::vector<int> rungs = has_network ? std::vector<int>{std::max(2, E / 9), std::max(3, E / 3), E} : std::vector<int>{1};
 
   auto old_handler = std::signal(SIGINT, [](int) { g_interrupted = true; });
   g_interrupted = false;
@@ -266,7 +269,7 @@ json run_tune(Project& p, const TuneOptions& o) {
       std::vector<Job> jobs;
       const bool all_folds = r + 1 == rungs.size();
       for (size_t c : alive) jobs.push_back({c, rungs[r], false, all_folds, {}});
-      if (start == 0 && r == 0) jobs.push_back({0, E, false, true, {}});
+      if (start == 0 && r == 0 && rungs.size() > 1) jobs.push_back({0, E, false, true, {}});
       run_jobs(p, o, impulses, jobs, record);
       std::stable_sort(alive.begin(), alive.end(), [&](size_t a, size_t b) { return better(results[a], results[b]); });
       alive.erase(std::remove_if(alive.begin(), alive.end(), [&](size_t c) { return !std::isfinite(score_of(results[c])) || c == 0; }), alive.end());

@@ -65,12 +65,31 @@ json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string*
   return {{"name", "spectral"}, {"type", "spectral"}, {"params", p}};
 }
 
+// An anomaly-only impulse (vibration, machine sound): the spectrum at a fine resolution is what separates a
+// worn bearing from a good one; FFT 64-1024 within the window, 0/8/16/32 bands, log mostly.
+json anomaly_dsp(double window_ms, double frequency_hz, Draw& d) {
+  const double frames = window_ms * frequency_hz / 1000.0;
+  std::vector<int> ffts;
+  for (int n = 64; n <= 1024; n *= 2)
+    if (n <= frames) ffts.push_back(n);
+  if (ffts.empty()) return {{"name", "flatten"}, {"type", "flatten"}, {"params", json::object()}};
+  const int fft = d.pick(ffts);
+  json p = {{"fft_length", fft}, {"take_log", d.below(4) != 0}};
+  const int bands = d.pick<int>({0, 8, 16, 32});
+  if (bands) p["spectral_bands"] = std::min(fft / 2, bands);
+  return {{"name", "spectral"}, {"type", "spectral"}, {"params", p}};
+}
+
 // Training-time augmentation (src/learn/network: per-batch noise, gain, time shift): it buys robustness to
 // recordings unlike the training ones, which a validation split of the same recordings cannot measure.
-json augmentation(const std::string& kind, size_t axes, Draw& d) {
+json augmentation(const std::string& kind, const std::string& dsp, size_t axes, Draw& d) {
   if (kind == "flat" && axes % 3 == 0 && d.below(3) == 0)  // motion in (x, y, z) triples: the device held another way
     return d.pick<json>({{{"rotate", 15}, {"rotate_copies", 2}}, {{"rotate", 30}, {"rotate_copies", 2}, {"noise", 0.1}}});
-  if (kind == "audio") return d.pick<json>({json::object(), {{"noise", 0.1}, {"shift", 2}}, {{"noise", 0.2}, {"shift", 4}}, {{"noise", 0.1}, {"scale", 0.2}, {"shift", 2}}});
+  if (kind == "audio") {
+    json a = d.pick<json>({json::object(), {{"noise", 0.1}, {"shift", 2}}, {{"noise", 0.2}, {"shift", 4}}, {{"noise", 0.1}, {"scale", 0.2}, {"shift", 2}}});
+    if (dsp != "mfcc" && d.coin()) a["warp"] = d.pick<double>({0.1, 0.2});  // filterbank bands: another speaker's formants
+    return a;
+  }
   if (kind == "image") return d.pick<json>({json::object(), {{"shift", 2}}, {{"shift", 4}, {"noise", 0.05}}});
   return d.pick<json>({json::object(), {{"noise", 0.1}}, {{"scale", 0.2}}, {{"noise", 0.2}, {"scale", 0.1}}});
 }
@@ -98,7 +117,7 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
       window = std::round(window / frame_ms) * frame_ms;
       c["input"]["window_ms"] = window;
       c["input"]["stride_ms"] = std::max(frame_ms, std::round(window * d.pick<double>({0.1, 0.25, 0.5}) / frame_ms) * frame_ms);
-      dsp = time_series_dsp(f, window, d, &kind);
+      dsp = nn ? time_series_dsp(f, window, d, &kind) : anomaly_dsp(window, f.frequency_hz, d);
     } else {  // images: size and colour; the image block as the base has it
       kind = "image";
       const int side = d.pick<int>({32, 48, 64, 96});
@@ -131,9 +150,16 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
           if (!p.is_object()) p = json::object();
           p["layers"] = layers;
           p["learning_rate"] = d.pick<double>({0.0005, 0.001, 0.002, 0.005});
-          p["augment"] = augmentation(kind, f.axes, d);
+          p["augment"] = augmentation(kind, dsp["type"].get<std::string>(), f.axes, d);
           p.erase("imported");
         }
+    }
+    for (auto& l : c["learn"]) {  // anomaly blocks: their size (the learning block of an anomaly-only impulse)
+      if (nn) break;  // beside a network the anomaly block is kept as the project has it
+      json& p = l["params"];
+      if (!p.is_object()) p = json::object();
+      if (l["type"] == "kmeans") p["clusters"] = d.pick<int>({4, 8, 16, 32});
+      if (l["type"] == "gmm") p["components"] = d.pick<int>({2, 4, 8});
     }
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
   }
@@ -159,6 +185,9 @@ std::string describe(const json& impulse) {
     if (p.contains("frame_length_s")) s += " " + std::to_string(static_cast<int>(std::lround(1000 * p["frame_length_s"].get<double>()))) + "ms";
   }
   for (const auto& b : impulse["learn"]) {
+    const json& ap = b.contains("params") && b["params"].is_object() ? b["params"] : json::object();
+    if (b.value("type", "") == "kmeans" && ap.contains("clusters")) s += " | kmeans " + std::to_string(ap["clusters"].get<int>());
+    if (b.value("type", "") == "gmm" && ap.contains("components")) s += " | gmm " + std::to_string(ap["components"].get<int>());
     if (b.value("type", "") != "classifier" && b.value("type", "") != "regression") continue;
     const json& p = b.value("params", json::object());
     if (!p.contains("layers")) {

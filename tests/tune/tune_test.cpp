@@ -139,3 +139,43 @@ TEST(Tune, GroupByHoldsWholeGroupsOutAndSigintKeepsFinishedCandidates) {
     for (const auto& rung : c["rungs"])
       if (rung.contains("groups")) EXPECT_EQ(rung["groups"].get<int>(), 10) << "the demo's names end in one digit: 10 groups";
 }
+
+TEST(Tune, AnomalyOnlyImpulsesAreRankedByRocAucOnUnseenLabels) {
+  if (!mote::deploy::missing_m4_tools().empty()) GTEST_SKIP() << "no Cortex-M4 toolchain/QEMU: " << mote::deploy::missing_m4_tools();
+  mote::test::TempDir dir;
+  const std::string proj = make_demo(dir, "anomaly");
+  // The demo without its classifier: k-means alone; its testing set holds samples of labels never trained on.
+  json impulse = json::parse(mote::test::read_text(fs::path(proj) / "mote.json"))["impulse"];
+  json learn = json::array();
+  for (const auto& b : impulse["learn"])
+    if (b["type"] == "kmeans") learn.push_back(b);
+  ASSERT_EQ(learn.size(), 1u);
+  impulse["learn"] = learn;
+  mote::test::write_text(dir / "kmeans-only.json", impulse.dump());
+  ASSERT_EQ(run_mote("-C " + proj + " impulse set " + (dir / "kmeans-only.json").string()).exit_code, 0);
+  const json run = tune_json(proj, "--candidates 4 --finalists 1 --seed 2");
+  ASSERT_TRUE(run.contains("candidates"));
+  EXPECT_EQ(run["summary"]["rungs"], json::array({1})) << "no epochs to halve over";
+  size_t scored = 0, measured = 0;
+  std::set<int> sizes;
+  for (const auto& c : run["candidates"]) {
+    ASSERT_EQ(c["rungs"].size(), 1u) << c.dump();
+    const json& a = c["rungs"][0]["anomaly"];
+    ASSERT_TRUE(a.contains("roc_auc")) << a.dump();
+    EXPECT_GT(a["anomalous_windows"].get<size_t>(), 0u);
+    EXPECT_GE(a["roc_auc"].get<double>(), 0.0);
+    EXPECT_LE(a["roc_auc"].get<double>(), 1.0);
+    EXPECT_DOUBLE_EQ(c["score"].get<double>(), a["roc_auc"].get<double>());
+    EXPECT_LE(a["holdout_false_positive_rate"].get<double>(), 0.01 + 1e-9) << "the stated rate bounds the held-out one";
+    for (const auto& b : c["impulse"]["learn"])
+      if (b["params"].contains("clusters")) sizes.insert(b["params"]["clusters"].get<int>());
+    ++scored;
+    if (c.contains("profile")) {
+      ++measured;
+      EXPECT_TRUE(c["profile"]["parity_ok"].get<bool>());
+    }
+  }
+  EXPECT_EQ(scored, 4u);
+  EXPECT_GE(measured, 1u);
+  EXPECT_GE(sizes.size(), 2u) << "the search varies the number of clusters";
+}

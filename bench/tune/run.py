@@ -1,0 +1,139 @@
+#!/usr/bin/python3
+"""The tuner on real datasets: the suggested impulse beside the tuner's pick, both int8 on the untouched testing set.
+
+For each dataset: a fresh project, imported as its example does; the suggested impulse (what a new user gets)
+trained and tested; then `mote tune` with defaults except the dataset's group key and --time; the best candidate
+that fits (measured on QEMU) applied, trained and tested. FSDD is also scored leave-one-speaker-out
+(examples/fsdd/loso.sh) for both. Datasets missing from ../shared/datasets are listed as skipped.
+Writes bench/results/tune.json and prints a table beside the issue's goals (benchmark goals, not tests).
+Usage: bench/tune/run.py [--mote build/mote] [--time 30m] [--only gestures,fsdd,hapt,wand,cwru] [--seed 1]
+"""
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATASETS = Path(os.environ.get("MOTE_DATASETS_DIR", ROOT.parent / "shared" / "datasets"))
+
+# name, dataset folder, import arguments (paths relative to the dataset), --group-by, goal, what is tested
+CWRU_CUT = ["--frequency-hz", "48000", "--segment-ms", "100"]
+DATASET_RUNS = [
+    ("gestures", "ei-gestures", [["."]], "", 0.98, "ei-gestures testing split (24 recordings)"),
+    ("fsdd", "fsdd", [["recordings", "--label-pattern", r"^(\d)_", "--test-pattern", r"^\d_[a-z]+_[0-4]\.wav$"]],
+     r"^\d_([a-z]+)_", 0.90, "leave-one-speaker-out mean (examples/fsdd/loso.sh); also the official split"),
+    ("hapt", "uci-hapt-raw", [[".", "--test-pattern", r"_user(02|04|09|10|12|13|18|20|24)\."]], r"_user(\d+)\.", 0.93,
+     "UCI HAPT segments of the 9 UCI HAR test volunteers"),
+    ("wand", "wand-gestures", [["data", "--frequency-hz", "119", "--segment-ms", "1000", "--label-pattern", r"^(\w+)\.csv$",
+                                "--category", "split"]], "", 0.96, "wand gestures, 20 % held out"),
+    ("cwru", "cwru-bearing-48k", [["."] + ["--label-pattern", r"^([A-Za-z]+\d*)_"] + CWRU_CUT + ["--test-pattern", r"\.[0-9]$"]],
+     "", 1.0, "CWRU faults: the first second of every recording"),
+]
+
+
+def mote(args, *cmd, capture=True):
+    r = subprocess.run([args.mote, *cmd], capture_output=capture, text=True)
+    if r.returncode != 0:
+        raise RuntimeError(f"mote {' '.join(cmd)}: {r.stderr.strip()[-400:]}")
+    return r.stdout
+
+
+def classifier_accuracy(args, project):
+    report = json.loads(mote(args, "-C", str(project), "test", "--int8", "--json"))
+    for b in report["blocks"]:
+        if b["type"] == "classifier":
+            return {"float": b["accuracy"], "int8": (b.get("int8") or {}).get("accuracy"), "samples": b["samples"]}
+    return {}
+
+
+def loso(args, impulse):
+    env = dict(os.environ, MOTE=args.mote)
+    out = subprocess.run([str(ROOT / "examples" / "fsdd" / "loso.sh"), str(impulse)], check=True, capture_output=True,
+                         text=True, env=env).stdout
+    per = {m.group(1): float(m.group(2)) / 100 for m in re.finditer(r"^(\w+)\s+([\d.]+) %$", out, re.M)}
+    mean = per.pop("mean", None)
+    return {"mean": mean, "speakers": per}
+
+
+def pct(v):
+    return "-" if v is None else f"{100 * v:.1f} %"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mote", default=str(ROOT / "build" / "mote"))
+    ap.add_argument("--time", default="30m")
+    ap.add_argument("--seed", default="1")
+    ap.add_argument("--only", default="")
+    ap.add_argument("--keep", default="", help="keep the projects in this folder")
+    args = ap.parse_args()
+    # A copy of the binary: rebuilding build/ during a long run must not change the workers under it.
+    work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="mote-bench-tune-"))
+    work.mkdir(parents=True, exist_ok=True)
+    shutil.copy(args.mote, work / "mote")
+    args.mote = str(work / "mote")
+    only = set(filter(None, args.only.split(",")))
+    results_path = ROOT / "bench" / "results" / "tune.json"
+    results = json.loads(results_path.read_text()) if results_path.exists() else {"datasets": {}}
+    results["budget"] = {"target": "cortex-m4", "ram": "64k", "flash": "256k", "latency_ms": 100, "clock_mhz": 80,
+                         "time": args.time, "seed": args.seed, "cores": os.cpu_count()}
+    for name, folder, imports, group_by, goal, evaluation in DATASET_RUNS:
+        if only and name not in only:
+            continue
+        entry = {"dataset": folder, "evaluation": evaluation, "goal": goal, "group_by": group_by}
+        if not (DATASETS / folder).is_dir():
+            entry["skipped"] = f"{DATASETS / folder} not found"
+            print(f"tune: {name}: skipped ({entry['skipped']})", flush=True)
+            results["datasets"][name] = entry
+            continue
+        project = work / name
+        shutil.rmtree(project, ignore_errors=True)
+        mote(args, "init", str(project))
+        for imp in imports:
+            mote(args, "-C", str(project), "import", str(DATASETS / folder / imp[0]), *imp[1:])
+        suggested = json.loads(mote(args, "-C", str(project), "impulse", "show", "--json"))["impulse"]
+        (work / f"{name}-suggested.json").write_text(json.dumps(suggested))
+        print(f"tune: {name}: the suggested impulse", flush=True)
+        mote(args, "-C", str(project), "train", "--json")
+        entry["suggested"] = {"testing": classifier_accuracy(args, project)}
+        if name == "fsdd":
+            entry["suggested"]["loso"] = loso(args, work / f"{name}-suggested.json")
+        print(f"tune: {name}: mote tune --time {args.time}" + (f" --group-by '{group_by}'" if group_by else ""), flush=True)
+        t0 = time.monotonic()
+        cmd = ["-C", str(project), "tune", "--time", args.time, "--seed", args.seed, "--json"] + (["--group-by", group_by] if group_by else [])
+        shown = json.loads(mote(args, *cmd))
+        entry["tune_seconds"] = round(time.monotonic() - t0)
+        entry["candidates"] = len(shown["candidates"])
+        entry["evaluations"] = shown["summary"]["evaluations"]
+        entry["estimator_max_error"] = shown["summary"]["estimator_max_error"]
+        pick = next((c for c in shown["candidates"] if c.get("fits")), None)
+        if pick is None:
+            entry["error"] = "no candidate fits the budget"
+            results["datasets"][name] = entry
+            continue
+        (work / f"{name}-pick.json").write_text(json.dumps(pick["impulse"]))
+        mote(args, "-C", str(project), "tune", "--apply", str(pick["index"]), "--json")
+        entry["pick"] = {"index": pick["index"], "description": pick["description"], "validation_score": pick["score"],
+                         "ram_bytes": pick["profile"]["ram_bytes"], "flash_bytes": pick["profile"]["flash_bytes"],
+                         "instructions": pick["profile"]["instructions"]["total"], "latency_ms": pick["latency_ms"],
+                         "impulse": pick["impulse"], "testing": classifier_accuracy(args, project)}
+        if name == "fsdd":
+            entry["pick"]["loso"] = loso(args, work / f"{name}-pick.json")
+        results["datasets"][name] = entry
+        results_path.write_text(json.dumps(results, indent=1) + "\n")  # after every dataset: a long run keeps what it measured
+
+    results_path.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"\n{'dataset':9} {'suggested':>10} {'tuned':>10} {'goal':>7}  {'RAM B':>6} {'flash B':>8} {'ms@80MHz':>9}  pick")
+    for name, e in results["datasets"].items():
+        if "pick" not in e:
+            print(f"{name:9} {e.get('skipped') or e.get('error')}")
+            continue
+        key = "loso" if name == "fsdd" else "testing"
+        s = e["suggested"][key]["mean"] if key == "loso" else e["suggested"][key]["int8"]
+        t = e["pick"][key]["mean"] if key == "loso" else e["pick"][key]["int8"]
+        p = e["pick"]
+        print(f"{name:9} {pct(s):>10} {pct(t):>10} {pct(e['goal']):>7}  {p['ram_bytes']:>6} {p['flash_bytes']:>8} "
+              f"{p['latency_ms']:>9.2f}  #{p['index']} {p['description']}")
+    print(f"results: {results_path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
