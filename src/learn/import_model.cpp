@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/files.h"
 #include "deploy/model_file.h"
+#include "learn/trees/foreign.h"
 #include "quant/quantize.h"
 
 using nlohmann::json;
@@ -51,7 +52,78 @@ TrainedBlock import_model(Project& p, const fs::path& file, const ImportOptions&
   return import_model(p, file.string(), read_file(file, uint64_t{1} << 31), o);
 }
 
+namespace {
+
+// XGBoost JSON / LightGBM text: a gradient_boosting block's model, moved onto int8 codes over the block's
+// training windows (the changes that makes to their predictions are counted and stored in the metrics).
+TrainedBlock import_trees(Project& p, const std::string& file, const std::string& bytes, const ImportOptions& o) {
+  ImpulseSpec spec = load_impulse(p);
+  size_t index = spec.learn.size();
+  for (size_t i = 0; i < spec.learn.size(); ++i) {
+    const bool fits = spec.learn[i].type == "gradient_boosting";
+    if (!o.block.empty() && spec.learn[i].name == o.block) {
+      if (!fits) throw error_at("--block " + o.block, "is a " + spec.learn[i].type + " block; a boosted-trees file fills a gradient_boosting block");
+      index = i;
+    } else if (o.block.empty() && fits) {
+      if (index != spec.learn.size()) throw Error("the impulse has more than one gradient_boosting block; say which one with --block NAME");
+      index = i;
+    }
+  }
+  if (index == spec.learn.size())
+    throw error_at(o.block.empty() ? "impulse.learn" : "--block " + o.block,
+                   o.block.empty() ? "has no gradient_boosting block for the model; add one (mote impulse set) and import again"
+                                   : "is not a learning block of the impulse (mote impulse show lists them)");
+  BlockSpec& b = spec.learn[index];
+  Impulse impulse(spec, impulse_axes(p, spec));
+  const BlockColumns cols = block_columns(impulse, b);
+  const std::string name = fs::path(file).filename().string();
+  const trees::ForeignModel m = trees::parse_foreign_trees(bytes, file);
+  if (m.features != cols.width)
+    throw Error(file + ": the model reads " + std::to_string(m.features) + " features but block '" + b.name + "' gets " +
+                std::to_string(cols.width) + " from its DSP blocks; change the impulse's DSP so they agree, or import a model for this input");
+  std::vector<std::string> labels = o.labels;
+  if (m.regression) {
+    labels = {"value"};
+  } else if (labels.empty()) {
+    std::set<std::string> seen;
+    for (const auto& lc : p.store().label_counts())
+      if (lc.training > 0) seen.insert(lc.label);
+    labels.assign(seen.begin(), seen.end());
+  }
+  if (!m.regression && labels.size() != m.classes)
+    throw Error(file + ": the model has " + std::to_string(m.classes) + " classes but " +
+                (o.labels.empty() ? "the training set has " + std::to_string(labels.size()) + " labels (" + join(labels) + ")"
+                                  : "--labels names " + std::to_string(labels.size())) + "; pass --labels with one name per class, in the model's order");
+  SampleFilter f;
+  f.category = Category::Training;
+  const FeatureTable t = generate_features(p.store(), impulse, f, true);
+  if (t.rows.empty()) throw Error("import: the training set has no windows to map the model's features to int8 with; import training data first");
+  std::vector<size_t> rows(t.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const std::vector<float> x = gather(t, cols, rows);
+  trees::QuantChanges c;
+  const trees::Ensemble e = trees::to_ensemble(m, labels, x.data(), rows.size(), &c);
+  json imported = {{"file", name}, {"format", m.format}, {"dtype", "float32"}, {"sha256", sha256_hex(bytes)},
+                   {"calibration", "training set"}};
+  TrainedBlock tb;
+  tb.name = b.name;
+  tb.type = b.type;
+  tb.model = {{"trees", trees::to_json(e)}, {"imported", imported}};
+  if (!m.regression) tb.model["min_confidence"] = b.params.value("min_confidence", 0.6);
+  tb.metrics = {{"imported", imported}, {"labels", labels}, {"trees", e.trees.size()}, {"decision_nodes", e.internal_nodes()},
+                {"quantization", {{"rows", c.rows}, {"threshold_changes", c.threshold_changes}, {"int8_changes", c.int8_changes}}}};
+  b.params["imported"] = name;
+  tb.features_hash = impulse.hash();
+  tb.spec_hash = block_spec_hash(b);
+  save_trained(p.store(), tb);
+  save_impulse(p, spec);
+  return tb;
+}
+
+}  // namespace
+
 TrainedBlock import_model(Project& p, const std::string& file, const std::string& bytes, const ImportOptions& o) {
+  if (trees::looks_like_foreign_trees(bytes)) return import_trees(p, file, bytes, o);
   ImpulseSpec spec = load_impulse(p);
   const size_t index = pick_block(spec, o.block);
   BlockSpec& b = spec.learn[index];

@@ -18,7 +18,8 @@ void check_learn_blocks(const Impulse& impulse) {
       throw error_at(at + ".type", "'" + b.type + "' is not a learning block; use classifier, regression, kmeans, gmm, random_forest or gradient_boosting");
     BlockColumns cols = block_columns(impulse, b);
     if (!imported_file(b).empty()) {
-      if (b.type != "classifier" && b.type != "regression") throw error_at(at + ".params.imported", "only neural blocks hold imported models");
+      if (b.type != "classifier" && b.type != "regression" && b.type != "gradient_boosting")
+        throw error_at(at + ".params.imported", "only neural and gradient_boosting blocks hold imported models");
     } else if (b.type == "classifier" || b.type == "regression")
       parse_network_config(b.params, cols.info, 2, b.type == "regression", at);  // classes are known only at training
     else if (trees::is_tree_type(b.type))
