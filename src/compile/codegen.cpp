@@ -8,6 +8,7 @@
 #include "nn/conv2d_s8.h"
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
+#include "nn/fully_connected_s8_mve.h"
 #include "nn/fully_connected_s8_wide.h"
 #include "nn/softmax_s8.h"
 
@@ -80,6 +81,19 @@ bool dense_wide_form(const quant::QLayer& l, std::vector<int32_t>* words, std::v
   const nn::PerChannelQuant q{l.multiplier.data(), l.shift.data()};
   return nn::fully_connected_s8_wide_pack_weights(p.input_size, p.output_size, l.weights.data(), words->data()) &&
          nn::fully_connected_s8_wide_table(p, q, l.bias.data(), words->data(), table->data());
+}
+
+std::vector<int32_t> dense_mve_table(const quant::QLayer& l) {
+  if (l.op != ir::Op::FullyConnected) return {};
+  const nn::FullyConnectedS8Params p{static_cast<int32_t>(l.in.size()), static_cast<int32_t>(l.out.size()),
+                                     -l.input.zero_point, l.output.zero_point, l.act_min, l.act_max};
+  if (l.multiplier.size() != l.out.size() || l.shift.size() != l.out.size() || l.bias.size() != l.out.size() ||
+      l.weights.size() != l.in.size() * l.out.size())
+    return {};
+  std::vector<int32_t> table(nn::fully_connected_s8_mve_table_words(p));
+  const nn::PerChannelQuant q{l.multiplier.data(), l.shift.data()};
+  if (!nn::fully_connected_s8_mve_table(p, q, l.bias.data(), l.weights.data(), table.data())) return {};
+  return table;
 }
 
 namespace {
@@ -237,11 +251,19 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
     bool shared_table = false;
     const bool wide = dense_wide_form(l, &wide_words, &wide_table);
     size_t layer_const_bytes = 0;  // this layer's constants in the DSP-core form (what the wide form replaces)
+    const std::vector<int32_t> mve_table = wide ? dense_mve_table(l) : std::vector<int32_t>{};
+    const bool mve = !mve_table.empty();
     if (wide)
       data << "#if MOTE_NN_WIDE_DENSE  // no DSP extension: two rows per 32-bit word, the input offset in the table\n"
            << array("int32_t", id + "_wide", wide_words) << array("int32_t", id + "_wide_table", wide_table)
            << "const mote::nn::FullyConnectedS8WideLayer " << id << "_layer = {" << x << ", " << id << "_wide, " << id
-           << "_wide_table, " << y << ", " << l.in.size() << ", " << l.out.size() << "};\n#else\n";
+           << "_wide_table, " << y << ", " << l.in.size() << ", " << l.out.size() << "};\n";
+    if (mve)
+      data << "#elif MOTE_NN_MVE_DENSE  // Helium: plain rows, 16 MACs per VMLADAVA, the input offset in the table\n"
+           << array("int8_t", id + "_rows", l.weights) << array("int32_t", id + "_mve_table", mve_table)
+           << "const mote::nn::FullyConnectedS8MveLayer " << id << "_layer = {" << x << ", " << id << "_rows, " << id
+           << "_mve_table, " << y << ", " << l.in.size() << ", " << l.out.size() << "};\n";
+    if (wide) data << "#else\n";
     const size_t const_before = g.const_bytes;
     if (!l.weights.empty()) {
       std::vector<int8_t> weights = l.weights;
@@ -287,13 +309,17 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
     }
     layer_const_bytes = g.const_bytes - const_before;
     if (wide) g.wide_const_bytes += 4 * (wide_words.size() + wide_table.size()) - layer_const_bytes;
+    if (mve) g.mve_const_bytes += l.weights.size() + 4 * mve_table.size() - layer_const_bytes;
     const std::string window = std::to_string(l.kernel_h) + ", " + std::to_string(l.kernel_w) + ", " +
                                std::to_string(l.stride_h) + ", " + std::to_string(l.stride_w) + ", " +
                                std::to_string(l.pad_h) + ", " + std::to_string(l.pad_w);
     switch (l.op) {
       case ir::Op::FullyConnected:
         if (wide) body << "#if MOTE_NN_WIDE_DENSE\n  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8_wide(" << id
-                       << "_layer));\n#else\n";
+                       << "_layer));\n";
+        if (mve) body << "#elif MOTE_NN_MVE_DENSE\n  MOTE_RETURN_IF_ERROR(mote::nn::fully_connected_s8_mve(" << id
+                      << "_layer));\n";
+        if (wide) body << "#else\n";
         if (!fast_table.empty()) {  // the generator checked what fully_connected_s8_fast needs, so the device need not
           data << "const mote::nn::FullyConnectedS8FastLayer " << id << "_layer = {" << x << ", " << id << "_weights, "
                << id << "_table, " << y << ", " << l.in.size() << ", " << l.out.size() << ", " << -l.input.zero_point
@@ -307,7 +333,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
                << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
         }
         if (wide) {
-          data << "#endif  // MOTE_NN_WIDE_DENSE\n";
+          data << "#endif  // MOTE_NN_WIDE_DENSE" << (mve ? ", MOTE_NN_MVE_DENSE" : "") << "\n";
           body << "#endif\n";
         }
         break;
@@ -414,7 +440,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
   std::ostringstream src;
   src << banner << "#include \"" << name << ".h\"\n\n"
       << "#include \"nn/add_s8.h\"\n#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
-      << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/fully_connected_s8_wide.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/mean_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
+      << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/fully_connected_s8_mve.h\"\n#include \"nn/fully_connected_s8_wide.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/mean_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
       << "namespace " << name << " {\nnamespace {\n\n"
       << "alignas(4) int8_t g_arena[kArenaBytes];\n\n" << data.str() << "\n}  // namespace\n\n";
   if (q.labels.size() == q.output_shape().size()) {
@@ -448,6 +474,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       << "const int8_t* output() { return " << at_t(static_cast<int>(n)) << "; }\n\n"
       << "mote::Status invoke() {\n" << body.str() << "  return mote::MOTE_OK;\n}\n\n}  // namespace " << name << "\n";
   g.wide_const_bytes += g.const_bytes;
+  g.mve_const_bytes += g.const_bytes;
   g.header = hdr.str();
   g.source = src.str();
   return g;

@@ -18,6 +18,7 @@ struct GeneratedModel {
   size_t const_bytes = 0;   // weights, biases, multipliers, shifts and softmax exp tables (flash)
   size_t wide_const_bytes = 0;  // the same on a core without the DSP extension (MOTE_NN_WIDE_DENSE: dense layers
                                 // in fully_connected_s8_wide's form, 2 bytes per weight)
+  size_t mve_const_bytes = 0;   // and on a core with Helium (MOTE_NN_MVE_DENSE: fully_connected_s8_mve's rows)
   std::string model_hash;   // FNV-1a 64 of the quantized model's JSON, in the banner
 };
 
@@ -33,5 +34,8 @@ std::vector<int32_t> dense_fast_shared_table(const quant::QLayer& l);
 // fully_connected_s8_wide's words and table for a dense layer (what generated code calls on a core without the DSP
 // extension), or false when the layer does not fit that form.
 bool dense_wide_form(const quant::QLayer& l, std::vector<int32_t>* words, std::vector<int32_t>* table);
+// fully_connected_s8_mve's table for a dense layer (what generated code calls on a core with Helium; the weights are
+// the IR's rows), or empty when the layer does not fit that form.
+std::vector<int32_t> dense_mve_table(const quant::QLayer& l);
 
 }  // namespace mote::compile

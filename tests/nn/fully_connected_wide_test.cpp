@@ -1,6 +1,7 @@
-// fully_connected_s8_wide (the dense form of cores without the DSP extension) against the reference path, bit for
-// bit: random shapes, every group shape (4, 2 and a single last row), odd and even input counts, and the
-// extremes its 16-bit fields must hold (weights +-127 against inputs -128 and 127, both offset ends).
+// fully_connected_s8_wide (the dense form of cores without the DSP extension) and fully_connected_s8_mve (Helium;
+// its C form here) against the reference path, bit for bit: random shapes, every group shape (4, 2 and a single
+// last row), odd and even input counts, and the extremes the wide form's 16-bit fields must hold (weights +-127
+// against inputs -128 and 127, both offset ends).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -8,6 +9,7 @@
 
 #include "nn/fully_connected_s8.h"
 #include "nn/fixed_point.h"
+#include "nn/fully_connected_s8_mve.h"
 #include "nn/fully_connected_s8_wide.h"
 
 using namespace mote;
@@ -40,6 +42,17 @@ bool run_both(const Layer& l, std::vector<int8_t>* ref, std::vector<int8_t>* wid
             MOTE_OK);
   for (size_t i = ref->size(); i < wide->size(); ++i) EXPECT_EQ((*wide)[i], 0x5a) << "wrote past the output";
   wide->resize(ref->size());
+  // The Helium form from the same rows: equal to the reference too.
+  std::vector<int32_t> mve_table(nn::fully_connected_s8_mve_table_words(l.p));
+  EXPECT_TRUE(nn::fully_connected_s8_mve_table(l.p, q, l.bias.empty() ? nullptr : l.bias.data(), l.rows.data(),
+                                               mve_table.data()));
+  std::vector<int8_t> mve(ref->size() + 4, 0x5a);
+  EXPECT_EQ(nn::fully_connected_s8_mve({l.input.data(), l.rows.data(), mve_table.data(), mve.data(), l.p.input_size,
+                                        l.p.output_size}),
+            MOTE_OK);
+  for (size_t i = ref->size(); i < mve.size(); ++i) EXPECT_EQ(mve[i], 0x5a) << "mve wrote past the output";
+  mve.resize(ref->size());
+  EXPECT_EQ(mve, *ref) << "mve";
   return true;
 }
 

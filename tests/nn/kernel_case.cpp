@@ -18,7 +18,7 @@ static_assert(sizeof(kNames) / sizeof(kNames[0]) == kKernelCount, "every kernel 
 const char* kernel_name(Kernel k) { return k >= 0 && k < kKernelCount ? kNames[k] : "?"; }
 int kernel_path_count(Kernel k) { return k >= 0 && k < kKernelCount ? kPaths[k] : 0; }
 const char* path_name(Kernel k, int path) {
-  return path == 0 ? "ref" : path == 2 ? "fast" : path == 3 ? "wide" : k == kSoftmax ? "table" : "dsp";
+  return path == 0 ? "ref" : path == 2 ? "fast" : path == 3 ? "wide" : path == 4 ? "mve" : k == kSoftmax ? "table" : "dsp";
 }
 
 // The table path's exp table, made once per parameter set as the code generator makes it once per model, so
@@ -48,6 +48,10 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
   switch (c.kernel) {
     case kFullyConnected:
       if (!c.fc) return MOTE_ERR_ARG;
+      if (path == 4)  // the Helium form (plain C off the M55), with the host's table
+        return c.rows && c.mve_table
+                   ? nn::fully_connected_s8_mve({c.input, c.rows, c.mve_table, out, c.fc->input_size, c.fc->output_size})
+                   : nn::fully_connected_s8_dsp(*c.fc, q, c.input, c.weights, c.bias, out);
       if (path == 3)  // the form of cores without the DSP extension, with the host's words and table
         return c.wide_weights && c.wide_table
                    ? nn::fully_connected_s8_wide({c.input, c.wide_weights, c.wide_table, out, c.fc->input_size,

@@ -59,6 +59,14 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
                                                  c->wide_table.data()))
             c->wide_table.clear();
           if (c->wide_table.empty()) c->wide_weights.clear();
+          c->rows = c->weights;
+          c->mve_table.resize(nn::fully_connected_s8_mve_table_words(c->fc));
+          if (!nn::fully_connected_s8_mve_table(c->fc, {c->multiplier.data(), c->shift.data()},
+                                                c->bias.empty() ? nullptr : c->bias.data(), c->rows.data(),
+                                                c->mve_table.data())) {
+            c->mve_table.clear();
+            c->rows.clear();
+          }
         }
         {
           std::vector<int8_t> packed(c->weights.size());
@@ -141,6 +149,8 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
   v.weights = ptr8(c->weights);
   v.wide_weights = ptr32(c->wide_weights);
   v.wide_table = ptr32(c->wide_table);
+  v.rows = ptr8(c->rows);
+  v.mve_table = ptr32(c->mve_table);
   v.expected = ptr8(c->expected);
   v.bias = ptr32(c->bias);
   v.multiplier = ptr32(c->multiplier);

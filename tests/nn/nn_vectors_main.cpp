@@ -149,7 +149,8 @@ int main(int argc, char** argv) {
       body << "// " << c->name << "\n"
            << params(*c, id) << array("int8_t", id + "_in", c->input) << array("int8_t", id + "_in2", c->input2)
            << array("int8_t", id + "_w", c->weights) << array("int32_t", id + "_ww", c->wide_weights)
-           << array("int32_t", id + "_wt", c->wide_table) << array("int32_t", id + "_b", c->bias)
+           << array("int32_t", id + "_wt", c->wide_table) << array("int8_t", id + "_rows", c->rows)
+           << array("int32_t", id + "_mt", c->mve_table) << array("int32_t", id + "_b", c->bias)
            << array("int32_t", id + "_m", c->multiplier) << array("int32_t", id + "_s", c->shift)
            << array("int8_t", id + "_out", host) << float_array(id + "_inf", c->input_f32);
       auto ptr = [&](const std::string& suffix, bool present) { return present ? id + suffix : std::string("0"); };
@@ -160,7 +161,8 @@ int main(int argc, char** argv) {
       entry += ", " + ptr("_in", !c->input.empty()) + ", " + ptr("_inf", !c->input_f32.empty()) + ", " +
                ptr("_in2", !c->input2.empty()) + ", " +
                ptr("_w", !c->weights.empty()) + ", " + ptr("_ww", !c->wide_weights.empty()) + ", " +
-               ptr("_wt", !c->wide_table.empty()) + ", " + ptr("_b", !c->bias.empty()) + ", " +
+               ptr("_wt", !c->wide_table.empty()) + ", " + ptr("_rows", !c->rows.empty()) + ", " +
+               ptr("_mt", !c->mve_table.empty()) + ", " + ptr("_b", !c->bias.empty()) + ", " +
                ptr("_m", !c->multiplier.empty()) + ", " + ptr("_s", !c->shift.empty()) + ", " + id + "_out, " +
                std::to_string(host.size()) + "},\n";
       table << entry;
