@@ -332,10 +332,30 @@ TrainResult train_impl(const Dataset& d, const NetworkConfig& cfg, const std::fu
   if (d.x.size() != d.size() * width) throw Error("train: features do not match the network's input shape");
   torch::manual_seed(cfg.seed);
   torch::set_num_threads(cfg.threads);
-  std::vector<bool> is_val = cfg.folds > 1 ? fold_split(d, cfg.folds, cfg.fold, cfg.seed, cfg.regression)
-                                            : validation_split(d, cfg.validation, cfg.seed, cfg.regression);
+  // With folds (the tuner), fold `fold` is left out entirely: neither trained on nor used to pick the best
+  // epoch, so that scoring it afterwards is not fooled; the validation split is drawn from the other folds,
+  // as mote train would draw it from a training set without them.
+  std::vector<bool> excluded(d.size(), false), is_val;
+  if (cfg.folds > 1) {
+    excluded = fold_split(d, cfg.folds, cfg.fold, cfg.seed, cfg.regression);
+    Dataset rest;
+    std::vector<size_t> at;
+    for (size_t i = 0; i < d.size(); ++i)
+      if (!excluded[i]) {
+        at.push_back(i);
+        rest.group.push_back(d.group[i]);
+        if (!d.y.empty()) rest.y.push_back(d.y[i]);
+        if (!d.target.empty()) rest.target.push_back(d.target[i]);
+      }
+    const std::vector<bool> v = validation_split(rest, cfg.validation, cfg.seed, cfg.regression);
+    is_val.assign(d.size(), false);
+    for (size_t k = 0; k < at.size(); ++k) is_val[at[k]] = v[k];
+  } else {
+    is_val = validation_split(d, cfg.validation, cfg.seed, cfg.regression);
+  }
   std::vector<int64_t> tr, va;
   for (size_t i = 0; i < d.size(); ++i) {
+    if (excluded[i]) continue;
     if (is_val[i] && i < d.synthetic.size() && d.synthetic[i]) continue;  // validate on recorded data only
     (is_val[i] ? va : tr).push_back(static_cast<int64_t>(i));
   }

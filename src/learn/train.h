@@ -46,7 +46,7 @@ struct NetworkConfig {
   double learning_rate = 0.0005;
   int batch_size = 32;
   double validation = 0.2;  // fraction of training samples (stratified, by sample) held out
-  int folds = 0, fold = 0;  // folds > 1: hold out fold `fold` of a stratified k-fold split instead (the tuner)
+  int folds = 0, fold = 0;  // folds > 1: leave fold `fold` of a stratified k-fold split out entirely (the tuner)
   int patience = 10;        // early stopping: epochs without a better validation loss; 0 = off
   bool class_weights = false;
   Augment augment;
