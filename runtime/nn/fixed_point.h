@@ -134,11 +134,30 @@ inline bool requant_fold(int32_t multiplier, int32_t shift, int32_t output_offse
 // requant_fast plus the output offset from a folded channel, saturated to int8: (x m + word 2^32 + 2^30
 // - [x < 0] 2^31) >> 32 >> k; the assembly's AND, ADDS, ADC, SMLAL, ASR, SSAT.
 inline int8_t requant_folded(int32_t x, const int32_t* folded) {
+#if defined(__thumb2__) && defined(__ARM_FEATURE_SAT) && __ARM_FEATURE_SAT
+  // ARMv7-M and later: the assembly passes' six instructions after loading the channel (LDRD, LDR: an LDM would
+  // load in register-number order, whatever registers GCC picks); GCC's int64 form took about twice as many.
+  int32_t m, k, word, hi;
+  uint32_t lo;
+  __asm__("ldrd    %[m], %[k], [%[f]]\n\t"
+          "ldr     %[w], [%[f], #8]\n\t"
+          "and     %[lo], %[x], #0x80000000\n\t"
+          "adds    %[lo], %[lo], #0x40000000\n\t"
+          "adc     %[hi], %[w], %[x], asr #31\n\t"
+          "smlal   %[lo], %[hi], %[x], %[m]\n\t"
+          "asr     %[hi], %[hi], %[k]\n\t"
+          "ssat    %[hi], #8, %[hi]\n\t"
+          : [lo] "=&r"(lo), [hi] "=&r"(hi), [m] "=&r"(m), [k] "=&r"(k), [w] "=&r"(word)
+          : [x] "r"(x), [f] "r"(folded)
+          : "cc", "memory");
+  return static_cast<int8_t>(hi);
+#else
   const int64_t base = static_cast<int64_t>(folded[2]) * (static_cast<int64_t>(1) << 32) + (static_cast<int64_t>(1) << 30) -
                        (x < 0 ? (static_cast<int64_t>(1) << 31) : 0);
   const int32_t high = static_cast<int32_t>((static_cast<int64_t>(x) * folded[0] + base) >> 32);
   const int32_t v = high >> (folded[1] & 31);
   return static_cast<int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
+#endif
 }
 
 // requant_folded without a 64-bit multiply, for cores that have none (ARMv6-M): the same sum x m + word 2^32 +
