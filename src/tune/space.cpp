@@ -42,6 +42,15 @@ json dense_stack(int depth, int width, bool dropout, bool flatten_first) {
   return layers;
 }
 
+json flatten_block() { return {{"name", "flatten"}, {"type", "flatten"}, {"params", json::object()}}; }
+
+// Powers of two from lo to hi that fit in a window of `frames`.
+std::vector<int> fft_lengths(int lo, int hi, double frames) {
+  std::vector<int> out;
+  for (int n = lo; n <= hi && n <= frames; n *= 2) out.push_back(n);
+  return out;
+}
+
 json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string* kind) {
   const double frames = window_ms * f.frequency_hz / 1000.0;
   if (f.frequency_hz >= 4000) {  // audio: frames of 20-32 ms; cepstra, filterbank energies or the spectrogram
@@ -53,11 +62,9 @@ json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string*
     return {{"name", type}, {"type", type}, {"params", p}};
   }
   *kind = "flat";
-  if (d.below(4) == 0) return {{"name", "flatten"}, {"type", "flatten"}, {"params", json::object()}};
-  std::vector<int> ffts;
-  for (int n = 16; n <= 256; n *= 2)
-    if (n <= frames) ffts.push_back(n);
-  if (ffts.empty()) return {{"name", "flatten"}, {"type", "flatten"}, {"params", json::object()}};
+  if (d.below(4) == 0) return flatten_block();
+  const std::vector<int> ffts = fft_lengths(16, 256, frames);
+  if (ffts.empty()) return flatten_block();
   const int fft = d.pick(ffts);
   json p = {{"fft_length", fft}, {"take_log", d.below(4) != 0}};
   if (d.coin()) p["spectral_bands"] = std::min(fft / 2, d.pick<int>({4, 8, 16}));
@@ -68,11 +75,8 @@ json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string*
 // An anomaly-only impulse (vibration, machine sound): the spectrum at a fine resolution is what separates a
 // worn bearing from a good one; FFT 64-1024 within the window, 0/8/16/32 bands, log mostly.
 json anomaly_dsp(double window_ms, double frequency_hz, Draw& d) {
-  const double frames = window_ms * frequency_hz / 1000.0;
-  std::vector<int> ffts;
-  for (int n = 64; n <= 1024; n *= 2)
-    if (n <= frames) ffts.push_back(n);
-  if (ffts.empty()) return {{"name", "flatten"}, {"type", "flatten"}, {"params", json::object()}};
+  const std::vector<int> ffts = fft_lengths(64, 1024, window_ms * frequency_hz / 1000.0);
+  if (ffts.empty()) return flatten_block();
   const int fft = d.pick(ffts);
   json p = {{"fft_length", fft}, {"take_log", d.below(4) != 0}};
   const int bands = d.pick<int>({0, 8, 16, 32});
