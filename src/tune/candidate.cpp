@@ -15,6 +15,8 @@
 #include "learn/pipeline.h"
 #include "learn/metrics.h"
 #include "learn/rotate.h"
+#include "learn/tree_block.h"
+#include "learn/trees/block.h"
 #include "learn/train.h"
 #include "quant/executor.h"
 #include "quant/quantize.h"
@@ -106,6 +108,69 @@ json score_held_out(const learn::Dataset& d, const FeatureTable& t, const std::v
           {"window_accuracy", static_cast<double>(right) / n}, {"samples_scored", truth.size()}, {"validation_windows_scored", n}};
 }
 
+// What the folds are dealt by: each row's group (its sample's group, or the sample) and label.
+struct SplitRows {
+  std::map<int64_t, std::string> groups;
+  std::map<std::string, int64_t> group_id;
+  const std::vector<std::string>& classes;
+  bool regression;
+  SplitRows(Project& p, const std::string& group_by, const std::vector<std::string>& c, bool r)
+      : groups(sample_groups(p, group_by)), classes(c), regression(r) {
+    for (const auto& [id, g] : groups) group_id.emplace(g, static_cast<int64_t>(group_id.size()));
+  }
+  void add(learn::Dataset& d, const FeatureRow& r) const {
+    auto it = groups.find(r.sample_id);
+    d.group.push_back(it == groups.end() ? -1 - r.sample_id : group_id.at(it->second));
+    if (regression) d.target.push_back(std::strtof(r.label.c_str(), nullptr));
+    else d.y.push_back(static_cast<int>(std::lower_bound(classes.begin(), classes.end(), r.label) - classes.begin()));
+  }
+};
+
+std::vector<std::string> class_names(const FeatureTable& t, bool regression) {
+  std::set<std::string> seen;
+  if (!regression)
+    for (const auto& r : t.rows) seen.insert(r.label);
+  return {seen.begin(), seen.end()};
+}
+
+// A tree candidate (random_forest / gradient_boosting): trained per fold on the other folds' windows, its
+// int8 model (the device's kernel) run on the held-out windows and scored like a network.
+json score_trees(Project& p, const Impulse& impulse, const BlockSpec& b, const FeatureTable& t, const CandidateOptions& o) {
+  const learn::BlockColumns cols = learn::block_columns(impulse, b);
+  const std::string where = "impulse.learn." + b.name;
+  learn::trees::TreeConfig cfg = learn::trees::parse_tree_config(b.type, b.params, cols.width, where);
+  cfg.seed = o.seed;
+  std::vector<size_t> rows(t.rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const std::vector<float> x = learn::gather(t, cols, rows);
+  const std::vector<std::string> classes = class_names(t, cfg.regression);
+  learn::Dataset d;
+  const SplitRows split(p, o.group_by, classes, cfg.regression);
+  for (const auto& r : t.rows) split.add(d, r);
+  const std::set<int64_t> distinct(d.group.begin(), d.group.end());
+  const int folds = static_cast<int>(std::min<size_t>(std::max(2, o.folds), distinct.size()));
+  if (folds < 2) throw Error("tune: one sample (group) only; add training samples so that some can be held out");
+  std::vector<std::vector<float>> held_out(d.size());
+  json out;
+  for (int k = 0; k < (o.all_folds ? folds : 1); ++k) {
+    const std::vector<bool> is_val = learn::fold_split(d, folds, k, o.seed, cfg.regression);
+    std::vector<float> tx;
+    learn::trees::TreeData td;
+    for (size_t i = 0; i < d.size(); ++i)
+      if (!is_val[i]) tx.insert(tx.end(), x.begin() + i * cols.width, x.begin() + (i + 1) * cols.width), td.labels.push_back(t.rows[i].label);
+    td.x = tx.data(), td.rows = td.labels.size(), td.width = cols.width;
+    const learn::trees::TreeTrained tt = learn::trees::train_trees(cfg, td, where);
+    const learn::trees::Tables tables = learn::trees::make_tables(tt.model);
+    for (size_t i = 0; i < d.size(); ++i)
+      if (is_val[i]) held_out[i] = learn::trees::dequantize(tt.model, learn::trees::predict_int8(tt.model, tables, x.data() + i * cols.width));
+    if (k == 0)
+      out = {{"groups", distinct.size()}, {"folds", folds}, {"windows", t.rows.size()}, {"train_windows", td.rows},
+             {"validation_windows", d.size() - td.rows}, {"nodes", tt.model.internal_nodes()}, {"table_bytes", tables.const_bytes()}};
+  }
+  out.update(score_held_out(d, t, held_out, cfg.regression, static_cast<int>(classes.size()), o.all_folds ? cfg.min_confidence : 0.0, o.metric));
+  return out;
+}
+
 // A neural candidate: trained per fold (see CandidateOptions), scored on the held-out samples in int8.
 struct NetworkRun {
   learn::NetworkConfig cfg;
@@ -119,12 +184,7 @@ json score_network(Project& p, const Impulse& impulse, const BlockSpec& nn, cons
 
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  std::vector<std::string> classes;
-  if (!regression) {
-    std::set<std::string> seen;
-    for (const auto& r : t.rows) seen.insert(r.label);
-    classes.assign(seen.begin(), seen.end());
-  }
+  const std::vector<std::string> classes = class_names(t, regression);
   learn::NetworkConfig& cfg = run->cfg;
   cfg = learn::parse_network_config(nn.params, cols.info, static_cast<int>(classes.size()), regression,
                                                          "impulse.learn." + nn.name);
@@ -152,17 +212,9 @@ json score_network(Project& p, const Impulse& impulse, const BlockSpec& nn, cons
   d.x.insert(d.x.end(), extra.begin(), extra.end());
   d.synthetic.assign(t.rows.size(), false);
   d.synthetic.resize(t.rows.size() + turned.rows.size(), true);
-  const auto groups = sample_groups(p, o.group_by);
-  std::map<std::string, int64_t> group_id;
-  for (const auto& [id, g] : groups) group_id.emplace(g, static_cast<int64_t>(group_id.size()));
-  auto add_row = [&](const FeatureRow& r) {
-    auto it = groups.find(r.sample_id);
-    d.group.push_back(it == groups.end() ? -1 - r.sample_id : group_id[it->second]);
-    if (regression) d.target.push_back(std::strtof(r.label.c_str(), nullptr));
-    else d.y.push_back(static_cast<int>(std::lower_bound(classes.begin(), classes.end(), r.label) - classes.begin()));
-  };
-  for (const auto& r : t.rows) add_row(r);
-  for (const auto& r : turned.rows) add_row(r);
+  const SplitRows split(p, o.group_by, classes, regression);
+  for (const auto& r : t.rows) split.add(d, r);
+  for (const auto& r : turned.rows) split.add(d, r);
   // The split: k folds of whole samples (or groups). Lower rungs hold out fold 0; the last rung trains once
   // per fold, so that every training sample is predicted once by a model that never saw it (a score that a
   // small validation set does not saturate). Every candidate sees the same folds (the seed).
@@ -269,8 +321,8 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
   const BlockSpec* nn = nullptr;
   for (const auto& b : spec.learn)
     if (b.type == "classifier" || b.type == "regression") nn = &b;
-  if (!nn && std::none_of(spec.learn.begin(), spec.learn.end(), [](const BlockSpec& b) { return b.type == "kmeans" || b.type == "gmm"; }))
-    throw error_at("impulse.learn", "has no classifier, regression or anomaly block to tune");
+  if (!nn && std::none_of(spec.learn.begin(), spec.learn.end(), [](const BlockSpec& b) { return b.type == "kmeans" || b.type == "gmm" || learn::trees::is_tree_type(b.type); }))
+    throw error_at("impulse.learn", "has no classifier, regression, tree or anomaly block to tune");
   SampleFilter training;
   training.category = Category::Training;
   const FeatureTable t = generate_features(p.store(), impulse, training, true);
@@ -278,7 +330,10 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   NetworkRun net;
-  json out = nn ? score_network(p, impulse, *nn, t, o, &net) : score_anomaly(p, impulse, spec, t);
+  const BlockSpec* tree = nullptr;
+  for (const auto& b : spec.learn)
+    if (learn::trees::is_tree_type(b.type)) tree = &b;
+  json out = nn ? score_network(p, impulse, *nn, t, o, &net) : tree ? score_trees(p, impulse, *tree, t, o) : score_anomaly(p, impulse, spec, t);
 
   if (o.profile) {  // a finalist: the whole impulse as the device would run it, measured on QEMU
     std::vector<learn::TrainedBlock> models;
@@ -288,7 +343,11 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
       tb.type = b.type;
       tb.features_hash = impulse.hash();
       tb.spec_hash = learn::block_spec_hash(b);
-      if (&b == nn) {
+      if (learn::trees::is_tree_type(b.type)) {  // trained on every training window, as mote train trains it
+        tb = learn::train_tree_block(b, learn::block_columns(impulse, b), t, rows, true);
+        tb.features_hash = impulse.hash();
+        tb.spec_hash = learn::block_spec_hash(b);
+      } else if (&b == nn) {
         tb.model = {{"ir", ir::to_json(net.trained.model)}, {"int8_input", net.cfg.int8_input}, {"min_confidence", net.min_confidence}};
       } else if (b.type == "kmeans" || b.type == "gmm") {
         const learn::BlockColumns ac = learn::block_columns(impulse, b);
@@ -304,7 +363,7 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
                             {"holdout_false_positive_rate", finite(am.score.fpr)}, {"separation", finite(am.score.separation)},
                             {"holdout_windows", am.score.holdout_windows}};
       } else {
-        throw error_at("impulse.learn." + b.name, "a tuner candidate holds one neural block and k-means/GMM anomaly blocks");
+        throw error_at("impulse.learn." + b.name, "a tuner candidate holds one neural or tree block and k-means/GMM anomaly blocks");
       }
       models.push_back(std::move(tb));
     }

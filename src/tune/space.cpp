@@ -132,6 +132,14 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
     }
     c["dsp"] = json::array({dsp});
     for (auto& l : c["learn"]) l["dsp"] = json::array({dsp["name"]});
+    if (nn && kind == "flat" && d.below(4) == 0) {  // a tree ensemble over the same features (src/learn/trees)
+      const bool forest = d.coin();
+      json p = {{"task", f.regression ? "regression" : "classification"}, {"trees", forest ? d.pick<int>({10, 30, 60}) : d.pick<int>({20, 50, 100})},
+                {"max_depth", forest ? d.pick<int>({6, 8, 10}) : d.pick<int>({2, 3, 4})}};
+      if (!forest) p["learning_rate"] = d.pick<double>({0.05, 0.1, 0.2});
+      for (auto& l : c["learn"])
+        if (l["name"] == nn->name) l = {{"name", nn->name}, {"type", forest ? "random_forest" : "gradient_boosting"}, {"dsp", l["dsp"]}, {"params", p}};
+    }
     if (kind == "flat" && dsp["type"] == "spectral" && d.coin()) {  // the spectrum plus each axis's statistics (mean: posture)
       c["dsp"].push_back({{"name", "stats"}, {"type", "flatten"}, {"params", json::object()}});
       if (nn)
@@ -149,7 +157,7 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
       else
         layers = dense_stack(depth, d.pick<int>({8, 16, 32, 64}), dropout, kind != "flat");
       for (auto& l : c["learn"])
-        if (l["name"] == nn->name) {
+        if (l["name"] == nn->name && (l["type"] == "classifier" || l["type"] == "regression")) {
           json& p = l["params"];
           if (!p.is_object()) p = json::object();
           p["layers"] = layers;
@@ -192,6 +200,11 @@ std::string describe(const json& impulse) {
     const json& ap = b.contains("params") && b["params"].is_object() ? b["params"] : json::object();
     if (b.value("type", "") == "kmeans" && ap.contains("clusters")) s += " | kmeans " + std::to_string(ap["clusters"].get<int>());
     if (b.value("type", "") == "gmm" && ap.contains("components")) s += " | gmm " + std::to_string(ap["components"].get<int>());
+    if (b.value("type", "") == "random_forest" || b.value("type", "") == "gradient_boosting") {
+      s += std::string(b["type"] == "random_forest" ? " | forest " : " | boosting ") + std::to_string(ap.value("trees", 0)) + "x" +
+           std::to_string(ap.value("max_depth", 0));
+      continue;
+    }
     if (b.value("type", "") != "classifier" && b.value("type", "") != "regression") continue;
     const json& p = b.value("params", json::object());
     if (!p.contains("layers")) {

@@ -65,6 +65,13 @@ TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
     EXPECT_FALSE(mote::tune::describe(c).empty());
   }
   EXPECT_TRUE(kinds.count("spectral") && kinds.count("flatten")) << "motion data: spectral and flatten are both drawn";
+  std::set<std::string> learners;
+  for (const auto& c : mote::tune::sample_candidates(base, f, 40, 5)) {
+    learners.insert(c["learn"][0]["type"].get<std::string>());
+    if (c["learn"][0]["type"] != "classifier") EXPECT_FALSE(c["learn"][0]["params"].contains("layers")) << c.dump();
+  }
+  EXPECT_TRUE(learners.count("classifier") && (learners.count("random_forest") || learners.count("gradient_boosting")))
+      << "motion data: tree ensembles are drawn beside networks";
   f.frequency_hz = 16000;
   base.input.frequency_hz = 16000, base.input.window_ms = 1000;
   for (const auto& c : mote::tune::sample_candidates(base, f, 10, 1))
@@ -97,7 +104,12 @@ TEST(Tune, SameSeedSameTableAndNothingOfferedOverBudget) {
     EXPECT_EQ(c["fits"].get<bool>(), c["profile"]["ram_bytes"].get<double>() <= 2600 && c["profile"]["flash_bytes"].get<double>() <= 262144 &&
                                          c["latency_ms"].get<double>() <= 100);
     if (c["index"] == 0) EXPECT_FALSE(c["fits"].get<bool>()) << "the demo impulse needs more than 2600 B of RAM";
-    // The estimator's bounds on what is measured (issue 16): 5 % RAM and flash, 10 % instructions.
+    // The estimator's bounds on what is measured (issue 16): 5 % RAM and flash, 10 % instructions. Tree
+    // ensembles are measured but not estimated yet, and say so.
+    if (c.contains("estimate_note")) {
+      EXPECT_FALSE(c.contains("estimate_error"));
+      continue;
+    }
     EXPECT_LE(std::fabs(c["estimate_error"]["ram"].get<double>()), 0.05) << c.dump();
     EXPECT_LE(std::fabs(c["estimate_error"]["flash"].get<double>()), 0.05) << c.dump();
     EXPECT_LE(std::fabs(c["estimate_error"]["instructions"].get<double>()), 0.10) << c.dump();
