@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/files.h"
+#include "impulse/blocks/params.h"
 #include "impulse/features.h"
 
 namespace mote::cli {
@@ -90,6 +91,14 @@ void register_impulse(CLI::App& app, Context& ctx) {
       save_impulse(p, parse_impulse(j));
       std::cout << "impulse set from " << file << "\n";
       show(p, false);
+    };
+  });
+  auto* schema = cmd->add_subcommand("schema", "Every block's parameters: type, range, default, unit, help (the docs/blocks.md tables)");
+  schema->add_flag("--json", json, "Print as JSON (what GET /api/blocks/schema serves)");
+  schema->callback([&ctx] {
+    ctx.run = [] {
+      if (json) print_json(blocks::schemas_json());
+      else std::cout << blocks::schemas_markdown();
     };
   });
 }

@@ -43,7 +43,7 @@ struct Registered {
   std::unique_ptr<DspBlock> (*make)(const BlockSpec&, const InputSpec&, size_t, const std::string&);
 };
 const Registered kBlocks[] = {
-#define MOTE_DSP_BLOCK(type, factory) {type, blocks::factory},
+#define MOTE_DSP_BLOCK(type, factory, schema) {type, blocks::factory},
 #include "impulse/blocks/blocks.def"
 #undef MOTE_DSP_BLOCK
 };

@@ -6,7 +6,7 @@
 
 #include "core/crypto.h"
 #include "core/error.h"
-#include "core/json_fields.h"
+#include "impulse/blocks/params.h"
 
 using nlohmann::json;
 
@@ -14,7 +14,6 @@ namespace mote {
 
 namespace {
 
-const auto number = &json_number;
 
 std::string choice(const json& obj, const char* key, const std::string& fallback, const std::string& where,
                    std::initializer_list<const char*> allowed) {
@@ -40,7 +39,7 @@ std::vector<std::string> strings(const json& obj, const char* key, const std::st
   return out;
 }
 
-std::vector<BlockSpec> blocks(const json& j, const char* key, const char* inputs_key) {
+std::vector<BlockSpec> block_list(const json& j, const char* key, const char* inputs_key) {
   std::vector<BlockSpec> out;
   if (!j.contains(key)) return out;
   std::string where = std::string("impulse.") + key;
@@ -72,6 +71,40 @@ size_t InputSpec::stride_frames() const {
   return std::max<size_t>(1, static_cast<size_t>(std::lround(stride_ms * frequency_hz / 1000.0)));
 }
 
+namespace blocks {
+
+const BlockSchema& time_series_input_schema() {
+  static const BlockSchema s{
+      "time-series", "input", "windows cut from each sample's axes, resampled to one rate",
+      {{.name = "frequency_hz", .type = ParamType::Number, .lo = 0.001, .hi = 1e6, .fallback = 62.5, .unit = "Hz",
+        .help = "sampling rate the windows are resampled to (samples recorded at another rate are resampled)"},
+       {.name = "window_ms", .type = ParamType::Number, .lo = 1, .hi = 3600e3, .fallback = 2000, .unit = "ms",
+        .help = "length of one window: what the model sees at once", .rule = "holds at least one frame at frequency_hz"},
+       {.name = "stride_ms", .type = ParamType::Number, .lo = 1, .hi = 3600e3, .unit = "ms",
+        .help = "step between windows (training data augmentation and continuous classification)",
+        .depends = "a quarter of window_ms"},
+       {.name = "zero_pad", .type = ParamType::Flag, .fallback = true,
+        .help = "keep samples shorter than a window, padded with zeros (else they are dropped)"},
+       {.name = "axes", .type = ParamType::Names, .fallback = json::array(),
+        .help = "sensor names taken from each sample, in this order (empty: every axis of the first sample)"}}};
+  return s;
+}
+
+const BlockSchema& image_input_schema() {
+  static const BlockSchema s{
+      "image", "input", "one image per sample, resized for the image block",
+      {{.name = "width", .type = ParamType::Integer, .lo = 1, .hi = 4096, .fallback = 96, .unit = "px", .help = "width after resizing"},
+       {.name = "height", .type = ParamType::Integer, .lo = 1, .hi = 4096, .fallback = 96, .unit = "px", .help = "height after resizing"},
+       {.name = "resize", .type = ParamType::Choice, .fallback = "squash",
+        .help = "squash: stretch to fit; fit-shortest: crop the longer side; fit-longest: pad the shorter side",
+        .choices = {"squash", "fit-shortest", "fit-longest"}},
+       {.name = "color", .type = ParamType::Choice, .fallback = "rgb", .help = "colour depth the model reads",
+        .choices = {"rgb", "grayscale"}}}};
+  return s;
+}
+
+}  // namespace blocks
+
 ImpulseSpec parse_impulse(const json& j) {
   if (!j.is_object()) throw error_at("impulse", "must be an object {input, dsp, learn}");
   ImpulseSpec spec;
@@ -81,23 +114,24 @@ ImpulseSpec parse_impulse(const json& j) {
   std::string type = choice(in, "type", "time-series", w, {"time-series", "image"});
   InputSpec& i = spec.input;
   if (type == "time-series") {
+    blocks::Params p(in, w, blocks::time_series_input_schema(), ".");
     i.type = InputType::TimeSeries;
-    i.frequency_hz = number(in, "frequency_hz", i.frequency_hz, w, 0.001, 1e6);
-    i.window_ms = number(in, "window_ms", i.window_ms, w, 1, 3600e3);
-    i.stride_ms = number(in, "stride_ms", i.window_ms / 4, w, 1, 3600e3);
-    if (in.contains("zero_pad") && !in["zero_pad"].is_boolean()) throw error_at(w + ".zero_pad", "must be true or false");
-    i.zero_pad = in.value("zero_pad", true);
-    i.axes = strings(in, "axes", w);
+    i.frequency_hz = p.number("frequency_hz");
+    i.window_ms = p.number("window_ms");
+    i.stride_ms = p.number("stride_ms", i.window_ms / 4);
+    i.zero_pad = p.flag("zero_pad");
+    i.axes = p.names("axes");
     if (i.window_frames() < 1) throw error_at(w + ".window_ms", "holds no frame at frequency_hz; make it longer");
   } else {
+    blocks::Params p(in, w, blocks::image_input_schema(), ".");
     i.type = InputType::Image;
-    i.width = static_cast<uint32_t>(number(in, "width", 96, w, 1, 4096));
-    i.height = static_cast<uint32_t>(number(in, "height", 96, w, 1, 4096));
-    i.resize = choice(in, "resize", "squash", w, {"squash", "fit-shortest", "fit-longest"});
-    i.color = choice(in, "color", "rgb", w, {"rgb", "grayscale"});
+    i.width = static_cast<uint32_t>(p.integer("width"));
+    i.height = static_cast<uint32_t>(p.integer("height"));
+    i.resize = p.choice("resize");
+    i.color = p.choice("color");
   }
-  spec.dsp = blocks(j, "dsp", "axes");
-  spec.learn = blocks(j, "learn", "dsp");
+  spec.dsp = block_list(j, "dsp", "axes");
+  spec.learn = block_list(j, "learn", "dsp");
   std::set<std::string> dsp_names;
   for (auto& b : spec.dsp) dsp_names.insert(b.name);
   for (size_t k = 0; k < spec.learn.size(); ++k) {

@@ -86,6 +86,8 @@ void add_model_routes(std::vector<Route>& routes);
 void add_deploy_routes(std::vector<Route>& routes);   // api_deploy.cpp: packages as zip, the Cortex-M4 profile
 void add_anomaly_routes(std::vector<Route>& routes);  // api_anomaly.cpp: cluster view and score distribution
 void add_live_routes(std::vector<Route>& routes);     // api_live.cpp: device streams in, results out over SSE
+void add_impulse_routes(std::vector<Route>& routes);  // api_impulse.cpp: block schemas, the DSP preview
+void add_tune_routes(std::vector<Route>& routes);     // api_tune.cpp: tuner runs, candidates, apply
 
 // Who made the current request: "key 3", "session", or "" (no credential).
 const std::string& request_credential();

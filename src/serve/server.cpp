@@ -366,6 +366,8 @@ struct Server::Impl {
     add_deploy_routes(routes);
     add_anomaly_routes(routes);
     add_live_routes(routes);
+    add_impulse_routes(routes);
+    add_tune_routes(routes);
     routes.push_back({"GET", "/api", "/api", "this list of endpoints", [this](Api&, const httplib::Request&, httplib::Response& res) {
                         json list = json::array();
                         for (auto& r : routes) list.push_back({{"method", r.method}, {"path", r.doc}, {"what", r.what}});

@@ -12,16 +12,21 @@
 
 namespace mote::blocks {
 
-struct FramingDefaults {
-  double frame_length_s, frame_stride_s, preemphasis;
-};
+// The framing parameters' schema entries, with this block's defaults: frame_length_s, frame_stride_s,
+// fft_length, window, preemphasis.
+std::vector<ParamSpec> framing_params(double frame_length_s, double frame_stride_s, double preemphasis);
+// The mel range's schema entries: low_hz, high_hz.
+std::vector<ParamSpec> mel_range_params();
+// The scale and noise floor of the mfe and spectrogram blocks.
+std::vector<ParamSpec> db_scale_params();
+// Concatenates schema entry lists.
+std::vector<ParamSpec> concat(std::initializer_list<std::vector<ParamSpec>> parts);
 
 // Reads the framing parameters into p and checks them: one time-series axis, a frame of at least one
 // sample and at most fft_length samples (default fft_length: the smallest power of two holding a frame),
 // and an input window holding at least one frame. Errors name the field and what to change. Returns the
 // FFT length.
-int read_framing(Params& p, const InputSpec& in, size_t axes, const std::string& where, const std::string& block,
-                  const FramingDefaults& d);
+int read_framing(Params& p, const InputSpec& in, size_t axes, const std::string& where, const std::string& block);
 
 // Mel filter edges low_hz..high_hz (high_hz 0 = half the sampling rate), checked; returns {low, high}.
 std::pair<double, double> read_mel_range(Params& p, double rate_hz);

@@ -38,15 +38,25 @@ class FlattenBlock : public DspBlock {
 
 }  // namespace
 
+const BlockSchema& flatten_schema() {
+  static const BlockSchema s{
+      "flatten", "dsp", "chosen statistics of each axis over the window (one value per statistic and axis)",
+      {{.name = "scale_axes", .type = ParamType::Number, .lo = -1e6, .hi = 1e6, .fallback = 1.0, .unit = "",
+          .help = "every input value is multiplied by it first (e.g. 0.001 turns milli-g into g)"},
+       {.name = "stats", .type = ParamType::Choices, .fallback = kStatNames, .help = "statistics computed per axis",
+        .choices = kStatNames, .rule = "at least one"}}};
+  return s;
+}
+
 std::unique_ptr<DspBlock> make_flatten_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
   if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "flatten needs a time-series input");
   if (in.window_frames() > 65535) throw error_at("impulse.input.window_ms", "window holds over 65535 frames; shorten it");
-  Params p(spec.params, where);
+  Params p(spec.params, where, flatten_schema());
   dsp::FlattenConfig cfg{};
   cfg.frames = static_cast<uint16_t>(in.window_frames());
   cfg.axes = static_cast<uint16_t>(axes);
-  cfg.scale = static_cast<float>(p.number("scale_axes", 1.0, -1e6, 1e6));
-  auto stats = p.choices("stats", kStatNames, kStatNames);
+  cfg.scale = static_cast<float>(p.number("scale_axes"));
+  auto stats = p.choices("stats");
   if (stats.empty()) throw error_at(p.at("stats"), "choose at least one statistic");
   for (size_t s = 0; s < kStatNames.size(); ++s)
     if (std::find(stats.begin(), stats.end(), kStatNames[s]) != stats.end()) cfg.stats |= 1u << s;

@@ -44,10 +44,19 @@ class ImageBlock : public DspBlock {
 
 }  // namespace
 
+const BlockSchema& image_schema() {
+  static const BlockSchema s{
+      "image", "dsp", "resize to the input's width x height and colour depth, pixels scaled to 0..1",
+      {{.name = "interpolation", .type = ParamType::Choice, .fallback = "bilinear",
+        .help = "how pixels are resampled: nearest keeps hard edges, bilinear is smoother",
+        .choices = {"nearest", "bilinear"}}}};
+  return s;
+}
+
 std::unique_ptr<DspBlock> make_image_block(const BlockSpec& spec, const InputSpec& in, size_t, const std::string& where) {
   if (in.type != InputType::Image) throw error_at(where + ".type", "the image block needs an image input (impulse.input.type)");
-  Params p(spec.params, where);
-  std::string interp = p.choice("interpolation", "bilinear", {"nearest", "bilinear"});
+  Params p(spec.params, where, image_schema());
+  std::string interp = p.choice("interpolation");
   nlohmann::json params = p.finish();
   return std::make_unique<ImageBlock>(in, params, interp == "nearest" ? dsp::IMAGE_INTERP_NEAREST : dsp::IMAGE_INTERP_BILINEAR);
 }

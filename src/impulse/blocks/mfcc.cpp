@@ -63,20 +63,36 @@ class MfccBlock : public DspBlock {
 
 }  // namespace
 
+const BlockSchema& mfcc_schema() {
+  static const BlockSchema s{
+      "mfcc", "dsp", "mel-frequency cepstral coefficients per audio frame (frames x coefficients), for speech",
+      concat({framing_params(0.02, 0.02, 0.98),
+              {{.name = "num_filters", .type = ParamType::Integer, .lo = 2, .hi = 128, .fallback = 32,
+                .help = "mel filters", .rule = "at most fft_length / 2"},
+               {.name = "num_cepstral", .type = ParamType::Integer, .lo = 1, .hi = 128, .fallback = 13,
+                .help = "coefficients kept per frame", .rule = "at most num_filters"}},
+              mel_range_params(),
+              {{.name = "cep_lifter", .type = ParamType::Number, .lo = 0, .hi = 1000, .fallback = 22,
+                .help = "sinusoidal liftering of the coefficients (0: off)"},
+               {.name = "mean_normalize", .type = ParamType::Flag, .fallback = true,
+                .help = "subtract each coefficient's mean over the window", .rule = "needs at least two frames per window"}}})};
+  return s;
+}
+
 std::unique_ptr<DspBlock> make_mfcc_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
-  Params p(spec.params, where);
-  const int n = read_framing(p, in, axes, where, "mfcc", {0.02, 0.02, 0.98});
-  int filters = p.integer("num_filters", 32, 2, 128);
+  Params p(spec.params, where, mfcc_schema());
+  const int n = read_framing(p, in, axes, where, "mfcc");
+  int filters = p.integer("num_filters");
   if (filters > n / 2)
     throw error_at(p.at("num_filters"), std::to_string(filters) + " filters over " + std::to_string(n / 2 + 1) +
                                             " FFT bins leave some empty; use at most " + std::to_string(n / 2) +
                                             " or raise fft_length");
-  int ceps = p.integer("num_cepstral", 13, 1, 128);
+  int ceps = p.integer("num_cepstral");
   if (ceps > filters)
     throw error_at(p.at("num_cepstral"), std::to_string(ceps) + " is more than num_filters (" + std::to_string(filters) + ")");
   auto [low, high] = read_mel_range(p, in.frequency_hz);
-  p.number("cep_lifter", 22, 0, 1000);
-  bool normalize = p.flag("mean_normalize", true);
+  p.number("cep_lifter");
+  bool normalize = p.flag("mean_normalize");
   auto block = std::make_unique<MfccBlock>(p.finish(), in, low, high);
   if (normalize && block->output_shape()[0] == 1)
     throw error_at(p.at("mean_normalize"), "one frame per window normalises every coefficient to 0; set it false or "

@@ -48,18 +48,28 @@ class MfeBlock : public DspBlock {
 
 }  // namespace
 
+const BlockSchema& mfe_schema() {
+  static const BlockSchema s{
+      "mfe", "dsp", "log mel filterbank energies per audio frame (frames x filters), for non-voice audio",
+      concat({framing_params(0.02, 0.01, 0.0),
+              {{.name = "num_filters", .type = ParamType::Integer, .lo = 2, .hi = 128, .fallback = 40,
+                .help = "mel filters", .rule = "at most fft_length / 2"}},
+              mel_range_params(), db_scale_params()})};
+  return s;
+}
+
 std::unique_ptr<DspBlock> make_mfe_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
-  Params p(spec.params, where);
-  const int n = read_framing(p, in, axes, where, "mfe", {0.02, 0.01, 0.0});
-  int filters = p.integer("num_filters", 40, 2, 128);
+  Params p(spec.params, where, mfe_schema());
+  const int n = read_framing(p, in, axes, where, "mfe");
+  int filters = p.integer("num_filters");
   if (filters > n / 2)
     throw error_at(p.at("num_filters"), std::to_string(filters) + " filters over " + std::to_string(n / 2 + 1) +
                                             " FFT bins leave some empty; use at most " + std::to_string(n / 2) +
                                             " or raise fft_length");
   auto [low, high] = read_mel_range(p, in.frequency_hz);
-  std::string scale = p.choice("scale", "normalized", {"normalized", "db"});
+  std::string scale = p.choice("scale");
   // Normalised output maps floor..+12 dB to 0..1, so the floor must lie below 12 dB.
-  p.number("noise_floor_db", -52, -200, scale == "db" ? 200 : 0);
+  p.number("noise_floor_db", {}, scale == "db" ? 200 : 0);
   return std::make_unique<MfeBlock>(p.finish(), in, low, high);
 }
 

@@ -33,12 +33,19 @@ class RawBlock : public DspBlock {
 
 }  // namespace
 
+const BlockSchema& raw_schema() {
+  static const BlockSchema s{"raw", "dsp", "the window itself, scaled (frames x axes), for networks that learn their own features",
+                             {{.name = "scale_axes", .type = ParamType::Number, .lo = -1e6, .hi = 1e6, .fallback = 1.0, .unit = "",
+          .help = "every input value is multiplied by it first (e.g. 0.001 turns milli-g into g)"}}};
+  return s;
+}
+
 std::unique_ptr<DspBlock> make_raw_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
   if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "raw needs a time-series input");
   if (in.window_frames() > 65535) throw error_at("impulse.input.window_ms", "window holds over 65535 frames; shorten it");
-  Params p(spec.params, where);
+  Params p(spec.params, where, raw_schema());
   dsp::RawConfig cfg{static_cast<uint16_t>(in.window_frames()), static_cast<uint16_t>(axes),
-                     static_cast<float>(p.number("scale_axes", 1.0, -1e6, 1e6))};
+                     static_cast<float>(p.number("scale_axes"))};
   return std::make_unique<RawBlock>(p.finish(), cfg);
 }
 

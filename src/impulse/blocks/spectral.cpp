@@ -75,31 +75,56 @@ class SpectralBlock : public DspBlock {
 
 }  // namespace
 
+const BlockSchema& spectral_schema() {
+  static const BlockSchema s{
+      "spectral", "dsp",
+      "per axis: RMS, skewness, kurtosis, then the Welch power spectrum (bins or log-spaced bands) and its peaks",
+      {{.name = "scale_axes", .type = ParamType::Number, .lo = -1e6, .hi = 1e6, .fallback = 1.0, .unit = "",
+          .help = "every input value is multiplied by it first (e.g. 0.001 turns milli-g into g)"},
+       {.name = "filter_type", .type = ParamType::Choice, .fallback = "none",
+        .help = "Butterworth filter before the statistics and the spectrum", .choices = {"none", "low", "high"}},
+       {.name = "filter_cutoff_hz", .type = ParamType::Number, .lo = 1e-6, .hi = 1e9, .unit = "Hz",
+        .help = "the filter's cutoff frequency", .rule = "below half the sampling rate (impulse.input.frequency_hz / 2)",
+        .depends = "3 Hz, or a quarter of the sampling rate when that is lower", .shown_when = "filter_type!=none"},
+       {.name = "filter_order", .type = ParamType::Integer, .lo = 1, .hi = 8, .fallback = 6,
+        .help = "the filter's order (steeper with more; two poles per section)", .shown_when = "filter_type!=none"},
+       {.name = "fft_length", .type = ParamType::Integer, .lo = 16, .hi = 4096, .unit = "samples",
+        .help = "Welch segment and FFT length: frequency resolution is frequency_hz / fft_length",
+        .rule = "a power of two, at most the window's frames rounded up to a power of two",
+        .depends = "64, or the window's frames rounded up to a power of two when that is shorter"},
+       {.name = "spectral_bands", .type = ParamType::Integer, .lo = 0, .hi = 2048, .fallback = 0,
+        .help = "0: every FFT bin; else the mean power of this many log-spaced bands", .rule = "at most fft_length / 2"},
+       {.name = "take_log", .type = ParamType::Flag, .fallback = true, .help = "power values as log10 (recommended)"},
+       {.name = "peaks", .type = ParamType::Integer, .lo = 0, .hi = 2048, .fallback = 0,
+        .help = "the largest spectral peaks per axis, each as (frequency, power)", .rule = "at most fft_length / 2"}}};
+  return s;
+}
+
 std::unique_ptr<DspBlock> make_spectral_block(const BlockSpec& spec, const InputSpec& in, size_t axes, const std::string& where) {
   if (in.type != InputType::TimeSeries) throw error_at(where + ".type", "spectral analysis needs a time-series input");
   if (in.window_frames() > 65535) throw error_at("impulse.input.window_ms", "window holds over 65535 frames; shorten it");
-  Params p(spec.params, where);
-  p.number("scale_axes", 1.0, -1e6, 1e6);
-  std::string type = p.choice("filter_type", "none", {"none", "low", "high"});
+  Params p(spec.params, where, spectral_schema());
+  p.number("scale_axes");
+  std::string type = p.choice("filter_type");
   double nyquist = in.frequency_hz / 2;
-  double cutoff = p.number("filter_cutoff_hz", std::min(3.0, nyquist / 2), 1e-6, 1e9);
+  double cutoff = p.number("filter_cutoff_hz", std::min(3.0, nyquist / 2));
   if (type != "none" && !(cutoff < nyquist))
     throw error_at(p.at("filter_cutoff_hz"), "must be below half the sampling rate (" + std::to_string(nyquist) + " Hz)");
-  p.integer("filter_order", 6, 1, 8);
+  p.integer("filter_order");
   // A window shorter than the FFT is zero-padded to one segment; past the next power of two that only
   // interpolates the spectrum, so it is refused.
   const size_t frames = in.window_frames();
   int longest = 16;
   while (static_cast<size_t>(longest) < frames && longest < 4096) longest <<= 1;
-  int n = p.integer("fft_length", std::min(64, longest), 16, 4096);
+  int n = p.integer("fft_length", std::min(64, longest));
   if (n & (n - 1)) throw error_at(p.at("fft_length"), std::to_string(n) + " is not a power of two; use 16, 32, ... 4096");
   if (n > longest)
     throw error_at(p.at("fft_length"), std::to_string(n) + " is longer than the window (" + std::to_string(frames) +
                                            " frames); use at most " + std::to_string(longest) +
                                            " or lengthen impulse.input.window_ms");
-  p.integer("spectral_bands", 0, 0, n / 2);
-  p.flag("take_log", true);
-  p.integer("peaks", 0, 0, n / 2);
+  p.integer("spectral_bands", {}, n / 2);
+  p.flag("take_log");
+  p.integer("peaks", {}, n / 2);
   return std::make_unique<SpectralBlock>(p.finish(), in, axes);
 }
 

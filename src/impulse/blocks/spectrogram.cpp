@@ -44,12 +44,19 @@ class SpectrogramBlock : public DspBlock {
 
 }  // namespace
 
+const BlockSchema& spectrogram_schema() {
+  static const BlockSchema s{"spectrogram", "dsp",
+                             "log power of every FFT bin per audio frame (frames x (fft_length / 2 + 1))",
+                             concat({framing_params(0.02, 0.01, 0.0), db_scale_params()})};
+  return s;
+}
+
 std::unique_ptr<DspBlock> make_spectrogram_block(const BlockSpec& spec, const InputSpec& in, size_t axes,
                                                  const std::string& where) {
-  Params p(spec.params, where);
-  read_framing(p, in, axes, where, "spectrogram", {0.02, 0.01, 0.0});
-  std::string scale = p.choice("scale", "normalized", {"normalized", "db"});
-  p.number("noise_floor_db", -52, -200, scale == "db" ? 200 : 0);
+  Params p(spec.params, where, spectrogram_schema());
+  read_framing(p, in, axes, where, "spectrogram");
+  std::string scale = p.choice("scale");
+  p.number("noise_floor_db", {}, scale == "db" ? 200 : 0);
   return std::make_unique<SpectrogramBlock>(p.finish(), in);
 }
 
