@@ -98,11 +98,13 @@ json dsp_instructions(const ImpulseSpec& spec, size_t block, size_t axes) {
 
 json preview(Project& p, const json& body) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (!body.contains("impulse")) throw HttpError{400, "preview: send {impulse, sample_id, start_ms}"};
-  if (!body.contains("sample_id") || !body["sample_id"].is_number_integer())
-    throw error_at("sample_id", "missing; choose a sample (GET /api/samples)");
+  Sample s;
+  try {
+    s = p.store().get(body["sample_id"].get<int64_t>());
+  } catch (const Error& e) {
+    throw HttpError{404, e.what()};
+  }
   ImpulseSpec spec = parse_impulse(body["impulse"]);
-  const Sample s = p.store().get(body["sample_id"].get<int64_t>());
   const InputSpec& in = spec.input;
   json out = {{"sample", {{"id", s.id}, {"name", s.name}, {"label", s.label}, {"kind", kind_name(s.kind)}}}};
   std::vector<float> features;
@@ -179,11 +181,22 @@ void add_impulse_routes(std::vector<Route>& r) {
                  reply_json(res, j);
                }});
   r.push_back({"POST", "/api/impulse/preview", "/api/impulse/preview",
-               "{impulse, sample_id, start_ms}: one window through the DSP blocks of an unsaved impulse",
+               "{impulse, sample_id, start_ms}: one window through the DSP blocks of an unsaved impulse ({valid: false, error} when it does not validate)",
                [](Api& api, const httplib::Request& req, httplib::Response& res) {
                  json b = body_json(req);
+                 if (!b.contains("impulse") || !b["impulse"].is_object()) throw HttpError{400, "impulse: missing; send {impulse, sample_id, start_ms}"};
+                 if (!b.contains("sample_id") || !b["sample_id"].is_number_integer())
+                   throw HttpError{400, "sample_id: missing; choose a sample (GET /api/samples)"};
                  auto p = api.pool.acquire();
-                 reply_json(res, preview(*p, b));
+                 // An impulse that does not validate is what a preview is for, not a failed request: 200 with
+                 // {valid: false, error} naming the field (the studio puts it on that field).
+                 try {
+                   json out = preview(*p, b);
+                   out["valid"] = true;
+                   reply_json(res, out);
+                 } catch (const Error& e) {
+                   reply_json(res, {{"valid", false}, {"error", e.what()}});
+                 }
                }});
 }
 

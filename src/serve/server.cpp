@@ -162,6 +162,12 @@ ProjectPool::Lease ProjectPool::acquire() {
     if (!free_.empty()) {
       auto p = std::move(free_.back());
       free_.pop_back();
+      // mote.json may have changed since (another connection's save, `mote impulse set`, a job): read it again.
+      try {
+        p->config() = json::parse(read_file(dir_ / "mote.json", 16u << 20));
+      } catch (const std::exception&) {
+        return Lease(*this, std::make_unique<Project>(Project::open(dir_)));  // names the problem
+      }
       return Lease(*this, std::move(p));
     }
   }

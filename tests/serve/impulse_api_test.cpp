@@ -99,6 +99,7 @@ TEST_F(ImpulseApi, PreviewEqualsFeatureGenerationForTheSameWindow) {
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   ASSERT_EQ(r->status, 200) << r->body;
   json j = body(r);
+  ASSERT_EQ(j["valid"], true) << r->body;
   std::printf("preview, 2 s 3-axis window, spectral + flatten: %.1f ms round trip (%.2f ms in the server)\n", ms,
               j["total_ms"].get<double>());
   EXPECT_EQ(j["window"]["start_ms"], 1024.0);
@@ -146,16 +147,19 @@ TEST_F(ImpulseApi, PreviewOfAnAudioClipIsAnImage) {
 TEST_F(ImpulseApi, PreviewErrorsNameTheField) {
   json imp = motion_impulse();
   imp["dsp"][0]["params"]["fft_length"] = 48;
+  // An impulse that does not validate is an answer (200, valid: false), not a failed request.
   auto r = preview(imp, motion_id, 0);
-  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(body(r)["valid"], false);
   EXPECT_EQ(body(r)["error"], "impulse.dsp[0].params.fft_length: 48 is not a power of two; use 16, 32, ... 4096");
   r = client->Post("/api/impulse/preview", with_key(), json({{"impulse", motion_impulse()}}).dump(), "application/json");
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(body(r)["error"], "sample_id: missing; choose a sample (GET /api/samples)");
+  EXPECT_EQ(preview(motion_impulse(), 99999, 0)->status, 404);
   // The studio's audio impulse over a motion sample: the missing axis is named.
   json audio = json::parse(R"({"input":{"type":"time-series","window_ms":1000,"frequency_hz":16000,"axes":["audio"]},
     "dsp":[{"type":"mfe"}]})");
   r = preview(audio, motion_id, 0);
-  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["valid"], false);
   EXPECT_NE(body(r)["error"].get<std::string>().find("has no sensor 'audio'"), std::string::npos) << r->body;
 }

@@ -147,7 +147,7 @@ try {
   await page.goto(link.replace(/\?token=.*/, '#/impulse'));
   await page.waitForSelector('#impulse-sizes table');
   // A bad parameter: the server's validation message is shown, naming the field.
-  await page.fill('#input-fields input[data-field="window_ms"]', '-5');
+  await page.fill('#input-fields [data-path="impulse.input.window_ms"]', '-5');
   await page.click('#save-impulse');
   await page.waitForSelector('#impulse-errors .error-box');
   assert.match(await page.textContent('#impulse-errors'), /window_ms/);
