@@ -10,6 +10,7 @@ const std::vector<JobKind>& job_kinds() {
       {"test", "evaluate the current models on the testing set", run_test_job},
       {"deploy", "package the trained impulse for a device (params.format: cpp, arduino, firmware, tflite, onnx)", run_deploy_job},
       {"profile", "the impulse on an emulated Cortex-M4 (QEMU): RAM, flash, instructions per stage, parity", run_profile_job},
+      {"tune", "search impulses under a device budget (mote tune; params: candidates, time_s, finalists, folds, ram_bytes, ...)", run_tune_job},
   };
   return list;
 }

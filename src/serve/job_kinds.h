@@ -17,5 +17,7 @@ nlohmann::json trained_models_json(Project& p);
 nlohmann::json run_deploy_job(JobContext& ctx);
 // Runs `mote profile --target cortex-m4` (params.windows, default 8) (job_profile.cpp).
 nlohmann::json run_profile_job(JobContext& ctx);
+// Runs `mote tune` as a child process, its lines into the log (job_tune.cpp); result {run}.
+nlohmann::json run_tune_job(JobContext& ctx);
 
 }  // namespace mote::serve

@@ -11,6 +11,7 @@ import { testingPage } from './pages/testing';
 import { classifyPage } from './pages/classify';
 import { deployPage } from './pages/deploy';
 import { anomalyPage } from './pages/anomaly';
+import { tunePage } from './pages/tune';
 
 export type Page = (root: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -20,6 +21,7 @@ const PAGES: { path: string; title: string; page: Page }[] = [
   { path: 'impulse', title: 'Impulse design', page: impulsePage },
   { path: 'features', title: 'Features', page: featuresPage },
   { path: 'training', title: 'Training', page: trainingPage },
+  { path: 'tune', title: 'Tuner', page: tunePage },
   { path: 'anomaly', title: 'Anomaly', page: anomalyPage },
   { path: 'testing', title: 'Model testing', page: testingPage },
   { path: 'classify', title: 'Live classification', page: classifyPage },
