@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "nn/conv2d_s8.h"
+#include "nn/conv2d_s8_mve.h"
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/fully_connected_s8_mve.h"
@@ -93,6 +94,24 @@ std::vector<int32_t> dense_mve_table(const quant::QLayer& l) {
   std::vector<int32_t> table(nn::fully_connected_s8_mve_table_words(p));
   const nn::PerChannelQuant q{l.multiplier.data(), l.shift.data()};
   if (!nn::fully_connected_s8_mve_table(p, q, l.bias.data(), l.weights.data(), table.data())) return {};
+  return table;
+}
+
+std::vector<int32_t> conv2d_mve_table(const quant::QLayer& l) {
+  if (l.op != ir::Op::Conv2D) return {};
+  nn::Conv2DS8Params p = conv2d_params(l);
+  p.input_offset = -l.input.zero_point;
+  p.output_offset = l.output.zero_point;
+  p.act_min = l.act_min;
+  p.act_max = l.act_max;
+  if (l.multiplier.size() != static_cast<size_t>(l.out.c) || l.shift.size() != static_cast<size_t>(l.out.c) ||
+      l.weights.size() != static_cast<size_t>(l.kernel_h) * l.kernel_w * l.in.c * l.out.c ||
+      (!l.bias.empty() && l.bias.size() != static_cast<size_t>(l.out.c)))
+    return {};
+  std::vector<int32_t> table(nn::conv2d_s8_mve_table_words(p));
+  const nn::PerChannelQuant q{l.multiplier.data(), l.shift.data()};
+  if (!nn::conv2d_s8_mve_table(p, q, l.bias.empty() ? nullptr : l.bias.data(), l.weights.data(), table.data()))
+    return {};
   return table;
 }
 
@@ -264,6 +283,12 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
            << "const mote::nn::FullyConnectedS8MveLayer " << id << "_layer = {" << x << ", " << id << "_rows, " << id
            << "_mve_table, " << y << ", " << l.in.size() << ", " << l.out.size() << "};\n";
     if (wide) data << "#else\n";
+    const std::vector<int32_t> conv_mve_table = conv2d_mve_table(l);
+    const bool conv_mve = !conv_mve_table.empty();
+    if (conv_mve)
+      data << "#if MOTE_NN_MVE_DENSE  // Helium: plain OHWI rows, 16 MACs per VMLADAVA, the input offset in the table\n"
+           << array("int8_t", id + "_rows", l.weights) << array("int32_t", id + "_mve_table", conv_mve_table)
+           << "#else\n";
     const size_t const_before = g.const_bytes;
     if (!l.weights.empty()) {
       std::vector<int8_t> weights = l.weights;
@@ -308,6 +333,10 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       }
     }
     layer_const_bytes = g.const_bytes - const_before;
+    if (conv_mve) {
+      data << "#endif  // MOTE_NN_MVE_DENSE\n";
+      g.mve_const_bytes += l.weights.size() + 4 * conv_mve_table.size() - layer_const_bytes;
+    }
     if (wide) g.wide_const_bytes += 4 * (wide_words.size() + wide_table.size()) - layer_const_bytes;
     if (mve) g.mve_const_bytes += l.weights.size() + 4 * mve_table.size() - layer_const_bytes;
     const std::string window = std::to_string(l.kernel_h) + ", " + std::to_string(l.kernel_w) + ", " +
@@ -340,9 +369,14 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       case ir::Op::Conv2D: {
         data << "const mote::nn::Conv2DS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out) << ", "
              << window << ", " << offsets << ", " << act << "};\n";
+        if (conv_mve)  // the planner's conv2d_s8 scratch holds the Helium form's column too
+          body << "#if MOTE_NN_MVE_DENSE\n  MOTE_RETURN_IF_ERROR(mote::nn::conv2d_s8_mve(" << id << "_params, " << x << ", "
+               << id << "_rows, " << id << "_mve_table, " << y << ", " << at(scratch_of[i]) << ", "
+               << nn::conv2d_s8_scratch_bytes(conv2d_shape(l)) << "));\n#else\n";
         body << "  MOTE_RETURN_IF_ERROR(mote::nn::conv2d_s8(" << id << "_params, " << id << "_quant, " << x << ", "
              << id << "_weights, " << id << "_bias, " << y << ", " << at(scratch_of[i]) << ", "
              << nn::conv2d_s8_scratch_bytes(conv2d_shape(l)) << "));\n";
+        if (conv_mve) body << "#endif\n";
         break;
       }
       case ir::Op::DepthwiseConv2D:
@@ -439,7 +473,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
 
   std::ostringstream src;
   src << banner << "#include \"" << name << ".h\"\n\n"
-      << "#include \"nn/add_s8.h\"\n#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
+      << "#include \"nn/add_s8.h\"\n#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/conv2d_s8_mve.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
       << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/fully_connected_s8_mve.h\"\n#include \"nn/fully_connected_s8_wide.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/mean_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
       << "namespace " << name << " {\nnamespace {\n\n"
       << "alignas(4) int8_t g_arena[kArenaBytes];\n\n" << data.str() << "\n}  // namespace\n\n";

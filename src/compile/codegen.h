@@ -37,5 +37,7 @@ bool dense_wide_form(const quant::QLayer& l, std::vector<int32_t>* words, std::v
 // fully_connected_s8_mve's table for a dense layer (what generated code calls on a core with Helium; the weights are
 // the IR's rows), or empty when the layer does not fit that form.
 std::vector<int32_t> dense_mve_table(const quant::QLayer& l);
+// conv2d_s8_mve's table for a convolution (the weights are the IR's OHWI rows), or empty when it does not fit.
+std::vector<int32_t> conv2d_mve_table(const quant::QLayer& l);
 
 }  // namespace mote::compile

@@ -9,6 +9,7 @@
 #include "nn/add_s8.h"
 #include "nn/avg_pool2d_s8.h"
 #include "nn/conv2d_s8.h"
+#include "nn/conv2d_s8_mve.h"
 #include "nn/depthwise_conv2d_s8.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/fully_connected_s8_mve.h"
@@ -24,7 +25,7 @@ namespace nntest {
 
 #define MOTE_NN_KERNELS(X)                  \
   X(FullyConnected, "fully_connected", 5)   \
-  X(Conv2D, "conv2d", 2)                    \
+  X(Conv2D, "conv2d", 3)                    \
   X(DepthwiseConv2D, "depthwise_conv2d", 2) \
   X(MaxPool2D, "max_pool2d", 2)             \
   X(AvgPool2D, "avg_pool2d", 1)             \
@@ -60,8 +61,8 @@ struct KernelCase {
   const int8_t* weights;
   const int32_t* wide_weights;  // fully connected: fully_connected_s8_wide's words and table, made by the host
   const int32_t* wide_table;    // (null when the layer does not fit that form)
-  const int8_t* rows;           // fully connected: the weights as [out][in] rows and fully_connected_s8_mve's table
-  const int32_t* mve_table;     // (null when the layer does not fit that form)
+  const int8_t* rows;           // fully connected: the weights as [out][in] rows and fully_connected_s8_mve's table;
+  const int32_t* mve_table;     // conv2d: OHWI rows and conv2d_s8_mve's table (null when the layer does not fit)
   const int32_t* bias;
   const int32_t* multiplier;
   const int32_t* shift;
@@ -77,7 +78,8 @@ const char* kernel_name(Kernel k);
 // 1 = "table" (exp looked up, the path generated code runs); fully connected a third, 2 = "fast"
 // (fully_connected_s8_fast where the layer fits, else the dsp path) and a fourth, 3 = "wide"
 // (fully_connected_s8_wide where the layer fits, else the dsp path) and a fifth, 4 = "mve" (fully_connected_s8_mve,
-// Helium on the M55 and plain C elsewhere, where the layer fits, else the dsp path); the others one: 0 = "ref".
+// Helium on the M55 and plain C elsewhere, where the layer fits, else the dsp path); conv2d a third, 2 = "mve"
+// (conv2d_s8_mve, likewise); the others one: 0 = "ref".
 int kernel_path_count(Kernel k);
 const char* path_name(Kernel k, int path);
 // Scratch the case needs on any path.

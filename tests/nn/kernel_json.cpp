@@ -84,6 +84,13 @@ std::unique_ptr<OwnedCase> case_from_json(const nlohmann::json& j) {
         // numpy writes OHWI; the kernels read conv2d_s8_pack_weights's order.
         if (c->weights.size() != conv2d_len(c->conv) * static_cast<size_t>(c->conv.output.c))
           throw std::runtime_error("weights: expected out.c * kernel_h * kernel_w * in.c values");
+        c->rows = c->weights;
+        c->mve_table.resize(nn::conv2d_s8_mve_table_words(c->conv));
+        if (!nn::conv2d_s8_mve_table(c->conv, {c->multiplier.data(), c->shift.data()},
+                                     c->bias.empty() ? nullptr : c->bias.data(), c->rows.data(), c->mve_table.data())) {
+          c->mve_table.clear();
+          c->rows.clear();
+        }
         {
           std::vector<int8_t> packed(nn::conv2d_s8_packed_bytes(c->conv));
           if (!nn::conv2d_s8_pack_weights(c->conv, c->weights.data(), packed.data()))

@@ -27,7 +27,7 @@ struct OwnedCase {
   std::vector<int8_t> input, input2, weights, expected;
   std::vector<int32_t> bias, multiplier, shift;
   std::vector<int32_t> wide_weights, wide_table;  // fully connected: empty when the layer does not fit the wide form
-  std::vector<int8_t> rows;                       // fully connected: [out][in] weights and the Helium form's table
+  std::vector<int8_t> rows;                       // fully connected [out][in], conv2d OHWI: the Helium form's rows and table
   std::vector<int32_t> mve_table;                 // (empty when the layer does not fit it)
   KernelCase view{};  // points into this object: keep it where it is (held by unique_ptr)
 };
