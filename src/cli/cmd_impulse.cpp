@@ -6,6 +6,7 @@
 #include "core/files.h"
 #include "impulse/blocks/params.h"
 #include "impulse/features.h"
+#include "learn/pipeline.h"
 
 namespace mote::cli {
 
@@ -97,8 +98,11 @@ void register_impulse(CLI::App& app, Context& ctx) {
   schema->add_flag("--json", json, "Print as JSON (what GET /api/blocks/schema serves)");
   schema->callback([&ctx] {
     ctx.run = [] {
-      if (json) print_json(blocks::schemas_json());
-      else std::cout << blocks::schemas_markdown();
+      nlohmann::json j = blocks::schemas_json();
+      j["learn"] = nlohmann::json::array();
+      for (const auto* s : learn::learn_schemas()) j["learn"].push_back(s->to_json());
+      if (json) print_json(j);
+      else std::cout << blocks::schemas_markdown() << blocks::schemas_markdown(learn::learn_schemas());
     };
   });
 }

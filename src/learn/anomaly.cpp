@@ -11,26 +11,11 @@
 #include "anomaly/gmm.h"
 #include "anomaly/kmeans.h"
 #include "core/error.h"
+#include "impulse/blocks/params.h"
 
 using nlohmann::json;
 
 namespace mote::learn {
-
-namespace {
-
-double number(const json& obj, const char* key, double fallback, const std::string& where, double lo, double hi) {
-  if (!obj.contains(key)) return fallback;
-  if (!obj[key].is_number()) throw error_at(where + "." + key, "must be a number");
-  double d = obj[key].get<double>();
-  if (!(d >= lo && d <= hi)) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%g is out of range; use %g to %g", d, lo, hi);
-    throw error_at(where + "." + key, buf);
-  }
-  return d;
-}
-
-}  // namespace
 
 double percentile(std::vector<double> v, double pct) {
   if (v.empty()) return 0;
@@ -75,6 +60,31 @@ void set_gmm_components(AnomalyModel& m, const std::vector<double>& weights, con
 
 namespace {
 
+using blocks::ParamType;
+
+std::vector<blocks::ParamSpec> anomaly_params(bool km) {
+  std::vector<blocks::ParamSpec> p = {
+      {.name = "features", .type = ParamType::Json, .help = "indices of the DSP features it reads, e.g. [0, 1, 35]", .depends = "every feature"},
+      km ? blocks::ParamSpec{.name = "clusters", .type = ParamType::Integer, .lo = 1, .hi = 256, .fallback = 16,
+                             .help = "k-means clusters (capped at half the training windows)"}
+         : blocks::ParamSpec{.name = "components", .type = ParamType::Integer, .lo = 1, .hi = anomaly::kGmmMaxComponents, .fallback = 4,
+                             .help = "Gaussian mixture components (capped at half the training windows)"},
+      {.name = "holdout", .type = ParamType::Number, .lo = 0, .hi = 0.9, .fallback = 0.2,
+       .help = "share of training samples held out to set the threshold (0: from the training windows)"},
+      {.name = "false_positive_rate", .type = ParamType::Number, .lo = 0, .hi = 0.5, .fallback = 0.01,
+       .help = "share of held-out normal windows allowed above the threshold", .rule = "needs holdout > 0; not with threshold_percentile/margin"},
+      {.name = "threshold_percentile", .type = ParamType::Number, .lo = 50, .hi = 100, .fallback = 99,
+       .help = "(older rule) threshold at this percentile of the training windows' scores", .rule = "not with false_positive_rate"},
+      {.name = "threshold_margin", .type = ParamType::Number, .lo = 0, .hi = 1000, .fallback = 2,
+       .help = "(older rule) margin over that percentile", .rule = "not with false_positive_rate"},
+      {.name = "seed", .type = ParamType::Number, .lo = 0, .hi = 4294967295.0, .fallback = 1, .help = "random seed of the fit"},
+  };
+  if (!km)
+    p.push_back({.name = "covariance", .type = ParamType::Choice, .fallback = "diag", .help = "per component: diagonal or full covariance",
+                 .choices = {"diag", "full"}});
+  return p;
+}
+
 // The parameters of a kmeans/gmm block over `width` input features, checked without data (the number of
 // clusters is capped by the training windows later, in fit_anomaly).
 AnomalyModel parse_anomaly_params(const std::string& type, const json& params_in, const std::string& where_in, size_t width,
@@ -83,11 +93,11 @@ AnomalyModel parse_anomaly_params(const std::string& type, const json& params_in
   json params = params_in.is_null() ? json::object() : params_in;
   if (!params.is_object()) throw error_at(where, "must be an object");
   bool km = type == "kmeans";
-  static const char* const common[] = {"features", "seed", "holdout", "false_positive_rate", "threshold_percentile", "threshold_margin"};
+  const blocks::BlockSchema& schema = anomaly_schema(type);
   for (auto& [k, v] : params.items())
-    if (std::find(std::begin(common), std::end(common), k) == std::end(common) && k != (km ? "clusters" : "components") &&
-        (km || k != "covariance"))
-      throw error_at(where + "." + k, "is not a parameter of a " + type + " block; see docs/learn.md");
+    if (!schema.find(k)) throw error_at(where + "." + k, "is not a parameter of a " + type + " block; see docs/blocks.md");
+  blocks::Params p(params, where_in, schema);
+  p.raw("features");
   AnomalyModel m;
   m.type = type;
   m.input_width = width;
@@ -106,11 +116,11 @@ AnomalyModel parse_anomaly_params(const std::string& type, const json& params_in
   size_t dim = m.select.size();
   if (!km && dim > anomaly::kGmmMaxDim)
     throw error_at(where + ".features", "a GMM reads at most " + std::to_string(anomaly::kGmmMaxDim) + " features; choose fewer");
-  m.k = static_cast<int>(number(params, km ? "clusters" : "components", km ? 16 : 4, where, 1, km ? 256 : anomaly::kGmmMaxComponents));
-  m.percentile = number(params, "threshold_percentile", 99, where, 50, 100);
-  m.margin = number(params, "threshold_margin", 2, where, 0, 1000);
-  m.holdout = number(params, "holdout", 0.2, where, 0, 0.9);
-  m.false_positive_rate = number(params, "false_positive_rate", 0.01, where, 0, 0.5);
+  m.k = p.integer(km ? "clusters" : "components");
+  m.percentile = p.number("threshold_percentile");
+  m.margin = p.number("threshold_margin");
+  m.holdout = p.number("holdout");
+  m.false_positive_rate = p.number("false_positive_rate");
   // An explicit threshold_percentile / threshold_margin (projects from before the hold-out) keeps the
   // threshold from the training windows; so does holdout 0. Mixing the two rules is refused.
   const char* old_rule = params.contains("threshold_percentile") ? "threshold_percentile"
@@ -125,19 +135,23 @@ AnomalyModel parse_anomaly_params(const std::string& type, const json& params_in
     throw error_at(where + ".false_positive_rate", "needs held-out windows, but holdout is 0; set holdout (e.g. 0.2)");
   m.threshold_rule = old_rule || m.holdout == 0 ? "training" : "holdout";
   if (m.threshold_rule == "training") m.holdout = 0;
-  *seed = static_cast<uint64_t>(number(params, "seed", 1, where, 0, 4294967295.0));
+  *seed = static_cast<uint64_t>(p.number("seed"));
   *cov = "diag";
   if (!km) {
-    if (params.contains("covariance") && (!params["covariance"].is_string() ||
-                                          (params["covariance"] != "full" && params["covariance"] != "diag")))
-      throw error_at(where + ".covariance", "must be full or diag");
-    *cov = params.value("covariance", "diag");
+    *cov = p.choice("covariance");
     m.full = *cov == "full";
   }
+  p.finish();  // every declared parameter was read
   return m;
 }
 
 }  // namespace
+
+const blocks::BlockSchema& anomaly_schema(const std::string& type) {
+  static const blocks::BlockSchema km{"kmeans", "learn", "k-means anomaly score: distance to the nearest cluster of normal windows", anomaly_params(true)};
+  static const blocks::BlockSchema gmm{"gmm", "learn", "Gaussian mixture anomaly score: negative log-likelihood under the normal windows", anomaly_params(false)};
+  return type == "kmeans" ? km : gmm;
+}
 
 void check_anomaly_params(const std::string& type, const json& params, const std::string& where, size_t width) {
   uint64_t seed = 0;

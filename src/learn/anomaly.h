@@ -8,6 +8,10 @@
 #include <string>
 #include <vector>
 
+namespace mote::blocks {
+struct BlockSchema;
+}
+
 namespace mote::learn {
 
 // How held-out normal windows score against the threshold set from them: what `mote train` reports for an
@@ -83,6 +87,8 @@ float threshold_at_rate(std::vector<double> scores, double rate);
 // Checks a kmeans/gmm block's params against an input of `width` features without fitting (for
 // `mote impulse set`); errors name `where`.params.<field>.
 void check_anomaly_params(const std::string& type, const nlohmann::json& params, const std::string& where, size_t width);
+// The kmeans or gmm block's parameter schema (impulse/blocks/params.h), the one table parse reads through.
+const blocks::BlockSchema& anomaly_schema(const std::string& type);
 
 // Sets a GMM's components (m.select, m.full set) from weights, means (k x dim) and covariances
 // (k x dim x dim, or k x dim variances): the precision factors and log normalizers the scorer reads.

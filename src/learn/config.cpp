@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "core/json_fields.h"
+#include "impulse/blocks/params.h"
 #include "learn/train.h"
 
 using nlohmann::json;
@@ -75,40 +76,66 @@ bool is_spatial(const std::string& t) {
          t == "avg_pool";
 }
 
+using blocks::ParamType;
+
+std::vector<blocks::ParamSpec> network_params(bool regression) {
+  std::vector<blocks::ParamSpec> p = {
+      {.name = "layers", .type = ParamType::Json, .help = "hidden layers in order: [{type: dense, units} | {type: conv1d, filters, kernel} | max_pool | dropout | flatten | batch_norm ...] (docs/learn.md)",
+       .depends = "dense 20-10; conv1d stacks on audio, conv2d stacks on images"},
+      {.name = "epochs", .type = ParamType::Integer, .lo = 1, .hi = 100000, .help = "passes over the training windows (the best epoch on the validation split is kept)",
+       .depends = "50; 100 for audio, 30 for images"},
+      {.name = "learning_rate", .type = ParamType::Number, .lo = 1e-7, .hi = 1, .help = "Adam's step size", .depends = "0.001; 0.002 for audio"},
+      {.name = "batch_size", .type = ParamType::Integer, .lo = 1, .hi = 1 << 20, .fallback = 32, .help = "windows per training step"},
+      {.name = "validation", .type = ParamType::Number, .lo = 0, .hi = 0.9, .fallback = 0.2, .help = "share of training samples (whole samples) held out to pick the best epoch"},
+      {.name = "patience", .type = ParamType::Integer, .lo = 0, .hi = 100000, .fallback = 15, .help = "epochs without a better validation loss before stopping (0: never)"},
+      {.name = "class_weights", .type = ParamType::Flag, .help = "weigh each class by the inverse of its share of windows", .depends = "true for a classifier, false for a regression"},
+      {.name = "augment", .type = ParamType::Json, .fallback = nlohmann::json::object(), .help = "{noise, scale, shift, warp, flip, rotate, rotate_copies} applied to training windows (docs/learn.md)",
+       .depends = "none; audio: noise 0.1 and shift 2"},
+      {.name = "seed", .type = ParamType::Number, .lo = 0, .hi = 9007199254740991.0, .fallback = 1, .help = "random seed of initialization, shuffling and augmentation"},
+      {.name = "threads", .type = ParamType::Integer, .lo = 1, .hi = 256, .fallback = 1, .help = "training threads (1 is reproducible)"},
+      {.name = "normalize", .type = ParamType::Flag, .fallback = true, .help = "standardize each feature over the training windows first"},
+      {.name = "min_confidence", .type = ParamType::Number, .lo = 0, .hi = 1, .fallback = 0.6, .help = "classification: a sample scored below it is \"uncertain\""},
+      {.name = "int8_input", .type = ParamType::Choice, .fallback = "auto", .help = "how the int8 model's input is scaled", .choices = {"auto", "per-tensor", "per-channel"}},
+  };
+  (void)regression;
+  return p;
+}
+
 }  // namespace
+
+const blocks::BlockSchema& network_schema(bool regression) {
+  static const blocks::BlockSchema c{"classifier", "learn", "a neural network over the DSP features, trained with libtorch, run as int8 on the device", network_params(false)};
+  static const blocks::BlockSchema r{"regression", "learn", "a neural network predicting one number (labels are numbers), int8 on the device", network_params(true)};
+  return regression ? r : c;
+}
 
 NetworkConfig parse_network_config(const json& params_in, const InputInfo& input, int outputs, bool regression,
                                    const std::string& where_in) {
   const std::string where = where_in + ".params";
   json params = params_in.is_null() ? json::object() : params_in;
   if (!params.is_object()) throw error_at(where, "must be an object");
-  static const char* known[] = {"layers", "epochs", "learning_rate", "batch_size", "validation", "patience",
-                                "class_weights", "augment", "seed", "threads", "normalize", "min_confidence", "int8_input"};
-  for (auto& item : params.items()) {
-    const std::string& k = item.key();
-    if (std::find_if(std::begin(known), std::end(known), [&](const char* n) { return k == n; }) == std::end(known))
-      throw error_at(where + "." + k, "is not a parameter of this block; see docs/learn.md");
-  }
+  const blocks::BlockSchema& schema = network_schema(regression);
+  for (auto& item : params.items())
+    if (!schema.find(item.key())) throw error_at(where + "." + item.key(), "is not a parameter of this block; see docs/blocks.md");
+  blocks::Params read(params, where_in, schema);
 
   NetworkConfig c;
   c.outputs = regression ? 1 : outputs;
   c.regression = regression;
   bool audio = input.kind == "audio" && !regression;
   bool image = input.shape.size() == 3 && !regression;
-  c.epochs = integer(params, "epochs", audio ? 100 : image ? 30 : 50, where, 1, 100000);
-  c.learning_rate = number(params, "learning_rate", audio ? 0.002 : 0.001, where, 1e-7, 1);
-  c.batch_size = integer(params, "batch_size", 32, where, 1, 1 << 20);
-  c.validation = number(params, "validation", 0.2, where, 0, 0.9);
-  c.patience = integer(params, "patience", 15, where, 0, 100000);
-  c.class_weights = boolean(params, "class_weights", !regression, where);
-  c.seed = static_cast<uint64_t>(number(params, "seed", 1, where, 0, 9007199254740991.0));
-  c.threads = integer(params, "threads", 1, where, 1, 256);
-  c.normalize = boolean(params, "normalize", true, where);
-  double min_confidence = number(params, "min_confidence", 0.6, where, 0, 1);
-  c.int8_input = params.value("int8_input", json("auto")).is_string() ? params.value("int8_input", std::string("auto")) : "";
-  if (c.int8_input != "auto" && c.int8_input != "per-tensor" && c.int8_input != "per-channel")
-    throw error_at(where + ".int8_input", "must be \"auto\", \"per-tensor\" or \"per-channel\" (how the int8 model's input is scaled)");
-  json aug = params.value("augment", json::object());
+  c.epochs = read.integer("epochs", audio ? 100 : image ? 30 : 50);
+  c.learning_rate = read.number("learning_rate", audio ? 0.002 : 0.001);
+  c.batch_size = read.integer("batch_size");
+  c.validation = read.number("validation");
+  c.patience = read.integer("patience");
+  c.class_weights = read.flag("class_weights", !regression);
+  c.seed = static_cast<uint64_t>(read.number("seed"));
+  c.threads = read.integer("threads");
+  c.normalize = read.flag("normalize");
+  double min_confidence = read.number("min_confidence");
+  c.int8_input = read.choice("int8_input");
+  json aug = read.raw("augment");
   if (!aug.is_object()) throw error_at(where + ".augment", "must be an object {noise, scale, shift, warp, flip, rotate, rotate_copies}");
   for (auto& [k, v] : aug.items())
     if (k != "noise" && k != "scale" && k != "shift" && k != "warp" && k != "flip" && k != "rotate" && k != "rotate_copies")
@@ -122,7 +149,8 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   c.augment.rotate = number(aug, "rotate", 0, where + ".augment", 0, 180);
   c.augment.rotate_copies = integer(aug, "rotate_copies", 4, where + ".augment", 1, 64);
 
-  json layers = params.contains("layers") ? params["layers"] : default_layers(input, regression);
+  json layers = read.raw("layers", default_layers(input, regression));
+  read.finish();  // every declared parameter was read
   if (!layers.is_array()) throw error_at(where + ".layers", "must be a list of layers [{type, ...}]");
 
   // Input shape: a conv1d/pool over a 2-D block output is time along w, features as channels.

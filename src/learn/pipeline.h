@@ -24,6 +24,9 @@ bool is_learn_type(const std::string& type);
 // PUT /api/impulse) run it: call it once at start-up (main does).
 void check_learn_blocks(const Impulse& impulse);
 void register_impulse_validator();
+// Every learning block's parameter schema (classifier, regression, kmeans, gmm, random_forest,
+// gradient_boosting): what GET /api/blocks/schema and docs/blocks.md show beside the DSP blocks'.
+std::vector<const blocks::BlockSchema*> learn_schemas();
 
 // The columns of the impulse's features a learning block reads (its DSP blocks, in order) and their shape.
 struct BlockColumns {

@@ -10,6 +10,10 @@
 
 #include "ir/model.h"
 
+namespace mote::blocks {
+struct BlockSchema;
+}
+
 namespace mote::learn {
 
 // One layer of the network as the user writes it, resolved against its input shape.
@@ -66,6 +70,8 @@ struct InputInfo {
 
 // Parses a classifier/regression block's params (errors name `where`.params.<field>); defaults per input
 // kind: spectral -> dense 20, 10; audio (MFCC/MFE) -> conv1d stack; image -> small conv2d.
+// The network blocks' parameter schema (classifier, regression): one table, read by parse_network_config.
+const blocks::BlockSchema& network_schema(bool regression);
 NetworkConfig parse_network_config(const nlohmann::json& params, const InputInfo& input, int outputs, bool regression,
                                    const std::string& where);
 

@@ -8,7 +8,7 @@
 #include "impulse/dsp_tables.h"
 #include "impulse/features.h"
 #include "impulse/window.h"
-#include "learn/trees/block.h"
+#include "learn/pipeline.h"
 #include "serve/http.h"
 #include "tune/estimate.h"
 
@@ -31,28 +31,6 @@ std::string base64_f32(const float* v, size_t n) {
     out += k[w >> 12 & 63];
     out += i + 1 < len ? k[w >> 6 & 63] : '=';
     out += i + 2 < len ? k[w & 63] : '=';
-  }
-  return out;
-}
-
-// The learning blocks whose parameters have a table of their own (src/learn/trees: kParams).
-json tree_schemas() {
-  json out = json::array();
-  for (const char* type : {"random_forest", "gradient_boosting"}) {
-    const bool forest = std::string(type) == "random_forest";
-    json ps = json::array();
-    for (size_t i = 0; i < learn::trees::kParamCount; ++i) {
-      const auto& p = learn::trees::kParams[i];
-      const std::string fallback = forest ? p.forest_default : p.boosting_default;
-      if (fallback == "-") continue;
-      const std::string kind = p.kind;
-      json j = {{"name", p.name}, {"default", json::parse(fallback)}, {"unit", ""}, {"help", p.help}};
-      if (kind == "int" || kind == "number") j["type"] = kind == "int" ? "integer" : "number", j["min"] = p.lo, j["max"] = p.hi;
-      else if (kind == "bool") j["type"] = "boolean";
-      else j["type"] = "json";  // enums, class weights, max_features: free-form values the block checks
-      ps.push_back(j);
-    }
-    out.push_back({{"type", type}, {"kind", "learn"}, {"summary", forest ? "random forest (own CART on the int8 features)" : "gradient boosted trees"}, {"params", ps}});
   }
   return out;
 }
@@ -177,7 +155,8 @@ void add_impulse_routes(std::vector<Route>& r) {
                "every block's parameters: type, range, default, unit, help, rules (input, dsp, learn)",
                [](Api&, const httplib::Request&, httplib::Response& res) {
                  json j = blocks::schemas_json();
-                 j["learn"] = tree_schemas();
+                 j["learn"] = json::array();
+                 for (const auto* s : learn::learn_schemas()) j["learn"].push_back(s->to_json());
                  reply_json(res, j);
                }});
   r.push_back({"POST", "/api/impulse/preview", "/api/impulse/preview",

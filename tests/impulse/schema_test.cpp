@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "impulse/blocks/params.h"
 #include "impulse/dsp_block.h"
+#include "learn/pipeline.h"
 
 using namespace mote;
 using nlohmann::json;
@@ -105,10 +106,30 @@ TEST(BlockSchema, JsonListsEveryFieldTheFormNeeds) {
   }
 }
 
+TEST(BlockSchema, LearningBlocksReadThroughTheirSchema) {
+  std::vector<std::string> types;
+  for (const auto* s : learn::learn_schemas()) types.push_back(s->type);
+  EXPECT_EQ(types, (std::vector<std::string>{"classifier", "regression", "kmeans", "gmm", "random_forest", "gradient_boosting"}));
+  // A range from the table, a value refused by its choices, an unknown key: each names the field.
+  auto err = [](const std::string& type, const json& params) {
+    try {
+      learn::check_anomaly_params(type, params, "impulse.learn[0]", 10);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(err("kmeans", {{"clusters", 300}}), "impulse.learn[0].params.clusters: 300 is out of range; use 1 to 256");
+  EXPECT_EQ(err("kmeans", {{"clusters", 2.5}}), "impulse.learn[0].params.clusters: must be a whole number");
+  EXPECT_EQ(err("gmm", {{"covariance", "tied"}}), "impulse.learn[0].params.covariance: 'tied' is not one of diag, full");
+  EXPECT_EQ(err("kmeans", {{"covariance", "full"}}).rfind("impulse.learn[0].params.covariance: is not a parameter of a kmeans block", 0), 0u);
+  EXPECT_EQ(err("gmm", {{"components", 3}, {"holdout", 0.3}}), "");
+}
+
 TEST(BlockSchema, DocsTableIsTheSchema) {
   std::ifstream f(std::string(MOTE_SOURCE_DIR) + "/docs/blocks.md");
   std::stringstream ss;
   ss << f.rdbuf();
-  EXPECT_NE(ss.str().find(blocks::schemas_markdown()), std::string::npos)
+  EXPECT_NE(ss.str().find(blocks::schemas_markdown() + blocks::schemas_markdown(learn::learn_schemas())), std::string::npos)
       << "docs/blocks.md is out of date: regenerate its tables with `mote impulse schema`";
 }

@@ -32,7 +32,7 @@ const std::vector<std::pair<json, std::string>>& bad_cases() {
       {{{{"name", "r"}, {"type", "regression"}, {"params", {{"learning_rate", "fast"}}}}}, "impulse.learn[0].params.learning_rate: must be a number"},
       {{{{"name", "c"}, {"type", "classifier"}}, {{"name", "a"}, {"type", "kmeans"}, {"params", {{"clusters", 0}}}}},
        "impulse.learn[1].params.clusters"},
-      {{{{"name", "g"}, {"type", "gmm"}, {"params", {{"covariance", "spherical"}}}}}, "impulse.learn[0].params.covariance: must be full or diag"},
+      {{{{"name", "g"}, {"type", "gmm"}, {"params", {{"covariance", "spherical"}}}}}, "impulse.learn[0].params.covariance: 'spherical' is not one of diag, full"},
       {{{{"name", "g"}, {"type", "kmeans"}, {"params", {{"features", {0, 9999}}}}}}, "impulse.learn[0].params.features: holds 9999"},
       {{{{"name", "s"}, {"type", "svm"}}}, "impulse.learn[0].type: 'svm' is not a learning block"},
   };

@@ -75,7 +75,7 @@ json motion_impulse() {
 
 }  // namespace
 
-TEST_F(ImpulseApi, SchemaListsInputDspAndTreeBlocks) {
+TEST_F(ImpulseApi, SchemaListsInputDspAndLearningBlocks) {
   auto r = client->Get("/api/blocks/schema");
   ASSERT_EQ(r->status, 200);
   json j = body(r);
@@ -83,7 +83,7 @@ TEST_F(ImpulseApi, SchemaListsInputDspAndTreeBlocks) {
   EXPECT_EQ(j["dsp"].size(), mote::dsp_block_types().size());
   std::vector<std::string> learn;
   for (auto& b : j["learn"]) learn.push_back(b["type"]);
-  EXPECT_EQ(learn, (std::vector<std::string>{"random_forest", "gradient_boosting"}));
+  EXPECT_EQ(learn, (std::vector<std::string>{"classifier", "regression", "kmeans", "gmm", "random_forest", "gradient_boosting"}));
   bool fft = false;
   for (auto& b : j["dsp"])
     if (b["type"] == "spectral")

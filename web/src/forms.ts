@@ -86,13 +86,15 @@ export function field(p: ParamSchema, values: any, path: string, changed: () => 
     control = h('input', { id, 'data-path': path, value: (values[p.name] ?? []).join(', '), placeholder: 'all',
       oninput: (e: Event) => set((e.target as HTMLInputElement).value.split(',').map((x) => x.trim()).filter(Boolean)) });
   } else if (p.type === 'json') {
+    // A structured value (a network's layers, feature indices): JSON text; the block checks it.
     const v = values[p.name] ?? p.default;
-    control = h('input', { id, 'data-path': path, value: typeof v === 'string' ? v : JSON.stringify(v),
-      oninput: (e: Event) => {
-        const t = (e.target as HTMLInputElement).value.trim();
+    const text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v, null, Array.isArray(v) && v.length > 1 ? 1 : 0);
+    control = h('textarea', { id, 'data-path': path, rows: Math.min(8, Math.max(1, text.split('\n').length)), spellcheck: false,
+      placeholder: p.depends ? `default: ${p.depends}` : '', oninput: (e: Event) => {
+        const t = (e.target as HTMLTextAreaElement).value.trim();
         if (t === '') return set(undefined);
         try { set(JSON.parse(t)); } catch { set(t); }
-      } });
+      } }, text);
   } else {
     const v = values[p.name];
     control = h('input', { type: 'number', id, 'data-path': path, step: p.type === 'integer' ? '1' : 'any', min: p.min, max: p.max,

@@ -35,6 +35,7 @@ const char* param_type_name(ParamType t) {
     case ParamType::Choice: return "choice";
     case ParamType::Choices: return "choices";
     case ParamType::Names: return "names";
+    case ParamType::Json: return "json";
   }
   return "?";
 }
@@ -96,9 +97,9 @@ int Params::integer(const char* key, std::optional<int> fallback, std::optional<
   return v;
 }
 
-bool Params::flag(const char* key) {
+bool Params::flag(const char* key, std::optional<bool> fallback) {
   const ParamSpec& s = spec(key, ParamType::Flag);
-  bool v = s.fallback.get<bool>();
+  bool v = fallback ? *fallback : s.fallback.get<bool>();
   if (given_.contains(key)) {
     if (!given_[key].is_boolean()) throw error_at(at(key), "must be true or false");
     v = given_[key].get<bool>();
@@ -151,6 +152,13 @@ std::vector<std::string> Params::names(const char* key) {
   return v;
 }
 
+json Params::raw(const char* key, std::optional<json> fallback) {
+  const ParamSpec& s = spec(key, ParamType::Json);
+  json v = given_.contains(key) ? given_[key] : fallback ? *fallback : s.fallback;
+  used_[key] = v;
+  return v;
+}
+
 json Params::finish() {
   for (auto& [key, value] : given_.items())
     if (!used_.contains(key)) throw error_at(at(key.c_str()), "unknown parameter; check its spelling");
@@ -174,18 +182,22 @@ json schemas_json() {
   return out;
 }
 
-std::string schemas_markdown() {
+std::string schemas_markdown() { return schemas_markdown(all_schemas()); }
+
+std::string schemas_markdown(const std::vector<const BlockSchema*>& list) {
   std::string md;
-  for (const BlockSchema* s : all_schemas()) {
-    md += "### " + std::string(s->kind == "input" ? "input: " : "") + s->type + "\n" + s->summary + "\n\n";
+  for (const BlockSchema* s : list) {
+    md += "### " + std::string(s->kind == "input" ? "input: " : s->kind == "learn" ? "learning: " : "") + s->type + "\n" + s->summary + "\n\n";
     md += "| parameter | type | default | range or values | unit | what it does |\n|---|---|---|---|---|---|\n";
     std::string rules;
     for (auto& p : s->params) {
       std::string range = p.type == ParamType::Number || p.type == ParamType::Integer ? num(p.lo) + " to " + num(p.hi)
                           : p.type == ParamType::Flag                                 ? "true, false"
                           : p.type == ParamType::Names                                ? "names"
+                          : p.type == ParamType::Json                                 ? "see the block's docs"
                                                                                       : join(p.choices);
       std::string fallback = p.fallback.is_null() ? "from the input" : p.fallback.dump();
+      if (p.type == ParamType::Json && !p.depends.empty()) fallback = "see below";
       md += "| `" + p.name + "` | " + param_type_name(p.type) + " | " + fallback + " | " + range + " | " + p.unit + " | " +
             p.help + " |\n";
       if (!p.depends.empty()) rules += "- `" + p.name + "` default: " + p.depends + "\n";

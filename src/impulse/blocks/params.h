@@ -13,8 +13,9 @@
 
 namespace mote::blocks {
 
-enum class ParamType { Number, Integer, Flag, Choice, Choices, Names };
-// "number", "integer", "boolean", "choice", "choices" (a subset of choices), "names" (any strings)
+enum class ParamType { Number, Integer, Flag, Choice, Choices, Names, Json };
+// "number", "integer", "boolean", "choice", "choices" (a subset of choices), "names" (any strings), "json" (a
+// structured value its block checks itself: a network's layers, feature indices)
 const char* param_type_name(ParamType t);
 
 // One parameter as declared beside its block. `fallback` is the default (null when it follows from the
@@ -32,7 +33,7 @@ struct ParamSpec {
 
 struct BlockSchema {
   std::string type;     // "spectral", ... ; "time-series" / "image" for the input block
-  std::string kind;     // "dsp" or "input"
+  std::string kind;     // "input", "dsp" or "learn"
   std::string summary;  // one line
   std::vector<ParamSpec> params;
   const ParamSpec* find(const std::string& name) const;
@@ -50,10 +51,11 @@ class Params {
       : given_(given), where_(std::move(where)), prefix_(std::move(field_prefix)), schema_(schema) {}
   double number(const char* key, std::optional<double> fallback = {}, std::optional<double> hi = {});
   int integer(const char* key, std::optional<int> fallback = {}, std::optional<int> hi = {});
-  bool flag(const char* key);
+  bool flag(const char* key, std::optional<bool> fallback = {});
   std::string choice(const char* key);
   std::vector<std::string> choices(const char* key);
   std::vector<std::string> names(const char* key);
+  nlohmann::json raw(const char* key, std::optional<nlohmann::json> fallback = {});
   // Throws when a given key was never read; returns every parameter with defaults filled in.
   nlohmann::json finish();
   std::string at(const char* key) const { return where_ + prefix_ + key; }
@@ -80,7 +82,8 @@ const BlockSchema& image_input_schema();
 std::vector<const BlockSchema*> all_schemas();
 // {"input": [...], "dsp": [...]} for the studio and `mote impulse schema --json`.
 nlohmann::json schemas_json();
-// The parameter tables of docs/blocks.md (`mote impulse schema --markdown`).
+// The parameter tables of docs/blocks.md (`mote impulse schema`): these schemas, or all_schemas().
+std::string schemas_markdown(const std::vector<const BlockSchema*>& list);
 std::string schemas_markdown();
 
 }  // namespace mote::blocks

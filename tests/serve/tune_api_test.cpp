@@ -1,0 +1,81 @@
+// The tuner's endpoints and job against a real server on 127.0.0.1: runs listed and shown, a small search as
+// the `tune` job (mote tune as a child process, its lines in the job's log), refusals naming the field.
+#include <thread>
+
+#include "demo/motion.h"
+#include "impulse/features.h"
+#include "serve_support.h"
+#include "store/sqlite.h"
+
+using nlohmann::json;
+using mote::test::ServeTest;
+
+namespace {
+
+class TuneApi : public ServeTest {
+ protected:
+  void SetUp() override {
+    ServeTest::SetUp();
+    mote::Project p = mote::Project::open(proj);
+    mote::MotionOptions mo;
+    mo.recordings_per_class = 3;
+    mo.recording_s = 4;
+    mo.anomalies = 0;
+    {
+      mote::sql::Transaction tx(p.store().db());
+      for (auto& s : mote::generate_motion(mo)) p.store().insert(s);
+      tx.commit();
+    }
+    mote::save_impulse(p, mote::parse_impulse(json::parse(R"({"input":{"type":"time-series","window_ms":2000,"stride_ms":500,
+      "frequency_hz":62.5},"dsp":[{"name":"spectral","type":"spectral"}],
+      "learn":[{"name":"classifier","type":"classifier","params":{"epochs":3,"layers":[{"type":"dense","units":8}]}}]})")));
+    start();
+  }
+  json run_job(const json& params) {
+    auto r = client->Post("/api/jobs", with_key(), json({{"kind", "tune"}, {"params", params}}).dump(), "application/json");
+    EXPECT_EQ(r->status, 202) << r->body;
+    int64_t id = body(r)["id"];
+    for (int i = 0; i < 3000; ++i) {
+      json j = body(client->Get(("/api/jobs/" + std::to_string(id)).c_str()));
+      if (j["state"] != "queued" && j["state"] != "running") return j;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "the tune job did not finish in 150 s";
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+TEST_F(TuneApi, RefusalsNameTheField) {
+  EXPECT_EQ(body(client->Get("/api/tune/runs"))["runs"], json::array());
+  auto r = client->Get("/api/tune/runs/3");
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(body(r)["error"].get<std::string>().find("there is no run 3"), std::string::npos) << r->body;
+  r = client->Post("/api/tune/runs/1/apply", with_key(), "{}", "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(body(r)["error"], "index: missing; name the candidate to apply (its # in the run's table)");
+  json j = run_job({{"candidates", 0}});
+  EXPECT_EQ(j["state"], "failed");
+  EXPECT_NE(j["error"].get<std::string>().find("params.candidates: "), std::string::npos) << j.dump();
+}
+
+TEST_F(TuneApi, ASmallSearchStreamsItsCandidatesAndIsStored) {
+  json j = run_job({{"candidates", 2}, {"finalists", 0}, {"folds", 2}, {"time_s", 120}});
+  ASSERT_EQ(j["state"], "done") << j.dump();
+  const std::string log = j["log"];
+  EXPECT_NE(log.find("mote tune --candidates 2"), std::string::npos) << log;
+  EXPECT_NE(log.find("  #0 "), std::string::npos) << "each evaluated candidate is a log line: " << log;
+  const int64_t run = j["result"]["run"];
+  EXPECT_EQ(run, 1);
+  json runs = body(client->Get("/api/tune/runs"))["runs"];
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0]["candidates"], 2);
+  json shown = body(client->Get("/api/tune/runs/1"));
+  ASSERT_EQ(shown["candidates"].size(), 2u);
+  EXPECT_TRUE(shown["candidates"][0].contains("score"));
+  // No finalist was measured on the device: nothing may be applied.
+  auto r = client->Post("/api/tune/runs/1/apply", with_key(), json({{"index", 0}}).dump(), "application/json");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(body(r)["error"].get<std::string>().find("was not measured on the device"), std::string::npos) << r->body;
+}
