@@ -8,6 +8,7 @@
 #include "nn/conv2d_s8.h"
 #include "nn/conv2d_s8_mve.h"
 #include "nn/depthwise_conv2d_s8.h"
+#include "nn/depthwise_conv2d_s8_mve.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/fully_connected_s8_mve.h"
 #include "nn/fully_connected_s8_wide.h"
@@ -382,8 +383,10 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
       case ir::Op::DepthwiseConv2D:
         data << "const mote::nn::DepthwiseConv2DS8Params " << id << "_params = {" << dims(l.in) << ", " << dims(l.out)
              << ", " << window << ", " << l.depth_multiplier << ", " << offsets << ", " << act << "};\n";
-        body << "  MOTE_RETURN_IF_ERROR(mote::nn::depthwise_conv2d_s8(" << id << "_params, " << id << "_quant, " << x
-             << ", " << id << "_weights, " << id << "_bias, " << y << "));\n";
+        body << "#if MOTE_NN_MVE_DENSE\n  MOTE_RETURN_IF_ERROR(mote::nn::depthwise_conv2d_s8_mve(" << id << "_params, "
+             << id << "_quant, " << x << ", " << id << "_weights, " << id << "_bias, " << y << "));\n#else\n"
+             << "  MOTE_RETURN_IF_ERROR(mote::nn::depthwise_conv2d_s8(" << id << "_params, " << id << "_quant, " << x
+             << ", " << id << "_weights, " << id << "_bias, " << y << "));\n#endif\n";
         break;
       case ir::Op::MaxPool2D:
       case ir::Op::AvgPool2D:
@@ -473,7 +476,7 @@ GeneratedModel generate_cpp(const quant::QModel& q, const std::string& name) {
 
   std::ostringstream src;
   src << banner << "#include \"" << name << ".h\"\n\n"
-      << "#include \"nn/add_s8.h\"\n#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/conv2d_s8_mve.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n"
+      << "#include \"nn/add_s8.h\"\n#include \"nn/avg_pool2d_s8.h\"\n#include \"nn/conv2d_s8.h\"\n#include \"nn/conv2d_s8_mve.h\"\n#include \"nn/depthwise_conv2d_s8.h\"\n#include \"nn/depthwise_conv2d_s8_mve.h\"\n"
       << "#include \"nn/fully_connected_s8.h\"\n#include \"nn/fully_connected_s8_mve.h\"\n#include \"nn/fully_connected_s8_wide.h\"\n#include \"nn/max_pool2d_s8.h\"\n#include \"nn/mean_s8.h\"\n#include \"nn/softmax_s8.h\"\n\n"
       << "namespace " << name << " {\nnamespace {\n\n"
       << "alignas(4) int8_t g_arena[kArenaBytes];\n\n" << data.str() << "\n}  // namespace\n\n";

@@ -11,6 +11,7 @@
 #include "nn/conv2d_s8.h"
 #include "nn/conv2d_s8_mve.h"
 #include "nn/depthwise_conv2d_s8.h"
+#include "nn/depthwise_conv2d_s8_mve.h"
 #include "nn/fully_connected_s8.h"
 #include "nn/fully_connected_s8_mve.h"
 #include "nn/fully_connected_s8_wide.h"
@@ -26,7 +27,7 @@ namespace nntest {
 #define MOTE_NN_KERNELS(X)                  \
   X(FullyConnected, "fully_connected", 5)   \
   X(Conv2D, "conv2d", 3)                    \
-  X(DepthwiseConv2D, "depthwise_conv2d", 2) \
+  X(DepthwiseConv2D, "depthwise_conv2d", 3) \
   X(MaxPool2D, "max_pool2d", 2)             \
   X(AvgPool2D, "avg_pool2d", 1)             \
   X(Add, "add", 1)                          \
@@ -78,8 +79,8 @@ const char* kernel_name(Kernel k);
 // 1 = "table" (exp looked up, the path generated code runs); fully connected a third, 2 = "fast"
 // (fully_connected_s8_fast where the layer fits, else the dsp path) and a fourth, 3 = "wide"
 // (fully_connected_s8_wide where the layer fits, else the dsp path) and a fifth, 4 = "mve" (fully_connected_s8_mve,
-// Helium on the M55 and plain C elsewhere, where the layer fits, else the dsp path); conv2d a third, 2 = "mve"
-// (conv2d_s8_mve, likewise); the others one: 0 = "ref".
+// Helium on the M55 and plain C elsewhere, where the layer fits, else the dsp path); conv2d and depthwise_conv2d a third, 2 = "mve"
+// (conv2d_s8_mve, depthwise_conv2d_s8_mve, likewise); the others one: 0 = "ref".
 int kernel_path_count(Kernel k);
 const char* path_name(Kernel k, int path);
 // Scratch the case needs on any path.
