@@ -79,3 +79,27 @@ TEST_F(TuneApi, ASmallSearchStreamsItsCandidatesAndIsStored) {
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(body(r)["error"].get<std::string>().find("was not measured on the device"), std::string::npos) << r->body;
 }
+
+TEST_F(TuneApi, CancellingKeepsTheFinishedCandidates) {
+  auto r = client->Post("/api/jobs", with_key(), json({{"kind", "tune"}, {"params", {{"candidates", 60}, {"finalists", 0}, {"time_s", 600}}}}).dump(),
+                        "application/json");
+  ASSERT_EQ(r->status, 202) << r->body;
+  const std::string job = "/api/jobs/" + std::to_string(body(r)["id"].get<int64_t>());
+  json j;
+  for (int i = 0; i < 1200; ++i) {  // until the first candidate is in the log
+    j = body(client->Get(job.c_str()));
+    if (j["log"].get<std::string>().find("  #") != std::string::npos || (j["state"] != "running" && j["state"] != "queued")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(j["state"], "running") << j.dump();
+  EXPECT_EQ(client->Post((job + "/cancel").c_str(), with_key(), "", "application/json")->status, 200);
+  for (int i = 0; i < 600 && (j["state"] == "running" || j["state"] == "queued"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    j = body(client->Get(job.c_str()));
+  }
+  EXPECT_EQ(j["state"], "cancelled") << j.dump();
+  EXPECT_NE(j["log"].get<std::string>().find("cancelling: the finished candidates are kept"), std::string::npos);
+  json shown = body(client->Get("/api/tune/runs/1"));
+  EXPECT_GE(shown["candidates"].size(), 1u) << "the candidates finished before the cancel are stored";
+  EXPECT_EQ(shown["summary"].value("interrupted", false), true) << shown["summary"].dump();
+}

@@ -36,6 +36,10 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
   }));
   let stops: (() => void)[] = [];
   let current = Number(params.get('run')) || 0;
+  let running = 0;  // the tune job being followed
+  const cancelBtn = h('button', { id: 'cancel-tune', hidden: true, onclick: async () => {
+    if (running) await attempt(() => post(`/api/jobs/${running}/cancel`), 'cancelling: the finished candidates are kept');
+  } }, 'Cancel search');
 
   const startBtn = h('button', { class: 'primary', id: 'start-tune', onclick: async () => {
     const p: Record<string, number> = {};
@@ -50,6 +54,7 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
 
   function follow(id: number, kind: string) {
     startBtn.disabled = true;
+    if (kind === 'tune') { running = id; cancelBtn.hidden = false; }
     log.reset(`${kind} job ${id} running`);
     let timer = 0;
     stops.push(followJob(id, {
@@ -63,6 +68,7 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
       onState: async (j: Job) => {
         log.done(j.state, j.error);
         startBtn.disabled = false;
+        if (kind === 'tune') { running = 0; cancelBtn.hidden = true; if (j.state === 'cancelled') await loadRuns(true); }
         if (kind === 'tune' && j.state === 'done') {
           const full = await get<Job>(`/api/jobs/${id}`);
           if (full.result?.run) current = full.result.run;
@@ -118,10 +124,10 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
   }
 
   root.append(card('Search', h('p', { class: 'muted' }, 'Candidates are trained in worker processes and scored on held-out training samples (int8); the best are profiled on the emulated device. A small budget takes a minute or two.'),
-    form, h('div', { class: 'row' }, startBtn), best, log.el), card('Runs', runsBox), runBox);
+    form, h('div', { class: 'row' }, startBtn, cancelBtn), best, log.el), card('Runs', runsBox), runBox);
   // A search already running (started here earlier, or elsewhere) is followed again.
-  const running = await get<Job[] | { jobs: Job[] }>('/api/jobs?kind=tune&state=running').catch(() => []);
-  const list = Array.isArray(running) ? running : running.jobs ?? [];
+  const active = await get<{ jobs: Job[] }>('/api/jobs?kind=tune&state=running').catch(() => ({ jobs: [] as Job[] }));
+  const list = active.jobs;
   if (list.length) follow(list[0].id, 'tune');
   await loadRuns();
   return () => { for (const s of stops) s(); };
