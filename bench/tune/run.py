@@ -6,7 +6,7 @@ trained and tested; then `mote tune` with defaults except the dataset's group ke
 that fits (measured on QEMU) applied, trained and tested. FSDD is also scored leave-one-speaker-out
 (examples/fsdd/loso.sh) for both. Datasets missing from ../shared/datasets are listed as skipped.
 Writes bench/results/tune.json and prints a table beside the issue's goals (benchmark goals, not tests).
-Usage: bench/tune/run.py [--mote build/mote] [--time 30m] [--only gestures,fsdd,hapt,wand,cwru] [--seed 1]
+Usage: bench/tune/run.py [--mote build/mote] [--time 30m] [--only gestures,fsdd,hapt,wand,cwru,cwru-anomaly,shapes] [--seed 1]
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -33,6 +33,10 @@ DATASET_RUNS = [
                                           ["IR007_0.mat", "--label", "IR007", "--category", "testing"] + CWRU_CUT],
      "", 1.0, "CWRU anomaly: normal bearing trained; ROC AUC on 0.014/0.021-inch ball and inner-race faults"),
 ]
+# Generated here (bench/tune/make_shapes.py): no image set ships in ../shared/datasets.
+GENERATED = {"shapes": [["training", "--label-pattern", r"^([a-z]+)\."], ["testing", "--label-pattern", r"^([a-z]+)\.", "--category", "testing"]]}
+DATASET_RUNS.append(("shapes", None, GENERATED["shapes"], "", None, "shapes (48x48 RGB, 4 classes, 20 testing images each; bench/tune/make_shapes.py)"))
+
 # Dataset -> (labels removed from testing after the search, imports added for the figures)
 REPORT_SWAP = {"cwru-anomaly": (["B007", "IR007"], [[f, "--label", f.split("_")[0], "--category", "testing"] + CWRU_CUT
                                                     for f in ["B014_0.mat", "B021_0.mat", "IR014_0.mat", "IR021_0.mat"]])}
@@ -92,17 +96,22 @@ def main():
     for name, folder, imports, group_by, goal, evaluation in DATASET_RUNS:
         if only and name not in only:
             continue
-        entry = {"dataset": folder, "evaluation": evaluation, "goal": goal, "group_by": group_by}
-        if not (DATASETS / folder).is_dir():
-            entry["skipped"] = f"{DATASETS / folder} not found"
+        entry = {"dataset": folder or "generated", "evaluation": evaluation, "goal": goal, "group_by": group_by, "time": args.time}
+        if folder is None:  # generated: made in the work folder, seeded
+            subprocess.run([str(ROOT / "bench" / "tune" / f"make_{name}.py"), str(work / name / "data")], check=True)
+            base = work / name / "data"
+        else:
+            base = DATASETS / folder
+        if not base.is_dir():
+            entry["skipped"] = f"{base} not found"
             print(f"tune: {name}: skipped ({entry['skipped']})", flush=True)
             results["datasets"][name] = entry
             continue
-        project = work / name
+        project = work / name / "project" if folder is None else work / name
         shutil.rmtree(project, ignore_errors=True)
         mote(args, "init", str(project))
         for imp in imports:
-            mote(args, "-C", str(project), "import", str(DATASETS / folder / imp[0]), *imp[1:])
+            mote(args, "-C", str(project), "import", str(base / imp[0]), *imp[1:])
         suggested = json.loads(mote(args, "-C", str(project), "impulse", "show", "--json"))["impulse"]
         (work / f"{name}-suggested.json").write_text(json.dumps(suggested))
         print(f"tune: {name}: mote tune --time {args.time}" + (f" --group-by '{group_by}'" if group_by else ""), flush=True)
@@ -114,6 +123,7 @@ def main():
         entry["evaluations"] = shown["summary"]["evaluations"]
         entry["estimator_max_error"] = shown["summary"]["estimator_max_error"]
         pick = next((c for c in shown["candidates"] if c.get("fits")), None)
+        reference = next((c for c in shown["candidates"] if c["index"] == 0 and "profile" in c), None)  # the suggestion, measured
         if pick is None:
             entry["error"] = "no candidate fits the budget"
             results["datasets"][name] = entry
@@ -126,7 +136,7 @@ def main():
                 ids = [str(x["id"]) for x in (listed["samples"] if isinstance(listed, dict) else listed)]
                 mote(args, "-C", str(project), "samples", "remove", *ids)
             for imp in added:
-                mote(args, "-C", str(project), "import", str(DATASETS / folder / imp[0]), *imp[1:])
+                mote(args, "-C", str(project), "import", str(base / imp[0]), *imp[1:])
         mote(args, "-C", str(project), "tune", "--apply", str(pick["index"]), "--json")
         entry["pick"] = {"index": pick["index"], "description": pick["description"], "validation_score": pick["score"],
                          "ram_bytes": pick["profile"]["ram_bytes"], "flash_bytes": pick["profile"]["flash_bytes"],
@@ -138,22 +148,35 @@ def main():
         mote(args, "-C", str(project), "impulse", "set", str(work / f"{name}-suggested.json"))
         mote(args, "-C", str(project), "train", "--json")
         entry["suggested"] = {"testing": classifier_accuracy(args, project)}
+        if reference:
+            entry["suggested"].update(ram_bytes=reference["profile"]["ram_bytes"], flash_bytes=reference["profile"]["flash_bytes"],
+                                      instructions=reference["profile"]["instructions"]["total"], latency_ms=reference["latency_ms"],
+                                      validation_score=reference.get("score"))
         if name == "fsdd":
             entry["suggested"]["loso"] = loso(args, work / f"{name}-suggested.json")
         results["datasets"][name] = entry
-        results_path.write_text(json.dumps(results, indent=1) + "\n")  # after every dataset: a long run keeps what it measured
+        # After every dataset, merged into what is on disk (another run may have written meanwhile): a long
+        # run keeps what it measured.
+        on_disk = json.loads(results_path.read_text()) if results_path.exists() else {"datasets": {}}
+        on_disk["datasets"].update(results["datasets"])
+        results["datasets"] = on_disk["datasets"]
+        results_path.write_text(json.dumps(results, indent=1) + "\n")
+        (work / f"{name}-result.json").write_text(json.dumps(entry, indent=1) + "\n")
 
+    on_disk = json.loads(results_path.read_text()) if results_path.exists() else {"datasets": {}}
+    on_disk["datasets"].update(results["datasets"])
+    results["datasets"] = on_disk["datasets"]
     results_path.write_text(json.dumps(results, indent=1) + "\n")
-    print(f"\n{'dataset':9} {'suggested':>10} {'tuned':>10} {'goal':>7}  {'RAM B':>6} {'flash B':>8} {'ms@80MHz':>9}  pick")
+    print(f"\n{'dataset':12} {'suggested':>10} {'tuned':>10} {'goal':>7}  {'RAM B':>6} {'flash B':>8} {'ms@80MHz':>9}  pick")
     for name, e in results["datasets"].items():
         if "pick" not in e:
-            print(f"{name:9} {e.get('skipped') or e.get('error')}")
+            print(f"{name:12} {e.get('skipped') or e.get('error')}")
             continue
         key = "loso" if name == "fsdd" else "testing"
         s = e["suggested"][key]["mean"] if key == "loso" else e["suggested"][key]["int8"]
         t = e["pick"][key]["mean"] if key == "loso" else e["pick"][key]["int8"]
         p = e["pick"]
-        print(f"{name:9} {pct(s):>10} {pct(t):>10} {pct(e['goal']):>7}  {p['ram_bytes']:>6} {p['flash_bytes']:>8} "
+        print(f"{name:12} {pct(s):>10} {pct(t):>10} {pct(e.get('goal')):>7}  {p['ram_bytes']:>6} {p['flash_bytes']:>8} "
               f"{p['latency_ms']:>9.2f}  #{p['index']} {p['description']}")
     print(f"results: {results_path}")
 
