@@ -235,6 +235,22 @@ struct Server::Impl {
   }
 
   httplib::Server::HandlerResponse pre_route(const httplib::Request& req, httplib::Response& res) {
+    // httplib answers a client that accepts Brotli with Brotli at its default quality (11): 100-370 ms for a
+    // 100 kB JSON answer (a DSP preview; 2 ms uncompressed, 6 ms as gzip). Offer it gzip only. (The request
+    // is httplib's own mutable object; the handler is merely declared const.)
+    auto& mutable_req = const_cast<httplib::Request&>(req);
+    for (auto it = mutable_req.headers.find("Accept-Encoding"); it != mutable_req.headers.end() && it->first == "Accept-Encoding"; ++it) {
+      std::string kept;
+      size_t pos = 0;
+      while (pos <= it->second.size()) {
+        size_t end = std::min(it->second.find(',', pos), it->second.size());
+        std::string coding = it->second.substr(pos, end - pos);
+        coding.erase(0, coding.find_first_not_of(' '));
+        if (!coding.empty() && coding.rfind("br", 0) != 0) kept += (kept.empty() ? "" : ", ") + coding;
+        pos = end + 1;
+      }
+      it->second = kept;
+    }
     auto r = check_request(req, res);
     // Answered before its body was read: close, so the unread body is never taken for the next request.
     if (r == httplib::Server::HandlerResponse::Handled && req.get_header_value("Content-Length") != "" &&

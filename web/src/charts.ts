@@ -7,6 +7,7 @@ export interface Series {
   x: number[];
   y: (number | null)[];
   dashed?: boolean;
+  band?: boolean;  // y holds (min, max) pairs per x: drawn as one filled band (cheap for dense signals)
 }
 
 const PAD = { l: 48, r: 12, t: 12, b: 28 };
@@ -88,6 +89,18 @@ export function lineChart(series: Series[], opts: { width?: number; height?: num
   const f: Frame = { x0, x1, y0, y1, w: width, hgt: height };
   axes(ctx, f, opts.xlabel ?? '', opts.xlabel === 'epoch');
   for (const s of series) {
+    if (s.band) {
+      // Upper edge forward, lower edge back: one polygon instead of a zigzag of thousands of strokes.
+      ctx.fillStyle = s.color;
+      ctx.globalAlpha = 0.7;
+      ctx.beginPath();
+      for (let i = 1; i < s.x.length; i += 2) { const px = sx(f, s.x[i]), py = sy(f, s.y[i] ?? 0); if (i === 1) ctx.moveTo(px, py); else ctx.lineTo(px, py); }
+      for (let i = s.x.length - 2; i >= 0; i -= 2) ctx.lineTo(sx(f, s.x[i]), sy(f, s.y[i] ?? 0) + 0.5);
+      ctx.closePath();
+      ctx.fill();
+      ctx.globalAlpha = 1;
+      continue;
+    }
     ctx.strokeStyle = s.color;
     ctx.lineWidth = 1.5;
     ctx.setLineDash(s.dashed ? [5, 4] : []);

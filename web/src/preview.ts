@@ -28,7 +28,8 @@ export function decodeF32(b64: string): Float32Array {
   return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
 }
 
-// At most ~2 points per pixel: each bucket's min and max, so peaks survive.
+// A signal as at most ~1 point per pixel: when samples outnumber pixels, each pixel's min and max, drawn as a
+// filled band (peaks survive; a zigzag stroke of the same points costs the browser 100+ ms to raster).
 function envelope(v: ArrayLike<number>, stride: number, offset: number, n: number, dt: number, buckets: number) {
   const x: number[] = [], y: number[] = [];
   const per = Math.max(1, Math.ceil(n / buckets));
@@ -38,7 +39,7 @@ function envelope(v: ArrayLike<number>, stride: number, offset: number, n: numbe
     x.push(i * dt); y.push(per > 1 ? lo : hi);
     if (per > 1) { x.push(i * dt); y.push(hi); }
   }
-  return { x, y };
+  return { x, y, band: per > 1 };
 }
 
 const chartWidth = (el: HTMLElement) => Math.max(280, Math.min(760, (el.clientWidth || 760) - 8));
