@@ -109,7 +109,9 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
   const BlockSpec* nn = nullptr;
   for (const auto& b : base.learn)
     if (b.type == "classifier" || b.type == "regression") nn = &b;
-  while (out.size() < n) {
+  // A small space (an image project: few sizes and layers) holds fewer distinct candidates than asked for:
+  // stop once 1000 draws in a row brought nothing new.
+  for (size_t stale = 0; out.size() < n && stale < 1000;) {
     json c = base_json;
     std::string kind = "flat";
     json dsp;
@@ -173,7 +175,8 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
       if (l["type"] == "kmeans") p["clusters"] = d.pick<int>({4, 8, 16, 32});
       if (l["type"] == "gmm") p["components"] = d.pick<int>({2, 4, 8});
     }
-    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c));
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(std::move(c)), stale = 0;
+    else ++stale;
   }
   return out;
 }

@@ -72,6 +72,14 @@ TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
   }
   EXPECT_TRUE(learners.count("classifier") && (learners.count("random_forest") || learners.count("gradient_boosting")))
       << "motion data: tree ensembles are drawn beside networks";
+  // An image project's space is small: asking for more candidates than it holds ends (once nothing new comes).
+  mote::ImpulseSpec image = mote::parse_impulse(json::parse(R"({"input": {"type": "image", "width": 48, "height": 48, "color": "rgb"},
+    "dsp": [{"name": "image", "type": "image"}], "learn": [{"name": "nn", "type": "classifier", "dsp": ["image"]}]})"));
+  mote::tune::DataFacts img;
+  img.type = mote::InputType::Image;
+  const auto images = mote::tune::sample_candidates(image, img, 100000, 1);
+  EXPECT_GT(images.size(), 50u);
+  EXPECT_LT(images.size(), 100000u);
   f.frequency_hz = 16000;
   base.input.frequency_hz = 16000, base.input.window_ms = 1000;
   for (const auto& c : mote::tune::sample_candidates(base, f, 10, 1))
