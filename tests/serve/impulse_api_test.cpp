@@ -57,6 +57,11 @@ class ImpulseApi : public ServeTest {
     for (int i = 0; i < 16000; ++i)
       a.values.push_back(static_cast<float>(0.5 * std::sin(2 * M_PI * 440 * i / 16000.0) + 0.2 * std::sin(2 * M_PI * 3000 * i / 16000.0)));
     audio_id = p.store().insert(a);
+    mote::Sample img;  // 40 x 30 RGB: red rising to the right
+    img.name = "img", img.label = "red", img.kind = mote::SampleKind::Image, img.width = 40, img.height = 30, img.channels = 3;
+    for (uint32_t y = 0; y < 30; ++y)
+      for (uint32_t x = 0; x < 40; ++x) img.pixels.insert(img.pixels.end(), {static_cast<uint8_t>(x * 6), 0, 0});
+    image_id = p.store().insert(img);
     tx.commit();
     start();
   }
@@ -64,7 +69,7 @@ class ImpulseApi : public ServeTest {
     return client->Post("/api/impulse/preview", with_key(),
                         json({{"impulse", impulse}, {"sample_id", sample}, {"start_ms", start_ms}}).dump(), "application/json");
   }
-  int64_t motion_id = 0, audio_id = 0;
+  int64_t motion_id = 0, audio_id = 0, image_id = 0;
 };
 
 json motion_impulse() {
@@ -142,6 +147,26 @@ TEST_F(ImpulseApi, PreviewOfAnAudioClipIsAnImage) {
   EXPECT_EQ(b["layout"]["kind"], "image");
   EXPECT_EQ(decode_f32(b["values_f32"]).size(), 99u * 40);
   EXPECT_GT(b["flash_bytes"].get<int>(), 0);
+}
+
+TEST_F(ImpulseApi, PreviewOfAnImageIsItsProcessedPixels) {
+  json imp = json::parse(R"({"input":{"type":"image","width":20,"height":15,"color":"rgb"},
+    "dsp":[{"name":"img","type":"image","params":{"interpolation":"nearest"}}],"learn":[]})");
+  auto r = preview(imp, image_id, 0);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json j = body(r);
+  ASSERT_EQ(j["valid"], true) << r->body;
+  EXPECT_EQ(j["window"]["image"], "/api/samples/" + std::to_string(image_id) + "/image.png");
+  const json& b = j["blocks"][0];
+  EXPECT_EQ(b["shape"], json({15, 20, 3}));
+  EXPECT_EQ(b["layout"], json({{"kind", "pixels"}, {"height", 15}, {"width", 20}, {"channels", 3}}));
+  std::vector<float> px = decode_f32(b["values_f32"]);
+  ASSERT_EQ(px.size(), 15u * 20 * 3);
+  EXPECT_LT(px[0], px[(20 - 1) * 3]) << "red rises to the right";
+  EXPECT_EQ(px[1], 0.0f);
+  // A time-series impulse over the image: refused, naming the sample.
+  r = preview(motion_impulse(), image_id, 0);
+  EXPECT_EQ(body(r)["valid"], false);
 }
 
 TEST_F(ImpulseApi, BrowsersGetGzipNotBrotli) {
