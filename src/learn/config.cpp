@@ -88,7 +88,7 @@ std::vector<blocks::ParamSpec> network_params(bool regression) {
       {.name = "batch_size", .type = ParamType::Integer, .lo = 1, .hi = 1 << 20, .fallback = 32, .help = "windows per training step"},
       {.name = "validation", .type = ParamType::Number, .lo = 0, .hi = 0.9, .fallback = 0.2, .help = "share of training samples (whole samples) held out to pick the best epoch"},
       {.name = "patience", .type = ParamType::Integer, .lo = 0, .hi = 100000, .fallback = 15, .help = "epochs without a better validation loss before stopping (0: never)"},
-      {.name = "class_weights", .type = ParamType::Flag, .help = "weigh each class by the inverse of its share of windows", .depends = "true for a classifier, false for a regression"},
+      {.name = "class_weights", .type = ParamType::Flag, .fallback = !regression, .help = "weigh each class by the inverse of its share of windows"},
       {.name = "augment", .type = ParamType::Json, .fallback = nlohmann::json::object(), .help = "{noise, scale, shift, warp, flip, rotate, rotate_copies} applied to training windows (docs/learn.md)",
        .depends = "none; audio: noise 0.1 and shift 2"},
       {.name = "seed", .type = ParamType::Number, .lo = 0, .hi = 9007199254740991.0, .fallback = 1, .help = "random seed of initialization, shuffling and augmentation"},
@@ -97,7 +97,6 @@ std::vector<blocks::ParamSpec> network_params(bool regression) {
       {.name = "min_confidence", .type = ParamType::Number, .lo = 0, .hi = 1, .fallback = 0.6, .help = "classification: a sample scored below it is \"uncertain\""},
       {.name = "int8_input", .type = ParamType::Choice, .fallback = "auto", .help = "how the int8 model's input is scaled", .choices = {"auto", "per-tensor", "per-channel"}},
   };
-  (void)regression;
   return p;
 }
 
@@ -129,7 +128,7 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   c.batch_size = read.integer("batch_size");
   c.validation = read.number("validation");
   c.patience = read.integer("patience");
-  c.class_weights = read.flag("class_weights", !regression);
+  c.class_weights = read.flag("class_weights");
   c.seed = static_cast<uint64_t>(read.number("seed"));
   c.threads = read.integer("threads");
   c.normalize = read.flag("normalize");
