@@ -80,7 +80,10 @@ def calibration_cases():
           impulse("spectral_fft128_1axis", ts(4000, 100), [sp(fft_length=128)], 1),
           impulse("spectral_fft32_log_peaks", ACCEL, [sp(fft_length=32, take_log=True, peaks=3)], 3),
           impulse("spectral_fft256_bands", ts(3000, 200), [sp(fft_length=256, spectral_bands=16)], 2),
-          impulse("spectral_fft64_high6", ts(1000, 100), [sp(fft_length=64, filter_type="high", filter_cutoff_hz=3, filter_order=4)], 6)]
+          impulse("spectral_fft64_high6", ts(1000, 100), [sp(fft_length=64, filter_type="high", filter_cutoff_hz=3, filter_order=4)], 6),
+          # one Welch segment (no summing of segments), with and without bands
+          impulse("spectral_fft128_bands16_6axes_1seg", ts(3000, 50), [sp(fft_length=128, spectral_bands=16)], 6),
+          impulse("spectral_fft64_1seg", ts(1500, 50), [sp(fft_length=64)], 3)]
     au = lambda t, **kw: {"name": "a", "type": t, "params": kw}
     c += [impulse("mfcc_default", AUDIO, [au("mfcc")], 1),
           impulse("mfcc_fft512_f40_c20", ts(800, 16000), [au("mfcc", fft_length=512, num_filters=40, num_cepstral=20, frame_length_s=0.025, frame_stride_s=0.02)], 1),
@@ -164,6 +167,9 @@ def proof_impulses():
                 nn={"layers": [dense(24)]}, anomaly_clusters=12, outputs=6),
         impulse("raw_conv1d_hapt_like", ts(2560, 50), [{"name": "r", "type": "raw", "params": {}}], 6,
                 nn={"layers": [conv(1, 16, 5), pool(), conv(1, 16, 5), pool(), {"type": "flatten"}, dense(32)]}, outputs=12),
+        # a UCI HAPT tuner finalist's DSP (3 s at 50 Hz, 6 axes, spectral FFT 128 with 16 bands, flatten)
+        impulse("hapt_finalist_spectral128_bands16_flatten", ts(3000, 50), [sp(fft_length=128, spectral_bands=16), fl], 6,
+                nn={"layers": [dense(32), dense(16)]}, outputs=12),
         impulse("mfcc13_sep1d", ts(1000, 16000), [au("mfcc", fft_length=512, frame_length_s=0.03, frame_stride_s=0.02)], 1,
                 nn={"layers": [conv(1, 16, 3, sep=True), pool(), {"type": "flatten"}]}, outputs=4),
     ]

@@ -7,6 +7,7 @@
 //             "outputs": N, "keep": layers to keep (0 = all), "seed", "per_channel_input": P, "measure", "work"}
 //   impulse: {"kind": "impulse", "name", "impulse": {input, dsp} (mote.json's), "axes", "nn": {params...} or null,
 //             "outputs", "anomaly_clusters", "anomaly_features" (0 = every feature), "windows", "seed", "measure", "work"}
+//   both:    "target" (targets/targets.def; default cortex-m4): the terms, the estimate and the firmware are that core's.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "deploy/firmware.h"
 #include "deploy/impulse_codegen.h"
 #include "deploy/model_profile.h"
+#include "deploy/targets.h"
 #include "impulse/features.h"
 #include "learn/pipeline.h"
 #include "learn/train.h"
@@ -54,13 +56,15 @@ json run_model(const json& job) {
   ir::QModel q = tune::placeholder_qmodel(cfg, job.value("seed", 1), pc < 0 ? static_cast<size_t>(cfg.input.c) : static_cast<size_t>(pc), false);
   const size_t keep = job.value("keep", 0);
   if (keep > 0 && keep < q.layers.size()) q.layers.resize(keep);
-  const tune::CostTerms t = tune::model_terms(q);
-  json r = {{"name", job["name"]}, {"terms", terms_json(t)}, {"estimate", footprint_json(tune::estimate_model(q))},
-            {"macs", ir::model_macs(q)}, {"layers", q.layers.size()}};
+  const std::string target = job.value("target", "cortex-m4");
+  const tune::CostTerms t = tune::model_terms(q, target);
+  json r = {{"name", job["name"]}, {"terms", terms_json(t)}, {"estimate", footprint_json(tune::estimate_model(q, target))},
+            {"macs", ir::model_macs(q)}, {"layers", q.layers.size()}, {"cost_table", tune::cost_table_note(target)}};
   if (job.value("measure", false)) {
     deploy::ModelProfileOptions o;
     o.work = job["work"].get<std::string>();
     o.timeout_s = 300;
+    o.target = target;
     const json p = deploy::profile_model(q, "mote_model", deploy::random_inputs(2, q.input_shape.size(), 7), o);
     if (!p["parity"]["ok"].get<bool>()) throw Error("model parity failed in " + o.work.string());
     r["measured"] = {{"ram_bytes", p["ram"]["minus_harness_bytes"]}, {"flash_bytes", p["flash"]["minus_harness_bytes"]},
@@ -122,9 +126,11 @@ json run_impulse(const json& job) {
     d.anomaly_block = "anomaly";
   }
   const ir::QModel* q = d.has_nn ? &d.q : nullptr;
-  const tune::CostTerms t = tune::impulse_terms(imp, q, k, dim);
+  const std::string target = job.value("target", "cortex-m4");
+  const tune::CostTerms t = tune::impulse_terms(imp, q, k, dim, target);
   json r = {{"name", job["name"]}, {"terms", terms_json(t)},
-            {"estimate", footprint_json(tune::estimate_impulse(imp, q, k, dim))}, {"features", imp.width()}};
+            {"estimate", footprint_json(tune::estimate_impulse(imp, q, k, dim, target))}, {"features", imp.width()},
+            {"cost_table", tune::cost_table_note(target)}};
   if (!job.value("measure", false)) return r;
 
   // The proof firmware of `mote profile` around random windows (a smooth signal plus noise).
@@ -140,7 +146,7 @@ json run_impulse(const json& job) {
   std::vector<deploy::WindowResult> host;
   for (size_t w = 0; w < tw.count; ++w) host.push_back(deploy::run_host(d, tw.data.data() + w * tw.values));
   const deploy::GeneratedImpulse g = deploy::generate_impulse(d);
-  const deploy::Target& tg = deploy::default_target();
+  const deploy::Target& tg = deploy::find_target(target);
   const fs::path work = job["work"].get<std::string>();
   fs::remove_all(work);
   deploy::write_firmware_sources(work / "src", g, deploy::firmware_main(g, tw, host), tg);

@@ -7,6 +7,7 @@
 #include "anomaly/kmeans.h"
 #include "compile/codegen.h"
 #include "core/error.h"
+#include "deploy/targets.h"
 #include "nn/add_s8.h"
 #include "nn/conv2d_s8.h"
 #include "nn/depthwise_conv2d_s8.h"
@@ -21,30 +22,30 @@ namespace mote::tune {
 
 namespace {
 
-// The cost tables, one per calibrated target: MOTE_COST(term, constant) lines and one MOTE_COST_NOTE.
+// The cost tables, one per calibrated target: a .def holds one MOTE_COST_NOTE (first) and MOTE_COST(term, constant)
+// lines (bench/estimator/calibrate.py --target T writes src/tune/cost_<T>.def). One entry per target below.
 struct Table {
   const char* target;
-  std::map<std::string, double> costs;
   const char* note;
+  std::map<std::string, double> costs;
 };
-
-#define MOTE_COST(term, value) {#term, value},
-#define MOTE_COST_NOTE(text)
-const std::map<std::string, double> kCortexM4 = {
-#include "tune/cost_cortex_m4.def"
-};
-#undef MOTE_COST_NOTE
-#undef MOTE_COST
-#define MOTE_COST(term, value)
-#define MOTE_COST_NOTE(text) text
-const char* const kCortexM4Note =
-#include "tune/cost_cortex_m4.def"
-    ;
-#undef MOTE_COST_NOTE
-#undef MOTE_COST
 
 const std::vector<Table>& tables() {
-  static const std::vector<Table> t = {{"cortex-m4", kCortexM4, kCortexM4Note}};
+#define MOTE_COST_NOTE(text) text, {
+#define MOTE_COST(term, value) {#term, value},
+  static const std::vector<Table> t = {
+      {"cortex-m4",  // first: the stand-in for targets without a table
+#include "tune/cost_cortex_m4.def"
+       }},
+      {"cortex-m0",
+#include "tune/cost_cortex_m0.def"
+       }},
+      {"riscv32",
+#include "tune/cost_riscv32.def"
+       }},
+  };
+#undef MOTE_COST
+#undef MOTE_COST_NOTE
   return t;
 }
 
@@ -83,15 +84,32 @@ std::string cost_table_note(const std::string& target) {
   return t ? t->note : std::string("no table of its own: cortex-m4's constants");
 }
 
-CostTerms model_terms(const ir::QModel& q) {
+DenseForm dense_form(const std::string& target) {
+  for (const auto& t : deploy::targets()) {
+    if (target != t.name) continue;
+    const std::string cpu = t.cpu_flags;
+    if (cpu.find("cortex-m55") != std::string::npos || cpu.find("cortex-m85") != std::string::npos) return DenseForm::Mve;
+    return t.dsp ? DenseForm::Dsp : DenseForm::Wide;  // runtime/nn/fully_connected_s8_wide.h: no DSP extension
+  }
+  return DenseForm::Dsp;
+}
+
+CostTerms model_terms(const ir::QModel& q, const std::string& target) {
   CostTerms t;
   auto& ins = t.nn;
   auto& code = t.flash;
   const compile::GeneratedModel g = compile::generate_cpp(q, "mote_model");
+  const DenseForm form = dense_form(target);
+  bool riscv = false;
+  for (const auto& d : deploy::targets())
+    if (target == d.name) riscv = std::string(d.arch) == "riscv";
   t.exact_ram = g.arena_bytes;
   // The per-channel input map (kInputGain/kInputOffset) is read by the impulse's input quantization, not by
-  // invoke(): a model alone drops it (impulse_terms adds it back).
-  t.exact_flash = g.const_bytes - 8 * q.input_gain.size();
+  // invoke(): a model alone drops it (impulse_terms adds it back). Constants as the target's code stores them.
+  t.exact_flash = (form == DenseForm::Wide  ? g.wide_const_bytes
+                   : form == DenseForm::Mve ? g.mve_const_bytes
+                                            : g.const_bytes) -
+                  8 * q.input_gain.size();
   const size_t n = q.layers.size();
   std::vector<int> readers(n + 1, 0);
   for (size_t i = 0; i < n; ++i)
@@ -110,6 +128,47 @@ CostTerms model_terms(const ir::QModel& q) {
     bool call = true;
     switch (l.op) {
       case ir::Op::FullyConnected: {
+        if (form != DenseForm::Dsp) {
+          std::vector<int32_t> words, table;
+          const bool wide = compile::dense_wide_form(l, &words, &table);  // the layers codegen gives the other forms
+          const bool mve = wide && form == DenseForm::Mve && !compile::dense_mve_table(l).empty();
+          if (wide && (form == DenseForm::Wide || mve)) {
+            // The layer struct (4 pointers, 2 int32); int32 words (wide) need no alignment padding, the rows' is
+            // counted below like the DSP form's.
+            t.exact_flash += 6 * 4;
+            if (form == DenseForm::Wide) t.exact_flash -= (4 - l.weights.size() % 4) % 4;
+            if (form == DenseForm::Wide) {
+              // fully_connected_s8_wide: rows by groups of 4 (8 on RISC-V), then a pair, then a single row as a pair
+              // with a zero partner; an odd input last. (apply_costs stands fc_fast_* in for a table without these.)
+              kernel("fc_wide");
+              const int rows = static_cast<int>(l.out.size());
+              double g8 = 0, g4 = 0, g2 = 0;
+              for (int o = 0; o < rows;) {
+                const int left = rows - o, grp = left >= 4 ? 4 : (left >= 2 ? 2 : 1);
+                if (riscv && grp == 4 && left >= 8) {
+                  ++g8, o += 8;
+                } else {
+                  ++(grp == 4 ? g4 : g2), o += grp;
+                }
+              }
+              ins["fc_wide_call"] += 1;
+              ins["fc_wide_mac8"] += in * 8 * g8;
+              ins["fc_wide_mac4"] += in * 4 * g4;
+              ins["fc_wide_mac2"] += in * 2 * g2;
+              ins["fc_wide_group"] += g8 + g4 + g2;
+              ins["fc_wide_odd"] += static_cast<double>(l.in.size() % 2) * (8 * g8 + 4 * g4 + 2 * g2);
+              ins["fc_wide_row"] += out;
+            } else {  // fully_connected_s8_mve: 4 rows per pass, 16 MACs per vector, a tail-predicated last one
+              kernel("fc_mve");
+              ins["fc_mve_call"] += 1;
+              ins["fc_mve_mac"] += in * out;
+              ins["fc_mve_vec"] += std::ceil(in / 16) * out;
+              ins["fc_mve_group"] += std::ceil(out / 4);
+              ins["fc_mve_row"] += out;
+            }
+            break;
+          }
+        }
         const bool shared = !compile::dense_fast_shared_table(l).empty();
         const bool fast = shared || !compile::dense_fast_table(l).empty();
         const double odd = static_cast<double>(l.out.size() % 2), even = out - odd;
@@ -224,10 +283,11 @@ CostTerms model_terms(const ir::QModel& q) {
   return t;
 }
 
-CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features) {
+CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
+                        const std::string& target) {
   CostTerms t;
   if (nn) {
-    t = model_terms(*nn);
+    t = model_terms(*nn, target);
     // run_impulse quantizes the features into the model's input, then dequantizes every output.
     const double inputs = static_cast<double>(nn->input_shape.size());
     t.nn[nn->input_gain.empty() ? "quantize_elem" : "quantize_affine_elem"] += inputs;
@@ -269,6 +329,10 @@ CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t ano
       t.dsp["spectral_filter"] += frames * ax * sections;
       t.dsp["spectral_fft"] += ax * segs * n * log2i(n);
       t.dsp["spectral_seg"] += ax * segs * n;
+      // Segments after the first are summed into the first one's density (half + 1 bins each): a window of one
+      // segment (UCI HAPT's 150 frames under FFT 128) has none of it; bands average bins (a division each).
+      t.dsp["spectral_accumulate"] += ax * (segs - 1) * (half + 1);
+      t.dsp["spectral_band"] += ax * bands;
       t.dsp["spectral_bin"] += ax * (half + 1);
       t.dsp["spectral_log"] += p.value("take_log", false) ? ax * powers : 0;
       t.dsp["spectral_peak"] += ax * peaks * (half + 1);
@@ -324,11 +388,25 @@ CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t ano
   return t;
 }
 
+// A table calibrated on a DSP core (cortex-m4's, standing in for a target without its own) has no constants for the
+// wide and Helium dense kernels: its fc_fast_* ones count them (per MAC, row, call; code and stack).
+std::map<std::string, double>::const_iterator find_cost(const std::map<std::string, double>& table, const std::string& name) {
+  auto it = table.find(name);
+  if (it != table.end()) return it;
+  static const std::map<std::string, std::string> stand_in = {
+      {"fc_wide_call", "fc_fast_call"}, {"fc_wide_mac8", "fc_fast_mac"}, {"fc_wide_mac4", "fc_fast_mac"},
+      {"fc_wide_mac2", "fc_fast_mac"},  {"fc_wide_row", "fc_fast_row"},  {"code_fc_wide", "code_fc_fast"},
+      {"stack_fc_wide", "stack_fc_fast"}, {"fc_mve_call", "fc_fast_call"}, {"fc_mve_mac", "fc_fast_mac"},
+      {"fc_mve_row", "fc_fast_row"},    {"code_fc_mve", "code_fc_fast"}, {"stack_fc_mve", "stack_fc_fast"}};
+  auto s = stand_in.find(name);
+  return s == stand_in.end() ? table.end() : table.find(s->second);
+}
+
 Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& table) {
   auto sum = [&](const std::map<std::string, double>& terms) {
     double s = 0;
     for (const auto& [name, count] : terms) {
-      auto it = table.find(name);
+      auto it = find_cost(table, name);
       if (it != table.end()) s += count * it->second;
     }
     return std::max(0.0, s);
@@ -344,7 +422,7 @@ Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& t
   double stack = 0;
   bool any = false;
   for (const auto& [name, count] : t.stack) {
-    auto it = table.find(name);
+    auto it = find_cost(table, name);
     if (it == table.end() || count <= 0) continue;
     const bool nn_kernel = name.rfind("stack_dsp_", 0) != 0;
     const double s = it->second + (in_impulse && nn_kernel ? cost("stack_impulse_nn") : 0.0);
@@ -361,12 +439,12 @@ Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& t
 }
 
 Footprint estimate_model(const ir::QModel& q, const std::string& target) {
-  return apply_costs(model_terms(q), cost_table(target));
+  return apply_costs(model_terms(q, target), cost_table(target));
 }
 
 Footprint estimate_impulse(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
                            const std::string& target) {
-  return apply_costs(impulse_terms(impulse, nn, anomaly_clusters, anomaly_features), cost_table(target));
+  return apply_costs(impulse_terms(impulse, nn, anomaly_clusters, anomaly_features, target), cost_table(target));
 }
 
 // ---- placeholder networks -------------------------------------------------------------------------------

@@ -49,8 +49,15 @@ std::string cost_table_note(const std::string& target);
 // The int8 network alone, as `mote profile MODEL` measures it (deploy::profile_model): RAM = the arena the
 // code generator plans + the kernels' stack; flash = weights, biases, requantization tables and parameters +
 // the kernels' code it links + invoke()'s calls; instructions = one invoke() (nn_instructions).
+// Dense layers are counted in the form the target's generated code compiles (compile::GeneratedModel): the wide
+// form (2 bytes per weight) on cores without the DSP extension (cortex-m0, cortex-m3, riscv32, riscv32f), the Helium
+// form on cortex-m55, fully_connected_s8_fast's elsewhere.
 Footprint estimate_model(const ir::QModel& q, const std::string& target = "cortex-m4");
-CostTerms model_terms(const ir::QModel& q);
+CostTerms model_terms(const ir::QModel& q, const std::string& target = "cortex-m4");
+
+// The dense form target's generated code runs (MOTE_NN_WIDE_DENSE / MOTE_NN_MVE_DENSE in runtime/nn).
+enum class DenseForm { Dsp, Wide, Mve };
+DenseForm dense_form(const std::string& target);
 
 // A whole deployable impulse (what deploy::generate_impulse emits and `mote profile` measures): its DSP blocks
 // (per-block instruction formulas from their parameters; RAM: the shared scratch, the window and feature
@@ -58,7 +65,8 @@ CostTerms model_terms(const ir::QModel& q);
 // k-means anomaly block of anomaly_clusters x anomaly_features (0 clusters: none).
 Footprint estimate_impulse(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
                            const std::string& target = "cortex-m4");
-CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features);
+CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
+                        const std::string& target = "cortex-m4");
 
 // Applies a cost table to terms.
 Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& table);

@@ -13,6 +13,7 @@
 #include "deploy/impulse_codegen.h"
 #include "deploy/model_profile.h"
 #include "learn/train.h"
+#include "compile/codegen.h"
 #include "quant/quantize.h"
 #include "store/project.h"
 #include "support/test_support.h"
@@ -113,7 +114,7 @@ TEST(Estimator, EstimatesGrowWithWidth) {
   }
 }
 
-TEST(Estimator, CountsTheArenaAndWeightsExactlyAndHasACortexM4Table) {
+TEST(Estimator, CountsTheArenaAndWeightsExactlyAndHasCalibratedTables) {
   const auto q = tune::placeholder_qmodel(config(kConv1d, {24, 6}, "audio"));
   const tune::Footprint f = tune::estimate_model(q);
   const tune::CostTerms t = tune::model_terms(q);
@@ -121,9 +122,47 @@ TEST(Estimator, CountsTheArenaAndWeightsExactlyAndHasACortexM4Table) {
   EXPECT_GE(t.exact_flash, mote::ir::weight_bytes(q));
   EXPECT_GT(f.flash_bytes, t.exact_flash);  // plus the kernels' code
   EXPECT_TRUE(tune::has_cost_table("cortex-m4"));
-  EXPECT_FALSE(tune::has_cost_table("cortex-m0"));
-  EXPECT_NE(tune::cost_table_note("cortex-m4").find("calibrated"), std::string::npos);
+  for (const char* t : {"cortex-m4", "cortex-m0", "riscv32"}) {  // calibrate.py --target T
+    EXPECT_TRUE(tune::has_cost_table(t)) << t;
+    EXPECT_NE(tune::cost_table_note(t).find("calibrated"), std::string::npos) << t;
+  }
+  EXPECT_FALSE(tune::has_cost_table("cortex-m3"));  // cortex-m4's constants stand in
   EXPECT_NEAR(f.latency_ms(80), f.instructions() / 80000.0, 1e-9);
+}
+
+TEST(Estimator, CountsDenseWeightsInTheFormTheTargetsCodeStores) {
+  // Generated code carries each dense layer's forms under #if; the estimate counts the one the target compiles:
+  // wide (int32 words, 2 bytes per weight) without the DSP extension, Helium rows on the M55, the DSP form elsewhere.
+  EXPECT_EQ(tune::dense_form("cortex-m4"), tune::DenseForm::Dsp);
+  EXPECT_EQ(tune::dense_form("cortex-m7"), tune::DenseForm::Dsp);
+  EXPECT_EQ(tune::dense_form("cortex-m33"), tune::DenseForm::Dsp);
+  EXPECT_EQ(tune::dense_form("cortex-m55"), tune::DenseForm::Mve);
+  for (const char* t : {"cortex-m0", "cortex-m3", "riscv32", "riscv32f"}) EXPECT_EQ(tune::dense_form(t), tune::DenseForm::Wide) << t;
+  // A dense-only network (softmax dropped, so every constant is a dense layer's): exact flash = the generator's own
+  // count for the form + each layer's struct (+ the int8 arrays' alignment padding).
+  for (const char* layers : {kDense, R"([{"type":"dense","units":33},{"type":"dense","units":7}])"}) {
+    SCOPED_TRACE(layers);
+    mote::ir::QModel q = tune::placeholder_qmodel(config(layers, {300}, "spectral", 5));
+    q.layers.pop_back();
+    const mote::compile::GeneratedModel g = mote::compile::generate_cpp(q, "mote_model");
+    size_t dense = 0, padding = 0;
+    for (const auto& l : q.layers) {
+      std::vector<int32_t> words, table;
+      ASSERT_TRUE(mote::compile::dense_wide_form(l, &words, &table));
+      ASSERT_FALSE(mote::compile::dense_mve_table(l).empty());
+      ++dense;
+      padding += (4 - l.weights.size() % 4) % 4;
+    }
+    ASSERT_GT(g.wide_const_bytes, g.const_bytes);
+    EXPECT_EQ(tune::model_terms(q, "cortex-m0").exact_flash, g.wide_const_bytes + 24 * dense);
+    EXPECT_EQ(tune::model_terms(q, "riscv32").exact_flash, g.wide_const_bytes + 24 * dense);
+    EXPECT_EQ(tune::model_terms(q, "cortex-m55").exact_flash, g.mve_const_bytes + 24 * dense + padding);
+    EXPECT_EQ(tune::model_terms(q, "cortex-m7").exact_flash, tune::model_terms(q, "cortex-m4").exact_flash);
+    EXPECT_GE(tune::model_terms(q, "cortex-m4").exact_flash, g.const_bytes + padding);
+    EXPECT_LT(tune::model_terms(q, "cortex-m4").exact_flash, g.const_bytes + padding + 40 * dense);  // + param structs
+    // Wider constants show in the estimate too.
+    EXPECT_GT(tune::estimate_model(q, "cortex-m3").flash_bytes, tune::estimate_model(q, "cortex-m4").flash_bytes);
+  }
 }
 
 namespace {
