@@ -2,7 +2,6 @@
 
 #include <string.h>
 
-#include "nn/conv_column.h"
 #include "nn/fixed_point.h"
 #include "nn/simd.h"  // MOTE_NN_HW_DSP
 #include "nn/window_overlap.h"
@@ -97,6 +96,37 @@ Status conv2d_s8_ref(const Conv2DS8Params& p, const PerChannelQuant& q, const in
         *out++ = requantize(acc, q.multiplier[o], q.shift[o], p.output_offset, p.act_min, p.act_max);
       }
   return MOTE_OK;
+}
+
+// The int8 column of output pixel (y0, x0) = its top-left tap: the input itself when the taps are one
+// contiguous run (all inside, and one kernel row or rows as wide as the input), else gathered into col with
+// padded taps at the input zero point, whose value plus input_offset is 0.
+static const int8_t* column(const Conv2DS8Params& p, const int8_t* input, int32_t y0, int32_t x0, int8_t* col) {
+  const int32_t in_c = p.input.c, run = p.kernel_w * in_c;
+  const bool inside = y0 >= 0 && x0 >= 0 && y0 + p.kernel_h <= p.input.h && x0 + p.kernel_w <= p.input.w;
+  const int8_t* at = input + (static_cast<size_t>(y0) * p.input.w + x0) * in_c;
+  if (inside && (p.kernel_h == 1 || p.kernel_w == p.input.w)) return at;
+  const int8_t pad = static_cast<int8_t>(-p.input_offset);
+  int8_t* c = col;
+  for (int32_t ky = 0; ky < p.kernel_h; ++ky, c += run) {
+    const int32_t iy = y0 + ky;
+    if (iy < 0 || iy >= p.input.h) {
+      memset(c, pad, static_cast<size_t>(run));
+      continue;
+    }
+    // Taps [kx_lo, kx_hi) of this kernel row fall inside the input; the others are padding.
+    const int32_t kx_lo = x0 < 0 ? -x0 : 0;
+    const int32_t kx_hi = x0 + p.kernel_w > p.input.w ? p.input.w - x0 : p.kernel_w;
+    if (kx_lo >= kx_hi) {
+      memset(c, pad, static_cast<size_t>(run));
+      continue;
+    }
+    memset(c, pad, static_cast<size_t>(kx_lo * in_c));
+    memcpy(c + kx_lo * in_c, input + (static_cast<size_t>(iy) * p.input.w + x0 + kx_lo) * in_c,
+           static_cast<size_t>((kx_hi - kx_lo) * in_c));
+    memset(c + kx_hi * in_c, pad, static_cast<size_t>((p.kernel_w - kx_hi) * in_c));
+  }
+  return col;
 }
 
 // One pixel's int8 column plus input_offset as int16, into its slot (0 or 1) of the pair: per block of taps
@@ -378,7 +408,7 @@ Status conv2d_s8_dsp(const Conv2DS8Params& p, const PerChannelQuant& q, const in
   for (int32_t px = 0; px < pixels; px += 2) {
     const bool two = px + 1 < pixels;
     for (int32_t s = 0; s < (two ? 2 : 1); ++s) {
-      widen_column(conv_column(p, input, oy * p.stride_h - p.pad_h, ox * p.stride_w - p.pad_w, col8), k, p.input_offset,
+      widen_column(column(p, input, oy * p.stride_h - p.pad_h, ox * p.stride_w - p.pad_w, col8), k, p.input_offset,
                    pair, s);
       if (++ox == p.output.w) ox = 0, ++oy;
     }
