@@ -108,6 +108,13 @@ json score_held_out(const learn::Dataset& d, const FeatureTable& t, const std::v
           {"window_accuracy", static_cast<double>(right) / n}, {"samples_scored", truth.size()}, {"validation_windows_scored", n}};
 }
 
+// The folds asked for, at most one per group; at least two groups are needed to hold one out.
+int fold_count(size_t groups, int asked) {
+  const int folds = static_cast<int>(std::min<size_t>(std::max(2, asked), groups));
+  if (folds < 2) throw Error("tune: one sample (group) only; add training samples so that some can be held out");
+  return folds;
+}
+
 // What the folds are dealt by: each row's group (its sample's group, or the sample) and label.
 struct SplitRows {
   std::map<int64_t, std::string> groups;
@@ -147,9 +154,8 @@ json score_trees(Project& p, const Impulse& impulse, const BlockSpec& b, const F
   learn::Dataset d;
   const SplitRows split(p, o.group_by, classes, cfg.regression);
   for (const auto& r : t.rows) split.add(d, r);
-  const std::set<int64_t> distinct(d.group.begin(), d.group.end());
-  const int folds = static_cast<int>(std::min<size_t>(std::max(2, o.folds), distinct.size()));
-  if (folds < 2) throw Error("tune: one sample (group) only; add training samples so that some can be held out");
+  const size_t groups = std::set<int64_t>(d.group.begin(), d.group.end()).size();
+  const int folds = fold_count(groups, o.folds);
   std::vector<std::vector<float>> held_out(d.size());
   json out;
   for (int k = 0; k < (o.all_folds ? folds : 1); ++k) {
@@ -164,7 +170,7 @@ json score_trees(Project& p, const Impulse& impulse, const BlockSpec& b, const F
     for (size_t i = 0; i < d.size(); ++i)
       if (is_val[i]) held_out[i] = learn::trees::dequantize(tt.model, learn::trees::predict_int8(tt.model, tables, x.data() + i * cols.width));
     if (k == 0)
-      out = {{"groups", distinct.size()}, {"folds", folds}, {"windows", t.rows.size()}, {"train_windows", td.rows},
+      out = {{"groups", groups}, {"folds", folds}, {"windows", t.rows.size()}, {"train_windows", td.rows},
              {"validation_windows", d.size() - td.rows}, {"nodes", tt.model.internal_nodes()}, {"table_bytes", tables.const_bytes()}};
   }
   out.update(score_held_out(d, t, held_out, cfg.regression, static_cast<int>(classes.size()), o.all_folds ? cfg.min_confidence : 0.0, o.metric));
@@ -218,9 +224,8 @@ json score_network(Project& p, const Impulse& impulse, const BlockSpec& nn, cons
   // The split: k folds of whole samples (or groups). Lower rungs hold out fold 0; the last rung trains once
   // per fold, so that every training sample is predicted once by a model that never saw it (a score that a
   // small validation set does not saturate). Every candidate sees the same folds (the seed).
-  const std::set<int64_t> distinct(d.group.begin(), d.group.end());
-  const int folds = static_cast<int>(std::min<size_t>(std::max(2, o.folds), distinct.size()));
-  if (folds < 2) throw Error("tune: one sample (group) only; add training samples so that some can be held out");
+  const size_t groups = std::set<int64_t>(d.group.begin(), d.group.end()).size();
+  const int folds = fold_count(groups, o.folds);
   const size_t width = cols.width;
   // The "uncertain" rule at full epochs only: a short run's probabilities are still soft, and a rung must rank
   // a slow learner by what it gets right, not by how sure it already is.
@@ -251,7 +256,7 @@ json score_network(Project& p, const Impulse& impulse, const BlockSpec& nn, cons
       if (is_val[i]) held_out[i] = quant::run_quantized(q, d.x.data() + i * width);
     per_fold.push_back({{"train_windows", train_n}, {"validation_windows", val_n}, {"epochs_run", r.curve.size()}, {"best_epoch", r.best_epoch}});
     if (k == 0) {
-      out = {{"groups", distinct.size()}, {"folds", folds}, {"windows", t.rows.size()}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
+      out = {{"groups", groups}, {"folds", folds}, {"windows", t.rows.size()}, {"epochs", cfg.epochs}, {"macs", ir::model_macs(q)}, {"weight_bytes", ir::weight_bytes(q)}};
       run->trained = std::move(r);
     }
   }

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "learn/trees/block.h"
+
 namespace mote::test {
 
 struct Blobs {
@@ -34,6 +38,18 @@ inline Blobs make_blobs(size_t rows, size_t width, int classes, uint64_t seed) {
     b.target.push_back(std::sin(row[0]) + row[1] * row[1] + 0.05f * n(rng));
   }
   return b;
+}
+
+// Trains a `type` block (random_forest, gradient_boosting) on the blobs: their classes, or with `regression`
+// their targets.
+inline learn::trees::TreeTrained fit_blobs(const std::string& type, const Blobs& b, nlohmann::json params, bool regression = false) {
+  if (regression) params["task"] = "regression";
+  learn::trees::TreeData d{b.x.data(), b.rows, b.width, b.labels};
+  if (regression) {
+    d.labels.clear();
+    for (float v : b.target) d.labels.push_back(std::to_string(v));
+  }
+  return learn::trees::train_trees(learn::trees::parse_tree_config(type, params, b.width, "b"), d, "b");
 }
 
 }  // namespace mote::test

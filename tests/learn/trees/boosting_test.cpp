@@ -10,13 +10,7 @@ using nlohmann::json;
 
 namespace {
 TreeTrained fit(const mote::test::Blobs& b, json params, bool regression = false) {
-  if (regression) params["task"] = "regression";
-  TreeData d{b.x.data(), b.rows, b.width, b.labels};
-  if (regression) {
-    d.labels.clear();
-    for (float v : b.target) d.labels.push_back(std::to_string(v));
-  }
-  return train_trees(parse_tree_config("gradient_boosting", params, b.width, "g"), d, "g");
+  return mote::test::fit_blobs("gradient_boosting", b, std::move(params), regression);
 }
 }  // namespace
 

@@ -52,7 +52,7 @@ std::vector<std::vector<int>> run_generated(const Ensemble& e, TreeForm form, co
 
 void check_forms(const std::string& type, json params) {
   const auto b = mote::test::make_blobs(400, 7, 3, 21);
-  const TreeTrained t = train_trees(parse_tree_config(type, params, b.width, "g"), {b.x.data(), b.rows, b.width, b.labels}, "g");
+  const TreeTrained t = mote::test::fit_blobs(type, b, std::move(params));
   const Tables tab = make_tables(t.model);
   const size_t n = 300;
   std::mt19937_64 rng(99);
