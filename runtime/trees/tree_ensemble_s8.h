@@ -4,9 +4,14 @@
 // (index relative to the tree's root); c >= leaf_base is a leaf with payload p = c - leaf_base:
 //   kTreeVote: p is a class; out[k] = (trees voting for class k) - 128, so out dequantizes with scale
 //              1 / trees and zero point -128 to the share of trees voting k (trees <= 255).
-//   kTreeSum:  p indexes the tree's leaf values (leaf_values + leaf_start[t]); tree t adds to output
-//              t % outputs; out[k] = clamp(round((bias[k] + sum) / 2^shift)) (round half up), in units of
-//              the leaf scale x 2^shift (the generator states the scale).
+//   kTreeSum:  p indexes the tree's leaf values (leaf_values + leaf_start[t]); the trees feed the last
+//              `sums` outputs (0 = all), tree t output (outputs - sums) + t % sums (a binary classifier's
+//              one logit feeds class 1; class 0 keeps its bias); out[k] = clamp(round((bias[k] + sum) /
+//              2^shift)) (round half up), in units of the leaf scale x 2^shift (the generator states it).
+//   kTreeProba: soft votes. p indexes the forest's shared leaf distributions (leaf_proba + p * outputs,
+//              uint8 shares of each leaf's training rows, summing to the same total per leaf); per class
+//              s[k] = sum over trees, out[k] = min(255, (s[k] * proba_mult + 2^(shift-1)) >> shift) - 128,
+//              the mean share in units of 1/255 (scale 1/255, zero point -128); uint32 arithmetic.
 // Two node layouts:
 //   packed (every feature index and child code < 256): one uint32 per node,
 //            feature | left << 8 | right << 16 | (uint8)threshold << 24  -- one load per node, and the
@@ -23,7 +28,7 @@
 namespace mote {
 namespace trees {
 
-enum TreeKind { kTreeVote = 0, kTreeSum = 1 };
+enum TreeKind { kTreeVote = 0, kTreeSum = 1, kTreeProba = 2 };
 
 struct TreeEnsembleS8 {
   uint16_t trees;              // >= 1; kTreeVote: <= 255
@@ -39,7 +44,10 @@ struct TreeEnsembleS8 {
   const uint16_t* leaf_start;  // kTreeSum: trees entries, each tree's first leaf value
   const int16_t* leaf_values;  // kTreeSum
   const int32_t* bias;         // kTreeSum: outputs values, in leaf units
-  int32_t shift;               // kTreeSum: 0..30
+  int32_t shift;               // kTreeSum: 0..30; kTreeProba: 1..31
+  uint16_t sums;               // kTreeSum: outputs the trees feed (the last ones); 0 = all
+  const uint8_t* leaf_proba;   // kTreeProba: outputs values per distribution
+  uint32_t proba_mult;         // kTreeProba: sum x proba_mult >> shift = mean share x 255 (no uint32 overflow)
 };
 
 // The packed word of one node.
@@ -47,18 +55,22 @@ inline uint32_t tree_node_word(uint32_t feature, int8_t threshold, uint32_t left
   return feature | (left << 8) | (right << 16) | (static_cast<uint32_t>(static_cast<uint8_t>(threshold)) << 24);
 }
 
-size_t tree_ensemble_s8_scratch_bytes(const TreeEnsembleS8& m);  // 0
-// x: the features (as many as the largest feature index + 1); out: m.outputs int8 values. Picks the variant
+// kTreeProba: 4 bytes per output (the class sums); other kinds 0.
+size_t tree_ensemble_s8_scratch_bytes(const TreeEnsembleS8& m);
+// x: the features (as many as the largest feature index + 1); out: m.outputs int8 values; scratch:
+// tree_ensemble_s8_scratch_bytes(m) (may be null when that is 0). Picks the variant
 // below from the model. Errors: MOTE_ERR_ARG (null pointers, a missing array for the kind or layout, shift out
 // of range, a voting forest over 255 trees, a vote for a class >= outputs).
 // The tables are trusted to be well formed (children after their parent, inside the tree): the generator
 // and the host's model checks make them so.
-Status tree_ensemble_s8(const TreeEnsembleS8& m, const int8_t* x, int8_t* out);
+Status tree_ensemble_s8(const TreeEnsembleS8& m, const int8_t* x, int8_t* out, uint32_t* scratch = 0);
 // The variants, for generated code to call directly (only the one a model uses is linked).
 Status tree_vote_s8_packed(const TreeEnsembleS8& m, const int8_t* x, int8_t* out);
 Status tree_sum_s8_packed(const TreeEnsembleS8& m, const int8_t* x, int8_t* out);
 Status tree_vote_s8_wide(const TreeEnsembleS8& m, const int8_t* x, int8_t* out);
 Status tree_sum_s8_wide(const TreeEnsembleS8& m, const int8_t* x, int8_t* out);
+Status tree_proba_s8_packed(const TreeEnsembleS8& m, const int8_t* x, int8_t* out, uint32_t* scratch);
+Status tree_proba_s8_wide(const TreeEnsembleS8& m, const int8_t* x, int8_t* out, uint32_t* scratch);
 
 }  // namespace trees
 }  // namespace mote

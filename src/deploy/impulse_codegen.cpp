@@ -125,7 +125,9 @@ WindowResult run_host(const DeployableImpulse& d, const float* window) {
   r.features.resize(d.impulse->width());
   d.impulse->run({window, in.window_frames(), d.impulse->axes(), nullptr}, r.features.data());
   if (d.has_nn && d.trees) {
-    r.nn_output = learn::trees::predict_int8(*d.trees, *d.tree_tables, pick(r.features, d.nn_cols).data());
+    const auto x = pick(r.features, d.nn_cols);
+    r.nn_output = learn::trees::predict_int8(*d.trees, *d.tree_tables, x.data());
+    r.tree_comparisons = learn::trees::comparisons(*d.trees, learn::trees::quantize_features(*d.trees, x.data()));
     for (int8_t v : r.nn_output) r.classification.push_back(d.trees->output_scale() * static_cast<float>(v - d.trees->output_zero_point()));
   } else if (d.has_nn) {
     const auto x = quant::quantize_input(d.q, pick(r.features, d.nn_cols).data());
@@ -165,9 +167,16 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   const auto& in = imp.spec().input;
   const size_t frames = in.window_frames(), axes = imp.axes(), window = frames * axes;
   compile::GeneratedModel model;
-  if (d.has_nn) model = d.trees ? learn::trees::generate_trees_cpp(*d.trees, "mote_model", d.tree_form == "tables" ? learn::trees::TreeForm::Tables
-                                                                                  : d.tree_form == "if-else" ? learn::trees::TreeForm::IfElse
-                                                                                                             : learn::trees::TreeForm::Auto).model : compile::generate_cpp(d.q, "mote_model");
+  if (d.has_nn && d.trees) {
+    const auto form = d.tree_form == "tables" ? learn::trees::TreeForm::Tables
+                      : d.tree_form == "if-else" ? learn::trees::TreeForm::IfElse
+                                                 : learn::trees::TreeForm::Auto;
+    const learn::trees::TreeCode code = learn::trees::generate_trees_cpp(*d.trees, "mote_model", form);
+    model = code.model;
+    g.tree_form = code.form, g.tree_tables_estimate = code.tables_estimate, g.tree_if_else_estimate = code.if_else_estimate;
+  } else if (d.has_nn) {
+    model = compile::generate_cpp(d.q, "mote_model");
+  }
   std::string hash_src = imp.hash() + model.model_hash;
   if (d.has_anomaly) hash_src += learn::anomaly_to_json(d.anomaly).dump();
   g.hash = fnv_hex(hash_src);

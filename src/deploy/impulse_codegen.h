@@ -47,6 +47,7 @@ struct WindowResult {
   std::vector<int8_t> nn_output;     // classifier int8 outputs
   std::vector<float> classification; // dequantized
   float anomaly = 0;
+  size_t tree_comparisons = 0;       // a tree model: the decision nodes its walks compared
 };
 WindowResult run_host(const DeployableImpulse& d, const float* window);
 
@@ -65,6 +66,8 @@ struct GeneratedImpulse {
   std::vector<std::string> runtime_folders;  // the runtime subset it needs, e.g. "dsp/", "nn/"
   std::string hash;                          // of the whole impulse, in every banner
   size_t nn_arena_bytes = 0, nn_const_bytes = 0, glue_ram_bytes = 0;
+  std::string tree_form;                     // a tree model's device form: "tables" or "if-else"
+  size_t tree_tables_estimate = 0, tree_if_else_estimate = 0;  // flash estimates of both forms (bytes)
 };
 GeneratedImpulse generate_impulse(const DeployableImpulse& d);
 

@@ -89,11 +89,20 @@ nlohmann::json profile_impulse(Project& p, const ProfileOptions& opts) {
     size_t timed = 0, equal = 0;
     for (auto& kv : fn.rows)
       if (kv.count("invoke")) invoke += std::stoul(kv["invoke"]), ++timed, equal += kv["invoke_out"] == "equal";
-    const uint64_t macs = ir::model_macs(d.q);
+    const uint64_t macs = d.trees ? 0 : ir::model_macs(d.q);
     const double inv = timed ? static_cast<double>(invoke) / timed : 0.0, stage = static_cast<double>(nn) / static_cast<double>(tw.count);
     nn_report = {{"macs", macs}, {"invoke_instructions", inv}, {"instructions_per_mac", macs ? inv / macs : 0.0},
                  {"stage_instructions_per_mac", macs ? stage / macs : 0.0}, {"invoke_windows", timed},
                  {"invoke_outputs_equal", equal}};
+    if (d.trees) {  // a tree model does no MACs: its work is the decision nodes each window compares
+      double compared = 0;
+      for (const auto& h : host) compared += static_cast<double>(h.tree_comparisons);
+      compared /= static_cast<double>(tw.count);
+      nn_report["trees"] = {{"kind", d.trees->kind}, {"voting", d.trees->votes() ? (d.trees->soft ? "soft" : "hard") : "-"},
+                            {"trees", d.trees->trees.size()}, {"decision_nodes", d.trees->internal_nodes()}, {"form", g.tree_form},
+                            {"tables_estimate_bytes", g.tree_tables_estimate}, {"if_else_estimate_bytes", g.tree_if_else_estimate},
+                            {"comparisons_per_window", compared}, {"instructions_per_comparison", compared > 0 ? inv / compared : 0.0}};
+    }
   }
   const bool parity = f.result_ok && rc_fw == 0 && features_exact == tw.count && int8_equal == tw.count && anomaly_equal == tw.count;
   const double n = static_cast<double>(tw.count);
@@ -161,7 +170,14 @@ std::string profile_table(const nlohmann::json& r) {
     line("  %-22s %12ld %12ld %12ld\n", k, r["impulse"][k].get<long>(), r["firmware"][k].get<long>(), r["baseline"][k].get<long>());
   line("  instructions/window    dsp %.0f, nn %.0f, anomaly %.0f, total %.0f\n", r["instructions"]["dsp"].get<double>(),
        r["instructions"]["nn"].get<double>(), r["instructions"]["anomaly"].get<double>(), r["instructions"]["total"].get<double>());
-  if (r.contains("nn") && r["nn"].is_object())
+  if (r.contains("nn") && r["nn"].is_object() && r["nn"].contains("trees")) {
+    const auto& t = r["nn"]["trees"];
+    line("  nn: %s, %d trees (%d decision nodes, %s form; estimates tables %ld B, if-else %ld B): %.1f comparisons per window;\n",
+         t["kind"].get<std::string>().c_str(), t["trees"].get<int>(), t["decision_nodes"].get<int>(), t["form"].get<std::string>().c_str(),
+         t["tables_estimate_bytes"].get<long>(), t["if_else_estimate_bytes"].get<long>(), t["comparisons_per_window"].get<double>());
+    line("      invoke() %.0f instructions = %.2f per comparison (the stage with input quantization: %.0f)\n",
+         r["nn"]["invoke_instructions"].get<double>(), t["instructions_per_comparison"].get<double>(), r["instructions"]["nn"].get<double>());
+  } else if (r.contains("nn") && r["nn"].is_object())
     line("  nn: %.0f MACs; invoke() %.0f instructions = %.2f per MAC (the stage with input quantization: %.2f per MAC)\n",
          r["nn"]["macs"].get<double>(), r["nn"]["invoke_instructions"].get<double>(), r["nn"]["instructions_per_mac"].get<double>(),
          r["nn"]["stage_instructions_per_mac"].get<double>());

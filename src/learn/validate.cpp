@@ -36,8 +36,8 @@ namespace {
 // The tree blocks' own table (trees::kParams, which their parser reads and docs/trees.md shows) as schemas.
 blocks::BlockSchema tree_schema(bool forest) {
   blocks::BlockSchema s{forest ? "random_forest" : "gradient_boosting", "learn",
-                        forest ? "random forest: own CART trees on the int8 features, hard votes (docs/trees.md)"
-                               : "gradient boosted trees on the int8 features, softmax or squared error (docs/trees.md)",
+                        forest ? "random forest: own CART trees on the int8 features, soft or hard votes (docs/trees.md)"
+                               : "gradient boosted trees on the int8 features, softmax (two classes: one logit) or squared error (docs/trees.md)",
                         {}};
   for (size_t i = 0; i < trees::kParamCount; ++i) {
     const auto& p = trees::kParams[i];

@@ -1,7 +1,8 @@
-// Tree blocks on the emulated Cortex-M4: the demo's classifier swapped for a random forest (node tables) and a
-// gradient-boosted ensemble (if-else code; both forms of both kinds agree on the host: codegen_test), each profiled with `mote profile`: the int8 outputs of every
-// testing window equal the host's (runtime/trees on both sides), and the impulse costs stay in bounds.
-// About 12 s per profile (two); skipped without the arm toolchain and QEMU.
+// Tree blocks on the emulated Cortex-M4: the demo's classifier swapped for a soft-voting random forest and a
+// gradient-boosted ensemble, each in both device forms (node tables, if-else code), each profiled with `mote
+// profile`: the int8 outputs of every testing window equal the host's (runtime/trees on both sides), the
+// profile reports decision nodes compared instead of MACs, and the impulse costs stay in bounds.
+// About 10-20 s per profile (four, 4 windows each); skipped without the arm toolchain and QEMU.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -27,7 +28,7 @@ json profile_with(const fs::path& project, const json& block) {
   std::ofstream(project / "mote.json") << j.dump(2);
   auto t = run_mote("-C " + project.string() + " train");
   EXPECT_EQ(t.exit_code, 0) << t.err;
-  auto r = run_mote("-C " + project.string() + " profile --target cortex-m4 --json");
+  auto r = run_mote("-C " + project.string() + " profile --target cortex-m4 --windows 4 --json");
   EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
   return r.exit_code == 0 ? json::parse(r.out) : json::object();
 }
@@ -41,10 +42,12 @@ TEST(TreesOnCortexM4, ForestAndBoostingAreBitExactWithTheHost) {
   ASSERT_EQ(run_mote("demo " + project.string() + " --no-serve --no-profile").exit_code, 0);
   const json blocks[] = {
       {{"name", "trees"}, {"type", "random_forest"}, {"dsp", {"spectral"}}, {"params", {{"trees", 10}, {"max_depth", 6}, {"device_form", "tables"}}}},
+      {{"name", "trees"}, {"type", "random_forest"}, {"dsp", {"spectral"}}, {"params", {{"trees", 10}, {"max_depth", 6}, {"device_form", "if-else"}}}},
+      {{"name", "trees"}, {"type", "gradient_boosting"}, {"dsp", {"spectral"}}, {"params", {{"trees", 8}, {"max_depth", 3}, {"device_form", "tables"}}}},
       {{"name", "trees"}, {"type", "gradient_boosting"}, {"dsp", {"spectral"}}, {"params", {{"trees", 8}, {"max_depth", 3}, {"device_form", "if-else"}}}},
   };
-  long flash[2] = {0, 0};
-  for (int i = 0; i < 2; ++i) {
+  long flash[4] = {0, 0, 0, 0};
+  for (int i = 0; i < 4; ++i) {
     const json j = profile_with(project, blocks[i]);
     ASSERT_TRUE(j.contains("parity")) << blocks[i].dump();
     const auto& p = j["parity"];
@@ -53,6 +56,13 @@ TEST(TreesOnCortexM4, ForestAndBoostingAreBitExactWithTheHost) {
     EXPECT_EQ(j["nn"]["invoke_outputs_equal"].get<int>(), p["windows"].get<int>());
     EXPECT_GT(j["instructions"]["nn"].get<double>(), 0);
     EXPECT_GT(j["host_int8"]["window_accuracy"].get<double>(), 0.5);
+    const json& t = j["nn"]["trees"];
+    EXPECT_EQ(t["form"], blocks[i]["params"]["device_form"]);
+    EXPECT_EQ(t["voting"], i < 2 ? "soft" : "-");
+    // Every tree compares at least one node per window, and no more than its depth.
+    EXPECT_GE(t["comparisons_per_window"].get<double>(), t["trees"].get<double>());
+    EXPECT_LE(t["comparisons_per_window"].get<double>(), t["trees"].get<double>() * (i < 2 ? 6 : 3));
+    EXPECT_GT(t["instructions_per_comparison"].get<double>(), 0);
     flash[i] = j["impulse"]["flash_bytes"].get<long>();
     EXPECT_GT(flash[i], 0);
     std::printf("%s (%s): impulse %ld B flash, %ld B RAM, nn stage %.0f instructions, invoke %.0f\n", blocks[i]["type"].get<std::string>().c_str(),

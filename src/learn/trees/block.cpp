@@ -18,7 +18,7 @@ bool is_tree_type(const std::string& type) { return type == "random_forest" || t
 
 const Param kParams[] = {
     {"task", "enum", 0, 0, "\"classification\"", "\"classification\"", "classification or regression (numeric labels)"},
-    {"trees", "int", 1, 2000, "10", "50", "trees (forest; at most 255 for a voting classifier) or boosting rounds"},
+    {"trees", "int", 1, 2000, "10", "50", "trees (forest; at most 255 with hard votes) or boosting rounds (a binary classifier: one tree per round)"},
     {"max_depth", "int", 1, 15, "8", "3", "deepest split level; a tree has at most 2^max_depth leaves"},
     {"min_samples_leaf", "int", 1, 1000000, "1", "1", "training rows on each side of a split, at least"},
     {"max_features", "max_features", 0, 65535, "\"sqrt\"", "\"all\"", "features tried per split: sqrt, all, or a count"},
@@ -26,6 +26,7 @@ const Param kParams[] = {
     {"lambda", "number", 0, 1e6, "-", "1", "boosting: L2 penalty on leaf values"},
     {"criterion", "enum", 0, 0, "\"gini\"", "-", "forest classification: gini or entropy"},
     {"bootstrap", "bool", 0, 1, "true", "-", "forest: each tree on a bootstrap draw of the rows"},
+    {"voting", "enum", 0, 0, "\"soft\"", "-", "forest classification: soft (mean of the leaves' class shares) or hard (one vote per tree)"},
     {"class_weights", "class_weights", 0, 1e6, "false", "false", "false, \"balanced\", or {label: weight}"},
     {"seed", "int", 0, 9007199254740991.0, "1", "1", "random seed; the same seed gives the same trees"},
     {"min_confidence", "number", 0, 1, "0.6", "0.6", "classification: below it a sample is \"uncertain\""},
@@ -85,7 +86,12 @@ TreeConfig parse_tree_config(const std::string& type, const json& params_in, siz
   if (task != "classification" && task != "regression") throw error_at(where + ".task", "must be \"classification\" or \"regression\"");
   c.regression = task == "regression";
   c.trees = static_cast<int>(num("trees"));
-  if (forest && !c.regression && c.trees > 255) throw error_at(where + ".trees", "a voting forest holds at most 255 trees");
+  if (forest) {
+    const json v = raw(*find_param("voting"));
+    if (v != "soft" && v != "hard") throw error_at(where + ".voting", "must be \"soft\" or \"hard\"");
+    c.voting = v.get<std::string>();
+  }
+  if (forest && !c.regression && c.voting == "hard" && c.trees > 255) throw error_at(where + ".trees", "a hard-voting forest holds at most 255 trees");
   c.max_depth = static_cast<int>(num("max_depth"));
   c.min_samples_leaf = static_cast<int>(num("min_samples_leaf"));
   c.seed = static_cast<uint64_t>(num("seed"));
@@ -123,6 +129,7 @@ TreeConfig parse_tree_config(const std::string& type, const json& params_in, siz
                 {"min_samples_leaf", c.min_samples_leaf}, {"max_features", c.max_features_rule}, {"class_weights", c.class_weights},
                 {"seed", c.seed}, {"device_form", c.device_form}};
   if (forest) c.resolved["criterion"] = c.criterion, c.resolved["bootstrap"] = c.bootstrap;
+  if (forest && !c.regression) c.resolved["voting"] = c.voting;
   else c.resolved["learning_rate"] = c.learning_rate, c.resolved["lambda"] = c.lambda;
   if (!c.regression) c.resolved["min_confidence"] = c.min_confidence;
   return c;
@@ -150,7 +157,9 @@ QuantChanges count_quantization_changes(const Ensemble& e, const float* x, size_
     const double per_tree = e.kind == "random_forest" ? 1.0 / static_cast<double>(e.trees.size()) : 1.0;
     for (const auto& tr : e.trees) {
       const Node& n = tr.leaf([&](int32_t ft) { return static_cast<uint8_t>(q[static_cast<size_t>(ft)] + 128); });
-      if (e.votes()) s[static_cast<size_t>(n.value)] += 1.0 / static_cast<double>(e.trees.size());
+      if (e.soft)
+        for (size_t k = 0; k < s.size() && k < n.proba.size(); ++k) s[k] += n.proba[k] / static_cast<double>(e.trees.size());
+      else if (e.votes()) s[static_cast<size_t>(n.value)] += 1.0 / static_cast<double>(e.trees.size());
       else s[static_cast<size_t>(tr.output)] += n.value * per_tree;
     }
     std::vector<float> a(s.begin(), s.end());
@@ -213,7 +222,7 @@ TreeTrained train_trees(const TreeConfig& cfg, const TreeData& d, const std::str
   }
   if (cfg.type == "random_forest") {
     ForestParams p;
-    p.trees = cfg.trees, p.cart = cart, p.bootstrap = cfg.bootstrap, p.seed = cfg.seed;
+    p.trees = cfg.trees, p.cart = cart, p.bootstrap = cfg.bootstrap, p.seed = cfg.seed, p.soft = cfg.voting == "soft";
     if (cfg.regression) fit_forest_regressor(e, x, target, p);
     else fit_forest_classifier(e, x, y, cw, p);
   } else {

@@ -33,6 +33,7 @@ struct TreeConfig {
   std::string max_features_rule;                                          // "sqrt", "all" or a number
   double learning_rate = 0.1, lambda = 1, min_confidence = 0.6;
   std::string criterion = "gini";
+  std::string voting = "soft";       // forest classification: soft or hard
   std::string device_form = "auto";  // auto, tables or if-else (codegen.h)
   bool bootstrap = true;
   nlohmann::json class_weights = false;  // false, "balanced", or {label: weight}

@@ -35,6 +35,8 @@ void fit_boosting_classifier(Ensemble& e, const Binned& x, const std::vector<int
   const double total = std::accumulate(share.begin(), share.end(), 0.0);
   e.base.clear();
   for (size_t c = 0; c < k; ++c) e.base.push_back(static_cast<float>(std::log(share[c] / total)));
+  e.single_logit = k == 2;
+  if (e.single_logit) e.base = {0.0f, static_cast<float>(std::log(share[1] / share[0]))};  // class 0's logit stays 0
   std::vector<double> score(n * k), g(n), h(n), prob(n * k);
   for (size_t r = 0; r < n; ++r)
     for (size_t c = 0; c < k; ++c) score[r * k + c] = e.base[c];
@@ -53,7 +55,7 @@ void fit_boosting_classifier(Ensemble& e, const Binned& x, const std::vector<int
       for (size_t c = 0; c < k; ++c) prob[r * k + c] /= sum;
     }
     auto rng = tree_rng(p.seed, static_cast<uint64_t>(round));
-    for (size_t c = 0; c < k; ++c) {
+    for (size_t c = e.single_logit ? 1 : 0; c < k; ++c) {  // softmax over (0, z) is the logistic loss on z
       for (size_t r = 0; r < n; ++r) {
         const double pr = prob[r * k + c];
         g[r] = w(r) * (pr - (static_cast<size_t>(y[r]) == c ? 1.0 : 0.0));

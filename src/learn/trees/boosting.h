@@ -1,5 +1,6 @@
 // Gradient boosting: classification by softmax log-loss (one tree per class per round, Newton leaves
-// -G/(H + lambda), the base score the log of each class's weighted share), regression by squared error
+// -G/(H + lambda), the base score the log of each class's weighted share; two classes: logistic loss on
+// class 1's one logit, one tree per round, as XGBoost's binary:logistic), regression by squared error
 // (base = mean). Every leaf is shrunk by the learning rate; class weights scale each row's gradient and
 // hessian. Deterministic: feature draws (max_features) come from mt19937_64(seed, round).
 #pragma once

@@ -80,6 +80,11 @@ struct Builder {
     for (uint32_t r : rows) add(total.data(), r);
     const std::vector<double> all = total;
     tree.nodes[id].value = leaf_value(all.data());
+    if (classify) {  // the leaf's class shares (soft votes); cleared again if the node splits
+      double w = 0;
+      for (double v : all) w += v;
+      for (double v : all) tree.nodes[id].proba.push_back(static_cast<float>(w > 0 ? v / w : 0.0));
+    }
     const size_t msl = static_cast<size_t>(std::max(1, p.min_samples_leaf));
     if (depth >= p.max_depth || rows.size() < 2 * msl) return id;
     const double parent = cost(all.data());
@@ -124,6 +129,7 @@ struct Builder {
     rows.clear();
     rows.shrink_to_fit();
     tree.nodes[id].feature = best_f;
+    tree.nodes[id].proba.clear();
     tree.nodes[id].bin = best_bin;
     const int32_t l = build(lo, depth + 1);
     tree.nodes[id].left = l;

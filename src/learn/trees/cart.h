@@ -26,6 +26,7 @@ struct Node {
   uint8_t bin = 0;
   int32_t left = -1, right = -1;
   float value = 0;
+  std::vector<float> proba;  // classification leaves: the (weighted) share of each class among its rows
 };
 
 struct Tree {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "core/error.h"
 #include "nn/quantize_affine_s8.h"
@@ -11,7 +12,7 @@ using nlohmann::json;
 namespace mote::learn::trees {
 
 float Ensemble::output_scale() const {
-  if (votes()) return 1.0f / static_cast<float>(trees.size());
+  if (votes()) return soft ? 1.0f / 255.0f : 1.0f / static_cast<float>(trees.size());
   return static_cast<float>(std::ldexp(static_cast<double>(leaf_scale), shift));
 }
 int Ensemble::output_zero_point() const { return votes() ? -128 : zero_point; }
@@ -68,10 +69,43 @@ std::vector<double> raw_scores(const Ensemble& e, const float* x) {
   for (const auto& t : e.trees) {
     const Node* n = &t.nodes[0];
     while (n->feature >= 0) n = &t.nodes[bin_edge(n->feature, n->bin) ? n->left : n->right];
-    if (e.votes()) s[static_cast<size_t>(n->value)] += 1;
-    else s[static_cast<size_t>(t.output)] += n->value * per_tree;
+    if (e.soft) {
+      for (size_t k = 0; k < n->proba.size() && k < s.size(); ++k) s[k] += n->proba[k];
+    } else if (e.votes()) {
+      s[static_cast<size_t>(n->value)] += 1;
+    } else {
+      s[static_cast<size_t>(t.output)] += n->value * per_tree;
+    }
   }
   return s;
+}
+
+std::vector<uint8_t> leaf_shares(const std::vector<float>& proba) {
+  std::vector<uint8_t> q(proba.size());
+  std::vector<std::pair<double, size_t>> rest;  // (-fraction, class): the largest remainders first, lower class on ties
+  int given = 0;
+  for (size_t k = 0; k < proba.size(); ++k) {
+    const double v = std::clamp(static_cast<double>(proba[k]), 0.0, 1.0) * kLeafShares;
+    q[k] = static_cast<uint8_t>(std::floor(v));
+    given += q[k];
+    rest.push_back({-(v - std::floor(v)), k});
+  }
+  std::sort(rest.begin(), rest.end());
+  for (size_t i = 0; given < kLeafShares && i < rest.size(); ++i, ++given) ++q[rest[i].second];
+  return q;
+}
+
+size_t comparisons(const Ensemble& e, const std::vector<int8_t>& codes) {
+  size_t n = 0;
+  for (const auto& t : e.trees) {
+    const Node* nd = &t.nodes[0];
+    if (nd->feature < 0) ++n;
+    while (nd->feature >= 0) {
+      ++n;
+      nd = &t.nodes[static_cast<int>(codes[static_cast<size_t>(nd->feature)]) + 128 <= nd->bin ? nd->left : nd->right];
+    }
+  }
+  return n;
 }
 
 namespace {
@@ -121,6 +155,18 @@ Tables make_tables(const Ensemble& e) {
   const bool votes = e.votes();
   const double per_tree = e.kind == "random_forest" ? 1.0 / static_cast<double>(e.trees.size()) : 1.0;
   size_t max_internal = 1, max_payload = 0;
+  std::map<std::vector<uint8_t>, uint32_t> distributions;  // soft votes: shares -> index, shared by every tree
+  if (e.soft) {
+    const size_t k = e.outputs();
+    for (size_t c = 0; c < k; ++c) {  // a pure leaf's index is its class, as a hard vote's
+      std::vector<uint8_t> one(k, 0);
+      one[c] = kLeafShares;
+      distributions.emplace(one, static_cast<uint32_t>(c));
+      t.leaf_proba.insert(t.leaf_proba.end(), one.begin(), one.end());
+    }
+    const uint64_t total = static_cast<uint64_t>(e.trees.size()) * kLeafShares;
+    t.proba_mult = static_cast<uint32_t>(((255ull << Tables::kProbaShift) + total / 2) / total);
+  }
   for (const auto& tr : e.trees) max_internal = std::max(max_internal, tr.internal_nodes());
   if (max_internal > 32767) throw Error("trees: a tree has more than 32767 decision nodes; lower max_depth");
   t.leaf_base = static_cast<uint16_t>(max_internal);
@@ -136,6 +182,11 @@ Tables make_tables(const Ensemble& e) {
       const Node& n = tr.nodes[i];
       if (n.feature >= 0) {
         code[i] = static_cast<uint32_t>(internal++);
+      } else if (e.soft) {
+        const auto q = leaf_shares(n.proba);
+        const auto it = distributions.emplace(q, static_cast<uint32_t>(distributions.size())).first;
+        if (it->second * q.size() == t.leaf_proba.size()) t.leaf_proba.insert(t.leaf_proba.end(), q.begin(), q.end());
+        code[i] = t.leaf_base + it->second;
       } else if (votes) {
         code[i] = t.leaf_base + static_cast<uint32_t>(n.value);
       } else {
@@ -177,7 +228,7 @@ mote::trees::TreeEnsembleS8 Tables::kernel(const Ensemble& e) const {
   mote::trees::TreeEnsembleS8 k{};
   k.trees = static_cast<uint16_t>(roots.size());
   k.outputs = static_cast<uint16_t>(e.outputs());
-  k.kind = e.votes() ? mote::trees::kTreeVote : mote::trees::kTreeSum;
+  k.kind = e.soft ? mote::trees::kTreeProba : e.votes() ? mote::trees::kTreeVote : mote::trees::kTreeSum;
   k.leaf_base = leaf_base;
   k.roots = roots.data();
   if (packed) {
@@ -185,7 +236,11 @@ mote::trees::TreeEnsembleS8 Tables::kernel(const Ensemble& e) const {
   } else {
     k.feature16 = feature.data(), k.threshold = threshold.data(), k.left16 = left.data(), k.right16 = right.data();
   }
-  if (!e.votes()) k.leaf_start = leaf_start.data(), k.leaf_values = leaf_values.data(), k.bias = bias.data(), k.shift = e.shift;
+  if (!e.votes()) {
+    k.leaf_start = leaf_start.data(), k.leaf_values = leaf_values.data(), k.bias = bias.data(), k.shift = e.shift;
+    k.sums = static_cast<uint16_t>(e.single_logit ? e.sums() : 0);
+  }
+  if (e.soft) k.leaf_proba = leaf_proba.data(), k.proba_mult = proba_mult, k.shift = kProbaShift;
   return k;
 }
 
@@ -193,13 +248,14 @@ size_t Tables::const_bytes() const {
   size_t nodes = feature.size();
   size_t b = roots.size() * 2 + nodes * (packed ? 4 : 7);
   if (!bias.empty()) b += leaf_start.size() * 2 + leaf_values.size() * 2 + bias.size() * 4;
-  return b;
+  return b + leaf_proba.size();
 }
 
 std::vector<int8_t> predict_int8(const Ensemble& e, const Tables& t, const float* x) {
   const auto q = quantize_features(e, x);
   std::vector<int8_t> out(e.outputs());
-  if (mote::trees::tree_ensemble_s8(t.kernel(e), q.data(), out.data()) != MOTE_OK) throw Error("trees: the int8 tables are malformed");
+  std::vector<uint32_t> scratch(e.outputs());
+  if (mote::trees::tree_ensemble_s8(t.kernel(e), q.data(), out.data(), scratch.data()) != MOTE_OK) throw Error("trees: the int8 tables are malformed");
   return out;
 }
 
@@ -215,13 +271,18 @@ std::vector<float> dequantize(const Ensemble& e, const std::vector<int8_t>& q) {
 json to_json(const Ensemble& e) {
   json trees = json::array();
   for (const auto& t : e.trees) {
-    json f = json::array(), b = json::array(), l = json::array(), r = json::array(), v = json::array();
-    for (const auto& n : t.nodes) f.push_back(n.feature), b.push_back(n.bin), l.push_back(n.left), r.push_back(n.right), v.push_back(n.value);
+    json f = json::array(), b = json::array(), l = json::array(), r = json::array(), v = json::array(), p = json::array();
+    for (const auto& n : t.nodes)
+      f.push_back(n.feature), b.push_back(n.bin), l.push_back(n.left), r.push_back(n.right), v.push_back(n.value), p.push_back(n.proba);
     trees.push_back({{"output", t.output}, {"feature", f}, {"bin", b}, {"left", l}, {"right", r}, {"value", v}});
+    if (e.soft) trees.back()["proba"] = p;  // per node: a leaf's class shares, [] for a decision node
   }
-  return {{"format", "mote-trees-1"}, {"kind", e.kind}, {"task", e.regression ? "regression" : "classification"},
-          {"labels", e.labels}, {"width", e.width}, {"input", {{"gain", e.gain}, {"offset", e.offset}}}, {"base", e.base},
-          {"int8", {{"leaf_scale", e.leaf_scale}, {"shift", e.shift}, {"zero_point", e.zero_point}}}, {"trees", trees}};
+  json j = {{"format", "mote-trees-1"}, {"kind", e.kind}, {"task", e.regression ? "regression" : "classification"},
+            {"labels", e.labels}, {"width", e.width}, {"input", {{"gain", e.gain}, {"offset", e.offset}}}, {"base", e.base},
+            {"int8", {{"leaf_scale", e.leaf_scale}, {"shift", e.shift}, {"zero_point", e.zero_point}}}, {"trees", trees}};
+  if (e.votes()) j["voting"] = e.soft ? "soft" : "hard";
+  if (e.single_logit) j["logits"] = 1;
+  return j;
 }
 
 namespace {
@@ -279,22 +340,34 @@ Ensemble from_json(const json& j, const std::string& where) {
   e.leaf_scale = static_cast<float>(number(field(q, "leaf_scale", where + ".int8"), where + ".int8.leaf_scale", 1e-30, 1e30));
   e.shift = static_cast<int>(integer(field(q, "shift", where + ".int8"), where + ".int8.shift", 0, 30));
   e.zero_point = static_cast<int>(integer(field(q, "zero_point", where + ".int8"), where + ".int8.zero_point", -128, 127));
+  if (j.contains("voting")) {  // absent: hard votes (models stored before soft votes)
+    if (!e.votes() || (j["voting"] != "soft" && j["voting"] != "hard"))
+      throw error_at(where + ".voting", "must be \"soft\" or \"hard\", for a random_forest classifier only");
+    e.soft = j["voting"] == "soft";
+  }
+  if (j.contains("logits")) {
+    if (e.kind != "gradient_boosting" || e.regression || e.labels.size() != 2 || j["logits"] != 1)
+      throw error_at(where + ".logits", "must be 1, for a two-class gradient_boosting classifier only");
+    e.single_logit = true;
+  }
   const json& trees = field(j, "trees", where);
-  const size_t outs = e.outputs();
+  const size_t outs = e.outputs(), sums = e.sums(), first = outs - sums;
   if (!trees.is_array() || trees.empty() || trees.size() > 65535) throw error_at(where + ".trees", "must be a list of 1 to 65535 trees");
-  if (e.votes() && trees.size() > 255) throw error_at(where + ".trees", "a voting forest holds at most 255 trees");
+  if (e.votes() && trees.size() > (e.soft ? 2000u : 255u)) throw error_at(where + ".trees", e.soft ? "a soft-voting forest holds at most 2000 trees" : "a hard-voting forest holds at most 255 trees");
   e.base = j.contains("base") && !j["base"].empty() ? floats(j["base"], where + ".base", outs) : std::vector<float>{};
   for (size_t t = 0; t < trees.size(); ++t) {
     const std::string at = where + ".trees[" + std::to_string(t) + "]";
     const json& tj = trees[t];
     Tree tr;
     tr.output = static_cast<int>(integer(field(tj, "output", at), at + ".output", 0, static_cast<int64_t>(outs) - 1));
-    if (!e.votes() && static_cast<size_t>(tr.output) != t % outs) throw error_at(at + ".output", "must be the tree's index modulo the outputs (round-major)");
+    if (!e.votes() && static_cast<size_t>(tr.output) != first + t % sums)
+      throw error_at(at + ".output", e.single_logit ? "must be 1 (the one logit is class 1's)" : "must be the tree's index modulo the outputs (round-major)");
     const json& f = field(tj, "feature", at);
     if (!f.is_array() || f.empty() || f.size() > 1000000) throw error_at(at + ".feature", "must be a list of 1 to 1000000 nodes");
     const size_t n = f.size();
     for (const char* k : {"bin", "left", "right", "value"})
       if (!field(tj, k, at).is_array() || tj[k].size() != n) throw error_at(at + "." + k, "must have one entry per node");
+    if (e.soft && (!field(tj, "proba", at).is_array() || tj["proba"].size() != n)) throw error_at(at + ".proba", "must have one entry per node");
     tr.nodes.resize(n);
     std::vector<int> parents(n, 0);
     for (size_t i = 0; i < n; ++i) {
@@ -305,6 +378,15 @@ Ensemble from_json(const json& j, const std::string& where) {
       if (nd.feature < 0) {
         if (e.votes() && (nd.value < 0 || nd.value >= static_cast<float>(outs) || nd.value != std::floor(nd.value)))
           throw error_at(at + ".value" + ni, "a voting leaf must be a class index");
+        if (e.soft) {
+          nd.proba = floats(tj["proba"][i], at + ".proba" + ni, outs);
+          double total = 0;
+          for (float v : nd.proba) {
+            if (v < 0 || v > 1) throw error_at(at + ".proba" + ni, "must hold class shares from 0 to 1");
+            total += v;
+          }
+          if (std::fabs(total - 1) > 1e-3) throw error_at(at + ".proba" + ni, "must hold class shares summing to 1");
+        }
         continue;
       }
       nd.bin = static_cast<uint8_t>(integer(tj["bin"][i], at + ".bin" + ni, 0, 255));
@@ -317,7 +399,7 @@ Ensemble from_json(const json& j, const std::string& where) {
       if (parents[i] != 1) throw error_at(at + ".feature[" + std::to_string(i) + "]", "is not reachable from the root");
     e.trees.push_back(std::move(tr));
   }
-  if (!e.votes() && e.trees.size() % outs != 0) throw error_at(where + ".trees", "must hold whole rounds (a multiple of the outputs)");
+  if (!e.votes() && e.trees.size() % sums != 0) throw error_at(where + ".trees", "must hold whole rounds (a multiple of the outputs)");
   return e;
 }
 

@@ -26,9 +26,15 @@ struct Ensemble {
   float leaf_scale = 1;
   int shift = 0;
   int zero_point = 0;
+  // A forest classifier votes soft (each tree adds its leaf's class shares, Node::proba, as scikit-learn's
+  // predict_proba) or hard (each tree adds one vote for its leaf's class).
+  bool soft = false;
+  // A binary boosting classifier with one logit (class 1's; class 0's is 0): one tree per round, all output 1.
+  bool single_logit = false;
 
   size_t outputs() const { return regression ? 1 : labels.size(); }
-  bool votes() const { return kind == "random_forest" && !regression; }  // hard votes: leaf = class
+  bool votes() const { return kind == "random_forest" && !regression; }  // a voting forest (hard or soft)
+  size_t sums() const { return single_logit ? 1 : outputs(); }          // sum models: outputs the trees feed (the last)
   float output_scale() const;      // of the int8 outputs
   int output_zero_point() const;   // -128 for votes
   size_t internal_nodes() const;
@@ -48,6 +54,11 @@ std::vector<float> predict_float(const Ensemble& e, const float* x);
 // Raw float scores: votes per class, or per-output sums (boosting logits / regression value).
 std::vector<double> raw_scores(const Ensemble& e, const float* x);
 
+// Soft votes on the device: each leaf's shares as whole units of 1/kLeafShares (largest remainder, so
+// every leaf sums to kLeafShares; ties to the lower class).
+constexpr int kLeafShares = 15;
+std::vector<uint8_t> leaf_shares(const std::vector<float>& proba);
+
 // Sets leaf_scale, shift and zero_point from the float outputs the model gives on `rows` training rows.
 void calibrate_int8(Ensemble& e, const float* x, size_t rows);
 
@@ -59,6 +70,9 @@ struct Tables {
   std::vector<uint16_t> left, right;
   std::vector<int16_t> leaf_values;
   std::vector<int32_t> bias;
+  std::vector<uint8_t> leaf_proba;  // soft votes: distinct leaf distributions (the one-hot ones first), outputs each
+  uint32_t proba_mult = 0;          // soft votes: sum x proba_mult >> kProbaShift = mean share x 255
+  static constexpr int kProbaShift = 23;
   uint16_t leaf_base = 0;
   bool packed = true;
   std::vector<uint32_t> words;  // packed: tree_node_word per node
@@ -66,6 +80,10 @@ struct Tables {
   size_t const_bytes() const;  // every array as the generated code stores it
 };
 Tables make_tables(const Ensemble& e);
+
+// Decision nodes a walk of every tree compares on these int8 codes (a one-leaf tree counts its one
+// always-left node, as the device runs it): what `mote profile` reports for a tree model.
+size_t comparisons(const Ensemble& e, const std::vector<int8_t>& codes);
 
 // The int8 model on the host: features -> codes -> runtime/trees kernel -> int8 outputs.
 std::vector<int8_t> predict_int8(const Ensemble& e, const Tables& t, const float* x);

@@ -297,17 +297,12 @@ Ensemble to_ensemble(const ForeignModel& m, const std::vector<std::string>& labe
     throw Error("the model predicts " + std::to_string(m.regression ? 1 : m.classes) + " outputs but " + std::to_string(labels.size()) + " labels were given");
   e.width = m.features;
   fit_input_map(e, x, rows);
-  // A binary model's margin is class 1's logit: class 0 gets a constant 0 (one leaf per round).
+  // A binary model's margin is class 1's one logit (class 0's is 0): one tree per round, as trained.
   const bool binary = !m.regression && m.classes == 2 && m.outputs == 1;
+  e.single_logit = binary;
   e.base.assign(e.outputs(), 0.0f);
   for (size_t k = 0; k < m.outputs; ++k) e.base[binary ? 1 : k] = static_cast<float>(m.base[k]);
   for (size_t t = 0; t < m.trees.size(); ++t) {
-    if (binary) {
-      Tree zero;
-      zero.nodes.push_back(Node{});
-      zero.output = 0;
-      e.trees.push_back(zero);
-    }
     const ForeignTree& f = m.trees[t];
     Tree tr;
     tr.output = binary ? 1 : static_cast<int>(t % m.outputs);

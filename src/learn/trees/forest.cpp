@@ -21,6 +21,7 @@ void fit_forest_classifier(Ensemble& e, const Binned& x, const std::vector<int>&
                            const ForestParams& p) {
   e.kind = "random_forest";
   e.regression = false;
+  e.soft = p.soft;
   e.trees.clear();
   e.base.clear();
   Targets t;

@@ -1,6 +1,7 @@
 // Random forests: each tree on a bootstrap draw of the rows (with replacement, as many as there are),
-// trying max_features features at every split; classification by hard votes (leaf = its majority class,
-// as emlearn's default), regression by the mean of the trees. Deterministic for a given seed: tree i
+// trying max_features features at every split; classification by soft votes (the mean of the leaves' class
+// shares, as scikit-learn's predict_proba) or hard votes (leaf = its majority class, as emlearn's default),
+// regression by the mean of the trees. Deterministic for a given seed: tree i
 // draws from mt19937_64(seed, i) alone, so results do not depend on threads or order.
 #pragma once
 
@@ -13,6 +14,7 @@ struct ForestParams {
   int trees = 10;
   CartParams cart;      // criterion Gini/Entropy (classification); SecondOrder is set for regression
   bool bootstrap = true;
+  bool soft = true;     // classification: soft or hard votes
   uint64_t seed = 1;
 };
 

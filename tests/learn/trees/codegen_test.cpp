@@ -1,6 +1,7 @@
 // Both generated forms (node tables through runtime/trees, if-else code) compiled with the host compiler
-// and run on 300 seeded int8 inputs: every output equals the host's int8 model, for a voting forest and a
-// boosted ensemble (sums, round-major). About 2 s (two small compiles per model).
+// and run on 300 seeded int8 inputs: every output equals the host's int8 model, for soft- and hard-voting
+// forests and boosted ensembles (sums, round-major; a binary one's single logit). About 4 s (two small
+// compiles per model).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -50,8 +51,8 @@ std::vector<std::vector<int>> run_generated(const Ensemble& e, TreeForm form, co
   return rows;
 }
 
-void check_forms(const std::string& type, json params) {
-  const auto b = mote::test::make_blobs(400, 7, 3, 21);
+void check_forms(const std::string& type, json params, int classes = 3) {
+  const auto b = mote::test::make_blobs(400, 7, classes, 21);
   const TreeTrained t = mote::test::fit_blobs(type, b, std::move(params));
   const Tables tab = make_tables(t.model);
   const size_t n = 300;
@@ -64,7 +65,8 @@ void check_forms(const std::string& type, json params) {
     ASSERT_EQ(rows.size(), n) << type;
     for (size_t i = 0; i < n; ++i) {
       std::vector<int8_t> want(t.model.outputs());
-      ASSERT_EQ(mote::trees::tree_ensemble_s8(tab.kernel(t.model), in.data() + i * b.width, want.data()), mote::MOTE_OK);
+      std::vector<uint32_t> scratch(want.size());
+      ASSERT_EQ(mote::trees::tree_ensemble_s8(tab.kernel(t.model), in.data() + i * b.width, want.data(), scratch.data()), mote::MOTE_OK);
       ASSERT_EQ(rows[i].size(), want.size());
       for (size_t k = 0; k < want.size(); ++k)
         ASSERT_EQ(rows[i][k], want[k]) << type << (form == TreeForm::Tables ? " tables" : " if-else") << " input " << i << " output " << k;
@@ -75,8 +77,10 @@ void check_forms(const std::string& type, json params) {
 }  // namespace
 
 TEST(TreeCodegen, BothFormsEqualTheHostKernel) {
-  check_forms("random_forest", {{"trees", 7}, {"max_depth", 5}});
+  check_forms("random_forest", {{"trees", 7}, {"max_depth", 5}});  // soft votes
+  check_forms("random_forest", {{"trees", 7}, {"max_depth", 5}, {"voting", "hard"}});
   check_forms("gradient_boosting", {{"trees", 6}, {"max_depth", 3}});
+  check_forms("gradient_boosting", {{"trees", 6}, {"max_depth", 3}}, 2);  // one logit per round
 }
 
 TEST(TreeCodegen, AutoKeepsTheSmallerEstimate) {

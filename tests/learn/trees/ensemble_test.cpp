@@ -38,25 +38,39 @@ std::string refusal(json j) {
 }  // namespace
 
 TEST(TreeEnsemble, JsonRoundTripPredictsTheSame) {
-  const auto b = mote::test::make_blobs(300, 6, 3, 7);
-  for (const char* type : {"random_forest", "gradient_boosting"})
-    for (bool reg : {false, true}) {
-      const TreeTrained t = train(type, reg, b);
+  const auto b = mote::test::make_blobs(300, 6, 3, 7), two = mote::test::make_blobs(300, 6, 2, 7);
+  struct Case {
+    const char* type;
+    bool reg;
+    const mote::test::Blobs* data;
+    json params;
+  };
+  const Case cases[] = {{"random_forest", false, &b, {{"voting", "soft"}}}, {"random_forest", false, &b, {{"voting", "hard"}}},
+                        {"random_forest", true, &b, {}}, {"gradient_boosting", false, &b, {}}, {"gradient_boosting", false, &two, {}},
+                        {"gradient_boosting", true, &b, {}}};
+  for (const Case& c : cases) {
+    const char* type = c.type;
+    const bool reg = c.reg;
+    {
+      const TreeTrained t = train(type, reg, *c.data, c.params);
       const Ensemble back = from_json(json::parse(to_json(t.model).dump()));
       const Tables ta = make_tables(t.model), tb = make_tables(back);
+      EXPECT_EQ(back.soft, t.model.soft);
+      EXPECT_EQ(back.single_logit, t.model.single_logit);
       for (size_t r = 0; r < b.rows; r += 7) {
-        const float* row = &b.x[r * b.width];
+        const float* row = &c.data->x[r * b.width];
         EXPECT_EQ(predict_float(t.model, row), predict_float(back, row)) << type << " row " << r;
         EXPECT_EQ(predict_int8(t.model, ta, row), predict_int8(back, tb, row)) << type << " row " << r;
       }
     }
+  }
 }
 
 TEST(TreeEnsemble, QuantizationChangesAreCountedAndBounded) {
   const auto b = mote::test::make_blobs(600, 8, 4, 11);
   for (const char* type : {"random_forest", "gradient_boosting"})
     for (bool reg : {false, true}) {
-      const TreeTrained t = train(type, reg, b);
+      const TreeTrained t = train(type, reg, b);  // the forest classifier: soft votes (the default)
       const QuantChanges q = count_quantization_changes(t.model, b.x.data(), b.rows);
       const json& m = t.metrics["quantization"];
       EXPECT_EQ(m["rows"], b.rows);
@@ -73,7 +87,7 @@ TEST(TreeEnsemble, QuantizationChangesAreCountedAndBounded) {
 
 TEST(TreeEnsemble, KernelCountsVotesAsTheHostDoes) {
   const auto b = mote::test::make_blobs(300, 5, 3, 3);
-  const TreeTrained t = train("random_forest", false, b, {{"trees", 9}});
+  const TreeTrained t = train("random_forest", false, b, {{"trees", 9}, {"voting", "hard"}});
   const Tables tab = make_tables(t.model);
   EXPECT_TRUE(tab.packed);
   EXPECT_EQ(tab.words.size(), t.model.internal_nodes());
@@ -90,6 +104,37 @@ TEST(TreeEnsemble, KernelCountsVotesAsTheHostDoes) {
     }
     EXPECT_EQ(total, 9);
   }
+}
+
+// Soft votes: each int8 output is the mean of the trees' leaf shares (whole 1/15ths) x 255, rounded, exactly;
+// within a leaf's share step of the float model's mean class shares; and not all 0/1: confidences between.
+TEST(TreeEnsemble, KernelAveragesSoftVotesAsTheHostDoes) {
+  const auto b = mote::test::make_blobs(300, 5, 3, 3);
+  const TreeTrained t = train("random_forest", false, b, {{"trees", 9}, {"max_depth", 3}});
+  ASSERT_TRUE(t.model.soft);
+  const Tables tab = make_tables(t.model);
+  EXPECT_EQ(tab.leaf_proba.size() % 3, 0u);
+  size_t unsure = 0;
+  for (size_t r = 0; r < b.rows; ++r) {
+    const float* row = &b.x[r * b.width];
+    const auto q = predict_int8(t.model, tab, row);
+    const auto f = predict_float(t.model, row);
+    const auto codes = quantize_features(t.model, row);
+    std::vector<int> shares(3, 0);
+    for (const auto& tr : t.model.trees) {
+      const auto leaf = leaf_shares(tr.leaf([&](int32_t ft) { return static_cast<uint8_t>(codes[static_cast<size_t>(ft)] + 128); }).proba);
+      int total = 0;
+      for (size_t k = 0; k < 3; ++k) shares[k] += leaf[k], total += leaf[k];
+      ASSERT_EQ(total, kLeafShares);
+    }
+    for (size_t k = 0; k < 3; ++k) {
+      const int want = (shares[k] * 255 * 2 + 9 * kLeafShares) / (2 * 9 * kLeafShares);  // round half up of 255 s / (9 x 15)
+      EXPECT_EQ(q[k] + 128, want) << "row " << r << " class " << k;
+      EXPECT_NEAR((q[k] + 128) / 255.0f, f[k], 0.5f / kLeafShares + 1.0f / 255) << "row " << r << " class " << k;
+    }
+    unsure += *std::max_element(f.begin(), f.end()) < 0.9f;
+  }
+  EXPECT_GT(unsure, 0u);  // depth 3 leaves are not all pure: shares between 0 and 1 reach the output
 }
 
 TEST(TreeEnsemble, MalformedModelsAreRefusedNamingTheField) {
@@ -116,6 +161,33 @@ TEST(TreeEnsemble, MalformedModelsAreRefusedNamingTheField) {
     for (auto& v : t["value"]) v = 7;  // no such class
   EXPECT_NE(refusal(j).find(".value["), std::string::npos) << refusal(j);
   EXPECT_EQ(refusal(j).find('\n'), std::string::npos);
+  ASSERT_EQ(good["voting"], "soft");
+  auto leaf = [](const json& t) {  // the first leaf's index
+    for (size_t i = 0; i < t["feature"].size(); ++i)
+      if (t["feature"][i] == -1) return i;
+    return size_t(0);
+  };
+  j = good;
+  j["voting"] = "loud";
+  EXPECT_NE(refusal(j).find("trees.voting"), std::string::npos) << refusal(j);
+  j = good;
+  j["trees"][1]["proba"][leaf(good["trees"][1])] = {0.5};  // one share for two classes
+  EXPECT_NE(refusal(j).find("trees.trees[1].proba["), std::string::npos) << refusal(j);
+  j = good;
+  j["trees"][0]["proba"][leaf(good["trees"][0])] = {0.9, 0.9};
+  EXPECT_NE(refusal(j).find("summing to 1"), std::string::npos) << refusal(j);
+  j = good;
+  j["trees"][0].erase("proba");
+  EXPECT_NE(refusal(j).find("trees.trees[0].proba"), std::string::npos) << refusal(j);
+  j = good;
+  j["logits"] = 1;  // a forest has no logits
+  EXPECT_NE(refusal(j).find("trees.logits"), std::string::npos) << refusal(j);
+  const json boost = to_json(train("gradient_boosting", false, b, {{"trees", 3}, {"max_depth", 2}}).model);
+  ASSERT_EQ(boost["logits"], 1);
+  j = boost;
+  j["trees"][1]["output"] = 0;  // a binary model's one logit is class 1's
+  EXPECT_NE(refusal(j).find("trees.trees[1].output"), std::string::npos) << refusal(j);
+  EXPECT_EQ(refusal(boost), "");
 }
 
 TEST(TreeParams, ErrorsNameTheField) {
@@ -128,7 +200,10 @@ TEST(TreeParams, ErrorsNameTheField) {
     return std::string();
   };
   EXPECT_NE(err("random_forest", {{"trees", 0}}).find("impulse.learn[1].params.trees"), std::string::npos);
-  EXPECT_NE(err("random_forest", {{"trees", 300}}).find("impulse.learn[1].params.trees"), std::string::npos);
+  EXPECT_NE(err("random_forest", {{"trees", 300}, {"voting", "hard"}}).find("impulse.learn[1].params.trees"), std::string::npos);
+  EXPECT_EQ(err("random_forest", {{"trees", 300}}), "");  // soft votes: up to 2000 trees
+  EXPECT_NE(err("random_forest", {{"voting", "loud"}}).find("params.voting"), std::string::npos);
+  EXPECT_NE(err("gradient_boosting", {{"voting", "soft"}}).find("params.voting"), std::string::npos);
   EXPECT_NE(err("random_forest", {{"max_depth", 2.5}}).find("params.max_depth"), std::string::npos);
   EXPECT_NE(err("random_forest", {{"learning_rate", 0.1}}).find("params.learning_rate"), std::string::npos);
   EXPECT_NE(err("gradient_boosting", {{"learning_rate", 0}}).find("params.learning_rate"), std::string::npos);
