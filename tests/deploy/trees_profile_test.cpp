@@ -2,7 +2,7 @@
 // gradient-boosted ensemble, each in both device forms (node tables, if-else code), each profiled with `mote
 // profile`: the int8 outputs of every testing window equal the host's (runtime/trees on both sides), the
 // profile reports decision nodes compared instead of MACs, and the impulse costs stay in bounds.
-// About 10-20 s per profile (four, 4 windows each); skipped without the arm toolchain and QEMU.
+// About 10-20 s per profile (four); skipped without the arm toolchain and QEMU.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -28,7 +28,7 @@ json profile_with(const fs::path& project, const json& block) {
   std::ofstream(project / "mote.json") << j.dump(2);
   auto t = run_mote("-C " + project.string() + " train");
   EXPECT_EQ(t.exit_code, 0) << t.err;
-  auto r = run_mote("-C " + project.string() + " profile --target cortex-m4 --windows 4 --json");
+  auto r = run_mote("-C " + project.string() + " profile --target cortex-m4 --json");
   EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
   return r.exit_code == 0 ? json::parse(r.out) : json::object();
 }
