@@ -1,7 +1,12 @@
 #!/usr/bin/python3
-"""A mote random_forest (classification, hard votes) as emlearn's generated C, through emlearn's own
-converter (emlearn.trees.Wrapper) imported in place from ../shared/peers/emlearn. emlearn reads
-scikit-learn estimators; this builds objects of the same shape from mote's JSON (no scikit-learn needed).
+"""A mote random_forest classifier as emlearn's generated C, through emlearn's own converter
+(emlearn.trees.Wrapper) imported in place from ../shared/peers/emlearn. emlearn reads scikit-learn
+estimators; this builds objects of the same shape from mote's JSON (no scikit-learn needed).
+
+Hard votes: each leaf is its class (emlearn's majority voting, leaf_bits 0). Soft votes: each leaf holds the
+class shares mote's device uses (whole 1/15ths, mote's leaf_shares), handed to emlearn's soft voting
+(leaf_bits 8) so that its leaf bytes come out exactly 17 x the share (255 = 15 x 17): both sum the same
+leaves, emlearn in float, mote in integers.
 
   convert.py MODEL.json NAME METHOD OUT.c     METHOD: loadable (node tables) or inline (if-else)
 """
@@ -26,6 +31,25 @@ def emlearn_trees():
     return importlib.import_module("emlearn.trees")
 
 
+SHARES = 15  # mote's kLeafShares (src/learn/trees/ensemble.h)
+
+
+def leaf_shares(proba):
+    """mote's leaf_shares: floor of p x 15, the rest to the largest remainders (lower class on ties)."""
+    v = [min(max(float(np.float32(p)), 0.0), 1.0) * SHARES for p in proba]
+    q = [int(np.floor(x)) for x in v]
+    order = sorted(range(len(v)), key=lambda k: (-(v[k] - np.floor(v[k])), k))
+    for k in order[: SHARES - sum(q)]:
+        q[k] += 1
+    return q
+
+
+def emlearn_share(q):
+    """The value emlearn's quantize_probabilities_into_byte (8 bits: round(p x 254) / 254 x 255, truncated)
+    turns into the byte 17 q: p = ceil(254 q / 15) / 254."""
+    return -(-254 * q // SHARES) / 254.0
+
+
 class _Tree:
     """sklearn.tree._tree.Tree's fields that emlearn reads."""
 
@@ -40,7 +64,9 @@ class _Tree:
         self.threshold = np.array([-2.0 if leaf[i] else float(t["bin"][i] - 128 + 1) for i in range(n)])
         value = np.zeros((n, 1, classes))
         for i in range(n):
-            if leaf[i]:
+            if leaf[i] and "proba" in t:
+                value[i, 0, :] = [emlearn_share(q) for q in leaf_shares(t["proba"][i])]
+            elif leaf[i]:
                 value[i, 0, int(t["value"][i])] = 1.0
         self.value = value
 
@@ -60,9 +86,13 @@ class RandomForestClassifier:  # emlearn picks its leaf kind by the class name
 
 def convert(model, name, method):
     if model["kind"] != "random_forest" or model["task"] != "classification":
-        raise SystemExit("convert.py: only random_forest classifiers (hard votes) map onto emlearn's trees")
+        raise SystemExit("convert.py: only random_forest classifiers map onto emlearn's trees")
     trees = emlearn_trees()
-    w = trees.Wrapper(RandomForestClassifier(model), method, dtype="int16_t")
+    soft = model.get("voting", "hard") == "soft"
+    w = trees.Wrapper(RandomForestClassifier(model), method, dtype="int16_t", leaf_bits=8 if soft else None)
+    if soft:  # every leaf byte must be 17 x mote's share
+        for leaf in w.forest_[2]:
+            assert all(int(b) % 17 == 0 for b in leaf) and sum(int(b) for b in leaf) == 255, leaf
     return w.save(name=name, format="c")
 
 

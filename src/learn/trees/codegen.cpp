@@ -1,5 +1,6 @@
 #include "learn/trees/codegen.h"
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -10,10 +11,21 @@ namespace mote::learn::trees {
 
 namespace {
 
-// Fitted to bench/trees (arm-none-eabi-gcc 12.2 -O2, Cortex-M4, three forests of 79-483 nodes; docs/trees.md):
-// tables cost their constants + 280 bytes of kernel and wrapper; if-else about 10 bytes per decision node (its
-// leaves included) and 80 per tree (function, call, vote).
-constexpr size_t kKernelCode = 216, kIfElseNode = 10, kIfElseLeaf = 0, kIfElseTree = 80, kWrapper = 64;
+// Fitted to bench/trees (arm-none-eabi-gcc 12.2 -O2, Cortex-M4; run.py's six forests and forms.py's eight
+// models, 5-483 decision nodes; docs/trees.md). Tables: their constants + the one kernel variant linked (hard
+// votes 292 bytes, soft 425, sums 493). If-else, per decision node / tree / once: hard votes 18 / 3 / 100, soft
+// votes 16.5 / 4 / 150 (the leaf table included), sums 7.9 per leaf (decision nodes + trees: each leaf loads its
+// own constant). The wrapper and the input map cost both forms the same.
+constexpr size_t kWrapper = 64;
+struct IfElseCost {
+  double node, tree, once;
+};
+size_t kernel_code(const Ensemble& e) { return e.soft ? 425 : e.votes() ? 292 : 493; }
+IfElseCost if_else_cost(const Ensemble& e) {
+  if (e.soft) return {16.5, 4, 150};
+  if (e.votes()) return {18, 3, 100};
+  return {7.9, 7.9, 0};
+}
 
 std::string fnv_hex(const std::string& s) {
   uint64_t h = 1469598103934665603ull;
@@ -53,15 +65,14 @@ void emit_node(std::ostringstream& o, const Tables& t, size_t root, size_t leaf0
 
 }  // namespace
 
-size_t estimate_tables_bytes(const Ensemble& e, const Tables& t) { return t.const_bytes() + kKernelCode + kWrapper + 8 * e.width; }
+size_t estimate_tables_bytes(const Ensemble& e, const Tables& t) { return t.const_bytes() + kernel_code(e) + kWrapper + 8 * e.width; }
 
-size_t estimate_if_else_bytes(const Ensemble& e, const Tables& t) {
-  size_t nodes = 0, leaves = 0;
-  for (const auto& tr : e.trees) {
-    const size_t in = std::max<size_t>(1, tr.internal_nodes());
-    nodes += in, leaves += in + 1;
-  }
-  return nodes * kIfElseNode + leaves * kIfElseLeaf + e.trees.size() * kIfElseTree + kWrapper + 8 * e.width + t.leaf_proba.size();
+size_t estimate_if_else_bytes(const Ensemble& e) {
+  size_t nodes = 0;
+  for (const auto& tr : e.trees) nodes += std::max<size_t>(1, tr.internal_nodes());
+  const IfElseCost c = if_else_cost(e);
+  return static_cast<size_t>(std::lround(c.node * static_cast<double>(nodes) + c.tree * static_cast<double>(e.trees.size()) + c.once)) +
+         kWrapper + 8 * e.width;
 }
 
 TreeCode generate_trees_cpp(const Ensemble& e, const std::string& name, TreeForm form) {
@@ -70,7 +81,7 @@ TreeCode generate_trees_cpp(const Ensemble& e, const std::string& name, TreeForm
   const Tables t = make_tables(e);
   TreeCode out;
   out.tables_estimate = estimate_tables_bytes(e, t);
-  out.if_else_estimate = estimate_if_else_bytes(e, t);
+  out.if_else_estimate = estimate_if_else_bytes(e);
   const bool tables = form == TreeForm::Tables || (form == TreeForm::Auto && out.tables_estimate <= out.if_else_estimate);
   out.form = tables ? "tables" : "if-else";
   const bool votes = e.votes(), soft = e.soft;

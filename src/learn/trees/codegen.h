@@ -21,7 +21,7 @@ struct TreeCode {
 
 // Flash estimates (bytes, code + constants) of each form, from the calibration in docs/trees.md.
 size_t estimate_tables_bytes(const Ensemble& e, const Tables& t);
-size_t estimate_if_else_bytes(const Ensemble& e, const Tables& t);
+size_t estimate_if_else_bytes(const Ensemble& e);
 
 TreeCode generate_trees_cpp(const Ensemble& e, const std::string& name, TreeForm form = TreeForm::Auto);
 
