@@ -37,7 +37,7 @@ void serve_foreground(serve::ServeOptions o, const std::filesystem::path& dir) {
 
 void register_serve(CLI::App& app, Context& ctx) {
   static serve::ServeOptions o;
-  static std::string max_body = "64M", web;
+  static std::string max_body = "64M", web, db;
   auto* cmd = app.add_subcommand("serve", "Serve the studio, the HTTP API and the ingestion service");
   cmd->add_option("--port", o.port, "TCP port (default 4446)");
   cmd->add_option("--host", o.host, "Address to listen on (default 127.0.0.1; others require a key for every request)");
@@ -45,8 +45,10 @@ void register_serve(CLI::App& app, Context& ctx) {
   cmd->add_option("--workers", o.job_workers, "Job worker threads (default: one per core)");
   cmd->add_option("--web", web, "Folder of the built studio (default: web/dist of the source tree)");
   cmd->add_option("--allow-origin", o.allow_origins, "Send CORS headers for this origin (repeatable; default none)");
+  cmd->add_option("--db", db, "The project's store for this server: postgres://... or a SQLite file (default: mote.json's)");
   cmd->callback([&ctx] {
     ctx.run = [&ctx] {
+      if (!db.empty()) Project::set_store_override(db);
       ctx.open_project();  // a clear error before anything listens
       o.project = ctx.dir;
       o.max_body_bytes = parse_byte_size(max_body, "--max-body");

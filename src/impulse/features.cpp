@@ -10,7 +10,7 @@
 #include "core/progress.h"
 #include "impulse/suggest.h"
 #include "impulse/window.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 namespace mote {
 
@@ -178,8 +178,9 @@ FeatureTable generate_features(Store& store, const Impulse& impulse, const Sampl
 
   sql::Stmt get(store.db(), "SELECT windows, width, start_ms, data FROM features WHERE sample_hash = ? AND impulse_hash = ?");
   sql::Stmt put(store.db(),
-                "INSERT OR REPLACE INTO features(sample_hash, impulse_hash, windows, width, start_ms, data, created_at) "
-                "VALUES(?, ?, ?, ?, ?, ?, datetime('now'))");
+                "INSERT INTO features(sample_hash, impulse_hash, windows, width, start_ms, data, created_at) "
+                "VALUES(?, ?, ?, ?, ?, ?, datetime('now')) ON CONFLICT(sample_hash, impulse_hash) DO UPDATE SET windows = excluded.windows, "
+                "width = excluded.width, start_ms = excluded.start_ms, data = excluded.data, created_at = excluded.created_at");
   const size_t chunk = 128;  // bounds memory: load a chunk's data, compute on all cores, store
   for (size_t begin = 0; begin < samples.size(); begin += chunk) {
     size_t end = std::min(samples.size(), begin + chunk);

@@ -13,7 +13,7 @@
 #include "ingest/info_labels.h"
 #include "ingest/segment.h"
 #include "ingest/split.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 namespace fs = std::filesystem;
 

@@ -19,7 +19,7 @@
 #include "learn/rotate.h"
 #include "learn/tree_block.h"
 #include "learn/trees/block.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 using nlohmann::json;
 

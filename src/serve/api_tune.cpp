@@ -3,7 +3,7 @@
 // the `tune` job (job_tune.cpp).
 #include "core/error.h"
 #include "serve/http.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 #include "tune/search.h"
 
 using nlohmann::json;

@@ -18,7 +18,7 @@
 
 #include "core/error.h"
 #include "serve/job_kinds.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 extern char** environ;
 

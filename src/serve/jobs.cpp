@@ -155,8 +155,8 @@ JobQueue::JobQueue(fs::path project_dir, unsigned workers, std::vector<JobKind> 
   sql::Stmt st(project_->store().db(),
                "UPDATE jobs SET state = 'failed', finished_at = ?, "
                "error = 'the server stopped while the job was running; submit it again', "
-               "log = log || 'the server stopped while the job was running' || char(10) WHERE state = 'running'");
-  st.bind(1, now_iso8601()).run();
+               "log = log || ? WHERE state = 'running'");
+  st.bind(1, now_iso8601()).bind(2, "the server stopped while the job was running\n").run();
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work_loop(); });
   // The flusher keeps the stored log and progress of running jobs fresh, so a crash loses little. It has its
@@ -164,7 +164,7 @@ JobQueue::JobQueue(fs::path project_dir, unsigned workers, std::vector<JobKind> 
   threads_.emplace_back([this] {
     std::unique_ptr<Store> store;
     try {
-      store = std::make_unique<Store>(dir_ / "mote.db", false);
+      store = std::make_unique<Store>(project_->store_location(), false);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "mote serve: the job log writer cannot open the store: %s\n", e.what());
       return;
@@ -316,7 +316,7 @@ std::shared_ptr<JobQueue::Live> JobQueue::claim(Store& store) {
 void JobQueue::work_loop() {
   std::unique_ptr<Store> book;
   try {
-    book = std::make_unique<Store>(dir_ / "mote.db", false);
+    book = std::make_unique<Store>(project_->store_location(), false);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mote serve: a job worker cannot open the store: %s\n", e.what());
     return;

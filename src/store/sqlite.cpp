@@ -4,7 +4,74 @@
 
 namespace mote::sql {
 
-Db::Db(const std::string& path, bool create) : path_(path) {
+namespace {
+
+class SqliteStatement : public Statement {
+ public:
+  SqliteStatement(const SqliteConnection& conn, sqlite3* db, const std::string& sql) : conn_(conn) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+      conn.fail("cannot prepare statement");
+  }
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+
+  void bind_int64(int i, int64_t v) override { check(sqlite3_bind_int64(stmt_, i, v)); }
+  void bind_double(int i, double v) override { check(sqlite3_bind_double(stmt_, i, v)); }
+  void bind_text(int i, std::string_view v) override {
+    check(sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  void bind_blob(int i, const void* data, size_t size) override {
+    // A zero-length blob must still be a blob, not NULL.
+    check(sqlite3_bind_blob64(stmt_, i, size ? data : "", size, SQLITE_TRANSIENT));
+  }
+  void bind_null(int i) override { check(sqlite3_bind_null(stmt_, i)); }
+
+  bool step() override {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw conn_.error("database error");
+  }
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  int64_t int64(int col) const override { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const override { return sqlite3_column_double(stmt_, col); }
+  std::string text(int col) const override {
+    const unsigned char* p = sqlite3_column_text(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+  }
+  std::string blob(int col) const override {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    int n = sqlite3_column_bytes(stmt_, col);
+    return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+  }
+  bool is_null(int col) const override { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  int column_count() const override { return sqlite3_column_count(stmt_); }
+  std::string column_name(int col) const override { return sqlite3_column_name(stmt_, col); }
+  ValueType type(int col) const override {
+    switch (sqlite3_column_type(stmt_, col)) {
+      case SQLITE_INTEGER: return ValueType::Integer;
+      case SQLITE_FLOAT: return ValueType::Real;
+      case SQLITE_TEXT: return ValueType::Text;
+      case SQLITE_BLOB: return ValueType::Blob;
+      default: return ValueType::Null;
+    }
+  }
+
+ private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) conn_.fail("bind");
+  }
+  const SqliteConnection& conn_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+SqliteConnection::SqliteConnection(const std::string& path, bool create) : path_(path) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -16,25 +83,13 @@ Db::Db(const std::string& path, bool create) : path_(path) {
   sqlite3_busy_timeout(db_, 10000);
 }
 
-Db::~Db() {
+SqliteConnection::~SqliteConnection() {
   if (db_) sqlite3_close_v2(db_);
 }
 
-Db& Db::operator=(Db&& o) noexcept {
-  if (this != &o) {
-    if (db_) sqlite3_close_v2(db_);
-    db_ = o.db_;
-    path_ = std::move(o.path_);
-    o.db_ = nullptr;
-  }
-  return *this;
-}
+Error SqliteConnection::error(const std::string& what) const { return error_at(path_, what + ": " + sqlite3_errmsg(db_)); }
 
-void Db::fail(const std::string& what) const {
-  throw error_at(path_, what + ": " + sqlite3_errmsg(db_));
-}
-
-void Db::exec(const std::string& sql) {
+void SqliteConnection::exec(const std::string& sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
@@ -43,84 +98,15 @@ void Db::exec(const std::string& sql) {
   }
 }
 
-Stmt::Stmt(const Db& db, const std::string& sql) : db_(db) {
-  if (sqlite3_prepare_v2(db.handle(), sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
-    db.fail("cannot prepare statement");
-  }
+std::unique_ptr<Statement> SqliteConnection::prepare(const std::string& sql) {
+  return std::make_unique<SqliteStatement>(*this, db_, sql);
 }
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
-
-Stmt& Stmt::bind(int i, int64_t v) {
-  if (sqlite3_bind_int64(stmt_, i, v) != SQLITE_OK) db_.fail("bind");
-  return *this;
-}
-Stmt& Stmt::bind(int i, double v) {
-  if (sqlite3_bind_double(stmt_, i, v) != SQLITE_OK) db_.fail("bind");
-  return *this;
-}
-Stmt& Stmt::bind(int i, std::string_view v) {
-  if (sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
-    db_.fail("bind");
-  return *this;
-}
-Stmt& Stmt::bind_blob(int i, const void* data, size_t size) {
-  // A zero-length blob must still be a blob, not NULL.
-  if (sqlite3_bind_blob64(stmt_, i, size ? data : "", size, SQLITE_TRANSIENT) != SQLITE_OK) db_.fail("bind");
-  return *this;
-}
-Stmt& Stmt::bind_null(int i) {
-  if (sqlite3_bind_null(stmt_, i) != SQLITE_OK) db_.fail("bind");
-  return *this;
-}
-
-bool Stmt::step() {
-  int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  db_.fail("database error");
-}
-
-void Stmt::run() {
-  while (step()) {
-  }
-  reset();
-}
-
-void Stmt::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
-
-std::string Stmt::text(int col) const {
-  const unsigned char* p = sqlite3_column_text(stmt_, col);
-  int n = sqlite3_column_bytes(stmt_, col);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
-}
-
-std::string Stmt::blob(int col) const {
-  const void* p = sqlite3_column_blob(stmt_, col);
-  int n = sqlite3_column_bytes(stmt_, col);
-  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
-}
-
-Transaction::Transaction(Db& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
-  // Outermost: take the write lock now (no deadlock on upgrade); inside one: a savepoint nests.
-  db_.exec(nested_ ? "SAVEPOINT mote_tx" : "BEGIN IMMEDIATE");
-}
-
-Transaction::~Transaction() {
-  if (!done_) {
-    try {
-      db_.exec(nested_ ? "ROLLBACK TO mote_tx; RELEASE mote_tx" : "ROLLBACK");
-    } catch (...) {
-    }
-  }
-}
-
-void Transaction::commit() {
-  db_.exec(nested_ ? "RELEASE mote_tx" : "COMMIT");
-  done_ = true;
+std::vector<std::string> SqliteConnection::tables() {
+  SqliteStatement st(*this, db_, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  std::vector<std::string> out;
+  while (st.step()) out.push_back(st.text(0));
+  return out;
 }
 
 }  // namespace mote::sql

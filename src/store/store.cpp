@@ -1,6 +1,8 @@
 #include "store/store.h"
 
+#include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -92,9 +94,10 @@ Where build_where(const SampleFilter& f) {
 
 }  // namespace
 
-Store::Store(const std::filesystem::path& db_path, bool create) : db_(db_path.string(), create) {
-  db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
-  migrate();
+Store::Store(const std::string& location, bool create, bool migrate_now) : db_(location, create) {
+  if (db_.backend() == sql::Backend::Sqlite)
+    db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  if (migrate_now) migrate();
 }
 
 int Store::schema_version() {
@@ -103,18 +106,26 @@ int Store::schema_version() {
 }
 
 void Store::migrate() {
-  db_.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
-  int have = schema_version();
   const auto& steps = schema_migrations();
-  if (have > static_cast<int>(steps.size())) {
-    throw error_at(db_.path(), "written by a newer mote (schema " + std::to_string(have) +
-                                   "); upgrade mote to open it");
-  }
-  for (int v = have; v < static_cast<int>(steps.size()); ++v) {
+  const int latest = static_cast<int>(steps.size());
+  auto tables = db_.tables();
+  bool known = std::find(tables.begin(), tables.end(), "schema_version") != tables.end();
+  // Up to date (every open but the first): a read, which never waits for a writer.
+  if (known && schema_version() == latest) return;
+  // The version is read under the writer lock: two processes opening a new shared store migrate it once.
+  while (true) {
     sql::Transaction tx(db_);
-    db_.exec(steps[static_cast<size_t>(v)]);
+    db_.exec("CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    int have = schema_version();
+    if (have > latest)
+      throw error_at(db_.path(), "written by a newer mote (schema " + std::to_string(have) + "); upgrade mote to open it");
+    if (have == latest) {
+      tx.commit();
+      return;
+    }
+    db_.exec(steps[static_cast<size_t>(have)]);
     sql::Stmt st(db_, "INSERT INTO schema_version(version, applied_at) VALUES(?, ?)");
-    st.bind(1, v + 1).bind(2, now_iso8601()).run();
+    st.bind(1, have + 1).bind(2, now_iso8601()).run();
     tx.commit();
   }
 }
@@ -129,7 +140,7 @@ int64_t Store::insert(Sample& s) {
   s.created_at = now_iso8601();
   // Both rows or neither; inside a caller's transaction that one already guarantees it.
   std::optional<sql::Transaction> tx;
-  if (sqlite3_get_autocommit(db_.handle())) tx.emplace(db_);
+  if (!db_.in_transaction()) tx.emplace(db_);
   sql::Stmt& st = cached(insert_sample_,
                          "INSERT INTO samples(name, label, category, kind, interval_ms, axes, frames, width, height, "
                          "channels, sensors, device_name, device_type, hash, created_at, provenance) "
@@ -168,7 +179,7 @@ std::vector<Sample> Store::list(const SampleFilter& f, bool with_data) {
   sql::Stmt st(db_, q);
   int i = 1;
   for (auto& t : w.texts) st.bind(i++, t);
-  st.bind(i, f.limit);
+  st.bind(i, f.limit < 0 ? INT64_MAX : f.limit);  // no LIMIT -1 on PostgreSQL
   st.bind(i + 1, f.offset);
   std::vector<Sample> out;
   while (st.step()) out.push_back(read_row(st));
@@ -209,7 +220,8 @@ Sample Store::get(int64_t id, bool with_data) {
 
 std::vector<LabelCount> Store::label_counts() {
   sql::Stmt st(db_,
-               "SELECT label, sum(category = 'training'), sum(category = 'testing') FROM samples "
+               "SELECT label, sum(CASE WHEN category = 'training' THEN 1 ELSE 0 END), "
+               "sum(CASE WHEN category = 'testing' THEN 1 ELSE 0 END) FROM samples "
                "GROUP BY label ORDER BY label");
   std::vector<LabelCount> out;
   while (st.step()) out.push_back({st.text(0), st.int64(1), st.int64(2)});

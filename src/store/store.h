@@ -1,4 +1,5 @@
-// The project's sample store: SQLite on disk (WAL), schema migrations, samples and their data.
+// The project's sample store: samples and their data, settings, schema migrations; on SQLite (a file, WAL)
+// or PostgreSQL (a postgres:// URL), the same SQL through store/sql.h.
 #pragma once
 
 #include <filesystem>
@@ -8,7 +9,7 @@
 #include <vector>
 
 #include "store/sample.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 namespace mote {
 
@@ -29,11 +30,14 @@ struct LabelCount {
 class Store {
  public:
 
-  // Opens (creating when asked) the database and brings its schema up to date.
-  Store(const std::filesystem::path& db_path, bool create);
+  // Opens `location` (a SQLite file, created when asked, or a postgres:// URL) and brings its schema up to
+  // date unless `migrate` is false (mote migrate runs migrate() inside its copy's transaction).
+  Store(const std::string& location, bool create, bool migrate = true);
 
   sql::Db& db() { return db_; }
   int schema_version();
+  // Applies the migrations this database lacks, each in its own transaction (nested when inside one).
+  void migrate();
 
   // Inserts a validated sample; sets s.id, s.created_at and s.hash (kept when the caller already set it
   // from content_hash). Call inside a transaction for batches.
@@ -57,7 +61,6 @@ class Store {
   void set_setting(const std::string& key, const std::string& value);
 
  private:
-  void migrate();
   void require(int64_t id);
   sql::Stmt& cached(std::unique_ptr<sql::Stmt>& slot, const char* sql);
   sql::Db db_;

@@ -16,7 +16,7 @@
 #include "core/progress.h"
 #include "impulse/features.h"
 #include "learn/pipeline.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 #include "learn/train.h"
 #include "tune/candidate.h"
 #include "tune/estimate.h"
@@ -147,7 +147,8 @@ DataFacts data_facts(Project& p, const ImpulseSpec& spec) {
 }
 
 void store_candidate(Project& p, int64_t run, size_t index, const json& impulse, const json& result) {
-  sql::Stmt st(p.store().db(), "INSERT OR REPLACE INTO tune_candidates(run, idx, impulse, result) VALUES(?, ?, ?, ?)");
+  sql::Stmt st(p.store().db(), "INSERT INTO tune_candidates(run, idx, impulse, result) VALUES(?, ?, ?, ?) "
+               "ON CONFLICT(run, idx) DO UPDATE SET impulse = excluded.impulse, result = excluded.result");
   st.bind(1, run).bind(2, static_cast<int64_t>(index)).bind(3, impulse.dump()).bind(4, result.dump());
   st.run();
 }

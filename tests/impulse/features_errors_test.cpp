@@ -3,7 +3,7 @@
 
 #include "core/error.h"
 #include "impulse/features.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 #include "support/test_support.h"
 
 using namespace mote;

@@ -4,7 +4,7 @@
 #include "demo/motion.h"
 #include "learn/pipeline.h"
 #include "serve_support.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 using nlohmann::json;
 using mote::test::ServeTest;

@@ -1,7 +1,7 @@
 // The JSON API's reads and edits: paging and filters, values, labels and split, impulse, the API listing.
 #include "demo/motion.h"
 #include "serve_support.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 using nlohmann::json;
 using mote::test::ServeTest;

@@ -11,7 +11,7 @@
 #include "learn/continuous.h"
 #include "learn/pipeline.h"
 #include "serve_support.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 using nlohmann::json;
 using mote::test::ServeTest;

@@ -5,7 +5,7 @@
 #include "demo/motion.h"
 #include "impulse/features.h"
 #include "serve_support.h"
-#include "store/sqlite.h"
+#include "store/sql.h"
 
 using nlohmann::json;
 using mote::test::ServeTest;
