@@ -137,6 +137,28 @@ TEST(TreeEnsemble, KernelAveragesSoftVotesAsTheHostDoes) {
   EXPECT_GT(unsure, 0u);  // depth 3 leaves are not all pure: shares between 0 and 1 reach the output
 }
 
+// The wide layout (uint16 features and children, for inputs or trees past a byte) walks to the same leaves as
+// the packed words, for every kind: hard and soft votes, per-class sums, one logit.
+TEST(TreeEnsemble, WideAndPackedLayoutsAgree) {
+  const auto b = mote::test::make_blobs(300, 5, 3, 13), two = mote::test::make_blobs(300, 5, 2, 13);
+  const std::pair<const mote::test::Blobs*, TreeTrained> models[] = {
+      {&b, train("random_forest", false, b, {{"trees", 6}, {"voting", "hard"}})},
+      {&b, train("random_forest", false, b, {{"trees", 6}, {"max_depth", 4}})},
+      {&b, train("gradient_boosting", false, b, {{"trees", 4}})},
+      {&two, train("gradient_boosting", false, two, {{"trees", 4}})},
+      {&b, train("random_forest", true, b, {{"trees", 4}})}};
+  for (const auto& [data, t] : models) {
+    const Tables packed = make_tables(t.model);
+    ASSERT_TRUE(packed.packed);
+    Tables wide = packed;
+    wide.packed = false, wide.words.clear();
+    for (size_t r = 0; r < data->rows; ++r) {
+      const float* row = &data->x[r * data->width];
+      ASSERT_EQ(predict_int8(t.model, packed, row), predict_int8(t.model, wide, row)) << t.model.kind << " row " << r;
+    }
+  }
+}
+
 TEST(TreeEnsemble, MalformedModelsAreRefusedNamingTheField) {
   const auto b = mote::test::make_blobs(120, 4, 2, 5);
   const json good = to_json(train("random_forest", false, b, {{"trees", 2}, {"max_depth", 3}}).model);
