@@ -75,6 +75,14 @@ class NetImpl : public torch::nn::Module {
       }
       steps_.push_back(std::move(s));
     }
+    // Keras's initialisation (Glorot-uniform weights, zero biases), not torch's: torch's default shrinks each
+    // layer's variance about 3x, and a stack of separable convolutions (two per layer) never learned.
+    torch::NoGradGuard no_grad;
+    for (auto& s : steps_) {
+      if (s.fc) torch::nn::init::xavier_uniform_(s.fc->weight), torch::nn::init::zeros_(s.fc->bias);
+      for (auto* c : {&s.conv, &s.pointwise})
+        if (*c) torch::nn::init::xavier_uniform_((*c)->weight), torch::nn::init::zeros_((*c)->bias);
+    }
     int64_t n = static_cast<int64_t>(cfg.input.size());
     scale_ = register_buffer("in_scale", torch::ones({n}));
     shift_ = register_buffer("in_shift", torch::zeros({n}));

@@ -319,6 +319,27 @@ json score_anomaly(Project& p, const Impulse& impulse, const ImpulseSpec& spec, 
 
 }  // namespace
 
+FeatureTable thin_windows(const FeatureTable& t, size_t max_windows) {
+  if (max_windows == 0 || t.rows.size() <= max_windows) return t;
+  std::vector<size_t> starts;  // rows come grouped by sample
+  for (size_t i = 0; i < t.rows.size(); ++i)
+    if (i == 0 || t.rows[i].sample_id != t.rows[i - 1].sample_id) starts.push_back(i);
+  starts.push_back(t.rows.size());
+  const double keep = static_cast<double>(max_windows) / static_cast<double>(t.rows.size());
+  FeatureTable out;
+  out.width = t.width;
+  for (size_t s = 0; s + 1 < starts.size(); ++s) {
+    const size_t n = starts[s + 1] - starts[s];
+    const size_t k = std::max<size_t>(1, static_cast<size_t>(std::floor(static_cast<double>(n) * keep)));
+    for (size_t j = 0; j < k; ++j) {  // the middle of each of k equal stretches of the sample's windows
+      const size_t i = starts[s] + (2 * j + 1) * n / (2 * k);
+      out.rows.push_back(t.rows[i]);
+      out.data.insert(out.data.end(), t.row(i), t.row(i) + t.width);
+    }
+  }
+  return out;
+}
+
 json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const ImpulseSpec spec = parse_impulse(impulse_json);
@@ -330,8 +351,9 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     throw error_at("impulse.learn", "has no classifier, regression, tree or anomaly block to tune");
   SampleFilter training;
   training.category = Category::Training;
-  const FeatureTable t = generate_features(p.store(), impulse, training, true);
-  if (t.rows.empty()) throw Error("tune: the training set has no windows for this impulse");
+  const FeatureTable all = generate_features(p.store(), impulse, training, true);
+  if (all.rows.empty()) throw Error("tune: the training set has no windows for this impulse");
+  const FeatureTable t = thin_windows(all, o.max_windows);
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   NetworkRun net;
@@ -387,6 +409,7 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     out["estimate"] = {{"ram_bytes", f.ram_bytes}, {"flash_bytes", f.flash_bytes},
                        {"instructions", {{"dsp", f.dsp_instructions}, {"nn", f.nn_instructions}, {"anomaly", f.anomaly_instructions}, {"total", f.instructions()}}}};
   }
+  if (t.rows.size() < all.rows.size()) out["windows_thinned_from"] = all.rows.size();
   out["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }

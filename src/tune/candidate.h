@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "impulse/features.h"
 #include "store/project.h"
 
 namespace mote::tune {
@@ -24,7 +25,12 @@ struct CandidateOptions {
   bool all_folds = false;    // train once per fold and score every training sample (the last rung)
   bool profile = false;      // finalist: also train the anomaly blocks and profile the impulse on QEMU
   std::string target = "cortex-m4";
+  size_t max_windows = 20000;  // the search trains on at most this many windows (evenly thinned per sample)
 };
+
+// At most `max_windows` rows of `t`, thinned evenly within each sample (at least one window per sample), so
+// that heavily overlapping windows (a 1 ms stride over hours of vibration) do not make every candidate slow.
+FeatureTable thin_windows(const FeatureTable& t, size_t max_windows);
 
 // {score, accuracy, f1 | rmse, train_windows, validation_windows, groups, epochs_run, best_epoch, seconds,
 //  profile: the measured report (RAM, flash, instructions) when o.profile}. Throws mote::Error when the

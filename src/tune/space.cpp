@@ -152,8 +152,12 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
       json layers;
       const int depth = 1 + static_cast<int>(d.below(3));
       const bool dropout = d.coin();
-      if (kind == "audio" && !f.regression && d.below(4) != 0)
-        layers = conv_stack(d.coin() ? "conv1d" : "separable_conv1d", depth, d.pick<int>({8, 16, 32}), dropout);
+      if (kind == "audio" && !f.regression && d.below(4) != 0) {
+        // 1-D over frames (coefficients as channels) as most keyword models; 2-D over frames x bands, where a
+        // formant moved by another voice is a shifted pattern a 2-D kernel still matches.
+        const std::string conv = d.pick<std::string>({"conv1d", "conv1d", "separable_conv1d", "conv2d"});
+        layers = conv_stack(conv, depth, conv == "conv2d" ? d.pick<int>({8, 16}) : d.pick<int>({8, 16, 32}), dropout);
+      }
       else if (kind == "image" && !f.regression)
         layers = conv_stack(d.coin() ? "conv2d" : "separable_conv2d", std::min(depth + 1, 3), d.pick<int>({8, 16}), dropout);
       else

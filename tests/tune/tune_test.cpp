@@ -9,6 +9,7 @@
 #include "deploy/firmware.h"
 #include "impulse/spec.h"
 #include "support/test_support.h"
+#include "tune/candidate.h"
 #include "tune/space.h"
 
 using mote::test::run_mote;
@@ -84,6 +85,37 @@ TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
   base.input.frequency_hz = 16000, base.input.window_ms = 1000;
   for (const auto& c : mote::tune::sample_candidates(base, f, 10, 1))
     if (c != mote::impulse_to_json(base)) EXPECT_NE(std::string("spectral flatten").find(c["dsp"][0]["type"].get<std::string>()), 0u);
+}
+
+TEST(TuneSpace, AudioDrawsOneAndTwoDimensionalConvolutions) {
+  const mote::ImpulseSpec base = mote::parse_impulse(json::parse(R"({"input": {"type": "time-series", "window_ms": 1000, "stride_ms": 500,
+    "frequency_hz": 8000, "axes": ["audio"]}, "dsp": [{"name": "mfe", "type": "mfe"}],
+    "learn": [{"name": "nn", "type": "classifier", "dsp": ["mfe"]}]})"));
+  mote::tune::DataFacts f;
+  f.frequency_hz = 8000, f.median_length_ms = 500, f.axes = 1;
+  std::set<std::string> convs;
+  for (const auto& c : mote::tune::sample_candidates(base, f, 60, 3))
+    for (const auto& l : c["learn"][0]["params"].value("layers", json::array()))
+      if (l["type"].get<std::string>().find("conv") != std::string::npos) convs.insert(l["type"].get<std::string>());
+  EXPECT_TRUE(convs.count("conv1d") && convs.count("conv2d") && convs.count("separable_conv1d")) << convs.size();
+}
+
+TEST(TuneCandidate, ThinWindowsKeepsEverySampleAndSpreadsWithinIt) {
+  mote::FeatureTable t;
+  t.width = 1;
+  for (int s = 0; s < 3; ++s)  // samples of 100, 10 and 1 windows; the value is the window's index in its sample
+    for (int i = 0; i < (s == 0 ? 100 : s == 1 ? 10 : 1); ++i)
+      t.rows.push_back({s, "a", mote::Category::Training, i * 1.0}), t.data.push_back(static_cast<float>(i));
+  EXPECT_EQ(mote::tune::thin_windows(t, 1000).rows.size(), 111u) << "under the cap: unchanged";
+  const mote::FeatureTable th = mote::tune::thin_windows(t, 20);
+  std::map<int64_t, std::vector<float>> kept;
+  for (size_t i = 0; i < th.rows.size(); ++i) kept[th.rows[i].sample_id].push_back(th.data[i]);
+  ASSERT_EQ(kept.size(), 3u) << "every sample keeps a window";
+  EXPECT_LE(th.rows.size(), 21u);
+  EXPECT_EQ(kept[0].size(), 18u);  // floor(100 * 20 / 111)
+  EXPECT_EQ(kept[0].front(), 2.0f);  // the middle of the first of 18 stretches
+  EXPECT_GT(kept[0].back(), 90.0f);  // ... and of the last: spread over the whole sample
+  EXPECT_EQ(kept[2], std::vector<float>{0.0f});
 }
 
 TEST(Tune, SameSeedSameTableAndNothingOfferedOverBudget) {
