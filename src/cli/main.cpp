@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   register_export_model(app, ctx);
   register_model(app, ctx);
   register_tune(app, ctx);
+  register_version(app, ctx);
   register_migrate(app, ctx);
 
   try {

@@ -88,6 +88,7 @@ void add_anomaly_routes(std::vector<Route>& routes);  // api_anomaly.cpp: cluste
 void add_live_routes(std::vector<Route>& routes);     // api_live.cpp: device streams in, results out over SSE
 void add_impulse_routes(std::vector<Route>& routes);  // api_impulse.cpp: block schemas, the DSP preview
 void add_tune_routes(std::vector<Route>& routes);     // api_tune.cpp: tuner runs, candidates, apply
+void add_version_routes(std::vector<Route>& routes);  // api_versions.cpp: named versions of impulse + models
 
 // Who made the current request: "key 3", "session", or "" (no credential).
 const std::string& request_credential();

@@ -333,7 +333,12 @@ struct Server::Impl {
       try {
         fn(api, req, res);
       } catch (const HttpError& e) {
-        reply_error(res, e.status, e.message);
+        // GET ...?optional=1: "not there yet" (no features, no profile, no test run) is an answer, not a failed
+        // request, so the studio asks without a 404 in the browser's console.
+        if (e.status == 404 && req.method == "GET" && req.get_param_value("optional") == "1")
+          reply_json(res, {{"success", false}, {"missing", true}, {"error", e.message}});
+        else
+          reply_error(res, e.status, e.message);
       } catch (const Error& e) {
         reply_error(res, 400, e.what());
       } catch (const json::exception& e) {
@@ -390,6 +395,7 @@ struct Server::Impl {
     add_live_routes(routes);
     add_impulse_routes(routes);
     add_tune_routes(routes);
+    add_version_routes(routes);
     routes.push_back({"GET", "/api", "/api", "this list of endpoints", [this](Api&, const httplib::Request&, httplib::Response& res) {
                         json list = json::array();
                         for (auto& r : routes) list.push_back({{"method", r.method}, {"path", r.doc}, {"what", r.what}});

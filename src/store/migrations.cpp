@@ -101,6 +101,29 @@ CREATE TABLE tune_candidates(
   PRIMARY KEY(run, idx)
 );
 )sql",
+      // 6: named versions (mote version save): the impulse as mote.json held it, the metrics at saving, and
+      //    a copy of each learning block's model row, so restoring does not depend on the models' history.
+      R"sql(
+CREATE TABLE versions(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  impulse TEXT NOT NULL,
+  metrics TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE version_models(
+  version INTEGER NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  block TEXT NOT NULL,
+  type TEXT NOT NULL,
+  features_hash TEXT NOT NULL,
+  spec_hash TEXT NOT NULL,
+  model TEXT NOT NULL,
+  metrics TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  PRIMARY KEY(version, idx)
+);
+)sql",
   };
   return steps;
 }

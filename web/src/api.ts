@@ -21,6 +21,9 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   } catch {
     throw new ApiError(res.status, `${method} ${path}: not JSON (${res.status})`);
   }
+  // Asked with optional=1 (every GET below): "not there yet" comes back as 200 {missing: true}, which keeps the
+  // browser's console free of 404s; callers still see an ApiError with status 404.
+  if (res.ok && data && data.missing === true && method === 'GET') throw new ApiError(404, data.error);
   if (!res.ok) {
     let msg = data && data.error ? data.error : `${method} ${path} failed (${res.status})`;
     if (res.status === 401) msg += ' — open the link with ?token= that `mote serve` printed to allow changes';
@@ -29,7 +32,7 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   return data as T;
 }
 
-export const get = <T = any>(path: string) => call<T>('GET', path);
+export const get = <T = any>(path: string) => call<T>('GET', path + (path.includes('?') ? '&' : '?') + 'optional=1');
 export const post = <T = any>(path: string, body?: unknown, headers?: Record<string, string>) => call<T>('POST', path, body, headers);
 export const put = <T = any>(path: string, body: unknown) => call<T>('PUT', path, body);
 export const del = <T = any>(path: string) => call<T>('DELETE', path);

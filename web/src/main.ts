@@ -12,6 +12,7 @@ import { classifyPage } from './pages/classify';
 import { deployPage } from './pages/deploy';
 import { anomalyPage } from './pages/anomaly';
 import { tunePage } from './pages/tune';
+import { versionsPage } from './pages/versions';
 
 export type Page = (root: HTMLElement, params: URLSearchParams) => Promise<void | (() => void)>;
 
@@ -26,6 +27,7 @@ const PAGES: { path: string; title: string; page: Page }[] = [
   { path: 'testing', title: 'Model testing', page: testingPage },
   { path: 'classify', title: 'Live classification', page: classifyPage },
   { path: 'deploy', title: 'Deployment', page: deployPage },
+  { path: 'versions', title: 'Versions', page: versionsPage },
 ];
 
 const nav = h('nav', {}, PAGES.map((p) => h('a', { href: `#/${p.path}`, 'data-page': p.path }, p.title)));
