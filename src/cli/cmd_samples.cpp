@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "core/error.h"
 #include "ingest/split.h"
+#include "learn/label_suggest.h"
 #include "store/crop.h"
 
 namespace mote::cli {
@@ -103,6 +104,34 @@ void register_samples(CLI::App& app, Context& ctx) {
   label->add_option("ID", a.ids, "Sample ids")->required();
   label->callback([&ctx] {
     ctx.run = [&ctx] { edit_each(ctx, "relabelled", [](Store& s, int64_t id) { s.set_label(id, a.new_value); }); };
+  });
+
+  static std::string method = "cluster";
+  static double accept = -1;
+  auto* suggest = cmd->add_subcommand("suggest-labels", "Suggest labels for unlabelled samples (by cluster or the classifier); --accept stores them");
+  suggest->add_option("--method", method, "cluster: the nearest labelled cluster; model: the current classifier's prediction")
+      ->check(CLI::IsMember({"cluster", "model"}));
+  suggest->add_option("--accept", accept, "Store the suggestions with at least this confidence (0-1), in one transaction")->check(CLI::Range(0.0, 1.0));
+  suggest->add_flag("--json", a.json, "Print as JSON");
+  suggest->callback([&ctx] {
+    ctx.run = [&ctx] {
+      Project p = ctx.open_project();
+      nlohmann::json r = learn::suggest_labels(p, method);
+      size_t accepted = 0;
+      if (accept >= 0) {
+        sql::Transaction tx(p.store().db());
+        for (auto& e : r["suggestions"])
+          if (e["confidence"].get<double>() >= accept) p.store().set_label(e["id"].get<int64_t>(), e["label"].get<std::string>()), ++accepted;
+        tx.commit();
+        r["accepted"] = accepted;
+      }
+      if (a.json) return print_json(r);
+      if (r["suggestions"].empty()) std::cout << "no unlabelled samples\n";
+      for (auto& e : r["suggestions"])
+        std::printf("%6lld  %-28s  %-8s  %-16s  %5.1f %%\n", static_cast<long long>(e["id"].get<int64_t>()), e["name"].get<std::string>().c_str(),
+                    e["category"].get<std::string>().c_str(), e["label"].get<std::string>().c_str(), 100 * e["confidence"].get<double>());
+      if (accept >= 0) std::printf("labelled %zu of %zu unlabelled samples (confidence >= %.2f)\n", accepted, r["suggestions"].size(), accept);
+    };
   });
 
   auto* move = cmd->add_subcommand("move", "Move samples to training or testing");

@@ -14,6 +14,7 @@
 #include "learn/anomaly.h"
 #include "learn/metrics.h"
 #include "learn/block_net.h"
+#include "learn/label_suggest.h"
 #include "learn/pipeline.h"
 #include "learn/tree_block.h"
 
@@ -274,7 +275,7 @@ json int8_regression(const TrainedBlock& tb, const json& fl, const std::vector<f
 FeatureTable training_features(Project& p, const Impulse& impulse, bool quiet) {
   SampleFilter tf;
   tf.category = Category::Training;
-  return generate_features(p.store(), impulse, tf, quiet);
+  return labelled_rows(generate_features(p.store(), impulse, tf, quiet));
 }
 
 }  // namespace
@@ -285,7 +286,7 @@ json test_impulse(Project& p, bool quiet, bool int8) {
   auto models = current_models(p.store(), impulse);
   SampleFilter f;
   f.category = Category::Testing;
-  FeatureTable t = generate_features(p.store(), impulse, f, quiet);
+  FeatureTable t = labelled_rows(generate_features(p.store(), impulse, f, quiet));  // unlabelled: nothing to score against
   if (t.rows.empty()) throw Error("test: the testing set has no windows; import testing data (--category testing or split)");
   auto samples = by_sample(t);
   bool has_anomaly = std::any_of(models.begin(), models.end(), [](auto& m) { return m.type == "kmeans" || m.type == "gmm"; });

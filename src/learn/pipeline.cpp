@@ -16,6 +16,7 @@
 #include "core/progress.h"
 #include "learn/anomaly.h"
 #include "learn/import_model.h"
+#include "learn/label_suggest.h"
 #include "learn/rotate.h"
 #include "learn/tree_block.h"
 #include "learn/trees/block.h"
@@ -290,7 +291,7 @@ TrainReport train_impulse(Project& p, const TrainOptions& opts) {
   SampleFilter f;
   f.category = Category::Training;
   TrainReport rep;
-  FeatureTable t = generate_features(p.store(), impulse, f, opts.quiet, &rep.features);
+  FeatureTable t = labelled_rows(generate_features(p.store(), impulse, f, opts.quiet, &rep.features));  // unlabelled wait
   if (t.rows.empty()) throw Error("train: the training set has no windows; import training data (mote import)");
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;

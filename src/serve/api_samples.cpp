@@ -1,10 +1,13 @@
 // Samples (list, values, edits), labels and split, the impulse, features: the studio's data views.
+#include <map>
+
 #include "core/error.h"
 #include "impulse/features.h"
 #include "impulse/suggest.h"
 #include "ingest/acquisition.h"
 #include "ingest/image.h"
 #include "ingest/split.h"
+#include "learn/label_suggest.h"
 #include "serve/http.h"
 #include "store/crop.h"
 
@@ -76,6 +79,25 @@ void edit_each(Api& api, const std::vector<int64_t>& ids, httplib::Response& res
   }
   tx.commit();
   reply_json(res, {{"success", true}, {"changed", ids.size()}});
+}
+
+// The explorer's points as the store holds them now: labels and categories edited since the features job
+// (relabelled from the explorer) show at once, deleted samples' windows go; per-label counts follow.
+void refresh_points(Store& store, json& features) {
+  std::map<int64_t, std::pair<std::string, std::string>> now;
+  for (auto& s : store.list(SampleFilter{})) now[s.id] = {s.label, category_name(s.category)};
+  json kept = json::array(), labels = json::object();
+  for (auto& pt : features["projection"]["points"]) {
+    auto it = now.find(pt.value("sample_id", int64_t{0}));
+    if (it == now.end()) continue;
+    pt["label"] = it->second.first, pt["category"] = it->second.second;
+    json& c = labels[it->second.first];
+    if (c.is_null()) c = {{"training", 0}, {"testing", 0}};
+    c[it->second.second] = c[it->second.second].get<int>() + 1;
+    kept.push_back(std::move(pt));
+  }
+  features["projection"]["points"] = std::move(kept);
+  features["labels"] = std::move(labels);
 }
 
 json samples_page(Api& api, const httplib::Request& req) {
@@ -173,6 +195,29 @@ void add_sample_routes(std::vector<Route>& r) {
                  json b = body_json(req);
                  std::string label = checked_text(text_field(b, "label"), "label");
                  edit_each(api, ids_field(b), res, [&](Store& s, int64_t id) { s.set_label(id, label); });
+               }});
+  r.push_back({"POST", "/api/samples/labels", "/api/samples/labels",
+               "{labels: [{id, label}]}: a label per sample (accepting suggestions), all or none",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 json b = body_json(req);
+                 if (!b.contains("labels") || !b["labels"].is_array() || b["labels"].empty())
+                   throw HttpError{400, "field 'labels' must be a non-empty array of {id, label}"};
+                 std::map<int64_t, std::string> want;
+                 for (auto& e : b["labels"]) {
+                   if (!e.is_object() || !e.contains("id") || !e["id"].is_number_integer() || e["id"].get<int64_t>() <= 0)
+                     throw HttpError{400, "field 'labels' holds an entry without a sample id: " + e.dump()};
+                   want[e["id"].get<int64_t>()] = checked_text(text_field(e, "label"), "label");
+                 }
+                 std::vector<int64_t> ids;
+                 for (auto& [id, l] : want) ids.push_back(id);
+                 edit_each(api, ids, res, [&](Store& s, int64_t id) { s.set_label(id, want[id]); });
+               }});
+  r.push_back({"GET", "/api/samples/suggest-labels", "/api/samples/suggest-labels?method=cluster|model",
+               "unlabelled samples with a suggested label and its confidence (nearest labelled cluster, or the classifier)",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 const std::string method = req.has_param("method") ? req.get_param_value("method") : "cluster";
+                 Project p = Project::open(api.pool.dir());  // fresh mote.json: the impulse decides the features
+                 reply_json(res, learn::suggest_labels(p, method));
                }});
   r.push_back({"POST", "/api/samples/move", "/api/samples/move", "{ids, category}: move samples to training or testing",
                [](Api& api, const httplib::Request& req, httplib::Response& res) {
@@ -279,6 +324,7 @@ void add_sample_routes(std::vector<Route>& r) {
                      ImpulseSpec spec = parse_impulse(p.config()["impulse"]);
                      out["stale"] = Impulse(spec, impulse_axes(p, spec)).hash() != out.value("impulse_hash", "");
                    }
+                   refresh_points(p.store(), out);
                    reply_json(res, out);
                    return;
                  }

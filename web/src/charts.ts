@@ -125,23 +125,55 @@ export interface Point { x: number; y: number; color: string; label: string; dat
 // Scatter plot with hover (tooltip from `describe`) and click.
 // `extent` adds positions the axes must include; `overlay` draws over the points (e.g. cluster centres).
 export type Overlay = (ctx: CanvasRenderingContext2D, px: (x: number) => number, py: (y: number) => number) => void;
+// Selecting points by dragging on the scatter: a rectangle (box) or a free-hand outline (lasso).
+export interface Selection {
+  mode: 'none' | 'box' | 'lasso';
+  points: Set<Point>;
+  onChange?: (points: Set<Point>) => void;
+  redraw?: () => void;  // set by scatter(): draws the selection after a change made elsewhere (select by label)
+}
+
+function inside(poly: { x: number; y: number }[], x: number, y: number): boolean {
+  let hit = false;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const a = poly[i], b = poly[j];
+    if ((a.y > y) !== (b.y > y) && x < ((b.x - a.x) * (y - a.y)) / (b.y - a.y) + a.x) hit = !hit;
+  }
+  return hit;
+}
+
 export function scatter(points: Point[], opts: { width?: number; height?: number; describe: (p: Point) => string; onClick?: (p: Point) => void;
-  extent?: { x: number; y: number }[]; overlay?: Overlay; xlabel?: string }): HTMLElement {
+  extent?: { x: number; y: number }[]; overlay?: Overlay; xlabel?: string; selection?: Selection }): HTMLElement {
   const width = opts.width ?? 760, height = opts.height ?? 420;
   const canvas = h('canvas', { class: 'chart scatter' });
   const tip = h('div', { class: 'tip' });
   const ctx = setup(canvas, width, height);
   const all = [...points, ...(opts.extent ?? [])];
   const f: Frame = { ...(() => { const [x0, x1] = extent(all.map((p) => p.x)); const [y0, y1] = extent(all.map((p) => p.y)); return { x0, x1, y0, y1 }; })(), w: width, hgt: height };
+  const sel = opts.selection;
+  let outline: { x: number; y: number }[] = [];  // the drag in progress, in chart pixels
   const draw = (hot: Point | null) => {
     ctx.clearRect(0, 0, width, height);
     axes(ctx, f, opts.xlabel ?? '');
-    ctx.globalAlpha = 0.75;
+    ctx.globalAlpha = sel && sel.points.size ? 0.35 : 0.75;
     for (const p of points) {
       ctx.fillStyle = p.color;
       ctx.beginPath(); ctx.arc(sx(f, p.x), sy(f, p.y), 3.2, 0, 2 * Math.PI); ctx.fill();
     }
     ctx.globalAlpha = 1;
+    if (sel) {
+      ctx.strokeStyle = '#111827'; ctx.lineWidth = 1.5;
+      for (const p of sel.points) {
+        ctx.fillStyle = p.color;
+        ctx.beginPath(); ctx.arc(sx(f, p.x), sy(f, p.y), 4, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
+      }
+      if (outline.length > 1) {
+        ctx.setLineDash([4, 3]); ctx.strokeStyle = '#2563eb'; ctx.fillStyle = 'rgba(37, 99, 235, 0.08)';
+        ctx.beginPath(); ctx.moveTo(outline[0].x, outline[0].y);
+        for (const q of outline.slice(1)) ctx.lineTo(q.x, q.y);
+        ctx.closePath(); ctx.fill(); ctx.stroke(); ctx.setLineDash([]);
+      }
+    }
     if (opts.overlay) { ctx.save(); opts.overlay(ctx, (x) => sx(f, x), (y) => sy(f, y)); ctx.restore(); }
     if (hot) {
       ctx.strokeStyle = '#111827'; ctx.lineWidth = 2;
@@ -149,29 +181,71 @@ export function scatter(points: Point[], opts: { width?: number; height?: number
     }
   };
   draw(null);
-  const nearest = (ev: MouseEvent): Point | null => {
+  // Event position in chart pixels: the canvas may be drawn narrower than `width` (max-width on a phone).
+  const at = (ev: MouseEvent) => {
     const r = canvas.getBoundingClientRect();
-    const mx = ev.clientX - r.left, my = ev.clientY - r.top;
+    return { x: (ev.clientX - r.left) * (width / r.width), y: (ev.clientY - r.top) * (height / r.height) };
+  };
+  const nearest = (ev: MouseEvent): Point | null => {
+    const m = at(ev);
     let best: Point | null = null, bd = 64;
     for (const p of points) {
-      const d = (sx(f, p.x) - mx) ** 2 + (sy(f, p.y) - my) ** 2;
+      const d = (sx(f, p.x) - m.x) ** 2 + (sy(f, p.y) - m.y) ** 2;
       if (d < bd) { bd = d; best = p; }
     }
     return best;
   };
-  canvas.addEventListener('mousemove', (ev) => {
+  let dragging = false;
+  if (sel) {
+    sel.redraw = () => draw(null);
+    canvas.addEventListener('pointerdown', (ev) => {
+      if (sel.mode === 'none') return;
+      dragging = true;
+      canvas.setPointerCapture(ev.pointerId);
+      outline = [at(ev)];
+      tip.style.display = 'none';
+      ev.preventDefault();
+    });
+    canvas.addEventListener('pointerup', (ev) => {
+      if (!dragging) return;
+      dragging = false;
+      const end = at(ev);
+      const a = outline[0];
+      const poly = sel.mode === 'box' ? [a, { x: end.x, y: a.y }, end, { x: a.x, y: end.y }] : [...outline, end];
+      outline = [];
+      // A click (an outline under 3 px across) selects nothing: it clears, as on a map.
+      const span = Math.max(Math.max(...poly.map((q) => q.x)) - Math.min(...poly.map((q) => q.x)), Math.max(...poly.map((q) => q.y)) - Math.min(...poly.map((q) => q.y)));
+      const picked = poly.length > 2 && span > 3 ? points.filter((p) => inside(poly, sx(f, p.x), sy(f, p.y))) : [];
+      if (!ev.shiftKey) sel.points.clear();
+      for (const p of picked) sel.points.add(p);
+      draw(null);
+      sel.onChange?.(sel.points);
+    });
+    canvas.style.touchAction = 'none';  // a drag on a phone selects instead of scrolling
+  }
+  canvas.addEventListener('pointermove', (ev) => {
+    if (dragging) {
+      const m = at(ev);
+      if (sel!.mode === 'box') outline = [outline[0], { x: m.x, y: outline[0].y }, m, { x: outline[0].x, y: m.y }];
+      else outline.push(m);
+      draw(null);
+      return;
+    }
     const p = nearest(ev);
     draw(p);
-    canvas.style.cursor = p ? 'pointer' : 'default';
+    canvas.style.cursor = sel && sel.mode !== 'none' ? 'crosshair' : p ? 'pointer' : 'default';
     if (!p) { tip.style.display = 'none'; return; }
     tip.textContent = opts.describe(p);
     tip.style.display = 'block';
-    tip.style.left = `${sx(f, p.x) + 10}px`;
-    tip.style.top = `${sy(f, p.y) + 10}px`;
+    const r = canvas.getBoundingClientRect();
+    tip.style.left = `${sx(f, p.x) * (r.width / width) + 10}px`;
+    tip.style.top = `${sy(f, p.y) * (r.height / height) + 10}px`;
   });
-  canvas.addEventListener('mouseleave', () => { draw(null); tip.style.display = 'none'; });
-  canvas.addEventListener('click', (ev) => { const p = nearest(ev); if (p) opts.onClick?.(p); });
+  canvas.addEventListener('mouseleave', () => { if (!dragging) { draw(null); tip.style.display = 'none'; } });
+  canvas.addEventListener('click', (ev) => { if (sel && sel.mode !== 'none') return; const p = nearest(ev); if (p) opts.onClick?.(p); });
   canvas.dataset.points = String(points.length);
+  // Where data lands in chart pixels (the browser tests draw a lasso around known points with it).
+  canvas.dataset.frame = JSON.stringify({ x0: f.x0, x1: f.x1, y0: f.y0, y1: f.y1, w: width, h: height, pad: PAD });
   return h('div', { class: 'chart-box rel' }, canvas, tip);
 }
 
