@@ -1,11 +1,14 @@
-// Deployment over HTTP: the formats, the packages built by deploy jobs (as zip downloads) and the last
-// Cortex-M4 profile (out/profile-cortex-m4.json, which profile jobs, `mote profile` and `mote demo` write).
+// Deployment over HTTP: the formats, the packages built by deploy jobs (as zip downloads), the boards and the
+// last profile per core (out/profile-<target>.json, which profile jobs, `mote profile` and `mote demo` write)
+// with a board's fits / does not fit.
 #include <fstream>
 
 #include "core/error.h"
+#include "deploy/boards.h"
 #include "deploy/formats.h"
 #include "deploy/impulse_codegen.h"
 #include "deploy/model_formats.h"
+#include "deploy/targets.h"
 #include "serve/archive.h"
 #include "serve/http.h"
 
@@ -62,11 +65,30 @@ void add_deploy_routes(std::vector<Route>& r) {
                  res.set_header("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
                  res.set_content(zip_folder(dir, name), "application/zip");
                }});
-  r.push_back({"GET", "/api/profile", "/api/profile",
-               "the last Cortex-M4 profile (profile job or mote profile, out/profile-cortex-m4.json): RAM, flash, instructions per stage, parity, the founding claim",
-               [](Api& api, const httplib::Request&, httplib::Response& res) {
-                 std::ifstream in(api.pool.dir() / "out" / "profile-cortex-m4.json");
-                 if (!in) throw HttpError{404, "no profile yet; start one with POST /api/jobs {\"kind\":\"profile\"} (or run mote profile)"};
+  r.push_back({"GET", "/api/boards", "/api/boards", "the boards (targets/boards.def): core, clock, RAM, flash",
+               [](Api&, const httplib::Request&, httplib::Response& res) {
+                 json list = json::array();
+                 for (const auto& b : deploy::boards())
+                   list.push_back({{"name", b.name}, {"target", b.target}, {"clock_mhz", b.clock_hz / 1e6}, {"ram_bytes", b.ram_bytes},
+                                   {"flash_bytes", b.flash_bytes}, {"description", b.help}});
+                 reply_json(res, {{"boards", list}});
+               }});
+  r.push_back({"GET", "/api/profile", "/api/profile?board=&target=",
+               "the last profile on a core (default cortex-m4; a board's core; out/profile-<target>.json): RAM, flash, instructions per "
+               "stage, parity, the founding claim; with a board, fits / does not fit and the latency at its clock",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 const deploy::Board* board = nullptr;
+                 std::string target = req.has_param("target") ? req.get_param_value("target") : "cortex-m4";
+                 try {
+                   if (req.has_param("board")) board = &deploy::find_board(req.get_param_value("board")), target = board->target;
+                   deploy::find_target(target);  // a known name, so it is safe in a file name
+                 } catch (const Error& e) {
+                   throw HttpError{400, e.what()};
+                 }
+                 std::ifstream in(api.pool.dir() / "out" / ("profile-" + target + ".json"));
+                 if (!in)
+                   throw HttpError{404, "not profiled on " + target + " yet; start one with POST /api/jobs {\"kind\":\"profile\", \"params\": {\"target\": \"" +
+                                            target + "\"}} (or run mote profile --target " + target + ")"};
                  json out = json::parse(in);
                  // A profile of an older impulse says so: the page asks to profile again.
                  out["current_impulse_hash"] = nullptr;
@@ -76,6 +98,9 @@ void add_deploy_routes(std::vector<Route>& r) {
                  } catch (const Error&) {  // not deployable now (untrained, stale models): nothing to compare
                  }
                  out["current"] = out["current_impulse_hash"] == out["impulse_hash"];
+                 if (board)  // the impulse's own cost, as mote profile --board reports it
+                   out["board_fit"] = deploy::board_fit(*board, out["impulse"]["ram_bytes"].get<long>(), out["impulse"]["flash_bytes"].get<long>(),
+                                                        out["instructions"]);
                  reply_json(res, out);
                }});
 }

@@ -1,13 +1,16 @@
-// Deployment: pick a format, run the deploy job (live log), download the package as a zip; the Cortex-M4
-// profile (RAM, flash, instructions per stage, parity) beside the founding claim, with a button to re-profile.
+// Deployment: pick a format, run the deploy job (live log), download the package as a zip; a board (its core
+// profiled under QEMU: fits / does not fit, RAM, flash and latency beside its limits); the Cortex-M4 profile
+// (RAM, flash, instructions per stage, parity) beside the founding claim, with a button to re-profile.
 import { get, startJob, followJob, Job, ApiError } from '../api';
 import { h, clear, card, JobLog, attempt, fmtBytes, badge } from '../ui';
 
 interface Format { name: string; help: string; kind: 'package' | 'model' }
 interface Package { format: string; files: number; bytes: number; download: string }
+interface Board { name: string; target: string; clock_mhz: number; ram_bytes: number; flash_bytes: number; description: string }
 
 const kB = (b: number) => `${(b / 1000).toFixed(2)} kB`;
 const int = (v: number) => Math.round(v).toLocaleString('en-US');
+const kiB = (b: number) => (b >= 1024 * 1024 ? `${(b / 1024 / 1024).toFixed(b % (1024 * 1024) ? 1 : 0)} MiB` : `${(b / 1024).toFixed(b % 1024 ? 2 : 0)} KiB`);
 
 export async function deployPage(root: HTMLElement) {
   const info = await get<{ formats: Format[]; packages: Package[] }>('/api/deploy');
@@ -112,11 +115,71 @@ export async function deployPage(root: HTMLElement) {
       h('p', { class: 'muted' }, `${r.board}; impulse ${r.impulse_hash}. “This impulse” is the firmware minus the same firmware with an empty impulse.`));
   }
 
+  // A board: the profile of its core (measured under QEMU) against its RAM and flash, the latency at its clock.
+  const boards = (await get<{ boards: Board[] }>('/api/boards')).boards;
+  const boardSelect = h('select', { id: 'board-select', 'aria-label': 'board' }, boards.map((b) =>
+    h('option', { value: b.name }, `${b.name} (${b.target}, ${b.clock_mhz} MHz, ${kiB(b.ram_bytes)} RAM, ${kiB(b.flash_bytes)} flash)`)));
+  boardSelect.value = boards.find((b) => b.target === 'cortex-m4')?.name ?? boards[0]?.name ?? '';
+  const boardBox = h('div', { id: 'board-fit' });
+  const boardLog = new JobLog();
+  let stopBoard: (() => void) | undefined;
+  const profileBoard = h('button', { id: 'profile-board', onclick: async () => {
+    const board = boardSelect.value;
+    const id = await attempt(() => startJob('profile', { board }));
+    if (id === undefined) return;
+    stopBoard?.();
+    profileBoard.disabled = true;
+    boardLog.reset(`profile job ${id} for ${board} running (QEMU)`);
+    stopBoard = followJob(id, {
+      onLog: (l) => boardLog.line(l),
+      onProgress: (p) => boardLog.setProgress(p),
+      onState: (j: Job) => { boardLog.done(j.state, j.error); profileBoard.disabled = false; if (j.state === 'done') { showBoard(); showProfile(); } },
+    });
+  } }, 'Profile on its core');
+  boardSelect.addEventListener('change', () => showBoard());
+
+  async function showBoard() {
+    const b = boards.find((x) => x.name === boardSelect.value);
+    if (!b) return;
+    profileBoard.textContent = `Profile on ${b.target}`;
+    let r: any;
+    try {
+      r = await get(`/api/profile?board=${encodeURIComponent(b.name)}`);
+    } catch (e) {
+      if ((e as ApiError).status === 404) {
+        clear(boardBox, h('p', { class: 'muted', id: 'board-unprofiled' }, `${b.description}. Not profiled on ${b.target} yet: press “Profile on ${b.target}” to measure RAM, flash and instructions under QEMU.`));
+        return;
+      }
+      throw e;
+    }
+    const fit = r.board_fit;
+    const row = (what: string, need: number, have: number, ok: boolean) => h('tr', { 'data-row': what },
+      h('td', {}, what), h('td', { class: 'num' }, h('b', {}, kiB(need))), h('td', { class: 'num' }, kiB(have)),
+      h('td', { class: 'num' }, `${(100 * need / have).toFixed(need / have < 0.01 ? 2 : 1)} %`),
+      h('td', {}, ok ? badge('fits', 'done') : badge('does not fit', 'failed')));
+    const lat = fit.latency_ms;
+    const ms = (v: number) => (v < 1 ? v.toFixed(3) : v.toFixed(2));
+    clear(boardBox,
+      r.current ? null : h('div', { class: 'warn-box', id: 'board-stale' }, `This ${b.target} profile is of impulse ${r.impulse_hash}, not the current one: profile again for its figures.`),
+      h('p', {}, h('span', { id: 'board-verdict' }, fit.fits ? badge(`fits on ${b.name}`, 'done') : badge(`does not fit on ${b.name}`, 'failed')), ' ', h('span', { class: 'muted' }, fit.description)),
+      h('table', { class: 'grid compact', id: 'board-table' },
+        h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, 'this impulse'), h('th', { class: 'num' }, 'the board'), h('th', { class: 'num' }, 'share'), h('th', {}, ''))),
+        h('tbody', {},
+          row('RAM', fit.ram.needed_bytes, fit.ram.board_bytes, fit.ram.fits),
+          row('flash', fit.flash.needed_bytes, fit.flash.board_bytes, fit.flash.fits),
+          ['dsp', 'nn', 'anomaly', 'total'].filter((k) => lat[k]).map((k) => h('tr', { 'data-row': `latency-${k}`, class: k === 'total' ? 'total' : '' },
+            h('td', {}, k === 'total' ? 'latency per window' : `  ${k === 'nn' ? 'NN' : k === 'dsp' ? 'DSP' : 'anomaly'}`),
+            h('td', { class: 'num' }, `${ms(lat[k].nominal)} ms`), h('td', { class: 'num' }, `${fit.clock_mhz} MHz`),
+            h('td', { class: 'num muted' }, `${ms(lat[k].low)}–${ms(lat[k].high)} ms`), h('td', {}))))),
+      h('p', { class: 'muted' }, `RAM and flash are the impulse’s own (firmware minus the empty firmware), measured on ${b.target} under QEMU; the latency is the measured instructions × ${fit.cpi.nominal} cycles per instruction (${fit.cpi.low}–${fit.cpi.high}, estimated for this core, docs/deploy.md) at ${fit.clock_mhz} MHz.`));
+  }
+
   root.append(
     card('Build a package', h('p', { class: 'muted' }, 'Packages the trained impulse (the current models) for a device. The package is kept in the project’s out/deploy/<format> and downloads as a zip.'),
       formats, h('div', { class: 'row' }, build), log.el, download),
     card('Packages', packages),
+    card('On a board', h('div', { class: 'row' }, h('label', { for: 'board-select' }, 'Board'), boardSelect, profileBoard), boardLog.el, boardBox),
     card('On a Cortex-M4', h('div', { class: 'row' }, reprofile), profileLog.el, profileBox));
-  await Promise.all([listPackages(), showProfile()]);
-  return () => { stop?.(); stopProfile?.(); };
+  await Promise.all([listPackages(), showProfile(), showBoard()]);
+  return () => { stop?.(); stopProfile?.(); stopBoard?.(); };
 }
