@@ -124,6 +124,16 @@ put("http_request_fuzz", "impulse_put", http("PUT", "/api/impulse", ["Content-Ty
     "input": {"type": "time-series", "window_ms": 100, "stride_ms": 50, "frequency_hz": 100},
     "dsp": [{"name": "f", "type": "flatten", "axes": ["x"]}], "learn": [{"type": "classifier", "dsp": ["f"]}]})))
 put("http_request_fuzz", "features", http("GET", "/api/features", auth=False))
+put("http_request_fuzz", "labels_batch", http("POST", "/api/samples/labels", ["Content-Type: application/json"],
+    json.dumps({"labels": [{"id": 1, "label": "wave"}, {"id": 2, "label": "idle"}]})))
+put("http_request_fuzz", "suggest_labels", http("GET", "/api/samples/suggest-labels?method=cluster", auth=False))
+put("http_request_fuzz", "version_save", http("POST", "/api/versions", ["Content-Type: application/json"], json.dumps({"name": "v-1.0"})))
+put("http_request_fuzz", "versions", http("GET", "/api/versions", auth=False))
+put("http_request_fuzz", "version_compare", http("GET", "/api/versions/compare?a=v-1.0&b=v2", auth=False))
+put("http_request_fuzz", "version_restore", http("POST", "/api/versions/v-1.0/restore"))
+put("http_request_fuzz", "version_delete", http("DELETE", "/api/versions/v-1.0"))
+put("http_request_fuzz", "boards", http("GET", "/api/boards", auth=False))
+put("http_request_fuzz", "profile_board", http("GET", "/api/profile?board=nano33ble", auth=False))
 put("http_request_fuzz", "studio_link", http("GET", "/?token=fuzz-session", auth=False))
 put("http_request_fuzz", "static_escape", http("GET", "/../../etc/passwd", auth=False))
 put("http_request_fuzz", "cors_preflight", http("OPTIONS", "/api/training/data", ["Origin: http://elsewhere.example",
