@@ -117,7 +117,8 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
     json dsp;
     if (f.type == InputType::TimeSeries) {
       const double frame_ms = 1000.0 / std::max(1e-9, f.frequency_hz);
-      double window = base.input.window_ms * d.pick<double>({0.5, 0.75, 1.0, 1.0, 1.25, 1.5, 2.0});
+      // Up to 4x the suggestion: HAPT's postural transitions were told apart best by 4-8 s windows (suggested: 2 s).
+      double window = base.input.window_ms * d.pick<double>({0.5, 0.75, 1.0, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0});
       if (f.median_length_ms > 0) window = std::min(window, std::max(base.input.window_ms, f.median_length_ms));
       window = std::max(window, 16 * frame_ms);
       window = std::round(window / frame_ms) * frame_ms;
