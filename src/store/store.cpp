@@ -110,8 +110,11 @@ void Store::migrate() {
   const int latest = static_cast<int>(steps.size());
   auto tables = db_.tables();
   bool known = std::find(tables.begin(), tables.end(), "schema_version") != tables.end();
-  // Up to date (every open but the first): a read, which never waits for a writer.
-  if (known && schema_version() == latest) return;
+  // Up to date (every open but the first) or too new: a read, which never waits for a writer.
+  const int seen = known ? schema_version() : 0;
+  if (seen > latest)
+    throw error_at(db_.path(), "written by a newer mote (schema " + std::to_string(seen) + "); upgrade mote to open it");
+  if (known && seen == latest) return;
   // The version is read under the writer lock: two processes opening a new shared store migrate it once.
   while (true) {
     sql::Transaction tx(db_);
