@@ -41,11 +41,13 @@ json testing_summary(const json& b) {
   json out;
   for (const char* k : {"accuracy", "window_accuracy", "rmse", "mae", "roc_auc", "detection_rate", "false_positive_rate", "samples"})
     if (b.contains(k) && b[k].is_number()) out[k] = b[k];
-  if (b.contains("classes") && b["classes"].is_array() && !b["classes"].empty()) {
-    double f1 = 0;
-    for (const auto& c : b["classes"]) f1 += c.value("f1", 0.0);
-    out["macro_f1"] = f1 / b["classes"].size();
-  }
+  // Macro F1 over the labels the testing set holds (a trained label with no testing sample has no F1).
+  double f1 = 0;
+  int labels = 0;
+  for (const auto& c : b.value("classes", json::array()))
+    if (c.contains("support") && c["support"].is_number() && c["support"].get<double>() > 0)
+      f1 += c.contains("f1") && c["f1"].is_number() ? c["f1"].get<double>() : 0.0, ++labels;
+  if (labels > 0) out["macro_f1"] = f1 / labels;
   return out;
 }
 

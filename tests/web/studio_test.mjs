@@ -234,7 +234,7 @@ try {
   await page.waitForFunction(() => /Not profiled yet/.test(document.querySelector('#profile')?.textContent ?? ''));
   phase('deploy page open');
   await page.click('#start-profile');
-  await page.waitForFunction(() => /PARITY OK/.test(document.querySelectorAll('pre.log')[1]?.textContent ?? ''), null, { timeout: 240000 });
+  await page.waitForFunction(() => /PARITY OK/.test(document.querySelector('#profile')?.closest('.card')?.querySelector('pre.log')?.textContent ?? ''), null, { timeout: 240000 });
   await page.waitForSelector('#profile-table');
   assert.equal(await page.$('#profile-stale'), null, 'the new profile is of the current impulse');
   assert.match(await page.textContent('#profile'), /parity ok/);
