@@ -165,6 +165,20 @@ try {
     assert.equal(r.label, want, `${r.name}: suggested ${r.label}`);
   }
   await shot(page, 'w2-suggestions');
+  // The classifier's suggestions for the same samples: its prediction and probability per sample.
+  await page.selectOption('#suggest-method', 'model');
+  await page.click('#suggest-labels');
+  await page.waitForFunction(() => /classifier classifier/.test(document.querySelector('#suggestions')?.textContent ?? ''));
+  const byModel = await page.$$eval('#suggestions-table tbody tr', (trs) => trs.map((tr) => ({
+    name: tr.children[1].textContent, label: tr.querySelector('input[type=text]').value, confidence: tr.children[4].textContent })));
+  assert.deepEqual(byModel.map((r) => r.name).sort(), stillUnlabelled);
+  for (const r of byModel) {
+    assert.match(r.confidence, /^\d+\.\d %$/);
+    assert.ok(['idle', 'wave', 'circle', 'updown'].includes(r.label), `${r.name}: the classifier knows ${r.label}`);
+  }
+  await page.selectOption('#suggest-method', 'cluster');
+  await page.click('#suggest-labels');
+  await page.waitForFunction(() => !/classifier classifier/.test(document.querySelector('#suggestions')?.textContent ?? ''));
   await page.click('#accept-suggestions');
   await page.waitForSelector('#no-suggestions');
   for (const s of samples().filter((x) => truth.has(x.name))) {
