@@ -65,20 +65,28 @@ json by_cluster(Project& p, const std::vector<Unlabelled>& todo) {
   for (const auto& u : todo) {
     const auto& rows = rows_of[u.meta.id];
     if (rows.empty()) continue;  // shorter than a window: nothing to compare
-    std::vector<std::pair<double, std::string>> dist;
-    for (const auto& [label, cc] : centres) {
-      double sum = 0;
-      for (size_t r : rows) {
+    // Each window votes for its nearest centre; the sample takes the most voted label (ties: the nearer on
+    // average) and the share of its windows that voted for it as the confidence.
+    std::map<std::string, std::pair<size_t, double>> votes;  // label -> windows, summed distance
+    for (size_t r : rows) {
+      double best = INFINITY;
+      const std::string* nearest = nullptr;
+      for (const auto& [label, cc] : centres) {
         double d2 = 0;
         for (size_t k = 0; k < w; ++k) d2 += std::pow((t.row(r)[k] - mean[k]) / sd[k] - cc.first[k], 2);
-        sum += std::sqrt(d2);
+        if (d2 < best) best = d2, nearest = &label;
       }
-      dist.push_back({sum / rows.size(), label});
+      auto& v = votes[*nearest];
+      ++v.first, v.second += std::sqrt(best);
     }
-    std::sort(dist.begin(), dist.end());
-    const double conf = dist.size() < 2 || dist[0].first + dist[1].first <= 0 ? 1.0 : dist[1].first / (dist[0].first + dist[1].first);
+    auto top = std::max_element(votes.begin(), votes.end(), [](const auto& a, const auto& b) {
+      return a.second.first != b.second.first ? a.second.first < b.second.first
+                                              : a.second.second / a.second.first > b.second.second / b.second.first;
+    });
+    const std::string label = top->first;
+    const double conf = static_cast<double>(top->second.first) / rows.size();
     out.push_back({{"id", u.meta.id}, {"name", u.meta.name}, {"category", category_name(u.meta.category)},
-                   {"label", dist[0].second}, {"confidence", conf}, {"windows", rows.size()}});
+                   {"label", label}, {"confidence", conf}, {"windows", rows.size()}});
   }
   return out;
 }

@@ -16,8 +16,8 @@ namespace mote::learn {
 FeatureTable labelled_rows(FeatureTable t);
 
 // method "cluster": per label the centre of its labelled windows (standardized features, every category);
-//   a sample's label is the centre nearest its windows on average, confidence d2 / (d1 + d2) from the
-//   nearest two (1 when there is one label). Needs features of the current impulse, no model.
+//   each window of a sample votes for its nearest centre, the sample takes the most voted label and the
+//   share of its windows that voted for it as the confidence. Needs features of the current impulse, no model.
 // method "model": the current classifier's per-sample prediction (mean of its windows' probabilities) and
 //   that probability as the confidence.
 // Returns {method, block?, suggestions: [{id, name, category, label, confidence, windows}]}, most confident
