@@ -2,12 +2,15 @@
 // compare, restore, delete, refusals that leave nothing written) and `mote version` on a demo project.
 #include <fstream>
 
+#include "core/error.h"
 #include "demo/motion.h"
 #include "impulse/features.h"
 #include "ingest/split.h"
 #include "learn/pipeline.h"
+#include "learn/versions.h"
 #include "serve_support.h"
 #include "store/sql.h"
+#include "support/postgres_server.h"
 
 using nlohmann::json;
 using mote::test::run_mote;
@@ -211,4 +214,46 @@ TEST(VersionsCli, SaveListCompareRestore) {
   EXPECT_EQ(tested.exit_code, 0) << tested.err;
   ASSERT_EQ(run_mote("-C " + proj + " version delete fft32").exit_code, 0);
   EXPECT_EQ(json::parse(run_mote("-C " + proj + " version list --json").out)["versions"].size(), 1u);
+}
+
+// The same SQL on a PostgreSQL store (the dialect translates it): save, compare, restore.
+TEST(VersionsPostgres, SaveCompareRestore) {
+  std::string why;
+  const std::string url = mote::test::fresh_postgres_database(&why);
+  if (url.empty()) GTEST_SKIP() << "PostgreSQL cases skipped: " << why;
+  mote::test::TempDir dir;
+  mote::Project p = mote::Project::init(dir / "proj", url);
+  mote::MotionOptions mo;
+  mo.recordings_per_class = 3;
+  mo.recording_s = 4;
+  mo.anomalies = 0;
+  {
+    mote::sql::Transaction tx(p.store().db());
+    int i = 0;
+    for (auto& s : mote::generate_motion(mo)) s.category = i++ % 3 ? mote::Category::Training : mote::Category::Testing, p.store().insert(s);
+    tx.commit();
+  }
+  mote::learn::TrainOptions o;
+  o.quiet = true;
+  mote::save_impulse(p, mote::parse_impulse(impulse_with_fft(64)));
+  mote::learn::train_impulse(p, o);
+  json a = mote::learn::save_version(p, "a");
+  EXPECT_TRUE(a["metrics"]["blocks"]["classifier"]["testing"].contains("accuracy")) << a.dump();
+  const std::string model_a = mote::learn::load_trained(p.store())[0].model.dump();
+  mote::save_impulse(p, mote::parse_impulse(impulse_with_fft(32)));
+  mote::learn::train_impulse(p, o);
+  mote::learn::save_version(p, "b");
+  EXPECT_THROW(mote::learn::save_version(p, "b"), mote::Error);
+  json c = mote::learn::compare_versions(p, "a", "b");
+  ASSERT_EQ(c["impulse_changes"].size(), 1u) << c.dump();
+  EXPECT_EQ(mote::learn::list_versions(p).size(), 2u);
+  mote::learn::restore_version(p, "a");
+  mote::Project again = mote::Project::open(dir / "proj");
+  EXPECT_EQ(again.config()["impulse"]["dsp"][0]["params"]["fft_length"], 64);
+  mote::ImpulseSpec spec = mote::load_impulse(again);
+  auto current = mote::learn::current_models(again.store(), mote::Impulse(spec, mote::impulse_axes(again, spec)));
+  ASSERT_EQ(current.size(), 1u);
+  EXPECT_EQ(current[0].model.dump(), model_a);
+  mote::learn::delete_version(again, "b");
+  EXPECT_EQ(mote::learn::list_versions(again).size(), 1u);
 }
