@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
 
 #include "core/error.h"
 
@@ -66,6 +67,8 @@ std::vector<T> numbers(const json& j, const std::string& where, size_t n) {
   std::vector<T> v;
   for (size_t i = 0; i < n; ++i) {
     if (!j[i].is_number()) throw error_at(where + "[" + std::to_string(i) + "]", "must be a number");
+    // An index list holds whole numbers: a float there would be converted out of range (undefined behaviour).
+    if (std::is_integral_v<T> && !j[i].is_number_integer()) throw error_at(where + "[" + std::to_string(i) + "]", "must be a whole number");
     v.push_back(j[i].get<T>());
   }
   return v;

@@ -107,6 +107,12 @@ TEST(ForeignTrees, XgboostJsonGivesXgboostsMargins) {
                 f.trees.size(), e.trees.size(), c.threshold_changes, rows, c.int8_changes);
     const Ensemble back = from_json(to_json(e));  // stored as a mote model
     EXPECT_EQ(back.trees.size(), e.trees.size());
+    EXPECT_EQ(e.single_logit, name == "binary");  // one tree per round, as XGBoost's
+    if (name == "binary") EXPECT_EQ(e.trees.size(), f.trees.size());
+    // A child index that is not a whole number is refused (converted, it was undefined behaviour: fuzzing).
+    json bad = json::parse(m["model"].get<std::string>());
+    bad["learner"]["gradient_booster"]["model"]["trees"][0]["left_children"][0] = -8.9e48;
+    EXPECT_NE(refusal(bad.dump()).find("left_children[0]: must be a whole number"), std::string::npos) << refusal(bad.dump());
   }
 }
 
