@@ -96,9 +96,21 @@ try {
     assert.fail(`${selector}: not reached in ${presses} Tab presses`);
   }
 
+  // 0. Unlabelled samples read as such: the dashboard's row and the Data page's filter.
+  phase('unlabelled samples on the dashboard and the Data page');
+  const page = await open('#/dashboard', { width: 1280, height: 800 });
+  await page.waitForSelector('#label-table');
+  assert.equal((await page.textContent('#label-table tr[data-label=""] td')).trim(), '(unlabelled)');
+  assert.equal((await page.textContent('#label-table tr[data-label=""] td:last-child')).trim(), '4');
+  await page.goto(link.replace(/\/\?token=.*/, '/#/data'));
+  await page.waitForSelector('#filter-label option:has-text("(unlabelled)")', { state: 'attached' });
+  await page.selectOption('#filter-label', { label: '(unlabelled)' });
+  await page.waitForFunction(() => [...document.querySelectorAll('td.name')].length === 4 &&
+    [...document.querySelectorAll('td.name')].every((td) => td.textContent.startsWith('unknown-')));
+
   // 1. Feature explorer: generate features, then a lasso around the idle windows.
   phase('features and the lasso');
-  const page = await open('#/features', { width: 1280, height: 800 });
+  await page.goto(link.replace(/\/\?token=.*/, '/#/features'));
   await page.click('#generate-features');
   await page.waitForFunction(() => Number(document.querySelector('#explorer canvas')?.dataset.points ?? 0) > 0, null, { timeout: 120000 });
   const before = samples();

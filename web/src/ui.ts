@@ -30,11 +30,12 @@ const labelColors = new Map<string, string>();
 // The same label keeps its colour on every page.
 export function labelColor(label: string): string {
   if (label === 'anomaly') return '#111827';
+  if (label === '') return '#9ca3af';  // unlabelled: grey on every page
   if (!labelColors.has(label)) labelColors.set(label, PALETTE[labelColors.size % PALETTE.length]);
   return labelColors.get(label)!;
 }
 export function seedLabelColors(labels: string[]) {
-  for (const l of [...labels].sort()) labelColor(l);
+  for (const l of [...labels].sort()) if (l) labelColor(l);
 }
 
 export function toast(message: string, kind: 'ok' | 'error' = 'ok') {
@@ -77,8 +78,13 @@ export function badge(text: string, cls = ''): HTMLElement {
   return h('span', { class: `badge ${cls}` }, text);
 }
 
+// How a label reads on a page: an unlabelled sample's empty label as "(unlabelled)".
+export const labelName = (label: string) => label || '(unlabelled)';
+// Stands for the empty label in a <select> (whose '' means "any"); labels cannot hold control characters.
+export const UNLABELLED = '\u0001';
+
 export function labelChip(label: string): HTMLElement {
-  return h('span', { class: 'chip' }, h('i', { style: { background: labelColor(label) } }), label);
+  return h('span', { class: label ? 'chip' : 'chip muted' }, h('i', { style: { background: labelColor(label) } }), labelName(label));
 }
 
 // A job log panel with a progress bar: append lines, set progress, mark the final state.

@@ -1,7 +1,7 @@
 // Dashboard: samples per label and category, the last jobs, the current models at a glance.
 import { get, Job, LabelCounts } from '../api';
 import { bars } from '../charts';
-import { h, card, labelColor, seedLabelColors, badge, pct } from '../ui';
+import { h, card, labelColor, labelName, seedLabelColors, badge, pct } from '../ui';
 
 export async function dashboardPage(root: HTMLElement) {
   const [project, labels, jobs, models] = await Promise.all([
@@ -20,9 +20,10 @@ export async function dashboardPage(root: HTMLElement) {
   const table = h('table', { class: 'grid', id: 'label-table' },
     h('thead', {}, h('tr', {}, h('th', {}, 'label'), h('th', { class: 'num' }, 'training'), h('th', { class: 'num' }, 'testing'), h('th', { class: 'num' }, 'total'))),
     h('tbody', {}, labels.labels.map((l) => h('tr', { 'data-label': l.label },
-      h('td', {}, h('a', { href: `#/data?label=${encodeURIComponent(l.label)}` }, l.label)),
+      h('td', {}, l.label ? h('a', { href: `#/data?label=${encodeURIComponent(l.label)}` }, l.label)
+        : h('a', { href: '#/features', title: 'label them from the Features page' }, labelName(l.label))),
       h('td', { class: 'num' }, l.training), h('td', { class: 'num' }, l.testing), h('td', { class: 'num' }, l.training + l.testing)))));
-  const chart = bars(labels.labels.map((l) => ({ label: l.label, value: l.training + l.testing, color: labelColor(l.label) })));
+  const chart = bars(labels.labels.map((l) => ({ label: labelName(l.label), value: l.training + l.testing, color: labelColor(l.label) })));
   const jobList = jobs.jobs.length
     ? h('table', { class: 'grid', id: 'job-table' },
         h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'kind'), h('th', {}, 'state'), h('th', {}, 'finished'))),

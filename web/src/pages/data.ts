@@ -1,7 +1,7 @@
 // Data acquisition: filtered, paged sample list; upload; one sample's signal per axis; edits; train/test balance.
 import { get, post, del, LabelCounts, Sample, SampleMeta } from '../api';
 import { lineChart } from '../charts';
-import { h, clear, card, labelChip, seedLabelColors, attempt, toast, pct } from '../ui';
+import { h, clear, card, labelChip, labelName, UNLABELLED, seedLabelColors, attempt, toast, pct } from '../ui';
 
 const PAGE_SIZE = 20;
 const AXIS_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'];
@@ -75,11 +75,11 @@ export async function dataPage(root: HTMLElement, params: URLSearchParams) {
     const labels = await get<LabelCounts>('/api/labels');
     seedLabelColors(labels.labels.map((l) => l.label));
     const keep = state.label;
-    clear(labelSelect, h('option', { value: '' }, 'all labels'), labels.labels.map((l) => h('option', { value: l.label }, l.label)));
+    clear(labelSelect, h('option', { value: '' }, 'all labels'), labels.labels.map((l) => h('option', { value: l.label || UNLABELLED }, labelName(l.label))));
     labelSelect.value = keep;
     drawBalance(labels);
     const q = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(state.offset) });
-    if (state.label) q.set('label', state.label);
+    if (state.label) q.set('label', state.label === UNLABELLED ? '' : state.label);
     if (state.category) q.set('category', state.category);
     if (state.name) q.set('name', state.name);
     const page = await get<{ total: number; samples: SampleMeta[] }>(`/api/samples?${q}`);
@@ -162,7 +162,7 @@ export async function dataPage(root: HTMLElement, params: URLSearchParams) {
       plot = h('img', { src: s.image, class: 'sample-image', id: 'signal-plot' });
     } else plot = h('p', { class: 'muted' }, 'No data.');
     clear(detail, card(`Sample ${s.id}: ${s.name}`,
-      h('p', { class: 'muted' }, `${s.label} · ${s.category} · ${s.kind}` +
+      h('p', { class: 'muted' }, `${labelName(s.label)} · ${s.category} · ${s.kind}` +
         (s.frames !== undefined ? ` · ${s.frames} frames at ${s.frequency_hz?.toFixed(1)} Hz (${((s.length_ms ?? 0) / 1000).toFixed(2)} s)` : '')),
       plot,
       h('div', { class: 'edit-grid' },

@@ -3,11 +3,10 @@
 // unlabelled samples (nearest labelled cluster or the classifier), reviewed and accepted in one batch.
 import { get, post, startJob, followJob, Job, ApiError } from '../api';
 import { scatter, Point, Selection } from '../charts';
-import { h, clear, card, JobLog, labelColor, seedLabelColors, labelChip, attempt, pct, toast } from '../ui';
+import { h, clear, card, JobLog, labelColor, labelName, UNLABELLED, seedLabelColors, labelChip, attempt, pct, toast } from '../ui';
 
-const UNLABELLED = '#9ca3af';
-const colorOf = (label: string) => (label ? labelColor(label) : UNLABELLED);
-const nameOf = (label: string) => label || '(unlabelled)';
+const colorOf = labelColor;
+const nameOf = labelName;
 
 export async function featuresPage(root: HTMLElement) {
   const log = new JobLog();
@@ -53,7 +52,7 @@ export async function featuresPage(root: HTMLElement) {
         `(${f.computed} computed, ${f.cached} from the cache) in ${f.seconds.toFixed(2)} s.`),
       h('table', { class: 'grid compact' },
         h('thead', {}, h('tr', {}, h('th', {}, 'label'), h('th', { class: 'num' }, 'training windows'), h('th', { class: 'num' }, 'testing windows'))),
-        h('tbody', {}, labels.map((l) => h('tr', {}, h('td', {}, l ? labelChip(l) : h('span', { class: 'muted' }, nameOf(l))), h('td', { class: 'num' }, f.labels[l].training), h('td', { class: 'num' }, f.labels[l].testing))))));
+        h('tbody', {}, labels.map((l) => h('tr', {}, h('td', {}, labelChip(l)), h('td', { class: 'num' }, f.labels[l].training), h('td', { class: 'num' }, f.labels[l].testing))))));
     const pts: Point[] = f.projection.points.map((p: any) => ({ x: p.x, y: p.y, color: colorOf(p.label), label: p.label, data: p }));
     const before = new Set([...selection.points].map(key));
     selection.points = new Set(pts.filter((p) => before.has(key(p))));
@@ -78,10 +77,10 @@ export async function featuresPage(root: HTMLElement) {
       tool('box', 'Box', 'drag a rectangle (shift adds to the selection)'),
       tool('lasso', 'Lasso', 'draw around windows (shift adds to the selection)'));
     const byLabel = h('select', { id: 'select-label', 'aria-label': 'select the windows of a label' },
-      h('option', { value: '' }, 'all windows of label…'), labels.map((l) => h('option', { value: l || '\u0000' }, nameOf(l))));
+      h('option', { value: '' }, 'all windows of label…'), labels.map((l) => h('option', { value: l || UNLABELLED }, nameOf(l))));
     byLabel.addEventListener('change', () => {
       if (!byLabel.value) return;
-      const want = byLabel.value === '\u0000' ? '' : byLabel.value;
+      const want = byLabel.value === UNLABELLED ? '' : byLabel.value;
       selection.points = new Set(pts.filter((p) => p.label === want));
       byLabel.value = '';
       selection.redraw?.();
