@@ -171,7 +171,7 @@ export async function deployPage(root: HTMLElement) {
             h('td', {}, k === 'total' ? 'latency per window' : `  ${k === 'nn' ? 'NN' : k === 'dsp' ? 'DSP' : 'anomaly'}`),
             h('td', { class: 'num' }, `${ms(lat[k].nominal)} ms`), h('td', { class: 'num' }, `${fit.clock_mhz} MHz`),
             h('td', { class: 'num muted' }, `${ms(lat[k].low)}–${ms(lat[k].high)} ms`), h('td', {}))))),
-      h('p', { class: 'muted' }, `RAM and flash are the impulse’s own (firmware minus the empty firmware), measured on ${b.target} under QEMU; the latency is the measured instructions × ${fit.cpi.nominal} cycles per instruction (${fit.cpi.low}–${fit.cpi.high}, estimated for this core, docs/deploy.md) at ${fit.clock_mhz} MHz.`));
+      h('p', { class: 'muted' }, `RAM and flash are the impulse’s own (firmware minus the empty firmware), measured on ${b.target} under QEMU, in KiB (1024 bytes) as boards state their memory (the Cortex-M4 card below uses kB, 1000 bytes, as the founding claim does); the latency is the measured instructions × ${fit.cpi.nominal} cycles per instruction (${fit.cpi.low}–${fit.cpi.high}, estimated for this core, docs/deploy.md) at ${fit.clock_mhz} MHz.`));
   }
 
   root.append(
