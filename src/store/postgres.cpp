@@ -164,7 +164,7 @@ void PostgresConnection::fail(const std::string& what) const {
   throw error_at(where_, what + ": " + first_line(PQerrorMessage(conn_)));
 }
 
-PGresult* PostgresConnection::checked(PGresult* r, const std::string& sql) {
+PGresult* PostgresConnection::checked(PGresult* r) {
   ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
     const char* n = PQcmdTuples(r);
@@ -181,7 +181,7 @@ PGresult* PostgresConnection::checked(PGresult* r, const std::string& sql) {
 void PostgresConnection::exec(const std::string& sql) {
   std::lock_guard<std::mutex> lk(m_);
   std::string pg = postgres_sql(sql);
-  PQclear(checked(PQexec(conn_, pg.c_str()), pg));
+  PQclear(checked(PQexec(conn_, pg.c_str())));
 }
 
 PGresult* PostgresConnection::run(const std::string& sql, const std::vector<const char*>& values,
@@ -189,8 +189,7 @@ PGresult* PostgresConnection::run(const std::string& sql, const std::vector<cons
                                   const std::vector<Oid>& types) {
   std::lock_guard<std::mutex> lk(m_);
   return checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), types.data(), values.data(),
-                              lengths.data(), formats.data(), 0),
-                 sql);
+                              lengths.data(), formats.data(), 0));
 }
 
 std::unique_ptr<Statement> PostgresConnection::prepare(const std::string& sql) {

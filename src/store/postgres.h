@@ -43,7 +43,7 @@ class PostgresConnection : public Connection {
                 const std::vector<int>& formats, const std::vector<Oid>& types);
 
  private:
-  PGresult* checked(PGresult* r, const std::string& sql);
+  PGresult* checked(PGresult* r);
   PGconn* conn_ = nullptr;
   std::string where_;
   int changes_ = 0;
