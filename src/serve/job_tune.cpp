@@ -2,7 +2,8 @@
 // streamed into the job's log as they come. A child rather than run_tune() on a worker thread: the search
 // owns SIGINT while it runs (Ctrl-C keeps the finished candidates), which must not be the server's, and
 // cancelling the job sends the child that same SIGINT. Params: candidates, time_s, finalists, folds, seed,
-// workers, ram_bytes, flash_bytes, latency_ms, clock_mhz, metric; each checked with an error naming it.
+// workers, ram_bytes, flash_bytes, latency_ms, clock_mhz, metric, board (its core profiles the finalists; its
+// RAM, flash and clock are the budgets not given); each checked with an error naming it.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +18,7 @@
 #include <regex>
 
 #include "core/error.h"
+#include "deploy/boards.h"
 #include "serve/job_kinds.h"
 #include "store/sql.h"
 
@@ -69,13 +71,27 @@ json run_tune_job(JobContext& ctx) {
   const json& q = ctx.params();
   const int candidates = static_cast<int>(param(q, "candidates", 9, 1, 1000, true));
   const double time_s = param(q, "time_s", 600, 10, 7 * 86400, false);
+  // A board: its core profiles the finalists, and its RAM, flash and clock are the budgets not given.
+  const deploy::Board* board = nullptr;
+  if (q.contains("board")) {
+    if (!q["board"].is_string()) throw error_at("params.board", "expected a board name (GET /api/boards)");
+    try {
+      board = &deploy::find_board(q["board"].get<std::string>());
+    } catch (const Error& e) {
+      throw error_at("params.board", e.what());
+    }
+  }
+  const double ram = board && !q.contains("ram_bytes") ? board->ram_bytes : param(q, "ram_bytes", 64 * 1024, 1024, 1e9, true);
+  const double flash = board && !q.contains("flash_bytes") ? board->flash_bytes : param(q, "flash_bytes", 256 * 1024, 1024, 1e10, true);
+  const double clock = board && !q.contains("clock_mhz") ? board->clock_hz / 1e6 : param(q, "clock_mhz", 80, 1, 10000, false);
   std::vector<std::string> args = {
       mote_binary().string(), "-C", ctx.project().dir().string(), "tune",
       "--candidates", std::to_string(candidates), "--time", num(time_s) + "s",
       "--finalists", num(param(q, "finalists", 1, 0, 10, true)), "--folds", num(param(q, "folds", 2, 2, 20, true)),
       "--seed", num(param(q, "seed", 1, 0, 1e15, true)), "--workers", num(param(q, "workers", 2, 1, 8, true)),
-      "--ram", num(param(q, "ram_bytes", 64 * 1024, 1024, 1e9, true)), "--flash", num(param(q, "flash_bytes", 256 * 1024, 1024, 1e10, true)),
-      "--latency-ms", num(param(q, "latency_ms", 100, 0.001, 1e6, false)), "--clock-mhz", num(param(q, "clock_mhz", 80, 1, 10000, false))};
+      "--ram", num(ram), "--flash", num(flash),
+      "--latency-ms", num(param(q, "latency_ms", 100, 0.001, 1e6, false)), "--clock-mhz", num(clock)};
+  if (board) args.insert(args.end(), {"--target", board->target});
   if (q.contains("metric")) {
     if (q["metric"] != "accuracy" && q["metric"] != "f1") throw error_at("params.metric", "must be accuracy or f1");
     args.insert(args.end(), {"--metric", q["metric"].get<std::string>()});

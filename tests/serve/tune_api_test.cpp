@@ -103,3 +103,16 @@ TEST_F(TuneApi, CancellingKeepsTheFinishedCandidates) {
   EXPECT_GE(shown["candidates"].size(), 1u) << "the candidates finished before the cancel are stored";
   EXPECT_EQ(shown["summary"].value("interrupted", false), true) << shown["summary"].dump();
 }
+
+// A board: its RAM, flash and clock are the budgets not given and its core profiles the finalists; an unknown one
+// is refused naming the field.
+TEST_F(TuneApi, ABoardSetsTheBudgetsAndTheTarget) {
+  json bad = run_job({{"board", "arduino-uno"}});
+  EXPECT_EQ(bad["state"], "failed");
+  EXPECT_NE(bad["error"].get<std::string>().find("params.board: unknown board 'arduino-uno'"), std::string::npos) << bad.dump();
+  json j = run_job({{"board", "microbit"}, {"candidates", 1}, {"finalists", 0}, {"folds", 2}, {"time_s", 120}, {"flash_bytes", 131072}});
+  ASSERT_EQ(j["state"], "done") << j.dump();
+  const std::string log = j["log"];
+  EXPECT_NE(log.find("--ram 16384 --flash 131072 --latency-ms 100 --clock-mhz 16 --target cortex-m0"), std::string::npos)
+      << "the micro:bit's RAM and clock, the flash given, its core: " << log;
+}

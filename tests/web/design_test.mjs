@@ -182,10 +182,14 @@ try {
   const tp = await open(motionLink, '#/tune', { width: 1280, height: 800 });
   await tp.waitForSelector('#start-tune');
   assert.match(await tp.textContent('#tune-runs'), /No search yet/);
+  // A board fills the budgets from its RAM, flash and clock; its core profiles the finalists.
+  await tp.selectOption('#tune-board', 'nano33ble');
+  assert.deepEqual([await tp.inputValue('#tune-ram_bytes'), await tp.inputValue('#tune-flash_bytes'), await tp.inputValue('#tune-clock_mhz')], ['256', '1024', '64']);
   await tp.fill('#tune-candidates', '3');
   await tp.fill('#tune-finalists', '1');
   await tp.fill('#tune-time_s', '300');
   await tp.click('#start-tune');
+  await tp.waitForFunction(() => /--ram 262144 --flash 1048576 --latency-ms 100 --clock-mhz 64 --target cortex-m4/.test(document.querySelector('pre.log')?.textContent ?? ''));
   await tp.waitForFunction(() => /#\d+\s+\d+ epochs/.test(document.querySelector('pre.log').textContent), null, { timeout: 240000 });
   await tp.waitForSelector('#runs-table tbody tr', { timeout: 60000 });  // the run shows while it runs
   await tp.waitForSelector('.job-status.done', { timeout: 300000 });

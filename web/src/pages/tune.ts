@@ -41,13 +41,26 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
     if (running) await attempt(() => post(`/api/jobs/${running}/cancel`), 'cancelling: the finished candidates are kept');
   } }, 'Cancel search');
 
+  // A board: its core profiles the finalists and its RAM, flash and clock fill the budgets (still editable).
+  const boards = (await get<{ boards: { name: string; target: string; clock_mhz: number; ram_bytes: number; flash_bytes: number }[] }>('/api/boards')).boards;
+  const boardSelect = h('select', { id: 'tune-board', 'aria-label': 'board' }, h('option', { value: '' }, 'no board: Cortex-M4, the budgets below'),
+    boards.map((b) => h('option', { value: b.name }, `${b.name} (${b.target}, ${b.clock_mhz} MHz)`)));
+  boardSelect.addEventListener('change', () => {
+    const b = boards.find((x) => x.name === boardSelect.value);
+    if (!b) return;
+    inputs.get('ram_bytes')!.value = String(b.ram_bytes / 1024);
+    inputs.get('flash_bytes')!.value = String(b.flash_bytes / 1024);
+    inputs.get('clock_mhz')!.value = String(b.clock_mhz);
+  });
+
   const startBtn = h('button', { class: 'primary', id: 'start-tune', onclick: async () => {
-    const p: Record<string, number> = {};
+    const p: Record<string, number | string> = {};
     for (const s of SETTINGS) {
       const v = Number(inputs.get(s.key)!.value);
       if (!isFinite(v) || v < s.min || v > s.max) { toast(`${s.label}: use ${s.min} to ${s.max}`, 'error'); inputs.get(s.key)!.focus(); return; }
       p[s.key] = s.scale ? Math.round(v * s.scale) : v;
     }
+    if (boardSelect.value) p.board = boardSelect.value;
     const id = await attempt(() => startJob('tune', p));
     if (id !== undefined) follow(id, 'tune');
   } }, 'Start search');
@@ -124,7 +137,7 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
   }
 
   root.append(card('Search', h('p', { class: 'muted' }, 'Candidates are trained in worker processes and scored on held-out training samples (int8); the best are profiled on the emulated device. A small budget takes a minute or two.'),
-    form, h('div', { class: 'row' }, startBtn, cancelBtn), best, log.el), card('Runs', runsBox), runBox);
+    h('div', { class: 'row' }, h('label', { for: 'tune-board' }, 'Board'), boardSelect), form, h('div', { class: 'row' }, startBtn, cancelBtn), best, log.el), card('Runs', runsBox), runBox);
   // A search already running (started here earlier, or elsewhere) is followed again.
   const active = await get<{ jobs: Job[] }>('/api/jobs?kind=tune&state=running').catch(() => ({ jobs: [] as Job[] }));
   const list = active.jobs;
