@@ -1,8 +1,9 @@
 // Tree blocks on the emulated Cortex-M4: the demo's classifier swapped for a soft-voting random forest and a
 // gradient-boosted ensemble, each in both device forms (node tables, if-else code), each profiled with `mote
 // profile`: the int8 outputs of every testing window equal the host's (runtime/trees on both sides), the
-// profile reports decision nodes compared instead of MACs, and the impulse costs stay in bounds.
-// About 10-20 s per profile (four); skipped without the arm toolchain and QEMU.
+// profile reports decision nodes compared instead of MACs, and the impulse costs stay in bounds; then a two-class
+// boosting model (one logit) the same way. About 10-20 s per profile (five); skipped without the arm toolchain
+// and QEMU.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -69,4 +70,19 @@ TEST(TreesOnCortexM4, ForestAndBoostingAreBitExactWithTheHost) {
                 blocks[i]["params"].value("device_form", "auto").c_str(), flash[i], j["impulse"]["ram_bytes"].get<long>(),
                 j["instructions"]["nn"].get<double>(), j["nn"]["invoke_instructions"].get<double>());
   }
+  // Two classes (every gesture but idle relabelled "moving"): boosting with one logit per round on the device.
+  const auto list = run_mote("-C " + project.string() + " samples --json");
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::string moving;
+  const json samples = json::parse(list.out);
+  for (const auto& smp : samples["samples"])
+    if (smp["label"] != "idle") moving += " " + std::to_string(smp["id"].get<int>());
+  const auto relabel = run_mote("-C " + project.string() + " samples label moving" + moving);
+  ASSERT_EQ(relabel.exit_code, 0) << relabel.err << relabel.out;
+  const json j = profile_with(project, {{"name", "trees"}, {"type", "gradient_boosting"}, {"dsp", {"spectral"}},
+                                        {"params", {{"trees", 8}, {"max_depth", 3}, {"device_form", "tables"}}}});
+  ASSERT_TRUE(j.contains("parity"));
+  EXPECT_TRUE(j["parity"]["ok"].get<bool>());
+  EXPECT_EQ(j["nn"]["trees"]["trees"], 8);  // one tree per round
+  EXPECT_EQ(j["nn"]["invoke_outputs_equal"].get<int>(), j["parity"]["windows"].get<int>());
 }
