@@ -116,10 +116,10 @@ void flatten(const json& j, const std::string& path, std::map<std::string, json>
 }  // namespace
 
 void check_version_name(const std::string& name) {
-  const bool ok = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_' || c == '.' || c == '-';
-  });
-  if (!ok) throw error_at("version name '" + name + "'", "use 1-64 letters, digits, '_', '.' or '-'");
+  // Starting with a letter or digit: "." and ".." would be path segments in /api/versions/{name}.
+  const bool ok = !name.empty() && name.size() <= 64 && std::isalnum(static_cast<unsigned char>(name[0])) &&
+                  std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '_' || c == '.' || c == '-'; });
+  if (!ok) throw error_at("version name '" + name + "'", "use 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit");
 }
 
 json save_version(Project& p, const std::string& name) {

@@ -10,7 +10,7 @@
 
 namespace mote::learn {
 
-// Throws mote::Error unless `name` is 1-64 of [A-Za-z0-9_.-].
+// Throws mote::Error unless `name` is 1-64 of [A-Za-z0-9_.-] starting with a letter or digit.
 void check_version_name(const std::string& name);
 
 // Saves the impulse in mote.json and its current models as version `name`, with their metrics: the testing

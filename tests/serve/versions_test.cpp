@@ -137,6 +137,8 @@ TEST_F(VersionsApi, RefusalsNameTheProblemAndWriteNothing) {
   auto bad = save("two words");
   EXPECT_EQ(bad->status, 400);
   EXPECT_NE(bad->body.find("letters, digits"), std::string::npos) << bad->body;
+  EXPECT_EQ(save("..")->status, 400) << "a path segment, not a name";
+  EXPECT_EQ(save(std::string(65, 'a'))->status, 400);
   EXPECT_EQ(client->Post("/api/versions", with_key(), "{}", "application/json")->status, 400);
   auto unknown = client->Post("/api/versions/nope/restore", with_key(), "", "application/json");
   EXPECT_EQ(unknown->status, 400);

@@ -32,14 +32,14 @@ function headline(v: Version): string {
 export async function versionsPage(root: HTMLElement) {
   const list = h('div', { id: 'versions-list' });
   const compareBox = h('div', { id: 'versions-compare' });
-  const nameInput = h('input', { type: 'text', id: 'version-name', placeholder: 'e.g. baseline', maxLength: 64, pattern: '[A-Za-z0-9_.\\-]+', 'aria-label': 'version name' });
+  const nameInput = h('input', { type: 'text', id: 'version-name', placeholder: 'e.g. baseline', maxLength: 64, pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]*', 'aria-label': 'version name' });
   const saveBtn = h('button', { class: 'primary', id: 'save-version', onclick: () => save() }, 'Save version');
   nameInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') save(); });
   let versions: Version[] = [];
 
   async function save() {
     const name = nameInput.value.trim();
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) { toast('name the version with 1-64 letters, digits, _, . or -', 'error'); nameInput.focus(); return; }
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) { toast('name the version with 1-64 letters, digits, _, . or -, starting with a letter or digit', 'error'); nameInput.focus(); return; }
     saveBtn.disabled = true;
     saveBtn.textContent = 'Saving (evaluating on the testing set)…';
     const r = await attempt(() => post('/api/versions', { name }), `saved version ${name}`);
