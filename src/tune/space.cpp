@@ -53,7 +53,7 @@ std::vector<int> fft_lengths(int lo, int hi, double frames) {
 
 json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string* kind) {
   const double frames = window_ms * f.frequency_hz / 1000.0;
-  if (f.frequency_hz >= 4000) {  // audio: frames of 20-32 ms; cepstra, filterbank energies or the spectrogram
+  if (f.frequency_hz >= 4000 && f.axes <= 1) {  // audio: frames of 20-32 ms; cepstra, filterbank energies or the spectrogram
     *kind = "audio";
     const std::string type = d.pick<std::string>({"mfcc", "mfcc", "mfe", "spectrogram"});
     json p = {{"frame_length_s", d.pick<double>({0.02, 0.025, 0.032})}, {"frame_stride_s", d.pick<double>({0.01, 0.016, 0.02})}};
@@ -63,7 +63,8 @@ json time_series_dsp(const DataFacts& f, double window_ms, Draw& d, std::string*
   }
   *kind = "flat";
   if (d.below(4) == 0) return flatten_block();
-  const std::vector<int> ffts = fft_lengths(16, 256, frames);
+  // Several axes at kHz rates are vibration, not sound (the audio blocks read one axis): finer spectra.
+  const std::vector<int> ffts = f.frequency_hz >= 4000 ? fft_lengths(64, 1024, frames) : fft_lengths(16, 256, frames);
   if (ffts.empty()) return flatten_block();
   const int fft = d.pick(ffts);
   json p = {{"fft_length", fft}, {"take_log", d.below(4) != 0}};

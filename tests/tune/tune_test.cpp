@@ -81,7 +81,7 @@ TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
   const auto images = mote::tune::sample_candidates(image, img, 100000, 1);
   EXPECT_GT(images.size(), 50u);
   EXPECT_LT(images.size(), 100000u);
-  f.frequency_hz = 16000;
+  f.frequency_hz = 16000, f.axes = 1;  // one axis at an audio rate: sound
   base.input.frequency_hz = 16000, base.input.window_ms = 1000;
   for (const auto& c : mote::tune::sample_candidates(base, f, 10, 1))
     if (c != mote::impulse_to_json(base)) EXPECT_NE(std::string("spectral flatten").find(c["dsp"][0]["type"].get<std::string>()), 0u);
@@ -98,6 +98,27 @@ TEST(TuneSpace, AudioDrawsOneAndTwoDimensionalConvolutions) {
     for (const auto& l : c["learn"][0]["params"].value("layers", json::array()))
       if (l["type"].get<std::string>().find("conv") != std::string::npos) convs.insert(l["type"].get<std::string>());
   EXPECT_TRUE(convs.count("conv1d") && convs.count("conv2d") && convs.count("separable_conv1d")) << convs.size();
+}
+
+TEST(TuneSpace, SeveralAxesAtKilohertzRatesAreVibrationNotAudio) {
+  // CWRU: two accelerometers at 48 kHz. The audio blocks read one axis, so every audio draw failed to build
+  // and the search held the project's impulse alone.
+  const mote::ImpulseSpec base = mote::parse_impulse(json::parse(R"({"input": {"type": "time-series", "window_ms": 42, "stride_ms": 1,
+    "frequency_hz": 48000, "axes": ["de", "fe"]}, "dsp": [{"name": "spectral", "type": "spectral", "params": {"fft_length": 256}}],
+    "learn": [{"name": "nn", "type": "classifier", "dsp": ["spectral"]}]})"));
+  mote::tune::DataFacts f;
+  f.frequency_hz = 48000, f.median_length_ms = 100, f.axes = 2;
+  const auto cands = mote::tune::sample_candidates(base, f, 40, 1);
+  ASSERT_EQ(cands.size(), 40u);
+  size_t built = 0, spectral = 0;
+  for (const auto& c : cands) {
+    EXPECT_NE(std::string("spectral flatten").find(c["dsp"][0]["type"].get<std::string>()), std::string::npos) << c.dump();
+    spectral += c["dsp"][0]["type"] == "spectral";
+    const mote::ImpulseSpec s = mote::parse_impulse(c);
+    built += mote::Impulse(s, 2).width() > 0;
+  }
+  EXPECT_EQ(built, cands.size());
+  EXPECT_GT(spectral, 20u);
 }
 
 TEST(TuneCandidate, ThinWindowsKeepsEverySampleAndSpreadsWithinIt) {
