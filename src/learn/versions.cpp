@@ -73,28 +73,24 @@ json matching_profiles(Project& p) {
     if (f.rfind("profile-", 0) != 0 || e.path().extension() != ".json") continue;
     std::ifstream in(e.path());
     json r = json::parse(in, nullptr, false);
-    if (r.is_discarded() || r.value("impulse_hash", "") != hash || !r.contains("impulse")) continue;
-    out[r.value("target", f)] = {{"ram_bytes", r["impulse"].value("ram_bytes", 0L)},
-                                 {"flash_bytes", r["impulse"].value("flash_bytes", 0L)},
-                                 {"instructions", r["instructions"].value("total", 0.0)},
-                                 {"parity_ok", r["parity"].value("ok", false)}};
+    try {  // a report edited by hand or cut short is skipped, not a failed save
+      if (!r.is_object() || r.value("impulse_hash", "") != hash || !r.contains("impulse")) continue;
+      out[r.value("target", f)] = {{"ram_bytes", r["impulse"].value("ram_bytes", 0L)},
+                                   {"flash_bytes", r["impulse"].value("flash_bytes", 0L)},
+                                   {"instructions", r.value("instructions", json::object()).value("total", 0.0)},
+                                   {"parity_ok", r.value("parity", json::object()).value("ok", false)}};
+    } catch (const json::exception&) {
+    }
   }
   return out;
 }
 
-json version_row(sql::Stmt& st) {
-  json v = {{"name", st.text(1)}, {"created_at", st.text(3)}, {"metrics", json::parse(st.text(4))}};
-  json imp = json::parse(st.text(2));
-  v["impulse"] = imp;
-  return v;
-}
-
 json load_version(Store& s, const std::string& name) {
   const int64_t id = version_id(s, name);
-  sql::Stmt st(s.db(), "SELECT id, name, impulse, created_at, metrics FROM versions WHERE id = ?");
+  sql::Stmt st(s.db(), "SELECT name, impulse, created_at, metrics FROM versions WHERE id = ?");
   st.bind(1, id);
   st.step();
-  json v = version_row(st);
+  json v = {{"name", st.text(0)}, {"impulse", json::parse(st.text(1))}, {"created_at", st.text(2)}, {"metrics", json::parse(st.text(3))}};
   sql::Stmt m(s.db(), "SELECT block, type, created_at FROM version_models WHERE version = ? ORDER BY idx");
   m.bind(1, id);
   v["blocks"] = json::array();
