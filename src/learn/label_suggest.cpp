@@ -100,10 +100,10 @@ json by_model(Project& p, const std::vector<Unlabelled>& todo, std::string* bloc
   json out = json::array();
   for (const auto& u : todo) {
     json r = classify_sample(p, p.store().get(u.meta.id, true));  // throws saying to train when stale
-    const json& s = r["summary"][*block];
+    const json scores = r["summary"].value(*block, json::object()).value("scores", json::object());
     std::string label;
     double best = -1;
-    for (auto& [l, v] : s["scores"].items())  // the top label even when under min_confidence ("uncertain")
+    for (auto& [l, v] : scores.items())  // the top label even when under min_confidence ("uncertain")
       if (v.get<double>() > best) best = v.get<double>(), label = l;
     out.push_back({{"id", u.meta.id}, {"name", u.meta.name}, {"category", category_name(u.meta.category)},
                    {"label", label}, {"confidence", best}, {"windows", r["windows"].size()}});
