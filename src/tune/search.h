@@ -40,6 +40,10 @@ nlohmann::json show_tune(Project& p, int64_t run = 0);
 // The human table of a run.
 std::string tune_table(const nlohmann::json& shown);
 
+// The search's order of two candidate results ({score, rungs: [{window_accuracy, loss, macs}], estimate}): the
+// higher score, then held-out window accuracy in whole points, then fewer estimated instructions, then loss.
+bool ranks_before(const nlohmann::json& a, const nlohmann::json& b);
+
 // Writes candidate `index` of the run's impulse into mote.json (the caller then trains it).
 void apply_candidate(Project& p, int64_t run, size_t index);
 

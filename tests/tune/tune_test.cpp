@@ -10,6 +10,7 @@
 #include "impulse/spec.h"
 #include "support/test_support.h"
 #include "tune/candidate.h"
+#include "tune/search.h"
 #include "tune/space.h"
 
 using mote::test::run_mote;
@@ -119,6 +120,20 @@ TEST(TuneSpace, SeveralAxesAtKilohertzRatesAreVibrationNotAudio) {
   }
   EXPECT_EQ(built, cands.size());
   EXPECT_GT(spectral, 20u);
+}
+
+TEST(TuneSearch, TiesGoToMoreWindowsRightThenTheCheaper) {
+  auto cand = [](double score, double windows, double instructions, double loss) {
+    return json{{"score", score}, {"rungs", {{{"window_accuracy", windows}, {"loss", loss}, {"macs", 100}}}},
+                {"estimate", {{"instructions", {{"total", instructions}}}}}};
+  };
+  // CWRU's tie at 100 %: the cheapest had 98.1 % of windows right and missed testing samples.
+  const json cheap_unsure = cand(1.0, 0.981, 74696, 0.058), sure = cand(1.0, 1.0, 244433, 0.0), sure_dearer = cand(1.0, 1.0, 608394, 0.0);
+  EXPECT_TRUE(mote::tune::ranks_before(sure, cheap_unsure));
+  EXPECT_FALSE(mote::tune::ranks_before(cheap_unsure, sure));
+  EXPECT_TRUE(mote::tune::ranks_before(sure, sure_dearer)) << "same points: the cheaper";
+  EXPECT_TRUE(mote::tune::ranks_before(cand(1.0, 0.9951, 1000, 0.5), cand(1.0, 0.9999, 2000, 0.1))) << "within a point: the cheaper";
+  EXPECT_TRUE(mote::tune::ranks_before(cand(0.99, 0.90, 9e9, 1), cand(0.98, 1.0, 1, 0))) << "the score first";
 }
 
 TEST(TuneCandidate, ThinWindowsKeepsEverySampleAndSpreadsWithinIt) {
