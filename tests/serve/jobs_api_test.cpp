@@ -78,14 +78,7 @@ class JobsTest : public ServeTest {
  protected:
   void SetUp() override {
     ServeTest::SetUp();
-    mote::Project p = mote::Project::open(proj);
-    mote::MotionOptions mo;
-    mo.recordings_per_class = 3;
-    mo.recording_s = 4;
-    mo.anomalies = 1;
-    mote::sql::Transaction tx(p.store().db());
-    for (auto& s : mote::generate_motion(mo)) p.store().insert(s);
-    tx.commit();
+    add_motion(3, 4, 1);
   }
   mote::serve::ServeOptions with_wait_kind() {
     auto o = options();

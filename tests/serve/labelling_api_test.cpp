@@ -42,18 +42,6 @@ class LabellingApi : public ServeTest {
       "frequency_hz":62.5},"dsp":[{"name":"spectral","type":"spectral"}],
       "learn":[{"name":"classifier","type":"classifier","params":{"epochs":60,"layers":[{"type":"dense","units":20},{"type":"dense","units":10}]}}]})")));
   }
-  json run_job(const std::string& kind) {
-    auto r = client->Post("/api/jobs", with_key(), json({{"kind", kind}}).dump(), "application/json");
-    EXPECT_EQ(r->status, 202) << r->body;
-    int64_t id = body(r)["id"];
-    for (int i = 0; i < 6000; ++i) {
-      json j = body(client->Get(("/api/jobs/" + std::to_string(id)).c_str()));
-      if (j["state"] != "queued" && j["state"] != "running") return j;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ADD_FAILURE() << kind << " job did not finish";
-    return nullptr;
-  }
   std::map<std::string, std::string> truth;  // unlabelled sample name -> the motion it records
 };
 

@@ -15,26 +15,7 @@ class LearnJobsTest : public ServeTest {
  protected:
   void SetUp() override {
     ServeTest::SetUp();
-    mote::Project p = mote::Project::open(proj);
-    mote::MotionOptions mo;
-    mo.recordings_per_class = 4;
-    mo.recording_s = 4;
-    mo.anomalies = 1;
-    mote::sql::Transaction tx(p.store().db());
-    for (auto& s : mote::generate_motion(mo)) p.store().insert(s);
-    tx.commit();
-  }
-  json run_job(const std::string& kind) {
-    auto r = client->Post("/api/jobs", with_key(), json({{"kind", kind}}).dump(), "application/json");
-    EXPECT_EQ(r->status, 202) << r->body;
-    int64_t id = body(r)["id"];
-    for (int i = 0; i < 6000; ++i) {
-      json j = body(client->Get(("/api/jobs/" + std::to_string(id)).c_str()));
-      if (j["state"] != "queued" && j["state"] != "running") return j;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ADD_FAILURE() << kind << " job did not finish";
-    return nullptr;
+    add_motion(4, 4, 1);
   }
 };
 

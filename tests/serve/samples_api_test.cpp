@@ -11,14 +11,7 @@ class SamplesApiTest : public ServeTest {
  protected:
   void SetUp() override {
     ServeTest::SetUp();
-    mote::Project p = mote::Project::open(proj);
-    mote::MotionOptions mo;
-    mo.recordings_per_class = 5;
-    mo.recording_s = 2;
-    mo.anomalies = 0;
-    mote::sql::Transaction tx(p.store().db());
-    for (auto& s : mote::generate_motion(mo)) p.store().insert(s);
-    tx.commit();
+    add_motion(5, 2, 0);
   }
   json get(const std::string& path) {
     auto r = client->Get(path.c_str());

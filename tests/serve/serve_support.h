@@ -4,13 +4,17 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <chrono>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 
+#include "demo/motion.h"
 #include "serve/keys.h"
 #include "serve/server.h"
 #include "store/project.h"
+#include "store/sql.h"
 #include "support/test_support.h"
 
 namespace mote::test {
@@ -55,6 +59,30 @@ class ServeTest : public ::testing::Test {
     return p.store().count(SampleFilter{});
   }
   static nlohmann::json body(const httplib::Result& r) { return nlohmann::json::parse(r->body); }
+  // Generated motion recordings (src/demo) stored in the project in one transaction, as an import would.
+  void add_motion(int recordings_per_class, double recording_s, int anomalies) {
+    Project p = Project::open(proj);
+    MotionOptions mo;
+    mo.recordings_per_class = recordings_per_class;
+    mo.recording_s = recording_s;
+    mo.anomalies = anomalies;
+    sql::Transaction tx(p.store().db());
+    for (auto& s : generate_motion(mo)) p.store().insert(s);
+    tx.commit();
+  }
+  // Queues a job through the API and polls it until it leaves queued/running (a failure after `timeout_s`).
+  nlohmann::json run_job(const std::string& kind, const nlohmann::json& params = nlohmann::json::object(), int timeout_s = 60) {
+    auto r = client->Post("/api/jobs", with_key(), nlohmann::json({{"kind", kind}, {"params", params}}).dump(), "application/json");
+    EXPECT_EQ(r->status, 202) << r->body;
+    const int64_t id = body(r)["id"];
+    for (auto end = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s); std::chrono::steady_clock::now() < end;) {
+      nlohmann::json j = body(client->Get(("/api/jobs/" + std::to_string(id)).c_str()));
+      if (j["state"] != "queued" && j["state"] != "running") return j;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << kind << " job did not finish in " << timeout_s << " s";
+    return nullptr;
+  }
 
   TempDir dir;
   std::filesystem::path proj;

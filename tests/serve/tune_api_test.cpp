@@ -14,6 +14,7 @@ namespace {
 
 class TuneApi : public ServeTest {
  protected:
+  json run_tune(const json& params) { return run_job("tune", params, 150); }
   void SetUp() override {
     ServeTest::SetUp();
     mote::Project p = mote::Project::open(proj);
@@ -31,18 +32,6 @@ class TuneApi : public ServeTest {
       "learn":[{"name":"classifier","type":"classifier","params":{"epochs":3,"layers":[{"type":"dense","units":8}]}}]})")));
     start();
   }
-  json run_job(const json& params) {
-    auto r = client->Post("/api/jobs", with_key(), json({{"kind", "tune"}, {"params", params}}).dump(), "application/json");
-    EXPECT_EQ(r->status, 202) << r->body;
-    int64_t id = body(r)["id"];
-    for (int i = 0; i < 3000; ++i) {
-      json j = body(client->Get(("/api/jobs/" + std::to_string(id)).c_str()));
-      if (j["state"] != "queued" && j["state"] != "running") return j;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "the tune job did not finish in 150 s";
-    return nullptr;
-  }
 };
 
 }  // namespace
@@ -55,13 +44,13 @@ TEST_F(TuneApi, RefusalsNameTheField) {
   r = client->Post("/api/tune/runs/1/apply", with_key(), "{}", "application/json");
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(body(r)["error"], "index: missing; name the candidate to apply (its # in the run's table)");
-  json j = run_job({{"candidates", 0}});
+  json j = run_tune({{"candidates", 0}});
   EXPECT_EQ(j["state"], "failed");
   EXPECT_NE(j["error"].get<std::string>().find("params.candidates: "), std::string::npos) << j.dump();
 }
 
 TEST_F(TuneApi, ASmallSearchStreamsItsCandidatesAndIsStored) {
-  json j = run_job({{"candidates", 2}, {"finalists", 0}, {"folds", 2}, {"time_s", 120}});
+  json j = run_tune({{"candidates", 2}, {"finalists", 0}, {"folds", 2}, {"time_s", 120}});
   ASSERT_EQ(j["state"], "done") << j.dump();
   const std::string log = j["log"];
   EXPECT_NE(log.find("mote tune --candidates 2"), std::string::npos) << log;
@@ -107,10 +96,10 @@ TEST_F(TuneApi, CancellingKeepsTheFinishedCandidates) {
 // A board: its RAM, flash and clock are the budgets not given and its core profiles the finalists; an unknown one
 // is refused naming the field.
 TEST_F(TuneApi, ABoardSetsTheBudgetsAndTheTarget) {
-  json bad = run_job({{"board", "arduino-uno"}});
+  json bad = run_tune({{"board", "arduino-uno"}});
   EXPECT_EQ(bad["state"], "failed");
   EXPECT_NE(bad["error"].get<std::string>().find("params.board: unknown board 'arduino-uno'"), std::string::npos) << bad.dump();
-  json j = run_job({{"board", "microbit"}, {"candidates", 1}, {"finalists", 0}, {"folds", 2}, {"time_s", 120}, {"flash_bytes", 131072}});
+  json j = run_tune({{"board", "microbit"}, {"candidates", 1}, {"finalists", 0}, {"folds", 2}, {"time_s", 120}, {"flash_bytes", 131072}});
   ASSERT_EQ(j["state"], "done") << j.dump();
   const std::string log = j["log"];
   EXPECT_NE(log.find("--ram 16384 --flash 131072 --latency-ms 100 --clock-mhz 16 --target cortex-m0"), std::string::npos)
