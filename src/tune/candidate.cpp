@@ -353,7 +353,8 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
   training.category = Category::Training;
   const FeatureTable all = generate_features(p.store(), impulse, training, true);
   if (all.rows.empty()) throw Error("tune: the training set has no windows for this impulse");
-  const FeatureTable t = thin_windows(all, o.max_windows);
+  FeatureTable thinned;  // only when over the cap: the common case reads `all` without a copy
+  const FeatureTable& t = o.max_windows && all.rows.size() > o.max_windows ? (thinned = thin_windows(all, o.max_windows)) : all;
   std::vector<size_t> rows(t.rows.size());
   for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   NetworkRun net;

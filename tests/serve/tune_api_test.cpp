@@ -17,16 +17,8 @@ class TuneApi : public ServeTest {
   json run_tune(const json& params) { return run_job("tune", params, 150); }
   void SetUp() override {
     ServeTest::SetUp();
+    add_motion(3, 4, 0);
     mote::Project p = mote::Project::open(proj);
-    mote::MotionOptions mo;
-    mo.recordings_per_class = 3;
-    mo.recording_s = 4;
-    mo.anomalies = 0;
-    {
-      mote::sql::Transaction tx(p.store().db());
-      for (auto& s : mote::generate_motion(mo)) p.store().insert(s);
-      tx.commit();
-    }
     mote::save_impulse(p, mote::parse_impulse(json::parse(R"({"input":{"type":"time-series","window_ms":2000,"stride_ms":500,
       "frequency_hz":62.5},"dsp":[{"name":"spectral","type":"spectral"}],
       "learn":[{"name":"classifier","type":"classifier","params":{"epochs":3,"layers":[{"type":"dense","units":8}]}}]})")));
