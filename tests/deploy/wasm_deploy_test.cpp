@@ -1,0 +1,127 @@
+// `mote deploy --format wasm` on the trained demo: emcc builds the runtime + generated impulse into a module that,
+// run under node by the package's own check.mjs, gives on every testing window the features, int8 outputs and
+// anomaly score of the host's int8 path (deploy::run_host, computed here in the test's process) bit for bit; a
+// second deploy of the same impulse comes from the cache with the same bytes; without emcc, one line saying what
+// to install and nothing written. Skipped with a message when emcc or node is missing.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "deploy/impulse_codegen.h"
+#include "store/project.h"
+#include "support/test_support.h"
+
+namespace fs = std::filesystem;
+using mote::test::run_mote;
+
+namespace {
+
+bool have(const std::string& tool) { return std::system(("command -v " + tool + " >/dev/null 2>&1").c_str()) == 0; }
+
+std::vector<unsigned char> from_base64(const std::string& s) {
+  std::vector<unsigned char> out;
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : s) {
+    const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char* at = c ? std::strchr(k, c) : nullptr;
+    if (!at) continue;  // '=' padding
+    acc = acc << 6 | static_cast<uint32_t>(at - k);
+    if ((bits += 6) >= 8) out.push_back(static_cast<unsigned char>(acc >> (bits -= 8) & 0xFF));
+  }
+  return out;
+}
+
+uint32_t bits_of(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, 4);
+  return b;
+}
+
+class WasmDeploy : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!have("emcc")) GTEST_SKIP() << "emcc is not installed: apt-get install emscripten (scripts/setup does)";
+    if (!have("node")) GTEST_SKIP() << "node is not installed (scripts/setup installs nodejs)";
+  }
+  mote::test::TempDir dir_;
+};
+
+TEST_F(WasmDeploy, DemoRunsBitIdenticalToTheHostUnderNode) {
+  const fs::path project = dir_ / "demo", out = dir_ / "wasm", again = dir_ / "wasm-again";
+  auto r = run_mote("demo " + project.string() + " --no-serve --no-profile");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ::setenv("MOTE_CACHE_DIR", (dir_ / "cache").c_str(), 1);  // a fresh cache: this deploy runs emcc
+  r = run_mote("-C " + project.string() + " deploy --format wasm -o " + out.string() + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_FALSE(j["cached"].get<bool>());
+  for (const char* f : {"mote_impulse.wasm", "mote_impulse.mjs", "testing.json", "check.mjs", "README.md", "src/wasm_api.cpp",
+                        "src/impulse/mote_impulse.cpp", "src/impulse/mote_model.cpp"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  const std::string wasm = mote::test::read_text(out / "mote_impulse.wasm");
+  ASSERT_GE(wasm.size(), 8u);
+  EXPECT_EQ(wasm.substr(0, 4), std::string("\0asm", 4));
+  EXPECT_NE(mote::test::read_text(out / "mote_impulse.mjs").find(j["impulse_hash"].get<std::string>()), std::string::npos);
+
+  // The package's own check, then the wasm's raw results against the host computed here.
+  ASSERT_EQ(std::system(("node " + (out / "check.mjs").string() + " > " + (dir_ / "check.txt").string()).c_str()), 0)
+      << mote::test::read_text(dir_ / "check.txt");
+  EXPECT_NE(mote::test::read_text(dir_ / "check.txt").find("RESULT ok"), std::string::npos);
+  ASSERT_EQ(std::system(("node " + (out / "check.mjs").string() + " --json > " + (dir_ / "wasm.json").string()).c_str()), 0);
+  const auto got = nlohmann::json::parse(mote::test::read_text(dir_ / "wasm.json"))["windows"];
+  const auto testing = nlohmann::json::parse(mote::test::read_text(out / "testing.json"));
+
+  mote::Project p = mote::Project::open(project);
+  const mote::deploy::DeployableImpulse d = mote::deploy::load_deployable(p);
+  const mote::deploy::TestWindows tw = mote::deploy::testing_windows(p, d, 100000);
+  ASSERT_EQ(testing["count"].get<size_t>(), tw.count) << "the package holds every testing window of the demo";
+  ASSERT_EQ(got.size(), tw.count);
+  const auto packaged = from_base64(testing["windows_f32"].get<std::string>());
+  ASSERT_EQ(packaged.size(), tw.data.size() * 4);
+  EXPECT_EQ(std::memcmp(packaged.data(), tw.data.data(), packaged.size()), 0) << "check.mjs ran the testing windows";
+  size_t features = 0;
+  for (size_t w = 0; w < tw.count; ++w) {
+    const auto host = mote::deploy::run_host(d, tw.data.data() + w * tw.values);
+    const auto& g = got[w];
+    ASSERT_EQ(g["features_bits"].size(), host.features.size()) << "window " << w;
+    for (size_t i = 0; i < host.features.size(); ++i)
+      ASSERT_EQ(g["features_bits"][i].get<uint32_t>(), bits_of(host.features[i])) << "window " << w << " feature " << i;
+    features += host.features.size();
+    ASSERT_EQ(g["output"].size(), host.nn_output.size()) << "window " << w;
+    for (size_t i = 0; i < host.nn_output.size(); ++i) ASSERT_EQ(g["output"][i].get<int>(), host.nn_output[i]) << "window " << w;
+    ASSERT_EQ(g["anomaly_bits"].get<uint32_t>(), bits_of(host.anomaly)) << "window " << w;
+  }
+  EXPECT_GE(tw.count, 100u);
+  std::printf("wasm: %zu testing windows, %zu features, every int8 output and anomaly score equal to the host's (%.1f ms under node)\n",
+              tw.count, features, nlohmann::json::parse(mote::test::read_text(dir_ / "wasm.json"))["ms"].get<double>());
+
+  // The same impulse again: from the cache, the same module.
+  r = run_mote("-C " + project.string() + " deploy --format wasm -o " + again.string() + " --json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["cached"].get<bool>());
+  EXPECT_EQ(mote::test::read_text(again / "mote_impulse.wasm"), wasm);
+  ::unsetenv("MOTE_CACHE_DIR");
+}
+
+TEST_F(WasmDeploy, WithoutEmccOneLineAndNothingWritten) {
+  const fs::path project = dir_ / "demo", out = dir_ / "wasm";
+  auto r = run_mote("demo " + project.string() + " --no-serve --no-profile");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path err = dir_ / "err.txt";
+  const int status = std::system(("PATH=/nonexistent " + std::string(MOTE_BINARY) + " -C " + project.string() + " deploy --format wasm -o " +
+                                  out.string() + " 2> " + err.string()).c_str());
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  r.err = mote::test::read_text(err);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("needs emcc on PATH; install Debian's emscripten"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
