@@ -2,7 +2,7 @@
 """A small image set the tuner is measured on (no image dataset ships in ../shared/datasets): 48x48 RGB PNGs of
 four shapes (circle, square, triangle, cross) at random places, sizes and colours on noisy backgrounds of
 random brightness, with a random occluding bar in a third of them. Seeded, so every run makes the same files.
-Usage: bench/tune/make_shapes.py OUT_DIR [--train 60] [--test 20] [--seed 1]
+Usage: bench/tune/make_shapes.py OUT_DIR [--train 250] [--test 50] [--seed 1]
 Files: OUT_DIR/{training,testing}/<shape>.<n>.png
 """
 import argparse, struct, zlib
@@ -51,8 +51,8 @@ def draw(shape, rng):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--train", type=int, default=60)
-    ap.add_argument("--test", type=int, default=20)
+    ap.add_argument("--train", type=int, default=250)
+    ap.add_argument("--test", type=int, default=50)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)

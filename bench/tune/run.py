@@ -35,7 +35,7 @@ DATASET_RUNS = [
 ]
 # Generated here (bench/tune/make_shapes.py): no image set ships in ../shared/datasets.
 GENERATED = {"shapes": [["training", "--label-pattern", r"^([a-z]+)\."], ["testing", "--label-pattern", r"^([a-z]+)\.", "--category", "testing"]]}
-DATASET_RUNS.append(("shapes", None, GENERATED["shapes"], "", None, "shapes (48x48 RGB, 4 classes, 20 testing images each; bench/tune/make_shapes.py)"))
+DATASET_RUNS.append(("shapes", None, GENERATED["shapes"], "", None, "shapes (48x48 RGB, 4 classes, 250 training and 50 testing images each; bench/tune/make_shapes.py)"))
 
 # Dataset -> (labels removed from testing after the search, imports added for the figures)
 REPORT_SWAP = {"cwru-anomaly": (["B007", "IR007"], [[f, "--label", f.split("_")[0], "--category", "testing"] + CWRU_CUT

@@ -25,4 +25,9 @@ struct Suggestion {
 //   k-means anomaly detection beside it (alone when there is one label).
 Suggestion suggest_impulse(Store& store);
 
+// The network an image classifier starts from (suggested, and the default when layers are left out): conv 3x3 +
+// max pool stages, widths 8, 16, 32, while the map is at least 8 px (at most 3), then one average per channel,
+// dropout `dropout` (0: none) and dense 16.
+nlohmann::json image_network_layers(size_t side, double dropout);
+
 }  // namespace mote

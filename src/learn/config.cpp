@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/json_fields.h"
 #include "impulse/blocks/params.h"
+#include "impulse/suggest.h"
 #include "learn/train.h"
 
 using nlohmann::json;
@@ -65,15 +66,13 @@ json default_layers(const InputInfo& in, bool regression) {
       {"type":"dropout","rate":0.25},{"type":"conv1d","filters":32,"kernel":3,"padding":"same"},
       {"type":"max_pool","pool":2},{"type":"dropout","rate":0.25},{"type":"flatten"}])");
   if (!regression && in.shape.size() == 3)
-    return json::parse(R"([{"type":"conv2d","filters":8,"kernel":3,"padding":"same"},{"type":"max_pool","pool":2},
-      {"type":"conv2d","filters":16,"kernel":3,"padding":"same"},{"type":"max_pool","pool":2},
-      {"type":"flatten"},{"type":"dropout","rate":0.25}])");
+    return image_network_layers(std::min(in.shape[0], in.shape[1]), 0.25);
   return json::parse(R"([{"type":"dense","units":20},{"type":"dense","units":10}])");
 }
 
 bool is_spatial(const std::string& t) {
   return t == "conv1d" || t == "conv2d" || t == "separable_conv1d" || t == "separable_conv2d" || t == "max_pool" ||
-         t == "avg_pool";
+         t == "avg_pool" || t == "global_avg_pool";
 }
 
 using blocks::ParamType;
@@ -83,8 +82,8 @@ std::vector<blocks::ParamSpec> network_params(bool regression) {
       {.name = "layers", .type = ParamType::Json, .help = "hidden layers in order: [{type: dense, units} | {type: conv1d, filters, kernel} | max_pool | dropout | flatten | batch_norm ...] (docs/learn.md)",
        .depends = "dense 20-10; conv1d stacks on audio, conv2d stacks on images"},
       {.name = "epochs", .type = ParamType::Integer, .lo = 1, .hi = 100000, .help = "passes over the training windows (the best epoch on the validation split is kept)",
-       .depends = "50; 100 for audio, 30 for images"},
-      {.name = "learning_rate", .type = ParamType::Number, .lo = 1e-7, .hi = 1, .help = "Adam's step size", .depends = "0.001; 0.002 for audio"},
+       .depends = "50; 100 for audio, 80 for images"},
+      {.name = "learning_rate", .type = ParamType::Number, .lo = 1e-7, .hi = 1, .help = "Adam's step size", .depends = "0.001; 0.002 for audio and images"},
       {.name = "batch_size", .type = ParamType::Integer, .lo = 1, .hi = 1 << 20, .fallback = 32, .help = "windows per training step"},
       {.name = "validation", .type = ParamType::Number, .lo = 0, .hi = 0.9, .fallback = 0.2, .help = "share of training samples (whole samples) held out to pick the best epoch"},
       {.name = "patience", .type = ParamType::Integer, .lo = 0, .hi = 100000, .fallback = 15, .help = "epochs without a better validation loss before stopping (0: never)"},
@@ -123,8 +122,8 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   c.regression = regression;
   bool audio = input.kind == "audio" && !regression;
   bool image = input.shape.size() == 3 && !regression;
-  c.epochs = read.integer("epochs", audio ? 100 : image ? 30 : 50);
-  c.learning_rate = read.number("learning_rate", audio ? 0.002 : 0.001);
+  c.epochs = read.integer("epochs", audio ? 100 : image ? 80 : 50);
+  c.learning_rate = read.number("learning_rate", audio || image ? 0.002 : 0.001);
   c.batch_size = read.integer("batch_size");
   c.validation = read.number("validation");
   c.patience = read.integer("patience");
@@ -214,6 +213,14 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
       if (l.contains("stride")) pair(l, "stride", 2, one_d, at, &n.stride_h, &n.stride_w);
       else n.stride_h = n.kernel_h, n.stride_w = n.kernel_w;
       n.activation = ir::Activation::None;
+    } else if (t == "global_avg_pool") {
+      // One average per channel over the whole map (Keras' GlobalAveragePooling2D): where a shape sits in the
+      // image no longer matters, and the dense layer after it reads c values instead of h x w x c.
+      if (flat) throw error_at(at, "global_avg_pool cannot follow a dense or flatten layer");
+      n.kind = NetLayer::AvgPool;
+      n.kernel_h = n.stride_h = cur.h;
+      n.kernel_w = n.stride_w = cur.w;
+      n.activation = ir::Activation::None;
     } else if (t == "flatten") {
       n.kind = NetLayer::Flatten;
       n.out = {1, 1, static_cast<int>(cur.size())};
@@ -240,7 +247,7 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
       continue;
     } else {
       throw error_at(at + ".type", "'" + t + "' is not a layer; use dense, conv1d, conv2d, separable_conv1d, "
-                                   "separable_conv2d, max_pool, avg_pool, flatten, dropout, batch_norm, relu, relu6");
+                                   "separable_conv2d, max_pool, avg_pool, global_avg_pool, flatten, dropout, batch_norm, relu, relu6");
     }
     if (n.kind == NetLayer::Conv || n.kind == NetLayer::SepConv || n.kind == NetLayer::MaxPool || n.kind == NetLayer::AvgPool) {
       ir::Padding p = n.kind == NetLayer::Conv || n.kind == NetLayer::SepConv ? n.padding : ir::Padding::Valid;

@@ -160,8 +160,15 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
         const std::string conv = d.pick<std::string>({"conv1d", "conv1d", "separable_conv1d", "conv2d"});
         layers = conv_stack(conv, depth, conv == "conv2d" ? d.pick<int>({8, 16}) : d.pick<int>({8, 16, 32}), dropout);
       }
-      else if (kind == "image" && !f.regression)
+      else if (kind == "image" && !f.regression) {
         layers = conv_stack(d.coin() ? "conv2d" : "separable_conv2d", std::min(depth + 1, 3), d.pick<int>({8, 16}), dropout);
+        // Mostly one average per channel before the head (the suggestion's): a flatten head memorises where
+        // things sat in the training images.
+        if (d.below(4) != 0) {
+          layers.back() = {{"type", "global_avg_pool"}};
+          if (d.below(3) != 0) layers.push_back({{"type", "dense"}, {"units", d.pick<int>({16, 32})}});
+        }
+      }
       else
         layers = dense_stack(depth, d.pick<int>({8, 16, 32, 64}), dropout, kind != "flat");
       for (auto& l : c["learn"])

@@ -62,6 +62,8 @@ TEST(Network, ExportMatchesTorchForEveryLayerType) {
       {"separable conv1d+conv2d", R"([{"type":"separable_conv2d","filters":5,"kernel":3},{"type":"batch_norm"},
           {"type":"avg_pool","pool":[2,2]},{"type":"separable_conv2d","filters":3,"kernel":3,"stride":2}])", {7, 7, 3}},
       {"separable conv1d", R"([{"type":"separable_conv1d","filters":6,"kernel":5},{"type":"max_pool","pool":3}])", {12, 4}},
+      {"conv2d, global_avg_pool, dense", R"([{"type":"conv2d","filters":4,"kernel":3},{"type":"max_pool","pool":2},
+          {"type":"conv2d","filters":5,"kernel":3},{"type":"global_avg_pool"},{"type":"flatten"},{"type":"dense","units":6}])", {9, 7, 3}},
       {"regression", R"([{"type":"dense","units":8},{"type":"batch_norm"},{"type":"dense","units":4}])", {6}, true},
       {"conv regression", R"([{"type":"conv1d","filters":3,"kernel":3},{"type":"flatten"}])", {6, 2}, true},
   };
@@ -84,6 +86,12 @@ TEST(Network, ConvInputShapesFollowTheFirstLayer) {
   ASSERT_EQ(c.layers.size(), 3u);
   EXPECT_EQ(c.layers[1].out, (ir::Shape{1, 10, 4}));
   EXPECT_EQ(c.layers[2].out, (ir::Shape{1, 1, 40}));
+  // global_avg_pool: one value per channel, whatever the map's size (odd sizes too).
+  auto g = config(R"([{"type":"conv2d","filters":6},{"type":"max_pool","pool":2},{"type":"global_avg_pool"}])", {11, 9, 3});
+  ASSERT_EQ(g.layers.size(), 3u);
+  EXPECT_EQ(g.layers[1].out, (ir::Shape{5, 4, 6}));
+  EXPECT_EQ(g.layers[2].kind, NetLayer::AvgPool);
+  EXPECT_EQ(g.layers[2].out, (ir::Shape{1, 1, 6}));
 }
 
 TEST(Network, DefaultsPerInputKind) {
