@@ -2,10 +2,7 @@
 
 #include "nn/conv_column.h"
 #include "nn/fixed_point.h"
-
-#if MOTE_NN_MVE_DENSE
-#include <arm_mve.h>
-#endif
+#include "nn/mve_rows.h"
 
 namespace mote {
 namespace nn {
@@ -47,57 +44,6 @@ bool conv2d_s8_mve_table(const Conv2DS8Params& p, const PerChannelQuant& q, cons
   return true;
 }
 
-#if MOTE_NN_MVE_DENSE
-// 4 rows against one column, 16 taps per step: whole vectors unpredicated, then one predicated last vector.
-static inline void rows4(const int8_t* x, const int8_t* w, int32_t n, int32_t acc[4]) {
-  const int8_t *w0 = w, *w1 = w + n, *w2 = w + 2 * n, *w3 = w + 3 * n;
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  for (int32_t k = n >> 4; k > 0; --k) {
-    const int8x16_t xv = vld1q_s8(x);
-    a0 = vmladavaq_s8(a0, xv, vld1q_s8(w0));
-    a1 = vmladavaq_s8(a1, xv, vld1q_s8(w1));
-    a2 = vmladavaq_s8(a2, xv, vld1q_s8(w2));
-    a3 = vmladavaq_s8(a3, xv, vld1q_s8(w3));
-    x += 16;
-    w0 += 16;
-    w1 += 16;
-    w2 += 16;
-    w3 += 16;
-  }
-  if (n & 15) {  // inactive lanes load as zero and touch no memory
-    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(n & 15));
-    const int8x16_t xv = vldrbq_z_s8(x, p);
-    a0 = vmladavaq_s8(a0, xv, vldrbq_z_s8(w0, p));
-    a1 = vmladavaq_s8(a1, xv, vldrbq_z_s8(w1, p));
-    a2 = vmladavaq_s8(a2, xv, vldrbq_z_s8(w2, p));
-    a3 = vmladavaq_s8(a3, xv, vldrbq_z_s8(w3, p));
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
-}
-
-static inline int32_t row1(const int8_t* x, const int8_t* w, int32_t n, int32_t a) {
-  for (int32_t k = n >> 4; k > 0; --k, x += 16, w += 16) a = vmladavaq_s8(a, vld1q_s8(x), vld1q_s8(w));
-  if (n & 15) {
-    const mve_pred16_t p = vctp8q(static_cast<uint32_t>(n & 15));
-    a = vmladavaq_s8(a, vldrbq_z_s8(x, p), vldrbq_z_s8(w, p));
-  }
-  return a;
-}
-#else
-// The same sums in plain C (host and cores without Helium): the raw column times the row.
-static inline void rows4(const int8_t* x, const int8_t* w, int32_t n, int32_t acc[4]) {
-  for (int32_t r = 0; r < 4; ++r)
-    for (int32_t i = 0; i < n; ++i) acc[r] += x[i] * w[static_cast<size_t>(r) * static_cast<size_t>(n) + i];
-}
-
-static inline int32_t row1(const int8_t* x, const int8_t* w, int32_t n, int32_t a) {
-  for (int32_t i = 0; i < n; ++i) a += x[i] * w[i];
-  return a;
-}
-#endif
 
 // One output from its accumulator and its channel's 3 table words: a folded channel (k >= 1), else the general
 // requantization (multiplier, -1, shift; out of line: rare, e.g. a multiplier above 1/2).
@@ -124,10 +70,10 @@ static void pixel(const Conv2DS8Params& p, const int8_t* col, const int8_t* rows
   int32_t o = 0;
   for (; o + 4 <= out_c; o += 4, w += 4 * static_cast<size_t>(n), t += 16) {
     int32_t acc[4] = {t[0], t[4], t[8], t[12]};
-    rows4(col, w, n, acc);
+    mve_dot4(col, w, w + n, w + 2 * static_cast<size_t>(n), w + 3 * static_cast<size_t>(n), n, acc);
     for (int32_t r = 0; r < 4; ++r) out[o + r] = finish<kFullRange, kFolded>(acc[r], t + 4 * r + 1, p);
   }
-  for (; o < out_c; ++o, w += n, t += 4) out[o] = finish<kFullRange, kFolded>(row1(col, w, n, t[0]), t + 1, p);
+  for (; o < out_c; ++o, w += n, t += 4) out[o] = finish<kFullRange, kFolded>(mve_dot1(col, w, n, t[0]), t + 1, p);
 }
 
 Status conv2d_s8_mve(const Conv2DS8Params& p, const int8_t* input, const int8_t* rows, const int32_t* table,

@@ -8,8 +8,13 @@
 // Exact: the dot products are integer sums, the same on every path (no chunking needed up to kMaxDotLength).
 // Elsewhere (host, other cores) the same form runs as plain C, so the harness checks its layout and table
 // everywhere.
-// Table (fully_connected_s8_mve_table, 4 int32 per row): the bias with the input offset folded in, then the row's
-// channel folded with the output offset (fixed_point.h's requant_fold: multiplier >= 0, shift in [-22, -2]).
+// Rows go 4 at a time (a last group of 1 to 3 reads its first row again in place of the missing ones and stores
+// only its own outputs, predicated), and the 4 outputs are requantized in one vector (nn/mve_rows.h: VQRDMULH,
+// VRSHL, offset, clamp, a narrowing predicated store).
+// Table (fully_connected_s8_mve_table, 16 int32 per group of 4 rows, the last group padded): the 4 biases with the
+// input offset folded in, the 4 multipliers, the 4 shifts, the output offset 4 times; a padded row has bias and
+// multiplier 0. The layer must fit the other forms' range (multiplier >= 0, shift in [-22, -2], no clamp
+// narrower than int8).
 #ifndef MOTE_NN_FULLY_CONNECTED_S8_MVE_H
 #define MOTE_NN_FULLY_CONNECTED_S8_MVE_H
 
