@@ -287,7 +287,7 @@ nlohmann::json write_format_wasm(const DeployContext& ctx, const fs::path& out) 
   const size_t files = write_tree(dir, tmp / "src", "src");
   fs::remove_all(tmp);
 
-  nlohmann::json testing = {{"count", tw.count}, {"values", tw.values}, {"features", ctx.impulse.impulse->width()},
+  nlohmann::json testing = {{"impulse_hash", ctx.generated.hash}, {"count", tw.count}, {"values", tw.values}, {"features", ctx.impulse.impulse->width()},
                             {"labels", tw.labels}, {"windows_f32", base64(tw.data.data(), tw.data.size() * 4)},
                             {"host", {{"features_f32", base64(features.data(), features.size() * 4)}, {"output", outputs},
                                       {"anomaly_f32", base64(anomaly.data(), anomaly.size() * 4)}}}};

@@ -2,6 +2,7 @@
 // last profile per core (out/profile-<target>.json, which profile jobs, `mote profile` and `mote demo` write)
 // with a board's fits / does not fit.
 #include <fstream>
+#include <sstream>
 
 #include "core/error.h"
 #include "deploy/boards.h"
@@ -64,6 +65,45 @@ void add_deploy_routes(std::vector<Route>& r) {
                  std::string name = project + "-" + format;
                  res.set_header("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
                  res.set_content(zip_folder(dir, name), "application/zip");
+               }});
+  // The wasm package is also what the studio runs in the browser (Live classification): its files, and whether it
+  // is of the impulse the current models would deploy.
+  r.push_back({"GET", "/api/deploy/wasm", "/api/deploy/wasm",
+               "the browser's build of the impulse (deploy format wasm): built, its impulse_hash, windows, current (of the deployable impulse)",
+               [](Api& api, const httplib::Request&, httplib::Response& res) {
+                 json out = {{"built", false}, {"current", false}, {"current_impulse_hash", nullptr}};
+                 try {
+                   Project p = Project::open(api.pool.dir());
+                   out["current_impulse_hash"] = deploy::generate_impulse(deploy::load_deployable(p)).hash;
+                 } catch (const Error& e) {  // untrained or stale models: say what to do
+                   out["not_deployable"] = e.what();
+                 }
+                 const fs::path dir = package_dir(api, "wasm");
+                 std::ifstream in(dir / "testing.json");
+                 std::error_code ec;
+                 if (in && fs::exists(dir / "mote_impulse.wasm", ec)) {
+                   const json t = json::parse(in, nullptr, false);
+                   if (!t.is_discarded()) {
+                     out["built"] = true;
+                     out["impulse_hash"] = t.value("impulse_hash", "");
+                     out["windows"] = t.value("count", 0);
+                     out["wasm_bytes"] = fs::file_size(dir / "mote_impulse.wasm", ec);
+                     out["current"] = out["impulse_hash"] == out["current_impulse_hash"];
+                   }
+                 }
+                 reply_json(res, out);
+               }});
+  r.push_back({"GET", R"(/api/deploy/wasm/files/(mote_impulse\.mjs|mote_impulse\.wasm|testing\.json))", "/api/deploy/wasm/files/{name}",
+               "a file of the wasm package (mote_impulse.mjs, mote_impulse.wasm, testing.json), for the studio to import",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 const std::string name = req.matches[1].str();
+                 std::ifstream in(package_dir(api, "wasm") / name, std::ios::binary);
+                 if (!in) throw HttpError{404, "no wasm package yet; start one with POST /api/jobs {\"kind\":\"deploy\",\"params\":{\"format\":\"wasm\"}}"};
+                 std::ostringstream text;
+                 text << in.rdbuf();
+                 const std::string ext = fs::path(name).extension().string();
+                 res.set_header("Cache-Control", "no-store");  // rebuilt in place by every deploy job
+                 res.set_content(text.str(), ext == ".wasm" ? "application/wasm" : ext == ".mjs" ? "text/javascript" : "application/json");
                }});
   r.push_back({"GET", "/api/boards", "/api/boards", "the boards (targets/boards.def): core, clock, RAM, flash",
                [](Api&, const httplib::Request&, httplib::Response& res) {

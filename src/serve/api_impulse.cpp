@@ -151,6 +151,26 @@ json preview(Project& p, const json& body) {
 }  // namespace
 
 void add_impulse_routes(std::vector<Route>& r) {
+  r.push_back({"GET", R"(/api/samples/(\d+)/windows)", "/api/samples/{id}/windows",
+               "every window of a time-series sample as feature generation cuts it for the saved impulse (axes, rate, stride, "
+               "padding): frames, axes, start_ms[], values_f32 (count x frames x axes, base64 float32); the studio runs the wasm on them",
+               [](Api& api, const httplib::Request& req, httplib::Response& res) {
+                 auto p = api.pool.acquire();
+                 Sample s;
+                 try {
+                   s = p->store().get(path_id(req, 1));
+                 } catch (const Error& e) {
+                   throw HttpError{404, e.what()};
+                 }
+                 const ImpulseSpec spec = load_impulse(*p);
+                 if (spec.input.type != InputType::TimeSeries || s.kind != SampleKind::TimeSeries)
+                   throw HttpError{400, "sample " + std::to_string(s.id) + ": windows are cut from time-series samples for a time-series impulse"};
+                 const Windows w = make_windows(s, spec.input);
+                 reply_json(res, {{"sample", {{"id", s.id}, {"name", s.name}, {"label", s.label}, {"category", category_name(s.category)}}},
+                                  {"count", w.count}, {"frames", w.frames}, {"axes", w.axes}, {"frequency_hz", spec.input.frequency_hz},
+                                  {"window_ms", spec.input.window_ms}, {"stride_ms", spec.input.stride_ms}, {"start_ms", w.start_ms},
+                                  {"values_f32", base64_f32(w.data.data(), w.data.size())}});
+               }});
   r.push_back({"GET", "/api/blocks/schema", "/api/blocks/schema",
                "every block's parameters: type, range, default, unit, help, rules (input, dsp, learn)",
                [](Api&, const httplib::Request&, httplib::Response& res) {

@@ -1,9 +1,10 @@
-// Live classification: a device's stream over SSE (live.ts), and the current models on one stored sample:
-// per-window class probabilities and anomaly scores.
+// Live classification: a device's stream over SSE (live.ts), the current models on one stored sample (per-window
+// class probabilities and anomaly scores, computed by the server), and the device code in the browser (browser.ts).
 import { get, SampleMeta, ApiError } from '../api';
 import { lineChart } from '../charts';
 import { h, clear, card, labelColor, seedLabelColors, pct, fixed, badge } from '../ui';
 import { liveCard } from './live';
+import { browserCard } from './browser';
 
 export async function classifyPage(root: HTMLElement, params: URLSearchParams) {
   const list = await get<{ samples: SampleMeta[] }>('/api/samples?category=testing&limit=1000');
@@ -15,6 +16,8 @@ export async function classifyPage(root: HTMLElement, params: URLSearchParams) {
   root.append(live.el);
   root.append(card('Sample', h('p', { class: 'muted' }, 'Runs the impulse and every current model on a testing sample, window by window, as the device would.'),
     h('div', { class: 'row' }, select)), out);
+  const browser = await browserCard(list.samples);
+  root.append(browser.el);
 
   async function run(id: number) {
     select.value = String(id);
@@ -52,5 +55,5 @@ export async function classifyPage(root: HTMLElement, params: URLSearchParams) {
   const first = Number(params.get('sample')) || list.samples[0]?.id;
   if (first) await run(first);
   else out.append(h('p', { class: 'muted' }, 'No testing samples.'));
-  return live.stop;
+  return () => { live.stop(); browser.stop(); };
 }
