@@ -3,10 +3,12 @@
 // every testing window through the WebAssembly in Chromium; the test compares those numbers itself with the host's
 // (testing.json: deploy::run_host) bit for bit: features, int8 outputs, anomaly scores. A wave testing sample is
 // classified in the browser as wave, with the server asked only for its windows (no request per window). At
-// 1280x800 and 390x844, no horizontal overflow, no console errors. Skipped (77) without emcc.
+// 1280x800 and 390x844, no horizontal overflow, no console errors. Then an audio project (MFE + classifier on
+// 16 kHz clips): its wasm is bit-identical too, and the microphone (Chromium's fake capture device) is classified
+// window by window in the browser. Skipped (77) without emcc.
 // Usage: node wasm_test.mjs MOTE_BIN OUT_DIR (run by tests/web/run).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -29,11 +31,38 @@ const project = join(work, 'demo');
 const cli = (...args) => execFileSync(mote, ['-C', project, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 execFileSync(mote, ['demo', project, '--no-serve', '--no-profile'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
+// An audio project: 1.5 s clips at 16 kHz of three sounds (a low tone, a high tone, noise), MFE + a small classifier.
+const audio = join(work, 'audio');
+{
+  execFileSync(mote, ['init', audio], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const clips = join(work, 'clips');
+  mkdirSync(clips);
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  for (const [label, hz] of [['low', 300], ['high', 2500], ['noise', 0]])
+    for (let k = 0; k < 6; ++k) {
+      const n = 24000, buf = Buffer.alloc(44 + 2 * n);
+      buf.write('RIFF', 0); buf.writeUInt32LE(36 + 2 * n, 4); buf.write('WAVEfmt ', 8); buf.writeUInt32LE(16, 16);
+      buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22); buf.writeUInt32LE(16000, 24); buf.writeUInt32LE(32000, 28);
+      buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34); buf.write('data', 36); buf.writeUInt32LE(2 * n, 40);
+      const f = hz * (1 + 0.05 * k);
+      for (let i = 0; i < n; ++i) buf.writeInt16LE(Math.round(hz ? 9000 * Math.sin(2 * Math.PI * f * i / 16000) + 300 * rand() : 6000 * rand()), 44 + 2 * i);
+      writeFileSync(join(clips, `${label}.${k}.wav`), buf);
+    }
+  execFileSync(mote, ['-C', audio, 'import', clips, '--category', 'split'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  writeFileSync(join(work, 'audio-impulse.json'), JSON.stringify({ input: { type: 'time-series', window_ms: 1000, stride_ms: 250, frequency_hz: 16000 },
+    dsp: [{ name: 'mfe', type: 'mfe', params: {} }], learn: [{ name: 'classifier', type: 'classifier', dsp: ['mfe'], params: { epochs: 20 } }] }));
+  execFileSync(mote, ['-C', audio, 'impulse', 'set', join(work, 'audio-impulse.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(mote, ['-C', audio, 'train'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 const freePort = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
-let server, browser;
-async function serve() {
+const servers = [];
+let browser, micBrowser;
+async function serve(dir) {
   const port = await freePort();
-  server = spawn(mote, ['-C', project, 'serve', '--port', String(port), '--workers', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(mote, ['-C', dir, 'serve', '--port', String(port), '--workers', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  servers.push(server);
   return new Promise((ok, fail) => {
     let out = '';
     server.stdout.on('data', (d) => { out += d; const m = /studio: (http:\S+\?token=\w+)/.exec(out); if (m) ok(m[1]); });
@@ -42,28 +71,28 @@ async function serve() {
   });
 }
 const cleanup = () => {
-  if (server) { server.kill('SIGINT'); setTimeout(() => server.kill('SIGKILL'), 10000).unref(); }
+  for (const server of servers) { server.kill('SIGINT'); setTimeout(() => server.kill('SIGKILL'), 10000).unref(); }
   rmSync(work, { recursive: true, force: true });
 };
 const bytes = (b64) => new Uint8Array(Buffer.from(b64, 'base64'));
 const u32 = (b64) => new Uint32Array(bytes(b64).buffer);
 
 try {
-  const link = await serve();
+  const [link, audioLink] = await Promise.all([serve(project), serve(audio)]);
   const base = link.replace(/\/\?token=.*/, '');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args });
   const problems = [];
   const requests = [];
-  async function open(hash, viewport) {
-    const page = await browser.newPage({ viewport });
+  async function open(hash, viewport, on = browser, at = link) {
+    const page = await on.newPage({ viewport });
     page.on('pageerror', (e) => problems.push(`${viewport.width}px ${hash}: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`${viewport.width}px ${hash}: console: ${m.text()}`); });
     page.on('response', (r) => { if (r.status() >= 400) problems.push(`${viewport.width}px: ${r.status()} from ${r.url().replace(/^http:\/\/[^/]+/, '')}`); });
     page.on('request', (r) => requests.push(r.url().replace(/^http:\/\/[^/]+/, '')));
     page.setDefaultTimeout(60000);
-    await page.goto(link);
-    await page.goto(`${base}/${hash}`);
+    await page.goto(at);
+    await page.goto(`${at.replace(/\/\?token=.*/, '')}/${hash}`);
     return page;
   }
   const noOverflow = async (page, what) => {
@@ -133,6 +162,29 @@ try {
     await wasmCard(page).screenshot({ path: join(outDir, `b1-live-wasm${tag}.png`) });
     await page.close();
   }
+
+  // 4. The audio project, in a browser whose microphone is Chromium's fake capture device (a beeping tone).
+  phase('audio: build, check against the host, the microphone');
+  micBrowser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...args, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
+  const ap = await open('#/classify', { width: 1280, height: 800 }, micBrowser, audioLink);
+  await ap.click('#wasm-build');
+  await ap.waitForSelector('#wasm-loaded', { timeout: 120000 });
+  assert.match(await ap.textContent('#wasm-loaded'), /16000 frames × 1 axes at 16000 Hz → 3 labels/);
+  await ap.click('#wasm-check-run');
+  await ap.waitForSelector('#wasm-check-result');
+  const audioWindows = Number(await ap.getAttribute('#wasm-check-result', 'data-windows'));
+  assert.ok(audioWindows >= 6, `${audioWindows} audio testing windows`);
+  assert.equal(await ap.getAttribute('#wasm-check-result', 'data-equal'), String(audioWindows), 'MFE + classifier bit-identical to the host');
+  console.log(`  audio: ${audioWindows} testing windows bit-identical (${(await ap.textContent('#wasm-check-result')).replace(/.*\) in /, '')})`);
+  await ap.click('#mic-start');
+  await ap.waitForFunction(() => Number(document.querySelector('#mic-now')?.dataset.results ?? 0) >= 4, null, { timeout: 30000 });
+  assert.match(await ap.textContent('#mic-status'), /listening at 16000 Hz: a 1000 ms window every 250 ms/);
+  assert.match(await ap.textContent('#mic-now .live-label'), /^(low|high|noise)$/);
+  await ap.waitForSelector('#mic-chart canvas');
+  await wasmCard(ap).screenshot({ path: join(outDir, 'b2-live-mic.png') });
+  await ap.click('#mic-start');
+  assert.match(await ap.textContent('#mic-status'), /stopped after \d+ windows/);
+  await ap.close();
   assert.deepEqual(problems, [], 'no script or console errors');
   phase('done');
 } catch (e) {
@@ -140,5 +192,6 @@ try {
   process.exitCode = 1;
 } finally {
   await browser?.close();
+  await micBrowser?.close();
   cleanup();
 }

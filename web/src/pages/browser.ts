@@ -174,6 +174,6 @@ function sampleCard(m: WasmImpulse, samples: SampleMeta[]): HTMLElement {
   };
   select.addEventListener('change', () => attempt(run));
   return card('A sample, classified in the browser',
-    h('p', { class: 'muted' }, 'The sample’s windows come from the server as feature generation cuts them; the int8 classifier and the anomaly score run here.'),
+    h('p', { class: 'muted' }, 'The sample’s windows come from the server as feature generation cuts them; the DSP blocks, the int8 classifier and the anomaly score run here.'),
     h('div', { class: 'row' }, select, h('button', { id: 'wasm-sample-run', onclick: () => attempt(run) }, 'Classify in the browser')), out);
 }
