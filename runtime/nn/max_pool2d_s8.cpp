@@ -1,6 +1,8 @@
 #include "nn/max_pool2d_s8.h"
 
 #include "nn/fixed_point.h"
+#include "nn/fully_connected_s8_mve.h"  // MOTE_NN_MVE_DENSE
+#include "nn/max_pool2d_s8_mve.h"
 #include "nn/simd.h"
 
 namespace mote {
@@ -114,7 +116,9 @@ Status max_pool2d_s8_dsp(const PoolS8Params& p, const int8_t* input, int8_t* out
 }
 
 Status max_pool2d_s8(const PoolS8Params& p, const int8_t* input, int8_t* output) {
-#if MOTE_NN_HW_DSP
+#if MOTE_NN_MVE_DENSE
+  return max_pool2d_s8_mve(p, input, output);
+#elif MOTE_NN_HW_DSP
   return max_pool2d_s8_dsp(p, input, output);
 #else
   return max_pool2d_s8_ref(p, input, output);

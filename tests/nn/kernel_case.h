@@ -16,6 +16,7 @@
 #include "nn/fully_connected_s8_mve.h"
 #include "nn/fully_connected_s8_wide.h"
 #include "nn/max_pool2d_s8.h"
+#include "nn/max_pool2d_s8_mve.h"
 #include "nn/mean_s8.h"
 #include "nn/quantize_affine_s8.h"
 #include "nn/quantize_s8.h"
@@ -28,7 +29,7 @@ namespace nntest {
   X(FullyConnected, "fully_connected", 5)   \
   X(Conv2D, "conv2d", 3)                    \
   X(DepthwiseConv2D, "depthwise_conv2d", 3) \
-  X(MaxPool2D, "max_pool2d", 2)             \
+  X(MaxPool2D, "max_pool2d", 3)             \
   X(AvgPool2D, "avg_pool2d", 1)             \
   X(Add, "add", 1)                          \
   X(Softmax, "softmax", 2)                  \
@@ -79,8 +80,9 @@ const char* kernel_name(Kernel k);
 // 1 = "table" (exp looked up, the path generated code runs); fully connected a third, 2 = "fast"
 // (fully_connected_s8_fast where the layer fits, else the dsp path) and a fourth, 3 = "wide"
 // (fully_connected_s8_wide where the layer fits, else the dsp path) and a fifth, 4 = "mve" (fully_connected_s8_mve,
-// Helium on the M55 and plain C elsewhere, where the layer fits, else the dsp path); conv2d and depthwise_conv2d a third, 2 = "mve"
-// (conv2d_s8_mve, depthwise_conv2d_s8_mve, likewise); the others one: 0 = "ref".
+// Helium on the M55 and plain C elsewhere, where the layer fits, else the dsp path); conv2d, depthwise_conv2d and
+// max_pool2d a third, 2 = "mve" (conv2d_s8_mve, depthwise_conv2d_s8_mve, max_pool2d_s8_mve, likewise); the others
+// one: 0 = "ref".
 int kernel_path_count(Kernel k);
 const char* path_name(Kernel k, int path);
 // Scratch the case needs on any path.

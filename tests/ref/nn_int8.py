@@ -556,6 +556,10 @@ def make_cases():
     mean_case("mean_extremes", 17, 17, 8, 0.5, zi=0, zo=0, x=[-128 if k % 8 < 4 else 127 for k in range(17 * 17 * 8)])
     for i in range(4):
         mean_case(f"mean_random{i}", r(1, 10), r(1, 10), r(1, 20), float(rng.uniform(0.05, 3)))
+    # Channels beyond one Helium vector (16 int8 lanes): a partial last vector with padding and a narrow clamp,
+    # whole vectors with every window inside.
+    pool_case("max_c37_same", "max", 5, 6, 37, 3, 2, 2, 1, True)
+    pool_case("max_c32_inside", "max", 4, 9, 32, 2, 2, 2, 2, False, full_range=True)
     return {"cases": cases, "multipliers": [[r, *quantize_multiplier(r)] for r in reals]}
 
 
