@@ -560,6 +560,9 @@ def make_cases():
     # whole vectors with every window inside.
     pool_case("max_c37_same", "max", 5, 6, 37, 3, 2, 2, 1, True)
     pool_case("max_c32_inside", "max", 4, 9, 32, 2, 2, 2, 2, False, full_range=True)
+    # 16 rows and more (RISC-V's wide dense pass takes 16 rows at a time): even inputs, 16 + 1 rows; extremes.
+    fc_case("fc_rows17_even", 64, 17)
+    fc_extreme_case("fc_extreme_rows16", 130, 16)
     return {"cases": cases, "multipliers": [[r, *quantize_multiplier(r)] for r in reals]}
 
 
