@@ -40,6 +40,7 @@ void register_model(CLI::App& app, Context& ctx);  // mote model import
 void register_tune(CLI::App& app, Context& ctx);   // mote tune, tune-candidate  // to be folded into `deploy --format`
 void register_version(CLI::App& app, Context& ctx);  // mote version save|list|show|compare|restore|delete
 void register_migrate(CLI::App& app, Context& ctx);  // mote migrate --to postgres://... (store/copy.h)
+void register_worker(CLI::App& app, Context& ctx);   // mote worker (serve/worker.h)
 
 // `mote serve`'s foreground loop (also ends `mote demo`): prints the studio link, serves until Ctrl-C.
 }  // namespace mote::cli

@@ -1,11 +1,16 @@
 // `mote tune`: search impulses under a device budget (src/tune); `tune-candidate` is its worker process.
-#include <cstdio>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <ctime>
 
 #include "cli/cli.h"
 #include "core/error.h"
 #include "core/files.h"
 #include "learn/pipeline.h"
+#include "serve/tune_queue.h"
 #include "tune/candidate.h"
 #include "tune/search.h"
 
@@ -35,7 +40,8 @@ std::filesystem::path self_binary() {
 void register_tune(CLI::App& app, Context& ctx) {
   static tune::TuneOptions o;
   static std::string ram = "64k", flash = "256k", time = "30m";
-  static bool json = false, show = false;
+  static bool json = false, show = false, distribute = false;
+  static double lease_s = 30;
   static int64_t show_run = 0;
   static int apply = -1;
   auto* cmd = app.add_subcommand("tune", "Search impulses (window, DSP, network, learning rate) under a device budget, measured on QEMU");
@@ -50,7 +56,9 @@ void register_tune(CLI::App& app, Context& ctx) {
   cmd->add_option("--metric", o.metric, "accuracy or f1 (held-out samples, int8, as mote test judges them)")->check(CLI::IsMember({"accuracy", "f1"}));
   cmd->add_option("--group-by", o.group_by, "Regex over sample names whose first group is the group held out together (a speaker, a volunteer)");
   cmd->add_option("--seed", o.seed, "Seed of the search and of training");
-  cmd->add_option("--workers", o.workers, "Candidates trained at once (processes)");
+  cmd->add_option("--workers", o.workers, "Candidates trained at once (processes); with --distribute, by this process besides the workers (0: none)");
+  cmd->add_flag("--distribute", distribute, "Queue the candidates as jobs for `mote worker` processes on any machine sharing the store");
+  cmd->add_option("--lease", lease_s, "With --distribute: seconds a candidate stays a silent worker's before another takes it")->check(CLI::Range(1.0, 3600.0));
   cmd->add_option("--folds", o.folds, "Cross-validation folds of whole samples (groups); at full epochs every fold is trained and scored")->check(CLI::Range(2, 20));
   cmd->add_flag("--show", show, "List the newest run's table (or --run N's) instead of searching");
   cmd->add_option("--run", show_run, "With --show or --apply: that run instead of the newest");
@@ -77,6 +85,17 @@ void register_tune(CLI::App& app, Context& ctx) {
         o.time_s = parse_duration(time);
         o.quiet = json;
         o.mote_binary = self_binary();
+        if (distribute) {
+          if (o.workers < 0) throw error_at("--workers", "must be 0 or more");
+          // Run as a job (job_tune.cpp): stop with the worker that runs us, so a retried job is the only search.
+          if (std::getenv("MOTE_DIE_WITH_PARENT")) prctl(PR_SET_PDEATHSIG, SIGKILL);
+          serve::LeasePolicy lease;
+          lease.lease_ms = static_cast<int64_t>(lease_s * 1000);
+          char host[256] = "";
+          gethostname(host, sizeof host - 1);
+          const std::string batch = "tune@" + std::string(host) + ":" + std::to_string(::getpid()) + ":" + std::to_string(std::time(nullptr));
+          o.runner = serve::queue_candidate_runner(p.dir(), p.store_location(), batch, o.workers, lease);
+        }
         shown = tune::run_tune(p, o);
       }
       if (json) {

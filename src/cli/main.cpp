@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   register_tune(app, ctx);
   register_version(app, ctx);
   register_migrate(app, ctx);
+  register_worker(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,4 @@
-// The job-kind registry: adding a kind (train, test, deploy, profile) is one line here plus its function.
+// The job-kind registry: adding a kind is one line here plus its function.
 #include "serve/job_kinds.h"
 
 namespace mote::serve {
@@ -11,6 +11,7 @@ const std::vector<JobKind>& job_kinds() {
       {"deploy", "package the trained impulse for a device (params.format: cpp, arduino, firmware, tflite, onnx)", run_deploy_job},
       {"profile", "the impulse on an emulated Cortex-M4 (QEMU): RAM, flash, instructions per stage, parity", run_profile_job},
       {"tune", "search impulses under a device budget (mote tune; params: candidates, time_s, finalists, folds, ram_bytes, ...)", run_tune_job},
+      {"tune-candidate", "train and score one tuner candidate (queued by mote tune --distribute; params: impulse, args)", run_tune_candidate_job},
   };
   return list;
 }

@@ -1,6 +1,8 @@
 // The work behind each job kind, one function per kind (each in its own job_<kind>.cpp).
 #pragma once
 
+#include <filesystem>
+
 #include "serve/jobs.h"
 
 namespace mote::serve {
@@ -19,5 +21,10 @@ nlohmann::json run_deploy_job(JobContext& ctx);
 nlohmann::json run_profile_job(JobContext& ctx);
 // Runs `mote tune` as a child process, its lines into the log (job_tune.cpp); result {run}.
 nlohmann::json run_tune_job(JobContext& ctx);
+// One tuner candidate (params {impulse, args}): `mote tune-candidate` in a child process that dies with its
+// worker; result: the candidate's JSON, or {error} when it failed (job_tune_candidate.cpp, tune_queue.h).
+nlohmann::json run_tune_candidate_job(JobContext& ctx);
+// The mote binary to run children with: this process when it is mote, else one beside it (tests).
+std::filesystem::path mote_binary();
 
 }  // namespace mote::serve

@@ -3,7 +3,8 @@
 // owns SIGINT while it runs (Ctrl-C keeps the finished candidates), which must not be the server's, and
 // cancelling the job sends the child that same SIGINT. Params: candidates, time_s, finalists, folds, seed,
 // workers, ram_bytes, flash_bytes, latency_ms, clock_mhz, metric, board (its core profiles the finalists; its
-// RAM, flash and clock are the budgets not given); each checked with an error naming it.
+// RAM, flash and clock are the budgets not given), distribute (candidates as jobs for every worker: tune_queue.h);
+// each checked with an error naming it.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,8 +30,6 @@ using nlohmann::json;
 
 namespace mote::serve {
 
-namespace {
-
 // The mote binary: this process when it is mote (mote serve), else a `mote` beside it or one folder up
 // (a test binary in build/tests runs build/mote).
 fs::path mote_binary() {
@@ -42,6 +41,8 @@ fs::path mote_binary() {
     if (fs::is_regular_file(p, ec)) return p;
   throw Error("tune: no mote binary beside " + self.string() + " to run the search with");
 }
+
+namespace {
 
 double param(const json& params, const char* key, double fallback, double lo, double hi, bool whole) {
   if (!params.contains(key)) return fallback;
@@ -71,6 +72,10 @@ json run_tune_job(JobContext& ctx) {
   const json& q = ctx.params();
   const int candidates = static_cast<int>(param(q, "candidates", 9, 1, 1000, true));
   const double time_s = param(q, "time_s", 600, 10, 7 * 86400, false);
+  // distribute: the candidates become tune-candidate jobs for every worker on the store (this job's process
+  // runs params.workers of them itself, default 1).
+  if (q.contains("distribute") && !q["distribute"].is_boolean()) throw error_at("params.distribute", "must be true or false");
+  const bool distribute = q.value("distribute", false);
   // A board: its core profiles the finalists, and its RAM, flash and clock are the budgets not given.
   const deploy::Board* board = nullptr;
   if (q.contains("board")) {
@@ -88,10 +93,12 @@ json run_tune_job(JobContext& ctx) {
       mote_binary().string(), "-C", ctx.project().dir().string(), "tune",
       "--candidates", std::to_string(candidates), "--time", num(time_s) + "s",
       "--finalists", num(param(q, "finalists", 1, 0, 10, true)), "--folds", num(param(q, "folds", 2, 2, 20, true)),
-      "--seed", num(param(q, "seed", 1, 0, 1e15, true)), "--workers", num(param(q, "workers", 2, 1, 8, true)),
+      "--seed", num(param(q, "seed", 1, 0, 1e15, true)),
+      "--workers", num(distribute ? param(q, "workers", 1, 0, 8, true) : param(q, "workers", 2, 1, 8, true)),
       "--ram", num(ram), "--flash", num(flash),
       "--latency-ms", num(param(q, "latency_ms", 100, 0.001, 1e6, false)), "--clock-mhz", num(clock)};
   if (board) args.insert(args.end(), {"--target", board->target});
+  if (distribute) args.push_back("--distribute");
   if (q.contains("metric")) {
     if (q["metric"] != "accuracy" && q["metric"] != "f1") throw error_at("params.metric", "must be accuracy or f1");
     args.insert(args.end(), {"--metric", q["metric"].get<std::string>()});
@@ -117,7 +124,13 @@ json run_tune_job(JobContext& ctx) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = 0;
-  int err = posix_spawn(&pid, argv[0], &files, &attr, argv.data(), environ);
+  // The search dies with this process (a killed worker): the retried job is then the only search.
+  std::vector<std::string> env_strings = {"MOTE_DIE_WITH_PARENT=1"};
+  std::vector<char*> envp;
+  for (char** e = environ; *e; ++e) envp.push_back(*e);
+  envp.push_back(env_strings[0].data());
+  envp.push_back(nullptr);
+  int err = posix_spawn(&pid, argv[0], &files, &attr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&files);
   posix_spawnattr_destroy(&attr);
   close(fds[1]);

@@ -3,7 +3,12 @@
 #include <chrono>
 #include <ctime>
 
+#include <cerrno>
+#include <signal.h>
+#include <unistd.h>
+
 #include "core/error.h"
+#include "serve/job_rows.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -107,12 +112,14 @@ struct JobQueue::Live {
   int64_t id = 0;
   std::string kind;
   json params;
+  ClaimedJob claim;  // fences this process's writes to the row
   std::mutex m;
   std::condition_variable cv;
   std::vector<std::string> lines;
   double progress = 0;
   JobState state = JobState::Running;
   bool finished = false;
+  std::chrono::steady_clock::time_point beat_at;  // the lease was last extended
   bool dirty = false;  // log/progress changed since the flusher last wrote them
   std::atomic<bool> cancel{false};
 };
@@ -151,12 +158,8 @@ JobQueue::JobQueue(fs::path project_dir, unsigned workers, std::vector<JobKind> 
     : dir_(std::move(project_dir)), kinds_(job_kinds()) {
   for (auto& k : extra) kinds_.push_back(k);
   project_ = std::make_unique<Project>(Project::open(dir_));
-  // A job still `running` belongs to a server that died: nobody will finish it.
-  sql::Stmt st(project_->store().db(),
-               "UPDATE jobs SET state = 'failed', finished_at = ?, "
-               "error = 'the server stopped while the job was running; submit it again', "
-               "log = log || ? WHERE state = 'running'");
-  st.bind(1, now_iso8601()).bind(2, "the server stopped while the job was running\n").run();
+  owner_ = lease_owner("serve");
+  fail_orphaned_jobs();
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
   for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work_loop(); });
   // The flusher keeps the stored log and progress of running jobs fresh, so a crash loses little. It has its
@@ -175,26 +178,43 @@ JobQueue::JobQueue(fs::path project_dir, unsigned workers, std::vector<JobKind> 
       double progress;
     };
     while (true) {
-      std::vector<Dirty> dirty;
+      // Every live job: its log when it changed (every 0.5 s at most), and the lease, a third of it before
+      // it ends. A job whose lease was lost (or whose cancel was asked from elsewhere) is told to stop.
+      std::vector<std::pair<std::shared_ptr<Live>, std::optional<std::string>>> due;
       {
         std::unique_lock<std::mutex> lk(mutex_);
         if (stopping_) return;
         wake_.wait_for(lk, std::chrono::milliseconds(500));
         if (stopping_) return;
+        const auto now = std::chrono::steady_clock::now();
         for (auto& [id, live] : live_) {
           std::lock_guard<std::mutex> ll(live->m);
-          if (!live->dirty || live->finished) continue;
+          if (live->finished) continue;
+          const bool beat = now - live->beat_at > std::chrono::milliseconds(lease_.lease_ms / 3);
+          if (!live->dirty && !beat) continue;
+          std::optional<std::string> log;
+          if (live->dirty) log = join_lines(live->lines);
           live->dirty = false;
-          dirty.push_back({id, join_lines(live->lines), live->progress});
+          due.push_back({live, std::move(log)});
         }
       }
-      for (auto& d : dirty) {
+      for (auto& [live, log] : due) {
         try {
-          // `running` only: a job that finished meanwhile keeps its final row.
-          sql::Stmt up(store->db(), "UPDATE jobs SET log = ?, progress = ? WHERE id = ? AND state = 'running'");
-          up.bind(1, d.log).bind(2, d.progress).bind(3, d.id).run();
+          double progress;
+          {
+            std::lock_guard<std::mutex> ll(live->m);
+            progress = live->progress;
+          }
+          Heartbeat h = heartbeat_job(store->db(), live->claim, owner_, lease_, log ? &*log : nullptr, progress);
+          {
+            std::lock_guard<std::mutex> ll(live->m);
+            live->beat_at = std::chrono::steady_clock::now();
+          }
+          if (!h.held || h.cancel) live->cancel = true;
         } catch (const std::exception&) {
           // The store is busy: a later round writes it.
+          std::lock_guard<std::mutex> ll(live->m);
+          live->dirty = live->dirty || log.has_value();
         }
       }
     }
@@ -233,9 +253,7 @@ int64_t JobQueue::submit(const std::string& kind, const json& params) {
     throw error_at("kind", "unknown job kind '" + kind + "'; known kinds: " + names);
   }
   std::lock_guard<std::mutex> lk(mutex_);
-  sql::Stmt st(project_->store().db(), "INSERT INTO jobs(kind, state, params, created_at) VALUES(?, 'queued', ?, ?)");
-  st.bind(1, kind).bind(2, params.is_null() ? std::string("{}") : params.dump()).bind(3, now_iso8601()).run();
-  int64_t id = project_->store().db().last_insert_id();
+  int64_t id = enqueue_job(project_->store().db(), kind, params);
   wake_.notify_all();
   return id;
 }
@@ -280,35 +298,48 @@ bool JobQueue::cancel(int64_t id) {
     it->second->cancel = true;
     return true;
   }
-  sql::Stmt st(project_->store().db(),
-               "UPDATE jobs SET state = 'cancelled', finished_at = ?, error = 'cancelled before it started' "
-               "WHERE id = ? AND state = 'queued'");
-  st.bind(1, now_iso8601()).bind(2, id).run();
-  if (project_->store().db().changes() > 0) return true;
-  sql::Stmt q(project_->store().db(), "SELECT 1 FROM jobs WHERE id = ?");
-  q.bind(1, id);
-  return q.step();  // a finished job: nothing to cancel, but it exists
+  // Queued, or running in another process (a worker): its holder sees the request at its next heartbeat.
+  return request_cancel(project_->store().db(), id);
+}
+
+void JobQueue::fail_orphaned_jobs() {
+  // A job `running` without a lease (an older mote), or under a lease of a server on this machine that is gone,
+  // belongs to a server that died: nobody will finish it. Workers' jobs are claimed again when their lease ends.
+  sql::Db& db = project_->store().db();
+  const std::string host = owner_.substr(owner_.find('@') + 1, owner_.rfind(':') - owner_.find('@') - 1);
+  std::vector<std::pair<int64_t, std::string>> orphans;
+  {
+    sql::Stmt st(db, "SELECT id, lease_owner FROM jobs WHERE state = 'running'");
+    while (st.step()) {
+      if (st.is_null(1)) {
+        orphans.push_back({st.int64(0), ""});
+        continue;
+      }
+      const std::string o = st.text(1);
+      const size_t colon = o.rfind(':');
+      if (o.rfind("serve@" + host + ":", 0) != 0 || colon == std::string::npos) continue;
+      const pid_t pid = static_cast<pid_t>(std::atoll(o.c_str() + colon + 1));
+      if (pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) orphans.push_back({st.int64(0), o});
+    }
+  }
+  for (auto& [id, o] : orphans) {
+    sql::Stmt st(db, "UPDATE jobs SET state = 'failed', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, "
+                     "error = 'the server stopped while the job was running; submit it again', "
+                     "log = log || ? WHERE id = ? AND state = 'running' AND coalesce(lease_owner, '') = ?");
+    st.bind(1, now_iso8601()).bind(2, "the server stopped while the job was running\n").bind(3, id).bind(4, o).run();
+  }
 }
 
 std::shared_ptr<JobQueue::Live> JobQueue::claim(Store& store) {
-  // A read first: idle workers poll, and a read never waits for the store's writer.
-  {
-    sql::Stmt any(store.db(), "SELECT 1 FROM jobs WHERE state = 'queued' LIMIT 1");
-    if (!any.step()) return nullptr;
-  }
-  // Atomic in the store, so several servers (or machines, on a shared backend) never take the same job.
-  sql::Stmt st(store.db(),
-               "UPDATE jobs SET state = 'running', started_at = ? WHERE id = "
-               "(SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1) AND state = 'queued' "
-               "RETURNING id, kind, params");
-  st.bind(1, now_iso8601());
-  if (!st.step()) return nullptr;
+  // Under a lease (job_rows.h), so several servers and workers on a shared store never run the same job.
+  std::optional<ClaimedJob> c = claim_job(store.db(), owner_, {kind_names(), ""}, lease_);
+  if (!c) return nullptr;
   auto live = std::make_shared<Live>();
-  live->id = st.int64(0);
-  live->kind = st.text(1);
-  live->params = json::parse(st.text(2), nullptr, false);
-  while (st.step()) {
-  }
+  live->id = c->id;
+  live->kind = c->kind;
+  live->params = c->params;
+  live->claim = *c;
+  live->beat_at = std::chrono::steady_clock::now();
   live_[live->id] = live;
   return live;
 }
@@ -374,16 +405,12 @@ void JobQueue::run(const std::shared_ptr<Live>& live, Store& book) {
     progress = live->progress;
   }
   // The stored row is final before subscribers hear of it, so a late reader finds the same state.
+  // Only while this server still holds the job's lease: a job another process took over keeps its row.
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
-      sql::Stmt st(book.db(),
-                   "UPDATE jobs SET state = ?, progress = ?, log = ?, result = ?, error = ?, finished_at = ? WHERE id = ?");
-      st.bind(1, job_state_name(final)).bind(2, progress).bind(3, log);
-      if (result.is_null()) st.bind_null(4);
-      else st.bind(4, result.dump());
-      if (error.empty()) st.bind_null(5);
-      else st.bind(5, error);
-      st.bind(6, now_iso8601()).bind(7, live->id).run();
+      if (!finish_job(book.db(), live->claim, owner_, final, result, error, log, progress))
+        std::fprintf(stderr, "mote serve: job %lld: the lease was lost; another worker records it\n",
+                     static_cast<long long>(live->id));
       break;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "mote serve: cannot record job %lld: %s\n", static_cast<long long>(live->id), e.what());
@@ -425,8 +452,17 @@ bool JobQueue::poll_events(int64_t id, size_t* next_line, double* last_progress,
   stored = get(id);
   if (!stored) return false;
   if (!job_state_final(stored->state)) {
-    // Queued (or just claimed): nothing to send yet.
+    // Queued, or running in another process (a worker): what its heartbeats stored so far.
     if (!live) std::this_thread::sleep_for(std::min(wait, std::chrono::milliseconds(200)));
+    if (stored->state == JobState::Running && !live) {
+      auto lines = split_lines(stored->log);
+      for (; *next_line < lines.size(); ++*next_line)
+        out->push_back({JobEvent::Log, lines[*next_line], 0, JobState::Running, *next_line});
+      if (stored->progress != *last_progress) {
+        *last_progress = stored->progress;
+        out->push_back({JobEvent::Progress, "", stored->progress, JobState::Running, 0});
+      }
+    }
     return true;
   }
   auto lines = split_lines(stored->log);

@@ -1,5 +1,6 @@
-// The job queue: long work (features, later train/test/deploy/profile) runs on worker threads, one per
-// core, with its state, progress and log kept in the store's `jobs` table so it survives the server.
+// The job queue: long work (features, train, test, deploy, profile, tune) runs on worker threads, one per
+// core, with its state, progress and log kept in the store's `jobs` table so it survives the server. The
+// threads claim jobs under leases (job_rows.h), so `mote worker` processes on other machines share the queue.
 #pragma once
 
 #include <atomic>
@@ -17,6 +18,11 @@
 #include "store/project.h"
 
 namespace mote::serve {
+
+struct LeasePolicy {
+  int64_t lease_ms = 30000;  // a claim or heartbeat holds the job this long (heartbeats every third of it)
+  int max_attempts = 3;      // a job whose lease expired this many times fails instead of being claimed again
+};
 
 enum class JobState { Queued, Running, Done, Failed, Cancelled };
 const char* job_state_name(JobState s);
@@ -104,11 +110,14 @@ class JobQueue {
   struct Live;
   class Context;
   void work_loop();
+  void fail_orphaned_jobs();
   std::shared_ptr<Live> claim(Store& store);
   void run(const std::shared_ptr<Live>& live, Store& book);
   const JobKind* find_kind(const std::string& name) const;
 
   std::filesystem::path dir_;
+  std::string owner_;  // this server's name on the leases it holds
+  LeasePolicy lease_;
   std::vector<JobKind> kinds_;
   std::unique_ptr<Project> project_;  // submit/get/list/cancel, under mutex_
   std::mutex mutex_;

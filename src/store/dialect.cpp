@@ -31,6 +31,8 @@ bool followed_by_primary_key(std::string_view s, size_t i) {
 const std::pair<std::string_view, std::string_view> kNow[] = {
     {"strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"},
     {"datetime('now')", "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"},
+    // Milliseconds since the epoch, read when the statement runs (job leases compare against it).
+    {"CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)", "CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT)"},
 };
 
 }  // namespace

@@ -124,6 +124,22 @@ CREATE TABLE version_models(
   PRIMARY KEY(version, idx)
 );
 )sql",
+      // 7: job leases, so any number of processes (mote serve, mote worker on any machine) share the queue: the
+      //    holder and its deadline (milliseconds in the store's clock), the claims so far, a cancel asked of a
+      //    job another process runs, and the batch a job belongs to (a tuner run's candidates).
+      R"sql(
+ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+ALTER TABLE jobs ADD COLUMN lease_expires_at INTEGER;
+ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN batch TEXT NOT NULL DEFAULT '';
+CREATE INDEX jobs_batch ON jobs(batch, state);
+)sql",
+      // 8: a version keeps the dataset's labels and split as they were at saving ({"<sample id>": [label,
+      //    category]}); '' in versions saved before, which restore without touching labels.
+      R"sql(
+ALTER TABLE versions ADD COLUMN labels TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return steps;
 }

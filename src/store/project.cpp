@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <cstdlib>
 #include <mutex>
 
 #include "core/crypto.h"
@@ -27,6 +28,9 @@ Project::Project(fs::path dir, nlohmann::json config, std::string location, std:
 void Project::set_store_override(const std::string& location) {
   std::lock_guard<std::mutex> lk(g_override_mutex);
   g_store_override = location;
+  // Children (mote tune, tune-candidate, started by jobs) open the same store.
+  if (location.empty()) unsetenv("MOTE_DB");
+  else setenv("MOTE_DB", location.c_str(), 1);
 }
 
 std::string Project::locate_store(const fs::path& dir, const nlohmann::json& config) {
@@ -34,6 +38,7 @@ std::string Project::locate_store(const fs::path& dir, const nlohmann::json& con
     std::lock_guard<std::mutex> lk(g_override_mutex);
     if (!g_store_override.empty()) return g_store_override;
   }
+  if (const char* env = std::getenv("MOTE_DB"); env && *env) return env;
   if (config.contains("store") && config["store"].is_string() && !config["store"].get<std::string>().empty()) {
     std::string s = config["store"].get<std::string>();
     if (sql::is_postgres_url(s) || fs::path(s).is_absolute()) return s;

@@ -24,7 +24,8 @@ class Project {
   Store& store() { return *store_; }
   // The store's location as opened: a SQLite file path or a postgres:// URL.
   const std::string& store_location() const { return location_; }
-  // Where DIR's store lives: the process's override, else mote.json's "store" (relative to DIR), else DIR/mote.db.
+  // Where DIR's store lives: the process's override (or $MOTE_DB, which the override sets for children), else
+  // mote.json's "store" (relative to DIR), else DIR/mote.db.
   static std::string locate_store(const std::filesystem::path& dir, const nlohmann::json& config);
   // Every project this process opens uses `location` as its store (`serve --db`, `worker --db`); "" = none.
   static void set_store_override(const std::string& location);

@@ -45,6 +45,34 @@ struct Job {
 void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulses, std::vector<Job>& jobs,
               const std::function<void(Job&)>& done) {
   std::mutex m;
+  auto candidate_args = [&](const Job& j) {
+    std::vector<std::string> a = {"--epochs", std::to_string(j.epochs), "--seed", std::to_string(o.seed), "--metric", o.metric,
+                                  "--target", o.target};
+    if (j.profile) a.push_back("--profile");
+    a.insert(a.end(), {"--folds", std::to_string(o.folds)});
+    if (j.all_folds) a.push_back("--all-folds");
+    if (!o.group_by.empty()) a.insert(a.end(), {"--group-by", o.group_by});
+    return a;
+  };
+  auto tidy_error = [](Job& j) {
+    if (j.result.contains("error")) {
+      std::string e = j.result["error"].get<std::string>();
+      while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
+      j.result["error"] = e.rfind("mote: ", 0) == 0 ? e.substr(6) : e;
+    }
+  };
+  if (o.runner) {  // elsewhere (mote worker processes); the same arguments, so the same results
+    std::vector<CandidateTask> tasks;
+    for (const Job& j : jobs) tasks.push_back({impulses[j.candidate], candidate_args(j)});
+    o.runner(tasks, [&](size_t k, json result) {
+      std::lock_guard<std::mutex> lock(m);
+      Job& j = jobs[k];
+      j.result = std::move(result);
+      tidy_error(j);
+      if (!g_interrupted || !j.result.contains("error")) done(j);
+    }, [] { return g_interrupted.load(); });
+    return;
+  }
   size_t next = 0;
   const fs::path tmp = fs::temp_directory_path() / ("mote-tune-" + std::to_string(::getpid()));
   fs::create_directories(tmp);
@@ -61,9 +89,9 @@ void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulse
       const fs::path err = tmp / ("candidate-" + std::to_string(k) + ".err");
       write_file_atomic(spec, impulses[j.candidate].dump());
       std::string cmd = shell_quote(o.mote_binary.string()) + " -C " + shell_quote(p.dir().string()) + " tune-candidate --impulse " +
-                        shell_quote(spec.string()) + " --epochs " + std::to_string(j.epochs) + " --seed " + std::to_string(o.seed) +
-                        " --metric " + shell_quote(o.metric) + " --target " + shell_quote(o.target) + (j.profile ? " --profile" : "") + " --folds " + std::to_string(o.folds) + (j.all_folds ? " --all-folds" : "") +
-                        (o.group_by.empty() ? "" : " --group-by " + shell_quote(o.group_by)) + " 2>" + shell_quote(err.string());
+                        shell_quote(spec.string());
+      for (const auto& a : candidate_args(j)) cmd += " " + shell_quote(a);
+      cmd += " 2>" + shell_quote(err.string());
       std::string out;
       if (FILE* f = ::popen(cmd.c_str(), "r")) {
         char buf[4096];
@@ -78,11 +106,7 @@ void run_jobs(Project& p, const TuneOptions& o, const std::vector<json>& impulse
       } else {
         j.result = {{"error", "cannot start " + o.mote_binary.string()}};
       }
-      if (j.result.contains("error")) {
-        std::string e = j.result["error"].get<std::string>();
-        while (!e.empty() && (e.back() == '\n' || e.back() == ' ')) e.pop_back();
-        j.result["error"] = e.rfind("mote: ", 0) == 0 ? e.substr(6) : e;
-      }
+      tidy_error(j);
       std::lock_guard<std::mutex> lock(m);
       if (!g_interrupted || !j.result.contains("error")) done(j);
     }
@@ -254,7 +278,9 @@ json run_tune(Project& p, const TuneOptions& o) {
   double best = -INFINITY;
   size_t evaluations = 0;
   Progress progress("tune", 0, o.quiet);
+  std::mutex record_m;  // with a runner, brackets run at once and record from several threads
   auto record = [&](Job& j) {
+    std::lock_guard<std::mutex> lock(record_m);
     json& r = results[j.candidate];
     json rung = j.result;
     rung["epochs"] = j.epochs;
@@ -279,7 +305,7 @@ json run_tune(Project& p, const TuneOptions& o) {
 
   // Brackets of up to 9: everyone at rung 0, the best third at rung 1, the best at rung 2. The project's
   // impulse (candidate 0) runs at full epochs in the first bracket, as the reference.
-  for (size_t start = 0; start < impulses.size() && !out_of_time(); start += 9) {
+  auto bracket = [&](size_t start) {
     std::vector<size_t> alive;
     for (size_t i = start; i < std::min(start + 9, impulses.size()); ++i) alive.push_back(i);
     for (size_t r = 0; r < rungs.size() && !alive.empty() && !out_of_time(); ++r) {
@@ -293,6 +319,13 @@ json run_tune(Project& p, const TuneOptions& o) {
       alive.resize(std::min(alive.size(), std::max<size_t>(1, alive.size() / 3)));
       if (r + 1 == rungs.size()) break;
     }
+  };
+  if (o.runner) {
+    std::vector<std::thread> brackets;
+    for (size_t start = 0; start < impulses.size(); start += 9) brackets.emplace_back(bracket, start);
+    for (auto& t : brackets) t.join();
+  } else {
+    for (size_t start = 0; start < impulses.size() && !out_of_time(); start += 9) bracket(start);
   }
 
   // Finalists: the best at full epochs, trained again (deterministic: the same model) and measured on QEMU.

@@ -7,12 +7,26 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "store/project.h"
 
 namespace mote::tune {
+
+// One evaluation the search needs: `mote tune-candidate --impulse FILE ARGS...` over `impulse`.
+struct CandidateTask {
+  nlohmann::json impulse;
+  std::vector<std::string> args;  // after --impulse FILE
+};
+// Runs tasks anywhere (mote worker processes: src/serve/tune_queue.h) and calls done(i, the child's JSON or
+// {error}) once per task; returns early, tasks left undone, when stop() turns true. With a runner the
+// search's brackets run at once (each bracket's rungs still in order), so many workers stay busy.
+using CandidateRunner = std::function<void(const std::vector<CandidateTask>& tasks,
+                                           const std::function<void(size_t, nlohmann::json)>& done,
+                                           const std::function<bool()>& stop)>;
 
 struct TuneOptions {
   std::string target = "cortex-m4";
@@ -28,6 +42,7 @@ struct TuneOptions {
   int workers = 2;
   bool quiet = false;
   std::filesystem::path mote_binary;  // runs `mote tune-candidate` for each candidate
+  CandidateRunner runner;  // empty: `workers` local processes, as always
 };
 
 // Runs a search and stores it; returns show_tune(p, run).

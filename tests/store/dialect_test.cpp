@@ -30,6 +30,8 @@ TEST(Dialect, FunctionsAndTheClock) {
   EXPECT_EQ(postgres_sql("VALUES(?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"),
             "VALUES($1, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))");
   EXPECT_EQ(postgres_sql("VALUES(datetime('now'))"), "VALUES(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'))");
+  EXPECT_EQ(postgres_sql("SELECT CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) + ?"),
+            "SELECT CAST(extract(epoch FROM clock_timestamp()) * 1000 AS BIGINT) + $1");
   // A word that merely contains a type's name is left alone.
   EXPECT_EQ(postgres_sql("SELECT real_time, instruction FROM t"), "SELECT real_time, instruction FROM t");
 }
