@@ -187,5 +187,16 @@ Status image_s8(const ImageConfig& cfg, const uint8_t* in, size_t in_len, int8_t
   return run(cfg, in, in_len, out, out_len);
 }
 
+Status image_scale_f32(const float* pixels, size_t n, float* out) {
+  if (pixels == 0 || out == 0) return MOTE_ERR_ARG;
+  for (size_t i = 0; i < n; ++i) {
+    const float v = pixels[i];
+    // NaN and values below 0.5 are 0; rounding half up is exact for the whole numbers a camera gives.
+    const uint32_t b = v >= 254.5f ? 255u : v >= 0.5f ? static_cast<uint32_t>(v + 0.5f) : 0u;
+    put(out + i, b);
+  }
+  return MOTE_OK;
+}
+
 }  // namespace dsp
 }  // namespace mote

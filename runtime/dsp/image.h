@@ -56,6 +56,11 @@ Status image_f32(const ImageConfig& cfg, const uint8_t* in, size_t in_len, float
 Status image_s8(const ImageConfig& cfg, const uint8_t* in, size_t in_len, int8_t* out, size_t out_len,
                 void* scratch, size_t scratch_bytes);
 
+// A frame already at the impulse's size and colour (what a deployed image impulse takes: the camera driver
+// resizes, e.g. with image_s8/image_f32 above), n pixel values as floats 0..255, HWC: each rounded and
+// clamped to a byte, then scaled as image_f32 scales (v / 255.0f). out may be pixels (in place).
+Status image_scale_f32(const float* pixels, size_t n, float* out);
+
 }  // namespace dsp
 }  // namespace mote
 

@@ -1,6 +1,7 @@
 #include "deploy/impulse_codegen.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -68,8 +69,6 @@ DeployableImpulse load_deployable(Project& p) {
 DeployableImpulse make_deployable(Project& p, const ImpulseSpec& spec, const std::vector<learn::TrainedBlock>& models) {
   DeployableImpulse d;
   d.impulse = std::make_unique<Impulse>(spec, impulse_axes(p, spec));
-  if (spec.input.type != InputType::TimeSeries)
-    throw error_at("impulse.input.type", "only time-series impulses can be deployed so far; image input is not wired to the device yet");
   const learn::TrainedBlock* nn = nullptr;
   for (const auto& b : models) {
     const BlockSpec* bs = nullptr;
@@ -119,11 +118,17 @@ DeployableImpulse make_deployable(Project& p, const ImpulseSpec& spec, const std
   return d;
 }
 
+DeviceWindow device_window(const Impulse& imp) {
+  const auto& in = imp.spec().input;
+  if (in.type == InputType::Image) return {size_t{in.width} * in.height, in.color == "rgb" ? size_t{3} : size_t{1}};
+  return {in.window_frames(), imp.axes()};
+}
+
 WindowResult run_host(const DeployableImpulse& d, const float* window) {
   WindowResult r;
-  const auto& in = d.impulse->spec().input;
+  const DeviceWindow dw = device_window(*d.impulse);
   r.features.resize(d.impulse->width());
-  d.impulse->run({window, in.window_frames(), d.impulse->axes(), nullptr}, r.features.data());
+  d.impulse->run({window, dw.frames, dw.axes, nullptr}, r.features.data());
   if (d.has_nn && d.trees) {
     const auto x = pick(r.features, d.nn_cols);
     r.nn_output = learn::trees::predict_int8(*d.trees, *d.tree_tables, x.data());
@@ -143,7 +148,20 @@ TestWindows testing_windows(Project& p, const DeployableImpulse& d, size_t n) {
   f.category = Category::Testing;
   auto samples = p.store().list(f, true);
   TestWindows tw;
-  tw.values = d.impulse->spec().input.window_frames() * d.impulse->axes();
+  tw.values = device_window(*d.impulse).values();
+  if (d.impulse->spec().input.type == InputType::Image) {
+    // One frame per image: the host's resize of it, as the device's camera driver hands it over (pixels 0..255).
+    std::vector<float> feat(d.impulse->width());
+    for (const auto& s : samples) {
+      if (tw.count >= n) break;
+      d.impulse->run({nullptr, 0, 0, &s}, feat.data());
+      for (float v : feat) tw.data.push_back(std::round(v * 255.0f));
+      tw.labels.push_back(s.label);
+      ++tw.count;
+    }
+    if (tw.count == 0) throw Error("the testing set has no images; import or split testing data (mote samples split)");
+    return tw;
+  }
   std::vector<Windows> ws;
   for (const auto& s : samples) ws.push_back(make_windows(s, d.impulse->spec().input));
   for (size_t k = 0; tw.count < n; ++k) {
@@ -164,8 +182,9 @@ TestWindows testing_windows(Project& p, const DeployableImpulse& d, size_t n) {
 GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   GeneratedImpulse g;
   const Impulse& imp = *d.impulse;
-  const auto& in = imp.spec().input;
-  const size_t frames = in.window_frames(), axes = imp.axes(), window = frames * axes;
+  const bool image = imp.spec().input.type == InputType::Image;
+  const DeviceWindow dw = device_window(imp);
+  const size_t frames = dw.frames, axes = dw.axes, window = dw.values();
   compile::GeneratedModel model;
   if (d.has_nn && d.trees) {
     const auto form = d.tree_form == "tables" ? learn::trees::TreeForm::Tables
@@ -197,7 +216,7 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
     DeviceBlockCode c = imp.blocks()[i]->device_code(prefix);
     if (std::find(includes.begin(), includes.end(), c.include) == includes.end()) includes.push_back(c.include);
     const auto& cols = imp.block_axes(i);
-    const bool gather = cols.size() != axes;
+    const bool gather = !image && cols.size() != axes;
     const size_t gather_bytes = gather ? frames * cols.size() * sizeof(float) : 0;
     const size_t block_scratch = (c.scratch_bytes + 7) / 8 * 8;
     scratch = std::max(scratch, gather_bytes + block_scratch);
@@ -229,10 +248,12 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   for (const auto& h : includes) src << "#include \"" << h << "\"\n";
   if (d.has_nn) src << "#include \"mote_model.h\"\n";
   src << "\nnamespace {\n\n" << defs.str() << "\n// Static buffers: the largest block's scratch, one window, the features.\n"
-      << "alignas(8) unsigned char g_scratch[" << scratch << "];\nfloat g_window[" << window << "];\nfloat g_features[" << imp.width() << "];\n\n"
+      << "alignas(8) unsigned char g_scratch[" << scratch << "];\n"
+      << (image ? "float g_features[" + std::to_string(imp.width()) + "];\n// An image's frame is scaled in place: one buffer.\nfloat* const g_window = g_features;\n\n"
+                : "float g_window[" + std::to_string(window) + "];\nfloat g_features[" + std::to_string(imp.width()) + "];\n\n")
       << "mote::Status run_dsp(const float* window, float* features) {\n  mote::Status st = mote::MOTE_OK;\n"
       << body.str() << "  return st;\n}\n\n";
-  g.glue_ram_bytes = scratch + window * 4 + imp.width() * 4;  // + window * 4 with continuous mode
+  g.glue_ram_bytes = scratch + (image ? 0 : window * 4) + imp.width() * 4;  // + window * 4 with continuous mode
   std::string nn_select = "0";
   if (d.has_nn) {
     const auto m = column_map(d.nn_cols);
@@ -280,7 +301,7 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
     src << "    0, 0, 1.0f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.0f, 0,\n";
   if (d.has_anomaly) src << "    &kKmeans, " << c_float(d.anomaly.threshold) << "};\n";
   else src << "    0, 0.0f};\n";
-  src << "// run_impulse_continuous's sliding window; dropped by --gc-sections when unused.\nfloat kImpulseSlide[" << window
+  src << "// run_impulse_continuous's sliding window; dropped by --gc-sections when unused.\nfloat kImpulseSlide[" << (image ? 1 : window)
       << "];\n\n}  // namespace mote\n";
   g.files["mote_impulse.cpp"] = src.str();
   // run_impulse calls quantize_s8 and the k-means scorer whatever the impulse holds (unused code is not linked).

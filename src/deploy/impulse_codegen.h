@@ -51,6 +51,14 @@ struct WindowResult {
 };
 WindowResult run_host(const DeployableImpulse& d, const float* window);
 
+// One window as the device takes it: frames x axes floats, frame-major. An image impulse's is one frame at
+// its width x height, channels of its colour, pixels 0..255 (the camera driver resizes; docs/deploy.md).
+struct DeviceWindow {
+  size_t frames = 0, axes = 0;
+  size_t values() const { return frames * axes; }
+};
+DeviceWindow device_window(const Impulse& imp);
+
 // Up to n windows of the testing set (the first window of each sample, then the next, ...), frame-major.
 struct TestWindows {
   size_t count = 0, values = 0;      // values per window = frames x axes

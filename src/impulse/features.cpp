@@ -44,7 +44,7 @@ void Impulse::run(const BlockInput& window, float* out) const {
   for (size_t i = 0; i < blocks_.size(); ++i) {
     BlockInput in = window;
     const auto& cols = block_axes_[i];
-    if (window.window && cols.size() != window.axes) {
+    if (window.window && spec_.input.type == InputType::TimeSeries && cols.size() != window.axes) {
       // The block reads a subset of the axes: hand it just those, still frame-major.
       picked.resize(window.frames * cols.size());
       for (size_t f = 0; f < window.frames; ++f)

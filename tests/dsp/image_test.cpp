@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -137,4 +138,23 @@ TEST(ImageBlock, FitLongestPadsWithBlack) {
   ASSERT_EQ(image_s8(cfg, in.data(), in.size(), out.data(), out.size(), nullptr, 0), MOTE_OK);
   for (int y = 0; y < 4; ++y)
     for (int x = 0; x < 4; ++x) EXPECT_EQ(out[y * 4 + x], y == 1 ? 127 : -128) << x << "," << y;
+}
+
+TEST(ImageBlock, ScaleOfAFrameAtTheImpulseSizeEqualsTheResizeAtThatSize) {
+  // A frame already at the output size: image_scale_f32 over its bytes as floats gives image_f32's floats bit
+  // for bit (the device path of an image impulse), in place too; out-of-range values clamp, NaN is 0.
+  ImageConfig cfg{5, 4, IMAGE_COLOR_RGB, 5, 4, IMAGE_COLOR_RGB, IMAGE_RESIZE_SQUASH, IMAGE_INTERP_BILINEAR};
+  std::vector<uint8_t> in(5 * 4 * 3);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint8_t>((i * 37 + 11) % 256);
+  std::vector<float> want(in.size()), got(in.size()), pixels(in.begin(), in.end());
+  ASSERT_EQ(image_f32(cfg, in.data(), in.size(), want.data(), want.size(), nullptr, 0), MOTE_OK);
+  ASSERT_EQ(image_scale_f32(pixels.data(), pixels.size(), got.data()), MOTE_OK);
+  for (size_t i = 0; i < in.size(); ++i) EXPECT_EQ(std::memcmp(&got[i], &want[i], sizeof(float)), 0) << i;
+  ASSERT_EQ(image_scale_f32(pixels.data(), pixels.size(), pixels.data()), MOTE_OK);
+  EXPECT_EQ(std::memcmp(pixels.data(), want.data(), want.size() * sizeof(float)), 0);
+  std::vector<float> odd = {-3.0f, 0.49f, 0.5f, 254.4f, 254.6f, 1e9f, std::nanf("")}, o(odd.size());
+  ASSERT_EQ(image_scale_f32(odd.data(), odd.size(), o.data()), MOTE_OK);
+  const std::vector<float> expect = {0.0f, 0.0f, 1 / 255.0f, 254 / 255.0f, 1.0f, 1.0f, 0.0f};
+  for (size_t i = 0; i < odd.size(); ++i) EXPECT_EQ(o[i], expect[i]) << i;
+  EXPECT_EQ(image_scale_f32(nullptr, 1, o.data()), MOTE_ERR_ARG);
 }

@@ -18,7 +18,18 @@ class ImageBlock : public DspBlock {
   }
   size_t scratch_bytes() const override { return 0; }  // dsp::image_scratch_bytes is 0 for every config
   size_t flash_bytes() const override { return 0; }    // integer arithmetic, no tables
+  // On the device the frame comes at the impulse's size and colour (the camera driver resizes): the block
+  // scales its pixels, in place in the glue's one buffer.
+  DeviceBlockCode device_code(const std::string&) const override {
+    return {"dsp/image.h", "", "st = mote::dsp::image_scale_f32(in, out_len, out);", 0};
+  }
   void run(const BlockInput& input, float* out) const override {
+    if (!input.image) {  // a device window: pixels at the output size, as floats (deploy's parity reference)
+      if (input.frames * input.axes != output_size()) throw error_at("image block", "a frame of " + std::to_string(output_size()) + " pixel values is needed");
+      Status st = dsp::image_scale_f32(input.window, output_size(), out);
+      if (st != MOTE_OK) throw error_at("image block", std::string("runtime error: ") + status_string(st));
+      return;
+    }
     const Sample& img = *input.image;
     if (img.width > 65535 || img.height > 65535) throw error_at(img.name, "image is larger than 65535 pixels a side");
     dsp::ImageConfig cfg{};
