@@ -95,12 +95,18 @@ void register_version(CLI::App& app, Context& ctx) {
       std::printf("  %-42s  %14s  %14s\n", r["path"].get<std::string>().c_str(), cell(r["a"]).c_str(), cell(r["b"]).c_str());
   }; });
 
-  auto* restore = cmd->add_subcommand("restore", "Make NAME current: its impulse into mote.json, its models the current ones");
+  auto* restore = cmd->add_subcommand("restore", "Make NAME current: its impulse into mote.json, its models the current ones, its samples' labels and split");
   restore->add_option("NAME", name, "The version")->required();
   restore->callback([&ctx] { ctx.run = [&ctx] {
     Project p = ctx.open_project();
-    learn::restore_version(p, name);
+    const auto r = learn::restore_version(p, name);
     std::printf("restored version '%s': mote.json holds its impulse and its models are current (mote test evaluates them)\n", name.c_str());
+    if (r["labels"].is_object())
+      std::printf("labels and split as saved: %d samples changed back, %d unchanged, %d added since kept theirs, %d deleted since\n",
+                  r["labels"]["restored"].get<int>(), r["labels"]["unchanged"].get<int>(), r["labels"]["added_since"].get<int>(),
+                  r["labels"]["deleted_since"].get<int>());
+    else
+      std::printf("labels untouched: this version was saved before versions kept labels\n");
   }; });
 
   auto* remove = cmd->add_subcommand("delete", "Delete a version (the current impulse and models are untouched)");

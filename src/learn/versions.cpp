@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <tuple>
+#include <vector>
 
 #include "core/error.h"
 #include "core/files.h"
@@ -87,10 +89,11 @@ json matching_profiles(Project& p) {
 
 json load_version(Store& s, const std::string& name) {
   const int64_t id = version_id(s, name);
-  sql::Stmt st(s.db(), "SELECT name, impulse, created_at, metrics FROM versions WHERE id = ?");
+  sql::Stmt st(s.db(), "SELECT name, impulse, created_at, metrics, CASE WHEN labels = '' THEN 0 ELSE 1 END FROM versions WHERE id = ?");
   st.bind(1, id);
   st.step();
   json v = {{"name", st.text(0)}, {"impulse", json::parse(st.text(1))}, {"created_at", st.text(2)}, {"metrics", json::parse(st.text(3))}};
+  v["labels_kept"] = st.int64(4) != 0;  // restore gives the samples their labels and split back
   sql::Stmt m(s.db(), "SELECT block, type, created_at FROM version_models WHERE version = ? ORDER BY idx");
   m.bind(1, id);
   v["blocks"] = json::array();
@@ -147,8 +150,15 @@ json save_version(Project& p, const std::string& name) {
   metrics["impulse_hash"] = impulse.hash();
 
   sql::Transaction tx(p.store().db());
-  sql::Stmt ins(p.store().db(), "INSERT INTO versions(name, impulse, metrics, created_at) VALUES(?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
-  ins.bind(1, name).bind(2, p.config()["impulse"].dump()).bind(3, metrics.dump());
+  // The dataset's labels and split ({"<sample id>": [label, category]}), restored with the version (migration 8).
+  json labels = json::object();
+  {
+    sql::Stmt st(p.store().db(), "SELECT id, label, category FROM samples ORDER BY id");
+    while (st.step()) labels[std::to_string(st.int64(0))] = {st.text(1), st.text(2)};
+  }
+  sql::Stmt ins(p.store().db(),
+                "INSERT INTO versions(name, impulse, metrics, labels, created_at) VALUES(?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))");
+  ins.bind(1, name).bind(2, p.config()["impulse"].dump()).bind(3, metrics.dump()).bind(4, labels.dump());
   ins.run();
   const int64_t id = p.store().db().last_insert_id();
   for (size_t i = 0; i < models.size(); ++i) {
@@ -218,15 +228,43 @@ json compare_versions(Project& p, const std::string& a, const std::string& b) {
 
 json restore_version(Project& p, const std::string& name) {
   const int64_t id = version_id(p.store(), name);
-  json impulse;
+  json impulse, labels;
   {
-    sql::Stmt st(p.store().db(), "SELECT impulse FROM versions WHERE id = ?");
+    sql::Stmt st(p.store().db(), "SELECT impulse, labels FROM versions WHERE id = ?");
     st.bind(1, id);
     st.step();
     impulse = json::parse(st.text(0));
+    if (!st.text(1).empty()) labels = json::parse(st.text(1));
   }
   const json before = p.config();
   sql::Transaction tx(p.store().db());
+  // The labels and split of the samples the version knew, in the same transaction; samples added since keep
+  // theirs, samples deleted since stay deleted. A version saved before migration 8 kept none.
+  json relabelled = nullptr;
+  if (labels.is_object()) {
+    size_t changed = 0, same = 0, added = 0, present = 0;
+    std::vector<std::tuple<int64_t, std::string, std::string>> updates;
+    {
+      sql::Stmt st(p.store().db(), "SELECT id, label, category FROM samples");
+      while (st.step()) {
+        auto it = labels.find(std::to_string(st.int64(0)));
+        if (it == labels.end()) {
+          ++added;
+          continue;
+        }
+        ++present;
+        const std::string label = (*it)[0], category = (*it)[1];
+        if (label == st.text(1) && category == st.text(2)) ++same;
+        else updates.emplace_back(st.int64(0), label, category);
+      }
+    }
+    for (const auto& [sid, label, category] : updates) {
+      sql::Stmt up(p.store().db(), "UPDATE samples SET label = ?, category = ? WHERE id = ?");
+      up.bind(1, label).bind(2, category).bind(3, sid).run();
+      ++changed;
+    }
+    relabelled = {{"restored", changed}, {"unchanged", same}, {"added_since", added}, {"deleted_since", labels.size() - present}};
+  }
   sql::Stmt copy(p.store().db(),
                  "INSERT INTO models(block, type, features_hash, spec_hash, model, metrics, created_at) "
                  "SELECT block, type, features_hash, spec_hash, model, metrics, created_at FROM version_models "
@@ -243,7 +281,7 @@ json restore_version(Project& p, const std::string& name) {
     write_file_atomic(p.dir() / "mote.json", before.dump(2) + "\n");  // the old file back if the commit failed
     throw;
   }
-  return {{"name", name}, {"impulse", impulse}};
+  return {{"name", name}, {"impulse", impulse}, {"labels", relabelled}};
 }
 
 void delete_version(Project& p, const std::string& name) {

@@ -110,9 +110,38 @@ TEST_F(VersionsApi, SaveCompareRestoreTheImpulseAndItsModels) {
   EXPECT_EQ(c["impulse_changes"][0]["b"], 32);
   EXPECT_EQ(client->Get("/api/versions/compare?a=fft-64&b=nope")->status, 404);
 
-  // Restore: mote.json holds the version's impulse and its model is the current one, bit for bit.
+  // Labels and split changed after saving: one sample relabelled, one moved, one added (unlabelled).
+  int64_t relabelled = 0, moved = 0, added = 0;
+  std::string moved_from;
+  {
+    mote::Project p = mote::Project::open(proj);
+    auto all = p.store().list(mote::SampleFilter{});
+    ASSERT_GE(all.size(), 3u);
+    relabelled = all[0].id, moved = all[1].id;
+    moved_from = mote::category_name(all[1].category);
+    p.store().set_label(relabelled, "renamed");
+    p.store().set_category(moved, all[1].category == mote::Category::Testing ? mote::Category::Training : mote::Category::Testing);
+    mote::Sample extra = p.store().get(all[2].id);  // with its values
+    extra.values[0] += 0.5f;
+    extra.label = "";
+    extra.hash = mote::content_hash(extra);
+    added = p.store().insert(extra);
+  }
+
+  // Restore: mote.json holds the version's impulse and its model is the current one, bit for bit; the samples
+  // it knew have their labels and split back, the one added since keeps its own.
   auto r = client->Post("/api/versions/fft-64/restore", with_key(), "", "application/json");
   ASSERT_EQ(r->status, 200) << r->body;
+  const json restored = body(r);
+  EXPECT_EQ(restored["labels"]["restored"], 2) << restored["labels"].dump();
+  EXPECT_EQ(restored["labels"]["added_since"], 1);
+  EXPECT_EQ(restored["labels"]["deleted_since"], 0);
+  {
+    mote::Project p = mote::Project::open(proj);
+    EXPECT_NE(p.store().get(relabelled).label, "renamed");
+    EXPECT_EQ(mote::category_name(p.store().get(moved).category), moved_from);
+    EXPECT_EQ(p.store().get(added).label, "");
+  }
   {
     mote::Project p = mote::Project::open(proj);
     EXPECT_EQ(p.config()["impulse"]["dsp"][0]["params"]["fft_length"], 64);

@@ -97,9 +97,12 @@ export async function versionsPage(root: HTMLElement) {
   }
 
   async function restore(name: string) {
-    if (!confirm(`Restore version ${name}? The impulse in mote.json and the current models are replaced by the version's (save the current ones first to keep them).`)) return;
-    const r = await attempt(() => post(`/api/versions/${encodeURIComponent(name)}/restore`), `restored ${name}: its impulse and models are current`);
-    if (r) await load();
+    if (!confirm(`Restore version ${name}? The impulse in mote.json, the current models and the samples' labels and split are replaced by the version's (save the current ones first to keep them).`)) return;
+    const r = await attempt(() => post<any>(`/api/versions/${encodeURIComponent(name)}/restore`));
+    if (!r) return;
+    const l = r.labels;
+    toast(`restored ${name}: its impulse and models are current` + (l ? `; labels and split as saved (${l.restored} samples changed back${l.added_since ? `, ${l.added_since} added since kept theirs` : ''})` : '; labels untouched (saved before versions kept them)'));
+    await load();
   }
 
   async function remove(name: string) {
