@@ -1,6 +1,8 @@
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <thread>
 
 #include "cli/cli.h"
 #include "core/error.h"
@@ -14,6 +16,7 @@
 #include "impulse/projection.h"
 #include "ingest/split.h"
 #include "learn/pipeline.h"
+#include "serve/jobs.h"
 #include "serve/server.h"
 
 namespace fs = std::filesystem;
@@ -99,6 +102,19 @@ void register_demo(CLI::App& app, Context& ctx) {
                                             std::to_string(impulse.width()) + " features",
                                         xl, yl, series));
 
+    // The studio's feature explorer draws the last finished features job: run one (the features are cached
+    // above, so it only projects them), so the explorer opens drawn instead of asking for "Generate features".
+    int64_t features_job = 0;
+    {
+      serve::JobQueue jobs(dir, 1);
+      features_job = jobs.submit("features", nlohmann::json::object());
+      for (;;) {
+        auto j = jobs.get(features_job);
+        if (!j || serve::job_state_final(j->state)) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
+
     // Learning: train every block of the suggested impulse, then evaluate on the testing set.
     learn::TrainOptions topts;
     topts.quiet = true;
@@ -124,7 +140,7 @@ void register_demo(CLI::App& app, Context& ctx) {
       for (auto& c : counts) labels[c.label] = {{"training", c.training}, {"testing", c.testing}};
       print_json({{"dir", dir}, {"samples", samples.size()}, {"minutes", total_ms / 60000.0}, {"labels", labels},
                   {"impulse", impulse_to_json(impulse.spec())}, {"why", why}, {"features_per_window", impulse.width()},
-                  {"windows", fst.windows}, {"feature_explorer", plot}, {"train_seconds", trained.seconds},
+                  {"windows", fst.windows}, {"feature_explorer", plot}, {"features_job", features_job}, {"train_seconds", trained.seconds},
                   {"test", tested}, {"deploy", deploy_report}, {"device", device}});
     } else {
       std::printf("demo project: %s\n", dir.c_str());

@@ -1,9 +1,11 @@
-// The demo's feature explorer: the suggested impulse's features separate the generated gestures.
+// The demo's feature explorer: the suggested impulse's features separate the generated gestures; the studio's
+// explorer has a finished features job to draw from the start.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "serve/jobs.h"
 #include "support/test_support.h"
 
 using mote::test::run_mote;
@@ -41,4 +43,19 @@ TEST(DemoExplorer, GesturesSeparateInThePlottedProjection) {
     for (auto& [x, y] : pts) within += (x - cx) * (x - cx) + (y - cy) * (y - cy);
   }
   EXPECT_GT(between / within, 3.0) << "the gestures overlap in the feature explorer";
+}
+
+TEST(DemoExplorer, TheStudioHasAFeaturesJobToDraw) {
+  mote::test::TempDir dir;
+  auto demo = run_mote("demo " + (dir / "demo").string() + " --no-serve --no-profile --json");
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  json d = json::parse(demo.out);
+  ASSERT_GT(d["features_job"].get<int64_t>(), 0);
+  mote::serve::JobQueue jobs(dir / "demo", 1);
+  auto done = jobs.list(1, "features", mote::serve::JobState::Done);
+  ASSERT_EQ(done.size(), 1u) << "GET /api/features reads the last finished features job";
+  EXPECT_EQ(done[0].id, d["features_job"].get<int64_t>());
+  EXPECT_EQ(done[0].result["windows"], d["windows"]);
+  EXPECT_EQ(done[0].result["projection"]["points"].size(), d["windows"].get<size_t>());
+  EXPECT_EQ(done[0].result["computed"], 0) << "the demo's features were cached already";
 }

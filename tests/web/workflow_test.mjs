@@ -111,10 +111,14 @@ try {
   // 1. Feature explorer: generate features, then a lasso around the idle windows.
   phase('features and the lasso');
   await page.goto(link.replace(/\/\?token=.*/, '/#/features'));
+  // The demo ran a features job already (the explorer opens drawn); this one adds the unlabelled recordings.
+  await page.waitForFunction(() => Number(document.querySelector('#explorer canvas')?.dataset.points ?? 0) > 0);
   await page.click('#generate-features');
-  await page.waitForFunction(() => Number(document.querySelector('#explorer canvas')?.dataset.points ?? 0) > 0, null, { timeout: 120000 });
+  await page.waitForSelector('.job-status.done', { timeout: 120000 });
   const before = samples();
   const features = await (await page.request.get(link.replace(/\/\?token=.*/, '/api/features'))).json();
+  assert.ok(features.projection.points.some((p) => p.label === ''), 'the new job has the unlabelled windows');
+  await page.waitForFunction((n) => Number(document.querySelector('#explorer canvas')?.dataset.points ?? 0) === n, features.projection.points.length);
   await page.click('[data-tool="lasso"]');
   const canvas = await page.$('#explorer canvas');
   await canvas.scrollIntoViewIfNeeded();
