@@ -1,13 +1,15 @@
 #include "nn/avg_pool2d_s8.h"
 
+#include "nn/avg_pool2d_s8_mve.h"
 #include "nn/fixed_point.h"
+#include "nn/fully_connected_s8_mve.h"  // MOTE_NN_MVE_DENSE
 
 namespace mote {
 namespace nn {
 
 size_t avg_pool2d_s8_scratch_bytes(const PoolS8Params&) { return 0; }
 
-Status avg_pool2d_s8(const PoolS8Params& p, const int8_t* input, int8_t* output) {
+Status avg_pool2d_s8_ref(const PoolS8Params& p, const int8_t* input, int8_t* output) {
   MOTE_RETURN_IF_ERROR(check_pool(p, input, output));
   const int32_t c = p.input.c;
   for (int32_t oy = 0; oy < p.output.h; ++oy) {
@@ -31,6 +33,14 @@ Status avg_pool2d_s8(const PoolS8Params& p, const int8_t* input, int8_t* output)
     }
   }
   return MOTE_OK;
+}
+
+Status avg_pool2d_s8(const PoolS8Params& p, const int8_t* input, int8_t* output) {
+#if MOTE_NN_MVE_DENSE
+  return avg_pool2d_s8_mve(p, input, output);
+#else
+  return avg_pool2d_s8_ref(p, input, output);
+#endif
 }
 
 }  // namespace nn

@@ -18,7 +18,7 @@ static_assert(sizeof(kNames) / sizeof(kNames[0]) == kKernelCount, "every kernel 
 const char* kernel_name(Kernel k) { return k >= 0 && k < kKernelCount ? kNames[k] : "?"; }
 int kernel_path_count(Kernel k) { return k >= 0 && k < kKernelCount ? kPaths[k] : 0; }
 const char* path_name(Kernel k, int path) {
-  return path == 0 ? "ref" : path == 2 && (k == kConv2D || k == kDepthwiseConv2D || k == kMaxPool2D) ? "mve" : path == 2 ? "fast" : path == 3 ? "wide" : path == 4 ? "mve" : k == kSoftmax ? "table" : "dsp";
+  return path == 0 ? "ref" : path == 2 && (k == kConv2D || k == kDepthwiseConv2D || k == kMaxPool2D) ? "mve" : path == 2 ? "fast" : path == 3 ? "wide" : path == 4 || k == kAvgPool2D ? "mve" : k == kSoftmax ? "table" : "dsp";
 }
 
 // The table path's exp table, made once per parameter set as the code generator makes it once per model, so
@@ -84,7 +84,8 @@ Status run_case(const KernelCase& c, int path, int8_t* out, void* scratch, size_
       if (path == 2) return nn::max_pool2d_s8_mve(*c.pool, c.input, out);
       return dsp ? nn::max_pool2d_s8_dsp(*c.pool, c.input, out) : nn::max_pool2d_s8_ref(*c.pool, c.input, out);
     case kAvgPool2D:
-      return c.pool ? nn::avg_pool2d_s8(*c.pool, c.input, out) : MOTE_ERR_ARG;
+      if (!c.pool) return MOTE_ERR_ARG;
+      return path == 1 ? nn::avg_pool2d_s8_mve(*c.pool, c.input, out) : nn::avg_pool2d_s8_ref(*c.pool, c.input, out);
     case kAdd:
       return c.add ? nn::add_s8(*c.add, c.input, c.input2, out) : MOTE_ERR_ARG;
     case kSoftmax:

@@ -8,6 +8,7 @@
 
 #include "nn/add_s8.h"
 #include "nn/avg_pool2d_s8.h"
+#include "nn/avg_pool2d_s8_mve.h"
 #include "nn/conv2d_s8.h"
 #include "nn/conv2d_s8_mve.h"
 #include "nn/depthwise_conv2d_s8.h"
@@ -30,7 +31,7 @@ namespace nntest {
   X(Conv2D, "conv2d", 3)                    \
   X(DepthwiseConv2D, "depthwise_conv2d", 3) \
   X(MaxPool2D, "max_pool2d", 3)             \
-  X(AvgPool2D, "avg_pool2d", 1)             \
+  X(AvgPool2D, "avg_pool2d", 2)             \
   X(Add, "add", 1)                          \
   X(Softmax, "softmax", 2)                  \
   X(Quantize, "quantize", 1)               \
@@ -81,8 +82,8 @@ const char* kernel_name(Kernel k);
 // (fully_connected_s8_fast where the layer fits, else the dsp path) and a fourth, 3 = "wide"
 // (fully_connected_s8_wide where the layer fits, else the dsp path) and a fifth, 4 = "mve" (fully_connected_s8_mve,
 // Helium on the M55 and plain C elsewhere, where the layer fits, else the dsp path); conv2d, depthwise_conv2d and
-// max_pool2d a third, 2 = "mve" (conv2d_s8_mve, depthwise_conv2d_s8_mve, max_pool2d_s8_mve, likewise); the others
-// one: 0 = "ref".
+// max_pool2d a third, 2 = "mve" (conv2d_s8_mve, depthwise_conv2d_s8_mve, max_pool2d_s8_mve, likewise); avg_pool2d
+// two: 0 = "ref", 1 = "mve" (avg_pool2d_s8_mve, likewise); the others one: 0 = "ref".
 int kernel_path_count(Kernel k);
 const char* path_name(Kernel k, int path);
 // Scratch the case needs on any path.
