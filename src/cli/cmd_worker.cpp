@@ -1,12 +1,15 @@
 // `mote worker`: claim and run the project's queued jobs (features, train, test, deploy, profile, tune,
 // tune-candidate) from its store, on this machine or another one sharing a PostgreSQL store (src/serve/worker.h).
 #include <csignal>
+#include <cstdlib>
+#include <functional>
 #include <cstdio>
 #include <thread>
 
 #include "cli/cli.h"
 #include "core/error.h"
 #include "serve/worker.h"
+#include "store/postgres.h"
 
 namespace mote::cli {
 
@@ -21,7 +24,7 @@ void register_worker(CLI::App& app, Context& ctx) {
   static double lease_s = 30, poll_s = 0.5;
   static int attempts = 3;
   auto* cmd = app.add_subcommand("worker", "Claim and run queued jobs from the project's store (any number of workers, any machine)");
-  cmd->add_option("--db", db, "The store to take jobs from: postgres://... or a SQLite file (default: mote.json's)");
+  cmd->add_option("--db", db, "The store to take jobs from: postgres://... or a SQLite file (default: mote.json's); without -C DIR, a folder of the worker's own gets the project's settings from the store");
   cmd->add_option("--kinds", kinds, "Only these job kinds (default: every kind), e.g. --kinds tune-candidate,train")->delimiter(',');
   cmd->add_flag("--once", once, "Run one job (or none when the queue is empty), then exit");
   cmd->add_option("--lease", lease_s, "Seconds a job stays this worker's without a heartbeat (heartbeats every third)")
@@ -34,6 +37,14 @@ void register_worker(CLI::App& app, Context& ctx) {
       if (!db.empty()) Project::set_store_override(db);
       serve::WorkerOptions o;
       o.project = ctx.dir;
+      o.store = db;
+      if (!db.empty() && !std::filesystem::exists(ctx.dir / "mote.json")) {
+        // No project folder here: one of this worker's own, per store (its mote.json comes from the store).
+        const char* cache = std::getenv("XDG_CACHE_HOME");
+        const char* home = std::getenv("HOME");
+        std::filesystem::path base = cache && *cache ? cache : std::filesystem::path(home ? home : "/tmp") / ".cache";
+        o.project = base / "mote" / ("worker-" + std::to_string(std::hash<std::string>{}(db)));
+      }
       o.kinds = serve::checked_kinds(kinds);
       o.once = once;
       o.lease.lease_ms = static_cast<int64_t>(lease_s * 1000);
@@ -44,13 +55,10 @@ void register_worker(CLI::App& app, Context& ctx) {
           std::printf("%s\n", line.c_str());
           std::fflush(stdout);
         };
-      {
-        Project p = ctx.open_project();  // a clear error before waiting for jobs
-        if (!quiet) {
-          std::printf("mote worker: taking jobs from %s (stop with Ctrl-C: a running job goes back to the queue)\n",
-                      p.store().db().path().c_str());
-          std::fflush(stdout);
-        }
+      if (!quiet) {
+        std::printf("mote worker: taking jobs from %s (stop with Ctrl-C: a running job goes back to the queue)\n",
+                    db.empty() ? (ctx.dir / "mote.json").c_str() : sql::redact_postgres_url(db).c_str());
+        std::fflush(stdout);
       }
       // SIGTERM/SIGINT: stop claiming; the running job is cancelled and given back (or recorded, if it ends first).
       std::signal(SIGINT, [](int) { g_stop = true; });

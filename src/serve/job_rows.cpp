@@ -144,6 +144,21 @@ bool release_job(sql::Db& db, const ClaimedJob& j, const std::string& owner, con
   return db.changes() == 1;
 }
 
+void publish_project_config(sql::Db& db, const json& config) {
+  json c = config;
+  c.erase("store");
+  sql::Stmt st(db, "INSERT INTO settings(key, value) VALUES('mote.json', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  st.bind(1, c.dump()).run();
+}
+
+std::optional<json> published_project_config(sql::Db& db) {
+  sql::Stmt st(db, "SELECT value FROM settings WHERE key = 'mote.json'");
+  if (!st.step()) return std::nullopt;
+  json c = json::parse(st.text(0), nullptr, false);
+  if (!c.is_object()) return std::nullopt;
+  return c;
+}
+
 bool request_cancel(sql::Db& db, int64_t id) {
   sql::Stmt q(db,
               "UPDATE jobs SET state = 'cancelled', finished_at = ?, error = 'cancelled before it started' "

@@ -58,6 +58,12 @@ bool finish_job(sql::Db& db, const ClaimedJob& j, const std::string& owner, JobS
 // Gives the job back (the worker stops): queued again, this attempt not counted. False when the lease was lost.
 bool release_job(sql::Db& db, const ClaimedJob& j, const std::string& owner, const std::string& log);
 
+// The project's mote.json (its impulse and settings, without "store") kept in the store's settings, so a
+// `mote worker --db URL` on a machine without the project folder runs jobs with it. Written when jobs are
+// queued (JobQueue::submit, mote tune --distribute); read by the worker before each job.
+void publish_project_config(sql::Db& db, const nlohmann::json& config);
+std::optional<nlohmann::json> published_project_config(sql::Db& db);
+
 // Asks for a job to be cancelled wherever it runs: a queued one is cancelled at once, a running one's holder
 // sees it at its next heartbeat. False when the job is unknown.
 bool request_cancel(sql::Db& db, int64_t id);

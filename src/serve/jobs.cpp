@@ -253,6 +253,11 @@ int64_t JobQueue::submit(const std::string& kind, const json& params) {
     throw error_at("kind", "unknown job kind '" + kind + "'; known kinds: " + names);
   }
   std::lock_guard<std::mutex> lk(mutex_);
+  // mote.json as it is now (the API may have changed it), for workers on machines without the folder.
+  try {
+    publish_project_config(project_->store().db(), Project::open(dir_).config());
+  } catch (const Error&) {
+  }
   int64_t id = enqueue_job(project_->store().db(), kind, params);
   wake_.notify_all();
   return id;

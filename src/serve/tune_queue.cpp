@@ -56,6 +56,7 @@ tune::CandidateRunner queue_candidate_runner(const fs::path& project, const std:
   {
     // An earlier attempt of this search (its worker died): its candidates are nobody's now.
     sql::Db db(location, false);
+    publish_project_config(db, Project::open(project).config());
     sql::Stmt st(db, "SELECT id FROM jobs WHERE batch = ? AND state IN ('queued', 'running')");
     st.bind(1, batch);
     std::vector<int64_t> left;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "core/files.h"
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -199,8 +200,25 @@ JobOutcome run_claimed_job(const fs::path& project, const std::string& location,
   return final == JobState::Done ? JobOutcome::Done : final == JobState::Cancelled ? JobOutcome::Cancelled : JobOutcome::Failed;
 }
 
+namespace {
+
+// A worker without the project folder: mote.json from the store's published copy (the store is --db's).
+void refresh_config(const WorkerOptions& o, sql::Db& db) {
+  auto c = published_project_config(db);
+  if (!c) throw error_at(o.store, "holds no published project settings yet; queue a job from `mote serve` (or run the worker with -C DIR, the project folder)");
+  std::filesystem::create_directories(o.project / "out");
+  write_file_atomic(o.project / "mote.json", c->dump(2) + "\n");
+}
+
+}  // namespace
+
 WorkerStats run_worker(const WorkerOptions& o, const std::atomic<bool>& stop) {
   const ClaimFilter filter{checked_kinds(o.kinds), o.batch};
+  const bool own_folder = !o.store.empty() && !fs::exists(o.project / "mote.json");
+  if (own_folder) {
+    sql::Db db(o.store, false);
+    refresh_config(o, db);
+  }
   Project p = Project::open(o.project);
   const std::string location = p.store_location();
   const std::string owner = lease_owner("worker");
@@ -219,6 +237,7 @@ WorkerStats run_worker(const WorkerOptions& o, const std::atomic<bool>& stop) {
       continue;
     }
     try {
+      if (own_folder) refresh_config(o, p.store().db());
       switch (run_claimed_job(o.project, location, p.store().db(), *job, owner, o.lease, stop, o.echo)) {
         case JobOutcome::Done: ++stats.done; break;
         case JobOutcome::Failed: ++stats.failed; break;

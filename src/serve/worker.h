@@ -17,6 +17,9 @@ namespace mote::serve {
 
 struct WorkerOptions {
   std::filesystem::path project;   // the project folder (mote.json; its store, or the process's --db)
+  // With a store (--db) and no mote.json in `project`: `project` is a folder of this worker's own, whose
+  // mote.json is written from the store's published copy before each job (publish_project_config).
+  std::string store;
   std::vector<std::string> kinds;  // kinds to run; empty: every kind (job_kinds())
   std::string batch;               // only this batch's jobs; "" = any
   bool once = false;               // one job (or none), then return

@@ -259,6 +259,44 @@ TEST_P(Workers, SigtermGivesTheRunningJobBack) {
   EXPECT_EQ(c->id, id);
 }
 
+TEST_P(Workers, AWorkerWithOnlyTheStoreTakesTheProjectSettingsFromIt) {
+  {
+    Project p = Project::open(proj_);
+    MotionOptions mo;
+    mo.recordings_per_class = 2;
+    mo.recording_s = 4;
+    mo.anomalies = 0;
+    sql::Transaction tx(p.store().db());
+    for (auto& s : generate_motion(mo)) p.store().insert(s);
+    tx.commit();
+    (void)load_impulse(p);
+  }
+  const std::filesystem::path elsewhere = dir_ / "another-machine";
+  std::filesystem::create_directories(elsewhere);
+  const std::string run = "env XDG_CACHE_HOME=" + (dir_ / "cache").string() + " " + MOTE_BINARY + " -C " + elsewhere.string() +
+                          " worker --once --quiet --db '" + location_ + "'";
+  // Nothing published yet: a clear refusal.
+  int64_t id = 0;
+  {
+    sql::Db d = db();
+    id = enqueue_job(d, "features", json::object());
+  }
+  EXPECT_NE(std::system((run + " 2>" + (dir_ / "err").string()).c_str()), 0);
+  EXPECT_NE(test::read_text(dir_ / "err").find("no published project settings"), std::string::npos) << test::read_text(dir_ / "err");
+  {
+    Project p = Project::open(proj_);
+    publish_project_config(p.store().db(), p.config());
+  }
+  ASSERT_EQ(std::system(run.c_str()), 0);
+  json r = row(id, "state, result");
+  ASSERT_EQ(r["state"], "done") << r.dump();
+  Project p = Project::open(proj_);
+  ImpulseSpec spec = load_impulse(p);
+  EXPECT_EQ(json::parse(r["result"].get<std::string>())["impulse_hash"], Impulse(spec, impulse_axes(p, spec)).hash())
+      << "the worker ran the project's impulse";
+  EXPECT_FALSE(std::filesystem::exists(elsewhere / "mote.json")) << "the folder given is left alone";
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, Workers, ::testing::Values("Sqlite", "Postgres"),
                          [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
 
