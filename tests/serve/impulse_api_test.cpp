@@ -8,6 +8,7 @@
 
 #include "demo/motion.h"
 #include "impulse/features.h"
+#include "impulse/window.h"
 #include "serve_support.h"
 #include "store/sql.h"
 
@@ -198,4 +199,29 @@ TEST_F(ImpulseApi, PreviewErrorsNameTheField) {
   r = preview(audio, motion_id, 0);
   EXPECT_EQ(body(r)["valid"], false);
   EXPECT_NE(body(r)["error"].get<std::string>().find("has no sensor 'audio'"), std::string::npos) << r->body;
+}
+
+// GET /api/samples/{id}/windows (what the studio runs the wasm on): the saved impulse's windows of a sample, as
+// feature generation cuts them (make_windows), value for value; an image sample is refused naming the sample.
+TEST_F(ImpulseApi, SampleWindowsAreTheWindowsFeatureGenerationCuts) {
+  const json imp = motion_impulse();
+  auto put = client->Put("/api/impulse", with_key(), imp.dump(), "application/json");
+  ASSERT_EQ(put->status, 200) << put->body;
+  auto r = client->Get(("/api/samples/" + std::to_string(motion_id) + "/windows").c_str());
+  ASSERT_EQ(r->status, 200) << r->body;
+  json j = body(r);
+  mote::Project p = mote::Project::open(proj);
+  const mote::Windows w = mote::make_windows(p.store().get(motion_id), mote::parse_impulse(imp).input);
+  ASSERT_GT(w.count, 2u);
+  EXPECT_EQ(j["count"], w.count);
+  EXPECT_EQ(j["frames"], 125);
+  EXPECT_EQ(j["axes"], 3);
+  EXPECT_EQ(j["start_ms"], json(w.start_ms));
+  const std::vector<float> got = decode_f32(j["values_f32"]);
+  ASSERT_EQ(got.size(), w.data.size());
+  EXPECT_EQ(0, std::memcmp(got.data(), w.data.data(), got.size() * sizeof(float)));
+  auto img = client->Get(("/api/samples/" + std::to_string(image_id) + "/windows").c_str());
+  EXPECT_EQ(img->status, 400);
+  EXPECT_NE(body(img)["error"].get<std::string>().find("sample " + std::to_string(image_id)), std::string::npos) << img->body;
+  EXPECT_EQ(client->Get("/api/samples/999999/windows")->status, 404);
 }

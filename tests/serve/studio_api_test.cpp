@@ -271,7 +271,15 @@ TEST_F(StudioApiTest, DeployJobPackagesDownloadAsZip) {
   EXPECT_EQ(client->Get("/api/deploy/cpp/download")->status, 404);
   EXPECT_EQ(client->Get("/api/deploy/nope/download")->status, 404);
   json formats = body(client->Get("/api/deploy"))["formats"];
-  EXPECT_EQ(formats.size(), 5u);
+  EXPECT_EQ(formats.size(), 6u);  // cpp, arduino, firmware, wasm; tflite, onnx
+  // The browser's package before it is built: an answer saying so, and its files are 404 with what to do.
+  json wasm = body(client->Get("/api/deploy/wasm"));
+  EXPECT_EQ(wasm["built"], false);
+  EXPECT_TRUE(wasm["current_impulse_hash"].is_string()) << wasm.dump();
+  auto missing = client->Get("/api/deploy/wasm/files/mote_impulse.mjs");
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(body(missing)["error"].get<std::string>().find("\"format\":\"wasm\""), std::string::npos) << missing->body;
+  EXPECT_EQ(client->Get("/api/deploy/wasm/files/secret.txt")->status, 404);
   for (std::string f : {"cpp", "tflite"}) {
     json job = run_job("deploy", {{"format", f}});
     ASSERT_EQ(job["state"], "done") << job["error"];
