@@ -2,7 +2,8 @@
 // run under node by the package's own check.mjs, gives on every testing window the features, int8 outputs and
 // anomaly score of the host's int8 path (deploy::run_host, computed here in the test's process) bit for bit; a
 // second deploy of the same impulse comes from the cache with the same bytes; without emcc, one line saying what
-// to install and nothing written. Skipped with a message when emcc or node is missing.
+// to install and nothing written; an image impulse (a frame in, the image block scaling it) agrees too. Skipped
+// with a message when emcc or node is missing.
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -10,9 +11,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "deploy/impulse_codegen.h"
+#include "ingest/image.h"
 #include "store/project.h"
 #include "support/test_support.h"
 
@@ -125,3 +129,48 @@ TEST_F(WasmDeploy, WithoutEmccOneLineAndNothingWritten) {
 }
 
 }  // namespace
+
+// An image impulse (16x16 grayscale from 20x16 RGB PNGs, conv + dense): the wasm takes one frame at the impulse's
+// size, scales it in place like the device, and agrees with the host on every testing image.
+TEST_F(WasmDeploy, ImageImpulseBitIdenticalUnderNode) {
+  std::mt19937 rng(5);
+  for (const char* split : {"training", "testing"}) {
+    fs::create_directories(dir_ / split);
+    for (int i = 0; i < (split[1] == 'r' ? 16 : 4); ++i)
+      for (bool across : {true, false}) {
+        mote::Sample s;
+        s.kind = mote::SampleKind::Image;
+        s.width = 20, s.height = 16, s.channels = 3;
+        std::uniform_int_distribution<int> noise(0, 60), at(2, 12);
+        const int pos = at(rng);
+        for (uint32_t y = 0; y < s.height; ++y)
+          for (uint32_t x = 0; x < s.width; ++x) {
+            const int d = across ? static_cast<int>(y) - pos : static_cast<int>(x) - pos;
+            for (int ch = 0; ch < 3; ++ch) s.pixels.push_back(static_cast<uint8_t>(d >= 0 && d < 3 ? 200 : noise(rng)));
+          }
+        std::ofstream(dir_ / split / ((across ? "across." : "down.") + std::to_string(i) + ".png"), std::ios::binary) << mote::encode_png(s);
+      }
+  }
+  const fs::path p = dir_ / "bars", out = dir_ / "wasm";
+  ASSERT_EQ(run_mote("init " + p.string()).exit_code, 0);
+  ASSERT_EQ(run_mote("-C " + p.string() + " import " + (dir_ / "training").string()).exit_code, 0);
+  ASSERT_EQ(run_mote("-C " + p.string() + " import " + (dir_ / "testing").string() + " --category testing").exit_code, 0);
+  mote::test::write_text(dir_ / "impulse.json", R"({"input": {"type": "image", "width": 16, "height": 16, "color": "grayscale"},
+    "dsp": [{"name": "image", "type": "image", "params": {}}],
+    "learn": [{"name": "classifier", "type": "classifier", "dsp": ["image"], "params": {"epochs": 4,
+      "layers": [{"type": "conv2d", "filters": 4, "kernel": 3}, {"type": "global_avg_pool"}, {"type": "dense", "units": 8}]}}]})");
+  auto r = run_mote("-C " + p.string() + " impulse set " + (dir_ / "impulse.json").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_mote("-C " + p.string() + " train");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = run_mote("-C " + p.string() + " deploy --format wasm -o " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string glue = mote::test::read_text(out / "mote_impulse.mjs");
+  EXPECT_NE(glue.find(R"("frames":256)"), std::string::npos) << "one 16x16 frame";
+  EXPECT_NE(glue.find(R"("input":"image")"), std::string::npos);
+  ASSERT_EQ(std::system(("node " + (out / "check.mjs").string() + " > " + (dir_ / "check.txt").string()).c_str()), 0)
+      << mote::test::read_text(dir_ / "check.txt");
+  const std::string printed = mote::test::read_text(dir_ / "check.txt");
+  EXPECT_NE(printed.find("8 windows in"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("RESULT ok"), std::string::npos) << printed;
+}

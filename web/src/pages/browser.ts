@@ -10,7 +10,8 @@ import { microphone } from './microphone';
 
 export interface WasmResult { features: Float32Array; output: Int8Array; scores: Record<string, number>; anomaly: number | null; ready: boolean }
 export interface WasmImpulse {
-  impulse: { hash: string; frames: number; axes: number; frequency_hz: number; window_ms: number; stride_ms: number; labels: string[]; has_anomaly: boolean };
+  impulse: { hash: string; input: 'time-series' | 'image'; frames: number; axes: number; frequency_hz: number; window_ms: number; stride_ms: number;
+    width?: number; height?: number; color?: string; labels: string[]; has_anomaly: boolean };
   labels: string[];
   values: number;
   anomalyThreshold: number | null;
@@ -77,11 +78,14 @@ export async function browserCard(samples: SampleMeta[]): Promise<{ el: HTMLElem
     }
     const loadMs = performance.now() - t0;
     status.dataset.loaded = m.impulse.hash;
+    const input = m.impulse.input === 'image' ? `${m.impulse.width} × ${m.impulse.height} ${m.impulse.color} images`
+      : `${m.impulse.frames} frames × ${m.impulse.axes} axes at ${m.impulse.frequency_hz} Hz`;
     status.append(h('p', { class: 'muted', id: 'wasm-loaded' },
-      `Loaded in ${fixed(loadMs, 0)} ms: ${m.impulse.frames} frames × ${m.impulse.axes} axes at ${m.impulse.frequency_hz} Hz → ${m.labels.length} labels` +
+      `Loaded in ${fixed(loadMs, 0)} ms: ${input} → ${m.labels.length} labels` +
       (m.anomalyThreshold !== null ? `, anomaly threshold ${fixed(m.anomalyThreshold, 3)}` : '') + '.'));
-    body.append(checkCard(m), sampleCard(m, samples));
-    const audio = m.impulse.axes === 1 && m.impulse.frequency_hz >= 4000;
+    body.append(checkCard(m));
+    if (m.impulse.input !== 'image') body.append(sampleCard(m, samples));  // image samples: the check runs their frames
+    const audio = m.impulse.input !== 'image' && m.impulse.axes === 1 && m.impulse.frequency_hz >= 4000;
     if (audio) {
       const mic = microphone(m);
       stopMic = mic.stop;
