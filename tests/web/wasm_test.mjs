@@ -3,7 +3,7 @@
 // every testing window through the WebAssembly in Chromium; the test compares those numbers itself with the host's
 // (testing.json: deploy::run_host) bit for bit: features, int8 outputs, anomaly scores. A wave testing sample is
 // classified in the browser as wave, with the server asked only for its windows (no request per window). At
-// 1280x800 and 390x844, no horizontal overflow, no console errors. Then an audio project (MFE + classifier on
+// 1280x800 and 390x844, no horizontal overflow, every control reachable with Tab, no console errors. Then an audio project (MFE + classifier on
 // 16 kHz clips): its wasm is bit-identical too, and the microphone (Chromium's fake capture device) is classified
 // window by window in the browser. Skipped (77) without emcc.
 // Usage: node wasm_test.mjs MOTE_BIN OUT_DIR (run by tests/web/run).
@@ -100,6 +100,15 @@ try {
     assert.ok(sw <= w + 1, `${what}: the page is ${sw} px wide in a ${w} px window`);
   };
   const wasmCard = (page) => page.locator('section.card:has(#wasm-status)');
+  // Tab from the top of the page until `selector` has the focus: it is reachable by keyboard.
+  async function reachable(page, selector, presses = 120) {
+    await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+    for (let i = 0; i < presses; ++i) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    }
+    assert.fail(`${selector}: not reached in ${presses} Tab presses`);
+  }
 
   for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
     const tag = viewport.width < 600 ? '-phone' : '';
@@ -157,6 +166,7 @@ try {
     const server = await (await page.request.get(`${base}/api/samples/${wave.id}/classify`)).json();
     assert.equal(server.summary.classifier.label, 'wave', 'the server’s float model agrees');
     assert.ok(!(await page.$('#mic-start')), 'no microphone for an accelerometer project');
+    for (const control of ['#wasm-build', '#wasm-check-run', '#wasm-sample', '#wasm-sample-run']) await reachable(page, control);
     await page.waitForLoadState('networkidle');
     await noOverflow(page, `${viewport.width}px classify`);
     await wasmCard(page).screenshot({ path: join(outDir, `b1-live-wasm${tag}.png`) });
@@ -181,6 +191,7 @@ try {
   assert.match(await ap.textContent('#mic-status'), /listening at 16000 Hz: a 1000 ms window every 250 ms/);
   assert.match(await ap.textContent('#mic-now .live-label'), /^(low|high|noise)$/);
   await ap.waitForSelector('#mic-chart canvas');
+  await reachable(ap, '#mic-start');
   await wasmCard(ap).screenshot({ path: join(outDir, 'b2-live-mic.png') });
   await ap.click('#mic-start');
   assert.match(await ap.textContent('#mic-status'), /stopped after \d+ windows/);
