@@ -1,7 +1,8 @@
 // `mote deploy --format wasm` on the trained demo: emcc builds the runtime + generated impulse into a module that,
 // run under node by the package's own check.mjs, gives on every testing window the features, int8 outputs and
 // anomaly score of the host's int8 path (deploy::run_host, computed here in the test's process) bit for bit; a
-// second deploy of the same impulse comes from the cache with the same bytes; without emcc, one line saying what
+// continuous mode fills a window slice by slice and its first ready result is the single run's; a second deploy of
+// the same impulse comes from the cache with the same bytes; without emcc, one line saying what
 // to install and nothing written; an image impulse (a frame in, the image block scaling it) agrees too. Skipped
 // with a message when emcc or node is missing.
 #include <gtest/gtest.h>
@@ -104,6 +105,27 @@ TEST_F(WasmDeploy, DemoRunsBitIdenticalToTheHostUnderNode) {
   EXPECT_GE(tw.count, 100u);
   std::printf("wasm: %zu testing windows, %zu features, every int8 output and anomaly score equal to the host's (%.1f ms under node)\n",
               tw.count, features, nlohmann::json::parse(mote::test::read_text(dir_ / "wasm.json"))["ms"].get<double>());
+
+  // The module's continuous mode: a window fed in 5 slices is ready only at the last, and that first result is
+  // the single run's (features and int8 outputs); a reset starts over.
+  mote::test::write_text(out / "continuous.mjs", R"(import { readFileSync } from 'node:fs';
+import { loadImpulse } from './mote_impulse.mjs';
+const t = JSON.parse(readFileSync(new URL('testing.json', import.meta.url)));
+const data = new Float32Array(new Uint8Array(Buffer.from(t.windows_f32, 'base64')).buffer);
+const m = await loadImpulse();
+const w = data.subarray(0, t.values), one = m.classify(w);
+const slice = t.values / 5, ready = [];
+let last;
+for (let k = 0; k < 5; ++k) { last = m.continuous(w.subarray(k * slice, (k + 1) * slice), k === 0); ready.push(last.ready); }
+const same = last.features.every((v, i) => Object.is(v, one.features[i])) && last.output.every((v, i) => v === one.output[i]);
+const again = m.continuous(w.subarray(0, slice), true);
+console.log(JSON.stringify({ ready, same, reset_ready: again.ready }));
+)");
+  ASSERT_EQ(std::system(("node " + (out / "continuous.mjs").string() + " > " + (dir_ / "continuous.json").string()).c_str()), 0);
+  const auto cont = nlohmann::json::parse(mote::test::read_text(dir_ / "continuous.json"));
+  EXPECT_EQ(cont["ready"], nlohmann::json({false, false, false, false, true}));
+  EXPECT_TRUE(cont["same"].get<bool>()) << "the first ready result is the single run's";
+  EXPECT_FALSE(cont["reset_ready"].get<bool>());
 
   // The same impulse again: from the cache, the same module.
   r = run_mote("-C " + project.string() + " deploy --format wasm -o " + again.string() + " --json");
