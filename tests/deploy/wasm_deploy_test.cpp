@@ -1,6 +1,6 @@
 // `mote deploy --format wasm` on the trained demo: emcc builds the runtime + generated impulse into a module that,
 // run under node by the package's own check.mjs, gives on every testing window the features, int8 outputs and
-// anomaly score of the host's int8 path (deploy::run_host, computed here in the test's process) bit for bit; a
+// anomaly score of the host's int8 path (deploy::run_host, computed here in the test's process) bit for bit; its
 // continuous mode fills a window slice by slice and its first ready result is the single run's; a second deploy of
 // the same impulse comes from the cache with the same bytes; without emcc, one line saying what
 // to install and nothing written; an image impulse (a frame in, the image block scaling it) agrees too. Skipped
