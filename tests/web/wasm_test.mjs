@@ -170,6 +170,15 @@ try {
     await page.waitForLoadState('networkidle');
     await noOverflow(page, `${viewport.width}px classify`);
     await wasmCard(page).screenshot({ path: join(outDir, `b1-live-wasm${tag}.png`) });
+    if (!tag) {
+      // The Deployment page builds the same package (from the cache) and links to running it here.
+      await page.goto(`${base}/#/deploy`);
+      await page.check('input[name="deploy-format"][value="wasm"]');
+      await page.click('#start-deploy');
+      await page.click('#deploy-wasm-live');
+      await page.waitForSelector('#wasm-loaded');
+      assert.equal(await page.getAttribute('#wasm-status', 'data-loaded'), status.impulse_hash);
+    }
     await page.close();
   }
 

@@ -42,7 +42,8 @@ export async function deployPage(root: HTMLElement) {
         const r = full.result ?? {};
         clear(download, h('p', {},
           h('a', { href: r.download ?? `/api/deploy/${format}/download`, id: 'deploy-link', class: 'button primary', download: '' }, `Download ${format} package (.zip)`),
-          ' ', h('span', { class: 'muted' }, r.impulse_hash ? `impulse ${r.impulse_hash}` : r.file ?? '')));
+          ' ', h('span', { class: 'muted' }, r.impulse_hash ? `impulse ${r.impulse_hash}` : r.file ?? ''),
+          format === 'wasm' ? h('span', {}, ' · ', h('a', { href: '#/classify', id: 'deploy-wasm-live' }, 'run it in this browser (Live classification)')) : null));
         await listPackages();
       },
     });
