@@ -84,17 +84,34 @@ def run_cases(jobs, bench, work, reuse, parallel):
         return [r for r in ex.map(one, jobs) if r is not None]
 
 
-def fit(rows, names):
-    """Non-negative least squares of measured ~ terms . constants, each row divided by its measurement."""
+def fit(rows, names, measured=None):
+    """Non-negative least squares of measured ~ terms . constants, each row divided by its measurement
+    (`measured`: the whole measurement where a row's target is what is left of it)."""
     a = np.array([[r[0].get(n, 0.0) for n in names] for r in rows], dtype=float)
     b = np.array([r[1] for r in rows], dtype=float)
-    w = 1.0 / np.maximum(np.abs(b), 50.0)
+    w = 1.0 / np.maximum(np.abs(np.array(measured, dtype=float) if measured is not None else b), 50.0)
     scale = np.maximum(np.abs(a * w[:, None]).max(axis=0), 1e-12)
     x, _ = nnls(a * w[:, None] / scale, b * w)
     x = x / scale
     pred = a @ x
     rel = (pred - b) / np.maximum(np.abs(b), 1.0)
     return dict(zip(names, x)), rel
+
+
+def fit_in_two(rows, extra):
+    """The rows without `extra` terms fit first (the kernels and blocks as before); then the rest fit the
+    `extra` terms alone, the constants already fitted held: new cases (tree blocks) do not move the old ones."""
+    base = [r for r in rows if not any(extra(n) for n in r[0])]
+    names = sorted({n for t, _, _ in base for n in t})
+    consts, _ = fit(base, names)
+    rest = [r for r in rows if any(extra(n) for n in r[0])]
+    rest_names = sorted({n for t, _, _ in rest for n in t if n not in consts})
+    if rest:
+        left = [({n: v for n, v in t.items() if n in rest_names}, m - sum(consts.get(n, 0.0) * v for n, v in t.items()), k)
+                for t, m, k in rest]
+        more, _ = fit(left, rest_names, [m for _, m, _ in rest])
+        consts.update(more)
+    return consts
 
 
 def main():
@@ -119,16 +136,15 @@ def main():
         for stage in ("dsp", "nn", "anomaly"):
             terms = r["terms"][stage]
             if terms and (stage != "dsp" or r["terms"]["dsp"]) and (stage == "nn" or r["measured"][stage] > 0 or terms):
-                if stage == "anomaly" and len(terms) == 1:
-                    continue  # no anomaly block: the stage's empty timing only
+                if stage == "anomaly" and len(terms) == 1 and r["measured"]["anomaly"] <= 0:
+                    continue  # a model alone: no anomaly stage ran (an impulse's empty stage is timed: a row)
                 ins_rows.append((terms, float(r["measured"][stage]), r["name"] + "/" + stage))
-    ins_names = sorted({n for t, _, _ in ins_rows for n in t})
-    ins, ins_rel = fit(ins_rows, ins_names)
+    is_tree = lambda n: "tree" in n  # tree blocks' terms (tree_*, code_tree_*): fitted after everything else
+    ins = fit_in_two(ins_rows, is_tree)
 
     # Flash: code bytes beyond the exact ones.
     fl_rows = [(r["terms"]["flash"], float(r["measured"]["flash_bytes"] - r["terms"]["exact_flash"]), r["name"]) for r in results]
-    fl_names = sorted({n for t, _, _ in fl_rows for n in t})
-    fl, fl_rel_code = fit(fl_rows, fl_names)
+    fl = fit_in_two(fl_rows, is_tree)
 
     # Stack: RAM - exact bytes = the deepest kernel's or block's stack (relative to the empty harness, so it may be
     # negative). Each one's constant is the largest residual of the cases it is the deepest in: first the cases it
@@ -154,13 +170,17 @@ def main():
                 if k not in stack:
                     stack[k] = min(res for ks2, res, _, _ in group if k in ks2)
 
+    # DSP blocks and tree blocks are measured under run_impulse itself (stack_dsp_*, stack_tree_*).
+    def impulse_level(k):
+        return k.startswith("stack_dsp_") or k.startswith("stack_tree_")
+
     settle([g for g in resid if not g[2]])
-    settle([(ks, res, imp, r) for ks, res, imp, r in resid if imp and not r["terms"]["nn"]])
+    settle([(ks, res, imp, r) for ks, res, imp, r in resid if imp and all(impulse_level(k) for k in ks)])
     deeper = -1e9
     for ks, res, imp, r in resid:
-        if imp and r["terms"]["nn"]:
-            nn_stack = max([stack.get(k, -1e9) for k in ks if not k.startswith("stack_dsp_")])
-            dsp_stack = max([stack.get(k, -1e9) for k in ks if k.startswith("stack_dsp_")] or [-1e9])
+        if imp and not all(impulse_level(k) for k in ks):
+            nn_stack = max([stack.get(k, -1e9) for k in ks if not impulse_level(k)])
+            dsp_stack = max([stack.get(k, -1e9) for k in ks if impulse_level(k)] or [-1e9])
             if res > dsp_stack:
                 deeper = max(deeper, res - nn_stack)
     stack["stack_impulse_nn"] = deeper if deeper > -1e9 else 0
@@ -173,7 +193,7 @@ def main():
         t = r["terms"]
         est_i = sum(table.get(n, 0) * v for s in ("dsp", "nn", "anomaly") for n, v in t[s].items())
         est_f = t["exact_flash"] + sum(table.get(n, 0) * v for n, v in t["flash"].items())
-        st = [table[k] + (table["stack_impulse_nn"] if t["dsp"] and not k.startswith("stack_dsp_") else 0)
+        st = [table[k] + (table["stack_impulse_nn"] if t["dsp"] and not impulse_level(k) else 0)
               for k, v in t["stack"].items() if v > 0 and k in table]
         est_r = max(0, t["exact_ram"] + round(max(st or [0])))
         m = r["measured"]

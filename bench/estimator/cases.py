@@ -18,10 +18,22 @@ def model(name, dims, kind, layers, outputs=4, keep=0, seed=1, per_channel_input
             "outputs": outputs, "keep": keep, "seed": seed, "per_channel_input": per_channel_input}
 
 
-def impulse(name, inp, dsp, axes, nn=None, outputs=4, anomaly_clusters=0, anomaly_features=0, seed=1, per_channel_input=0):
-    return {"kind": "impulse", "name": name, "impulse": {"input": inp, "dsp": dsp, "learn": []}, "axes": axes,
-            "nn": nn, "outputs": outputs, "anomaly_clusters": anomaly_clusters, "anomaly_features": anomaly_features,
-            "windows": 2, "seed": seed, "per_channel_input": per_channel_input}
+def impulse(name, inp, dsp, axes, nn=None, outputs=4, anomaly_clusters=0, anomaly_features=0, seed=1, per_channel_input=0,
+            trees=None):
+    job = {"kind": "impulse", "name": name, "impulse": {"input": inp, "dsp": dsp, "learn": []}, "axes": axes,
+           "nn": nn, "outputs": outputs, "anomaly_clusters": anomaly_clusters, "anomaly_features": anomaly_features,
+           "windows": 2, "seed": seed, "per_channel_input": per_channel_input}
+    if trees:  # a tree block in the network's place; more windows, as its paths vary with the data
+        job.update(trees=trees, windows=8)
+    return job
+
+
+def forest(trees, depth, voting="soft", form="auto"):
+    return {"type": "random_forest", "params": {"trees": trees, "max_depth": depth, "voting": voting, "device_form": form}}
+
+
+def boosting(rounds, depth, form="auto"):
+    return {"type": "gradient_boosting", "params": {"trees": rounds, "max_depth": depth, "device_form": form}}
 
 
 def dense(units, act="relu"):
@@ -111,6 +123,22 @@ def calibration_cases():
           impulse("kmeans_4", ACCEL, [{"name": "f", "type": "flatten", "params": {}}], 3, anomaly_clusters=4),
           impulse("kmeans_32_sel", ACCEL, [sp(fft_length=32)], 3, anomaly_clusters=32, anomaly_features=12),
           impulse("kmeans_20_all", ACCEL, [sp(fft_length=64)], 3, anomaly_clusters=20)]
+    # tree blocks: each kernel variant (hard votes, soft votes, sums) in both device forms
+    fl = {"name": "f", "type": "flatten", "params": {}}
+    for form in ("tables", "if-else"):
+        f = form.replace("-", "_")
+        c += [impulse(f"trees_soft_10x6_{f}", ACCEL, [fl], 3, trees=forest(10, 6, "soft", form)),
+              impulse(f"trees_soft_30x8_{f}", ACCEL, [fl], 3, trees=forest(30, 8, "soft", form), outputs=6),
+              impulse(f"trees_hard_10x6_{f}", ACCEL, [fl], 3, trees=forest(10, 6, "hard", form)),
+              impulse(f"trees_hard_3x3_{f}", ACCEL, [fl], 3, trees=forest(3, 3, "hard", form), outputs=2),
+              impulse(f"trees_boost_8x3_{f}", ACCEL, [fl], 3, trees=boosting(8, 3, form)),
+              impulse(f"trees_boost_20x4_{f}", ACCEL, [fl], 3, trees=boosting(20, 4, form), outputs=2)]
+    c += [impulse("trees_boost_12x2_if_else_b", ACCEL, [fl], 3, trees=boosting(12, 2, "if-else"), outputs=4, seed=20),
+          impulse("trees_boost_30x3_if_else_b", ACCEL, [fl], 3, trees=boosting(30, 3, "if-else"), outputs=3, seed=21)]
+    for i, (n, d, k) in enumerate([(5, 4, 3), (20, 5, 5)]):  # more sizes of the if-else form (code per node and per tree)
+        c += [impulse(f"trees_soft_{n}x{d}_if_else_b", ACCEL, [fl], 3, trees=forest(n, d, "soft", "if-else"), outputs=k, seed=10 + i),
+              impulse(f"trees_hard_{n}x{d}_if_else_b", ACCEL, [fl], 3, trees=forest(n, d, "hard", "if-else"), outputs=k, seed=10 + i),
+              impulse(f"trees_boost_{n}x{d - 1}_if_else_b", ACCEL, [fl], 3, trees=boosting(n, d - 1, "if-else"), outputs=k, seed=10 + i)]
     return c
 
 
@@ -170,6 +198,9 @@ def proof_impulses():
         # a UCI HAPT tuner finalist's DSP (3 s at 50 Hz, 6 axes, spectral FFT 128 with 16 bands, flatten)
         impulse("hapt_finalist_spectral128_bands16_flatten", ts(3000, 50), [sp(fft_length=128, spectral_bands=16), fl], 6,
                 nn={"layers": [dense(32), dense(16)]}, outputs=12),
+        impulse("trees_forest_soft_spectral", ACCEL, [sp(fft_length=32)], 3, trees=forest(20, 7), outputs=5),
+        impulse("trees_boost_spectral_stats", ts(3000, 50), [sp(fft_length=64, spectral_bands=8), fl], 6, trees=boosting(30, 3), outputs=4),
+        impulse("trees_hard_raw", ts(1000, 50), [{"name": "r", "type": "raw", "params": {}}], 3, trees=forest(15, 5, "hard"), outputs=3),
         impulse("mfcc13_sep1d", ts(1000, 16000), [au("mfcc", fft_length=512, frame_length_s=0.03, frame_stride_s=0.02)], 1,
                 nn={"layers": [conv(1, 16, 3, sep=True), pool(), {"type": "flatten"}]}, outputs=4),
     ]

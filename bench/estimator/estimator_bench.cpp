@@ -7,12 +7,15 @@
 //             "outputs": N, "keep": layers to keep (0 = all), "seed", "per_channel_input": P, "measure", "work"}
 //   impulse: {"kind": "impulse", "name", "impulse": {input, dsp} (mote.json's), "axes", "nn": {params...} or null,
 //             "outputs", "anomaly_clusters", "anomaly_features" (0 = every feature), "windows", "seed", "measure", "work"}
+//            "trees": {"type": "random_forest|gradient_boosting", "params": {...}} in place of "nn": trained on
+//            200 windows of `outputs` classes (a sine per class plus noise), counted and measured on `windows` more
 //   both:    "target" (targets/targets.def; default cortex-m4): the terms, the estimate and the firmware are that core's.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <random>
 
 #include "core/error.h"
@@ -23,6 +26,7 @@
 #include "impulse/features.h"
 #include "learn/pipeline.h"
 #include "learn/train.h"
+#include "learn/trees/block.h"
 #include "tune/estimate.h"
 
 using nlohmann::json;
@@ -114,6 +118,39 @@ json run_impulse(const json& job) {
     d.nn_block = "nn";
     for (int i = 0; i < outputs; ++i) d.labels.push_back("c" + std::to_string(i));
   }
+  // Windows of class c: a sine at (c + 1) x 0.05 rad per value plus noise (what trees train on and run).
+  std::normal_distribution<float> noise(0.0f, 0.3f);
+  const size_t values = spec.input.window_frames() * axes;
+  auto window = [&](size_t c) {
+    std::vector<float> w(values);
+    const float phase = noise(rng);
+    for (size_t i = 0; i < values; ++i) w[i] = std::sin(0.05f * static_cast<float>(i) * static_cast<float>(c + 1) + phase) + noise(rng);
+    return w;
+  };
+  std::optional<tune::TreeWork> trees;
+  if (job.contains("trees") && job["trees"].is_object()) {
+    BlockSpec tb{"nn", job["trees"]["type"].get<std::string>(), {}, job["trees"].value("params", json::object())};
+    for (const auto& b : spec.dsp) tb.inputs.push_back(b.name);
+    d.nn_cols = learn::block_columns(imp, tb);
+    const auto cfg = learn::trees::parse_tree_config(tb.type, tb.params, d.nn_cols.width, "bench");
+    std::vector<float> x;
+    learn::trees::TreeData td;
+    for (size_t i = 0; i < 200; ++i) {
+      const size_t c = i % static_cast<size_t>(outputs);
+      const std::vector<float> w = window(c);
+      std::vector<float> f(imp.width());
+      imp.run({w.data(), spec.input.window_frames(), axes, nullptr}, f.data());
+      for (const auto& [from, to] : d.nn_cols.ranges) x.insert(x.end(), f.begin() + static_cast<long>(from), f.begin() + static_cast<long>(to));
+      td.labels.push_back("c" + std::to_string(c));
+    }
+    td.x = x.data(), td.rows = 200, td.width = d.nn_cols.width;
+    d.trees = learn::trees::train_trees(cfg, td, "bench").model;
+    d.tree_tables = learn::trees::make_tables(*d.trees);
+    d.tree_form = cfg.device_form;
+    d.has_nn = true;
+    d.nn_block = "nn";
+    d.labels = d.trees->labels;
+  }
   const size_t k = job.value("anomaly_clusters", 0);
   size_t dim = job.value("anomaly_features", 0);
   if (dim == 0 || dim > imp.width()) dim = imp.width();
@@ -125,26 +162,34 @@ json run_impulse(const json& job) {
     d.has_anomaly = true;
     d.anomaly_block = "anomaly";
   }
-  const ir::QModel* q = d.has_nn ? &d.q : nullptr;
-  const std::string target = job.value("target", "cortex-m4");
-  const tune::CostTerms t = tune::impulse_terms(imp, q, k, dim, target);
-  json r = {{"name", job["name"]}, {"terms", terms_json(t)},
-            {"estimate", footprint_json(tune::estimate_impulse(imp, q, k, dim, target))}, {"features", imp.width()},
-            {"cost_table", tune::cost_table_note(target)}};
-  if (!job.value("measure", false)) return r;
-
   // The proof firmware of `mote profile` around random windows (a smooth signal plus noise).
   deploy::TestWindows tw;
   tw.count = job.value("windows", 2);
-  tw.values = spec.input.window_frames() * axes;
-  std::normal_distribution<float> noise(0.0f, 0.3f);
+  tw.values = values;
   for (size_t w = 0; w < tw.count; ++w) {
-    for (size_t i = 0; i < tw.values; ++i)
-      tw.data.push_back(std::sin(0.05f * static_cast<float>(i) * static_cast<float>(w + 1)) + noise(rng));
+    const std::vector<float> v = window(w % static_cast<size_t>(outputs));
+    tw.data.insert(tw.data.end(), v.begin(), v.end());
     tw.labels.push_back("c0");
   }
   std::vector<deploy::WindowResult> host;
   for (size_t w = 0; w < tw.count; ++w) host.push_back(deploy::run_host(d, tw.data.data() + w * tw.values));
+  if (d.trees) {  // the comparisons these windows make (the tuner counts them on training windows)
+    trees = tune::tree_work(*d.trees, d.tree_form, nullptr, 0);
+    double compared = 0;
+    for (const auto& h : host) compared += static_cast<double>(h.tree_comparisons);
+    trees->comparisons = compared / static_cast<double>(tw.count);
+  }
+
+  const ir::QModel* q = d.has_nn && !d.trees ? &d.q : nullptr;
+  const std::string target = job.value("target", "cortex-m4");
+  const tune::TreeWork* tp = trees ? &*trees : nullptr;
+  const tune::CostTerms t = tune::impulse_terms(imp, q, k, dim, target, tp);
+  json r = {{"name", job["name"]}, {"terms", terms_json(t)},
+            {"estimate", footprint_json(tune::estimate_impulse(imp, q, k, dim, target, tp))}, {"features", imp.width()},
+            {"cost_table", tune::cost_table_note(target)}};
+  if (d.trees) r["trees"] = {{"form", trees->tables ? "tables" : "if-else"}, {"trees", trees->trees}, {"comparisons", trees->comparisons},
+                             {"decision_nodes", d.trees->internal_nodes()}};
+  if (!job.value("measure", false)) return r;
   const deploy::GeneratedImpulse g = deploy::generate_impulse(d);
   const deploy::Target& tg = deploy::find_target(target);
   const fs::path work = job["work"].get<std::string>();

@@ -1,6 +1,7 @@
 #include "tune/candidate.h"
 
 #include <algorithm>
+#include <optional>
 #include <chrono>
 #include <cmath>
 #include <regex>
@@ -405,8 +406,17 @@ json evaluate_candidate(Project& p, const json& impulse_json, const CandidateOpt
     out["profile"] = {{"ram_bytes", rep["impulse"]["ram_bytes"]}, {"flash_bytes", rep["impulse"]["flash_bytes"]},
                       {"instructions", rep["instructions"]}, {"parity_ok", rep["parity"]["ok"]}};
     // The estimator on the model as deployed (the search's own estimate, made before training, is conservative).
-    const Footprint f = estimate_impulse(*di.impulse, di.has_nn ? &di.q : nullptr, di.has_anomaly ? static_cast<size_t>(di.anomaly.k) : 0,
-                                         di.has_anomaly ? (di.anomaly.select.empty() ? di.anomaly.input_width : di.anomaly.select.size()) : 0, o.target);
+    std::optional<TreeWork> tw;
+    if (di.trees) {  // its comparisons counted on up to 1000 training windows, evenly spread
+      const BlockSpec& tb = *std::find_if(spec.learn.begin(), spec.learn.end(), [](const BlockSpec& b) { return learn::trees::is_tree_type(b.type); });
+      std::vector<size_t> some;
+      for (size_t i = 0, n = std::min<size_t>(rows.size(), 1000); i < n; ++i) some.push_back(rows[i * rows.size() / n]);
+      const std::vector<float> x = learn::gather(t, learn::block_columns(impulse, tb), some);
+      tw = tree_work(*di.trees, di.tree_form, x.data(), some.size());
+    }
+    const Footprint f = estimate_impulse(*di.impulse, di.has_nn && !di.trees ? &di.q : nullptr, di.has_anomaly ? static_cast<size_t>(di.anomaly.k) : 0,
+                                         di.has_anomaly ? (di.anomaly.select.empty() ? di.anomaly.input_width : di.anomaly.select.size()) : 0, o.target,
+                                         tw ? &*tw : nullptr);
     out["estimate"] = {{"ram_bytes", f.ram_bytes}, {"flash_bytes", f.flash_bytes},
                        {"instructions", {{"dsp", f.dsp_instructions}, {"nn", f.nn_instructions}, {"anomaly", f.anomaly_instructions}, {"total", f.instructions()}}}};
   }

@@ -8,6 +8,7 @@
 #include "compile/codegen.h"
 #include "core/error.h"
 #include "deploy/targets.h"
+#include "learn/trees/codegen.h"
 #include "nn/add_s8.h"
 #include "nn/conv2d_s8.h"
 #include "nn/depthwise_conv2d_s8.h"
@@ -284,8 +285,34 @@ CostTerms model_terms(const ir::QModel& q, const std::string& target) {
 }
 
 CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
-                        const std::string& target) {
+                        const std::string& target, const TreeWork* trees) {
   CostTerms t;
+  if (trees && !nn) {
+    // run_impulse maps the features to int8 codes (one gain and offset each), runs the trees, dequantizes.
+    const TreeWork& w = *trees;
+    const std::string form = w.tables ? "tree_tables_" : "tree_if_else_";
+    const double n = static_cast<double>(w.trees), k = static_cast<double>(w.outputs);
+    t.nn["quantize_affine_elem"] += static_cast<double>(w.width);
+    t.nn["dequantize_elem"] += k;
+    t.nn["nn_stage"] += 1;
+    t.nn[form + "call"] += 1;
+    t.nn[form + "cmp"] += w.comparisons;
+    t.nn[form + w.variant + "_tree"] += n;
+    if (w.variant == "proba") t.nn["tree_proba_share"] += n * k;  // every tree adds each class's share
+    t.nn["tree_output"] += k;
+    t.flash["code_quantize_affine"] = 1;
+    t.flash["code_nn_glue"] = 1;
+    t.flash["code_" + form + w.variant] = 1;  // the kernel variant linked, or invoke()'s own code
+    if (!w.tables) {  // nested ifs: code per decision node and per tree function (its call and accumulation)
+      t.flash[form + w.variant + "_node_code"] += static_cast<double>(w.decision_nodes);
+      t.flash[form + w.variant + "_tree_code"] += n;
+      if (w.variant == "sum") t.flash[form + "sum_output_code"] += k;  // each output's sum, unrolled
+    }
+    t.exact_flash += w.const_bytes;
+    t.exact_flash += 8 * w.outputs;  // label name pointers and their strings, as a network's
+    t.exact_ram += w.ram_bytes;
+    t.stack[w.tables ? "stack_tree_tables" : "stack_tree_if_else"] = 1;  // measured under run_impulse, as stack_dsp_*
+  }
   if (nn) {
     t = model_terms(*nn, target);
     // run_impulse quantizes the features into the model's input, then dequantizes every output.
@@ -424,7 +451,7 @@ Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& t
   for (const auto& [name, count] : t.stack) {
     auto it = find_cost(table, name);
     if (it == table.end() || count <= 0) continue;
-    const bool nn_kernel = name.rfind("stack_dsp_", 0) != 0;
+    const bool nn_kernel = name.rfind("stack_dsp_", 0) != 0 && name.rfind("stack_tree_", 0) != 0;
     const double s = it->second + (in_impulse && nn_kernel ? cost("stack_impulse_nn") : 0.0);
     stack = any ? std::max(stack, s) : s;
     any = true;
@@ -443,8 +470,95 @@ Footprint estimate_model(const ir::QModel& q, const std::string& target) {
 }
 
 Footprint estimate_impulse(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
-                           const std::string& target) {
-  return apply_costs(impulse_terms(impulse, nn, anomaly_clusters, anomaly_features, target), cost_table(target));
+                           const std::string& target, const TreeWork* trees) {
+  return apply_costs(impulse_terms(impulse, nn, anomaly_clusters, anomaly_features, target, trees), cost_table(target));
+}
+
+// ---- tree blocks ----------------------------------------------------------------------------------------
+
+namespace {
+
+learn::trees::TreeForm form_of(const std::string& form) {
+  return form == "tables" ? learn::trees::TreeForm::Tables : form == "if-else" ? learn::trees::TreeForm::IfElse : learn::trees::TreeForm::Auto;
+}
+
+TreeWork describe_trees(const learn::trees::Ensemble& e, const std::string& form) {
+  const learn::trees::Tables tables = learn::trees::make_tables(e);
+  TreeWork w;
+  w.variant = e.soft ? "proba" : e.votes() ? "vote" : "sum";
+  w.tables = learn::trees::tables_form(e, tables, form_of(form));
+  w.trees = e.trees.size();
+  w.outputs = e.outputs();
+  w.width = e.width;
+  w.decision_nodes = e.internal_nodes();
+  w.const_bytes = 8 * e.width + (w.tables ? tables.const_bytes() : tables.leaf_proba.size());
+  w.ram_bytes = e.width + e.outputs() + (e.soft ? 4 * e.outputs() : 0);  // g_input, g_output, g_sums
+  return w;
+}
+
+// A full binary tree of `depth` in pre-order: features in turn, every leaf distinct (soft shares, sums' values).
+void full_tree(learn::trees::Tree& t, int depth, size_t width, size_t classes, uint32_t& leaf) {
+  const size_t at = t.nodes.size();
+  t.nodes.emplace_back();
+  if (depth == 0) {
+    learn::trees::Node& n = t.nodes[at];
+    n.value = static_cast<float>(leaf % std::max<size_t>(1, classes));
+    n.proba.assign(classes, 0.0f);
+    for (size_t c = 0; c < classes; ++c) n.proba[c] = static_cast<float>((leaf >> c) % 7 + 1);  // normalised below
+    float sum = 0;
+    for (float v : n.proba) sum += v;
+    for (float& v : n.proba) v /= sum;
+    if (classes <= 1) n.value = static_cast<float>(leaf % 97) / 97.0f - 0.5f;
+    ++leaf;
+    return;
+  }
+  t.nodes[at].feature = static_cast<int32_t>(at % std::max<size_t>(1, width));
+  t.nodes[at].bin = static_cast<uint8_t>(64 + at % 128);
+  t.nodes[at].left = static_cast<int32_t>(t.nodes.size());
+  full_tree(t, depth - 1, width, classes, leaf);
+  t.nodes[at].right = static_cast<int32_t>(t.nodes.size());
+  full_tree(t, depth - 1, width, classes, leaf);
+}
+
+}  // namespace
+
+TreeWork tree_work(const learn::trees::Ensemble& e, const std::string& form, const float* rows, size_t n) {
+  TreeWork w = describe_trees(e, form);
+  double compared = 0;
+  for (size_t i = 0; i < n; ++i)
+    compared += static_cast<double>(learn::trees::comparisons(e, learn::trees::quantize_features(e, rows + i * e.width)));
+  w.comparisons = n ? compared / static_cast<double>(n) : 0.0;
+  return w;
+}
+
+TreeWork tree_bound(const learn::trees::TreeConfig& cfg, size_t width, int classes, size_t rows) {
+  learn::trees::Ensemble e;
+  e.kind = cfg.type;
+  e.regression = cfg.regression;
+  const size_t k = cfg.regression ? 1 : static_cast<size_t>(std::max(2, classes));
+  if (cfg.regression) e.labels = {"value"};
+  else
+    for (size_t c = 0; c < k; ++c) e.labels.push_back("c" + std::to_string(c));
+  e.width = std::max<size_t>(1, width);
+  e.gain.assign(e.width, 1.0f);
+  e.offset.assign(e.width, 0.0f);
+  e.soft = cfg.type == "random_forest" && !cfg.regression && cfg.voting == "soft";
+  e.single_logit = cfg.type == "gradient_boosting" && !cfg.regression && k == 2;
+  e.base.assign(e.sums(), 0.0f);
+  // No tree has more leaves than rows / min_samples_leaf: as deep as that allows, at most max_depth.
+  const double leaves = std::max(1.0, static_cast<double>(rows) / std::max(1, cfg.min_samples_leaf));
+  const int depth = std::max(1, std::min(cfg.max_depth, static_cast<int>(std::ceil(std::log2(leaves)))));
+  const size_t count = static_cast<size_t>(cfg.trees) * (cfg.type == "gradient_boosting" ? e.sums() : 1);
+  uint32_t leaf = 0;
+  for (size_t i = 0; i < count; ++i) {
+    learn::trees::Tree t;
+    t.output = static_cast<int>(i % e.sums());
+    full_tree(t, depth, e.width, e.votes() ? k : 1, leaf);
+    e.trees.push_back(std::move(t));
+  }
+  TreeWork w = describe_trees(e, cfg.device_form);
+  w.comparisons = static_cast<double>(count) * depth;
+  return w;
 }
 
 // ---- placeholder networks -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@
 #include "impulse/features.h"
 #include "ir/qmodel.h"
 #include "learn/train.h"
+#include "learn/trees/block.h"
 
 namespace mote::tune {
 
@@ -59,14 +60,31 @@ CostTerms model_terms(const ir::QModel& q, const std::string& target = "cortex-m
 enum class DenseForm { Dsp, Wide, Mve };
 DenseForm dense_form(const std::string& target);
 
+// A tree block (random_forest, gradient_boosting) in the network's place: what its generated code is made of.
+// From a trained ensemble (tree_work: its form, and the decision nodes a window compares, counted on the host over
+// representative windows, as a network's MACs follow from its shapes) or, before training, from its parameters
+// (tree_bound: every tree full to max_depth, or as deep as `rows` training windows allow, every path that deep).
+struct TreeWork {
+  std::string variant;       // the kernel: "vote" (hard votes), "proba" (soft votes), "sum" (boosting, regression)
+  bool tables = true;        // node tables walked by runtime/trees, or if-else code (learn/trees/codegen)
+  size_t trees = 0, decision_nodes = 0, outputs = 0, width = 0;
+  double comparisons = 0;    // decision nodes compared per window
+  uint64_t const_bytes = 0;  // its constant arrays: the input map, and the node tables or soft votes' leaf shares
+  uint64_t ram_bytes = 0;    // its static buffers: input codes, outputs, soft-vote sums
+};
+// `form` as params.device_form ("auto": the one codegen keeps); `rows`: feature rows x width to count comparisons on.
+TreeWork tree_work(const learn::trees::Ensemble& e, const std::string& form, const float* rows, size_t n);
+TreeWork tree_bound(const learn::trees::TreeConfig& cfg, size_t width, int classes, size_t rows);
+
 // A whole deployable impulse (what deploy::generate_impulse emits and `mote profile` measures): its DSP blocks
 // (per-block instruction formulas from their parameters; RAM: the shared scratch, the window and feature
 // buffers; flash: the blocks' tables + code), the classifier (nn: may be null) with its input quantization, and a
 // k-means anomaly block of anomaly_clusters x anomaly_features (0 clusters: none).
+// `trees`: a tree block in the network's place (nn null).
 Footprint estimate_impulse(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
-                           const std::string& target = "cortex-m4");
+                           const std::string& target = "cortex-m4", const TreeWork* trees = nullptr);
 CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t anomaly_clusters, size_t anomaly_features,
-                        const std::string& target = "cortex-m4");
+                        const std::string& target = "cortex-m4", const TreeWork* trees = nullptr);
 
 // Applies a cost table to terms.
 Footprint apply_costs(const CostTerms& t, const std::map<std::string, double>& table);

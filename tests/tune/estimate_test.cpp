@@ -13,6 +13,9 @@
 #include "deploy/impulse_codegen.h"
 #include "deploy/model_profile.h"
 #include "learn/train.h"
+#include "learn/trees/block.h"
+#include "learn/trees/codegen.h"
+#include "impulse/features.h"
 #include "compile/codegen.h"
 #include "quant/quantize.h"
 #include "store/project.h"
@@ -216,4 +219,45 @@ TEST(Estimator, ErrorBoundsHoldOnQemu) {
   EXPECT_LE(err(e.instructions(), measured), 0.10) << e.instructions() << " vs " << measured;
   EXPECT_LE(err(e.ram_bytes, p["impulse"]["ram_bytes"].get<double>()), 0.05) << e.ram_bytes << " vs " << p["impulse"]["ram_bytes"];
   EXPECT_LE(err(e.flash_bytes, p["impulse"]["flash_bytes"].get<double>()), 0.05) << e.flash_bytes << " vs " << p["impulse"]["flash_bytes"];
+}
+
+// Tree blocks: the work of trained trees (the form codegen keeps, the comparisons counted on rows) and the bound a
+// block's parameters give before training, which never counts less.
+TEST(Estimator, TreeBoundCoversTheTrainedTreesAndTheFormIsCodegens) {
+  std::mt19937 rng(3);
+  std::normal_distribution<float> n(0, 1);
+  const size_t rows = 300, width = 6;
+  std::vector<float> x;
+  mote::learn::trees::TreeData d;
+  for (size_t r = 0; r < rows; ++r) {
+    float s = 0;
+    for (size_t j = 0; j < width; ++j) x.push_back(n(rng)), s += x.back() * static_cast<float>(j % 3);
+    d.labels.push_back(s > 1 ? "a" : s > -1 ? "b" : "c");
+  }
+  d.x = x.data(), d.rows = rows, d.width = width;
+  const mote::ImpulseSpec spec = mote::parse_impulse(json::parse(R"({"input": {"type": "time-series", "window_ms": 1000,
+      "stride_ms": 500, "frequency_hz": 2}, "dsp": [{"name": "r", "type": "raw", "params": {}}], "learn": []})"));
+  const mote::Impulse imp(spec, 3);
+  ASSERT_EQ(imp.width(), width);
+  for (const char* type : {"random_forest", "gradient_boosting"})
+    for (const char* form : {"auto", "tables", "if-else"}) {
+      const auto cfg = mote::learn::trees::parse_tree_config(type, {{"trees", 12}, {"max_depth", 5}, {"device_form", form}}, width, "b");
+      const auto e = mote::learn::trees::train_trees(cfg, d, "b").model;
+      const tune::TreeWork w = tune::tree_work(e, form, x.data(), rows);
+      const tune::TreeWork bound = tune::tree_bound(cfg, width, 3, rows);
+      const std::string at = std::string(type) + " " + form;
+      using mote::learn::trees::TreeForm;
+      const TreeForm f = std::string(form) == "tables" ? TreeForm::Tables : std::string(form) == "if-else" ? TreeForm::IfElse : TreeForm::Auto;
+      EXPECT_EQ(w.tables, mote::learn::trees::generate_trees_cpp(e, "m", f).form == "tables") << at;  // the code deploy writes
+      EXPECT_GT(w.comparisons, 0) << at;
+      EXPECT_GE(bound.comparisons, w.comparisons) << at;
+      EXPECT_GE(bound.decision_nodes, w.decision_nodes) << at;
+      EXPECT_EQ(bound.trees, w.trees) << at;
+      const tune::Footprint fw = tune::estimate_impulse(imp, nullptr, 0, 0, "cortex-m4", &w);
+      const tune::Footprint fb = tune::estimate_impulse(imp, nullptr, 0, 0, "cortex-m4", &bound);
+      EXPECT_GT(fw.nn_instructions, 0u) << at;
+      EXPECT_GE(fb.nn_instructions, fw.nn_instructions) << at;
+      if (bound.tables == w.tables) EXPECT_GE(fb.flash_bytes, fw.flash_bytes) << at;
+      EXPECT_GE(fb.ram_bytes, fw.ram_bytes) << at;
+    }
 }

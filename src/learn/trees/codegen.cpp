@@ -75,6 +75,10 @@ size_t estimate_if_else_bytes(const Ensemble& e) {
          kWrapper + 8 * e.width;
 }
 
+bool tables_form(const Ensemble& e, const Tables& t, TreeForm form) {
+  return form == TreeForm::Tables || (form == TreeForm::Auto && estimate_tables_bytes(e, t) <= estimate_if_else_bytes(e));
+}
+
 TreeCode generate_trees_cpp(const Ensemble& e, const std::string& name, TreeForm form) {
   if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
     throw Error("trees: '" + name + "' is not a C++ identifier");
@@ -82,7 +86,7 @@ TreeCode generate_trees_cpp(const Ensemble& e, const std::string& name, TreeForm
   TreeCode out;
   out.tables_estimate = estimate_tables_bytes(e, t);
   out.if_else_estimate = estimate_if_else_bytes(e);
-  const bool tables = form == TreeForm::Tables || (form == TreeForm::Auto && out.tables_estimate <= out.if_else_estimate);
+  const bool tables = tables_form(e, t, form);
   out.form = tables ? "tables" : "if-else";
   const bool votes = e.votes(), soft = e.soft;
   const size_t w = e.width, k = e.outputs();

@@ -23,6 +23,9 @@ struct TreeCode {
 size_t estimate_tables_bytes(const Ensemble& e, const Tables& t);
 size_t estimate_if_else_bytes(const Ensemble& e);
 
+// The form generate_trees_cpp emits for `form` (Auto: the smaller estimate, tables on a tie).
+bool tables_form(const Ensemble& e, const Tables& t, TreeForm form);
+
 TreeCode generate_trees_cpp(const Ensemble& e, const std::string& name, TreeForm form = TreeForm::Auto);
 
 }  // namespace mote::learn::trees
