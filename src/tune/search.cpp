@@ -154,7 +154,7 @@ int full_epochs(const json& impulse, const DataFacts& f) {
       const json& p = b.value("params", json::object());
       if (p.contains("epochs")) return p["epochs"].get<int>();
     }
-  return f.frequency_hz >= 4000 ? 100 : 50;  // parse_network_config's defaults (audio, other)
+  return f.type == InputType::Image ? 80 : f.frequency_hz >= 4000 ? 100 : 50;  // parse_network_config's defaults (image, audio, other)
 }
 
 DataFacts data_facts(Project& p, const ImpulseSpec& spec) {
