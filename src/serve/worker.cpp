@@ -56,6 +56,10 @@ class WorkerContext : public JobContext {
   }
   bool cancelled() const override { return cancel_ || lost_ || stop_; }
 
+  bool dirty() {
+    std::lock_guard<std::mutex> lk(m_);
+    return dirty_;
+  }
   // For the heartbeat: the log when it changed since the last call, and the progress.
   bool take(std::string* log, double* progress) {
     std::lock_guard<std::mutex> lk(m_);
@@ -132,16 +136,20 @@ JobOutcome run_claimed_job(const fs::path& project, const std::string& location,
     ctx = std::make_unique<WorkerContext>(*p, job.params, stored_log(db, job.id), stop);
     beat = std::thread([&] {
       std::unique_ptr<sql::Db> hdb;
-      const auto period = std::chrono::milliseconds(std::max<int64_t>(100, std::min<int64_t>(1000, lease.lease_ms / 3)));
+      // The lease is extended every third of it; a changed log or progress is written at most once a second
+      // (with the lease), so 100 quiet workers cost the store 100 / (lease / 3) statements a second.
+      const auto period = std::chrono::milliseconds(std::max<int64_t>(100, lease.lease_ms / 3));
+      const auto log_period = std::min(period, std::chrono::milliseconds(1000));
       auto last = std::chrono::steady_clock::now();
       std::unique_lock<std::mutex> lk(hm);
       while (!ended) {
-        hcv.wait_for(lk, std::min(period, std::chrono::milliseconds(500)));
+        hcv.wait_for(lk, std::min(log_period, std::chrono::milliseconds(500)));
         if (ended) break;
+        const auto since = std::chrono::steady_clock::now() - last;
+        if (since < period && !(since >= log_period && ctx->dirty())) continue;
         std::string log;
         double progress = 0;
         const bool changed = ctx->take(&log, &progress);
-        if (!changed && std::chrono::steady_clock::now() - last < period) continue;
         lk.unlock();
         try {
           if (!hdb) hdb = std::make_unique<sql::Db>(location, false);
