@@ -111,6 +111,10 @@ def calibration_cases():
           impulse("flatten_3stats_1axis", ts(4000, 50), [{"name": "f", "type": "flatten", "params": {"stats": ["min", "max", "stdev"]}}], 1),
           impulse("raw_accel", ACCEL, [{"name": "r", "type": "raw", "params": {}}], 3),
           impulse("raw_long", ts(2000, 200), [{"name": "r", "type": "raw", "params": {"scale_axes": 0.5}}], 2)]
+    # the image block (a frame at the impulse's size, scaled in place)
+    img = lambda side, colour: {"type": "image", "width": side, "height": side, "color": colour, "resize": "squash"}
+    c += [impulse("image_32_gray", img(32, "grayscale"), [{"name": "i", "type": "image", "params": {}}], 0),
+          impulse("image_48_rgb", img(48, "rgb"), [{"name": "i", "type": "image", "params": {}}], 0)]
     # two DSP blocks in one impulse (each block's call site apart from its code)
     c += [impulse("two_blocks_flatten_raw", ACCEL, [{"name": "f", "type": "flatten", "params": {"stats": ["mean", "max"]}},
                                                      {"name": "r", "type": "raw", "params": {}}], 3),
@@ -198,6 +202,9 @@ def proof_impulses():
         # a UCI HAPT tuner finalist's DSP (3 s at 50 Hz, 6 axes, spectral FFT 128 with 16 bands, flatten)
         impulse("hapt_finalist_spectral128_bands16_flatten", ts(3000, 50), [sp(fft_length=128, spectral_bands=16), fl], 6,
                 nn={"layers": [dense(32), dense(16)]}, outputs=12),
+        impulse("image_40_rgb_conv2d_gap", {"type": "image", "width": 40, "height": 40, "color": "rgb", "resize": "squash"},
+                [{"name": "i", "type": "image", "params": {}}], 0,
+                nn={"layers": [conv(2, 8, 3), pool(), conv(2, 16, 3), pool(), {"type": "global_avg_pool"}, dense(16)]}, outputs=4),
         impulse("trees_forest_soft_spectral", ACCEL, [sp(fft_length=32)], 3, trees=forest(20, 7), outputs=5),
         impulse("trees_boost_spectral_stats", ts(3000, 50), [sp(fft_length=64, spectral_bands=8), fl], 6, trees=boosting(30, 3), outputs=4),
         impulse("trees_hard_raw", ts(1000, 50), [{"name": "r", "type": "raw", "params": {}}], 3, trees=forest(15, 5, "hard"), outputs=3),

@@ -120,7 +120,7 @@ json run_impulse(const json& job) {
   }
   // Windows of class c: a sine at (c + 1) x 0.05 rad per value plus noise (what trees train on and run).
   std::normal_distribution<float> noise(0.0f, 0.3f);
-  const size_t values = spec.input.window_frames() * axes;
+  const size_t values = deploy::device_window(imp).values();  // an image impulse's: one frame at its size
   auto window = [&](size_t c) {
     std::vector<float> w(values);
     const float phase = noise(rng);
@@ -139,7 +139,7 @@ json run_impulse(const json& job) {
       const size_t c = i % static_cast<size_t>(outputs);
       const std::vector<float> w = window(c);
       std::vector<float> f(imp.width());
-      imp.run({w.data(), spec.input.window_frames(), axes, nullptr}, f.data());
+      imp.run({w.data(), deploy::device_window(imp).frames, deploy::device_window(imp).axes, nullptr}, f.data());
       for (const auto& [from, to] : d.nn_cols.ranges) x.insert(x.end(), f.begin() + static_cast<long>(from), f.begin() + static_cast<long>(to));
       td.labels.push_back("c" + std::to_string(c));
     }
