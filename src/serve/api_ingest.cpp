@@ -1,8 +1,8 @@
 // Ingestion compatible with Edge Impulse's ingestion service: POST /api/{training,testing,anomaly}/{data,files}
 // with x-api-key, x-label, x-file-name, x-disallow-duplicates; one body or multipart/form-data (field `data`).
-// Every file of a request is parsed first, then stored in one transaction: a rejected request stores nothing.
+// Every file of a request is parsed first, then stored together (a rejected request stores nothing), in one
+// transaction with the other requests waiting at that moment (group commit, ingest_commit.h).
 #include <algorithm>
-#include <set>
 
 #include "core/error.h"
 #include "ingest/importer.h"
@@ -139,24 +139,12 @@ void ingest(Api& api, const httplib::Request& req, httplib::Response& res) {
   std::vector<Sample> samples;
   for (auto& u : uploads) samples.push_back(parse_upload(u, req, *p, anomaly, cat));
 
-  Store& store = p->store();
-  std::lock_guard<std::mutex> one_writer(api.write_lock);
-  sql::Transaction tx(store.db());
-  std::set<std::string> seen;
+  // Stored with the other uploads waiting at this moment, in one transaction; returns once durable.
+  api.ingest_commits->commit(p->store(), samples, no_dups);
   json files = json::array();
-  for (auto& s : samples) {
-    if (no_dups) {
-      if (auto dup = store.find_by_hash(s.hash))
-        throw HttpError{409, "'" + s.name + "': same data as sample " + std::to_string(*dup) +
-                                 " (x-disallow-duplicates is set); nothing was stored"};
-      if (!seen.insert(s.hash).second)
-        throw HttpError{409, "'" + s.name + "': sent twice in this request (x-disallow-duplicates is set); nothing was stored"};
-    }
-    store.insert(s);
+  for (auto& s : samples)
     files.push_back({{"success", true}, {"id", s.id}, {"name", s.name}, {"fileName", s.provenance.value("file_name", s.name)},
                      {"label", s.label}, {"category", category_name(s.category)}, {"hash", s.hash}});
-  }
-  tx.commit();
   reply_json(res, {{"success", true}, {"files", files}});
 }
 

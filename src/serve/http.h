@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "serve/ingest_commit.h"
 #include "serve/jobs.h"
 #include "serve/server.h"
 #include "store/project.h"
@@ -66,6 +67,8 @@ struct Api {
   // Ingestion writers queue here rather than in SQLite's busy handler, which sleeps in steps of milliseconds.
   std::mutex& write_lock;
   std::shared_ptr<LiveHub> live = make_live_hub();
+  // Ingestion's group commit (ingest_commit.h), under write_lock.
+  std::shared_ptr<GroupCommitter> ingest_commits = std::make_shared<GroupCommitter>(write_lock);
 };
 
 using Handler = std::function<void(Api&, const httplib::Request&, httplib::Response&)>;

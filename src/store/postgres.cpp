@@ -52,7 +52,8 @@ class PostgresStatement : public Statement {
         v[k] = values_[k] ? values_[k]->data() : nullptr;
         len[k] = values_[k] ? static_cast<int>(values_[k]->size()) : 0;
       }
-      res_ = conn_.run(sql_, v, len, formats_, types_);
+      res_ = conn_.run(sql_, v, len, formats_, types_, runs_ > 0);
+      runs_++;
       row_ = -1;
     }
     return ++row_ < PQntuples(res_);
@@ -122,6 +123,7 @@ class PostgresStatement : public Statement {
   std::vector<Oid> types_;  // 0: the server infers the type from the statement
   PGresult* res_ = nullptr;
   int row_ = -1;
+  int runs_ = 0;  // from the second run on, prepared once per connection
 };
 
 }  // namespace
@@ -186,10 +188,23 @@ void PostgresConnection::exec(const std::string& sql) {
 
 PGresult* PostgresConnection::run(const std::string& sql, const std::vector<const char*>& values,
                                   const std::vector<int>& lengths, const std::vector<int>& formats,
-                                  const std::vector<Oid>& types) {
+                                  const std::vector<Oid>& types, bool reuse) {
   std::lock_guard<std::mutex> lk(m_);
-  return checked(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), types.data(), values.data(),
-                              lengths.data(), formats.data(), 0));
+  int n = static_cast<int>(values.size());
+  if (reuse) {
+    std::string key = sql;
+    key.push_back('\0');
+    key.append(reinterpret_cast<const char*>(types.data()), types.size() * sizeof(Oid));
+    auto it = prepared_.find(key);
+    if (it == prepared_.end() && prepared_.size() < 256) {
+      std::string name = "mote_" + std::to_string(prepared_.size());
+      PQclear(checked(PQprepare(conn_, name.c_str(), sql.c_str(), n, types.data())));
+      it = prepared_.emplace(std::move(key), std::move(name)).first;
+    }
+    if (it != prepared_.end())
+      return checked(PQexecPrepared(conn_, it->second.c_str(), n, values.data(), lengths.data(), formats.data(), 0));
+  }
+  return checked(PQexecParams(conn_, sql.c_str(), n, types.data(), values.data(), lengths.data(), formats.data(), 0));
 }
 
 std::unique_ptr<Statement> PostgresConnection::prepare(const std::string& sql) {

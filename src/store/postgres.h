@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -39,8 +40,10 @@ class PostgresConnection : public Connection {
   [[noreturn]] void fail(const std::string& what) const override;
 
   // Runs translated SQL with text/binary parameters (null pointer = NULL); throws mote::Error on failure.
+  // `reuse`: the statement runs again and again (an insert per sample): parse and plan it once per
+  // connection (a named prepared statement, kept for the connection's life, up to 256 of them).
   PGresult* run(const std::string& sql, const std::vector<const char*>& values, const std::vector<int>& lengths,
-                const std::vector<int>& formats, const std::vector<Oid>& types);
+                const std::vector<int>& formats, const std::vector<Oid>& types, bool reuse = false);
 
  private:
   PGresult* checked(PGresult* r);
@@ -48,6 +51,7 @@ class PostgresConnection : public Connection {
   std::string where_;
   int changes_ = 0;
   std::mutex m_;
+  std::map<std::string, std::string> prepared_;  // SQL + parameter types -> statement name
 };
 
 }  // namespace mote::sql

@@ -29,7 +29,9 @@ class SqliteStatement : public Statement {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw conn_.error("database error");
+    Error e = conn_.error("database error");
+    sqlite3_reset(stmt_);  // ready to bind again: a cached statement (Store's inserts) outlives the failure
+    throw e;
   }
   void reset() override {
     sqlite3_reset(stmt_);
