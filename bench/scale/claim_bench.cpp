@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
     std::vector<std::thread> threads;
     for (int c = 0; c < claimers; ++c)
       threads.emplace_back([&, c] {
-        mote::sql::Db db(location, false);
+        mote::Store s(location, false, false);  // as mote worker opens it (SQLite: WAL, synchronous=NORMAL)
+        mote::sql::Db& db = s.db();
         const std::string owner = "bench-" + std::to_string(c);
         const mote::serve::LeasePolicy lease;
         std::vector<double> mc, mb, mf;

@@ -66,7 +66,8 @@ tune::CandidateRunner queue_candidate_runner(const fs::path& project, const std:
   return [sh](const std::vector<tune::CandidateTask>& tasks, const std::function<void(size_t, json)>& done,
               const std::function<bool()>& stop) {
     if (tasks.empty()) return;
-    sql::Db db(sh->location, false);  // one connection per call: the brackets call at once
+    Store store(sh->location, false, false);  // one connection per call: the brackets call at once
+    sql::Db& db = store.db();
     std::map<int64_t, size_t> pending;
     {
       sql::Transaction tx(db);

@@ -135,7 +135,7 @@ JobOutcome run_claimed_job(const fs::path& project, const std::string& location,
     p = std::make_unique<Project>(Project::open(project));
     ctx = std::make_unique<WorkerContext>(*p, job.params, stored_log(db, job.id), stop);
     beat = std::thread([&] {
-      std::unique_ptr<sql::Db> hdb;
+      std::unique_ptr<Store> hdb;  // a Store: SQLite's connection settings (WAL, synchronous=NORMAL) as everywhere
       // The lease is extended every third of it; a changed log or progress is written at most once a second
       // (with the lease), so 100 quiet workers cost the store 100 / (lease / 3) statements a second.
       const auto period = std::chrono::milliseconds(std::max<int64_t>(100, lease.lease_ms / 3));
@@ -152,8 +152,8 @@ JobOutcome run_claimed_job(const fs::path& project, const std::string& location,
         const bool changed = ctx->take(&log, &progress);
         lk.unlock();
         try {
-          if (!hdb) hdb = std::make_unique<sql::Db>(location, false);
-          Heartbeat h = heartbeat_job(*hdb, job, owner, lease, changed ? &log : nullptr, progress);
+          if (!hdb) hdb = std::make_unique<Store>(location, false, false);
+          Heartbeat h = heartbeat_job(hdb->db(), job, owner, lease, changed ? &log : nullptr, progress);
           last = std::chrono::steady_clock::now();
           if (!h.held) ctx->lost_ = true;
           if (h.cancel) ctx->cancel_ = true;
