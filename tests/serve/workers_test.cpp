@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <tuple>
 #include <set>
 #include <thread>
 
@@ -295,6 +297,41 @@ TEST_P(Workers, AWorkerWithOnlyTheStoreTakesTheProjectSettingsFromIt) {
   EXPECT_EQ(json::parse(r["result"].get<std::string>())["impulse_hash"], Impulse(spec, impulse_axes(p, spec)).hash())
       << "the worker ran the project's impulse";
   EXPECT_FALSE(std::filesystem::exists(elsewhere / "mote.json")) << "the folder given is left alone";
+}
+
+TEST_P(Workers, ADistributedSearchGivesTheLocalTable) {
+  const int64_t first = queue_candidate();  // the data and impulse; this job is left to the search's slot
+  {
+    sql::Db d = db();
+    request_cancel(d, first);
+  }
+  auto table = [](const json& shown) {
+    std::vector<std::tuple<int64_t, int, std::string>> t;
+    for (const auto& c : shown["candidates"]) {
+      std::string rungs;
+      for (const auto& r : c["rungs"]) rungs += r.contains("score") ? r["score"].dump() + " " : "failed ";
+      t.emplace_back(c["index"].get<int64_t>(), c.value("epochs", 0), rungs);
+    }
+    std::sort(t.begin(), t.end());
+    return t;
+  };
+  const std::string common = "-C " + proj_.string() + " tune --candidates 2 --finalists 0 --folds 2 --time 1h --json";
+  test::RunResult local = test::run_mote(common + " --workers 1");
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  // No worker process: the searching process runs its queued candidates itself (--workers 1), as a search run
+  // as a job on the only worker must.
+  test::RunResult queued = test::run_mote(common + " --distribute --workers 1");
+  ASSERT_EQ(queued.exit_code, 0) << queued.err;
+  const json a = json::parse(local.out), b = json::parse(queued.out);
+  EXPECT_EQ(table(a), table(b));
+  EXPECT_GE(table(b).size(), 2u);
+  sql::Db d = db();
+  sql::Stmt st(d, "SELECT count(*), sum(attempts), sum(CASE WHEN state = 'done' THEN 1 ELSE 0 END) FROM jobs "
+                  "WHERE kind = 'tune-candidate' AND batch <> ''");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.int64(0), b["summary"]["evaluations"].get<int64_t>()) << "one job per evaluation";
+  EXPECT_EQ(st.int64(1), st.int64(0)) << "each claimed once";
+  EXPECT_EQ(st.int64(2), st.int64(0)) << "each done";
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, Workers, ::testing::Values("Sqlite", "Postgres"),
