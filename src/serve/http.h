@@ -4,10 +4,12 @@
 
 #include <httplib.h>
 
+#include <array>
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -50,6 +52,8 @@ class ProjectPool {
   std::filesystem::path dir_;
   std::mutex m_;
   std::vector<std::unique_ptr<Project>> free_;
+  std::optional<nlohmann::json> config_;  // mote.json as last read, and its stat (inode, size, mtime, ctime)
+  std::array<int64_t, 6> config_stamp_{};
 };
 
 // Live classification sessions, one per device name (api_live.cpp).

@@ -1,8 +1,10 @@
 #include "serve/server.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <thread>
 
@@ -162,9 +164,18 @@ ProjectPool::Lease ProjectPool::acquire() {
     if (!free_.empty()) {
       auto p = std::move(free_.back());
       free_.pop_back();
-      // mote.json may have changed since (another connection's save, `mote impulse set`, a job): read it again.
+      // mote.json may have changed since (another connection's save, `mote impulse set`, a job): read it again
+      // when its inode, size, modification or change time differ from the last read, else copy that read.
       try {
-        p->config() = json::parse(read_file(dir_ / "mote.json", 16u << 20));
+        struct stat st {};
+        if (::stat((dir_ / "mote.json").c_str(), &st) != 0) throw Error("mote.json: cannot stat");
+        std::array<int64_t, 6> stamp = {static_cast<int64_t>(st.st_ino), static_cast<int64_t>(st.st_size),
+                                        st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ctim.tv_sec, st.st_ctim.tv_nsec};
+        if (!config_ || stamp != config_stamp_) {
+          config_ = json::parse(read_file(dir_ / "mote.json", 16u << 20));
+          config_stamp_ = stamp;
+        }
+        p->config() = *config_;
       } catch (const std::exception&) {
         return Lease(*this, std::make_unique<Project>(Project::open(dir_)));  // names the problem
       }
