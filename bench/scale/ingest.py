@@ -5,7 +5,7 @@ SIGKILL run per backend: `mote serve` killed at random moments while uploads go 
 upload that got a 2xx looked up in the store afterwards (id, name, content hash). Writes the "ingestion" key
 of bench/results/scale.json (other keys kept) and prints a table.
 Usage: bench/scale/ingest.py [--build build] [--seconds 10] [--connections 8] [--kills 20]"""
-import argparse, json, os, random, signal, sqlite3, subprocess, sys, tempfile, threading, time, http.client
+import argparse, json, os, random, shutil, signal, sqlite3, subprocess, sys, tempfile, threading, time, http.client
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -204,6 +204,7 @@ def main():
         kills = [kill_run(args, mote, work, "sqlite", ""), kill_run(args, mote, work, "postgres", kill_url)]
     finally:
         pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
     peer_rate = peer["accepted_per_s"]
     rows = []
     for name, r in [("peer", peer)] + list(runs.items()):
