@@ -41,6 +41,9 @@ const std::vector<Table>& tables() {
       {"cortex-m0",
 #include "tune/cost_cortex_m0.def"
        }},
+      {"cortex-m7",
+#include "tune/cost_cortex_m7.def"
+       }},
       {"riscv32",
 #include "tune/cost_riscv32.def"
        }},
