@@ -13,8 +13,6 @@ namespace mote::serve {
 
 const char* const kStoreNowMs = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
 
-namespace {
-
 std::string now_iso8601() {
   auto now = std::chrono::system_clock::now();
   auto t = std::chrono::system_clock::to_time_t(now);
@@ -27,6 +25,8 @@ std::string now_iso8601() {
   std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
   return out;
 }
+
+namespace {
 
 std::string now_ms() { return kStoreNowMs; }
 

@@ -22,6 +22,8 @@ std::string lease_owner(const std::string& role);
 
 // The store's clock in milliseconds since the epoch (SQLite spelling; the dialect translates it).
 extern const char* const kStoreNowMs;
+// The wall clock as the jobs table stores it (UTC, milliseconds): 2026-12-07T21:13:30.123Z.
+std::string now_iso8601();
 
 // Queues a job; returns its id. `batch` groups jobs (a tuner run's candidates) for claim filters.
 int64_t enqueue_job(sql::Db& db, const std::string& kind, const nlohmann::json& params, const std::string& batch = "");
