@@ -23,7 +23,8 @@ struct DataFacts {
   bool regression = false;
 };
 
-// `n` candidates: the first is `base` (the project's impulse, or the suggestion) unchanged, the rest drawn
+// `n` candidates: the first is `base` (the project's impulse, or the suggestion) unchanged, then base at 2-4x its
+// window (and a spectrum's base with each axis's statistics beside it) for a time series, the rest drawn
 // from the space around it. Each keeps base's learning blocks' names, types and anomaly params; the neural
 // block's `layers`, `learning_rate` and `epochs` are the candidate's.
 std::vector<nlohmann::json> sample_candidates(const ImpulseSpec& base, const DataFacts& facts, size_t n, uint64_t seed);

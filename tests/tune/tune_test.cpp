@@ -59,6 +59,15 @@ TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
   EXPECT_EQ(a, b);
   EXPECT_NE(a, mote::tune::sample_candidates(base, f, 20, 6));
   EXPECT_EQ(a[0], mote::impulse_to_json(base));
+  // Then the project's impulse at 2, 3 and 4x its window, and with each axis's statistics beside its spectrum.
+  for (size_t i = 1; i <= 7; ++i) {
+    const double times = (i <= 3 ? i + 1 : i - 3);
+    EXPECT_DOUBLE_EQ(a[i]["input"]["window_ms"].get<double>(), 2000 * times) << i;
+    EXPECT_NEAR(a[i]["input"]["stride_ms"].get<double>(), 200 * times, 16) << "a tenth, in whole 16 ms frames: " << i;
+    EXPECT_EQ(a[i]["dsp"].size(), i <= 3 ? 1u : 2u) << i;
+    EXPECT_EQ(a[i]["learn"][0]["dsp"].size(), a[i]["dsp"].size()) << i;
+    EXPECT_EQ(a[i]["learn"][0]["params"], a[0]["learn"][0]["params"]) << "the network is the project's: " << i;
+  }
   std::set<std::string> kinds;
   for (const auto& c : a) {
     EXPECT_EQ(c["learn"].size(), 2u);  // the anomaly block stays, reading the candidate's DSP block
@@ -84,8 +93,9 @@ TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
   EXPECT_LT(images.size(), 100000u);
   f.frequency_hz = 16000, f.axes = 1;  // one axis at an audio rate: sound
   base.input.frequency_hz = 16000, base.input.window_ms = 1000;
-  for (const auto& c : mote::tune::sample_candidates(base, f, 10, 1))
-    if (c != mote::impulse_to_json(base)) EXPECT_NE(std::string("spectral flatten").find(c["dsp"][0]["type"].get<std::string>()), 0u);
+  const auto sound = mote::tune::sample_candidates(base, f, 18, 1);
+  for (size_t i = 8; i < sound.size(); ++i)  // the draws (before them: the project's impulse and its neighbours)
+    EXPECT_NE(std::string("spectral flatten").find(sound[i]["dsp"][0]["type"].get<std::string>()), 0u);
 }
 
 TEST(TuneSpace, AudioDrawsOneAndTwoDimensionalConvolutions) {
