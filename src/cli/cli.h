@@ -41,6 +41,7 @@ void register_tune(CLI::App& app, Context& ctx);   // mote tune, tune-candidate 
 void register_version(CLI::App& app, Context& ctx);  // mote version save|list|show|compare|restore|delete
 void register_migrate(CLI::App& app, Context& ctx);  // mote migrate --to postgres://... (store/copy.h)
 void register_worker(CLI::App& app, Context& ctx);   // mote worker (serve/worker.h)
+void register_user(CLI::App& app, Context& ctx);     // mote user add|list|remove|passwd|grant (serve/users.h)
 
 // `mote serve`'s foreground loop (also ends `mote demo`): prints the studio link, serves until Ctrl-C.
 }  // namespace mote::cli

@@ -7,7 +7,7 @@
 namespace mote::cli {
 
 void register_keys(CLI::App& app, Context& ctx) {
-  static std::string name = "default";
+  static std::string name = "default", role = "editor";
   static int64_t id = 0;
   static bool json = false;
   auto* cmd = app.add_subcommand("keys", "API keys for the ingestion service and the HTTP API; the HMAC key");
@@ -15,12 +15,14 @@ void register_keys(CLI::App& app, Context& ctx) {
 
   auto* create = cmd->add_subcommand("create", "Make a new API key (shown once; stored hashed)");
   create->add_option("--name", name, "What the key is for (a device, a script)");
+  create->add_option("--role", role, "editor (default: reads and writes), viewer (reads) or device (uploads samples only)");
   create->callback([&ctx] {
     ctx.run = [&ctx] {
+      serve::Role r = serve::role_from(role, "--role");
       Project p = ctx.open_project();
-      auto k = serve::create_api_key(p.store(), name);
-      std::printf("API key %lld '%s' (shown only now; send it as x-api-key): %s\n", static_cast<long long>(k.id),
-                  name.c_str(), k.key.c_str());
+      auto k = serve::create_api_key(p.store(), name, r);
+      std::printf("API key %lld '%s', role %s (shown only now; send it as x-api-key): %s\n", static_cast<long long>(k.id),
+                  name.c_str(), serve::role_name(r), k.key.c_str());
     };
   });
 
@@ -33,14 +35,14 @@ void register_keys(CLI::App& app, Context& ctx) {
       if (json) {
         nlohmann::json a = nlohmann::json::array();
         for (auto& k : keys)
-          a.push_back({{"id", k.id}, {"name", k.name}, {"created_at", k.created_at},
+          a.push_back({{"id", k.id}, {"name", k.name}, {"role", serve::role_name(k.role)}, {"created_at", k.created_at},
                        {"revoked_at", k.revoked_at ? nlohmann::json(*k.revoked_at) : nlohmann::json(nullptr)}});
         print_json({{"keys", a}});
         return;
       }
-      std::printf("%4s  %-24s  %-20s  %s\n", "id", "name", "created", "state");
+      std::printf("%4s  %-24s  %-6s  %-20s  %s\n", "id", "name", "role", "created", "state");
       for (auto& k : keys)
-        std::printf("%4lld  %-24s  %-20s  %s\n", static_cast<long long>(k.id), k.name.c_str(), k.created_at.c_str(),
+        std::printf("%4lld  %-24s  %-6s  %-20s  %s\n", static_cast<long long>(k.id), k.name.c_str(), serve::role_name(k.role), k.created_at.c_str(),
                     k.revoked_at ? ("revoked " + *k.revoked_at).c_str() : "active");
     };
   });

@@ -20,8 +20,14 @@ void serve_foreground(serve::ServeOptions o, const std::filesystem::path& dir) {
   serve::Server server(o);
   server.bind();
   std::printf("mote serve: %s (project %s)\n", server.url().c_str(), dir.c_str());
-  std::printf("studio: %s/?token=%s\n", server.url().c_str(), server.session_token().c_str());
-  std::printf("session token (x-session-token header): %s\n", server.session_token().c_str());
+  if (server.teams_mode()) {
+    // The printed token would let anyone at this terminal past the roles: in teams mode it is no credential.
+    std::printf("teams mode (the project has user accounts): log in with POST %s/api/login {\"name\", \"password\"} "
+                "or send an API key (x-api-key)\n", server.url().c_str());
+  } else {
+    std::printf("studio: %s/?token=%s\n", server.url().c_str(), server.session_token().c_str());
+    std::printf("session token (x-session-token header): %s\n", server.session_token().c_str());
+  }
   if (server.web_root().empty()) std::printf("the studio is not built; %s/ lists the API\n", server.url().c_str());
   if (!serve::is_loopback_host(o.host))
     std::printf("listening beyond loopback: every request needs x-api-key (mote keys create) or the token\n");

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   register_version(app, ctx);
   register_migrate(app, ctx);
   register_worker(app, ctx);
+  register_user(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "ingest/importer.h"
+#include "serve/audit.h"
 #include "serve/http.h"
 #include "serve/paths.h"
 
@@ -139,8 +140,17 @@ void ingest(Api& api, const httplib::Request& req, httplib::Response& res) {
   std::vector<Sample> samples;
   for (auto& u : uploads) samples.push_back(parse_upload(u, req, *p, anomaly, cat));
 
-  // Stored with the other uploads waiting at this moment, in one transaction; returns once durable.
-  api.ingest_commits->commit(p->store(), samples, no_dups);
+  // Stored with the other uploads waiting at this moment, in one transaction; returns once durable. In teams
+  // mode the audit row (the new sample ids) is written in that transaction too.
+  GroupCommitter::Also audit;
+  if (api.teams())
+    audit = [who = request_principal(), method = req.method, path = req.path](Store& store, const std::vector<Sample>& stored) {
+      json ids = json::array();
+      for (auto& s : stored) ids.push_back(s.id);
+      write_audit(store, who, method, "/api/{training|testing|anomaly}/{data|files}", path, ids, 200);
+    };
+  api.ingest_commits->commit(p->store(), samples, no_dups, audit);
+  if (audit) mark_audited();
   json files = json::array();
   for (auto& s : samples)
     files.push_back({{"success", true}, {"id", s.id}, {"name", s.name}, {"fileName", s.provenance.value("file_name", s.name)},

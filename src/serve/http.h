@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "serve/access.h"
 #include "serve/ingest_commit.h"
 #include "serve/jobs.h"
 #include "serve/server.h"
@@ -73,6 +74,8 @@ struct Api {
   std::shared_ptr<LiveHub> live = make_live_hub();
   // Ingestion's group commit (ingest_commit.h), under write_lock.
   std::shared_ptr<GroupCommitter> ingest_commits = std::make_shared<GroupCommitter>(write_lock);
+  // Teams mode (the store has users; docs/serve.md): logins, roles for everyone, an audit row per write.
+  std::function<bool()> teams = [] { return false; };
 };
 
 using Handler = std::function<void(Api&, const httplib::Request&, httplib::Response&)>;
@@ -97,8 +100,13 @@ void add_impulse_routes(std::vector<Route>& routes);  // api_impulse.cpp: block 
 void add_tune_routes(std::vector<Route>& routes);     // api_tune.cpp: tuner runs, candidates, apply
 void add_version_routes(std::vector<Route>& routes);  // api_versions.cpp: named versions of impulse + models
 
-// Who made the current request: "key 3", "session", or "" (no credential).
+// Who made the current request: "key 3", "session", "user 2", or "" (no credential).
 const std::string& request_credential();
+// The same, with its role (access.h); POST /api/login sets it to the user who logged in.
+Principal& request_principal();
+// The handler wrote the request's audit row in its own transaction: the server writes none after it.
+void mark_audited();
+void add_team_routes(std::vector<Route>& routes);  // api_teams.cpp: login, logout, me, the audit trail
 
 void reply_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
 void reply_error(httplib::Response& res, int status, const std::string& message);

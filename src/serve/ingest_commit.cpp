@@ -8,8 +8,8 @@
 
 namespace mote::serve {
 
-void GroupCommitter::commit(Store& store, std::vector<Sample>& samples, bool no_duplicates) {
-  Entry e{&samples, no_duplicates, false, nullptr};
+void GroupCommitter::commit(Store& store, std::vector<Sample>& samples, bool no_duplicates, const Also& also) {
+  Entry e{&samples, no_duplicates, also ? &also : nullptr, false, nullptr};
   std::unique_lock<std::mutex> lk(m_);
   queue_.push_back(&e);
   while (!e.done) {
@@ -87,6 +87,7 @@ bool GroupCommitter::write_all(Store& store, std::vector<Entry*>& group, bool sa
         }
       }
       for (auto& s : *g->samples) store.insert(s);
+      if (g->also) (*g->also)(store, *g->samples);
       if (sp) sp->commit();
     } catch (const HttpError&) {
       g->error = std::current_exception();  // checked before any insert: nothing of it to undo

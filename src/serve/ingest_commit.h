@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -23,8 +24,10 @@ class GroupCommitter {
 
   // Stores `samples` (ids and hashes set) through `store` or another waiting request's store, and returns
   // once they are durable. Throws HttpError 409 for a duplicate when `no_duplicates`, nothing of this batch
-  // stored; mote::Error when the database fails.
-  void commit(Store& store, std::vector<Sample>& samples, bool no_duplicates);
+  // stored; mote::Error when the database fails. `also` (the audit row) runs in the same transaction after
+  // the batch's inserts, so the samples and their record commit or fail together.
+  using Also = std::function<void(Store&, const std::vector<Sample>&)>;
+  void commit(Store& store, std::vector<Sample>& samples, bool no_duplicates, const Also& also = nullptr);
 
   struct Stats {
     int64_t groups = 0;   // transactions committed (or failed)
@@ -38,6 +41,7 @@ class GroupCommitter {
   struct Entry {
     std::vector<Sample>* samples;
     bool no_duplicates;
+    const Also* also;
     bool done = false;
     std::exception_ptr error;
   };

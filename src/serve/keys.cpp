@@ -22,21 +22,22 @@ std::string now_iso8601() {
 }  // namespace
 
 
-NewApiKey create_api_key(Store& store, const std::string& name) {
+NewApiKey create_api_key(Store& store, const std::string& name, Role role) {
   if (name.size() > 200) throw error_at("--name", "longer than 200 characters; choose a shorter name");
+  if (role == Role::Owner) throw error_at("--role", "a key cannot be owner; choose editor, viewer or device (owners are users)");
   NewApiKey k;
   k.key = "mote_" + random_hex(20);
-  sql::Stmt st(store.db(), "INSERT INTO api_keys(name, hash, created_at) VALUES(?, ?, ?)");
-  st.bind(1, name).bind(2, sha256_hex(k.key)).bind(3, now_iso8601()).run();
+  sql::Stmt st(store.db(), "INSERT INTO api_keys(name, hash, created_at, role) VALUES(?, ?, ?, ?)");
+  st.bind(1, name).bind(2, sha256_hex(k.key)).bind(3, now_iso8601()).bind(4, role_name(role)).run();
   k.id = store.db().last_insert_id();
   return k;
 }
 
 std::vector<ApiKey> list_api_keys(Store& store) {
-  sql::Stmt st(store.db(), "SELECT id, name, created_at, revoked_at FROM api_keys ORDER BY id");
+  sql::Stmt st(store.db(), "SELECT id, name, created_at, revoked_at, role FROM api_keys ORDER BY id");
   std::vector<ApiKey> out;
   while (st.step()) {
-    ApiKey k{st.int64(0), st.text(1), st.text(2), std::nullopt};
+    ApiKey k{st.int64(0), st.text(1), st.text(2), std::nullopt, parse_role(st.text(4)).value_or(Role::Viewer)};
     if (!st.is_null(3)) k.revoked_at = st.text(3);
     out.push_back(std::move(k));
   }
@@ -51,12 +52,19 @@ void revoke_api_key(Store& store, int64_t id) {
 }
 
 std::optional<int64_t> verify_api_key(Store& store, std::string_view key) {
+  if (auto k = find_api_key(store, key)) return k->id;
+  return std::nullopt;
+}
+
+std::optional<ApiKey> find_api_key(Store& store, std::string_view key) {
   if (key.empty() || key.size() > 256) return std::nullopt;
   std::string hash = sha256_hex(key);
   // The index finds the row; the comparison itself does not stop at the first differing byte.
-  sql::Stmt st(store.db(), "SELECT id, hash FROM api_keys WHERE hash = ? AND revoked_at IS NULL");
+  sql::Stmt st(store.db(), "SELECT id, hash, name, created_at, role FROM api_keys WHERE hash = ? AND revoked_at IS NULL");
   st.bind(1, hash);
-  if (st.step() && constant_time_equal(st.text(1), hash)) return st.int64(0);
+  // A role this build does not know (a newer mote wrote it) gets the least: viewer.
+  if (st.step() && constant_time_equal(st.text(1), hash))
+    return ApiKey{st.int64(0), st.text(2), st.text(3), std::nullopt, parse_role(st.text(4)).value_or(Role::Viewer)};
   return std::nullopt;
 }
 

@@ -11,9 +11,12 @@
 #include "core/crypto.h"
 #include "core/error.h"
 #include "core/files.h"
+#include "serve/audit.h"
 #include "serve/http.h"
 #include "serve/keys.h"
 #include "serve/paths.h"
+#include "serve/sessions.h"
+#include "serve/users.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -150,8 +153,12 @@ const char* status_message(int status) {
 
 // httplib runs pre-routing and the handler of a request on the same thread.
 thread_local std::string t_credential;
+thread_local Principal t_principal;
+thread_local bool t_audited = false;
 
 const std::string& request_credential() { return t_credential; }
+Principal& request_principal() { return t_principal; }
+void mark_audited() { t_audited = true; }
 
 bool is_loopback_host(const std::string& host) {
   std::string h = host_name(host);
@@ -207,6 +214,9 @@ struct Server::Impl {
   HttpServer http;
   std::thread thread;
   int port = 0;
+  // Teams mode turns on when the store has a user and stays on; looked for at most once a second.
+  std::atomic<bool> teams{false};
+  std::atomic<int64_t> teams_checked_ms{0};
 
   explicit Impl(ServeOptions o)
       : opts(std::move(o)),
@@ -219,29 +229,70 @@ struct Server::Impl {
     fs::path root = opts.web_dir ? *opts.web_dir : default_web_root();
     std::error_code ec;
     if (!root.empty() && fs::is_regular_file(root / "index.html", ec)) web_root = fs::weakly_canonical(root, ec);
+    api.teams = [this] { return teams_now(); };
     setup();
+    teams_now();
   }
 
-  // Which credentials the request carries: none, valid ones, or invalid ones.
-  enum class Auth { None, Token, Cookie, Key, Invalid };
+  bool teams_now() {
+    if (teams) return true;
+    int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    int64_t last = teams_checked_ms;
+    if (last != 0 && now - last < 1000) return false;
+    teams_checked_ms = now;
+    auto lease = pool.acquire();
+    if (has_users(lease->store())) teams = true;
+    return teams;
+  }
 
-  Auth authenticate(const httplib::Request& req) {
-    auto is_token = [&](const std::string& v) { return constant_time_equal(v, token); };
-    auto key_or_token = [&](const std::string& v) {
-      if (is_token(v)) return Auth::Token;
+  // Which credentials the request carries: none, valid ones, or invalid ones. Sets *who for valid ones.
+  enum class Auth { None, Token, Cookie, Key, User, Invalid };
+
+  Auth authenticate(const httplib::Request& req, Principal& who) {
+    const bool teams_on = teams_now();
+    // In teams mode the token mote serve printed is no credential: everyone logs in or uses a key.
+    auto is_token = [&](const std::string& v) { return !teams_on && constant_time_equal(v, token); };
+    auto as_key = [&](const std::string& v) {
       auto lease = pool.acquire();
-      auto id = verify_api_key(lease->store(), v);
-      if (id) t_credential = "key " + std::to_string(*id);
-      return id ? Auth::Key : Auth::Invalid;
+      auto k = find_api_key(lease->store(), v);
+      if (!k) return false;
+      who = Principal{Principal::Kind::Key, k->id, k->name, k->role};
+      t_credential = "key " + std::to_string(k->id);
+      return true;
     };
-    if (req.has_header("x-api-key")) return key_or_token(req.get_header_value("x-api-key"));
-    if (req.has_header("x-session-token")) return is_token(req.get_header_value("x-session-token")) ? Auth::Token : Auth::Invalid;
+    auto as_session = [&](const std::string& v) {
+      if (!teams_on) return false;
+      auto lease = pool.acquire();
+      auto s = find_session(lease->store(), v);
+      if (!s) return false;
+      who = Principal{Principal::Kind::User, s->user.id, s->user.name, s->user.role, s->id};
+      t_credential = "user " + std::to_string(s->user.id);
+      return true;
+    };
+    if (req.has_header("x-api-key")) {
+      std::string v = req.get_header_value("x-api-key");
+      return is_token(v) ? Auth::Token : as_key(v) ? Auth::Key : Auth::Invalid;
+    }
+    if (req.has_header("x-session-token")) {
+      std::string v = req.get_header_value("x-session-token");
+      return is_token(v) ? Auth::Token : as_session(v) ? Auth::User : Auth::Invalid;
+    }
     std::string authz = req.get_header_value("Authorization");
-    if (authz.rfind("Bearer ", 0) == 0) return key_or_token(authz.substr(7));
+    if (authz.rfind("Bearer ", 0) == 0) {
+      std::string v = authz.substr(7);
+      return is_token(v) ? Auth::Token : as_key(v) ? Auth::Key : as_session(v) ? Auth::User : Auth::Invalid;
+    }
     if (!authz.empty()) return Auth::Invalid;
     std::string cookie = cookie_value(req, "mote_session");
-    // A cookie from an earlier run (the token changes at every start) counts as none, so reads keep working.
-    if (!cookie.empty()) return is_token(cookie) ? Auth::Cookie : Auth::None;
+    // A cookie from an earlier run (the token changes at every start) or an ended login counts as none, so
+    // reads keep working where they need no credential.
+    if (!cookie.empty()) {
+      if (is_token(cookie)) return Auth::Cookie;
+      if (as_session(cookie)) {
+        who.cookie = true;
+        return Auth::User;
+      }
+    }
     return Auth::None;
   }
 
@@ -306,6 +357,10 @@ struct Server::Impl {
       return HR::Handled;
     }
     // The studio link printed at start: trade ?token= for an HttpOnly, SameSite=Strict cookie.
+    if (req.method == "GET" && req.has_param("token") && teams_now()) {
+      reply_error(res, 401, "this project has user accounts (teams mode): the studio link is off; log in with POST /api/login {\"name\", \"password\"}");
+      return HR::Handled;
+    }
     if (req.method == "GET" && req.has_param("token")) {
       if (!constant_time_equal(req.get_param_value("token"), token)) {
         reply_error(res, 401, "invalid session token; use the link mote serve printed");
@@ -316,14 +371,25 @@ struct Server::Impl {
       return HR::Handled;
     }
     t_credential.clear();
-    Auth who = authenticate(req);
-    if (who == Auth::Token || who == Auth::Cookie) t_credential = "session";
+    t_principal = Principal{};
+    Auth who = authenticate(req, t_principal);
+    if (who == Auth::Token || who == Auth::Cookie) {
+      t_credential = "session";
+      t_principal = Principal{Principal::Kind::Token, 0, "", Role::Owner, 0, who == Auth::Cookie};
+    }
     if (who == Auth::Invalid) {
-      reply_error(res, 401, "invalid API key or session token; create a key with `mote keys create`");
+      reply_error(res, 401, teams ? "invalid API key or session (logged out, expired or revoked); log in again with POST /api/login or use a valid key"
+                                  : "invalid API key or session token; create a key with `mote keys create`");
       return HR::Handled;
     }
     bool write = req.method != "GET" && req.method != "HEAD";
-    if ((write || !loopback) && who == Auth::None) {
+    bool is_api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
+    if (teams && who == Auth::None && (is_api || write || !loopback) && !(req.method == "POST" && req.path == "/api/login")) {
+      reply_error(res, 401, "this project has user accounts: log in (POST /api/login {\"name\", \"password\"}, then the "
+                            "mote_session cookie or x-session-token) or send an API key (x-api-key)");
+      return HR::Handled;
+    }
+    if ((write || !loopback) && who == Auth::None && !(req.method == "POST" && req.path == "/api/login")) {
       reply_error(res, 401,
                   std::string(write ? "writes need" : "this server (not on loopback) needs") +
                       " an API key (x-api-key; create one with `mote keys create`) or the session token mote serve printed");
@@ -332,11 +398,56 @@ struct Server::Impl {
     // A cookie rides along on cross-site requests; SameSite=Strict stops most, the Origin check the rest.
     size_t scheme = origin.find("://");  // an Origin without one is no origin this server serves
     std::string origin_host = scheme == std::string::npos ? std::string() : host_name(origin.substr(scheme + 3));
-    if (who == Auth::Cookie && write && !origin.empty() && !cors && origin_host != host_name(req.get_header_value("Host"))) {
+    if (t_principal.cookie && write && !origin.empty() && !cors && origin_host != host_name(req.get_header_value("Host"))) {
       reply_error(res, 403, "cross-origin write refused (Origin " + origin + ")");
       return HR::Handled;
     }
     return HR::Unhandled;
+  }
+
+  // A route's handler behind its role check (access.h), and in teams mode its audit row after a write.
+  httplib::Server::Handler wrap_route(const Route& r) {
+    const Need need = route_need(r.method, r.doc);
+    const bool write = r.method != "GET" && r.method != "HEAD";
+    return [this, need, write, route = r.doc, inner = wrap(r.fn)](const httplib::Request& req, httplib::Response& res) {
+      t_audited = false;
+      if (!may(t_principal.role, need))
+        reply_error(res, 403, "forbidden for " + t_principal.label() + ": " + refusal(t_principal.role, need));
+      else
+        inner(req, res);
+      if (write && teams && !t_audited) audit_after(req, res, route);
+    };
+  }
+
+  // What a write touched, for its audit row: the path's parameters, the body's "ids", the answer's "id".
+  static json touched_objects(const httplib::Request& req, const httplib::Response& res) {
+    json objects = json::array();
+    auto add = [&](const std::string& v) {
+      bool digits = !v.empty() && v.size() < 19 && std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); });
+      objects.push_back(digits ? json(std::stoll(v)) : json(v));
+    };
+    for (size_t i = 1; i < req.matches.size(); ++i) add(req.matches[i].str());
+    auto ids_of = [](const std::string& body) {
+      size_t first = body.find_first_not_of(" \t\r\n");
+      if (first == std::string::npos || body[first] != '{' || body.size() > (1u << 20)) return json();
+      return json::parse(body, nullptr, false);
+    };
+    json b = ids_of(req.body);
+    if (b.is_object() && b.contains("ids") && b["ids"].is_array())
+      for (size_t i = 0; i < b["ids"].size() && i < 1000; ++i)
+        if (b["ids"][i].is_number_integer()) objects.push_back(b["ids"][i]);
+    json a = ids_of(res.body);
+    if (a.is_object() && a.contains("id") && (a["id"].is_number_integer() || a["id"].is_string())) objects.push_back(a["id"]);
+    return objects;
+  }
+
+  void audit_after(const httplib::Request& req, const httplib::Response& res, const std::string& route) {
+    try {
+      auto lease = pool.acquire();
+      write_audit(lease->store(), t_principal, req.method, route, req.path, touched_objects(req, res), res.status > 0 ? res.status : 200);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mote serve: %s %s: its audit row was not written: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+    }
   }
 
   httplib::Server::Handler wrap(Handler fn) {
@@ -407,13 +518,14 @@ struct Server::Impl {
     add_impulse_routes(routes);
     add_tune_routes(routes);
     add_version_routes(routes);
+    add_team_routes(routes);
     routes.push_back({"GET", "/api", "/api", "this list of endpoints", [this](Api&, const httplib::Request&, httplib::Response& res) {
                         json list = json::array();
                         for (auto& r : routes) list.push_back({{"method", r.method}, {"path", r.doc}, {"what", r.what}});
                         reply_json(res, {{"mote", MOTE_VERSION}, {"endpoints", list}});
                       }});
     for (auto& r : routes) {
-      auto h = wrap(r.fn);
+      auto h = wrap_route(r);
       if (r.method == "GET") http.Get(r.pattern, h);
       else if (r.method == "POST") http.Post(r.pattern, h);
       else if (r.method == "PUT") http.Put(r.pattern, h);
@@ -489,6 +601,7 @@ void Server::stop() {
 
 int Server::port() const { return impl_->port; }
 const std::string& Server::session_token() const { return impl_->token; }
+bool Server::teams_mode() { return impl_->teams_now(); }
 std::string Server::url() const {
   std::string h = impl_->opts.host.find(':') != std::string::npos ? "[" + impl_->opts.host + "]" : impl_->opts.host;
   return "http://" + h + ":" + std::to_string(impl_->port);

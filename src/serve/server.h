@@ -46,7 +46,9 @@ class Server {
   void stop();
 
   int port() const;
-  const std::string& session_token() const;
+  const std::string& session_token() const;  // no credential in teams mode
+  // True once the project's store has a user (docs/serve.md, "Teams"): logins and roles for everyone.
+  bool teams_mode();
   std::string url() const;  // http://host:port
   JobQueue& jobs();
   // One request from raw bytes through the same parser, checks and handlers as a connection's, as if sent

@@ -140,6 +140,40 @@ CREATE INDEX jobs_batch ON jobs(batch, state);
       R"sql(
 ALTER TABLE versions ADD COLUMN labels TEXT NOT NULL DEFAULT '';
 )sql",
+      // 9: teams (src/serve/users.h, sessions.h, audit.h): users with Argon2id password hashes and a role in
+      //    this project, login sessions (SHA-256 of the token; expiry in milliseconds of the store's clock),
+      //    a role per API key ('editor' for keys made before: what they could do), and the audit trail.
+      R"sql(
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'viewer')),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions(
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  hash TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+ALTER TABLE api_keys ADD COLUMN role TEXT NOT NULL DEFAULT 'editor' CHECK (role IN ('editor', 'viewer', 'device'));
+CREATE TABLE audit(
+  id INTEGER PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  user_id INTEGER,
+  key_id INTEGER,
+  method TEXT NOT NULL,
+  route TEXT NOT NULL,
+  path TEXT NOT NULL,
+  objects TEXT NOT NULL DEFAULT '[]',
+  status INTEGER NOT NULL
+);
+CREATE INDEX audit_user ON audit(user_id, id);
+)sql",
   };
   return steps;
 }

@@ -1,0 +1,76 @@
+// Teams mode over HTTP: POST /api/login (name + password -> a session token and the mote_session cookie),
+// POST /api/logout, GET /api/me (who the credential is and what it may do), GET /api/audit (owners only).
+#include "serve/audit.h"
+#include "serve/http.h"
+#include "serve/sessions.h"
+#include "serve/users.h"
+
+using nlohmann::json;
+
+namespace mote::serve {
+
+namespace {
+
+std::string session_cookie(const std::string& value, int64_t max_age_s) {
+  return "mote_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
+}
+
+void login(Api& api, const httplib::Request& req, httplib::Response& res) {
+  json b = body_json(req);
+  if (!b.contains("name") || !b["name"].is_string() || !b.contains("password") || !b["password"].is_string())
+    throw HttpError{400, "send {\"name\": ..., \"password\": ...} as JSON"};
+  const std::string name = b["name"], password = b["password"];
+  auto p = api.pool.acquire();
+  if (!has_users(p->store()))
+    throw HttpError{400, "this project has no user accounts (single-user mode); add one with `mote user add NAME --role owner`"};
+  auto user = check_login(p->store(), name, password);
+  if (!user) throw HttpError{401, "wrong user name or password"};
+  auto s = create_session(p->store(), user->id);
+  request_principal() = Principal{Principal::Kind::User, user->id, user->name, user->role, s.id};
+  res.set_header("Set-Cookie", session_cookie(s.token, kSessionMs / 1000));
+  reply_json(res, {{"success", true}, {"token", s.token}, {"user", user->name}, {"role", role_name(user->role)},
+                   {"expires_at_ms", s.expires_at_ms}});
+}
+
+void logout(Api& api, const httplib::Request&, httplib::Response& res) {
+  const Principal& who = request_principal();
+  if (who.kind != Principal::Kind::User)
+    throw HttpError{400, "this credential is no login session (" + who.label() + "); nothing to log out"};
+  auto p = api.pool.acquire();
+  end_session(p->store(), who.session_id);
+  res.set_header("Set-Cookie", session_cookie("", 0));
+  reply_json(res, {{"success", true}});
+}
+
+void me(Api& api, const httplib::Request&, httplib::Response& res) {
+  const Principal& who = request_principal();
+  static const char* kinds[] = {"anonymous", "session", "user", "key"};
+  json may_do = json::object();
+  for (auto [what, need] : {std::pair{"read", Need::Read}, {"upload", Need::Upload}, {"write", Need::Write}, {"audit", Need::Owner}})
+    may_do[what] = may(who.role, need) && (who.kind != Principal::Kind::None || need == Need::Read);
+  json j = {{"success", true}, {"kind", kinds[static_cast<int>(who.kind)]}, {"role", role_name(who.role)},
+            {"teams", api.teams()}, {"may", may_do}};
+  if (who.kind == Principal::Kind::User || who.kind == Principal::Kind::Key) j["id"] = who.id, j["name"] = who.name;
+  reply_json(res, j);
+}
+
+void audit_list(Api& api, const httplib::Request& req, httplib::Response& res) {
+  int64_t limit = query_int(req, "limit", 100, 1, 1000);
+  int64_t before = query_int(req, "before", 0, 0, INT64_MAX);
+  auto p = api.pool.acquire();
+  json rows = json::array();
+  for (auto& e : list_audit(p->store(), limit, before)) rows.push_back(audit_json(e));
+  reply_json(res, {{"success", true}, {"entries", rows}});
+}
+
+}  // namespace
+
+void add_team_routes(std::vector<Route>& r) {
+  r.push_back({"POST", "/api/login", "/api/login",
+               "{name, password}: log in (teams mode); answers a session token and sets the mote_session cookie", login});
+  r.push_back({"POST", "/api/logout", "/api/logout", "end this login session at once", logout});
+  r.push_back({"GET", "/api/me", "/api/me", "who this credential is: kind, name, role, what it may do", me});
+  r.push_back({"GET", "/api/audit", "/api/audit?limit=&before=", "the audit trail, newest first (owners only)", audit_list});
+}
+
+}  // namespace mote::serve
