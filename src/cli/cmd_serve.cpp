@@ -22,8 +22,8 @@ void serve_foreground(serve::ServeOptions o, const std::filesystem::path& dir) {
   std::printf("mote serve: %s (project %s)\n", server.url().c_str(), dir.c_str());
   if (server.teams_mode()) {
     // The printed token would let anyone at this terminal past the roles: in teams mode it is no credential.
-    std::printf("teams mode (the project has user accounts): log in with POST %s/api/login {\"name\", \"password\"} "
-                "or send an API key (x-api-key)\n", server.url().c_str());
+    std::printf("teams mode (the project has user accounts): log in at %s/login (or POST /api/login {\"name\", "
+                "\"password\"}), or send an API key (x-api-key)\n", server.url().c_str());
   } else {
     std::printf("studio: %s/?token=%s\n", server.url().c_str(), server.session_token().c_str());
     std::printf("session token (x-session-token header): %s\n", server.session_token().c_str());

@@ -50,6 +50,7 @@ void register_user(CLI::App& app, Context& ctx) {
   auto* cmd = app.add_subcommand("user", "User accounts of this project (teams mode: logins, roles, audit)");
   cmd->add_option("--db", db, "The project's store: postgres://... or a SQLite file (default: mote.json's)");
   cmd->require_subcommand(1);
+  cmd->fallthrough();  // `mote user add NAME --db URL` as well as `mote user --db URL add NAME`
   auto open = [&ctx] {
     if (!db.empty()) Project::set_store_override(db);
     return ctx.open_project();

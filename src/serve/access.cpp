@@ -33,7 +33,7 @@ Role role_from(std::string_view name, const std::string& where) {
 
 Need route_need(const std::string& method, const std::string& route_doc_with_query) {
   const std::string_view route_doc = std::string_view(route_doc_with_query).substr(0, route_doc_with_query.find('?'));
-  if (route_doc == "/api/login") return Need::Open;
+  if (route_doc == "/api/login" || route_doc == "/login") return Need::Open;
   if (route_doc == "/api/audit") return Need::Owner;
   if (route_doc == kUploadRoute && method == "POST") return Need::Upload;
   if (route_doc == "/api/logout" || route_doc == "/api/impulse/preview") return Need::Read;

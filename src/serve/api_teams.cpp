@@ -1,5 +1,6 @@
 // Teams mode over HTTP: POST /api/login (name + password -> a session token and the mote_session cookie),
-// POST /api/logout, GET /api/me (who the credential is and what it may do), GET /api/audit (owners only).
+// POST /api/logout, GET /api/me (who the credential is and what it may do), GET /api/audit (owners only), and
+// GET /login, a page with the form for browsers (it sets the cookie the studio then sends).
 #include "serve/audit.h"
 #include "serve/http.h"
 #include "serve/sessions.h"
@@ -14,6 +15,25 @@ namespace {
 std::string session_cookie(const std::string& value, int64_t max_age_s) {
   return "mote_session=" + value + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age_s);
 }
+
+// No external script or style: the page works without the studio being built.
+constexpr const char* kLoginPage = R"html(<!doctype html><html><head><meta charset=utf-8><title>mote: log in</title>
+<style>body{font:15px system-ui,sans-serif;margin:4em auto;max-width:22em}input,button{font:inherit;width:100%;margin:.3em 0;padding:.4em}
+#error{color:#b00020;min-height:1.4em}</style></head><body><h1>mote</h1>
+<form id=f><label>User <input name=name autocomplete=username required autofocus></label>
+<label>Password <input name=password type=password autocomplete=current-password required></label>
+<button>Log in</button><div id=error></div></form>
+<script>
+document.getElementById('f').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const f = e.target;
+  const r = await fetch('/api/login', {method: 'POST', headers: {'Content-Type': 'application/json'},
+                                       body: JSON.stringify({name: f.name.value, password: f.password.value})});
+  if (r.ok) { location.href = '/'; return; }
+  document.getElementById('error').textContent = (await r.json()).error;
+});
+</script></body></html>
+)html";
 
 void login(Api& api, const httplib::Request& req, httplib::Response& res) {
   json b = body_json(req);
@@ -68,6 +88,8 @@ void audit_list(Api& api, const httplib::Request& req, httplib::Response& res) {
 void add_team_routes(std::vector<Route>& r) {
   r.push_back({"POST", "/api/login", "/api/login",
                "{name, password}: log in (teams mode); answers a session token and sets the mote_session cookie", login});
+  r.push_back({"GET", "/login", "/login", "the login page for browsers (teams mode)",
+               [](Api&, const httplib::Request&, httplib::Response& res) { res.set_content(kLoginPage, "text/html; charset=utf-8"); }});
   r.push_back({"POST", "/api/logout", "/api/logout", "end this login session at once", logout});
   r.push_back({"GET", "/api/me", "/api/me", "who this credential is: kind, name, role, what it may do", me});
   r.push_back({"GET", "/api/audit", "/api/audit?limit=&before=", "the audit trail, newest first (owners only)", audit_list});

@@ -4,19 +4,51 @@
 
 namespace mote::serve {
 
+namespace {
+// Binds actor, user_id and key_id at parameters i, i+1, i+2.
+void bind_who(sql::Stmt& st, int i, const Principal& who) {
+  st.bind(i, who.label());
+  if (who.kind == Principal::Kind::User) st.bind(i + 1, who.id);
+  else st.bind_null(i + 1);
+  if (who.kind == Principal::Kind::Key) st.bind(i + 2, who.id);
+  else st.bind_null(i + 2);
+}
+
+std::string objects_text(const nlohmann::json& objects) {
+  return objects.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+}  // namespace
+
 void write_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
                  const std::string& path, const nlohmann::json& objects, int status) {
   sql::Stmt st(store.db(),
                "INSERT INTO audit(created_at, actor, user_id, key_id, method, route, path, objects, status) "
                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  st.bind(1, now_iso8601()).bind(2, who.label());
-  if (who.kind == Principal::Kind::User) st.bind(3, who.id);
-  else st.bind_null(3);
-  if (who.kind == Principal::Kind::Key) st.bind(4, who.id);
-  else st.bind_null(4);
+  st.bind(1, now_iso8601());
+  bind_who(st, 2, who);
   // The path as sent but bounded: ids are in it, and a megabyte of path is no record anyone needs.
   st.bind(5, method).bind(6, route).bind(7, path.substr(0, 1024));
-  st.bind(8, objects.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)).bind(9, status).run();
+  st.bind(8, objects_text(objects)).bind(9, status).run();
+}
+
+int64_t begin_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
+                    const std::string& path) {
+  sql::Stmt st(store.db(),
+               "INSERT INTO audit(created_at, actor, user_id, key_id, method, route, path, objects, status) "
+               "VALUES(?, ?, ?, ?, ?, ?, ?, '[]', 0) RETURNING id");
+  st.bind(1, now_iso8601());
+  bind_who(st, 2, who);
+  st.bind(5, method).bind(6, route).bind(7, path.substr(0, 1024));
+  st.step();
+  int64_t id = st.int64(0);
+  st.reset();
+  return id;
+}
+
+void finish_audit(Store& store, int64_t id, const Principal& who, const nlohmann::json& objects, int status) {
+  sql::Stmt st(store.db(), "UPDATE audit SET actor = ?, user_id = ?, key_id = ?, objects = ?, status = ? WHERE id = ?");
+  bind_who(st, 1, who);
+  st.bind(4, objects_text(objects)).bind(5, status).bind(6, id).run();
 }
 
 std::vector<AuditEntry> list_audit(Store& store, int64_t limit, int64_t before_id) {

@@ -1,6 +1,7 @@
 // The audit trail of teams mode: one row per write request (who: user or key; when; what: method, route, path,
-// the ids it touched; the answer's status). Uploads write theirs in the transaction that stores the samples;
-// other writes right after they answer (their handlers' own transactions are on other connections).
+// the ids it touched; the answer's status). Uploads write theirs in the transaction that stores the samples.
+// Other writes commit in their handlers' own transactions on other connections, so their row is written before
+// the handler runs (status 0: pending) and completed after it: a server that dies in between leaves the row.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,11 @@ struct AuditEntry {
 
 void write_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
                  const std::string& path, const nlohmann::json& objects, int status);
+// write_audit with status 0 (pending); returns the row's id for finish_audit.
+int64_t begin_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
+                    const std::string& path);
+// Who it turned out to be (a login), what it touched, how it ended.
+void finish_audit(Store& store, int64_t id, const Principal& who, const nlohmann::json& objects, int status);
 // Newest first; `before_id` > 0 pages back from there.
 std::vector<AuditEntry> list_audit(Store& store, int64_t limit, int64_t before_id = 0);
 nlohmann::json audit_json(const AuditEntry& e);

@@ -358,7 +358,7 @@ struct Server::Impl {
     }
     // The studio link printed at start: trade ?token= for an HttpOnly, SameSite=Strict cookie.
     if (req.method == "GET" && req.has_param("token") && teams_now()) {
-      reply_error(res, 401, "this project has user accounts (teams mode): the studio link is off; log in with POST /api/login {\"name\", \"password\"}");
+      reply_error(res, 401, "this project has user accounts (teams mode): the studio link is off; log in at /login (or POST /api/login {\"name\", \"password\"})");
       return HR::Handled;
     }
     if (req.method == "GET" && req.has_param("token")) {
@@ -384,12 +384,14 @@ struct Server::Impl {
     }
     bool write = req.method != "GET" && req.method != "HEAD";
     bool is_api = req.path == "/api" || req.path.rfind("/api/", 0) == 0;
-    if (teams && who == Auth::None && (is_api || write || !loopback) && !(req.method == "POST" && req.path == "/api/login")) {
-      reply_error(res, 401, "this project has user accounts: log in (POST /api/login {\"name\", \"password\"}, then the "
-                            "mote_session cookie or x-session-token) or send an API key (x-api-key)");
+    // Logging in needs no credential: the form and its POST.
+    bool logging_in = (req.method == "POST" && req.path == "/api/login") || (req.method == "GET" && req.path == "/login");
+    if (teams && who == Auth::None && (is_api || write || !loopback) && !logging_in) {
+      reply_error(res, 401, "this project has user accounts: log in (the page /login, or POST /api/login {\"name\", \"password\"}, "
+                            "then the mote_session cookie or x-session-token) or send an API key (x-api-key)");
       return HR::Handled;
     }
-    if ((write || !loopback) && who == Auth::None && !(req.method == "POST" && req.path == "/api/login")) {
+    if ((write || !loopback) && who == Auth::None && !logging_in) {
       reply_error(res, 401,
                   std::string(write ? "writes need" : "this server (not on loopback) needs") +
                       " an API key (x-api-key; create one with `mote keys create`) or the session token mote serve printed");
@@ -411,11 +413,25 @@ struct Server::Impl {
     const bool write = r.method != "GET" && r.method != "HEAD";
     return [this, need, write, route = r.doc, inner = wrap(r.fn)](const httplib::Request& req, httplib::Response& res) {
       t_audited = false;
-      if (!may(t_principal.role, need))
+      if (!may(t_principal.role, need)) {
         reply_error(res, 403, "forbidden for " + t_principal.label() + ": " + refusal(t_principal.role, need));
-      else
-        inner(req, res);
-      if (write && teams && !t_audited) audit_after(req, res, route);
+        if (write && teams) audit_after(req, res, route, 0);
+        return;
+      }
+      // Uploads audit themselves inside their transaction; other writes get a pending row first, so none
+      // goes unrecorded even when the server dies before answering. No row, no write.
+      int64_t pending = 0;
+      if (write && teams && need != Need::Upload) {
+        try {
+          auto lease = pool.acquire();
+          pending = begin_audit(lease->store(), t_principal, req.method, route, req.path);
+        } catch (const std::exception& e) {
+          reply_error(res, 503, std::string("cannot write the audit row, so nothing was done: ") + e.what());
+          return;
+        }
+      }
+      inner(req, res);
+      if (write && teams && !t_audited) audit_after(req, res, route, pending);
     };
   }
 
@@ -441,10 +457,13 @@ struct Server::Impl {
     return objects;
   }
 
-  void audit_after(const httplib::Request& req, const httplib::Response& res, const std::string& route) {
+  // Completes the pending row (id > 0) or writes the whole row.
+  void audit_after(const httplib::Request& req, const httplib::Response& res, const std::string& route, int64_t pending) {
     try {
       auto lease = pool.acquire();
-      write_audit(lease->store(), t_principal, req.method, route, req.path, touched_objects(req, res), res.status > 0 ? res.status : 200);
+      int status = res.status > 0 ? res.status : 200;
+      if (pending) finish_audit(lease->store(), pending, t_principal, touched_objects(req, res), status);
+      else write_audit(lease->store(), t_principal, req.method, route, req.path, touched_objects(req, res), status);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "mote serve: %s %s: its audit row was not written: %s\n", req.method.c_str(), req.path.c_str(), e.what());
     }

@@ -374,6 +374,46 @@ TEST_P(Teams, EveryWriteLeavesAnAuditRow) {
   EXPECT_EQ(last.objects, json::array({json::parse(by_key->body)["files"][0]["id"]}));
 }
 
+// No audit row, no write: with the audit table gone, writes are refused and change nothing; an upload's row
+// is in its own transaction, so the upload fails whole.
+TEST_P(Teams, AWriteWhoseAuditRowCannotBeWrittenDoesNothing) {
+  const std::string eddie = login("eddie", kEditorPw);
+  auto up = client->Post("/api/training/data", session(eddie, {{"x-label", "a"}}), small_json(), "application/json");
+  ASSERT_EQ(up->status, 200) << up->body;
+  Project::open(proj).store().db().exec("ALTER TABLE audit RENAME TO audit_away");
+  auto label = client->Post("/api/samples/label", session(eddie), R"({"ids":[1],"label":"changed"})", "application/json");
+  EXPECT_EQ(label->status, 503) << label->body;
+  EXPECT_NE(label->body.find("nothing was done"), std::string::npos);
+  auto second = client->Post("/api/training/data", session(eddie, {{"x-label", "a"}}), small_json(2), "application/json");
+  EXPECT_GE(second->status, 400) << second->body;
+  EXPECT_EQ(Project::open(proj).store().get(1, false).label, "a");
+  EXPECT_EQ(samples(), 1);
+  Project::open(proj).store().db().exec("ALTER TABLE audit_away RENAME TO audit");
+  EXPECT_EQ(client->Post("/api/training/data", session(eddie, {{"x-label", "a"}}), small_json(3), "application/json")->status, 200);
+  EXPECT_EQ(samples(), 2);
+}
+
+TEST_P(Teams, BrowsersLogInThroughTheLoginPage) {
+  auto page = client->Get("/login");
+  ASSERT_EQ(page->status, 200) << page->body;
+  EXPECT_NE(page->get_header_value("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(page->body.find("/api/login"), std::string::npos);
+  // The cookie the login sets is what the browser then sends.
+  auto r = client->Post("/api/login", json({{"name", "vera"}, {"password", kViewerPw}}).dump(), "application/json");
+  ASSERT_EQ(r->status, 200);
+  std::string cookie = r->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Strict"), std::string::npos);
+  std::string value = cookie.substr(0, cookie.find(';'));
+  EXPECT_EQ(value, "mote_session=" + json::parse(r->body)["token"].get<std::string>());
+  EXPECT_EQ(client->Get("/api/samples", {{"Cookie", value}})->status, 200);
+  // A cookie write from another site's page is refused, as for the studio link's cookie.
+  const std::string eddie = login("eddie", kEditorPw);
+  auto cross = client->Post("/api/samples/remove", {{"Cookie", "mote_session=" + eddie}, {"Origin", "http://evil.example"}},
+                            R"({"ids":[1]})", "application/json");
+  EXPECT_EQ(cross->status, 403) << cross->body;
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, Teams, ::testing::Values("Sqlite", "Postgres"),
                          [](const ::testing::TestParamInfo<const char*>& i) { return std::string(i.param); });
 

@@ -9,6 +9,7 @@
 #include "serve/keys.h"
 #include "serve/users.h"
 #include "store/project.h"
+#include "support/postgres_server.h"
 #include "support/test_support.h"
 
 using mote::test::run_mote;
@@ -129,4 +130,30 @@ TEST(UsersCli, KeysTakeARole) {
   ASSERT_TRUE(found);
   EXPECT_EQ(found->role, mote::serve::Role::Device);
   EXPECT_EQ(found->name, "sensor-1");
+}
+
+// On a project whose store is PostgreSQL (mote.json's "store"), and with --db naming a store explicitly.
+TEST(UsersCli, UsersLiveInAPostgresStore) {
+  std::string why;
+  const std::string url = mote::test::fresh_postgres_database(&why);
+  if (url.empty()) GTEST_SKIP() << "PostgreSQL cases skipped: " << why;
+  mote::test::TempDir dir;
+  const std::string proj = (dir / "p").string();
+  mote::Project::init(proj, url);
+  auto add = run_mote_stdin("-C " + proj + " user add olivia --role owner", "pg-Secret-55120\n");
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  {
+    mote::Store store(url, false);
+    EXPECT_TRUE(mote::serve::check_login(store, "olivia", "pg-Secret-55120"));
+    mote::sql::Stmt st(store.db(), "SELECT password_hash FROM users");
+    ASSERT_TRUE(st.step());
+    EXPECT_EQ(st.text(0).rfind("$argon2id$", 0), 0u);
+  }
+  // Another folder's CLI reaches the same users through --db.
+  const std::string other = (dir / "q").string();
+  ASSERT_EQ(run_mote("init " + other).exit_code, 0);
+  auto list = run_mote("-C " + other + " user list --json --db " + url);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(json::parse(list.out)["users"][0]["name"], "olivia");
+  EXPECT_EQ(json::parse(run_mote("-C " + other + " user list --json").out)["users"].size(), 0u);
 }
