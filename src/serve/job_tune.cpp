@@ -6,7 +6,6 @@
 // RAM, flash and clock are the budgets not given), distribute (candidates as jobs for every worker: tune_queue.h);
 // each checked with an error naming it.
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,6 +19,7 @@
 
 #include "core/error.h"
 #include "deploy/boards.h"
+#include "serve/child_output.h"
 #include "serve/job_kinds.h"
 #include "store/sql.h"
 
@@ -155,34 +155,25 @@ json run_tune_job(JobContext& ctx) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ctx.progress(std::min(0.95, std::max(elapsed / time_s, evaluations / (1.5 * candidates + 1))));
   };
-  for (;;) {
-    pollfd pf{fds[0], POLLIN, 0};
-    int r = poll(&pf, 1, 200);
-    if (r > 0) {
-      char chunk[4096];
-      ssize_t n = read(fds[0], chunk, sizeof chunk);
-      if (n <= 0) break;
-      buf.append(chunk, static_cast<size_t>(n));
-      for (size_t nl; (nl = buf.find('\n')) != std::string::npos;) {
-        emit(buf.substr(0, nl));
-        buf.erase(0, nl + 1);
-      }
-    } else if (r < 0 && errno != EINTR) {
-      break;
-    }
-    if (ctx.cancelled() && !interrupted) {
-      interrupted = true;
-      interrupted_at = std::chrono::steady_clock::now();
-      ctx.log("cancelling: the finished candidates are kept");
-      kill(-pid, SIGINT);
-    }
-    if (interrupted && std::chrono::steady_clock::now() - interrupted_at > std::chrono::seconds(20)) kill(-pid, SIGKILL);
-  }
+  const int status = pump_child_output(
+      fds[0], pid,
+      [&](const char* chunk, size_t n) {
+        buf.append(chunk, n);
+        for (size_t nl; (nl = buf.find('\n')) != std::string::npos;) {
+          emit(buf.substr(0, nl));
+          buf.erase(0, nl + 1);
+        }
+      },
+      [&] {
+        if (ctx.cancelled() && !interrupted) {
+          interrupted = true;
+          interrupted_at = std::chrono::steady_clock::now();
+          ctx.log("cancelling: the finished candidates are kept");
+          kill(-pid, SIGINT);
+        }
+        if (interrupted && std::chrono::steady_clock::now() - interrupted_at > std::chrono::seconds(20)) kill(-pid, SIGKILL);
+      });
   emit(buf);
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
   const int64_t run = newest_run(ctx.project());
   ctx.check_cancelled();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

@@ -3,7 +3,6 @@
 // what `mote tune` runs locally, so the same seed gives the same score anywhere. The child dies with its
 // worker (PR_SET_PDEATHSIG): a killed worker leaves no orphan training on, and its lease expires.
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -13,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/files.h"
+#include "serve/child_output.h"
 #include "serve/job_kinds.h"
 
 namespace fs = std::filesystem;
@@ -68,26 +68,14 @@ json run_tune_candidate_job(JobContext& ctx) {
   close(fds[1]);
   std::string out;
   bool killed = false;
-  for (;;) {
-    pollfd pf{fds[0], POLLIN, 0};
-    int r = poll(&pf, 1, 200);
-    if (r > 0) {
-      char chunk[4096];
-      ssize_t n = read(fds[0], chunk, sizeof chunk);
-      if (n <= 0) break;
-      out.append(chunk, static_cast<size_t>(n));
-    } else if (r < 0 && errno != EINTR) {
-      break;
-    }
-    if (!killed && ctx.cancelled()) {
-      killed = true;
-      kill(pid, SIGKILL);
-    }
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  const int status = pump_child_output(
+      fds[0], pid, [&](const char* chunk, size_t n) { out.append(chunk, n); },
+      [&] {
+        if (!killed && ctx.cancelled()) {
+          killed = true;
+          kill(pid, SIGKILL);
+        }
+      });
   ctx.check_cancelled();
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     try {
