@@ -370,6 +370,13 @@ struct Server::Impl {
       res.set_redirect(req.path, 303);
       return HR::Handled;
     }
+    size_t scheme = origin.find("://");  // an Origin without one is no origin this server serves
+    std::string origin_host = scheme == std::string::npos ? std::string() : host_name(origin.substr(scheme + 3));
+    // A login from another site's page would sign this browser in as someone else (login CSRF).
+    if (req.method == "POST" && req.path == "/api/login" && !origin.empty() && !cors && origin_host != host_name(req.get_header_value("Host"))) {
+      reply_error(res, 403, "cross-origin login refused (Origin " + origin + ")");
+      return HR::Handled;
+    }
     t_credential.clear();
     t_principal = Principal{};
     Auth who = authenticate(req, t_principal);
@@ -398,8 +405,6 @@ struct Server::Impl {
       return HR::Handled;
     }
     // A cookie rides along on cross-site requests; SameSite=Strict stops most, the Origin check the rest.
-    size_t scheme = origin.find("://");  // an Origin without one is no origin this server serves
-    std::string origin_host = scheme == std::string::npos ? std::string() : host_name(origin.substr(scheme + 3));
     if (t_principal.cookie && write && !origin.empty() && !cors && origin_host != host_name(req.get_header_value("Host"))) {
       reply_error(res, 403, "cross-origin write refused (Origin " + origin + ")");
       return HR::Handled;

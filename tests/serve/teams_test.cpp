@@ -412,6 +412,13 @@ TEST_P(Teams, BrowsersLogInThroughTheLoginPage) {
   auto cross = client->Post("/api/samples/remove", {{"Cookie", "mote_session=" + eddie}, {"Origin", "http://evil.example"}},
                             R"({"ids":[1]})", "application/json");
   EXPECT_EQ(cross->status, 403) << cross->body;
+  auto cross_login = client->Post("/api/login", {{"Origin", "http://evil.example"}},
+                                  json({{"name", "vera"}, {"password", kViewerPw}}).dump(), "text/plain");
+  EXPECT_EQ(cross_login->status, 403) << cross_login->body;
+  EXPECT_TRUE(cross_login->get_header_value("Set-Cookie").empty());
+  auto same_origin = client->Post("/api/login", {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}},
+                                  json({{"name", "vera"}, {"password", kViewerPw}}).dump(), "application/json");
+  EXPECT_EQ(same_origin->status, 200) << same_origin->body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, Teams, ::testing::Values("Sqlite", "Postgres"),
