@@ -43,8 +43,16 @@ void login(Api& api, const httplib::Request& req, httplib::Response& res) {
   auto p = api.pool.acquire();
   if (!has_users(p->store()))
     throw HttpError{400, "this project has no user accounts (single-user mode); add one with `mote user add NAME --role owner`"};
+  if (int64_t wait = api.logins->wait_s(name, req.remote_addr)) {
+    res.set_header("Retry-After", std::to_string(wait));
+    throw HttpError{429, "too many wrong passwords for '" + name + "' from this address; try again in " + std::to_string(wait) + " s"};
+  }
   auto user = check_login(p->store(), name, password);
-  if (!user) throw HttpError{401, "wrong user name or password"};
+  if (!user) {
+    api.logins->failed(name, req.remote_addr);
+    throw HttpError{401, "wrong user name or password"};
+  }
+  api.logins->succeeded(name, req.remote_addr);
   auto s = create_session(p->store(), user->id);
   request_principal() = Principal{Principal::Kind::User, user->id, user->name, user->role, s.id};
   res.set_header("Set-Cookie", session_cookie(s.token, kSessionMs / 1000));

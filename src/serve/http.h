@@ -16,6 +16,7 @@
 
 #include "serve/access.h"
 #include "serve/ingest_commit.h"
+#include "serve/login_throttle.h"
 #include "serve/jobs.h"
 #include "serve/server.h"
 #include "store/project.h"
@@ -76,6 +77,7 @@ struct Api {
   std::shared_ptr<GroupCommitter> ingest_commits = std::make_shared<GroupCommitter>(write_lock);
   // Teams mode (the store has users; docs/serve.md): logins, roles for everyone, an audit row per write.
   std::function<bool()> teams = [] { return false; };
+  std::shared_ptr<LoginThrottle> logins = std::make_shared<LoginThrottle>();
 };
 
 using Handler = std::function<void(Api&, const httplib::Request&, httplib::Response&)>;

@@ -259,6 +259,25 @@ TEST_P(Teams, WrongPasswordsAndMissingCredentialsAreRefusedWithAClearMessage) {
   EXPECT_EQ(samples(), 0);
 }
 
+TEST_P(Teams, GuessingPasswordsIsSlowedDown) {
+  for (int i = 0; i < 5; ++i) {
+    int status = 0;
+    login("vera", kWrongPw + std::to_string(i), &status);
+    EXPECT_EQ(status, 401);
+  }
+  // The sixth try waits, even with the right password; other names are not held up.
+  auto held = client->Post("/api/login", json({{"name", "vera"}, {"password", kViewerPw}}).dump(), "application/json");
+  EXPECT_EQ(held->status, 429) << held->body;
+  EXPECT_EQ(held->get_header_value("Retry-After"), "1");
+  EXPECT_NE(held->body.find("too many wrong passwords"), std::string::npos);
+  EXPECT_FALSE(login("eddie", kEditorPw).empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_FALSE(login("vera", kViewerPw).empty());
+  int status = 0;
+  login("vera", kWrongPw, &status);
+  EXPECT_EQ(status, 401) << "a right password starts the count over";
+}
+
 TEST_P(Teams, PasswordsAreNeverStoredOrLoggedInClear) {
   testing::internal::CaptureStderr();
   std::string token = login("olivia", kOwnerPw);
