@@ -385,8 +385,12 @@ struct Server::Impl {
       t_principal = Principal{Principal::Kind::Token, 0, "", Role::Owner, 0, who == Auth::Cookie};
     }
     if (who == Auth::Invalid) {
-      reply_error(res, 401, teams ? "invalid API key or session (logged out, expired or revoked); log in again with POST /api/login or use a valid key"
-                                  : "invalid API key or session token; create a key with `mote keys create`");
+      if (teams)
+        reply_json(res, {{"success", false}, {"login", "/login"},
+                         {"error", "invalid API key or session (logged out, expired or revoked); log in again at /login or use a valid key"}},
+                   401);
+      else
+        reply_error(res, 401, "invalid API key or session token; create a key with `mote keys create`");
       return HR::Handled;
     }
     bool write = req.method != "GET" && req.method != "HEAD";
@@ -394,8 +398,11 @@ struct Server::Impl {
     // Logging in needs no credential: the form and its POST.
     bool logging_in = (req.method == "POST" && req.path == "/api/login") || (req.method == "GET" && req.path == "/login");
     if (teams && who == Auth::None && (is_api || write || !loopback) && !logging_in) {
-      reply_error(res, 401, "this project has user accounts: log in (the page /login, or POST /api/login {\"name\", \"password\"}, "
-                            "then the mote_session cookie or x-session-token) or send an API key (x-api-key)");
+      // "login" names the page, so the studio can go there (web/src/api.ts).
+      reply_json(res, {{"success", false}, {"login", "/login"},
+                       {"error", "this project has user accounts: log in (the page /login, or POST /api/login {\"name\", \"password\"}, "
+                                 "then the mote_session cookie or x-session-token) or send an API key (x-api-key)"}},
+                 401);
       return HR::Handled;
     }
     if ((write || !loopback) && who == Auth::None && !logging_in) {

@@ -255,6 +255,7 @@ TEST_P(Teams, WrongPasswordsAndMissingCredentialsAreRefusedWithAClearMessage) {
   auto none = client->Get("/api/samples");
   EXPECT_EQ(none->status, 401);
   EXPECT_NE(none->body.find("POST /api/login"), std::string::npos) << none->body;
+  EXPECT_EQ(json::parse(none->body)["login"], "/login") << "the studio goes to the login page";
   EXPECT_EQ(client->Post("/api/training/data", {{"x-label", "a"}}, small_json(), "application/json")->status, 401);
   EXPECT_EQ(samples(), 0);
 }

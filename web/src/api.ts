@@ -1,4 +1,5 @@
-// The JSON API of `mote serve` (docs/serve.md). The session cookie (set by the /?token= link) authorizes writes.
+// The JSON API of `mote serve` (docs/serve.md). The session cookie (set by the /?token= link, or by /login in teams
+// mode) authorizes writes.
 
 export class ApiError extends Error {
   constructor(public status: number, message: string) {
@@ -26,7 +27,9 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
   if (res.ok && data && data.missing === true && method === 'GET') throw new ApiError(404, data.error);
   if (!res.ok) {
     let msg = data && data.error ? data.error : `${method} ${path} failed (${res.status})`;
-    if (res.status === 401) msg += ' — open the link with ?token= that `mote serve` printed to allow changes';
+    // Teams mode: the server names its login page; the studio goes there instead of failing.
+    if (res.status === 401 && data && typeof data.login === 'string') window.location.assign(data.login);
+    else if (res.status === 401) msg += ' — open the link with ?token= that `mote serve` printed to allow changes';
     throw new ApiError(res.status, msg);
   }
   return data as T;
