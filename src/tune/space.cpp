@@ -106,9 +106,9 @@ std::vector<json> neighbours(const ImpulseSpec& base, const json& base_json, con
   std::vector<json> out;
   bool network = false;
   for (const auto& b : base.learn) network = network || b.type == "classifier" || b.type == "regression";
-  if (f.type != InputType::TimeSeries || !network || base.dsp.size() != 1 || f.frequency_hz <= 0) return out;
+  if (f.type != InputType::TimeSeries || !network || base.dsp.empty() || f.frequency_hz <= 0) return out;
   const double frame_ms = 1000.0 / f.frequency_hz, ratio = base.input.stride_ms / std::max(1e-9, base.input.window_ms);
-  const bool spectral = base.dsp[0].type == "spectral";
+  const bool spectral = base.dsp.size() == 1 && base.dsp[0].type == "spectral";
   for (const bool stats : {false, true}) {
     if (stats && !spectral) break;
     for (const double times : {1.0, 2.0, 3.0, 4.0}) {

@@ -68,6 +68,17 @@ TEST(TuneSpace, SameSeedSameCandidatesAndTheProjectImpulseFirst) {
     EXPECT_EQ(a[i]["learn"][0]["dsp"].size(), a[i]["dsp"].size()) << i;
     EXPECT_EQ(a[i]["learn"][0]["params"], a[0]["learn"][0]["params"]) << "the network is the project's: " << i;
   }
+  {  // a spectrum with the statistics already beside it (HAPT's suggestion): only the windows change
+    mote::ImpulseSpec both = base;
+    both.dsp.push_back(both.dsp[0]);
+    both.dsp[1].name = "stats", both.dsp[1].type = "flatten";
+    both.learn[0].inputs = {"spectral", "stats"};
+    const auto b2 = mote::tune::sample_candidates(both, f, 20, 5);
+    for (size_t i = 1; i <= 3; ++i) {
+      EXPECT_DOUBLE_EQ(b2[i]["input"]["window_ms"].get<double>(), 2000.0 * (i + 1)) << i;
+      EXPECT_EQ(b2[i]["dsp"], b2[0]["dsp"]) << i;
+    }
+  }
   std::set<std::string> kinds;
   for (const auto& c : a) {
     EXPECT_EQ(c["learn"].size(), 2u);  // the anomaly block stays, reading the candidate's DSP block
