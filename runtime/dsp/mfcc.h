@@ -40,6 +40,15 @@ Status mfcc_f32(const MfccConfig& cfg, const float* signal, size_t signal_len, f
 // num_cepstral). For callers that already ran mfcc_f32's checks (mfcc_batch.cpp's last frames).
 Status mfcc_rows_f32(const MfccConfig& cfg, const float* signal, size_t first, size_t count, float* out,
                      void* scratch, size_t scratch_bytes);
+// Steps 1-5 for one frame from its samples (audio_power_frame_at's x, at_start) into row (num_cepstral floats);
+// scratch: mfcc_scratch_bytes.
+Status mfcc_frame_f32(const MfccConfig& cfg, const float* x, bool at_start, float* row, void* scratch,
+                      size_t scratch_bytes);
+// mfcc_f32 reading the signal (signal_len samples) through src, frame by frame; step 6 runs over out after
+// the last frame. scratch: mfcc_stream_scratch_bytes.
+size_t mfcc_stream_scratch_bytes(const MfccConfig& cfg);
+Status mfcc_stream_f32(const MfccConfig& cfg, const AudioSource& src, size_t signal_len, float* out, size_t out_len,
+                       void* scratch, size_t scratch_bytes);
 // Step 6 on frames x cols values: subtracts each column's running mean (exact for constant columns).
 void mfcc_subtract_means_f32(float* out, size_t frames, size_t cols);
 

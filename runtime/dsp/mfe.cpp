@@ -44,12 +44,42 @@ Status mfe_f32(const MfeConfig& cfg, const float* signal, size_t signal_len, flo
   if (out_len != mfe_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < mfe_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
   const size_t frames = audio_frame_count(cfg.frames, signal_len);
+  const size_t stride = audio_frame_samples(cfg.frames.frame_stride_s, cfg.frames.sample_rate_hz);
+  for (size_t f = 0; f < frames; ++f)
+    MOTE_RETURN_IF_ERROR(
+        mfe_frame_f32(cfg, signal + f * stride, f == 0, out + f * cfg.mel.num_filters, scratch, scratch_bytes));
+  return MOTE_OK;
+}
+
+Status mfe_frame_f32(const MfeConfig& cfg, const float* x, bool at_start, float* row, void* scratch, size_t scratch_bytes) {
   float* power = static_cast<float*>(scratch);
+  MOTE_RETURN_IF_ERROR(audio_power_frame_at(cfg.frames, x, at_start, power, power, scratch_bytes));
+  mel_energies_f32(cfg.mel, power, row);
+  power_to_db_inplace(row, cfg.mel.num_filters, cfg.noise_floor_db, cfg.scale);
+  return MOTE_OK;
+}
+
+size_t mfe_stream_scratch_bytes(const MfeConfig& cfg) {
+  return audio_stream_buffer_bytes(cfg.frames) + mfe_scratch_bytes(cfg);
+}
+
+Status mfe_stream_f32(const MfeConfig& cfg, const AudioSource& src, size_t signal_len, float* out, size_t out_len,
+                      void* scratch, size_t scratch_bytes) {
+  MOTE_RETURN_IF_ERROR(audio_stream_check(cfg.frames, src, signal_len));
+  MOTE_RETURN_IF_ERROR(mel_filterbank_check(cfg.mel, cfg.frames.fft.n));
+  MOTE_RETURN_IF_ERROR(db_scale_check(cfg.noise_floor_db, cfg.scale));
+  if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
+  if (out_len != mfe_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
+  if (scratch_bytes < mfe_stream_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
+  const size_t frames = audio_frame_count(cfg.frames, signal_len), buf_bytes = audio_stream_buffer_bytes(cfg.frames);
+  const size_t stride = audio_frame_samples(cfg.frames.frame_stride_s, cfg.frames.sample_rate_hz);
+  const size_t take = audio_frame_reads(cfg.frames);
+  float* buf = static_cast<float*>(scratch);
+  float* rest = buf + buf_bytes / sizeof(float);
   for (size_t f = 0; f < frames; ++f) {
-    MOTE_RETURN_IF_ERROR(audio_power_frame(cfg.frames, signal, f, power, power, scratch_bytes));
-    float* row = out + f * cfg.mel.num_filters;
-    mel_energies_f32(cfg.mel, power, row);
-    power_to_db_inplace(row, cfg.mel.num_filters, cfg.noise_floor_db, cfg.scale);
+    MOTE_RETURN_IF_ERROR(audio_read_frame(src, f * stride, take, buf));
+    MOTE_RETURN_IF_ERROR(
+        mfe_frame_f32(cfg, buf + 1, f == 0, out + f * cfg.mel.num_filters, rest, scratch_bytes - buf_bytes));
   }
   return MOTE_OK;
 }

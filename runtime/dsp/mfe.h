@@ -44,6 +44,12 @@ size_t mfe_scratch_bytes(const MfeConfig& cfg);
 // signal: signal_len samples; out: mfe_output_len floats; scratch: mfe_scratch_bytes, 4-byte aligned.
 Status mfe_f32(const MfeConfig& cfg, const float* signal, size_t signal_len, float* out, size_t out_len,
                void* scratch, size_t scratch_bytes);
+// One output row from a frame's samples (audio_power_frame_at's x, at_start); scratch: mfe_scratch_bytes.
+Status mfe_frame_f32(const MfeConfig& cfg, const float* x, bool at_start, float* row, void* scratch, size_t scratch_bytes);
+// mfe_f32 reading the signal (signal_len samples) through src; scratch: mfe_stream_scratch_bytes.
+size_t mfe_stream_scratch_bytes(const MfeConfig& cfg);
+Status mfe_stream_f32(const MfeConfig& cfg, const AudioSource& src, size_t signal_len, float* out, size_t out_len,
+                      void* scratch, size_t scratch_bytes);
 
 }  // namespace dsp
 }  // namespace mote

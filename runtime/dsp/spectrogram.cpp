@@ -28,8 +28,10 @@ size_t audio_frame_count(const AudioFrameConfig& cfg, size_t signal_len) {
   return 1u + (signal_len - len) / stride;
 }
 
-Status audio_frames_check(const AudioFrameConfig& cfg, const float* signal, size_t signal_len) {
-  if (signal == 0 || !fft_ok(cfg.fft) || !in_range(cfg.sample_rate_hz, 1e-3f, 1e9f) ||
+namespace {
+
+Status frames_config_check(const AudioFrameConfig& cfg, size_t signal_len) {
+  if (!fft_ok(cfg.fft) || !in_range(cfg.sample_rate_hz, 1e-3f, 1e9f) ||
       !in_range(cfg.preemphasis, -1.0f, 1.0f)) {
     return MOTE_ERR_ARG;
   }
@@ -38,6 +40,32 @@ Status audio_frames_check(const AudioFrameConfig& cfg, const float* signal, size
     return MOTE_ERR_ARG;
   }
   return audio_frame_count(cfg, signal_len) == 0 ? MOTE_ERR_SHAPE : MOTE_OK;
+}
+
+}  // namespace
+
+Status audio_frames_check(const AudioFrameConfig& cfg, const float* signal, size_t signal_len) {
+  return signal == 0 ? MOTE_ERR_ARG : frames_config_check(cfg, signal_len);
+}
+
+Status audio_stream_check(const AudioFrameConfig& cfg, const AudioSource& src, size_t signal_len) {
+  return src.read == 0 ? MOTE_ERR_ARG : frames_config_check(cfg, signal_len);
+}
+
+size_t audio_frame_reads(const AudioFrameConfig& cfg) {
+  const size_t len = audio_frame_samples(cfg.frame_length_s, cfg.sample_rate_hz);
+  return len < cfg.fft.n ? len : cfg.fft.n;
+}
+
+size_t audio_stream_buffer_bytes(const AudioFrameConfig& cfg) {
+  if (!fft_length_ok(cfg.fft.n) || audio_frame_reads(cfg) == 0) return 0;
+  return ((audio_frame_reads(cfg) + 1u) * sizeof(float) + 7u) / 8u * 8u;
+}
+
+Status audio_read_frame(const AudioSource& src, size_t start, size_t take, float* buf) {
+  // Frame 0 has no sample before it: pre-emphasis starts afresh there (y[0] = x[0]).
+  const int rc = start == 0 ? src.read(0, take, buf + 1, src.ctx) : src.read(start - 1, take + 1, buf, src.ctx);
+  return rc == 0 ? MOTE_OK : MOTE_ERR_SIGNAL;
 }
 
 size_t audio_power_scratch_bytes(const AudioFrameConfig& cfg) {
@@ -99,26 +127,30 @@ void pack_frame(const float* x, bool at_start, size_t take, float c, const float
 
 Status audio_power_frame(const AudioFrameConfig& cfg, const float* signal, size_t frame, float* power,
                          float* scratch, size_t scratch_bytes) {
-  if (power == 0 || scratch == 0 || !fft_ok(cfg.fft)) return MOTE_ERR_ARG;
-  if (scratch_bytes < audio_power_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
-  const uint32_t n = cfg.fft.n, m = n / 2;
-  const size_t len = audio_frame_samples(cfg.frame_length_s, cfg.sample_rate_hz);
+  if (signal == 0) return MOTE_ERR_ARG;
   const size_t start = frame * audio_frame_samples(cfg.frame_stride_s, cfg.sample_rate_hz);
-  const size_t take = len < n ? len : n;  // frames longer than the FFT are truncated, like numpy's rfft(x, n)
-  const float* x = signal + start;
+  return audio_power_frame_at(cfg, signal + start, start == 0, power, scratch, scratch_bytes);
+}
+
+Status audio_power_frame_at(const AudioFrameConfig& cfg, const float* x, bool at_start, float* power,
+                            float* scratch, size_t scratch_bytes) {
+  if (x == 0 || power == 0 || scratch == 0 || !fft_ok(cfg.fft)) return MOTE_ERR_ARG;
+  if (scratch_bytes < audio_power_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
+  const uint32_t m = cfg.fft.n / 2;
+  const size_t take = audio_frame_reads(cfg);  // frames longer than the FFT are truncated, like numpy's rfft(x, n)
   const float c = cfg.preemphasis;
   const float* w = cfg.window;
   const uint16_t* br = cfg.fft.bitrev;
   float* re = scratch;
   float* im = scratch + m;
   if (c != 0.0f) {
-    if (w) pack_frame<true, true>(x, start == 0, take, c, w, br, re, im, m);
-    else pack_frame<true, false>(x, start == 0, take, c, w, br, re, im, m);
+    if (w) pack_frame<true, true>(x, at_start, take, c, w, br, re, im, m);
+    else pack_frame<true, false>(x, at_start, take, c, w, br, re, im, m);
   } else {
-    if (w) pack_frame<false, true>(x, start == 0, take, c, w, br, re, im, m);
-    else pack_frame<false, false>(x, start == 0, take, c, w, br, re, im, m);
+    if (w) pack_frame<false, true>(x, at_start, take, c, w, br, re, im, m);
+    else pack_frame<false, false>(x, at_start, take, c, w, br, re, im, m);
   }
-  rfft_power_packed_f32(cfg.fft, scratch, power, 1.0f / static_cast<float>(n));  // 1/n: exact, n a power of two
+  rfft_power_packed_f32(cfg.fft, scratch, power, 1.0f / static_cast<float>(cfg.fft.n));  // 1/n: exact, n a power of two
   return MOTE_OK;
 }
 
@@ -171,11 +203,40 @@ Status spectrogram_f32(const SpectrogramConfig& cfg, const float* signal, size_t
   if (scratch_bytes < spectrogram_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
   const size_t frames = audio_frame_count(cfg.frames, signal_len);
   const size_t bins = cfg.frames.fft.n / 2u + 1u;
+  const size_t stride = audio_frame_samples(cfg.frames.frame_stride_s, cfg.frames.sample_rate_hz);
+  for (size_t f = 0; f < frames; ++f)
+    MOTE_RETURN_IF_ERROR(spectrogram_frame_f32(cfg, signal + f * stride, f == 0, out + f * bins, scratch, scratch_bytes));
+  return MOTE_OK;
+}
+
+Status spectrogram_frame_f32(const SpectrogramConfig& cfg, const float* x, bool at_start, float* row, void* scratch,
+                             size_t scratch_bytes) {
+  // The power spectrum lands in the output row, then becomes dB in place.
+  MOTE_RETURN_IF_ERROR(audio_power_frame_at(cfg.frames, x, at_start, row, static_cast<float*>(scratch), scratch_bytes));
+  power_to_db_inplace(row, cfg.frames.fft.n / 2u + 1u, cfg.noise_floor_db, cfg.scale);
+  return MOTE_OK;
+}
+
+size_t spectrogram_stream_scratch_bytes(const SpectrogramConfig& cfg) {
+  return audio_stream_buffer_bytes(cfg.frames) + spectrogram_scratch_bytes(cfg);
+}
+
+Status spectrogram_stream_f32(const SpectrogramConfig& cfg, const AudioSource& src, size_t signal_len, float* out,
+                              size_t out_len, void* scratch, size_t scratch_bytes) {
+  MOTE_RETURN_IF_ERROR(audio_stream_check(cfg.frames, src, signal_len));
+  MOTE_RETURN_IF_ERROR(db_scale_check(cfg.noise_floor_db, cfg.scale));
+  if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
+  if (out_len != spectrogram_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
+  if (scratch_bytes < spectrogram_stream_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
+  const size_t frames = audio_frame_count(cfg.frames, signal_len);
+  const size_t bins = cfg.frames.fft.n / 2u + 1u, buf_bytes = audio_stream_buffer_bytes(cfg.frames);
+  const size_t stride = audio_frame_samples(cfg.frames.frame_stride_s, cfg.frames.sample_rate_hz);
+  const size_t take = audio_frame_reads(cfg.frames);
+  float* buf = static_cast<float*>(scratch);
+  float* fft = buf + buf_bytes / sizeof(float);
   for (size_t f = 0; f < frames; ++f) {
-    float* row = out + f * bins;  // the power spectrum lands in the output row, then becomes dB in place
-    MOTE_RETURN_IF_ERROR(
-        audio_power_frame(cfg.frames, signal, f, row, static_cast<float*>(scratch), scratch_bytes));
-    power_to_db_inplace(row, bins, cfg.noise_floor_db, cfg.scale);
+    MOTE_RETURN_IF_ERROR(audio_read_frame(src, f * stride, take, buf));
+    MOTE_RETURN_IF_ERROR(spectrogram_frame_f32(cfg, buf + 1, f == 0, out + f * bins, fft, scratch_bytes - buf_bytes));
   }
   return MOTE_OK;
 }

@@ -58,6 +58,27 @@ size_t audio_power_scratch_bytes(const AudioFrameConfig& cfg);
 Status audio_power_frame(const AudioFrameConfig& cfg, const float* signal, size_t frame, float* power,
                          float* scratch, size_t scratch_bytes);
 
+// The per-frame entry point of audio_power_frame: x points at the frame's first sample (x[-1], the sample
+// before it, is read unless at_start, i.e. frame 0), so a caller can hand over one frame at a time.
+Status audio_power_frame_at(const AudioFrameConfig& cfg, const float* x, bool at_start, float* power,
+                            float* scratch, size_t scratch_bytes);
+
+// Streaming: the window is read frame by frame through a callback (never whole in RAM), each frame with the
+// sample before it for pre-emphasis; the results are those of the whole-window functions bit for bit.
+struct AudioSource {
+  int (*read)(size_t offset, size_t length, float* out, void* ctx);  // 0 on success (mote_signal_t's get_data)
+  void* ctx;
+};
+// Samples one frame reads: min(frame length, FFT length) (longer frames are truncated, see above).
+size_t audio_frame_reads(const AudioFrameConfig& cfg);
+// The streaming frame buffer (audio_frame_reads + 1 floats), rounded up to 8 bytes; 0 for a bad config.
+size_t audio_stream_buffer_bytes(const AudioFrameConfig& cfg);
+// MOTE_OK, MOTE_ERR_ARG for a bad config or a source without read, MOTE_ERR_SHAPE as audio_frames_check.
+Status audio_stream_check(const AudioFrameConfig& cfg, const AudioSource& src, size_t signal_len);
+// The frame starting at sample `start` into buf (audio_stream_buffer_bytes): its `take` (audio_frame_reads)
+// samples at buf + 1 and the one before at buf[0] (not read when start is 0); MOTE_ERR_SIGNAL when src.read fails.
+Status audio_read_frame(const AudioSource& src, size_t start, size_t take, float* buf);
+
 // One power value in the block's units (see above).
 float power_to_db(float power, float noise_floor_db, DbScale scale);
 // v[i] = power_to_db(v[i], ...) for i < count, in place (the same bits, no call per value).
@@ -70,6 +91,13 @@ size_t spectrogram_scratch_bytes(const SpectrogramConfig& cfg);
 // signal: signal_len samples; out: spectrogram_output_len floats; scratch: spectrogram_scratch_bytes, 4-byte aligned.
 Status spectrogram_f32(const SpectrogramConfig& cfg, const float* signal, size_t signal_len, float* out,
                        size_t out_len, void* scratch, size_t scratch_bytes);
+// One output row from a frame's samples (audio_power_frame_at's x, at_start); scratch: spectrogram_scratch_bytes.
+Status spectrogram_frame_f32(const SpectrogramConfig& cfg, const float* x, bool at_start, float* row, void* scratch,
+                             size_t scratch_bytes);
+// spectrogram_f32 reading the signal (signal_len samples) through src; scratch: spectrogram_stream_scratch_bytes.
+size_t spectrogram_stream_scratch_bytes(const SpectrogramConfig& cfg);
+Status spectrogram_stream_f32(const SpectrogramConfig& cfg, const AudioSource& src, size_t signal_len, float* out,
+                              size_t out_len, void* scratch, size_t scratch_bytes);
 
 }  // namespace dsp
 }  // namespace mote

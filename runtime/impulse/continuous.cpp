@@ -13,6 +13,12 @@ size_t g_filled = 0;
 float g_history[MOTE_CONTINUOUS_AVERAGE][MOTE_MAX_LABELS];
 size_t g_runs = 0;
 
+// A streaming impulse reads the slide as its signal.
+int read_slide(size_t offset, size_t length, float* out, void*) {
+  memcpy(out, kImpulseSlide + offset, length * sizeof(float));
+  return 0;
+}
+
 }  // namespace
 
 Status run_impulse_continuous(const Signal& slice, Result* result, bool reset) {
@@ -32,8 +38,13 @@ Status run_impulse_continuous(const Signal& slice, Result* result, bool reset) {
   g_filled += n;
   result->ready = 0;
   if (g_filled < w) return MOTE_OK;
-  memcpy(m.window, kImpulseSlide, w * sizeof(float));
-  MOTE_RETURN_IF_ERROR(run_window(m, m.window, result));
+  if (m.dsp_signal) {
+    const Signal window = {w, read_slide, 0};
+    MOTE_RETURN_IF_ERROR(run_signal(m, window, result));
+  } else {
+    memcpy(m.window, kImpulseSlide, w * sizeof(float));
+    MOTE_RETURN_IF_ERROR(run_window(m, m.window, result));
+  }
   float* slot = g_history[g_runs % MOTE_CONTINUOUS_AVERAGE];
   for (size_t i = 0; i < result->label_count; ++i) slot[i] = result->classification[i];
   ++g_runs;

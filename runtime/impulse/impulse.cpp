@@ -1,4 +1,5 @@
-// run_impulse over the generated mote::kImpulse: read the window, DSP, quantize, invoke, score.
+// run_impulse over the generated mote::kImpulse: read the window (or stream it through the DSP), DSP, quantize,
+// invoke, score.
 #include "mote/impulse.h"
 
 #include <string.h>
@@ -30,10 +31,10 @@ Status quantize_nn_input(const ImpulseModel& m, const float* features) {
   return m.nn_quantize ? m.nn_quantize(m, features) : MOTE_ERR_ARG;
 }
 
-// Everything after reading the window (impulse_internal.h).
-Status run_window(const ImpulseModel& m, const float* window, Result* r) {
-  uint32_t t0 = mote_port_clock();
-  MOTE_RETURN_IF_ERROR(m.dsp(window, m.features));
+namespace {
+
+// Every stage after the DSP, which started at clock t0 and left m.features.
+Status run_after_dsp(const ImpulseModel& m, uint32_t t0, Result* r) {
   uint32_t t1 = mote_port_clock();
   r->features = m.features;
   r->feature_count = m.feature_count;
@@ -64,10 +65,28 @@ Status run_window(const ImpulseModel& m, const float* window, Result* r) {
   return MOTE_OK;
 }
 
+}  // namespace
+
+// Everything after reading the window (impulse_internal.h).
+Status run_window(const ImpulseModel& m, const float* window, Result* r) {
+  if (!m.dsp) return MOTE_ERR_ARG;
+  const uint32_t t0 = mote_port_clock();
+  MOTE_RETURN_IF_ERROR(m.dsp(window, m.features));
+  return run_after_dsp(m, t0, r);
+}
+
+Status run_signal(const ImpulseModel& m, const Signal& signal, Result* r) {
+  if (!m.dsp_signal) return MOTE_ERR_ARG;
+  const uint32_t t0 = mote_port_clock();
+  MOTE_RETURN_IF_ERROR(m.dsp_signal(signal, m.features));
+  return run_after_dsp(m, t0, r);
+}
+
 Status run_impulse(const Signal& signal, Result* result) {
   const ImpulseModel& m = kImpulse;
   if (!result || !signal.get_data) return MOTE_ERR_ARG;
   if (signal.total_length != window_values(m)) return MOTE_ERR_SHAPE;
+  if (m.dsp_signal) return run_signal(m, signal, result);  // no window buffer: the DSP reads frame by frame
   if (signal.get_data(0, signal.total_length, m.window, signal.ctx) != 0) return MOTE_ERR_SIGNAL;
   return run_window(m, m.window, result);
 }

@@ -211,9 +211,15 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
   std::ostringstream defs, body;
   std::vector<std::string> includes;
   size_t scratch = 0;
+  // A single audio block streams the window frame by frame through the signal: no window buffer.
+  const bool stream = imp.streams_window();
   for (size_t i = 0; i < imp.blocks().size(); ++i) {
     const std::string prefix = "b" + std::to_string(i);
     DeviceBlockCode c = imp.blocks()[i]->device_code(prefix);
+    if (stream) {
+      c.call = c.stream_call;
+      c.scratch_bytes = c.stream_scratch_bytes;
+    }
     if (std::find(includes.begin(), includes.end(), c.include) == includes.end()) includes.push_back(c.include);
     const auto& cols = imp.block_axes(i);
     const bool gather = !image && cols.size() != axes;
@@ -231,7 +237,7 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
            << "    for (size_t f = 0; f < " << frames << "; ++f)\n      for (size_t c = 0; c < " << cols.size()
            << "; ++c) picked[f * " << cols.size() << " + c] = window[f * " << axes << " + " << prefix << "_axes[c]];\n"
            << "    const float* in = picked;\n";
-    } else {
+    } else if (!stream) {
       body << "    const float* in = window;\n";
     }
     body << "    float* out = features + " << imp.offset(i) << ";\n    const size_t out_len = "
@@ -247,13 +253,24 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
       << "#include <stddef.h>\n#include <stdint.h>\n\n#include \"mote/impulse.h\"\n";
   for (const auto& h : includes) src << "#include \"" << h << "\"\n";
   if (d.has_nn) src << "#include \"mote_model.h\"\n";
-  src << "\nnamespace {\n\n" << defs.str() << "\n// Static buffers: the largest block's scratch, one window, the features.\n"
-      << "alignas(8) unsigned char g_scratch[" << scratch << "];\n"
-      << (image ? "float g_features[" + std::to_string(imp.width()) + "];\n// An image's frame is scaled in place: one buffer.\nfloat* const g_window = g_features;\n\n"
-                : "float g_window[" + std::to_string(window) + "];\nfloat g_features[" + std::to_string(imp.width()) + "];\n\n")
-      << "mote::Status run_dsp(const float* window, float* features) {\n  mote::Status st = mote::MOTE_OK;\n"
-      << body.str() << "  return st;\n}\n\n";
-  g.glue_ram_bytes = scratch + (image ? 0 : window * 4) + imp.width() * 4;  // + window * 4 with continuous mode
+  src << "\nnamespace {\n\n" << defs.str();
+  if (stream) {
+    src << "\n// Static buffers: the block's scratch (one frame of samples, its FFT), the features. No window buffer:\n"
+        << "// the block reads each frame (and the sample before it) through the signal's get_data.\n"
+        << "alignas(8) unsigned char g_scratch[" << scratch << "];\nfloat g_features[" << imp.width() << "];\n\n"
+        << "mote::Status run_dsp_signal(const mote::Signal& signal, float* features) {\n"
+        << "  const mote::dsp::AudioSource src = {signal.get_data, signal.ctx};\n  mote::Status st = mote::MOTE_OK;\n"
+        << body.str() << "  return st;\n}\n\n";
+  } else {
+    src << "\n// Static buffers: the largest block's scratch, one window, the features.\n"
+        << "alignas(8) unsigned char g_scratch[" << scratch << "];\n"
+        << (image ? "float g_features[" + std::to_string(imp.width()) + "];\n// An image's frame is scaled in place: one buffer.\nfloat* const g_window = g_features;\n\n"
+                  : "float g_window[" + std::to_string(window) + "];\nfloat g_features[" + std::to_string(imp.width()) + "];\n\n")
+        << "mote::Status run_dsp(const float* window, float* features) {\n  mote::Status st = mote::MOTE_OK;\n"
+        << body.str() << "  return st;\n}\n\n";
+  }
+  // + window * 4 with continuous mode (kImpulseSlide)
+  g.glue_ram_bytes = scratch + (image || stream ? 0 : window * 4) + imp.width() * 4;
   std::string nn_select = "0";
   if (d.has_nn) {
     const auto m = column_map(d.nn_cols);
@@ -284,7 +301,7 @@ GeneratedImpulse generate_impulse(const DeployableImpulse& d) {
         << ", kAnMean, kAnGain, kAnCenters, kAnInvRadius};\n\n";
   }
   src << "}  // namespace\n\nnamespace mote {\n\nextern const ImpulseModel kImpulse = {\n    " << frames << ", " << axes
-      << ", " << imp.width() << ", run_dsp, g_window, g_features,\n";
+      << ", " << imp.width() << (stream ? ", 0, run_dsp_signal, 0, g_features,\n" : ", run_dsp, 0, g_window, g_features,\n");
   if (d.has_nn && d.trees)  // per-feature int8 map, votes or int8 scores out
     src << "    " << d.trees->width << ", " << nn_select << ", 1.0f, 0, mote_model::kInputGain, mote_model::kInputOffset, "
         << "mote_model::kInputPeriod, mote::quantize_nn_input_per_channel, mote_model::input, mote_model::invoke, mote_model::output,\n    "

@@ -19,6 +19,9 @@ struct DeviceBlockCode {
   std::string definitions;  // static const tables and the typed config, names prefixed
   std::string call;         // a statement setting `st` from in, out, out_len, scratch, scratch_bytes
   size_t scratch_bytes = 0;
+  // The streaming form (audio blocks; empty: none): the same with `src` (a mote::dsp::AudioSource) for in.
+  std::string stream_call;
+  size_t stream_scratch_bytes = 0;
 };
 
 // One window as the block sees it: time series frames x axes (frame-major) or an image.
@@ -42,6 +45,8 @@ class DspBlock {
   virtual size_t flash_bytes() const = 0;
   size_t output_bytes() const { return output_size() * sizeof(float); }
   size_t ram_bytes() const { return scratch_bytes() + output_bytes(); }
+  // Scratch of the streaming form (the window read frame by frame, one frame buffered); 0: the block has none.
+  virtual size_t stream_scratch_bytes() const { return 0; }
   // Runs on one window; out holds output_size() floats. Throws mote::Error on a runtime status.
   virtual void run(const BlockInput& in, float* out) const = 0;
   // Device code with names starting with `prefix`; throws mote::Error when the block has no device form yet.

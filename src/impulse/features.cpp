@@ -39,6 +39,11 @@ Impulse::Impulse(const ImpulseSpec& spec, size_t axes) : spec_(spec), axes_(axes
   hash_ = features_hash(spec_);
 }
 
+bool Impulse::streams_window() const {
+  return spec_.input.type == InputType::TimeSeries && blocks_.size() == 1 && axes_ == 1 && block_axes_[0].size() == 1 &&
+         blocks_[0]->stream_scratch_bytes() > 0;
+}
+
 void Impulse::run(const BlockInput& window, float* out) const {
   std::vector<float> picked;
   for (size_t i = 0; i < blocks_.size(); ++i) {

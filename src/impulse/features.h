@@ -23,6 +23,9 @@ class Impulse {
   const std::vector<std::unique_ptr<DspBlock>>& blocks() const { return blocks_; }
   size_t offset(size_t block) const { return offsets_[block]; }
   const std::vector<size_t>& block_axes(size_t block) const { return block_axes_[block]; }  // input axes read
+  // The device glue streams the window through the DSP (no window buffer): a time series whose only block
+  // has a streaming form (mfcc, mfe, spectrogram) and reads the only axis.
+  bool streams_window() const;
   // Runs every DSP block on one window (block i reads its axes) into out[0, width()).
   void run(const BlockInput& window, float* out) const;
 

@@ -331,6 +331,7 @@ CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t ano
   const auto& in = impulse.spec().input;
   const double frames = static_cast<double>(in.window_frames()), axes = static_cast<double>(impulse.axes());
   size_t scratch = 0;
+  const bool stream = impulse.streams_window();  // the glue reads frame by frame: no window buffer
   for (size_t b = 0; b < impulse.blocks().size(); ++b) {
     const DspBlock& blk = *impulse.blocks()[b];
     const std::string type = impulse.spec().dsp[b].type;
@@ -339,7 +340,7 @@ CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t ano
     const double outs = static_cast<double>(blk.output_size());
     const bool gather = impulse.block_axes(b).size() != impulse.axes();
     scratch = std::max(scratch, (gather ? in.window_frames() * impulse.block_axes(b).size() * 4 : 0) +
-                                    (blk.scratch_bytes() + 7) / 8 * 8);
+                                    ((stream ? blk.stream_scratch_bytes() : blk.scratch_bytes()) + 7) / 8 * 8);
     if (gather) t.dsp["dsp_gather"] += frames * ax;
     t.exact_flash += blk.flash_bytes();
     t.dsp["dsp_block"] += 1;
@@ -398,8 +399,8 @@ CostTerms impulse_terms(const Impulse& impulse, const ir::QModel* nn, size_t ano
   }
   if (scratch == 0) scratch = 8;
   t.dsp["dsp_stage"] += 1;
-  // Static buffers of the glue: the largest block's scratch, one window, the features.
-  t.exact_ram += scratch + static_cast<uint64_t>(frames * axes) * 4 + impulse.width() * 4;
+  // Static buffers of the glue: the largest block's scratch, one window (none when streaming), the features.
+  t.exact_ram += scratch + (stream ? 0 : static_cast<uint64_t>(frames * axes) * 4) + impulse.width() * 4;
   t.flash["code_impulse"] = 1;
   if (anomaly_clusters > 0) {
     const double k = static_cast<double>(anomaly_clusters), f = static_cast<double>(anomaly_features);

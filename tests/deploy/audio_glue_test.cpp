@@ -80,4 +80,83 @@ TEST(AudioGlue, MfccMfeAndSpectrogramMatchTheHostBitForBit) {
   EXPECT_EQ(mote::test::read_text(dir / "out.txt"), expected);
 }
 
+// A single audio block streams: the glue has no window buffer (each frame and the sample before it are read
+// through get_data into the block's scratch) and its features, from run_impulse and from the continuous mode
+// over a stream, equal the host's bit for bit (on the Cortex-M0/M4: tests/datasets/fsdd_profile_test).
+TEST(AudioGlue, ASingleAudioBlockStreamsWithoutAWindowBufferAndMatchesTheHost) {
+  const nlohmann::json blocks[] = {
+      {{"name", "mfcc"}, {"type", "mfcc"},
+       {"params", {{"num_cepstral", 13}, {"num_filters", 32}, {"frame_length_s", 0.025}, {"frame_stride_s", 0.01}}}},
+      {{"name", "mfe"}, {"type", "mfe"}, {"params", {{"num_filters", 20}, {"window", "none"}}}},
+      {{"name", "spec"}, {"type", "spectrogram"}, {"params", {{"scale", "db"}, {"frame_length_s", 0.025}, {"frame_stride_s", 0.013}, {"fft_length", 256}}}}};
+  for (const auto& block : blocks) {
+    SCOPED_TRACE(block["type"].get<std::string>());
+    const nlohmann::json j = {
+        {"input", {{"type", "time-series"}, {"window_ms", 300}, {"stride_ms", 100}, {"frequency_hz", 8000}, {"axes", {"audio"}}}},
+        {"dsp", {block}},
+        {"learn", nlohmann::json::array()}};
+    mote::deploy::DeployableImpulse d;
+    d.impulse = std::make_unique<mote::Impulse>(mote::parse_impulse(j), 1);
+    ASSERT_TRUE(d.impulse->streams_window());
+    const auto g = mote::deploy::generate_impulse(d);
+    const std::string& glue = g.files.at("mote_impulse.cpp");
+    EXPECT_EQ(glue.find("g_window"), std::string::npos) << "no window buffer";
+    EXPECT_NE(glue.find("_stream_f32(b0_cfg, src, 2400,"), std::string::npos);
+    EXPECT_NE(glue.find(", 0, run_dsp_signal, 0, g_features,"), std::string::npos);
+    const size_t values = 2400;
+    // The block's scratch (one frame and the sample before it, its FFT) and the features: no window.
+    EXPECT_EQ(g.glue_ram_bytes, (d.impulse->blocks()[0]->stream_scratch_bytes() + 7) / 8 * 8 + d.impulse->width() * 4);
+    EXPECT_LT(d.impulse->blocks()[0]->stream_scratch_bytes(), d.impulse->blocks()[0]->scratch_bytes() + 1024);
+
+    mote::test::TempDir dir;
+    for (size_t i = 0; i < mote::deploy::kRuntimeFileCount; ++i) {
+      const std::string p = mote::deploy::kRuntimeFiles[i].path;
+      for (const auto& f : g.runtime_folders)
+        if (p.rfind(f, 0) == 0) mote::test::write_text(dir / "mote" / p, mote::deploy::kRuntimeFiles[i].text);
+    }
+    for (const auto& [name, text] : g.files) mote::test::write_text(dir / "impulse" / name, text);
+    // Two windows, then a stream of 1.25 windows fed to the continuous mode in quarter-window slices.
+    std::mt19937 rng(5);
+    std::normal_distribution<float> nd(0.0f, 0.05f);
+    const size_t stream = values + values / 4;
+    std::vector<float> data(2 * values + stream);
+    for (size_t i = 0; i < data.size(); ++i) data[i] = 0.3f * std::sin(0.013f * i) * std::sin(0.7f * i) + nd(rng);
+    const std::string n = std::to_string(values);
+    std::string main = "#include <stdio.h>\n#include <string.h>\n#include \"mote/impulse.h\"\nstatic const float kData[] = {" +
+                       mote::deploy::float_list(data.data(), data.size()) +
+                       "};\nstatic int rd(size_t o, size_t n, float* out, void* c) { memcpy(out, static_cast<const float*>(c) + o, n * 4); return 0; }\n"
+                       "static void print(const mote::Result& r) {\n"
+                       "  for (size_t i = 0; i < r.feature_count; ++i) { unsigned b; memcpy(&b, r.features + i, 4); printf(\"%u \", b); }\n"
+                       "  printf(\"\\n\");\n}\n"
+                       "int main() {\n  if (mote::kImpulse.window || !mote::kImpulse.dsp_signal) return 2;\n"
+                       "  for (int w = 0; w < 2; ++w) {\n"
+                       "    mote::Signal s = {" + n + ", rd, const_cast<float*>(kData + w * " + n + ")};\n"
+                       "    mote::Result r;\n    if (mote::run_impulse(s, &r) != mote::MOTE_OK) return 1;\n    print(r);\n  }\n"
+                       "  for (int k = 0; k < 5; ++k) {\n"
+                       "    mote::Signal s = {" + std::to_string(values / 4) + ", rd, const_cast<float*>(kData + 2 * " + n + " + k * " +
+                       std::to_string(values / 4) + ")};\n"
+                       "    mote::Result r;\n    if (mote::run_impulse_continuous(s, &r, k == 0) != mote::MOTE_OK) return 1;\n"
+                       "    if (r.ready != (k >= 3)) return 3;\n    if (r.ready) print(r);\n  }\n  return 0;\n}\n";
+    mote::test::write_text(dir / "main.cpp", main);
+    const std::string d_ = dir.path().string();
+    ASSERT_EQ(std::system(("g++ -std=c++11 -O2 -ffp-contract=off -Wall -Werror -I" + d_ + "/mote/include -I" + d_ + "/mote -I" + d_ +
+                           "/impulse " + d_ + "/main.cpp $(find " + d_ + "/mote " + d_ + "/impulse -name '*.cpp') -o " + d_ + "/glue")
+                              .c_str()),
+              0);
+    ASSERT_EQ(std::system((d_ + "/glue > " + d_ + "/out.txt").c_str()), 0);
+
+    std::string expected;
+    for (const size_t at : {size_t{0}, values, 2 * values, 2 * values + values / 4}) {
+      auto r = mote::deploy::run_host(d, data.data() + at);
+      for (float f : r.features) {
+        unsigned b;
+        std::memcpy(&b, &f, 4);
+        expected += std::to_string(b) + " ";
+      }
+      expected += "\n";
+    }
+    EXPECT_EQ(mote::test::read_text(dir / "out.txt"), expected);
+  }
+}
+
 }  // namespace

@@ -221,6 +221,30 @@ TEST(Estimator, ErrorBoundsHoldOnQemu) {
   EXPECT_LE(err(e.flash_bytes, p["impulse"]["flash_bytes"].get<double>()), 0.05) << e.flash_bytes << " vs " << p["impulse"]["flash_bytes"];
 }
 
+// A lone audio block streams its window through the glue (no window buffer): a window twice as long costs
+// RAM for its features only, and the RAM counted is the glue's own (generate_impulse's glue_ram_bytes).
+TEST(Estimator, AStreamedAudioImpulseCountsNoWindowBuffer) {
+  auto impulse = [](int window_ms, bool second_block) {
+    json dsp = json::array({{{"name", "mfcc"}, {"type", "mfcc"}, {"params", json::object()}}});
+    if (second_block) dsp.push_back({{"name", "mfe"}, {"type", "mfe"}, {"params", json::object()}});
+    return mote::Impulse(mote::parse_impulse({{"input", {{"type", "time-series"}, {"window_ms", window_ms}, {"frequency_hz", 8000},
+                                                          {"axes", {"audio"}}}},
+                                              {"dsp", dsp}, {"learn", json::array()}}),
+                         1);
+  };
+  const mote::Impulse a = impulse(1000, false), b = impulse(2000, false), two = impulse(1000, true);
+  ASSERT_TRUE(a.streams_window());
+  ASSERT_FALSE(two.streams_window()) << "two blocks read the window whole";
+  const tune::Footprint ea = tune::estimate_impulse(a, nullptr, 0, 0), eb = tune::estimate_impulse(b, nullptr, 0, 0);
+  EXPECT_EQ(eb.ram_bytes - ea.ram_bytes, (b.width() - a.width()) * 4) << "8 000 more samples cost nothing";
+  const tune::Footprint et = tune::estimate_impulse(two, nullptr, 0, 0);
+  EXPECT_GE(et.ram_bytes, ea.ram_bytes + 8000 * 4) << "the whole-window path holds the window";
+  mote::deploy::DeployableImpulse d;
+  d.impulse = std::make_unique<mote::Impulse>(impulse(1000, false));
+  EXPECT_EQ(mote::deploy::generate_impulse(d).glue_ram_bytes,
+            (a.blocks()[0]->stream_scratch_bytes() + 7) / 8 * 8 + a.width() * 4);
+}
+
 // Tree blocks: the work of trained trees (the form codegen keeps, the comparisons counted on rows) and the bound a
 // block's parameters give before training, which never counts less.
 TEST(Estimator, TreeBoundCoversTheTrainedTreesAndTheFormIsCodegens) {

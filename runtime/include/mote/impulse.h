@@ -71,7 +71,10 @@ struct ImpulseModel {
   uint16_t frames, axes;                  // one window: frames x axes floats, frame-major
   uint16_t feature_count;                 // DSP output per window, every block concatenated
   Status (*dsp)(const float* window, float* features);  // the generated calls of runtime/dsp blocks
-  float* window;                          // static buffers of the glue: frames x axes
+  // Streaming DSP (null: none): reads the signal frame by frame through get_data (a single audio block);
+  // run_impulse then calls it instead of reading the window and calling dsp, and window is null.
+  Status (*dsp_signal)(const Signal& signal, float* features);
+  float* window;                          // static buffers of the glue: frames x axes (null when streaming)
   float* features;                        // feature_count
   // Classifier (nn_invoke null: none). nn_select: the features it reads, or null for [0, nn_input_count).
   uint16_t nn_input_count;

@@ -23,7 +23,7 @@ class FlattenBlock : public DspBlock {
             "static const mote::dsp::FlattenConfig " + prefix + "_cfg = {" + std::to_string(cfg_.frames) + ", " +
                 std::to_string(cfg_.axes) + ", " + c_float(cfg_.scale) + ", " + std::to_string(cfg_.stats) + "u};\n",
             "st = mote::dsp::flatten_f32(" + prefix + "_cfg, in, out, out_len, scratch, scratch_bytes);",
-            dsp::flatten_scratch_bytes(cfg_)};
+            dsp::flatten_scratch_bytes(cfg_), "", 0};
   }
   void run(const BlockInput& in, float* out) const override {
     std::vector<float> scratch(cfg_.frames);

@@ -21,7 +21,7 @@ class ImageBlock : public DspBlock {
   // On the device the frame comes at the impulse's size and colour (the camera driver resizes): the block
   // scales its pixels, in place in the glue's one buffer.
   DeviceBlockCode device_code(const std::string&) const override {
-    return {"dsp/image.h", "", "st = mote::dsp::image_scale_f32(in, out_len, out);", 0};
+    return {"dsp/image.h", "", "st = mote::dsp::image_scale_f32(in, out_len, out);", 0, "", 0};
   }
   void run(const BlockInput& input, float* out) const override {
     if (!input.image) {  // a device window: pixels at the output size, as floats (deploy's parity reference)

@@ -27,6 +27,7 @@ class MfccBlock : public DspBlock {
   nlohmann::json params() const override { return params_; }
   std::vector<size_t> output_shape() const override { return {frames_.frames(), cfg_.num_cepstral}; }
   size_t scratch_bytes() const override { return dsp::mfcc_scratch_bytes(cfg_); }
+  size_t stream_scratch_bytes() const override { return dsp::mfcc_stream_scratch_bytes(cfg_); }
   size_t flash_bytes() const override {
     return frames_.table_bytes() + mel_table_bytes(mel_) + (dct_.size() + lifter_.size()) * sizeof(float);
   }
@@ -42,6 +43,9 @@ class MfccBlock : public DspBlock {
     c.call = "st = mote::dsp::mfcc_f32(" + p + "_cfg, in, " + std::to_string(frames_.signal_len()) +
              ", out, out_len, scratch, scratch_bytes);";
     c.scratch_bytes = dsp::mfcc_scratch_bytes(cfg_);
+    c.stream_call = "st = mote::dsp::mfcc_stream_f32(" + p + "_cfg, src, " + std::to_string(frames_.signal_len()) +
+                    ", out, out_len, scratch, scratch_bytes);";
+    c.stream_scratch_bytes = stream_scratch_bytes();
     return c;
   }
   void run(const BlockInput& in, float* out) const override {

@@ -21,6 +21,7 @@ class MfeBlock : public DspBlock {
   nlohmann::json params() const override { return params_; }
   std::vector<size_t> output_shape() const override { return {frames_.frames(), cfg_.mel.num_filters}; }
   size_t scratch_bytes() const override { return dsp::mfe_scratch_bytes(cfg_); }
+  size_t stream_scratch_bytes() const override { return dsp::mfe_stream_scratch_bytes(cfg_); }
   size_t flash_bytes() const override { return frames_.table_bytes() + mel_table_bytes(mel_); }
   DeviceBlockCode device_code(const std::string& p) const override {
     DeviceBlockCode c;
@@ -31,6 +32,9 @@ class MfeBlock : public DspBlock {
     c.call = "st = mote::dsp::mfe_f32(" + p + "_cfg, in, " + std::to_string(frames_.signal_len()) +
              ", out, out_len, scratch, scratch_bytes);";
     c.scratch_bytes = dsp::mfe_scratch_bytes(cfg_);
+    c.stream_call = "st = mote::dsp::mfe_stream_f32(" + p + "_cfg, src, " + std::to_string(frames_.signal_len()) +
+                    ", out, out_len, scratch, scratch_bytes);";
+    c.stream_scratch_bytes = stream_scratch_bytes();
     return c;
   }
   void run(const BlockInput& in, float* out) const override {

@@ -19,7 +19,7 @@ class RawBlock : public DspBlock {
     return {"dsp/raw.h",
             "static const mote::dsp::RawConfig " + prefix + "_cfg = {" + std::to_string(cfg_.frames) + ", " +
                 std::to_string(cfg_.axes) + ", " + c_float(cfg_.scale) + "};\n",
-            "st = mote::dsp::raw_f32(" + prefix + "_cfg, in, out, out_len);", 0};
+            "st = mote::dsp::raw_f32(" + prefix + "_cfg, in, out, out_len);", 0, "", 0};
   }
   void run(const BlockInput& in, float* out) const override {
     Status st = dsp::raw_f32(cfg_, in.window, out, output_size());

@@ -18,6 +18,7 @@ class SpectrogramBlock : public DspBlock {
   nlohmann::json params() const override { return params_; }
   std::vector<size_t> output_shape() const override { return {frames_.frames(), cfg_.frames.fft.n / 2u + 1u}; }
   size_t scratch_bytes() const override { return dsp::spectrogram_scratch_bytes(cfg_); }
+  size_t stream_scratch_bytes() const override { return dsp::spectrogram_stream_scratch_bytes(cfg_); }
   size_t flash_bytes() const override { return frames_.table_bytes(); }
   DeviceBlockCode device_code(const std::string& p) const override {
     DeviceBlockCode c;
@@ -27,6 +28,9 @@ class SpectrogramBlock : public DspBlock {
     c.call = "st = mote::dsp::spectrogram_f32(" + p + "_cfg, in, " + std::to_string(frames_.signal_len()) +
              ", out, out_len, scratch, scratch_bytes);";
     c.scratch_bytes = dsp::spectrogram_scratch_bytes(cfg_);
+    c.stream_call = "st = mote::dsp::spectrogram_stream_f32(" + p + "_cfg, src, " + std::to_string(frames_.signal_len()) +
+                    ", out, out_len, scratch, scratch_bytes);";
+    c.stream_scratch_bytes = stream_scratch_bytes();
     return c;
   }
   void run(const BlockInput& in, float* out) const override {
