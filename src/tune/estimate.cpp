@@ -44,6 +44,9 @@ const std::vector<Table>& tables() {
       {"cortex-m7",
 #include "tune/cost_cortex_m7.def"
        }},
+      {"cortex-m33",
+#include "tune/cost_cortex_m33.def"
+       }},
       {"riscv32",
 #include "tune/cost_riscv32.def"
        }},

@@ -125,7 +125,7 @@ TEST(Estimator, CountsTheArenaAndWeightsExactlyAndHasCalibratedTables) {
   EXPECT_GE(t.exact_flash, mote::ir::weight_bytes(q));
   EXPECT_GT(f.flash_bytes, t.exact_flash);  // plus the kernels' code
   EXPECT_TRUE(tune::has_cost_table("cortex-m4"));
-  for (const char* t : {"cortex-m4", "cortex-m0", "cortex-m7", "riscv32"}) {  // calibrate.py --target T
+  for (const char* t : {"cortex-m4", "cortex-m0", "cortex-m7", "cortex-m33", "riscv32"}) {  // calibrate.py --target T
     EXPECT_TRUE(tune::has_cost_table(t)) << t;
     EXPECT_NE(tune::cost_table_note(t).find("calibrated"), std::string::npos) << t;
   }
