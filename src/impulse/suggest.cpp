@@ -107,6 +107,7 @@ struct LearnFacts {
   std::string family;            // dense | conv1d | conv2d
   size_t features = 0;           // per window
   size_t side = 0;               // images: the input's shorter side in pixels
+  size_t frames = 0;             // audio: DSP frames per window
   size_t min_windows = 0;        // training windows of the rarest label
   std::string min_label;
   bool anomaly = false;          // add k-means
@@ -158,9 +159,20 @@ void add_learning(Suggestion& s, const Labels& labels, const LearnFacts& f) {
     json conv2 = {{"type", "conv1d"}, {"filters", c2}, {"kernel", k}, {"padding", "same"}};
     json mp = {{"type", "max_pool"}, {"pool", pool}}, dr = {{"type", "dropout"}, {"rate", drop}};
     json bn = {{"type", "batch_norm"}};  // folded into the convolution: free on the device
-    layers = audio ? json::array({conv1, mp, dr, conv2, mp, dr, {{"type", "flatten"}}})
-                   : json::array({conv1, bn, mp, conv2, bn, mp, {{"type", "flatten"}}, dr});
-    net = fmt("1-D conv %d -> %d (kernel %d, pool %d, %sdropout %.2g)", c1, c2, k, pool, audio ? "" : "batch norm, ", drop);
+    if (audio) {
+      // A third stage and one average over time: a word is recognised wherever it sits in the window, as it
+      // does in a continuous stream and in another speaker's recordings (FSDD leave-one-speaker-out: 74.5 %
+      // with a flatten head, 77.5 % so).
+      json conv3 = {{"type", "conv1d"}, {"filters", 2 * c2}, {"kernel", k}, {"padding", "same"}};
+      layers = json::array({conv1, mp, dr, conv2, mp, dr, conv3, {{"type", "global_avg_pool"}}, {{"type", "dense"}, {"units", 32}}});
+      const int shift = static_cast<int>(std::max<size_t>(2, f.frames / 3));
+      params["augment"] = {{"noise", 0.1}, {"shift", shift}};
+      net = fmt("1-D conv %d -> %d -> %d (kernel %d, pool %d, dropout %.2g), global average over time, dense 32, "
+                "augmented with noise and shifts of up to %d frames", c1, c2, 2 * c2, k, pool, drop, shift);
+    } else {
+      layers = json::array({conv1, bn, mp, conv2, bn, mp, {{"type", "flatten"}}, dr});
+      net = fmt("1-D conv %d -> %d (kernel %d, pool %d, batch norm, dropout %.2g)", c1, c2, k, pool, drop);
+    }
     if (!audio) {
       // Raw windows of one event: learn from jittered copies (noise, gain, a shift of a few frames).
       params["epochs"] = 100;
@@ -394,6 +406,7 @@ Suggestion audio(const std::vector<Recording>& recs, double rate, const std::str
   f.dsp = dsp;
   f.family = "conv1d";
   f.features = Impulse(s.spec, 1).width();
+  f.frames = f.features / params[dsp == "mfcc" ? "num_cepstral" : "num_filters"].get<size_t>();
   std::tie(f.min_label, f.min_windows) = rarest(windows_per_label(recs, in));
   flag_unseen_labels(f, labels);
   add_learning(s, labels, f);

@@ -185,6 +185,7 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
     }
     if (nn) {
       json layers;
+      int long_shift = 0;  // audio with an average over time: shifts of up to a third of the window
       const int depth = 1 + static_cast<int>(d.below(3));
       const bool dropout = d.coin();
       if (kind == "audio" && !f.regression && d.below(4) != 0) {
@@ -192,6 +193,14 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
         // formant moved by another voice is a shifted pattern a 2-D kernel still matches.
         const std::string conv = d.pick<std::string>({"conv1d", "conv1d", "separable_conv1d", "conv2d"});
         layers = conv_stack(conv, depth, conv == "conv2d" ? d.pick<int>({8, 16}) : d.pick<int>({8, 16, 32}), dropout);
+        // Mostly one average over time before the head (the suggestion's): a word is then recognised wherever
+        // it sits in the window; with it, shifts of up to a third of the frames teach exactly that.
+        if (d.below(4) != 0) {
+          layers.back() = {{"type", "global_avg_pool"}};
+          if (d.below(3) != 0) layers.push_back({{"type", "dense"}, {"units", d.pick<int>({16, 32})}});
+          const double frames = c["input"]["window_ms"].get<double>() / 1000.0 / dsp["params"].value("frame_stride_s", 0.02);
+          if (d.coin()) long_shift = std::max(2, static_cast<int>(frames / 3));
+        }
       }
       else if (kind == "image" && !f.regression) {
         layers = conv_stack(d.coin() ? "conv2d" : "separable_conv2d", std::min(depth + 1, 3), d.pick<int>({8, 16}), dropout);
@@ -211,6 +220,7 @@ std::vector<json> sample_candidates(const ImpulseSpec& base, const DataFacts& f,
           p["layers"] = layers;
           p["learning_rate"] = d.pick<double>({0.0005, 0.001, 0.002, 0.005});
           p["augment"] = augmentation(kind, dsp["type"].get<std::string>(), f.axes, d);
+          if (long_shift) p["augment"]["shift"] = long_shift;
           p.erase("imported");
         }
     }

@@ -73,6 +73,12 @@ TEST(Suggest, AudioClipsAt16kHzGetMfccWithFramesFromTheRate) {
   EXPECT_TRUE(mentions(s.why, "kept at 16000 Hz")) << all(s.why);
   ASSERT_EQ(s.spec.learn.size(), 1u);
   EXPECT_EQ(s.spec.learn[0].inputs, std::vector<std::string>{"mfcc"});
+  // Three conv stages and one average over time: the word may sit anywhere; shifts of a third of 37 frames.
+  const auto& layers = s.spec.learn[0].params["layers"];
+  EXPECT_EQ(layers[6]["type"], "conv1d");
+  EXPECT_EQ(layers[7]["type"], "global_avg_pool");
+  EXPECT_EQ(s.spec.learn[0].params["augment"]["shift"], 12);
+  EXPECT_TRUE(mentions(s.why, "global average over time")) << all(s.why);
   Impulse built(s.spec, 1);
   EXPECT_EQ(built.blocks()[0]->output_shape(), (std::vector<size_t>{37, 13}));  // 1 + (12000 - 320) / 320
   // A fresh project's features run on the suggestion with nothing configured.

@@ -116,10 +116,23 @@ TEST(TuneSpace, AudioDrawsOneAndTwoDimensionalConvolutions) {
   mote::tune::DataFacts f;
   f.frequency_hz = 8000, f.median_length_ms = 500, f.axes = 1;
   std::set<std::string> convs;
-  for (const auto& c : mote::tune::sample_candidates(base, f, 60, 3))
-    for (const auto& l : c["learn"][0]["params"].value("layers", json::array()))
+  size_t averaged = 0, long_shifts = 0;
+  for (const auto& c : mote::tune::sample_candidates(base, f, 60, 3)) {
+    for (const auto& l : c["learn"][0]["params"].value("layers", json::array())) {
       if (l["type"].get<std::string>().find("conv") != std::string::npos) convs.insert(l["type"].get<std::string>());
+      averaged += l["type"] == "global_avg_pool";
+    }
+    const json aug = c["learn"][0]["params"].value("augment", json::object());
+    const double frames = c["input"]["window_ms"].get<double>() / 1000 / c["dsp"][0]["params"].value("frame_stride_s", 0.02);
+    if (aug.value("shift", 0) > 4) {
+      ++long_shifts;
+      EXPECT_EQ(aug["shift"].get<int>(), static_cast<int>(frames / 3)) << "a third of the window's frames: " << c.dump();
+    }
+  }
   EXPECT_TRUE(convs.count("conv1d") && convs.count("conv2d") && convs.count("separable_conv1d")) << convs.size();
+  // Mostly an average over time before the head (a word anywhere in the window), often with long shifts.
+  EXPECT_GT(averaged, 20u);
+  EXPECT_GT(long_shifts, 5u);
 }
 
 TEST(TuneSpace, SeveralAxesAtKilohertzRatesAreVibrationNotAudio) {
