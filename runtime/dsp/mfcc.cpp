@@ -102,6 +102,10 @@ size_t mfcc_stream_scratch_bytes(const MfccConfig& cfg) {
   return audio_stream_buffer_bytes(cfg.frames) + mfcc_scratch_bytes(cfg);
 }
 
+static Status mfcc_frame_thunk(const void* c, const float* x, bool at_start, float* row, void* scratch, size_t scratch_bytes) {
+  return mfcc_frame_f32(*static_cast<const MfccConfig*>(c), x, at_start, row, scratch, scratch_bytes);
+}
+
 Status mfcc_stream_f32(const MfccConfig& cfg, const AudioSource& src, size_t signal_len, float* out, size_t out_len,
                        void* scratch, size_t scratch_bytes) {
   MOTE_RETURN_IF_ERROR(audio_stream_check(cfg.frames, src, signal_len));
@@ -110,15 +114,9 @@ Status mfcc_stream_f32(const MfccConfig& cfg, const AudioSource& src, size_t sig
   if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
   if (out_len != mfcc_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < mfcc_stream_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
-  const size_t frames = audio_frame_count(cfg.frames, signal_len), buf_bytes = audio_stream_buffer_bytes(cfg.frames);
-  const size_t stride = audio_frame_samples(cfg.frames.frame_stride_s, cfg.frames.sample_rate_hz);
-  const size_t take = audio_frame_reads(cfg.frames);
-  float* buf = static_cast<float*>(scratch);
-  float* rest = buf + buf_bytes / sizeof(float);
-  for (size_t f = 0; f < frames; ++f) {
-    MOTE_RETURN_IF_ERROR(audio_read_frame(src, f * stride, take, buf));
-    MOTE_RETURN_IF_ERROR(mfcc_frame_f32(cfg, buf + 1, f == 0, out + f * cfg.num_cepstral, rest, scratch_bytes - buf_bytes));
-  }
+  MOTE_RETURN_IF_ERROR(audio_stream_rows(cfg.frames, src, signal_len, cfg.num_cepstral, out, scratch, scratch_bytes,
+                                         mfcc_frame_thunk, &cfg));
+  const size_t frames = audio_frame_count(cfg.frames, signal_len);
   if (cfg.mean_normalize) mfcc_subtract_means_f32(out, frames, cfg.num_cepstral);
   return MOTE_OK;
 }

@@ -63,6 +63,10 @@ size_t mfe_stream_scratch_bytes(const MfeConfig& cfg) {
   return audio_stream_buffer_bytes(cfg.frames) + mfe_scratch_bytes(cfg);
 }
 
+static Status mfe_frame_thunk(const void* c, const float* x, bool at_start, float* row, void* scratch, size_t scratch_bytes) {
+  return mfe_frame_f32(*static_cast<const MfeConfig*>(c), x, at_start, row, scratch, scratch_bytes);
+}
+
 Status mfe_stream_f32(const MfeConfig& cfg, const AudioSource& src, size_t signal_len, float* out, size_t out_len,
                       void* scratch, size_t scratch_bytes) {
   MOTE_RETURN_IF_ERROR(audio_stream_check(cfg.frames, src, signal_len));
@@ -71,17 +75,8 @@ Status mfe_stream_f32(const MfeConfig& cfg, const AudioSource& src, size_t signa
   if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
   if (out_len != mfe_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < mfe_stream_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
-  const size_t frames = audio_frame_count(cfg.frames, signal_len), buf_bytes = audio_stream_buffer_bytes(cfg.frames);
-  const size_t stride = audio_frame_samples(cfg.frames.frame_stride_s, cfg.frames.sample_rate_hz);
-  const size_t take = audio_frame_reads(cfg.frames);
-  float* buf = static_cast<float*>(scratch);
-  float* rest = buf + buf_bytes / sizeof(float);
-  for (size_t f = 0; f < frames; ++f) {
-    MOTE_RETURN_IF_ERROR(audio_read_frame(src, f * stride, take, buf));
-    MOTE_RETURN_IF_ERROR(
-        mfe_frame_f32(cfg, buf + 1, f == 0, out + f * cfg.mel.num_filters, rest, scratch_bytes - buf_bytes));
-  }
-  return MOTE_OK;
+  return audio_stream_rows(cfg.frames, src, signal_len, cfg.mel.num_filters, out, scratch, scratch_bytes, mfe_frame_thunk,
+                           &cfg);
 }
 
 }  // namespace dsp

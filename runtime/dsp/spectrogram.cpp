@@ -221,6 +221,11 @@ size_t spectrogram_stream_scratch_bytes(const SpectrogramConfig& cfg) {
   return audio_stream_buffer_bytes(cfg.frames) + spectrogram_scratch_bytes(cfg);
 }
 
+static Status spectrogram_frame_thunk(const void* c, const float* x, bool at_start, float* row, void* scratch,
+                                      size_t scratch_bytes) {
+  return spectrogram_frame_f32(*static_cast<const SpectrogramConfig*>(c), x, at_start, row, scratch, scratch_bytes);
+}
+
 Status spectrogram_stream_f32(const SpectrogramConfig& cfg, const AudioSource& src, size_t signal_len, float* out,
                               size_t out_len, void* scratch, size_t scratch_bytes) {
   MOTE_RETURN_IF_ERROR(audio_stream_check(cfg.frames, src, signal_len));
@@ -228,15 +233,19 @@ Status spectrogram_stream_f32(const SpectrogramConfig& cfg, const AudioSource& s
   if (out == 0 || scratch == 0) return MOTE_ERR_ARG;
   if (out_len != spectrogram_output_len(cfg, signal_len)) return MOTE_ERR_SHAPE;
   if (scratch_bytes < spectrogram_stream_scratch_bytes(cfg)) return MOTE_ERR_SCRATCH;
-  const size_t frames = audio_frame_count(cfg.frames, signal_len);
-  const size_t bins = cfg.frames.fft.n / 2u + 1u, buf_bytes = audio_stream_buffer_bytes(cfg.frames);
-  const size_t stride = audio_frame_samples(cfg.frames.frame_stride_s, cfg.frames.sample_rate_hz);
-  const size_t take = audio_frame_reads(cfg.frames);
+  return audio_stream_rows(cfg.frames, src, signal_len, cfg.frames.fft.n / 2u + 1u, out, scratch, scratch_bytes,
+                           spectrogram_frame_thunk, &cfg);
+}
+
+Status audio_stream_rows(const AudioFrameConfig& cfg, const AudioSource& src, size_t signal_len, size_t row_len,
+                         float* out, void* scratch, size_t scratch_bytes, AudioFrameFn fn, const void* block_cfg) {
+  const size_t frames = audio_frame_count(cfg, signal_len), buf_bytes = audio_stream_buffer_bytes(cfg);
+  const size_t stride = audio_frame_samples(cfg.frame_stride_s, cfg.sample_rate_hz), take = audio_frame_reads(cfg);
   float* buf = static_cast<float*>(scratch);
-  float* fft = buf + buf_bytes / sizeof(float);
+  float* rest = buf + buf_bytes / sizeof(float);
   for (size_t f = 0; f < frames; ++f) {
     MOTE_RETURN_IF_ERROR(audio_read_frame(src, f * stride, take, buf));
-    MOTE_RETURN_IF_ERROR(spectrogram_frame_f32(cfg, buf + 1, f == 0, out + f * bins, fft, scratch_bytes - buf_bytes));
+    MOTE_RETURN_IF_ERROR(fn(block_cfg, buf + 1, f == 0, out + f * row_len, rest, scratch_bytes - buf_bytes));
   }
   return MOTE_OK;
 }

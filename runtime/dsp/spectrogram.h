@@ -78,6 +78,13 @@ Status audio_stream_check(const AudioFrameConfig& cfg, const AudioSource& src, s
 // The frame starting at sample `start` into buf (audio_stream_buffer_bytes): its `take` (audio_frame_reads)
 // samples at buf + 1 and the one before at buf[0] (not read when start is 0); MOTE_ERR_SIGNAL when src.read fails.
 Status audio_read_frame(const AudioSource& src, size_t start, size_t take, float* buf);
+// One block's work on one frame (x: its samples, x[-1] the one before; at_start: frame 0) into its row.
+typedef Status (*AudioFrameFn)(const void* block_cfg, const float* x, bool at_start, float* row, void* scratch,
+                               size_t scratch_bytes);
+// The streaming loop of mfcc/mfe/spectrogram: each frame read into the buffer at the head of scratch, then
+// fn(block_cfg, ...) with the rest of scratch writes row f (row_len floats) of out. Checks are the caller's.
+Status audio_stream_rows(const AudioFrameConfig& cfg, const AudioSource& src, size_t signal_len, size_t row_len,
+                         float* out, void* scratch, size_t scratch_bytes, AudioFrameFn fn, const void* block_cfg);
 
 // One power value in the block's units (see above).
 float power_to_db(float power, float noise_floor_db, DbScale scale);
