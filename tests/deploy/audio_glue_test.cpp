@@ -9,6 +9,7 @@
 
 #include "deploy/impulse_codegen.h"
 #include "deploy/runtime_files.h"
+#include "glue_host.h"
 #include "support/test_support.h"
 
 namespace {
@@ -58,13 +59,7 @@ TEST(AudioGlue, MfccMfeAndSpectrogramMatchTheHostBitForBit) {
                      "    mote::Result r;\n    if (mote::run_impulse(s, &r) != mote::MOTE_OK) return 1;\n"
                      "    for (size_t i = 0; i < r.feature_count; ++i) { unsigned b; memcpy(&b, r.features + i, 4); printf(\"%u \", b); }\n"
                      "    printf(\"\\n\");\n  }\n  return 0;\n}\n";
-  mote::test::write_text(dir / "main.cpp", main);
-  const std::string d_ = dir.path().string();
-  ASSERT_EQ(std::system(("g++ -std=c++11 -O2 -ffp-contract=off -Wall -Werror -I" + d_ + "/mote/include -I" + d_ + "/mote -I" + d_ +
-                         "/impulse " + d_ + "/main.cpp $(find " + d_ + "/mote " + d_ + "/impulse -name '*.cpp') -o " + d_ + "/glue")
-                            .c_str()),
-            0);
-  ASSERT_EQ(std::system((d_ + "/glue > " + d_ + "/out.txt").c_str()), 0);
+  const std::string printed = mote::test::build_and_run_glue(dir, main);
 
   std::string expected;
   for (int w = 0; w < windows; ++w) {
@@ -77,7 +72,7 @@ TEST(AudioGlue, MfccMfeAndSpectrogramMatchTheHostBitForBit) {
     }
     expected += "\n";
   }
-  EXPECT_EQ(mote::test::read_text(dir / "out.txt"), expected);
+  EXPECT_EQ(printed, expected);
 }
 
 // A single audio block streams: the glue has no window buffer (each frame and the sample before it are read
@@ -137,13 +132,7 @@ TEST(AudioGlue, ASingleAudioBlockStreamsWithoutAWindowBufferAndMatchesTheHost) {
                        std::to_string(values / 4) + ")};\n"
                        "    mote::Result r;\n    if (mote::run_impulse_continuous(s, &r, k == 0) != mote::MOTE_OK) return 1;\n"
                        "    if (r.ready != (k >= 3)) return 3;\n    if (r.ready) print(r);\n  }\n  return 0;\n}\n";
-    mote::test::write_text(dir / "main.cpp", main);
-    const std::string d_ = dir.path().string();
-    ASSERT_EQ(std::system(("g++ -std=c++11 -O2 -ffp-contract=off -Wall -Werror -I" + d_ + "/mote/include -I" + d_ + "/mote -I" + d_ +
-                           "/impulse " + d_ + "/main.cpp $(find " + d_ + "/mote " + d_ + "/impulse -name '*.cpp') -o " + d_ + "/glue")
-                              .c_str()),
-              0);
-    ASSERT_EQ(std::system((d_ + "/glue > " + d_ + "/out.txt").c_str()), 0);
+    const std::string printed = mote::test::build_and_run_glue(dir, main);
 
     std::string expected;
     for (const size_t at : {size_t{0}, values, 2 * values, 2 * values + values / 4}) {
@@ -155,7 +144,7 @@ TEST(AudioGlue, ASingleAudioBlockStreamsWithoutAWindowBufferAndMatchesTheHost) {
       }
       expected += "\n";
     }
-    EXPECT_EQ(mote::test::read_text(dir / "out.txt"), expected);
+    EXPECT_EQ(printed, expected);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "deploy/impulse_codegen.h"
 #include "deploy/runtime_files.h"
+#include "glue_host.h"
 #include "support/test_support.h"
 
 namespace fs = std::filesystem;
@@ -67,13 +68,7 @@ TEST(ImpulseGlue, EveryDeployableBlockMatchesTheHostBitForBit) {
                      "    mote::Result r;\n    if (mote::run_impulse(s, &r) != mote::MOTE_OK) return 1;\n"
                      "    for (size_t i = 0; i < r.feature_count; ++i) { unsigned b; memcpy(&b, r.features + i, 4); printf(\"%u \", b); }\n"
                      "    unsigned b; memcpy(&b, &r.anomaly, 4); printf(\"| %u\\n\", b);\n  }\n  return 0;\n}\n";
-  mote::test::write_text(dir / "main.cpp", main);
-  const std::string d_ = dir.path().string();
-  ASSERT_EQ(std::system(("g++ -std=c++11 -O2 -ffp-contract=off -Wall -Werror -I" + d_ + "/mote/include -I" + d_ + "/mote -I" + d_ +
-                         "/impulse " + d_ + "/main.cpp $(find " + d_ + "/mote " + d_ + "/impulse -name '*.cpp') -o " + d_ + "/glue")
-                            .c_str()),
-            0);
-  ASSERT_EQ(std::system((d_ + "/glue > " + d_ + "/out.txt").c_str()), 0);
+  const std::string printed = mote::test::build_and_run_glue(dir, main);
 
   std::string expected;
   for (int w = 0; w < windows; ++w) {
@@ -88,7 +83,7 @@ TEST(ImpulseGlue, EveryDeployableBlockMatchesTheHostBitForBit) {
     expected += "| " + std::to_string(b) + "\n";
     EXPECT_GT(r.anomaly, 0.0f);
   }
-  EXPECT_EQ(mote::test::read_text(dir / "out.txt"), expected);
+  EXPECT_EQ(printed, expected);
 }
 
 }  // namespace
