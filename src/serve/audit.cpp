@@ -19,30 +19,33 @@ std::string objects_text(const nlohmann::json& objects) {
 }
 }  // namespace
 
-void write_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
-                 const std::string& path, const nlohmann::json& objects, int status) {
+namespace {
+// One audit row; its id.
+int64_t insert_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
+                     const std::string& path, const nlohmann::json& objects, int status) {
   sql::Stmt st(store.db(),
                "INSERT INTO audit(created_at, actor, user_id, key_id, method, route, path, objects, status) "
-               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
   st.bind(1, now_iso8601());
   bind_who(st, 2, who);
   // The path as sent but bounded: ids are in it, and a megabyte of path is no record anyone needs.
   st.bind(5, method).bind(6, route).bind(7, path.substr(0, 1024));
-  st.bind(8, objects_text(objects)).bind(9, status).run();
+  st.bind(8, objects_text(objects)).bind(9, status);
+  st.step();
+  const int64_t id = st.int64(0);
+  st.reset();
+  return id;
+}
+}  // namespace
+
+void write_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
+                 const std::string& path, const nlohmann::json& objects, int status) {
+  insert_audit(store, who, method, route, path, objects, status);
 }
 
 int64_t begin_audit(Store& store, const Principal& who, const std::string& method, const std::string& route,
                     const std::string& path) {
-  sql::Stmt st(store.db(),
-               "INSERT INTO audit(created_at, actor, user_id, key_id, method, route, path, objects, status) "
-               "VALUES(?, ?, ?, ?, ?, ?, ?, '[]', 0) RETURNING id");
-  st.bind(1, now_iso8601());
-  bind_who(st, 2, who);
-  st.bind(5, method).bind(6, route).bind(7, path.substr(0, 1024));
-  st.step();
-  int64_t id = st.int64(0);
-  st.reset();
-  return id;
+  return insert_audit(store, who, method, route, path, nlohmann::json::array(), 0);
 }
 
 void finish_audit(Store& store, int64_t id, const Principal& who, const nlohmann::json& objects, int status) {

@@ -35,12 +35,7 @@ TEST(AudioGlue, MfccMfeAndSpectrogramMatchTheHostBitForBit) {
   EXPECT_NE(glue.find("mote::dsp::DB_SCALE_DECIBELS"), std::string::npos);
 
   mote::test::TempDir dir;
-  for (size_t i = 0; i < mote::deploy::kRuntimeFileCount; ++i) {
-    const std::string p = mote::deploy::kRuntimeFiles[i].path;
-    for (const auto& f : g.runtime_folders)
-      if (p.rfind(f, 0) == 0) mote::test::write_text(dir / "mote" / p, mote::deploy::kRuntimeFiles[i].text);
-  }
-  for (const auto& [name, text] : g.files) mote::test::write_text(dir / "impulse" / name, text);
+  mote::test::write_glue(dir, g);
 
   // Speech-like windows: a few tones plus noise, one of them silent (the log floor path).
   std::mt19937 rng(11);
@@ -104,12 +99,7 @@ TEST(AudioGlue, ASingleAudioBlockStreamsWithoutAWindowBufferAndMatchesTheHost) {
     EXPECT_LT(d.impulse->blocks()[0]->stream_scratch_bytes(), d.impulse->blocks()[0]->scratch_bytes() + 1024);
 
     mote::test::TempDir dir;
-    for (size_t i = 0; i < mote::deploy::kRuntimeFileCount; ++i) {
-      const std::string p = mote::deploy::kRuntimeFiles[i].path;
-      for (const auto& f : g.runtime_folders)
-        if (p.rfind(f, 0) == 0) mote::test::write_text(dir / "mote" / p, mote::deploy::kRuntimeFiles[i].text);
-    }
-    for (const auto& [name, text] : g.files) mote::test::write_text(dir / "impulse" / name, text);
+    mote::test::write_glue(dir, g);
     // Two windows, then a stream of 1.25 windows fed to the continuous mode in quarter-window slices.
     std::mt19937 rng(5);
     std::normal_distribution<float> nd(0.0f, 0.05f);

@@ -1,5 +1,5 @@
-// Compiles deployed glue + runtime (written under `dir` by write_runtime/write_glue) with a test's main.cpp by
-// g++ as C++11, -Wall -Werror, and runs it: what it printed, or "" with a test failure when a step fails.
+// Deployed glue on the host: its files and the runtime subset it needs written under a folder, then compiled with
+// a test's main.cpp by g++ as C++11, -Wall -Werror, and run.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,10 +7,23 @@
 #include <cstdlib>
 #include <string>
 
+#include "deploy/impulse_codegen.h"
+#include "deploy/runtime_files.h"
 #include "support/test_support.h"
 
 namespace mote::test {
 
+// g's files under dir/impulse, the runtime folders it names under dir/mote.
+inline void write_glue(const TempDir& dir, const deploy::GeneratedImpulse& g) {
+  for (size_t i = 0; i < deploy::kRuntimeFileCount; ++i) {
+    const std::string p = deploy::kRuntimeFiles[i].path;
+    for (const auto& f : g.runtime_folders)
+      if (p.rfind(f, 0) == 0) write_text(dir / "mote" / p, deploy::kRuntimeFiles[i].text);
+  }
+  for (const auto& [name, text] : g.files) write_text(dir / "impulse" / name, text);
+}
+
+// What the glue built with main_cpp printed, or "" with a test failure when a step fails.
 inline std::string build_and_run_glue(const TempDir& dir, const std::string& main_cpp) {
   write_text(dir / "main.cpp", main_cpp);
   const std::string d = dir.path().string();

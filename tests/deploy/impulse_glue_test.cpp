@@ -47,12 +47,7 @@ TEST(ImpulseGlue, EveryDeployableBlockMatchesTheHostBitForBit) {
   const auto g = mote::deploy::generate_impulse(d);
 
   mote::test::TempDir dir;
-  for (size_t i = 0; i < mote::deploy::kRuntimeFileCount; ++i) {
-    const std::string p = mote::deploy::kRuntimeFiles[i].path;
-    for (const auto& f : g.runtime_folders)
-      if (p.rfind(f, 0) == 0) mote::test::write_text(dir / "mote" / p, mote::deploy::kRuntimeFiles[i].text);
-  }
-  for (const auto& [name, text] : g.files) mote::test::write_text(dir / "impulse" / name, text);
+  mote::test::write_glue(dir, g);
 
   std::mt19937 rng(7);
   std::normal_distribution<float> nd(0.0f, 2.0f);
