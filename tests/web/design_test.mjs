@@ -181,6 +181,8 @@ try {
   phase('tuner');
   const tp = await open(motionLink, '#/tune', { width: 1280, height: 800 });
   await tp.waitForSelector('#start-tune');
+  // The runs list loads after the form draws: wait for it rather than read it at once.
+  await tp.waitForFunction(() => (document.querySelector('#tune-runs')?.textContent ?? '') !== '');
   assert.match(await tp.textContent('#tune-runs'), /No search yet/);
   // A board fills the budgets from its RAM, flash and clock; its core profiles the finalists.
   await tp.selectOption('#tune-board', 'nano33ble');
