@@ -325,6 +325,21 @@ torch::Tensor augment(torch::Tensor x, const NetworkConfig& cfg, const torch::Te
     auto expand = [&](const torch::Tensor& i) { return i.unsqueeze(1).expand({n, s.h * s.w, s.c}); };
     x = (v.gather(2, expand(i0)) * (1 - frac) + v.gather(2, expand(i1)) * frac).reshape({n, -1});
   }
+  if (a.stretch > 0 && s.w > 1) {
+    // Speed perturbation on features: column t reads column c + (t - c) x beta about the centre c (linear
+    // interpolation, zero outside), one beta per example: a word spoken faster or slower.
+    auto v = x.view({n, s.h, s.w, s.c});
+    const double c = (s.w - 1) / 2.0;
+    auto beta = 1 + (torch::rand({n, 1}) * 2 - 1) * a.stretch;
+    auto pos = (torch::arange(s.w, torch::kFloat32).view({1, s.w}) - c) * beta + c;  // n x w
+    auto inside = ((pos >= 0) & (pos <= s.w - 1)).to(torch::kFloat32);
+    pos = pos.clamp(0, s.w - 1);
+    auto i0 = pos.floor().to(torch::kInt64), i1 = (i0 + 1).clamp_max(s.w - 1);
+    auto frac = pos - i0.to(torch::kFloat32);
+    auto expand = [&](const torch::Tensor& i) { return i.view({n, 1, s.w, 1}).expand({n, s.h, s.w, s.c}); };
+    auto weight = [&](const torch::Tensor& t) { return t.view({n, 1, s.w, 1}); };
+    x = ((v.gather(2, expand(i0)) * weight(1 - frac) + v.gather(2, expand(i1)) * weight(frac)) * weight(inside)).reshape({n, -1});
+  }
   if (a.scale > 0) x = x * (1 + (torch::rand({n, 1}) * 2 - 1) * a.scale);
   if (a.noise > 0) x = x + torch::randn_like(x) * (a.noise * feature_std);
   return x;

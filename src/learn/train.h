@@ -34,10 +34,11 @@ struct Augment {
   double scale = 0;  // multiply each example by U(1 - scale, 1 + scale)
   int shift = 0;     // move along w (time / image x), and h for images, by up to +-shift, zero filled
   double warp = 0;   // stretch the channel axis (mel bands: another voice's formants) by U(1 - warp, 1 + warp)
+  double stretch = 0;  // stretch w (time: another speaking rate) about its centre by U(1 - stretch, 1 + stretch)
   bool flip = false; // mirror along w (images)
   double rotate = 0;      // time series: random 3-D rotations of the raw axis triples, up to this many degrees
   int rotate_copies = 4;  // rotated copies of each training sample (extra windows, made before training)
-  bool any() const { return noise > 0 || scale > 0 || shift > 0 || warp > 0 || flip; }  // the per-batch tensor augmentations
+  bool any() const { return noise > 0 || scale > 0 || shift > 0 || warp > 0 || stretch > 0 || flip; }  // the per-batch tensor augmentations
 };
 
 // Everything that decides a network and its training; parse_network_config fills the defaults.

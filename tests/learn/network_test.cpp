@@ -188,7 +188,7 @@ TEST(Network, LearnsAndIsBitIdenticalWithASeed) {
 }
 
 TEST(Network, ConvClassifierWithAugmentationLearns) {
-  // Class = where a bump sits along time: conv1d + pooling must find it; shift (and channel warp) augmentation
+  // Class = where a bump sits along time: conv1d + pooling must find it; shift (and channel warp, time stretch) augmentation
   // keeps it working.
   std::mt19937 rng(5);
   std::normal_distribution<float> n(0, 0.2f);
@@ -207,7 +207,7 @@ TEST(Network, ConvClassifierWithAugmentationLearns) {
   NetworkConfig cfg = parse_network_config(
       {{"layers", json::parse(R"([{"type":"conv1d","filters":4,"kernel":3},{"type":"batch_norm"},{"type":"max_pool","pool":2},
                                   {"type":"flatten"},{"type":"dropout","rate":0.1}])")},
-       {"epochs", 25}, {"learning_rate", 0.01}, {"augment", {{"shift", 1}, {"warp", 0.1}}}},
+       {"epochs", 25}, {"learning_rate", 0.01}, {"augment", {{"shift", 1}, {"warp", 0.1}, {"stretch", 0.2}}}},
       {{16, 2}, "audio"}, 2, false, "b");
   TrainResult r = train_network(d, cfg);
   EXPECT_GT(r.curve[r.best_epoch - 1].val_accuracy, 0.9);
