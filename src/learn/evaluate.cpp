@@ -348,10 +348,32 @@ json test_impulse(Project& p, bool quiet, bool int8) {
   return {{"testing_samples", samples.size()}, {"testing_windows", t.rows.size()}, {"int8", int8}, {"blocks", blocks}};
 }
 
-json classify_sample(Project& p, const Sample& s) {
+struct SampleClassifier::Loaded {
+  Impulse impulse;
+  std::vector<TrainedBlock> models;
+  std::vector<BlockColumns> cols;               // per model
+  std::vector<std::optional<BlockNet>> nets;    // classifier/regression models, built once
+  std::vector<std::optional<AnomalyModel>> anomaly;
+};
+
+SampleClassifier::SampleClassifier(Project& p) {
   ImpulseSpec spec = load_impulse(p);
   Impulse impulse(spec, impulse_axes(p, spec));
   auto models = current_models(p.store(), impulse);
+  loaded_ = std::unique_ptr<Loaded>(new Loaded{std::move(impulse), std::move(models), {}, {}, {}});
+  for (size_t i = 0; i < loaded_->models.size(); ++i) {
+    const TrainedBlock& tb = loaded_->models[i];
+    loaded_->cols.push_back(block_columns(loaded_->impulse, loaded_->impulse.spec().learn[i]));
+    const bool net = block_role(tb) == "classifier" || block_role(tb) == "regression";
+    loaded_->nets.push_back(net ? std::optional<BlockNet>(block_net(tb)) : std::nullopt);
+    loaded_->anomaly.push_back(net ? std::nullopt : std::optional<AnomalyModel>(anomaly_from_json(tb.model)));
+  }
+}
+
+SampleClassifier::~SampleClassifier() = default;
+
+json SampleClassifier::classify(const Sample& s) const {
+  const Impulse& impulse = loaded_->impulse;
   FeatureTable t = sample_features(s, impulse);
   if (t.rows.empty()) throw error_at(s.name, "is shorter than one window and the impulse does not zero-pad; record longer");
   json windows = json::array();
@@ -359,12 +381,12 @@ json classify_sample(Project& p, const Sample& s) {
   json summary = json::object();
   std::vector<size_t> all(t.rows.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  for (size_t i = 0; i < models.size(); ++i) {
-    const TrainedBlock& tb = models[i];
-    BlockColumns cols = block_columns(impulse, impulse.spec().learn[i]);
+  for (size_t i = 0; i < loaded_->models.size(); ++i) {
+    const TrainedBlock& tb = loaded_->models[i];
+    const BlockColumns& cols = loaded_->cols[i];
     std::vector<float> x = gather(t, cols, all);
-    if (block_role(tb) == "classifier" || block_role(tb) == "regression") {
-      const BlockNet m = block_net(tb);
+    if (loaded_->nets[i]) {
+      const BlockNet& m = *loaded_->nets[i];
       std::vector<double> mean(m.outputs(), 0);
       for (size_t r = 0; r < all.size(); ++r) {
         auto o = m.run(x.data() + r * cols.width);
@@ -382,7 +404,7 @@ json classify_sample(Project& p, const Sample& s) {
         summary[tb.name] = {{"label", mean[best] < min_conf ? "uncertain" : m.labels[best]}, {"confidence", mean[best]}, {"scores", scores}};
       }
     } else {
-      AnomalyModel m = anomaly_from_json(tb.model);
+      const AnomalyModel& m = *loaded_->anomaly[i];
       double worst = -INFINITY;
       for (size_t r = 0; r < all.size(); ++r) {
         double v = anomaly_score(m, x.data() + r * cols.width);
@@ -394,5 +416,7 @@ json classify_sample(Project& p, const Sample& s) {
   }
   return {{"sample", s.name}, {"windows", windows}, {"summary", summary}};
 }
+
+json classify_sample(Project& p, const Sample& s) { return SampleClassifier(p).classify(s); }
 
 }  // namespace mote::learn

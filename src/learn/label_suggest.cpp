@@ -97,9 +97,11 @@ json by_model(Project& p, const std::vector<Unlabelled>& todo, std::string* bloc
   if (it == spec.learn.end())
     throw error_at("impulse.learn", "has no classifier to predict labels with; use the cluster method, or add and train a classifier");
   *block = it->name;
+  // The impulse and the models are read and built once for the whole batch, not once per sample.
+  const SampleClassifier classifier(p);  // throws saying to train when stale
   json out = json::array();
   for (const auto& u : todo) {
-    json r = classify_sample(p, p.store().get(u.meta.id, true));  // throws saying to train when stale
+    json r = classifier.classify(p.store().get(u.meta.id, true));
     const json scores = r["summary"].value(*block, json::object()).value("scores", json::object());
     std::string label;
     double best = -1;

@@ -2,6 +2,7 @@
 #include "learn/pipeline.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -75,7 +76,14 @@ void save_trained(Store& store, TrainedBlock& b) {
   st.run();
 }
 
+namespace {
+std::atomic<size_t> model_reads{0};
+}  // namespace
+
+size_t trained_model_reads() { return model_reads.load(); }
+
 std::vector<TrainedBlock> load_trained(Store& store) {
+  ++model_reads;
   sql::Stmt st(store.db(),
                "SELECT block, type, features_hash, spec_hash, model, metrics, created_at FROM models m "
                "WHERE id = (SELECT MAX(id) FROM models WHERE block = m.block) ORDER BY block");

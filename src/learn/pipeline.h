@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -53,6 +54,9 @@ struct TrainedBlock {
 std::string block_spec_hash(const BlockSpec& b);
 void save_trained(Store& store, TrainedBlock& b);
 std::vector<TrainedBlock> load_trained(Store& store);
+// How many times this process has read the trained models from a store (load_trained calls): tests check
+// that a batch (label suggestions for many samples) reads them once, not once per sample.
+size_t trained_model_reads();
 // The stored models for this impulse's learning blocks, in impulse order; throws mote::Error saying
 // to run `mote train` when one is missing or was trained on another impulse.
 std::vector<TrainedBlock> current_models(Store& store, const Impulse& impulse);
@@ -86,5 +90,22 @@ nlohmann::json test_impulse(Project& p, bool quiet, bool int8 = false);
 
 // Runs the impulse and every current model on one sample; per-window results and the per-sample summary.
 nlohmann::json classify_sample(Project& p, const Sample& s);
+
+// The impulse and its current models, read from the project and built once, to classify many samples with
+// (classify_sample for each of a batch, e.g. the model's label suggestions). Throws as classify_sample does
+// when a model is missing or stale.
+class SampleClassifier {
+ public:
+  explicit SampleClassifier(Project& p);
+  ~SampleClassifier();
+  SampleClassifier(const SampleClassifier&) = delete;
+  SampleClassifier& operator=(const SampleClassifier&) = delete;
+  // What classify_sample(p, s) returns.
+  nlohmann::json classify(const Sample& s) const;
+
+ private:
+  struct Loaded;
+  std::unique_ptr<Loaded> loaded_;
+};
 
 }  // namespace mote::learn

@@ -89,14 +89,24 @@ TEST_F(LabellingApi, TrainingSkipsUnlabelledAndTheModelSuggestsTheirLabels) {
   for (auto& l : models[0]["metrics"]["labels"]) learned.insert(l.get<std::string>());
   EXPECT_EQ(learned, (std::set<std::string>{"circle", "idle", "updown", "wave"})) << "no empty label class";
 
+  // The whole batch reads the trained models once (the server runs in this process: its reads count here).
+  const size_t reads = mote::learn::trained_model_reads();
   json s = body(client->Get("/api/samples/suggest-labels?method=model"));
+  EXPECT_EQ(mote::learn::trained_model_reads() - reads, 1u) << "the models are read once per request, not once per sample";
   EXPECT_EQ(s["block"], "classifier");
   ASSERT_EQ(s["suggestions"].size(), truth.size());
+  ASSERT_GE(truth.size(), 4u);
   size_t right = 0;
   for (auto& e : s["suggestions"]) {
     right += e["label"] == truth[e["name"].get<std::string>()];
     EXPECT_GE(e["confidence"].get<double>(), 0.25);
     EXPECT_LE(e["confidence"].get<double>(), 1.0);
+    // The batch's answer is the one-sample classification's: its top label and that label's mean probability.
+    json one = body(client->Get("/api/samples/" + std::to_string(e["id"].get<int64_t>()) + "/classify"));
+    json scores = one["summary"]["classifier"]["scores"];
+    EXPECT_EQ(scores[e["label"].get<std::string>()], e["confidence"]) << e.dump();
+    for (auto& [label, v] : scores.items()) EXPECT_LE(v.get<double>(), e["confidence"].get<double>()) << label;
+    EXPECT_EQ(one["windows"].size(), e["windows"]) << e.dump();
   }
   EXPECT_GE(right, truth.size() - 1) << s.dump();
 }
