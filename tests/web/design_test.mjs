@@ -1,7 +1,9 @@
 // Browser test of the impulse designer and the tuner: forms drawn from the blocks' schema, errors on the field,
-// the live DSP preview (motion and audio, response times reported), JSON as the advanced view, save; a small
-// tuner search started from its page, followed live, a candidate applied and trained. Each at 1280x800 and
-// 390x844, with no console errors. Usage: node design_test.mjs MOTE_BIN OUT_DIR (run by tests/web/run).
+// the live DSP preview (motion and audio, response times reported), JSON as the advanced view, save; then, at
+// 1280x800, the saved impulse trained from the Training page, saved as a version and restored (and the version
+// before it restored, then this one again) from the Versions page; a small tuner search started from its page,
+// followed live, a candidate applied and trained. Each page at 1280x800 and 390x844, its controls reached with
+// Tab, with no console errors or 4xx answers. Usage: node design_test.mjs MOTE_BIN OUT_DIR (run by tests/web/run).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,9 +21,11 @@ const work = mkdtempSync(join(tmpdir(), 'mote-design-test-'));
 const cli = (project, ...args) => execFileSync(mote, ['-C', project, ...args], { stdio: ['ignore', 'pipe', 'inherit'] }).toString();
 const impulseOf = (project) => { const j = JSON.parse(cli(project, 'impulse', 'show', '--json')); return j.impulse ?? j; };
 
-// Motion: the demo, with a short classifier (6 epochs) so a tuner search takes a minute.
+// Motion: the demo, with a short classifier (6 epochs) so a tuner search takes a minute. The demo as made
+// (trained, FFT 64) is kept as the version "demo" to restore from the Versions page.
 const motion = join(work, 'demo');
 execFileSync(mote, ['demo', motion, '--no-serve', '--no-profile'], { stdio: ['ignore', 'ignore', 'inherit'] });
+cli(motion, 'version', 'save', 'demo');
 {
   const imp = impulseOf(motion);
   imp.learn.find((b) => b.type === 'classifier').params.epochs = 6;
@@ -74,6 +78,8 @@ try {
     const page = await browser.newPage({ viewport });
     page.on('pageerror', (e) => problems.push(`${viewport.width}px ${hash}: ${e.message}`));
     page.on('console', (m) => { if (m.type() === 'error') problems.push(`${viewport.width}px ${hash}: console: ${m.text()}`); });
+    page.on('response', (r) => { if (r.status() >= 400) problems.push(`${viewport.width}px: ${r.status()} from ${r.url().replace(/^http:\/\/[^/]+/, '')}`); });
+    page.on('dialog', (d) => d.accept());  // restoring a version asks first
     page.setDefaultTimeout(30000);
     await page.goto(link);
     await page.goto(link.replace(/\/\?token=.*/, `/${hash}`));
@@ -86,12 +92,13 @@ try {
     for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
     return n;
   });
-  const runs = (page) => page.$eval('#preview', (e) => Number(e.dataset.runs ?? 0));
-  // The next preview after `action`: waits for a new response and returns its round trip in ms.
+  // The preview after `action`: waits until the page draws the answer to a request sent after the action (the
+  // page numbers its requests, data-sent, and drops answers to older ones; data-drawn is the one drawn), so a
+  // preview still on its way from an earlier edit is not taken for it. Returns its round trip in ms.
   async function nextPreview(page, action) {
-    const before = await runs(page);
+    const before = await page.$eval('#preview', (e) => Number(e.dataset.sent ?? 0));
     await action();
-    await page.waitForFunction((n) => Number(document.querySelector('#preview').dataset.runs ?? 0) > n, before);
+    await page.waitForFunction((n) => Number(document.querySelector('#preview').dataset.drawn ?? 0) > n, before);
     return page.evaluate(() => {
       const e = performance.getEntriesByType('resource').filter((x) => x.name.endsWith('/api/impulse/preview')).slice(-1)[0];
       return { ms: Number(document.querySelector('#preview').dataset.ms), server: Number(document.querySelector('#preview').dataset.serverMs),
@@ -102,6 +109,16 @@ try {
     const [sw, w] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok(sw <= w + 1, `${what}: the page is ${sw} px wide in a ${w} px window`);
   };
+  // Tab from the top of the page until `selector` has the focus: it is reachable by keyboard.
+  async function reachable(page, selector, presses = 250) {
+    await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+    for (let i = 0; i < presses; ++i) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    }
+    assert.fail(`${selector}: not reached in ${presses} Tab presses`);
+  }
+  const samplesOf = (project) => JSON.parse(cli(project, 'samples', '--json')).samples;
 
   for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
     const tag = viewport.width < 600 ? '-phone' : '';
@@ -122,7 +139,7 @@ try {
     await page.waitForFunction(() => Number(document.querySelector('#preview')?.dataset.runs ?? 0) > 0);
     assert.match(await page.textContent('#preview-raw h3'), /125 frames × 3 axes/);
     assert.ok(await inked(page, '#preview-raw canvas') > 1000, 'the raw window draws');
-    assert.match(await page.textContent('.block-output[data-block="spectral"] .cost'), /^105 = 105 features · device RAM/);
+    assert.match(await page.textContent('.block-output[data-block="spectral"] .cost'), /^105 = 105 features · device RAM .* · ≈ [\d,]+ instructions \(/);
     assert.equal(await page.$$eval('#spectral-stats tbody tr', (r) => r.length), 3, 'statistics per axis');
     // 3. A parameter change updates the preview without saving: FFT 64 -> 32 halves the spectrum.
     const saved = impulseOf(motion).dsp[0].params.fft_length;
@@ -154,11 +171,58 @@ try {
     await noOverflow(page, 'impulse page');
     await shot(page, `d1-impulse${tag}`);
     // 7. Save: the store holds what the form says.
+    // The form's controls and the preview's are reached with Tab.
+    for (const control of [fft, '[data-path="impulse.dsp[0].params.filter_type"]', '#preview-sample', '#preview-window', '#json-toggle', '#save-impulse'])
+      await reachable(page, control);
     await page.click('#save-impulse');
-    await page.waitForFunction(() => /33/.test(document.querySelector('#impulse-sizes')?.textContent ?? ''));
+    // The saved sizes' total row (not any "33" on the card: its text holds the impulse's hash too).
+    await page.waitForFunction(() => document.querySelector('#impulse-sizes tr.total td:nth-child(3)')?.textContent === '33');
     const p = impulseOf(motion).dsp[0].params;
     assert.deepEqual([p.fft_length, p.filter_type, p.filter_cutoff_hz, p.spectral_bands], [32, 'low', 5, 8]);
     await page.close();
+
+    if (!tag) {
+      // 7b. The saved impulse trained from the Training page, kept as a version, the demo's version restored
+      //     and then this one again: each restore puts its impulse in mote.json, the form and the preview, and
+      //     its models are current (mote test runs without training).
+      phase('train the saved impulse, save it as a version, restore');
+      const tr = await open(motionLink, '#/training', viewport);
+      await tr.waitForSelector('#start-training');
+      await tr.click('#start-training');
+      await tr.waitForFunction(() => /^train job \d+ running/.test(document.querySelector('.job-status')?.textContent ?? ''));
+      await tr.waitForSelector('.job-status.done', { timeout: 240000 });
+      assert.ok(JSON.parse(cli(motion, 'test', '--json')).blocks.length > 0, 'the form\'s impulse is trained');
+      await tr.close();
+      const v = await open(motionLink, '#/versions', viewport);
+      await v.waitForSelector('tr[data-version="demo"]');
+      await reachable(v, '#version-name');
+      await v.fill('#version-name', 'form-fft32');
+      await v.keyboard.press('Enter');
+      await v.waitForSelector('tr[data-version="form-fft32"]', { timeout: 120000 });
+      assert.match(await v.textContent('tr[data-version="form-fft32"] .version-metrics'), /classifier: accuracy \d+\.\d %/);
+      const labelsBefore = samplesOf(motion).map((x) => `${x.id}:${x.label}:${x.category}`).sort();
+      await reachable(v, 'tr[data-version="demo"] [data-action="restore"]');
+      await v.keyboard.press('Enter');  // Restore, from the keyboard
+      await v.waitForSelector('.toast.ok:has-text("restored demo")');
+      const demo = impulseOf(motion).dsp[0].params;
+      assert.equal(demo.fft_length, 64, 'mote.json holds the demo\'s impulse again');
+      assert.notEqual(demo.filter_type, 'low');
+      assert.ok(JSON.parse(cli(motion, 'test', '--json')).blocks.length > 0, 'the demo\'s models are current again');
+      assert.deepEqual(samplesOf(motion).map((x) => `${x.id}:${x.label}:${x.category}`).sort(), labelsBefore, 'labels and split as they were');
+      await v.click('tr[data-version="form-fft32"] [data-action="restore"]');
+      await v.waitForSelector('.toast.ok:has-text("restored form-fft32")');
+      const back = impulseOf(motion).dsp[0].params;
+      assert.deepEqual([back.fft_length, back.filter_type, back.filter_cutoff_hz, back.spectral_bands], [32, 'low', 5, 8]);
+      assert.ok(JSON.parse(cli(motion, 'test', '--json')).blocks.length > 0, 'its models are current: no training needed');
+      await v.close();
+      // The form and the preview show the restored impulse.
+      const again = await open(motionLink, '#/impulse', viewport);
+      await again.waitForFunction(() => Number(document.querySelector('#preview')?.dataset.drawn ?? 0) > 0);
+      assert.equal(await again.inputValue(fft), '32');
+      assert.equal(await again.inputValue('[data-path="impulse.dsp[0].params.filter_type"]'), 'low');
+      assert.match(await again.textContent('.block-output[data-block="spectral"] .cost'), /^33 = 33 features/);
+      await again.close();
+    }
 
     // 8. Audio: a 1 s 16 kHz clip through MFE is an image (frames across, filters up).
     phase(`audio preview at ${viewport.width}x${viewport.height}`);
@@ -166,6 +230,7 @@ try {
     await ap.waitForFunction(() => Number(document.querySelector('#preview')?.dataset.runs ?? 0) > 0);
     assert.match(await ap.textContent('.block-output[data-block="mfe"] div h3'), /99 frames × 40 mel filters/);
     assert.ok(await inked(ap, 'canvas.heatmap') > 99 * 40 - 1, 'the MFE image draws');
+    assert.match(await ap.textContent('.block-output[data-block="mfe"] .cost'), /^99 × 40 = 3960 features · device RAM .* · ≈ [\d,]+ instructions \(/);
     for (let i = 0; i < 5; ++i)
       timings.push(await nextPreview(ap, () => ap.fill('[data-path="impulse.dsp[0].params.num_filters"]', i % 2 ? '40' : '32')));
     await noOverflow(ap, 'audio impulse page');
@@ -181,6 +246,7 @@ try {
   phase('tuner');
   const tp = await open(motionLink, '#/tune', { width: 1280, height: 800 });
   await tp.waitForSelector('#start-tune');
+  for (const control of ['#tune-board', '#tune-candidates', '#start-tune']) await reachable(tp, control);
   // The runs list loads after the form draws: wait for it rather than read it at once.
   await tp.waitForFunction(() => (document.querySelector('#tune-runs')?.textContent ?? '') !== '');
   assert.match(await tp.textContent('#tune-runs'), /No search yet/);
@@ -202,6 +268,8 @@ try {
   assert.match(await tp.textContent('#tune-best'), /best so far/);
   assert.ok(await inked(tp, '#tune-run canvas') > 100, 'the score/latency plot draws');
   await shot(tp, 'd3-tuner');
+  await reachable(tp, '#candidates-table button[data-apply]');
+  await reachable(tp, '#runs-table tr[data-run]');
   const index = Number(await tp.getAttribute('#candidates-table button[data-apply]', 'data-apply'));
   const run = await (await fetch(`${motionLink.replace(/\/\?token=.*/, '')}/api/tune/runs/1`)).json();
   const chosen = run.candidates.find((c) => c.index === index);
@@ -217,6 +285,7 @@ try {
   const phone = await open(motionLink, '#/tune', { width: 390, height: 844 });
   await phone.waitForSelector('#candidates-table tbody tr');
   await noOverflow(phone, 'tuner page');
+  for (const control of ['#tune-board', '#start-tune', '#candidates-table button[data-apply]']) await reachable(phone, control);
   await shot(phone, 'd3-tuner-phone');
   await phone.close();
 

@@ -2,7 +2,8 @@
 // windows relabels exactly their samples; unlabelled samples get cluster suggestions, accepted in one batch;
 // two versions saved from the page are compared and one restored; the Deployment page profiles for a board
 // and shows fits / does not fit beside its limits. Then every page at 1280x800 and 390x844: no horizontal
-// overflow, the new controls reachable by keyboard, no console errors.
+// overflow, the new controls reachable by keyboard, no console errors. (The impulse form, the preview, training
+// from the page, versions restored from the page and the tuner: design_test.mjs; the wasm card: wasm_test.mjs.)
 // Usage: node workflow_test.mjs MOTE_BIN OUT_DIR (run by tests/web/run).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -195,6 +196,9 @@ try {
   await page.selectOption('#suggest-method', 'cluster');
   await page.click('#suggest-labels');
   await page.waitForFunction(() => !/classifier classifier/.test(document.querySelector('#suggestions')?.textContent ?? ''));
+  // The suggestion controls are reached with Tab (after the explorer's tools and the selection bar).
+  for (const control of ['#suggest-method', '#suggest-labels', '#suggestions-table input[type=checkbox]', '#accept-suggestions'])
+    await reachable(page, control, 200);
   await page.click('#accept-suggestions');
   await page.waitForSelector('#no-suggestions');
   for (const s of samples().filter((x) => truth.has(x.name))) {

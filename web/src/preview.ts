@@ -134,6 +134,9 @@ export function previewCard(spec: () => any, onError: (msg: string) => void, onO
   async function run() {
     const mine = ++seq;
     if (!sampleSel.value) return;
+    // For tests and tools: the request's number, and (below) the number of the one drawn last; answers to
+    // older requests are dropped, so drawn > a number read before an edit means the edit's preview is shown.
+    el.dataset.sent = String(mine);
     status.textContent = 'computing…';
     const t0 = performance.now();
     try {
@@ -143,9 +146,10 @@ export function previewCard(spec: () => any, onError: (msg: string) => void, onO
       const ms = performance.now() - t0;
       el.dataset.ms = ms.toFixed(1);
       el.dataset.serverMs = r.total_ms.toFixed(2);
-      el.dataset.runs = String(Number(el.dataset.runs ?? 0) + 1);
       status.textContent = `${ms.toFixed(0)} ms`;
       draw(r);
+      el.dataset.drawn = String(mine);
+      el.dataset.runs = String(Number(el.dataset.runs ?? 0) + 1);
       onOk();
     } catch (e) {
       if (mine !== seq) return;

@@ -61,6 +61,17 @@ export async function attempt<T>(fn: () => Promise<T>, ok?: string): Promise<T |
   }
 }
 
+// Overlapping loads of one view (a table refreshed by a timer and by a click, two selects changed quickly):
+// only the newest may draw, so a slower, older answer never replaces a newer one. Call the result at the start
+// of each load; the function it returns says, after each await, whether this load is still the newest.
+export function newestOnly(): () => () => boolean {
+  let n = 0;
+  return () => {
+    const mine = ++n;
+    return () => mine === n;
+  };
+}
+
 export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;

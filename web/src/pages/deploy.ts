@@ -2,7 +2,7 @@
 // profiled under QEMU: fits / does not fit, RAM, flash and latency beside its limits); the Cortex-M4 profile
 // (RAM, flash, instructions per stage, parity) beside the founding claim, with a button to re-profile.
 import { get, startJob, followJob, Job, ApiError } from '../api';
-import { h, clear, card, JobLog, attempt, fmtBytes, badge } from '../ui';
+import { h, clear, card, JobLog, attempt, fmtBytes, badge, newestOnly } from '../ui';
 
 interface Format { name: string; help: string; kind: 'package' | 'model' }
 interface Package { format: string; files: number; bytes: number; download: string }
@@ -139,14 +139,19 @@ export async function deployPage(root: HTMLElement) {
   } }, 'Profile on its core');
   boardSelect.addEventListener('change', () => showBoard());
 
+  // Boards chosen quickly one after another: only the last chosen one's answer draws.
+  const boardLoad = newestOnly();
   async function showBoard() {
     const b = boards.find((x) => x.name === boardSelect.value);
     if (!b) return;
+    const fresh = boardLoad();
     profileBoard.textContent = `Profile on ${b.target}`;
     let r: any;
     try {
       r = await get(`/api/profile?board=${encodeURIComponent(b.name)}`);
+      if (!fresh()) return;
     } catch (e) {
+      if (!fresh()) return;
       if ((e as ApiError).status === 404) {
         clear(boardBox, h('p', { class: 'muted', id: 'board-unprofiled' }, `${b.description}. Not profiled on ${b.target} yet: press “Profile on ${b.target}” to measure RAM, flash and instructions under QEMU.`));
         return;

@@ -3,7 +3,7 @@
 // unlabelled samples (nearest labelled cluster or the classifier), reviewed and accepted in one batch.
 import { get, post, startJob, followJob, Job, ApiError } from '../api';
 import { scatter, Point, Selection } from '../charts';
-import { h, clear, card, JobLog, labelColor, labelName, UNLABELLED, seedLabelColors, labelChip, attempt, pct, toast } from '../ui';
+import { h, clear, card, JobLog, labelColor, labelName, UNLABELLED, seedLabelColors, labelChip, attempt, pct, toast, newestOnly } from '../ui';
 
 const colorOf = labelColor;
 const nameOf = labelName;
@@ -131,9 +131,12 @@ export async function featuresPage(root: HTMLElement) {
   const method = h('select', { id: 'suggest-method', 'aria-label': 'how to suggest labels' },
     h('option', { value: 'cluster' }, 'nearest labelled cluster'), h('option', { value: 'model' }, 'the current classifier'));
   const minConf = h('input', { type: 'number', id: 'suggest-min', min: 0, max: 100, step: 1, value: 60, 'aria-label': 'check suggestions at or above this confidence (%)' });
+  // The classifier's suggestions take longer than the clusters': only the last asked for draws.
+  const suggestLoad = newestOnly();
   async function suggest() {
+    const fresh = suggestLoad();
     const r = await attempt(() => get(`/api/samples/suggest-labels?method=${method.value}`));
-    if (!r) return;
+    if (!r || !fresh()) return;
     if (!r.suggestions.length) { clear(suggestBox, h('p', { class: 'muted', id: 'no-suggestions' }, r.unlabelled ? 'The unlabelled samples are shorter than one window.' : 'No unlabelled samples: every sample has a label.')); return; }
     const rows = r.suggestions.map((s: any) => {
       const check = h('input', { type: 'checkbox', checked: s.confidence * 100 >= Number(minConf.value), 'aria-label': `accept ${s.name}` });

@@ -3,7 +3,7 @@
 // applying a candidate (then training it). See docs/tune.md for what is searched and how it is scored.
 import { get, post, startJob, followJob, Job } from '../api';
 import { scatter } from '../charts';
-import { h, clear, card, JobLog, attempt, pct, fmtBytes, toast, badge } from '../ui';
+import { h, clear, card, JobLog, attempt, pct, fmtBytes, toast, badge, newestOnly } from '../ui';
 
 interface Candidate {
   index: number; epochs?: number; score?: number; description: string; fits?: boolean; latency_ms?: number;
@@ -92,8 +92,13 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
     }));
   }
 
+  // The runs are reloaded by a timer while candidates finish, when the search ends and on a click: only the
+  // newest load draws (an older answer arriving last would show a run without its finalists).
+  const runsLoad = newestOnly();
   async function loadRuns(newest = false) {
+    const fresh = runsLoad();
     const { runs } = await get<{ runs: Run[] }>('/api/tune/runs');
+    if (!fresh()) return;
     if (newest && runs.length) current = runs[0].run;
     if (!current && runs.length) current = runs[0].run;
     clear(runsBox, runs.length ? h('div', { class: 'table-scroll' }, h('table', { class: 'grid samples', id: 'runs-table' },
@@ -103,11 +108,12 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
         h('td', {}, r.run), h('td', {}, r.created_at), h('td', { class: 'num' }, r.candidates), h('td', { class: 'num' }, r.best ? pct(r.best.score) : '–'),
         h('td', {}, r.best?.fits === true ? badge('fits', 'done') : r.best?.fits === false ? badge('over budget', 'failed') : '–'),
         h('td', { class: 'name' }, r.best?.description ?? '')))))) : h('p', { class: 'muted' }, 'No search yet: start one above, or run `mote tune` in a terminal.'));
-    if (current) await loadRun(current);
+    if (current) await loadRun(current, fresh);
   }
 
-  async function loadRun(run: number) {
+  async function loadRun(run: number, fresh: () => boolean) {
     const r = await get<{ run: number; options: any; summary: any; candidates: Candidate[] }>(`/api/tune/runs/${run}`);
+    if (!fresh()) return;
     const o = r.options;
     const measured = r.candidates.filter((c) => c.profile && typeof c.score === 'number');
     const plot = measured.length ? scatter(measured.map((c) => ({ x: c.latency_ms!, y: c.score!, color: c.fits ? '#16a34a' : '#dc2626', label: String(c.index), data: c })),
