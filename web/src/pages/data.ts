@@ -1,7 +1,7 @@
 // Data acquisition: filtered, paged sample list; upload; one sample's signal per axis; edits; train/test balance.
 import { get, post, del, LabelCounts, Sample, SampleMeta } from '../api';
 import { lineChart } from '../charts';
-import { h, clear, card, labelChip, labelName, UNLABELLED, seedLabelColors, attempt, toast, pct } from '../ui';
+import { h, clear, card, labelChip, labelName, UNLABELLED, seedLabelColors, attempt, toast, pct, newestOnly } from '../ui';
 
 const PAGE_SIZE = 20;
 const AXIS_COLORS = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2'];
@@ -71,8 +71,12 @@ export async function dataPage(root: HTMLElement, params: URLSearchParams) {
       pager),
     detail);
 
+  // A filter typed a letter at a time, or pages clicked quickly: only the newest list draws.
+  const listLoad = newestOnly();
   async function refresh() {
+    const fresh = listLoad();
     const labels = await get<LabelCounts>('/api/labels');
+    if (!fresh()) return;
     seedLabelColors(labels.labels.map((l) => l.label));
     const keep = state.label;
     clear(labelSelect, h('option', { value: '' }, 'all labels'), labels.labels.map((l) => h('option', { value: l.label || UNLABELLED }, labelName(l.label))));
@@ -83,6 +87,7 @@ export async function dataPage(root: HTMLElement, params: URLSearchParams) {
     if (state.category) q.set('category', state.category);
     if (state.name) q.set('name', state.name);
     const page = await get<{ total: number; samples: SampleMeta[] }>(`/api/samples?${q}`);
+    if (!fresh()) return;
     pageIds = page.samples.map((s) => s.id);
     allBox.checked = pageIds.length > 0 && pageIds.every((id) => state.selected.has(id));
     clear(tbody, page.samples.map((s) => {
