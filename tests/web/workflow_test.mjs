@@ -97,6 +97,31 @@ try {
     assert.fail(`${selector}: not reached in ${presses} Tab presses`);
   }
 
+  // Every control on the page (button, link, field, select, element with a tabindex; visible and enabled) gets
+  // the focus when Tab is pressed through the page from the top: the whole page works from the keyboard. A
+  // radio group counts once (Tab enters it once; arrows move inside).
+  async function everyControlReachable(page, what) {
+    const total = await page.evaluate(() => {
+      const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+      const all = [...document.querySelectorAll(sel)].filter((e) => !e.disabled && e.getClientRects().length > 0 &&
+        getComputedStyle(e).visibility !== 'hidden' && !e.closest('[hidden], [inert]'));
+      window.__controls = all;
+      window.__reached = new Set();
+      document.addEventListener('focusin', (e) => window.__reached.add(e.target));
+      document.activeElement?.blur();
+      window.scrollTo(0, 0);
+      return all.length;
+    });
+    for (let i = 0; i < total + 10; ++i) await page.keyboard.press('Tab');
+    const missed = await page.evaluate(() => {
+      const reachedGroups = new Set([...window.__reached].filter((e) => e.type === 'radio').map((e) => e.name));
+      return window.__controls.filter((e) => !window.__reached.has(e) && !(e.type === 'radio' && reachedGroups.has(e.name)))
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.name ? `[name=${e.name}]` : ''} "${(e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30)}"`);
+    });
+    assert.deepEqual(missed, [], `${what}: controls Tab never reaches`);
+    return total;
+  }
+
   // 0. Unlabelled samples read as such: the dashboard's row and the Data page's filter.
   phase('unlabelled samples on the dashboard and the Data page');
   const page = await open('#/dashboard', { width: 1280, height: 800 });
@@ -276,6 +301,8 @@ try {
       await p.waitForSelector(`.page[data-page="${hash}"] .card`);
       await p.waitForLoadState('networkidle');
       await noOverflow(p, `${viewport.width}px ${hash}`);
+      const controls = await everyControlReachable(p, `${viewport.width}px ${hash}`);
+      assert.ok(controls >= 3, `${hash}: ${controls} controls`);
     }
     await p.goto(link.replace(/\/\?token=.*/, '/#/features'));
     await p.waitForSelector('#explorer canvas');

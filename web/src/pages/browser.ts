@@ -4,7 +4,7 @@
 // the microphone (audio projects; microphone.ts).
 import { get, startJob, followJob, SampleMeta, ApiError } from '../api';
 import { lineChart } from '../charts';
-import { h, clear, card, labelColor, pct, fixed, badge, fmtBytes, JobLog, attempt } from '../ui';
+import { h, clear, card, labelColor, pct, fixed, badge, fmtBytes, JobLog, attempt, newestOnly } from '../ui';
 import { decodeF32 } from '../preview';
 import { microphone } from './microphone';
 
@@ -141,15 +141,18 @@ function sampleCard(m: WasmImpulse, samples: SampleMeta[]): HTMLElement {
   const out = h('div', { id: 'wasm-sample-result' });
   const select = h('select', { id: 'wasm-sample', 'aria-label': 'sample to classify in the browser' },
     samples.map((s) => h('option', { value: String(s.id) }, `${s.name} (${s.label || 'unlabelled'})`)));
+  const newest = newestOnly();  // samples chosen quickly one after another: only the last one's answer draws
   const run = async () => {
+    const fresh = newest();
     clear(out, h('p', { class: 'muted' }, 'classifying…'));
     let w: any;
     try {
       w = await get(`/api/samples/${select.value}/windows`);
     } catch (e) {
-      clear(out, h('div', { class: 'error-box' }, (e as ApiError).message));
+      if (fresh()) clear(out, h('div', { class: 'error-box' }, (e as ApiError).message));
       return;
     }
+    if (!fresh()) return;
     if (w.frames * w.axes !== m.values) {
       clear(out, h('div', { class: 'error-box' }, `the sample's windows hold ${w.frames * w.axes} values, the wasm ${m.values}: build it again for the current impulse`));
       return;
