@@ -241,6 +241,10 @@ try {
   assert.match(await page.textContent('#profile-table tr[data-row="ram"]'), /\d+\.\d\d kB/);
   assert.match(await page.textContent('#claim'), /6\.6 kB/);
   assert.match(await page.textContent('#claim'), /20\.0 kB/);
+  // The board card (a Cortex-M4 board is chosen first) reads the new profile too: no "not profiled" left.
+  assert.equal(await page.$eval('#board-select', (s) => s.selectedOptions[0].textContent.includes('cortex-m4')), true);
+  await page.waitForSelector('#board-table');
+  assert.match(await page.textContent('#board-verdict'), /fits on /);
   phase('profiled');
   await page.check('input[name="deploy-format"][value="cpp"]');
   await page.click('#start-deploy');

@@ -71,7 +71,8 @@ export async function deployPage(root: HTMLElement) {
     stopProfile = followJob(id, {
       onLog: (l) => profileLog.line(l),
       onProgress: (p) => profileLog.setProgress(p),
-      onState: (j: Job) => { profileLog.done(j.state, j.error); reprofile.disabled = false; if (j.state === 'done') showProfile(); },
+      // The Cortex-M4 profile is also the profile of every Cortex-M4 board: the board card reads it again.
+      onState: (j: Job) => { profileLog.done(j.state, j.error); reprofile.disabled = false; if (j.state === 'done') { showProfile(); showBoard(); } },
     });
   } }, 'Profile again');
 
