@@ -50,6 +50,20 @@ writeFileSync(join(work, 'audio-impulse.json'), JSON.stringify({ input: { type: 
   dsp: [{ name: 'mfe', type: 'mfe', params: {} }], learn: [] }));
 cli(audio, 'impulse', 'set', join(work, 'audio-impulse.json'));
 
+// Images: two 40 x 30 PNGs (written by Debian's OpenCV) and an image block scaling them to 20 x 15 RGB.
+const images = join(work, 'images');
+execFileSync(mote, ['init', images], { stdio: ['ignore', 'ignore', 'inherit'] });
+execFileSync('/usr/bin/python3', ['-c', `
+import cv2, numpy as np, sys
+for name, ch in (('red', 2), ('blue', 0)):
+    img = np.zeros((30, 40, 3), np.uint8)
+    img[:, :, ch] = np.tile(np.linspace(40, 250, 40, dtype=np.uint8), (30, 1))
+    cv2.imwrite(sys.argv[1] + '/' + name + '.1.png', img)`, work]);
+cli(images, 'import', join(work, 'red.1.png'), join(work, 'blue.1.png'));
+writeFileSync(join(work, 'image-impulse.json'), JSON.stringify({ input: { type: 'image', width: 20, height: 15, color: 'rgb' },
+  dsp: [{ name: 'img', type: 'image', params: {} }], learn: [] }));
+cli(images, 'impulse', 'set', join(work, 'image-impulse.json'));
+
 const freePort = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
 const servers = [];
 async function serve(project) {
@@ -70,7 +84,7 @@ const cleanup = () => {
 };
 const timings = [];
 try {
-  const [motionLink, audioLink] = await Promise.all([serve(motion), serve(audio)]);
+  const [motionLink, audioLink, imageLink] = await Promise.all([serve(motion), serve(audio), serve(images)]);
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
   const problems = [];
@@ -236,6 +250,33 @@ try {
     await noOverflow(ap, 'audio impulse page');
     await shot(ap, `d2-preview-audio${tag}`);
     await ap.close();
+
+    // 9. Images: the sample itself, then the image block's processed pixels at the impulse's 20 x 15.
+    phase(`image preview at ${viewport.width}x${viewport.height}`);
+    const ip = await open(imageLink, '#/impulse', viewport);
+    await ip.waitForFunction(() => Number(document.querySelector('#preview')?.dataset.drawn ?? 0) > 0);
+    await ip.waitForFunction(() => document.querySelector('#preview-raw img')?.naturalWidth === 40);
+    assert.match(await ip.textContent('.block-output[data-block="img"] div h3'), /^Processed pixels 20 × 15 × 3$/);
+    assert.match(await ip.textContent('.block-output[data-block="img"] .cost'), /^(15 × 20|20 × 15) × 3 = 900 features/);
+    // The processed pixels are the sample's colour: red for red.1.png, blue for blue.1.png (another sample chosen).
+    const rgb = () => ip.$eval('.block-output[data-block="img"] canvas', (c) => {
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, sum = [0, 0, 0];
+      for (let i = 0; i < d.length; i += 4) for (let k = 0; k < 3; ++k) sum[k] += d[i + k];
+      return sum;
+    });
+    for (let turn = 0; turn < 2; ++turn) {
+      const [r, , b] = await rgb();
+      const red = /\(red\)/.test(await ip.textContent('#preview-raw h3'));
+      assert.ok(red ? r > 10 * b : b > 10 * r, `the ${red ? 'red' : 'blue'} sample's pixels: r ${r}, b ${b}`);
+      if (turn === 0) {
+        const other = await ip.$eval('#preview-sample', (s) => [...s.options].find((o) => !o.selected).value);
+        await nextPreview(ip, () => ip.selectOption('#preview-sample', other));
+        assert.equal(/\(red\)/.test(await ip.textContent('#preview-raw h3')), !red, 'the other sample is shown');
+      }
+    }
+    await noOverflow(ip, 'image impulse page');
+    await shot(ip, `d4-preview-image${tag}`);
+    await ip.close();
   }
   const motionMs = timings.slice(0, 5).concat(timings.slice(10, 15)), audioMs = timings.slice(5, 10).concat(timings.slice(15, 20));
   const med = (v) => [...v].sort((a, b) => a - b)[v.length >> 1].toFixed(1);
@@ -273,6 +314,12 @@ try {
   const index = Number(await tp.getAttribute('#candidates-table button[data-apply]', 'data-apply'));
   const run = await (await fetch(`${motionLink.replace(/\/\?token=.*/, '')}/api/tune/runs/1`)).json();
   const chosen = run.candidates.find((c) => c.index === index);
+  // The plot's Pareto front: exactly the measured candidates no other beats on both score and latency.
+  const measured = run.candidates.filter((c) => c.profile && typeof c.score === 'number');
+  const dominated = (c) => measured.some((d) => d !== c && d.latency_ms <= c.latency_ms && d.score >= c.score && (d.latency_ms < c.latency_ms || d.score > c.score));
+  const front = measured.filter((c) => !dominated(c)).sort((a, b) => a.latency_ms - b.latency_ms).map((c) => c.index);
+  assert.ok(front.length >= 1);
+  assert.equal(await tp.getAttribute('#tune-run [data-front]', 'data-front'), front.join(' '), 'the Pareto front drawn');
   await tp.click(`#candidates-table button[data-apply="${index}"]`);
   await tp.waitForFunction(() => /^train job \d+ running/.test(document.querySelector('.job-status').textContent));
   await tp.waitForSelector('.job-status.done', { timeout: 240000 });

@@ -22,6 +22,14 @@ const SETTINGS: { key: string; label: string; unit: string; value: number; min: 
   { key: 'clock_mhz', label: 'clock', unit: 'MHz', value: 80, min: 1, max: 10000, help: 'core clock (one instruction per cycle)' },
 ];
 
+// The measured candidates no other beats on both score (higher) and latency (lower), fastest first.
+function paretoFront(measured: Candidate[]): Candidate[] {
+  const byLatency = [...measured].sort((a, b) => a.latency_ms! - b.latency_ms! || b.score! - a.score!);
+  const front: Candidate[] = [];
+  for (const c of byLatency) if (!front.length || c.score! > front[front.length - 1].score!) front.push(c);
+  return front;
+}
+
 export async function tunePage(root: HTMLElement, params: URLSearchParams) {
   const log = new JobLog();
   const best = h('div', { id: 'tune-best', class: 'muted' });
@@ -116,8 +124,21 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
     if (!fresh()) return;
     const o = r.options;
     const measured = r.candidates.filter((c) => c.profile && typeof c.score === 'number');
+    const front = paretoFront(measured);
     const plot = measured.length ? scatter(measured.map((c) => ({ x: c.latency_ms!, y: c.score!, color: c.fits ? '#16a34a' : '#dc2626', label: String(c.index), data: c })),
-      { width: 420, height: 240, xlabel: `latency ms at ${o.clock_mhz} MHz`, describe: (p) => `#${p.label}: ${pct(p.y)}, ${p.x.toFixed(2)} ms` }) : null;
+      { width: 420, height: 240, xlabel: `latency ms at ${o.clock_mhz} MHz`, describe: (p) => `#${p.label}: ${pct(p.y)}, ${p.x.toFixed(2)} ms`,
+        overlay: (ctx, px, py) => {  // the Pareto front: a step line through the candidates nothing beats on both
+          ctx.strokeStyle = '#2563eb'; ctx.lineWidth = 1.5; ctx.setLineDash([4, 3]);
+          ctx.beginPath();
+          front.forEach((c, i) => {
+            if (i === 0) ctx.moveTo(px(c.latency_ms!), py(c.score!));
+            else { ctx.lineTo(px(c.latency_ms!), py(front[i - 1].score!)); ctx.lineTo(px(c.latency_ms!), py(c.score!)); }
+          });
+          ctx.stroke();
+          ctx.setLineDash([]);
+          for (const c of front) { ctx.beginPath(); ctx.arc(px(c.latency_ms!), py(c.score!), 6, 0, 2 * Math.PI); ctx.stroke(); }
+        } }) : null;
+    if (plot) plot.dataset.front = front.map((c) => c.index).join(' ');
     const rows = r.candidates.map((c) => h('tr', { 'data-index': c.index },
       h('td', { class: 'num' }, c.index), h('td', { class: 'num' }, c.epochs ?? '–'), h('td', { class: 'num' }, typeof c.score === 'number' ? pct(c.score) : 'failed'),
       h('td', { class: 'num' }, c.profile ? fmtBytes(c.profile.ram_bytes) : '–'), h('td', { class: 'num' }, c.profile ? fmtBytes(c.profile.flash_bytes) : '–'),
@@ -129,7 +150,7 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
     clear(runBox, card(`Run ${run}`,
       h('p', { class: 'muted' }, `budget on ${o.target}: ${fmtBytes(o.ram_bytes)} RAM, ${fmtBytes(o.flash_bytes)} flash, ${o.latency_ms} ms at ${o.clock_mhz} MHz · ${o.metric} on held-out training samples, ${o.folds ?? ''} folds` +
         (r.summary?.seconds ? ` · ${Math.round(r.summary.seconds)} s` : ' · running or interrupted')),
-      plot ? h('div', {}, h('h3', {}, 'Score against latency (finalists measured on the device; green fits the budget)'), plot) : null,
+      plot ? h('div', {}, h('h3', {}, 'Score against latency (finalists measured on the device; green fits the budget; ringed and joined: the Pareto front, no candidate both faster and better)'), plot) : null,
       h('div', { class: 'table-scroll' }, h('table', { class: 'grid tune-table', id: 'candidates-table' },
         h('thead', {}, h('tr', {}, ['#', 'epochs', 'score', 'RAM', 'flash', 'instructions', 'latency ms', 'fits', 'candidate', ''].map((t, i) => h('th', { class: i < 8 && i !== 7 ? 'num' : '' }, t)))),
         h('tbody', {}, rows)))));
