@@ -186,8 +186,57 @@ try {
   for (const s of before) if (!caughtIds.includes(s.id)) assert.equal(after.find((x) => x.id === s.id).label, s.label, `sample ${s.id} is untouched`);
   // The explorer redraws them in the new label's colour without a new features job, and keeps them selected.
   await page.waitForFunction(() => [...document.querySelectorAll('#explorer .legend span')].some((e) => e.textContent === 'resting'));
-  // Move two of them to testing from the same selection bar: the box tool then selects only those windows.
-  phase(`relabelled ${caughtIds.length} samples; suggestions for the unlabelled`);
+  phase(`relabelled ${caughtIds.length} samples; the box, move and delete`);
+
+  // 1b. Box: a square over the middle of the circle windows selects the windows inside it; Move to testing
+  //     moves exactly their samples; Delete samples then deletes them and the explorer drops their windows.
+  {
+    await page.click('[data-tool="box"]');
+    const c2 = await page.$('#explorer canvas');
+    await c2.scrollIntoViewIfNeeded();
+    const b2 = await c2.boundingBox(), f2 = JSON.parse(await c2.getAttribute('data-frame')), s2 = b2.width / f2.w;
+    const at = (p) => ({
+      x: b2.x + s2 * (f2.pad.l + ((p.x - f2.x0) / (f2.x1 - f2.x0)) * (f2.w - f2.pad.l - f2.pad.r)),
+      y: b2.y + s2 * (f2.h - f2.pad.b - ((p.y - f2.y0) / (f2.y1 - f2.y0)) * (f2.h - f2.pad.t - f2.pad.b)) });
+    const pts = (await (await page.request.get(link.replace(/\/\?token=.*/, '/api/features'))).json()).projection.points;
+    const circ = pts.filter((p) => p.label === 'circle').map(at);
+    const mid = { x: circ.reduce((a, q) => a + q.x, 0) / circ.length, y: circ.reduce((a, q) => a + q.y, 0) / circ.length };
+    const c = circ.reduce((best, q) => Math.hypot(q.x - mid.x, q.y - mid.y) < Math.hypot(best.x - mid.x, best.y - mid.y) ? q : best);  // a circle window near the middle
+    // The smallest square around the centre with windows of at least 2 samples well inside it. Pointer positions
+    // may be rounded to whole pixels, so a window within 1.5 px of the edge may fall either side: the page must
+    // select every window well inside, none well outside, and whole samples (it lists them in data-ids).
+    const cx = Math.round(c.x), cy = Math.round(c.y);
+    const d = pts.map((p) => { const q = at(p); return Math.max(Math.abs(q.x - cx), Math.abs(q.y - cy)); });
+    let r = 3;
+    while (r < 150 && new Set(pts.filter((p, i) => d[i] < r - 1.5).map((p) => p.sample_id)).size < 2) ++r;
+    const sure = pts.filter((p, i) => d[i] < r - 1.5), maybe = pts.filter((p, i) => Math.abs(d[i] - r) <= 1.5);
+    const sureIds = new Set(sure.map((p) => p.sample_id)), edgeIds = new Set(maybe.map((p) => p.sample_id));
+    assert.ok(sureIds.size >= 2 && sureIds.size <= 8, `the box holds windows of ${sureIds.size} samples`);
+    await page.mouse.move(cx - r, cy - r);
+    await page.mouse.down();
+    await page.mouse.move(cx + r, cy + r, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForFunction(() => Number(document.querySelector('#selection-count')?.dataset.windows ?? 0) > 0);
+    const selWindows = Number(await page.getAttribute('#selection-count', 'data-windows'));
+    assert.ok(selWindows >= sure.length && selWindows <= sure.length + maybe.length, `the box selects the windows inside it (${selWindows}; ${sure.length} inside, ${maybe.length} on the edge)`);
+    const ids = (await page.getAttribute('#selection-count', 'data-ids')).split(' ').map(Number);
+    assert.equal(Number(await page.getAttribute('#selection-count', 'data-samples')), ids.length);
+    for (const id of sureIds) assert.ok(ids.includes(id), `sample ${id}, inside the box, is selected`);
+    for (const id of ids) assert.ok(sureIds.has(id) || edgeIds.has(id), `sample ${id} is selected but has no window in the box`);
+    const was = samples();
+    await page.click('#move-testing');
+    await page.waitForSelector(`.toast.ok:has-text("moved ${ids.length} samples to testing")`);
+    const moved = samples();
+    for (const s of was) assert.equal(moved.find((x) => x.id === s.id).category, ids.includes(s.id) ? 'testing' : s.category, `sample ${s.id}'s category`);
+    await page.click('#delete-selected');  // asks first: accepted
+    await page.waitForSelector(`.toast.ok:has-text("deleted ${ids.length} samples")`);
+    const left = samples();
+    assert.deepEqual(left.map((s) => s.id).sort((a, b) => a - b), was.map((s) => s.id).filter((id) => !ids.includes(id)).sort((a, b) => a - b), 'exactly the boxed samples are deleted');
+    const gone = pts.filter((p) => ids.includes(p.sample_id)).length;
+    await page.waitForFunction((n) => Number(document.querySelector('#explorer canvas')?.dataset.points ?? 0) === n, pts.length - gone);
+    await page.click('[data-tool="none"]');
+  }
+  phase('suggestions for the unlabelled');
 
   // 2. Unlabelled samples: cluster suggestions, reviewed and accepted in one batch.
   await page.selectOption('#suggest-method', 'cluster');

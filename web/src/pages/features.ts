@@ -114,7 +114,7 @@ export async function featuresPage(root: HTMLElement) {
     };
     input.addEventListener('keydown', (e) => { if (e.key === 'Enter') relabel(); });
     clear(selectionBar,
-      h('p', {}, h('b', { id: 'selection-count', 'data-windows': selection.points.size, 'data-samples': ids.length }, `${selection.points.size} windows of ${ids.length} samples selected`), ' ',
+      h('p', {}, h('b', { id: 'selection-count', 'data-windows': selection.points.size, 'data-samples': ids.length, 'data-ids': [...ids].sort((a, b) => a - b).join(' ') }, `${selection.points.size} windows of ${ids.length} samples selected`), ' ',
         h('button', { class: 'small ghost', id: 'clear-selection', onclick: () => { selection.points.clear(); selection.redraw?.(); showSelection(); } }, 'Clear')),
       h('div', { class: 'row' }, input, h('button', { class: 'primary', id: 'relabel-selected', onclick: relabel }, 'Relabel'),
         h('button', { id: 'move-training', onclick: () => act('move', '/api/samples/move', { category: 'training' }, `moved ${ids.length} samples to training`) }, 'Move to training'),
