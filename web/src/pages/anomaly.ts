@@ -2,14 +2,16 @@
 // the k-means centres and radii or the GMM means, and the distribution of the windows' scores against the threshold.
 import { get, ApiError } from '../api';
 import { scatter, histogram } from '../charts';
-import { h, clear, card, labelColor, seedLabelColors, fixed } from '../ui';
+import { h, clear, card, labelColor, seedLabelColors, fixed, newestOnly } from '../ui';
 
 export async function anomalyPage(root: HTMLElement, params: URLSearchParams) {
   const view = h('div', { id: 'anomaly-view' });
   root.append(view);
   let block = params.get('block') ?? '';
 
+  const newest = newestOnly();  // features chosen quickly one after another: only the last choice draws
   async function load(x?: number, y?: number) {
+    const fresh = newest();
     const q = new URLSearchParams();
     if (block) q.set('block', block);
     if (x !== undefined) q.set('x', String(x));
@@ -17,7 +19,9 @@ export async function anomalyPage(root: HTMLElement, params: URLSearchParams) {
     let r: any;
     try {
       r = await get(`/api/anomaly?${q}`);
+      if (!fresh()) return;
     } catch (e) {
+      if (!fresh()) return;
       clear(view, h('div', { class: (e as ApiError).status === 404 ? 'warn-box' : 'error-box' }, (e as Error).message));
       return;
     }

@@ -2,7 +2,7 @@
 // class probabilities and anomaly scores, computed by the server), and the device code in the browser (browser.ts).
 import { get, SampleMeta, ApiError } from '../api';
 import { lineChart } from '../charts';
-import { h, clear, card, labelColor, seedLabelColors, pct, fixed, badge } from '../ui';
+import { h, clear, card, labelColor, seedLabelColors, pct, fixed, badge, newestOnly } from '../ui';
 import { liveCard } from './live';
 import { browserCard } from './browser';
 
@@ -19,14 +19,17 @@ export async function classifyPage(root: HTMLElement, params: URLSearchParams) {
   const browser = await browserCard(list.samples);
   root.append(browser.el);
 
+  const newest = newestOnly();  // samples chosen quickly one after another: only the last one's answer draws
   async function run(id: number) {
+    const fresh = newest();
     select.value = String(id);
     clear(out, h('p', { class: 'muted' }, 'classifying…'));
     let r: any;
     try {
       r = await get(`/api/samples/${id}/classify`);
+      if (!fresh()) return;
     } catch (e) {
-      clear(out, h('div', { class: 'error-box' }, (e as ApiError).message));
+      if (fresh()) clear(out, h('div', { class: 'error-box' }, (e as ApiError).message));
       return;
     }
     const x = r.windows.map((w: any) => w.start_ms / 1000);

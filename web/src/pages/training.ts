@@ -2,7 +2,7 @@
 // trained elsewhere (.tflite/.onnx), the models' results.
 import { get, put, post, startJob, followJob, Job, ApiError } from '../api';
 import { lineChart } from '../charts';
-import { h, clear, card, JobLog, attempt, pct, fixed, badge } from '../ui';
+import { h, clear, card, JobLog, attempt, pct, fixed, badge, newestOnly } from '../ui';
 import { confusionMatrix, classTable, trainingCurves, anomalyScores } from '../results';
 
 const EPOCH_LINE = /epoch (\d+)\/(\d+)\s+loss (\S+)\s+acc (\S+)\s+val_loss (\S+)\s+val_acc (\S+)/;
@@ -87,8 +87,12 @@ export async function trainingPage(root: HTMLElement) {
     }
   }
 
+  // A page's first loads and those after a job may overlap: only the newest of each draws.
+  const modelsLoad = newestOnly(), evaluationLoad = newestOnly();
   async function loadModels() {
+    const fresh = modelsLoad();
     const r = await get<{ models: any[] }>('/api/models');
+    if (!fresh()) return;
     if (!r.models.length) { clear(models, h('p', { class: 'muted' }, 'Nothing trained yet.')); return; }
     clear(models, r.models.map((m) => {
       const mt = m.metrics;
@@ -112,10 +116,13 @@ export async function trainingPage(root: HTMLElement) {
   }
 
   async function loadEvaluation() {
+    const fresh = evaluationLoad();
     let t: any;
     try {
       t = await get('/api/test');
+      if (!fresh()) return;
     } catch (e) {
+      if (!fresh()) return;
       if ((e as ApiError).status === 404) { clear(evaluation, h('p', { class: 'muted' }, 'Not evaluated yet: press “Evaluate on testing set”.')); return; }
       throw e;
     }

@@ -1,7 +1,7 @@
 // Versions: save the impulse and its trained models under a name (evaluated on the testing set as it is
 // saved), list them, compare two side by side (metrics and the impulse parameters that differ), restore one.
 import { get, post, del } from '../api';
-import { h, clear, card, attempt, toast } from '../ui';
+import { h, clear, card, attempt, toast, newestOnly } from '../ui';
 
 interface Version {
   name: string; created_at: string; impulse_hash: string;
@@ -48,8 +48,13 @@ export async function versionsPage(root: HTMLElement) {
     if (r) { nameInput.value = ''; await load(); }
   }
 
+  // The page's first load and the one after a save or restore may overlap: only the newest draws.
+  const listLoad = newestOnly();
   async function load() {
-    versions = (await get<{ versions: Version[] }>('/api/versions')).versions;
+    const fresh = listLoad();
+    const all = (await get<{ versions: Version[] }>('/api/versions')).versions;
+    if (!fresh()) return;
+    versions = all;
     if (!versions.length) { clear(list, h('p', { class: 'muted' }, 'No versions yet: train, then save one above.')); return; }
     const compareBtn = h('button', { id: 'compare-versions', disabled: true, onclick: () => {
       const picked = [...list.querySelectorAll<HTMLInputElement>('input[name=compare]:checked')].map((c) => c.value);
