@@ -302,6 +302,9 @@ try {
   await tp.waitForFunction(() => /#\d+\s+\d+ epochs/.test(document.querySelector('pre.log').textContent), null, { timeout: 240000 });
   await tp.waitForSelector('#runs-table tbody tr', { timeout: 60000 });  // the run shows while it runs
   await tp.waitForSelector('.job-status.done', { timeout: 300000 });
+  // The job's end is shown before the run is loaded again: wait for the run as it ended (its summary's time),
+  // not a table a timer drew while the finalists were still being measured.
+  await tp.waitForFunction(() => /· \d+ s$/.test(document.querySelector('#tune-run .card p.muted')?.textContent ?? ''));
   await tp.waitForSelector('#candidates-table button[data-apply]');
   const table = await tp.$$eval('#candidates-table tbody tr', (rows) => rows.map((r) => [...r.children].map((td) => td.textContent)));
   assert.equal(table.length, 3, 'three candidates');
