@@ -44,6 +44,13 @@ try {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // Console errors too; the one 400 the test asks for (saving a window of -5 ms) is the answer it checks.
+  let expect400 = '';
+  page.on('console', (m) => { if (m.type() === 'error' && !(expect400 && /status of 400/.test(m.text()))) pageErrors.push(`console: ${m.text()}`); });
+  page.on('response', (r) => {
+    const path = r.url().replace(/^http:\/\/[^/]+/, '');
+    if (r.status() >= 400 && !(r.status() === 400 && path.startsWith(expect400 || '\0'))) pageErrors.push(`${r.status()} from ${path}`);
+  });
   page.setDefaultTimeout(30000);
   const shot = (name) => page.screenshot({ path: join(outDir, `${name}.png`), fullPage: true });
   // Counts the canvas pixels that are not blank: a drawn chart has many.
@@ -148,12 +155,14 @@ try {
   await page.waitForSelector('#impulse-sizes table');
   // A bad parameter: the server's validation message is shown, naming the field.
   await page.fill('#input-fields [data-path="impulse.input.window_ms"]', '-5');
+  expect400 = '/api/impulse';
   await page.click('#save-impulse');
   await page.waitForSelector('#impulse-errors .error-box');
   assert.match(await page.textContent('#impulse-errors'), /window_ms/);
   await shot('5-impulse');
   await page.goto(link.replace(/\?token=.*/, '#/testing'));
   await page.waitForSelector('#prediction-table tbody tr');
+  expect400 = '';  // the save's 400 and its console line have surely arrived by now
   await shot('6-testing');
   const testing = store('--category', 'testing', '--label', 'wave')[0];
   await page.goto(link.replace(/\?token=.*/, `#/classify?sample=${testing.id}`));
@@ -270,7 +279,7 @@ try {
   const circles = store('--label', 'circle');
   assert.equal(circles.length, all.filter((s) => s.label === 'circle' && s.id !== target).length);
   assert.ok(circles.every((s) => s.category === 'testing'), 'every circle sample moved to testing');
-  assert.deepEqual(pageErrors, [], 'no script errors');
+  assert.deepEqual(pageErrors, [], 'no script errors, console errors or 4xx answers');
   console.log(`studio browser test passed; screenshots in ${outDir}`);
 } finally {
   if (browser) await browser.close();
