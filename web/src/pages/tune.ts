@@ -127,6 +127,9 @@ export async function tunePage(root: HTMLElement, params: URLSearchParams) {
     const front = paretoFront(measured);
     const plot = measured.length ? scatter(measured.map((c) => ({ x: c.latency_ms!, y: c.score!, color: c.fits ? '#16a34a' : '#dc2626', label: String(c.index), data: c })),
       { width: 420, height: 240, xlabel: `latency ms at ${o.clock_mhz} MHz`, describe: (p) => `#${p.label}: ${pct(p.y)}, ${p.x.toFixed(2)} ms`,
+        // Scores are shares: the axis spans 0 to 1 (a lone candidate would otherwise sit in -1..+1 around it),
+        // and latency starts at 0 so the candidates' costs compare by eye.
+        extent: [{ x: 0, y: 0 }, { x: Math.max(...measured.map((c) => c.latency_ms!)), y: 1 }],
         overlay: (ctx, px, py) => {  // the Pareto front: a step line through the candidates nothing beats on both
           ctx.strokeStyle = '#2563eb'; ctx.lineWidth = 1.5; ctx.setLineDash([4, 3]);
           ctx.beginPath();
