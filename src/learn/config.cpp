@@ -88,7 +88,7 @@ std::vector<blocks::ParamSpec> network_params(bool regression) {
       {.name = "validation", .type = ParamType::Number, .lo = 0, .hi = 0.9, .fallback = 0.2, .help = "share of training samples (whole samples) held out to pick the best epoch"},
       {.name = "patience", .type = ParamType::Integer, .lo = 0, .hi = 100000, .fallback = 15, .help = "epochs without a better validation loss before stopping (0: never)"},
       {.name = "class_weights", .type = ParamType::Flag, .fallback = !regression, .help = "weigh each class by the inverse of its share of windows"},
-      {.name = "augment", .type = ParamType::Json, .fallback = nlohmann::json::object(), .help = "{noise, scale, shift, warp, stretch, flip, rotate, rotate_copies} applied to training windows (docs/learn.md)",
+      {.name = "augment", .type = ParamType::Json, .fallback = nlohmann::json::object(), .help = "{noise, scale, shift, warp, stretch, flip, rotate, rotate_copies, speed} applied to training windows (docs/learn.md)",
        .depends = "none; audio: noise 0.1 and shift 2"},
       {.name = "seed", .type = ParamType::Number, .lo = 0, .hi = 9007199254740991.0, .fallback = 1, .help = "random seed of initialization, shuffling and augmentation"},
       {.name = "threads", .type = ParamType::Integer, .lo = 1, .hi = 256, .fallback = 1, .help = "training threads (1 is reproducible)"},
@@ -134,10 +134,10 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   double min_confidence = read.number("min_confidence");
   c.int8_input = read.choice("int8_input");
   json aug = read.raw("augment");
-  if (!aug.is_object()) throw error_at(where + ".augment", "must be an object {noise, scale, shift, warp, stretch, flip, rotate, rotate_copies}");
+  if (!aug.is_object()) throw error_at(where + ".augment", "must be an object {noise, scale, shift, warp, stretch, flip, rotate, rotate_copies, speed}");
   for (auto& [k, v] : aug.items())
-    if (k != "noise" && k != "scale" && k != "shift" && k != "warp" && k != "stretch" && k != "flip" && k != "rotate" && k != "rotate_copies")
-      throw error_at(where + ".augment." + k, "unknown; use noise, scale, shift, warp, stretch, flip, rotate or rotate_copies");
+    if (k != "noise" && k != "scale" && k != "shift" && k != "warp" && k != "stretch" && k != "flip" && k != "rotate" && k != "rotate_copies" && k != "speed")
+      throw error_at(where + ".augment." + k, "unknown; use noise, scale, shift, warp, stretch, flip, rotate, rotate_copies or speed");
   // Audio gets light noise and a time shift by default (+0.3 % on FSDD, see docs/learn.md).
   c.augment.noise = number(aug, "noise", audio && !params.contains("augment") ? 0.1 : 0, where + ".augment", 0, 10);
   c.augment.scale = number(aug, "scale", 0, where + ".augment", 0, 0.99);
@@ -147,6 +147,7 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
   c.augment.flip = boolean(aug, "flip", false, where + ".augment");
   c.augment.rotate = number(aug, "rotate", 0, where + ".augment", 0, 180);
   c.augment.rotate_copies = integer(aug, "rotate_copies", 4, where + ".augment", 1, 64);
+  c.augment.speed = number(aug, "speed", 0, where + ".augment", 0, 0.5);
 
   json layers = read.raw("layers", default_layers(input, regression));
   read.finish();  // every declared parameter was read
@@ -267,7 +268,7 @@ NetworkConfig parse_network_config(const json& params_in, const InputInfo& input
                 {"batch_size", c.batch_size}, {"validation", c.validation}, {"patience", c.patience},
                 {"class_weights", c.class_weights}, {"seed", c.seed}, {"threads", c.threads}, {"normalize", c.normalize}, {"int8_input", c.int8_input},
                 {"augment", {{"noise", c.augment.noise}, {"scale", c.augment.scale}, {"shift", c.augment.shift}, {"flip", c.augment.flip},
-                              {"warp", c.augment.warp}, {"stretch", c.augment.stretch}, {"rotate", c.augment.rotate}, {"rotate_copies", c.augment.rotate_copies}}}};
+                              {"warp", c.augment.warp}, {"stretch", c.augment.stretch}, {"rotate", c.augment.rotate}, {"rotate_copies", c.augment.rotate_copies}, {"speed", c.augment.speed}}}};
   if (!regression) c.resolved["min_confidence"] = min_confidence;
   return c;
 }

@@ -19,6 +19,7 @@
 #include "learn/import_model.h"
 #include "learn/label_suggest.h"
 #include "learn/rotate.h"
+#include "learn/speed.h"
 #include "learn/tree_block.h"
 #include "learn/trees/block.h"
 #include "store/sql.h"
@@ -168,14 +169,21 @@ TrainedBlock train_network_block(Project& p, const Impulse& impulse, const Block
   NetworkConfig cfg = parse_network_config(b.params, cols.info, static_cast<int>(classes.size()), regression, where);
   d.shape = cfg.input;
   d.x = gather(t, cols, rows);
-  FeatureTable turned;  // rotation augmentation: extra windows from rotated copies of the training samples
-  if (cfg.augment.rotate > 0) {
+  FeatureTable turned;  // rotation and speed augmentation: extra windows from changed copies of the training samples
+  if (cfg.augment.rotate > 0 || cfg.augment.speed > 0) {
     std::vector<int64_t> ids;
     for (size_t r : rows)
       if (ids.empty() || ids.back() != t.rows[r].sample_id) ids.push_back(t.rows[r].sample_id);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    turned = rotated_features(p.store(), impulse, ids, cfg.augment.rotate, cfg.augment.rotate_copies, cfg.seed, where + ".params.augment.rotate");
+    if (cfg.augment.rotate > 0)
+      turned = rotated_features(p.store(), impulse, ids, cfg.augment.rotate, cfg.augment.rotate_copies, cfg.seed, where + ".params.augment.rotate");
+    if (cfg.augment.speed > 0) {
+      FeatureTable sped = speed_features(p.store(), impulse, ids, cfg.augment.speed, where + ".params.augment.speed");
+      turned.width = sped.width;
+      turned.data.insert(turned.data.end(), sped.data.begin(), sped.data.end());
+      turned.rows.insert(turned.rows.end(), sped.rows.begin(), sped.rows.end());
+    }
   }
   std::vector<size_t> all_turned(turned.rows.size());
   for (size_t i = 0; i < all_turned.size(); ++i) all_turned[i] = i;

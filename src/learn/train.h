@@ -37,6 +37,7 @@ struct Augment {
   double stretch = 0;  // stretch w (time: another speaking rate) about its centre by U(1 - stretch, 1 + stretch)
   bool flip = false; // mirror along w (images)
   double rotate = 0;      // time series: random 3-D rotations of the raw axis triples, up to this many degrees
+  double speed = 0;       // time series: two extra copies of each training sample replayed at 1 -+ speed
   int rotate_copies = 4;  // rotated copies of each training sample (extra windows, made before training)
   bool any() const { return noise > 0 || scale > 0 || shift > 0 || warp > 0 || stretch > 0 || flip; }  // the per-batch tensor augmentations
 };
