@@ -18,10 +18,19 @@ std::string to_hex(const unsigned char* bytes, size_t n) {
   }
   return out;
 }
+
+// Fetched once: EVP_sha256() makes OpenSSL 3 look the implementation up again at every init (a locked search).
+const EVP_MD* sha256_md() {
+  static const EVP_MD* md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched ? fetched : EVP_sha256();
+  }();
+  return md;
+}
 }  // namespace
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
+  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), sha256_md(), nullptr) != 1) {
     throw Error("sha256: OpenSSL could not initialise a digest");
   }
 }

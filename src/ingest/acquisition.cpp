@@ -30,11 +30,12 @@ std::string string_or_empty(const json& obj, const char* key, const std::string&
 }
 
 float number_at(const json& v, const std::string& where, size_t frame, size_t axis, bool multi) {
-  std::string at = where + ": payload.values[" + std::to_string(frame) + "]" + (multi ? "[" + std::to_string(axis) + "]" : "");
-  if (!v.is_number()) throw error_at(at, "is not a number; every value must be numeric");
+  // The place is spelled out only for an error: this runs for every value of every upload.
+  auto at = [&] { return where + ": payload.values[" + std::to_string(frame) + "]" + (multi ? "[" + std::to_string(axis) + "]" : ""); };
+  if (!v.is_number()) throw error_at(at(), "is not a number; every value must be numeric");
   double d = v.get<double>();
   float f = static_cast<float>(d);
-  if (!std::isfinite(d) || !std::isfinite(f)) throw error_at(at, "is not a finite float32 number (NaN or Inf); fix or drop that frame");
+  if (!std::isfinite(d) || !std::isfinite(f)) throw error_at(at(), "is not a finite float32 number (NaN or Inf); fix or drop that frame");
   return f;
 }
 

@@ -120,6 +120,8 @@ void ingest(Api& api, const httplib::Request& req, httplib::Response& res) {
   bool anomaly = kind == "anomaly";
   Category cat = kind == "training" ? Category::Training : Category::Testing;
   bool no_dups = truthy(req.get_header_value("x-disallow-duplicates"));
+  // Announced before parsing: the group being formed now waits for this upload rather than committing without it.
+  auto coming = api.ingest_commits->expect();
 
   std::vector<Upload> uploads;
   if (req.is_multipart_form_data()) {
@@ -136,7 +138,7 @@ void ingest(Api& api, const httplib::Request& req, httplib::Response& res) {
     uploads.push_back({name, req.get_header_value("Content-Type"), &req.body});
   }
 
-  auto p = api.pool.acquire();
+  auto p = api.pool.acquire_store();  // the store and its HMAC key: mote.json is not needed
   std::vector<Sample> samples;
   for (auto& u : uploads) samples.push_back(parse_upload(u, req, *p, anomaly, cat));
 
@@ -149,7 +151,7 @@ void ingest(Api& api, const httplib::Request& req, httplib::Response& res) {
       for (auto& s : stored) ids.push_back(s.id);
       write_audit(store, who, method, "/api/{training|testing|anomaly}/{data|files}", path, ids, 200);
     };
-  api.ingest_commits->commit(p->store(), samples, no_dups, audit);
+  api.ingest_commits->commit(p->store(), samples, no_dups, audit, &coming);
   if (audit) mark_audited();
   json files = json::array();
   for (auto& s : samples)

@@ -47,6 +47,9 @@ class ProjectPool {
     std::unique_ptr<Project> p_;
   };
   Lease acquire();
+  // The same for store work alone (credentials, ingestion): the project's mote.json is not looked at, so
+  // its config() may be older than the file.
+  Lease acquire_store();
   const std::filesystem::path& dir() const { return dir_; }
 
  private:

@@ -60,7 +60,9 @@ std::optional<ApiKey> find_api_key(Store& store, std::string_view key) {
   if (key.empty() || key.size() > 256) return std::nullopt;
   std::string hash = sha256_hex(key);
   // The index finds the row; the comparison itself does not stop at the first differing byte.
-  sql::Stmt st(store.db(), "SELECT id, hash, name, created_at, role FROM api_keys WHERE hash = ? AND revoked_at IS NULL");
+  // Kept prepared: every request with a key runs it.
+  sql::Stmt& st = store.prepared("SELECT id, hash, name, created_at, role FROM api_keys WHERE hash = ? AND revoked_at IS NULL");
+  sql::Done done(st);
   st.bind(1, hash);
   // A role this build does not know (a newer mote wrote it) gets the least: viewer.
   if (st.step() && constant_time_equal(st.text(1), hash))

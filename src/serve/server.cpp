@@ -192,6 +192,18 @@ ProjectPool::Lease ProjectPool::acquire() {
   return Lease(*this, std::make_unique<Project>(Project::open(dir_)));
 }
 
+ProjectPool::Lease ProjectPool::acquire_store() {
+  {
+    std::lock_guard<std::mutex> lk(m_);
+    if (!free_.empty()) {
+      auto p = std::move(free_.back());
+      free_.pop_back();
+      return Lease(*this, std::move(p));
+    }
+  }
+  return Lease(*this, std::make_unique<Project>(Project::open(dir_)));
+}
+
 void ProjectPool::give_back(std::unique_ptr<Project> p) {
   if (!p) return;
   std::lock_guard<std::mutex> lk(m_);
@@ -230,6 +242,8 @@ struct Server::Impl {
     std::error_code ec;
     if (!root.empty() && fs::is_regular_file(root / "index.html", ec)) web_root = fs::weakly_canonical(root, ec);
     api.teams = [this] { return teams_now(); };
+    api.ingest_commits->write_through(
+        [dir = opts.project] { return std::make_unique<Store>(Project::open(dir).store_location(), false); });
     setup();
     teams_now();
   }
@@ -253,7 +267,7 @@ struct Server::Impl {
     // In teams mode the token mote serve printed is no credential: everyone logs in or uses a key.
     auto is_token = [&](const std::string& v) { return !teams_on && constant_time_equal(v, token); };
     auto as_key = [&](const std::string& v) {
-      auto lease = pool.acquire();
+      auto lease = pool.acquire_store();
       auto k = find_api_key(lease->store(), v);
       if (!k) return false;
       who = Principal{Principal::Kind::Key, k->id, k->name, k->role};
@@ -262,7 +276,7 @@ struct Server::Impl {
     };
     auto as_session = [&](const std::string& v) {
       if (!teams_on) return false;
-      auto lease = pool.acquire();
+      auto lease = pool.acquire_store();
       auto s = find_session(lease->store(), v);
       if (!s) return false;
       who = Principal{Principal::Kind::User, s->user.id, s->user.name, s->user.role, s->id};

@@ -24,9 +24,11 @@ NewSession create_session(Store& store, int64_t user_id, int64_t lifetime_ms) {
 std::optional<ActiveSession> find_session(Store& store, std::string_view token) {
   if (token.empty() || token.size() > 256) return std::nullopt;
   std::string hash = sha256_hex(token);
-  sql::Stmt st(store.db(), std::string("SELECT s.id, s.hash, s.expires_at, u.id, u.name, u.role, u.created_at "
-                                       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_at > ") +
-                               kStoreNowMs);
+  // Kept prepared: every request with a session runs it.
+  sql::Stmt& st = store.prepared(std::string("SELECT s.id, s.hash, s.expires_at, u.id, u.name, u.role, u.created_at "
+                                             "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ? AND s.expires_at > ") +
+                                 kStoreNowMs);
+  sql::Done done(st);
   st.bind(1, hash);
   if (!st.step() || !constant_time_equal(st.text(1), hash)) return std::nullopt;
   return ActiveSession{st.int64(0), User{st.int64(3), st.text(4), parse_role(st.text(5)).value_or(Role::Viewer), st.text(6)},

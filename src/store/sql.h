@@ -77,6 +77,18 @@ class Stmt {
   std::unique_ptr<Statement> st_;
 };
 
+// Resets a kept statement when the scope ends, whichever way it ends.
+class Done {
+ public:
+  explicit Done(Stmt& st) : st_(st) {}
+  ~Done() { st_.reset(); }
+  Done(const Done&) = delete;
+  Done& operator=(const Done&) = delete;
+
+ private:
+  Stmt& st_;
+};
+
 // The outermost transaction takes the writer lock (Connection::begin); inside one, a savepoint nests.
 // Rolls back unless commit() was called.
 class Transaction {

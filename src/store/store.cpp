@@ -133,40 +133,82 @@ void Store::migrate() {
   }
 }
 
+sql::Stmt& Store::prepared(const std::string& sql) {
+  auto& slot = prepared_[sql];
+  if (!slot) slot = std::make_unique<sql::Stmt>(db_, sql);
+  return *slot;
+}
+
 sql::Stmt& Store::cached(std::unique_ptr<sql::Stmt>& slot, const char* sql) {
   if (!slot) slot = std::make_unique<sql::Stmt>(db_, sql);
   return *slot;
 }
 
 int64_t Store::insert(Sample& s) {
-  if (s.hash.empty()) s.hash = content_hash(s);
-  s.created_at = now_iso8601();
   // Both rows or neither; inside a caller's transaction that one already guarantees it.
   std::optional<sql::Transaction> tx;
   if (!db_.in_transaction()) tx.emplace(db_);
-  sql::Stmt& st = cached(insert_sample_,
-                         "INSERT INTO samples(name, label, category, kind, interval_ms, axes, frames, width, height, "
-                         "channels, sensors, device_name, device_type, hash, created_at, provenance) "
-                         "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-  st.bind(1, s.name).bind(2, s.label).bind(3, category_name(s.category)).bind(4, kind_name(s.kind));
-  st.bind(5, s.interval_ms).bind(6, static_cast<int64_t>(s.axes())).bind(7, static_cast<int64_t>(s.frames()));
-  st.bind(8, static_cast<int64_t>(s.width)).bind(9, static_cast<int64_t>(s.height));
-  st.bind(10, static_cast<int64_t>(s.channels)).bind(11, sensors_json(s.sensors));
-  st.bind(12, s.device_name).bind(13, s.device_type).bind(14, s.hash).bind(15, s.created_at);
-  st.bind(16, s.provenance.dump());
-  // RETURNING rather than last_insert_id(): one round trip less on PostgreSQL (no lastval()).
-  if (!st.step()) db_.fail("no id was made for the sample");
-  s.id = st.int64(0);
-  st.run();
-  sql::Stmt& data = cached(insert_data_, "INSERT INTO sample_data(sample_id, data) VALUES(?, ?)");
-  data.bind(1, s.id);
-  if (s.kind == SampleKind::TimeSeries)
-    data.bind_blob(2, s.values.data(), s.values.size() * sizeof(float));
-  else
-    data.bind_blob(2, s.pixels.data(), s.pixels.size());
-  data.run();
+  Sample* one = &s;
+  insert_rows(&one, 1);
   if (tx) tx->commit();
   return s.id;
+}
+
+void Store::insert_all(const std::vector<Sample*>& batch) {
+  // Chunks of 2^k rows: a handful of statement shapes, each prepared once per connection.
+  size_t done = 0;
+  while (done < batch.size()) {
+    size_t n = std::bit_floor(std::min<size_t>(batch.size() - done, 256));
+    insert_rows(batch.data() + done, n);
+    done += n;
+  }
+}
+
+// The samples rows in one statement, then their data rows in another.
+void Store::insert_rows(Sample* const* rows, size_t n) {
+  constexpr int kColumns = 16;
+  std::string values, data_values;
+  for (size_t r = 0; r < n; ++r) {
+    values += r ? ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    data_values += r ? ",(?,?)" : "(?,?)";
+  }
+  // RETURNING rather than last_insert_id(): one round trip less on PostgreSQL (no lastval()).
+  sql::Stmt& st = prepared("INSERT INTO samples(name, label, category, kind, interval_ms, axes, frames, width, height, "
+                           "channels, sensors, device_name, device_type, hash, created_at, provenance) VALUES" + values +
+                           " RETURNING id");
+  sql::Done st_done(st);
+  const std::string now = now_iso8601();
+  for (size_t r = 0; r < n; ++r) {
+    Sample& s = *rows[r];
+    if (s.hash.empty()) s.hash = content_hash(s);
+    s.created_at = now;
+    int c = static_cast<int>(r) * kColumns;
+    st.bind(c + 1, s.name).bind(c + 2, s.label).bind(c + 3, category_name(s.category)).bind(c + 4, kind_name(s.kind));
+    st.bind(c + 5, s.interval_ms).bind(c + 6, static_cast<int64_t>(s.axes())).bind(c + 7, static_cast<int64_t>(s.frames()));
+    st.bind(c + 8, static_cast<int64_t>(s.width)).bind(c + 9, static_cast<int64_t>(s.height));
+    st.bind(c + 10, static_cast<int64_t>(s.channels)).bind(c + 11, sensors_json(s.sensors));
+    st.bind(c + 12, s.device_name).bind(c + 13, s.device_type).bind(c + 14, s.hash).bind(c + 15, s.created_at);
+    st.bind(c + 16, s.provenance.dump());
+  }
+  // RETURNING's order is not promised, but the ids are made in the order of the VALUES rows: sorted, they
+  // are the rows' ids in order.
+  std::vector<int64_t> ids;
+  while (st.step()) ids.push_back(st.int64(0));
+  if (ids.size() != n) db_.fail("no id was made for the sample");
+  std::sort(ids.begin(), ids.end());
+  sql::Stmt& data = prepared("INSERT INTO sample_data(sample_id, data) VALUES" + data_values);
+  sql::Done data_done(data);
+  for (size_t r = 0; r < n; ++r) {
+    Sample& s = *rows[r];
+    s.id = ids[r];
+    int c = static_cast<int>(r) * 2;
+    data.bind(c + 1, s.id);
+    if (s.kind == SampleKind::TimeSeries)
+      data.bind_blob(c + 2, s.values.data(), s.values.size() * sizeof(float));
+    else
+      data.bind_blob(c + 2, s.pixels.data(), s.pixels.size());
+  }
+  data.run();
 }
 
 std::optional<int64_t> Store::find_by_hash(const std::string& hash) {

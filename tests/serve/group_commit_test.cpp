@@ -198,5 +198,73 @@ TEST_P(GroupCommit, UnheldUploadsAreGroupedUnderLoad) {
   EXPECT_LE(st.groups, 200);
 }
 
+TEST_P(GroupCommit, ALeaderWaitsForAnUploadThatIsComing) {
+  commits_.set_gather_wait(std::chrono::seconds(60));  // longer than any test: only the arrival ends the wait
+  auto coming = std::make_unique<GroupCommitter::Coming>(commits_);  // being parsed
+  auto p = Project::open(dir_ / "proj");
+  std::vector<Sample> first = {sample(1)};
+  std::thread leader([&] { commits_.commit(p.store(), first, false); });
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (commits_.stats().queued < 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(commits_.stats().groups, 0) << "the leader did not wait for the coming upload";
+  EXPECT_EQ(count(), 0);
+  auto q = Project::open(dir_ / "proj");
+  std::vector<Sample> second = {sample(2)};
+  commits_.commit(q.store(), second, false, nullptr, coming.get());
+  leader.join();
+  auto st = commits_.stats();
+  EXPECT_EQ(st.groups, 1);
+  EXPECT_EQ(st.batches, 2);
+  EXPECT_EQ(st.coming, 0);
+  EXPECT_EQ(count(), 2);
+}
+
+TEST_P(GroupCommit, AnUploadRefusedOnItsWayEndsTheWait) {
+  commits_.set_gather_wait(std::chrono::seconds(60));
+  auto coming = std::make_unique<GroupCommitter::Coming>(commits_);
+  auto p = Project::open(dir_ / "proj");
+  std::vector<Sample> first = {sample(1)};
+  std::thread leader([&] { commits_.commit(p.store(), first, false); });
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (commits_.stats().queued < 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  coming.reset();  // its parse failed: it will never come
+  leader.join();
+  EXPECT_EQ(commits_.stats().groups, 1);
+  EXPECT_EQ(commits_.stats().coming, 0);
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_P(GroupCommit, GroupsAreWrittenThroughOneConnectionOfTheirOwn) {
+  int opened = 0;
+  commits_.write_through([&] {
+    opened++;
+    return std::make_unique<Store>(location(), false);
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      auto p = Project::open(dir_ / "proj");
+      for (int i = 0; i < 10; ++i) {
+        std::vector<Sample> b = {sample(static_cast<float>(100 * t + i))};
+        commits_.commit(p.store(), b, true);
+        EXPECT_GT(b[0].id, 0);
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(opened, 1);
+  EXPECT_EQ(count(), 40);
+}
+
+TEST_P(GroupCommit, WithoutItsOwnConnectionTheLeadersStoreWrites) {
+  commits_.write_through([]() -> std::unique_ptr<Store> { throw Error("cannot open"); });
+  auto p = Project::open(dir_ / "proj");
+  std::vector<Sample> b = {sample(1)};
+  commits_.commit(p.store(), b, false);
+  EXPECT_EQ(count(), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, GroupCommit, ::testing::Values(sql::Backend::Sqlite, sql::Backend::Postgres),
                          backend_name);

@@ -96,6 +96,56 @@ TEST_P(StoreBackend, ImagesAndEmptyBlobsRoundTrip) {
   EXPECT_EQ(p.store().get(id).pixels, img.pixels);
 }
 
+TEST_P(StoreBackend, InsertAllGivesEachSampleItsIdAndItsData) {
+  auto p = init();
+  // 7 = chunks of 4, 2 and 1 rows; twice, so that the kept statements run again.
+  for (int round = 0; round < 2; ++round) {
+    std::vector<Sample> batch;
+    for (int i = 0; i < 7; ++i) {
+      if (i == 3) {
+        Sample img;
+        img.name = "img";
+        img.label = "cat";
+        img.kind = SampleKind::Image;
+        img.width = 1;
+        img.height = 1;
+        img.channels = 3;
+        img.pixels = {static_cast<uint8_t>(round), 2, 3};
+        batch.push_back(img);
+      } else {
+        batch.push_back(series({static_cast<float>(100 * round + i), 0.5f}, 2, "l" + std::to_string(i)));
+        batch.back().name = "same name";
+      }
+    }
+    std::vector<Sample*> rows;
+    for (auto& s : batch) rows.push_back(&s);
+    sql::Transaction tx(p.store().db());
+    p.store().insert_all(rows);
+    tx.commit();
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (i) EXPECT_GT(batch[i].id, batch[i - 1].id) << "ids follow the batch's order";
+      Sample back = open().store().get(batch[i].id);
+      EXPECT_EQ(back.label, batch[i].label);
+      EXPECT_EQ(back.hash, content_hash(batch[i]));
+      EXPECT_EQ(back.values, batch[i].values);
+      EXPECT_EQ(back.pixels, batch[i].pixels);
+      EXPECT_FALSE(back.created_at.empty());
+    }
+  }
+  EXPECT_EQ(p.store().count({}), 14);
+}
+
+TEST_P(StoreBackend, AKeptKeyLookupSeesARevocationAtOnce) {
+  auto p = init();
+  auto key = serve::create_api_key(p.store(), "device");
+  auto other = open();
+  ASSERT_TRUE(serve::find_api_key(other.store(), key.key).has_value());  // its statement is kept from now on
+  serve::revoke_api_key(p.store(), key.id);  // another connection, as `mote keys revoke` would
+  EXPECT_FALSE(serve::find_api_key(other.store(), key.key).has_value());
+  auto second = serve::create_api_key(p.store(), "second");
+  EXPECT_TRUE(serve::find_api_key(other.store(), second.key).has_value());
+}
+
 TEST_P(StoreBackend, FailedTransactionLeavesNothingAndSavepointsNest) {
   auto p = init();
   {
