@@ -30,11 +30,12 @@ void GroupCommitter::arrived(Coming& c) {
 // them too: those being parsed, up to gather_wait_; and the uploaders of a moment ago (the last group and
 // those queued behind it), who send again as soon as they have their answer, no longer than the last group
 // took to write (what a commit costs is what the wait can save: under PostgreSQL's fsync, a few ms).
+bool GroupCommitter::all_here() const { return coming_ <= 0 && queue_.size() >= uploaders_; }
+
 void GroupCommitter::gather(std::unique_lock<std::mutex>& lk) {
   auto now = std::chrono::steady_clock::now();
-  auto all_here = [&] { return coming_ <= 0 && queue_.size() >= uploaders_; };
   if (!all_here())
-    all_came_.wait_until(lk, now + std::min(gather_wait_, last_write_), all_here);
+    all_came_.wait_until(lk, now + std::min(gather_wait_, last_write_), [&] { return all_here(); });
   if (coming_ > 0) all_came_.wait_until(lk, now + gather_wait_, [&] { return coming_ <= 0; });
 }
 
@@ -44,7 +45,7 @@ void GroupCommitter::commit(Store& store, std::vector<Sample>& samples, bool no_
   std::unique_lock<std::mutex> lk(m_);
   queue_.push_back(&e);
   if (coming) arrived(*coming);
-  if (leading_) all_came_.notify_all();  // a gathering leader counts the queue
+  if (leading_ && all_here()) all_came_.notify_all();  // a gathering leader is woken once, when all are here
   while (!e.done) {
     if (leading_) {
       e.wake.wait(lk);

@@ -83,6 +83,7 @@ class GroupCommitter {
   Store& group_store(Store& leader);
   void arrived(Coming& c);  // under m_
   void gather(std::unique_lock<std::mutex>& lk);
+  bool all_here() const;  // under m_: nothing coming, and as many queued as uploaded a moment ago
 
   std::mutex& writer_;
   OpenStore open_;
