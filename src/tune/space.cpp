@@ -93,6 +93,7 @@ json augmentation(const std::string& kind, const std::string& dsp, size_t axes, 
   if (kind == "audio") {
     json a = d.pick<json>({json::object(), {{"noise", 0.1}, {"shift", 2}}, {{"noise", 0.2}, {"shift", 4}}, {{"noise", 0.1}, {"scale", 0.2}, {"shift", 2}}});
     if (dsp != "mfcc" && d.coin()) a["warp"] = d.pick<double>({0.1, 0.2});  // filterbank bands: another speaker's formants
+    if (d.coin()) a["speed"] = 0.1;  // copies at 0.9x and 1.1x speed: another speaker's tempo and pitch
     return a;
   }
   if (kind == "image") return d.pick<json>({json::object(), {{"shift", 2}}, {{"shift", 4}, {"noise", 0.05}}});

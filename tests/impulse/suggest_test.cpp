@@ -78,7 +78,9 @@ TEST(Suggest, AudioClipsAt16kHzGetMfccWithFramesFromTheRate) {
   EXPECT_EQ(layers[6]["type"], "conv1d");
   EXPECT_EQ(layers[7]["type"], "global_avg_pool");
   EXPECT_EQ(s.spec.learn[0].params["augment"]["shift"], 12);
+  EXPECT_EQ(s.spec.learn[0].params["augment"]["speed"], 0.1);  // another speaker's tempo and pitch
   EXPECT_TRUE(mentions(s.why, "global average over time")) << all(s.why);
+  EXPECT_TRUE(mentions(s.why, "0.9x and 1.1x speed")) << all(s.why);
   Impulse built(s.spec, 1);
   EXPECT_EQ(built.blocks()[0]->output_shape(), (std::vector<size_t>{37, 13}));  // 1 + (12000 - 320) / 320
   // A fresh project's features run on the suggestion with nothing configured.
