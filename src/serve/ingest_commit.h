@@ -31,7 +31,7 @@ class GroupCommitter {
   using OpenStore = std::function<std::unique_ptr<Store>()>;
   void write_through(OpenStore open) { open_ = std::move(open); }
 
-  // An upload on its way to commit() (being parsed): a group's leader waits for it, up to `gather_wait`,
+  // An upload on its way to commit() (being parsed): a group's leader waits for it (set_gather),
   // so that it joins this group instead of paying a commit of its own next. Ends when passed to commit()
   // or dropped (a refused upload).
   class Coming {
@@ -47,8 +47,13 @@ class GroupCommitter {
     bool pending_ = true;
   };
   Coming expect() { return Coming(*this); }
-  // How long a leader waits at most for uploads that are coming (a slow parse must not hold the others).
-  void set_gather_wait(std::chrono::microseconds w) { gather_wait_ = w; }
+  // How long a leader waits at most for uploads that are coming (a slow parse must not hold the others), and
+  // how long the last group must have taken to write for a wait to be worth it: a SQLite commit (a WAL
+  // append, ~0.1 ms) costs less than the wake-ups of a wait; a PostgreSQL commit (an fsync: 1-4 ms) more.
+  void set_gather(std::chrono::microseconds longest, std::chrono::microseconds when_writes_take) {
+    gather_wait_ = longest;
+    gather_from_ = when_writes_take;
+  }
 
   // Stores `samples` (ids and hashes set) through `store` or another waiting request's store, and returns
   // once they are durable. Throws HttpError 409 for a duplicate when `no_duplicates`, nothing of this batch
@@ -94,6 +99,7 @@ class GroupCommitter {
   int64_t coming_ = 0;  // announced uploads not yet queued
   std::condition_variable all_came_;
   std::chrono::microseconds gather_wait_{2000};
+  std::chrono::microseconds gather_from_{1000};
   std::chrono::microseconds last_write_{0};  // how long the last group took, writer lock included
   size_t uploaders_ = 0;  // the last group's size plus those queued behind it when it was written
   Stats stats_;

@@ -199,7 +199,8 @@ TEST_P(GroupCommit, UnheldUploadsAreGroupedUnderLoad) {
 }
 
 TEST_P(GroupCommit, ALeaderWaitsForAnUploadThatIsComing) {
-  commits_.set_gather_wait(std::chrono::seconds(60));  // longer than any test: only the arrival ends the wait
+  // Waits even after cheap commits, and longer than any test: only the arrival ends the wait.
+  commits_.set_gather(std::chrono::seconds(60), std::chrono::microseconds(0));
   auto coming = std::make_unique<GroupCommitter::Coming>(commits_);  // being parsed
   auto p = Project::open(dir_ / "proj");
   std::vector<Sample> first = {sample(1)};
@@ -221,8 +222,19 @@ TEST_P(GroupCommit, ALeaderWaitsForAnUploadThatIsComing) {
   EXPECT_EQ(count(), 2);
 }
 
+TEST_P(GroupCommit, NoWaitWhileCommitsAreCheap) {
+  // Defaults: a wait only after a group that took 1 ms or more; none was written yet.
+  GroupCommitter::Coming coming(commits_);  // never arrives while the upload below is stored
+  auto p = Project::open(dir_ / "proj");
+  std::vector<Sample> b = {sample(1)};
+  commits_.commit(p.store(), b, false);
+  EXPECT_EQ(commits_.stats().groups, 1);
+  EXPECT_EQ(commits_.stats().coming, 1);
+  EXPECT_EQ(count(), 1);
+}
+
 TEST_P(GroupCommit, AnUploadRefusedOnItsWayEndsTheWait) {
-  commits_.set_gather_wait(std::chrono::seconds(60));
+  commits_.set_gather(std::chrono::seconds(60), std::chrono::microseconds(0));
   auto coming = std::make_unique<GroupCommitter::Coming>(commits_);
   auto p = Project::open(dir_ / "proj");
   std::vector<Sample> first = {sample(1)};
