@@ -26,14 +26,14 @@ void GroupCommitter::arrived(Coming& c) {
   if (--coming_ == 0) all_came_.notify_all();
 }
 
-// When commits are dear (the last group took gather_from_ or more: PostgreSQL's fsync), the leader waits for
+// When commits are dear (set_gather: PostgreSQL's fsync), the leader waits for
 // uploads that are moments away, so that one commit serves them too: those being parsed, up to gather_wait_;
 // and the uploaders of a moment ago (the last group and those queued behind it), who send again as soon as
 // they have their answer, no longer than the last group took to write (what the wait can save).
 bool GroupCommitter::all_here() const { return coming_ <= 0 && queue_.size() >= uploaders_; }
 
 void GroupCommitter::gather(std::unique_lock<std::mutex>& lk) {
-  if (last_write_ < gather_from_) return;  // commits cheaper than the wait's wake-ups
+  if (last_write_ < gather_from_) return;
   auto now = std::chrono::steady_clock::now();
   if (!all_here())
     all_came_.wait_until(lk, now + std::min(gather_wait_, last_write_), [&] { return all_here(); });

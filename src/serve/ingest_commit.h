@@ -47,10 +47,12 @@ class GroupCommitter {
     bool pending_ = true;
   };
   Coming expect() { return Coming(*this); }
-  // How long a leader waits at most for uploads that are coming (a slow parse must not hold the others), and
-  // how long the last group must have taken to write for a wait to be worth it: a SQLite commit (a WAL
-  // append, ~0.1 ms) costs less than the wake-ups of a wait; a PostgreSQL commit (an fsync: 1-4 ms) more.
+  // Leaders wait for coming uploads (off by default), at most `longest` (a slow parse must not hold the
+  // others), once the last group took `when_writes_take` or more to write. Worth it where a commit costs an
+  // fsync (PostgreSQL: 1-4 ms here); a SQLite commit in WAL (an append, no fsync) costs less than the
+  // wake-ups of a wait.
   void set_gather(std::chrono::microseconds longest, std::chrono::microseconds when_writes_take) {
+    std::lock_guard<std::mutex> lk(m_);
     gather_wait_ = longest;
     gather_from_ = when_writes_take;
   }
@@ -99,7 +101,7 @@ class GroupCommitter {
   int64_t coming_ = 0;  // announced uploads not yet queued
   std::condition_variable all_came_;
   std::chrono::microseconds gather_wait_{2000};
-  std::chrono::microseconds gather_from_{1000};
+  std::chrono::microseconds gather_from_ = std::chrono::microseconds::max();  // never
   std::chrono::microseconds last_write_{0};  // how long the last group took, writer lock included
   size_t uploaders_ = 0;  // the last group's size plus those queued behind it when it was written
   Stats stats_;

@@ -246,6 +246,15 @@ struct Server::Impl {
         [dir = opts.project] { return std::make_unique<Store>(Project::open(dir).store_location(), false); });
     setup();
     teams_now();
+    gather_where_commits_fsync();
+  }
+
+  // PostgreSQL commits wait for an fsync (ms): a group that waits a moment for the uploads on their way
+  // saves commits. A SQLite commit does not, and the wait's wake-ups would cost more than it saves.
+  void gather_where_commits_fsync() {
+    auto lease = pool.acquire_store();
+    if (lease->store().db().backend() == sql::Backend::Postgres)
+      api.ingest_commits->set_gather(std::chrono::milliseconds(2), std::chrono::microseconds(0));
   }
 
   bool teams_now() {

@@ -222,8 +222,7 @@ TEST_P(GroupCommit, ALeaderWaitsForAnUploadThatIsComing) {
   EXPECT_EQ(count(), 2);
 }
 
-TEST_P(GroupCommit, NoWaitWhileCommitsAreCheap) {
-  // Defaults: a wait only after a group that took 1 ms or more; none was written yet.
+TEST_P(GroupCommit, NoWaitUnlessAsked) {
   GroupCommitter::Coming coming(commits_);  // never arrives while the upload below is stored
   auto p = Project::open(dir_ / "proj");
   std::vector<Sample> b = {sample(1)};
@@ -231,6 +230,11 @@ TEST_P(GroupCommit, NoWaitWhileCommitsAreCheap) {
   EXPECT_EQ(commits_.stats().groups, 1);
   EXPECT_EQ(commits_.stats().coming, 1);
   EXPECT_EQ(count(), 1);
+  // Asked to wait only after groups that took an hour: this one did not.
+  commits_.set_gather(std::chrono::seconds(60), std::chrono::hours(1));
+  std::vector<Sample> c = {sample(2)};
+  commits_.commit(p.store(), c, false);
+  EXPECT_EQ(commits_.stats().groups, 2);
 }
 
 TEST_P(GroupCommit, AnUploadRefusedOnItsWayEndsTheWait) {
