@@ -1,6 +1,7 @@
 // Labelling from the feature explorer, server side: unlabelled samples (label "") get suggested labels by the
 // nearest labelled cluster and by the trained classifier, accepted in one all-or-none batch; the explorer's
 // points follow edits made after the features job; training leaves unlabelled samples out.
+#include <map>
 #include <set>
 #include <thread>
 
@@ -8,6 +9,7 @@
 #include "impulse/features.h"
 #include "learn/pipeline.h"
 #include "serve_support.h"
+#include "support/test_support.h"
 #include "store/sql.h"
 
 using nlohmann::json;
@@ -109,6 +111,29 @@ TEST_F(LabellingApi, TrainingSkipsUnlabelledAndTheModelSuggestsTheirLabels) {
     EXPECT_EQ(one["windows"].size(), e["windows"]) << e.dump();
   }
   EXPECT_GE(right, truth.size() - 1) << s.dump();
+
+  // The CLI (the real binary) gives the same suggestions and stores those at or above --accept in one go.
+  auto cli = mote::test::run_mote("-C " + proj.string() + " samples suggest-labels --method model --json");
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  json c = json::parse(cli.out);
+  ASSERT_EQ(c["suggestions"].size(), s["suggestions"].size());
+  for (size_t i = 0; i < c["suggestions"].size(); ++i) {
+    EXPECT_EQ(c["suggestions"][i]["id"], s["suggestions"][i]["id"]);
+    EXPECT_EQ(c["suggestions"][i]["label"], s["suggestions"][i]["label"]);
+    EXPECT_DOUBLE_EQ(c["suggestions"][i]["confidence"].get<double>(), s["suggestions"][i]["confidence"].get<double>());
+  }
+  const double cut = s["suggestions"][s["suggestions"].size() / 2]["confidence"];  // the more confident half (and ties)
+  auto accepted = mote::test::run_mote("-C " + proj.string() + " samples suggest-labels --method model --accept " + std::to_string(cut) + " --json");
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  std::map<int64_t, std::string> want;
+  for (auto& e : s["suggestions"])
+    if (e["confidence"].get<double>() >= std::stod(std::to_string(cut))) want[e["id"]] = e["label"];
+  EXPECT_EQ(json::parse(accepted.out)["accepted"], want.size());
+  ASSERT_GE(want.size(), 1u);
+  ASSERT_LT(want.size(), truth.size());
+  mote::Project p = mote::Project::open(proj);
+  for (auto& smp : p.store().list(mote::SampleFilter{}))
+    if (truth.count(smp.name)) EXPECT_EQ(smp.label, want.count(smp.id) ? want[smp.id] : "") << smp.name;
 }
 
 TEST_F(LabellingApi, TheExplorerShowsEditsMadeAfterTheFeaturesJob) {
