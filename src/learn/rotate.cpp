@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "learn/copies.h"
 
 namespace mote::learn {
 
@@ -77,13 +78,7 @@ FeatureTable rotated_features(Store& store, const Impulse& impulse, const std::v
       random_rotation(state, max_degrees, r);
       Sample turned = s;
       rotate_axes(turned, axes, r);
-      FeatureTable t = sample_features(turned, impulse);
-      out.data.insert(out.data.end(), t.data.begin(), t.data.end());
-      for (auto row : t.rows) {
-        row.sample_id = id;
-        row.label = s.label;
-        out.rows.push_back(row);
-      }
+      append_copy_features(out, s, turned, impulse);
     }
   }
   return out;

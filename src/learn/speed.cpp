@@ -1,6 +1,7 @@
 #include "learn/speed.h"
 
 #include "core/error.h"
+#include "learn/copies.h"
 
 namespace mote::learn {
 
@@ -16,13 +17,7 @@ FeatureTable speed_features(Store& store, const Impulse& impulse, const std::vec
     for (double factor : {1 - speed, 1 + speed}) {
       Sample faster = s;
       change_speed(faster, factor);
-      FeatureTable t = sample_features(faster, impulse);
-      out.data.insert(out.data.end(), t.data.begin(), t.data.end());
-      for (auto row : t.rows) {
-        row.sample_id = id;
-        row.label = s.label;
-        out.rows.push_back(row);
-      }
+      append_copy_features(out, s, faster, impulse);
     }
   }
   return out;

@@ -8,9 +8,9 @@
 #include <map>
 
 #include "core/error.h"
-#include "demo/motion.h"
 #include "learn/pipeline.h"
 #include "learn/train.h"
+#include "augment_project.h"
 #include "support/test_support.h"
 
 using namespace mote;
@@ -73,33 +73,20 @@ TEST(Rotate, SpecOptionIsParsedAndChecked) {
 
 TEST(Rotate, TrainingAddsRotatedWindowsOnlyToTraining) {
   test::TempDir dir;
-  Project p = Project::init(dir / "p");
-  MotionOptions o;
-  o.recordings_per_class = 4;
-  auto samples = generate_motion(o);
-  {
-    sql::Transaction tx(p.store().db());
-    for (auto& s : samples) p.store().insert(s);
-    tx.commit();
-  }
-  ImpulseSpec spec = load_impulse(p);
-  spec.learn.resize(1);
-  spec.learn[0].params = {{"epochs", 2}, {"seed", 3}};
-  save_impulse(p, spec);
-  learn::TrainOptions opts;
-  opts.quiet = true;
-  json plain = learn::train_impulse(p, opts).blocks[0].metrics;
-  spec.learn[0].params["augment"] = {{"rotate", 20}, {"rotate_copies", 3}};
-  save_impulse(p, spec);
-  json turned = learn::train_impulse(p, opts).blocks[0].metrics;
+  Project p = test::augment_project(dir);
+  json plain = test::train_metrics(p, json::object());
+  json turned = test::train_metrics(p, {{"rotate", 20}, {"rotate_copies", 3}});
   EXPECT_EQ(turned["validation_windows"], plain["validation_windows"]);
   // 3 rotated copies of the windows of every sample on the training side; those of validation samples are
   // dropped with them (the split is by sample, so no rotated twin of a validation sample is trained on).
   EXPECT_GT(plain["validation_windows"].get<size_t>(), 0u);
   EXPECT_EQ(turned["train_windows"].get<size_t>(), 4 * plain["train_windows"].get<size_t>());
+  learn::TrainOptions opts;
+  opts.quiet = true;
   EXPECT_EQ(learn::train_impulse(p, opts).blocks[0].model, learn::train_impulse(p, opts).blocks[0].model);  // deterministic
 
   // Two axes cannot be rotated in 3-D.
+  ImpulseSpec spec = load_impulse(p);
   spec.input.axes = {"accX", "accY"};
   spec.dsp[0].inputs.clear();
   save_impulse(p, spec);

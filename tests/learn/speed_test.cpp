@@ -7,10 +7,10 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "demo/motion.h"
 #include "impulse/window.h"
 #include "learn/pipeline.h"
 #include "learn/train.h"
+#include "augment_project.h"
 #include "support/test_support.h"
 
 using namespace mote;
@@ -53,29 +53,15 @@ TEST(Speed, SpecOptionIsParsedAndChecked) {
 
 TEST(Speed, TrainingAddsTwoSpedCopiesOfTrainingWindows) {
   test::TempDir dir;
-  Project p = Project::init(dir / "p");
-  MotionOptions o;
-  o.recordings_per_class = 4;
-  auto samples = generate_motion(o);
-  {
-    sql::Transaction tx(p.store().db());
-    for (auto& s : samples) p.store().insert(s);
-    tx.commit();
-  }
-  ImpulseSpec spec = load_impulse(p);
-  spec.learn.resize(1);
-  spec.learn[0].params = {{"epochs", 2}, {"seed", 3}};
-  save_impulse(p, spec);
-  learn::TrainOptions opts;
-  opts.quiet = true;
-  json plain = learn::train_impulse(p, opts).blocks[0].metrics;
-  spec.learn[0].params["augment"] = {{"speed", 0.1}};
-  save_impulse(p, spec);
-  json sped = learn::train_impulse(p, opts).blocks[0].metrics;
+  Project p = test::augment_project(dir);
+  json plain = test::train_metrics(p, json::object());
+  json sped = test::train_metrics(p, {{"speed", 0.1}});
   EXPECT_EQ(sped["validation_windows"], plain["validation_windows"]);
   // Each training sample adds its windows at 0.9x (longer: more windows) and 1.1x (shorter: fewer).
   const size_t n = plain["train_windows"].get<size_t>(), m = sped["train_windows"].get<size_t>();
   EXPECT_GT(m, 2 * n);
   EXPECT_LT(m, 4 * n);
+  learn::TrainOptions opts;
+  opts.quiet = true;
   EXPECT_EQ(learn::train_impulse(p, opts).blocks[0].model, learn::train_impulse(p, opts).blocks[0].model);  // deterministic
 }
