@@ -235,6 +235,7 @@ __attribute__((naked, noinline)) static void group4_chunks_m0(const int8_t* x_en
 }
 #endif
 
+#if !defined(__riscv)
 // A group of two pairs (4 rows): the inputs' pairs of words, then an odd last input.
 static void group4(const int8_t* x, int32_t n, const int32_t* w, const int32_t* t, int8_t* out) {
   uint32_t r0 = 0, r1 = 0;
@@ -271,56 +272,36 @@ static void group4(const int8_t* x, int32_t n, const int32_t* w, const int32_t* 
   store_pair(r0, h0, t, out, true);
   store_pair(r1, h1, t + 8, out + 2, true);
 }
-
-#if defined(__riscv)
-// Two groups of 4 rows in one pass over the input (RISC-V's 31 registers hold the 8 sums): each input pair
-// loaded once for 8 rows. Group b's words start 2 n words after group a's.
-static void group8(const int8_t* x, int32_t n, const int32_t* wa, const int32_t* t, int8_t* out) {
-  const int32_t* wb = wa + 2 * static_cast<size_t>(n);
-  uint32_t r0 = 0, r1 = 0, r2 = 0, r3 = 0;
-  int32_t h0 = 0, h1 = 0, h2 = 0, h3 = 0;
-  const int8_t* end = x + (n & ~1);
-  for (; x != end; x += 2, wa += 4, wb += 4) {
-    const int32_t x0 = x[0], x1 = x[1];
-    const uint32_t s0 = chunk2(wa, x0, x1), s1 = chunk2(wa + 2, x0, x1), s2 = chunk2(wb, x0, x1),
-                   s3 = chunk2(wb + 2, x0, x1);
-    r0 += s0;
-    h0 += static_cast<int32_t>(s0) >> 16;
-    r1 += s1;
-    h1 += static_cast<int32_t>(s1) >> 16;
-    r2 += s2;
-    h2 += static_cast<int32_t>(s2) >> 16;
-    r3 += s3;
-    h3 += static_cast<int32_t>(s3) >> 16;
-  }
-  if (n & 1) {
-    const uint32_t xv = static_cast<uint32_t>(static_cast<int32_t>(x[0]));
-    const uint32_t s0 = static_cast<uint32_t>(wa[0]) * xv + kFieldBias, s1 = static_cast<uint32_t>(wa[1]) * xv + kFieldBias;
-    const uint32_t s2 = static_cast<uint32_t>(wb[0]) * xv + kFieldBias, s3 = static_cast<uint32_t>(wb[1]) * xv + kFieldBias;
-    r0 += s0;
-    h0 += static_cast<int32_t>(s0) >> 16;
-    r1 += s1;
-    h1 += static_cast<int32_t>(s1) >> 16;
-    r2 += s2;
-    h2 += static_cast<int32_t>(s2) >> 16;
-    r3 += s3;
-    h3 += static_cast<int32_t>(s3) >> 16;
-  }
-  store_pair(r0, h0, t, out, true);
-  store_pair(r1, h1, t + 8, out + 2, true);
-  store_pair(r2, h2, t + 16, out + 4, true);
-  store_pair(r3, h3, t + 24, out + 6, true);
-}
 #endif
 
 #if defined(__riscv)
-// Four groups of 4 rows (16 rows) in one pass over the input, by hand: GCC spilled the 16 sums of the C form. Per
-// input pair: 2 LB, then per pair of rows 2 LW, 2 MUL, ADD, ADD 32768, ADD to accR, SRAI, ADD to accH, then 4 weight
-// pointers and the input pointer stepped: 80 instructions per 32 MACs (group8: 42 per 16). a0 input, a1 its end
-// (even count), a2 a4 a5 a6 the 4 groups' words (2 n words apart), a7 32768, t0 t1 the inputs, t2 a3 temporaries,
-// the sums in t3-t6 and s0-s11, ra the odd input flag. sums: accR, accH of each of the 8 pairs on return.
-__attribute__((naked, noinline)) static void group16_sums_rv(const int8_t* x, int32_t n, const int32_t* wa,
-                                                              uint32_t* sums) {
+// The RISC-V passes over the input, by hand (GCC spilled the 16 sums of the C form): 4, 8 or 16 rows, each input
+// pair loaded once for all of them. Per pair of rows and input pair: 2 LW, 2 MUL, ADD, ADD 32768, ADD to accR, SRAI,
+// ADD to accH (MOTE_RV_PAIR); per two input pairs the pointers step once (an odd count of input pairs enters the
+// loop at its second half, every pointer one input pair back): 16 rows 77 instructions per 32 MACs, 8 rows 41 per
+// 16, 4 rows 22.5 per 8. a0 input, a1 its end (even count), a2 a4 a5 a6 the groups' words (2 n words apart), a7
+// 32768, t0 t1 the inputs, t2 a3 temporaries, the sums in t3-t6 and s0-s11; the odd input flag in ra (16 rows) or
+// a5, the sums pointer on the stack (16 rows) or in a6. sums: accR, accH of each pair of rows on return.
+#define MOTE_RV_PAIR(o0, o1, w, acc_r, acc_h)                                                                   \
+  "lw      t2, " o0 "(" w ")\n\t"                                                                               \
+  "lw      a3, " o1 "(" w ")\n\t"                                                                               \
+  "mul     t2, t2, t0\n\t"                                                                                      \
+  "mul     a3, a3, t1\n\t"                                                                                      \
+  "add     t2, t2, a3\n\t"                                                                                      \
+  "add     t2, t2, a7\n\t"                                                                                      \
+  "add     " acc_r ", " acc_r ", t2\n\t"                                                                        \
+  "srai    t2, t2, 16\n\t"                                                                                      \
+  "add     " acc_h ", " acc_h ", t2\n\t"
+// An odd last input (t0) times the pair's word at w + o0.
+#define MOTE_RV_ODD(o0, w, acc_r, acc_h)                                                                        \
+  "lw      t2, " o0 "(" w ")\n\t"                                                                               \
+  "mul     t2, t2, t0\n\t"                                                                                      \
+  "add     t2, t2, a7\n\t"                                                                                      \
+  "add     " acc_r ", " acc_r ", t2\n\t"                                                                        \
+  "srai    t2, t2, 16\n\t"                                                                                      \
+  "add     " acc_h ", " acc_h ", t2\n\t"
+
+__attribute__((naked, noinline)) static void group16_sums_rv(const int8_t* x, int32_t n, const int32_t* w, uint32_t* sums) {
   __asm__ volatile(
       "addi    sp, sp, -64\n\t"
       "sw      a3, 0(sp)\n\t"
@@ -338,13 +319,13 @@ __attribute__((naked, noinline)) static void group16_sums_rv(const int8_t* x, in
       "sw      s10, 48(sp)\n\t"
       "sw      s11, 52(sp)\n\t"
       "andi    ra, a1, 1\n\t"
-      "slli    t2, a1, 3\n\t"  // 8 n bytes: one group of 4 rows
+      "slli    t2, a1, 3\n\t"
       "add     a4, a2, t2\n\t"
       "add     a5, a4, t2\n\t"
       "add     a6, a5, t2\n\t"
       "andi    a1, a1, -2\n\t"
       "add     a1, a0, a1\n\t"
-      "lui     a7, 8\n\t"  // 32768
+      "lui     a7, 8\n\t"
       "li      t3, 0\n\t"
       "li      t4, 0\n\t"
       "li      t5, 0\n\t"
@@ -361,157 +342,73 @@ __attribute__((naked, noinline)) static void group16_sums_rv(const int8_t* x, in
       "li      s9, 0\n\t"
       "li      s10, 0\n\t"
       "li      s11, 0\n\t"
-      "beq     a0, a1, 2f\n\t"
+      "beq     a0, a1, 3f\n\t"
+      "sub     t2, a1, a0\n\t"
+      "andi    t2, t2, 2\n\t"
+      "beqz    t2, 1f\n\t"
+      "addi    a0, a0, -2\n\t"
+      "addi    a2, a2, -16\n\t"
+      "addi    a4, a4, -16\n\t"
+      "addi    a5, a5, -16\n\t"
+      "addi    a6, a6, -16\n\t"
+      "j       2f\n\t"
       "1:\n\t"
       "lb      t0, 0(a0)\n\t"
       "lb      t1, 1(a0)\n\t"
-      "lw      t2, 0(a2)\n\t"
-      "lw      a3, 4(a2)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     t3, t3, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     t4, t4, t2\n\t"
-      "lw      t2, 8(a2)\n\t"
-      "lw      a3, 12(a2)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     t5, t5, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     t6, t6, t2\n\t"
-      "lw      t2, 0(a4)\n\t"
-      "lw      a3, 4(a4)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s0, s0, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s1, s1, t2\n\t"
-      "lw      t2, 8(a4)\n\t"
-      "lw      a3, 12(a4)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s2, s2, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s3, s3, t2\n\t"
-      "lw      t2, 0(a5)\n\t"
-      "lw      a3, 4(a5)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s4, s4, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s5, s5, t2\n\t"
-      "lw      t2, 8(a5)\n\t"
-      "lw      a3, 12(a5)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s6, s6, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s7, s7, t2\n\t"
-      "lw      t2, 0(a6)\n\t"
-      "lw      a3, 4(a6)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s8, s8, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s9, s9, t2\n\t"
-      "lw      t2, 8(a6)\n\t"
-      "lw      a3, 12(a6)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "mul     a3, a3, t1\n\t"
-      "add     t2, t2, a3\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s10, s10, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s11, s11, t2\n\t"
-      "addi    a0, a0, 2\n\t"
-      "addi    a2, a2, 16\n\t"
-      "addi    a4, a4, 16\n\t"
-      "addi    a5, a5, 16\n\t"
-      "addi    a6, a6, 16\n\t"
-      "bne     a0, a1, 1b\n\t"
+      MOTE_RV_PAIR("0", "4", "a2", "t3", "t4")
+      MOTE_RV_PAIR("8", "12", "a2", "t5", "t6")
+      MOTE_RV_PAIR("0", "4", "a4", "s0", "s1")
+      MOTE_RV_PAIR("8", "12", "a4", "s2", "s3")
+      MOTE_RV_PAIR("0", "4", "a5", "s4", "s5")
+      MOTE_RV_PAIR("8", "12", "a5", "s6", "s7")
+      MOTE_RV_PAIR("0", "4", "a6", "s8", "s9")
+      MOTE_RV_PAIR("8", "12", "a6", "s10", "s11")
       "2:\n\t"
-      "beqz    ra, 3f\n\t"
-      "lb      t0, 0(a0)\n\t"
-      "lw      t2, 0(a2)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     t3, t3, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     t4, t4, t2\n\t"
-      "lw      t2, 4(a2)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     t5, t5, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     t6, t6, t2\n\t"
-      "lw      t2, 0(a4)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s0, s0, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s1, s1, t2\n\t"
-      "lw      t2, 4(a4)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s2, s2, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s3, s3, t2\n\t"
-      "lw      t2, 0(a5)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s4, s4, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s5, s5, t2\n\t"
-      "lw      t2, 4(a5)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s6, s6, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s7, s7, t2\n\t"
-      "lw      t2, 0(a6)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s8, s8, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s9, s9, t2\n\t"
-      "lw      t2, 4(a6)\n\t"
-      "mul     t2, t2, t0\n\t"
-      "add     t2, t2, a7\n\t"
-      "add     s10, s10, t2\n\t"
-      "srai    t2, t2, 16\n\t"
-      "add     s11, s11, t2\n\t"
+      "lb      t0, 2(a0)\n\t"
+      "lb      t1, 3(a0)\n\t"
+      MOTE_RV_PAIR("16", "20", "a2", "t3", "t4")
+      MOTE_RV_PAIR("24", "28", "a2", "t5", "t6")
+      MOTE_RV_PAIR("16", "20", "a4", "s0", "s1")
+      MOTE_RV_PAIR("24", "28", "a4", "s2", "s3")
+      MOTE_RV_PAIR("16", "20", "a5", "s4", "s5")
+      MOTE_RV_PAIR("24", "28", "a5", "s6", "s7")
+      MOTE_RV_PAIR("16", "20", "a6", "s8", "s9")
+      MOTE_RV_PAIR("24", "28", "a6", "s10", "s11")
+      "addi    a0, a0, 4\n\t"
+      "addi    a2, a2, 32\n\t"
+      "addi    a4, a4, 32\n\t"
+      "addi    a5, a5, 32\n\t"
+      "addi    a6, a6, 32\n\t"
+      "bne     a0, a1, 1b\n\t"
       "3:\n\t"
-      "lw      a3, 0(sp)\n\t"
-      "sw      t3, 0(a3)\n\t"
-      "sw      t4, 4(a3)\n\t"
-      "sw      t5, 8(a3)\n\t"
-      "sw      t6, 12(a3)\n\t"
-      "sw      s0, 16(a3)\n\t"
-      "sw      s1, 20(a3)\n\t"
-      "sw      s2, 24(a3)\n\t"
-      "sw      s3, 28(a3)\n\t"
-      "sw      s4, 32(a3)\n\t"
-      "sw      s5, 36(a3)\n\t"
-      "sw      s6, 40(a3)\n\t"
-      "sw      s7, 44(a3)\n\t"
-      "sw      s8, 48(a3)\n\t"
-      "sw      s9, 52(a3)\n\t"
-      "sw      s10, 56(a3)\n\t"
-      "sw      s11, 60(a3)\n\t"
+      "beqz    ra, 4f\n\t"
+      "lb      t0, 0(a0)\n\t"
+      MOTE_RV_ODD("0", "a2", "t3", "t4")
+      MOTE_RV_ODD("4", "a2", "t5", "t6")
+      MOTE_RV_ODD("0", "a4", "s0", "s1")
+      MOTE_RV_ODD("4", "a4", "s2", "s3")
+      MOTE_RV_ODD("0", "a5", "s4", "s5")
+      MOTE_RV_ODD("4", "a5", "s6", "s7")
+      MOTE_RV_ODD("0", "a6", "s8", "s9")
+      MOTE_RV_ODD("4", "a6", "s10", "s11")
+      "4:\n\t"
+      "lw      a6, 0(sp)\n\t"
+      "sw      t3, 0(a6)\n\t"
+      "sw      t4, 4(a6)\n\t"
+      "sw      t5, 8(a6)\n\t"
+      "sw      t6, 12(a6)\n\t"
+      "sw      s0, 16(a6)\n\t"
+      "sw      s1, 20(a6)\n\t"
+      "sw      s2, 24(a6)\n\t"
+      "sw      s3, 28(a6)\n\t"
+      "sw      s4, 32(a6)\n\t"
+      "sw      s5, 36(a6)\n\t"
+      "sw      s6, 40(a6)\n\t"
+      "sw      s7, 44(a6)\n\t"
+      "sw      s8, 48(a6)\n\t"
+      "sw      s9, 52(a6)\n\t"
+      "sw      s10, 56(a6)\n\t"
+      "sw      s11, 60(a6)\n\t"
       "lw      ra, 4(sp)\n\t"
       "lw      s0, 8(sp)\n\t"
       "lw      s1, 12(sp)\n\t"
@@ -529,10 +426,136 @@ __attribute__((naked, noinline)) static void group16_sums_rv(const int8_t* x, in
       "ret\n\t");
 }
 
-static void group16(const int8_t* x, int32_t n, const int32_t* wa, const int32_t* t, int8_t* out) {
-  uint32_t sums[16];
-  group16_sums_rv(x, n, wa, sums);
-  for (int32_t k = 0; k < 8; ++k) store_pair(sums[2 * k], static_cast<int32_t>(sums[2 * k + 1]), t + 8 * k, out + 2 * k, true);
+__attribute__((naked, noinline)) static void group8_sums_rv(const int8_t* x, int32_t n, const int32_t* w, uint32_t* sums) {
+  __asm__ volatile(
+      "addi    sp, sp, -16\n\t"
+      "sw      s0, 0(sp)\n\t"
+      "sw      s1, 4(sp)\n\t"
+      "sw      s2, 8(sp)\n\t"
+      "sw      s3, 12(sp)\n\t"
+      "mv      a6, a3\n\t"
+      "andi    a5, a1, 1\n\t"
+      "slli    t2, a1, 3\n\t"
+      "add     a4, a2, t2\n\t"
+      "andi    a1, a1, -2\n\t"
+      "add     a1, a0, a1\n\t"
+      "lui     a7, 8\n\t"
+      "li      t3, 0\n\t"
+      "li      t4, 0\n\t"
+      "li      t5, 0\n\t"
+      "li      t6, 0\n\t"
+      "li      s0, 0\n\t"
+      "li      s1, 0\n\t"
+      "li      s2, 0\n\t"
+      "li      s3, 0\n\t"
+      "beq     a0, a1, 3f\n\t"
+      "sub     t2, a1, a0\n\t"
+      "andi    t2, t2, 2\n\t"
+      "beqz    t2, 1f\n\t"
+      "addi    a0, a0, -2\n\t"
+      "addi    a2, a2, -16\n\t"
+      "addi    a4, a4, -16\n\t"
+      "j       2f\n\t"
+      "1:\n\t"
+      "lb      t0, 0(a0)\n\t"
+      "lb      t1, 1(a0)\n\t"
+      MOTE_RV_PAIR("0", "4", "a2", "t3", "t4")
+      MOTE_RV_PAIR("8", "12", "a2", "t5", "t6")
+      MOTE_RV_PAIR("0", "4", "a4", "s0", "s1")
+      MOTE_RV_PAIR("8", "12", "a4", "s2", "s3")
+      "2:\n\t"
+      "lb      t0, 2(a0)\n\t"
+      "lb      t1, 3(a0)\n\t"
+      MOTE_RV_PAIR("16", "20", "a2", "t3", "t4")
+      MOTE_RV_PAIR("24", "28", "a2", "t5", "t6")
+      MOTE_RV_PAIR("16", "20", "a4", "s0", "s1")
+      MOTE_RV_PAIR("24", "28", "a4", "s2", "s3")
+      "addi    a0, a0, 4\n\t"
+      "addi    a2, a2, 32\n\t"
+      "addi    a4, a4, 32\n\t"
+      "bne     a0, a1, 1b\n\t"
+      "3:\n\t"
+      "beqz    a5, 4f\n\t"
+      "lb      t0, 0(a0)\n\t"
+      MOTE_RV_ODD("0", "a2", "t3", "t4")
+      MOTE_RV_ODD("4", "a2", "t5", "t6")
+      MOTE_RV_ODD("0", "a4", "s0", "s1")
+      MOTE_RV_ODD("4", "a4", "s2", "s3")
+      "4:\n\t"
+      "sw      t3, 0(a6)\n\t"
+      "sw      t4, 4(a6)\n\t"
+      "sw      t5, 8(a6)\n\t"
+      "sw      t6, 12(a6)\n\t"
+      "sw      s0, 16(a6)\n\t"
+      "sw      s1, 20(a6)\n\t"
+      "sw      s2, 24(a6)\n\t"
+      "sw      s3, 28(a6)\n\t"
+      "lw      s0, 0(sp)\n\t"
+      "lw      s1, 4(sp)\n\t"
+      "lw      s2, 8(sp)\n\t"
+      "lw      s3, 12(sp)\n\t"
+      "addi    sp, sp, 16\n\t"
+      "ret\n\t");
+}
+
+__attribute__((naked, noinline)) static void group4_sums_rv(const int8_t* x, int32_t n, const int32_t* w, uint32_t* sums) {
+  __asm__ volatile(
+      "mv      a6, a3\n\t"
+      "andi    a5, a1, 1\n\t"
+      "andi    a1, a1, -2\n\t"
+      "add     a1, a0, a1\n\t"
+      "lui     a7, 8\n\t"
+      "li      t3, 0\n\t"
+      "li      t4, 0\n\t"
+      "li      t5, 0\n\t"
+      "li      t6, 0\n\t"
+      "beq     a0, a1, 3f\n\t"
+      "sub     t2, a1, a0\n\t"
+      "andi    t2, t2, 2\n\t"
+      "beqz    t2, 1f\n\t"
+      "addi    a0, a0, -2\n\t"
+      "addi    a2, a2, -16\n\t"
+      "j       2f\n\t"
+      "1:\n\t"
+      "lb      t0, 0(a0)\n\t"
+      "lb      t1, 1(a0)\n\t"
+      MOTE_RV_PAIR("0", "4", "a2", "t3", "t4")
+      MOTE_RV_PAIR("8", "12", "a2", "t5", "t6")
+      "2:\n\t"
+      "lb      t0, 2(a0)\n\t"
+      "lb      t1, 3(a0)\n\t"
+      MOTE_RV_PAIR("16", "20", "a2", "t3", "t4")
+      MOTE_RV_PAIR("24", "28", "a2", "t5", "t6")
+      "addi    a0, a0, 4\n\t"
+      "addi    a2, a2, 32\n\t"
+      "bne     a0, a1, 1b\n\t"
+      "3:\n\t"
+      "beqz    a5, 4f\n\t"
+      "lb      t0, 0(a0)\n\t"
+      MOTE_RV_ODD("0", "a2", "t3", "t4")
+      MOTE_RV_ODD("4", "a2", "t5", "t6")
+      "4:\n\t"
+      "sw      t3, 0(a6)\n\t"
+      "sw      t4, 4(a6)\n\t"
+      "sw      t5, 8(a6)\n\t"
+      "sw      t6, 12(a6)\n\t"
+      "ret\n\t");
+}
+
+#undef MOTE_RV_PAIR
+#undef MOTE_RV_ODD
+
+// A pass of 4 g rows: its sums, then each pair's outputs.
+template <int32_t G>
+static void group_rv(const int8_t* x, int32_t n, const int32_t* w, const int32_t* t, int8_t* out) {
+  uint32_t sums[4 * G];
+  if (G == 4)
+    group16_sums_rv(x, n, w, sums);
+  else if (G == 2)
+    group8_sums_rv(x, n, w, sums);
+  else
+    group4_sums_rv(x, n, w, sums);
+  for (int32_t k = 0; k < 2 * G; ++k) store_pair(sums[2 * k], static_cast<int32_t>(sums[2 * k + 1]), t + 8 * k, out + 2 * k, true);
 }
 #endif
 
@@ -564,21 +587,25 @@ Status fully_connected_s8_wide(const FullyConnectedS8WideLayer& layer) {
     const int32_t* w = layer.weights + static_cast<size_t>(o / 2) * static_cast<size_t>(n);
     const int32_t* t = layer.table + 4 * static_cast<size_t>(o);
 #if defined(__riscv)
-    if (g == 4 && layer.output_size - o >= 16) {
-      group16(layer.input, n, w, t, layer.output + o);
-      o += 16;
+    if (g == 4) {
+      const int32_t groups = layer.output_size - o >= 16 ? 4 : (layer.output_size - o >= 8 ? 2 : 1);
+      if (groups == 4)
+        group_rv<4>(layer.input, n, w, t, layer.output + o);
+      else if (groups == 2)
+        group_rv<2>(layer.input, n, w, t, layer.output + o);
+      else
+        group_rv<1>(layer.input, n, w, t, layer.output + o);
+      o += 4 * groups;
       continue;
     }
-    if (g == 4 && layer.output_size - o >= 8) {
-      group8(layer.input, n, w, t, layer.output + o);
-      o += 8;
+#else
+    if (g == 4) {
+      group4(layer.input, n, w, t, layer.output + o);
+      o += 4;
       continue;
     }
 #endif
-    if (g == 4)
-      group4(layer.input, n, w, t, layer.output + o);
-    else
-      group2(layer.input, n, w, t, layer.output + o, g == 2);
+    group2(layer.input, n, w, t, layer.output + o, g == 2);
     o += g;
   }
   return MOTE_OK;

@@ -563,6 +563,10 @@ def make_cases():
     # 16 rows and more (RISC-V's wide dense pass takes 16 rows at a time): even inputs, 16 + 1 rows; extremes.
     fc_case("fc_rows17_even", 64, 17)
     fc_extreme_case("fc_extreme_rows16", 130, 16)
+    # RISC-V's passes step their pointers once per two input pairs: an odd count of pairs (7, then 7 and an odd
+    # input) through the 16-, 8- and 4-row passes.
+    fc_case("fc_rows28_odd_pairs", 14, 28)
+    fc_case("fc_rows28_odd_pairs_odd", 15, 28)
     return {"cases": cases, "multipliers": [[r, *quantize_multiplier(r)] for r in reals]}
 
 
