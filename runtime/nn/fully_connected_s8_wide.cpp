@@ -153,9 +153,9 @@ static inline int8_t requant_out(int32_t x, const int32_t* folded) {
 }
 
 // One pair's sums to its outputs: y[hi] = bias + accH, y[lo] = bias' + accR - 65536 accH (mod 2^32). Out of line
-// where requantization is long (M0: 16 x 16 products; RISC-V: about 20 instructions): one copy in flash (RV32 870
-// bytes less for the demo) for about 10 instructions per pair; inline on Thumb-2, where SMLAL keeps it short.
-#if defined(__GNUC__) && !defined(__thumb2__)
+// where requantization is long (M0: 16 x 16 products): one copy in flash for about 10 instructions per pair; inline
+// on Thumb-2, where SMLAL keeps it short, and on RISC-V into the one loop over a pass's pairs (store_pairs_rv).
+#if defined(__GNUC__) && !defined(__thumb2__) && !defined(__riscv)
 __attribute__((noinline))
 #endif
 static void store_pair(uint32_t acc_r, int32_t acc_h, const int32_t* t, int8_t* out, bool both) {
@@ -545,6 +545,12 @@ __attribute__((naked, noinline)) static void group4_sums_rv(const int8_t* x, int
 #undef MOTE_RV_PAIR
 #undef MOTE_RV_ODD
 
+// A pass's pairs to their outputs: one copy of the requantization in flash, no call per pair.
+__attribute__((noinline)) static void store_pairs_rv(const uint32_t* sums, int32_t pairs, const int32_t* t, int8_t* out) {
+  for (const uint32_t* end = sums + 2 * pairs; sums != end; sums += 2, t += 8, out += 2)
+    store_pair(sums[0], static_cast<int32_t>(sums[1]), t, out, true);
+}
+
 // A pass of 4 g rows: its sums, then each pair's outputs.
 template <int32_t G>
 static void group_rv(const int8_t* x, int32_t n, const int32_t* w, const int32_t* t, int8_t* out) {
@@ -555,7 +561,7 @@ static void group_rv(const int8_t* x, int32_t n, const int32_t* w, const int32_t
     group8_sums_rv(x, n, w, sums);
   else
     group4_sums_rv(x, n, w, sums);
-  for (int32_t k = 0; k < 2 * G; ++k) store_pair(sums[2 * k], static_cast<int32_t>(sums[2 * k + 1]), t + 8 * k, out + 2 * k, true);
+  store_pairs_rv(sums, 2 * G, t, out);
 }
 #endif
 
