@@ -16,9 +16,44 @@ inline int32_t sub_wrap(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
 inline int32_t mul(int32_t a, int32_t b) { return sat_rounding_doubling_high_mul(a, b); }
+
+#if defined(__thumb__) && !defined(__thumb2__)
+// a * b as int64 on ARMv6-M, which has no long multiply (GCC calls __aeabi_lmul, a 64 x 64 product through
+// __muldi3: about 45 instructions; here 19). a = a1 2^16 + a0, b = b1 2^16 + b0 (a1, b1 signed; a0, b0 unsigned):
+// a1 b1 2^32 + a0 b0, plus each cross product's low half << 16 into the low word (carry by ADCS) and its
+// arithmetic high half into the high word.
+__attribute__((naked, noinline)) int64_t mul_wide(int32_t a, int32_t b) {
+  __asm__ volatile(
+      ".syntax unified\n\t"
+      "push    {r4, r5, lr}\n\t"
+      "uxth    r2, r0\n\t"       // a0
+      "asrs    r3, r0, #16\n\t"  // a1
+      "uxth    r4, r1\n\t"       // b0
+      "asrs    r5, r1, #16\n\t"  // b1
+      "movs    r0, r2\n\t"
+      "muls    r0, r4\n\t"       // a0 b0: the low word
+      "muls    r2, r5\n\t"       // a0 b1
+      "muls    r4, r3\n\t"       // a1 b0
+      "muls    r5, r3\n\t"       // a1 b1: the high word
+      "lsls    r1, r2, #16\n\t"
+      "asrs    r2, r2, #16\n\t"
+      "adds    r0, r0, r1\n\t"
+      "adcs    r5, r2\n\t"
+      "lsls    r1, r4, #16\n\t"
+      "asrs    r4, r4, #16\n\t"
+      "adds    r0, r0, r1\n\t"
+      "adcs    r5, r4\n\t"
+      "movs    r1, r5\n\t"
+      "pop     {r4, r5, pc}\n\t"
+      ".syntax divided\n\t");
+}
+#else
+inline int64_t mul_wide(int32_t a, int32_t b) { return static_cast<int64_t>(a) * b; }
+#endif
+
 // The same when a > 0, so a * b cannot be the saturating INT32_MIN * INT32_MIN (no test needed).
 inline int32_t mul_positive(int32_t a, int32_t b) {
-  return static_cast<int32_t>((static_cast<int64_t>(a) * b + (static_cast<int64_t>(1) << 30)) >> 31);
+  return static_cast<int32_t>((mul_wide(a, b) + (static_cast<int64_t>(1) << 30)) >> 31);
 }
 
 // SaturatingRoundingMultiplyByPOT with a positive exponent: saturating left shift. On cores with the DSP
@@ -213,7 +248,7 @@ Status softmax_s8_table(const SoftmaxS8Params& p, const int32_t* exp_table, int3
         const int32_t k = max_in_row - *x;
         *out = static_cast<int8_t>(
             k < table_size
-                ? simd::ssat8((static_cast<int32_t>((static_cast<int64_t>(exp_table[k]) * scale + base) >> 32) >> shift) +
+                ? simd::ssat8((static_cast<int32_t>((mul_wide(exp_table[k], scale) + base) >> 32) >> shift) +
                               kSoftmaxOutputZeroPoint)
                 : -128);
       }
