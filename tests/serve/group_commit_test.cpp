@@ -85,14 +85,19 @@ class GroupCommit : public ::testing::TestWithParam<sql::Backend> {
           }
           returned++;
         });
-      auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-      while (commits_.stats().queued < static_cast<int64_t>(uploads.size()) && std::chrono::steady_clock::now() < until)
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      wait_queued(static_cast<int64_t>(uploads.size()));
       EXPECT_EQ(commits_.stats().queued, static_cast<int64_t>(uploads.size()));
       EXPECT_EQ(returned.load(), 0) << "an upload returned before its group was written";
       EXPECT_EQ(count(), before_) << "rows visible before the commit";
     }
     for (auto& t : threads) t.join();
+  }
+
+  // Waits (20 s at most) until `n` uploads are queued for a group.
+  void wait_queued(int64_t n) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (commits_.stats().queued < n && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
 
   test::TempDir dir_;
@@ -205,9 +210,7 @@ TEST_P(GroupCommit, ALeaderWaitsForAnUploadThatIsComing) {
   auto p = Project::open(dir_ / "proj");
   std::vector<Sample> first = {sample(1)};
   std::thread leader([&] { commits_.commit(p.store(), first, false); });
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (commits_.stats().queued < 1 && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  wait_queued(1);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   EXPECT_EQ(commits_.stats().groups, 0) << "the leader did not wait for the coming upload";
   EXPECT_EQ(count(), 0);
@@ -243,9 +246,7 @@ TEST_P(GroupCommit, AnUploadRefusedOnItsWayEndsTheWait) {
   auto p = Project::open(dir_ / "proj");
   std::vector<Sample> first = {sample(1)};
   std::thread leader([&] { commits_.commit(p.store(), first, false); });
-  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (commits_.stats().queued < 1 && std::chrono::steady_clock::now() < until)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  wait_queued(1);
   coming.reset();  // its parse failed: it will never come
   leader.join();
   EXPECT_EQ(commits_.stats().groups, 1);
