@@ -6,7 +6,8 @@ firmware around an empty impulse), instructions per window (DSP / NN / anomaly),
 host/device parity on 8 testing windows. Then the four MLPerf Tiny models alone (../shared/peers/mlperf-tiny,
 2 random inputs): whether each fits the target, its cost per MAC and parity. The peer is the Cortex-M4 row (the core the runtime is tuned for)
 and issue 17's goals. Writes bench/results/targets.json and prints a table.
-Usage: bench/targets/run.py [--targets a,b] [--quick] [--no-mlperf] (--quick: the demo impulse only)."""
+Usage: bench/targets/run.py [--targets a,b] [--quick] [--no-mlperf] (--quick: the demo impulse only; --no-mlperf keeps
+the last run's MLPerf rows)."""
 import argparse, json, os, subprocess, sys, tempfile
 
 root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -86,6 +87,9 @@ def main():
         if a.mlperf_only and os.path.exists(results):
             with open(results) as f:
                 rows = json.load(f)["results"]
+        if a.no_mlperf and os.path.exists(results):  # keep the last run's MLPerf rows
+            with open(results) as f:
+                models = json.load(f).get("mlperf", [])
         demo = os.path.join(tmp, "demo")
         if not a.mlperf_only:
             run("demo", demo, "--no-serve", "--no-profile", "--json")
