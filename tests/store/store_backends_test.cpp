@@ -17,6 +17,19 @@ using namespace mote;
 
 namespace {
 
+// An RGB image sample named "img", labelled cat.
+Sample rgb_image(uint32_t width, uint32_t height, std::vector<uint8_t> pixels) {
+  Sample img;
+  img.name = "img";
+  img.label = "cat";
+  img.kind = SampleKind::Image;
+  img.width = width;
+  img.height = height;
+  img.channels = 3;
+  img.pixels = std::move(pixels);
+  return img;
+}
+
 Sample series(std::vector<float> values, size_t axes, const std::string& label) {
   Sample s;
   s.name = "s";
@@ -84,14 +97,7 @@ TEST_P(StoreBackend, InsertGetRoundTripsValuesBitForBit) {
 
 TEST_P(StoreBackend, ImagesAndEmptyBlobsRoundTrip) {
   auto p = init();
-  Sample img;
-  img.name = "img";
-  img.label = "cat";
-  img.kind = SampleKind::Image;
-  img.width = 2;
-  img.height = 1;
-  img.channels = 3;
-  img.pixels = {0, 255, 7, 0, 128, 1};
+  Sample img = rgb_image(2, 1, {0, 255, 7, 0, 128, 1});
   int64_t id = p.store().insert(img);
   EXPECT_EQ(p.store().get(id).pixels, img.pixels);
 }
@@ -103,15 +109,7 @@ TEST_P(StoreBackend, InsertAllGivesEachSampleItsIdAndItsData) {
     std::vector<Sample> batch;
     for (int i = 0; i < 7; ++i) {
       if (i == 3) {
-        Sample img;
-        img.name = "img";
-        img.label = "cat";
-        img.kind = SampleKind::Image;
-        img.width = 1;
-        img.height = 1;
-        img.channels = 3;
-        img.pixels = {static_cast<uint8_t>(round), 2, 3};
-        batch.push_back(img);
+        batch.push_back(rgb_image(1, 1, {static_cast<uint8_t>(round), 2, 3}));
       } else {
         batch.push_back(series({static_cast<float>(100 * round + i), 0.5f}, 2, "l" + std::to_string(i)));
         batch.back().name = "same name";
